@@ -1,0 +1,28 @@
+//! Core server functions: the public JSON API under `/api/core/`.
+//!
+//! Each one is a thin adapter (guard → service → DTO). The DTOs are shared with the browser.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// What the server reports about itself to the home page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusReport {
+    /// The server's clock, epoch milliseconds UTC.
+    pub now_ms: i64,
+    pub version: String,
+    /// `sqlite` or `postgres`.
+    pub database: String,
+}
+
+/// The server's time, version and database backend. Public: no sign-in needed.
+#[server(prefix = "/api/core", endpoint = "server_status", input = Json, output = Json)]
+pub async fn server_status() -> Result<StatusReport, sdk::Error> {
+    let db = sdk::context::db()?;
+    Ok(StatusReport {
+        now_ms: sdk::db::now_ms(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        database: db.backend().name().to_string(),
+    })
+}

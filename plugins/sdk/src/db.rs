@@ -1,0 +1,263 @@
+//! Database access shared by the platform and every plugin (server side only).
+//!
+//! One sqlx `Any` pool serves both backends, so a repo writes its SQL once in the portable subset
+//! (`$1` placeholders, i64 ids, epoch-millisecond timestamps, JSON as TEXT, `RETURNING`,
+//! `ON CONFLICT`). [`Db`] carries the pool together with the [`Backend`] it talks to, for the few
+//! places (migrations, health) that must know which one it is.
+//!
+//! Booleans: sqlx 0.8's `Any` driver cannot read a SQLite column declared `BOOLEAN` at all, and
+//! decodes `bool` only from a real boolean. So SQLite migrations declare flags as `INTEGER`
+//! (0/1), PostgreSQL ones as `BOOLEAN`, and Rust reads them through [`Flag`], which accepts both.
+//! Binding a `bool` works on both backends as it is.
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use sqlx::{
+    any::{AnyConnectOptions, AnyPoolOptions, AnyTypeInfo, AnyTypeInfoKind, AnyValueRef},
+    error::BoxDynError,
+    Any, AnyPool, ConnectOptions, Decode, Type, ValueRef,
+};
+
+use crate::error::Error;
+
+/// Which database a URL points at. Only these two are supported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Reads the backend from a database URL's scheme, with an error that says what is accepted.
+    pub fn from_url(url: &str) -> Result<Self, Error> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => Ok(Self::Sqlite),
+            "postgres" | "postgresql" => Ok(Self::Postgres),
+            _ => Err(Error::invalid(
+                "DATABASE_URL",
+                format!(
+                    "`{scheme}` is not a supported database; use sqlite://path/to/file.db or postgres://user@host/db"
+                ),
+            )),
+        }
+    }
+
+    /// The name used in `/health` and in the migration folders (`migrations/<name>/`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// The database handle every service and repo receives. Cloning is cheap (the pool is shared).
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens a pool for `url`. For SQLite the file and its folder are created when missing.
+    pub async fn connect(url: &str) -> Result<Self, ConnectError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url).map_err(|e| ConnectError::Url(e.message()))?;
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_url(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|e| ConnectError::Url(e.to_string()))?
+            // Statement logging would duplicate our one-line-per-request logs at INFO.
+            .disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                // One writer at a time anyway; a few readers are enough for a single process.
+                Backend::Sqlite => 8,
+                Backend::Postgres => 10,
+            })
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run while one connection writes; busy_timeout makes a
+                        // second writer wait instead of failing with "database is locked".
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA busy_timeout = 10000",
+                            "PRAGMA foreign_keys = ON",
+                        ] {
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|e| ConnectError::Connect {
+                backend,
+                detail: e.to_string(),
+            })?;
+        Ok(Self { pool, backend })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// True when a trivial query answers within `timeout`.
+    pub async fn is_reachable(&self, timeout: Duration) -> bool {
+        let ping = sqlx::query("SELECT 1").execute(&self.pool);
+        matches!(tokio_timeout(timeout, ping).await, Some(Ok(_)))
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn tokio_timeout<F: std::future::Future>(limit: Duration, fut: F) -> Option<F::Output> {
+    tokio::time::timeout(limit, fut).await.ok()
+}
+
+/// Why the database could not be opened, phrased for the person starting the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("DATABASE_URL is not usable: {0}")]
+    Url(String),
+    #[error("could not create the folder for the SQLite database {path}: {detail}")]
+    Folder { path: String, detail: String },
+    #[error("could not connect to the {} database: {detail}", backend.name())]
+    Connect { backend: Backend, detail: String },
+}
+
+/// Adds `mode=rwc` (create when missing) and creates the file's folder.
+fn prepare_sqlite_url(url: &str) -> Result<String, ConnectError> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let (path, query) = match rest.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (rest, None),
+    };
+    if path.is_empty() {
+        return Err(ConnectError::Url(
+            "the SQLite URL has no file path; use e.g. sqlite://data/sahabot.db".into(),
+        ));
+    }
+    if path != ":memory:" {
+        if let Some(parent) = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).map_err(|e| ConnectError::Folder {
+                path: path.to_string(),
+                detail: e.to_string(),
+            })?;
+        }
+    }
+    let query = match query {
+        Some(q) if q.split('&').any(|kv| kv.starts_with("mode=")) => q.to_string(),
+        Some(q) if !q.is_empty() => format!("{q}&mode=rwc"),
+        _ => "mode=rwc".to_string(),
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+/// A boolean column read portably: PostgreSQL `BOOLEAN` or SQLite `INTEGER` 0/1.
+///
+/// In a `#[derive(sqlx::FromRow)]` struct, keep the field a `bool` and add
+/// `#[sqlx(try_from = "Flag")]`; in hand-written code, `row.try_get::<Flag, _>("col")?.0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> bool {
+        flag.0
+    }
+}
+
+impl Type<Any> for Flag {
+    fn type_info() -> AnyTypeInfo {
+        <bool as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        matches!(
+            ty.kind(),
+            AnyTypeInfoKind::Bool
+                | AnyTypeInfoKind::SmallInt
+                | AnyTypeInfoKind::Integer
+                | AnyTypeInfoKind::BigInt
+        )
+    }
+}
+
+impl<'r> Decode<'r, Any> for Flag {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        if value.type_info().kind() == AnyTypeInfoKind::Bool {
+            <bool as Decode<Any>>::decode(value).map(Flag)
+        } else {
+            <i64 as Decode<Any>>::decode(value).map(|n| Flag(n != 0))
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch, UTC: the one timestamp format stored in the database.
+pub fn now_ms() -> i64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_comes_from_the_scheme() {
+        assert_eq!(
+            Backend::from_url("sqlite://data/x.db").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        let err = Backend::from_url("mysql://u@h/db").unwrap_err();
+        assert_eq!(err.field(), Some("DATABASE_URL"));
+        assert!(err.message().contains("mysql"));
+    }
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        let dir = std::env::temp_dir().join(format!("sahabot-url-{}", std::process::id()));
+        let file = dir.join("nested/x.db");
+        let url = prepare_sqlite_url(&format!("sqlite://{}", file.display())).unwrap();
+        assert!(url.ends_with("x.db?mode=rwc"), "{url}");
+        assert!(file.parent().unwrap().is_dir());
+        assert_eq!(
+            prepare_sqlite_url("sqlite::memory:?cache=shared").unwrap(),
+            "sqlite://:memory:?cache=shared&mode=rwc"
+        );
+        assert_eq!(
+            prepare_sqlite_url("sqlite://a.db?mode=ro").unwrap(),
+            "sqlite://a.db?mode=ro"
+        );
+        assert!(prepare_sqlite_url("sqlite://").is_err());
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

@@ -1,0 +1,18 @@
+//! The SahaBot SDK: the contract between the platform (`app`, `server`) and every plugin.
+//!
+//! Everything here compiles for the browser too, except what sits behind the `ssr` feature:
+//! database access ([`db`]) and, with `testing`, fresh test databases ([`testing`]).
+//! Dependencies point one way — `server → app → plugins → sdk` — so nothing in this crate may
+//! know about a particular plugin or about the app.
+
+#[cfg(feature = "ssr")]
+pub mod context;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod error;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod time;
+pub mod ui;
+
+pub use error::{Error, Result};

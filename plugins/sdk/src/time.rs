@@ -1,0 +1,86 @@
+//! Instants as the platform stores them: i64 milliseconds since the Unix epoch, UTC.
+//!
+//! Formatting here is plain arithmetic so it works the same in the server and in the browser
+//! without a date library in the wasm bundle.
+
+/// `2026-11-22 14:05:09 UTC` for an epoch-millisecond instant.
+pub fn format_utc(epoch_ms: i64) -> String {
+    let secs = epoch_ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// "in 2 h 10 min", "3 min ago", "just now": how far `epoch_ms` is from `now_ms`.
+pub fn relative(epoch_ms: i64, now_ms: i64) -> String {
+    let delta = (epoch_ms - now_ms) / 1000;
+    let span = delta.unsigned_abs();
+    if span < 45 {
+        return "just now".to_string();
+    }
+    let text = if span < 3600 {
+        format!("{} min", span.div_ceil(60).max(1))
+    } else if span < 86_400 {
+        let (h, m) = (span / 3600, (span % 3600) / 60);
+        if m == 0 {
+            format!("{h} h")
+        } else {
+            format!("{h} h {m} min")
+        }
+    } else {
+        let days = span / 86_400;
+        format!("{days} day{}", if days == 1 { "" } else { "s" })
+    };
+    if delta > 0 {
+        format!("in {text}")
+    } else {
+        format!("{text} ago")
+    }
+}
+
+/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
+/// (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00:00 UTC");
+        assert_eq!(format_utc(1_795_356_309_000), "2026-11-22 14:05:09 UTC");
+        assert_eq!(format_utc(-1000), "1969-12-31 23:59:59 UTC");
+    }
+
+    #[test]
+    fn relative_hints() {
+        let now = 1_000_000_000_000;
+        assert_eq!(relative(now + 10_000, now), "just now");
+        assert_eq!(
+            relative(now + (2 * 3600 + 600) * 1000, now),
+            "in 2 h 10 min"
+        );
+        assert_eq!(relative(now - 180_000, now), "3 min ago");
+        assert_eq!(relative(now + 3 * 86_400_000, now), "in 3 days");
+        assert_eq!(relative(now - 3600 * 1000, now), "1 h ago");
+    }
+}

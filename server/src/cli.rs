@@ -1,0 +1,58 @@
+//! The command line: `sahabot serve` (the default), `sahabot migrate`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sahabot",
+    version,
+    about = "SahaBot: tournaments, async qualifiers, seeds, race rooms and Discord automation for speedrun and randomizer communities.",
+    long_about = None
+)]
+pub struct Cli {
+    /// A TOML file with settings (default: sahabot.toml in the working folder, when present).
+    /// Environment variables override it: DATABASE_URL, SAHABOT_ADDR, SAHABOT_BASE_URL,
+    /// SAHABOT_SECRET_KEY, SAHABOT_DATA_DIR, SAHABOT_SITE_ROOT.
+    #[arg(long, global = true, env = "SAHABOT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default when no command is given).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:3000 (overrides SAHABOT_ADDR).
+        #[arg(long, value_name = "HOST:PORT")]
+        addr: Option<String>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_is_the_default_and_takes_an_address() {
+        let cli = Cli::parse_from(["sahabot"]);
+        assert!(cli.command.is_none());
+        let cli = Cli::parse_from(["sahabot", "serve", "--addr", "0.0.0.0:8080"]);
+        assert!(
+            matches!(cli.command, Some(Command::Serve { addr: Some(a) }) if a == "0.0.0.0:8080")
+        );
+        assert!(Cli::try_parse_from(["sahabot", "serve", "--adr", "x"]).is_err());
+    }
+}

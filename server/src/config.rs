@@ -1,0 +1,328 @@
+//! Server configuration: environment variables, optionally a `sahabot.toml`, then defaults.
+//!
+//! Precedence, highest first: command-line flags (`serve --addr`), environment variables, the
+//! TOML file (`SAHABOT_CONFIG`, or `sahabot.toml` in the working folder when it exists), defaults.
+//! Every error names the setting to fix.
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use rand::RngCore;
+use serde::Deserialize;
+
+pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
+pub const DEFAULT_DATA_DIR: &str = "data";
+pub const DEFAULT_SITE_ROOT: &str = "target/site";
+/// The file, inside the data folder, that keeps a generated secret key across restarts.
+pub const SECRET_KEY_FILE: &str = "secret_key";
+const MIN_SECRET_KEY_LEN: usize = 32;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    pub addr: SocketAddr,
+    /// The address users reach the site at (links in e-mails, OAuth callbacks).
+    pub base_url: String,
+    /// Signs sessions and one-time links. Never logged.
+    pub secret_key: String,
+    /// Where the SQLite database and the generated secret key live.
+    pub data_dir: PathBuf,
+    /// The built site: `pkg/` (wasm, js, css) and public files.
+    pub site_root: PathBuf,
+}
+
+/// The settings a `sahabot.toml` may hold; every one is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    addr: Option<String>,
+    base_url: Option<String>,
+    secret_key: Option<String>,
+    data_dir: Option<String>,
+    site_root: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("could not read the config file {path}: {detail}")]
+    Read { path: String, detail: String },
+    #[error("the config file {path} is not valid: {detail}")]
+    Parse { path: String, detail: String },
+    #[error("{setting} is not valid: {detail}")]
+    Invalid {
+        setting: &'static str,
+        detail: String,
+    },
+    #[error("could not keep the secret key in {path}: {detail}")]
+    SecretKeyFile { path: String, detail: String },
+}
+
+/// Where settings come from; tests pass their own instead of the process environment.
+pub trait Source {
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+/// The process environment.
+pub struct Env;
+
+impl Source for Env {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    }
+}
+
+impl Config {
+    /// Loads the configuration from the environment and the optional TOML file.
+    pub fn load(config_file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_from(&Env, config_file)
+    }
+
+    pub fn load_from(env: &dyn Source, config_file: Option<&Path>) -> Result<Self, ConfigError> {
+        let file = read_file_config(env, config_file)?;
+        let pick = |name: &str, from_file: Option<String>| env.var(name).or(from_file);
+
+        let data_dir = PathBuf::from(
+            pick("SAHABOT_DATA_DIR", file.data_dir).unwrap_or_else(|| DEFAULT_DATA_DIR.into()),
+        );
+        let database_url = pick("DATABASE_URL", file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}/sahabot.db", data_dir.display()));
+        sdk::db::Backend::from_url(&database_url).map_err(|e| ConfigError::Invalid {
+            setting: "DATABASE_URL",
+            detail: e.message(),
+        })?;
+        let addr_text = pick("SAHABOT_ADDR", file.addr).unwrap_or_else(|| DEFAULT_ADDR.into());
+        let addr = parse_addr("SAHABOT_ADDR", &addr_text)?;
+        let base_url = pick("SAHABOT_BASE_URL", file.base_url)
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_string();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                setting: "SAHABOT_BASE_URL",
+                detail: format!("`{base_url}` must start with http:// or https://"),
+            });
+        }
+        let site_root = PathBuf::from(
+            pick("SAHABOT_SITE_ROOT", file.site_root)
+                .or_else(|| env.var("LEPTOS_SITE_ROOT"))
+                .unwrap_or_else(|| DEFAULT_SITE_ROOT.into()),
+        );
+        let secret_key = match pick("SAHABOT_SECRET_KEY", file.secret_key) {
+            Some(key) if key.len() < MIN_SECRET_KEY_LEN => {
+                return Err(ConfigError::Invalid {
+                    setting: "SAHABOT_SECRET_KEY",
+                    detail: format!("it must be at least {MIN_SECRET_KEY_LEN} characters long"),
+                })
+            }
+            Some(key) => key,
+            None => stored_or_new_secret_key(&data_dir)?,
+        };
+        Ok(Self {
+            database_url,
+            addr,
+            base_url,
+            secret_key,
+            data_dir,
+            site_root,
+        })
+    }
+
+    /// `serve --addr` wins over every other source.
+    pub fn with_addr(mut self, addr: &str) -> Result<Self, ConfigError> {
+        let explicit_base = self.base_url != format!("http://{}", self.addr);
+        self.addr = parse_addr("--addr", addr)?;
+        if !explicit_base {
+            self.base_url = format!("http://{}", self.addr);
+        }
+        Ok(self)
+    }
+}
+
+fn read_file_config(env: &dyn Source, explicit: Option<&Path>) -> Result<FileConfig, ConfigError> {
+    let path = match explicit
+        .map(Path::to_path_buf)
+        .or_else(|| env.var("SAHABOT_CONFIG").map(PathBuf::from))
+    {
+        Some(path) => path,
+        None => {
+            let default = PathBuf::from("sahabot.toml");
+            if !default.exists() {
+                return Ok(FileConfig::default());
+            }
+            default
+        }
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Read {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    })
+}
+
+fn parse_addr(setting: &'static str, text: &str) -> Result<SocketAddr, ConfigError> {
+    text.trim().parse().map_err(|_| ConfigError::Invalid {
+        setting,
+        detail: format!("`{text}` is not an address like 127.0.0.1:3000"),
+    })
+}
+
+/// Reads the key kept in the data folder, or makes one and keeps it there (owner-only file).
+fn stored_or_new_secret_key(data_dir: &Path) -> Result<String, ConfigError> {
+    let path = data_dir.join(SECRET_KEY_FILE);
+    let file_error = |e: std::io::Error| ConfigError::SecretKeyFile {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(key) if key.trim().len() >= MIN_SECRET_KEY_LEN => return Ok(key.trim().to_string()),
+        Ok(_) => {
+            return Err(ConfigError::SecretKeyFile {
+                path: path.display().to_string(),
+                detail: format!(
+                    "it holds fewer than {MIN_SECRET_KEY_LEN} characters; delete it to have a new key made"
+                ),
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(file_error(e)),
+    }
+    std::fs::create_dir_all(data_dir).map_err(file_error)?;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let key = hex::encode(bytes);
+    write_private(&path, &key).map_err(file_error)?;
+    tracing::info!(path = %path.display(), "generated a new secret key");
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::{io::Write, os::unix::fs::OpenOptionsExt};
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    struct Vars(HashMap<&'static str, String>);
+    impl Source for Vars {
+        fn var(&self, name: &str) -> Option<String> {
+            self.0.get(name).cloned()
+        }
+    }
+
+    fn temp_dir(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(sdk_free_unique(tag));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn sdk_free_unique(tag: &str) -> String {
+        format!(
+            "sahabot-config-{tag}-{}-{}",
+            std::process::id(),
+            rand::random::<u32>()
+        )
+    }
+
+    #[test]
+    fn defaults_put_everything_in_the_data_folder() {
+        let dir = temp_dir("defaults");
+        let data = dir.join("data");
+        let vars = Vars(HashMap::from([
+            ("SAHABOT_DATA_DIR", data.display().to_string()),
+            (
+                "SAHABOT_CONFIG",
+                dir.join("none.toml").display().to_string(),
+            ),
+        ]));
+        // An explicit config file that does not exist is an error naming it.
+        let err = Config::load_from(&vars, None).unwrap_err();
+        assert!(err.to_string().contains("none.toml"), "{err}");
+
+        let vars = Vars(HashMap::from([(
+            "SAHABOT_DATA_DIR",
+            data.display().to_string(),
+        )]));
+        let config = Config::load_from(&vars, None).unwrap();
+        assert_eq!(
+            config.database_url,
+            format!("sqlite://{}/sahabot.db", data.display())
+        );
+        assert_eq!(config.addr.to_string(), DEFAULT_ADDR);
+        assert_eq!(config.base_url, "http://127.0.0.1:3000");
+        assert_eq!(config.secret_key.len(), 64);
+        // The generated key is kept and reused.
+        let again = Config::load_from(&vars, None).unwrap();
+        assert_eq!(again.secret_key, config.secret_key);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn environment_beats_the_file_and_flags_beat_both() {
+        let dir = temp_dir("precedence");
+        let file = dir.join("sahabot.toml");
+        std::fs::write(
+            &file,
+            "addr = \"127.0.0.1:4000\"\ndatabase_url = \"postgres://p@h/db\"\nsecret_key = \"0123456789abcdef0123456789abcdef\"\n",
+        )
+        .unwrap();
+        let vars = Vars(HashMap::from([(
+            "SAHABOT_ADDR",
+            "127.0.0.1:5000".to_string(),
+        )]));
+        let config = Config::load_from(&vars, Some(&file)).unwrap();
+        assert_eq!(config.addr.port(), 5000);
+        assert_eq!(config.database_url, "postgres://p@h/db");
+        let config = config.with_addr("127.0.0.1:6000").unwrap();
+        assert_eq!(config.addr.port(), 6000);
+        assert_eq!(config.base_url, "http://127.0.0.1:6000");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() {
+        let key = (
+            "SAHABOT_SECRET_KEY",
+            "0123456789abcdef0123456789abcdef".to_string(),
+        );
+        let cases = [
+            ("SAHABOT_ADDR", "localhost"),
+            ("DATABASE_URL", "mysql://x"),
+            ("SAHABOT_BASE_URL", "example.org"),
+            ("SAHABOT_SECRET_KEY", "short"),
+        ];
+        for (setting, value) in cases {
+            let mut vars = HashMap::from([key.clone()]);
+            vars.insert(setting, value.to_string());
+            let err = Config::load_from(&Vars(vars), None).unwrap_err();
+            assert!(err.to_string().contains(setting), "{setting}: {err}");
+        }
+        let dir = temp_dir("badfile");
+        let file = dir.join("sahabot.toml");
+        std::fs::write(&file, "adress = \"x\"\n").unwrap();
+        let err = Config::load_from(&Vars(HashMap::from([key])), Some(&file)).unwrap_err();
+        assert!(err.to_string().contains("adress"), "{err}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

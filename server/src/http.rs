@@ -1,0 +1,146 @@
+//! The HTTP surface: one axum router for pages, server functions, `/health` and static files.
+//!
+//! Layers, outermost first: a request log (one line per request), then the server-function error
+//! mapper, which gives error responses the HTTP status of their SDK error kind (server_fn itself
+//! answers every error with 500).
+
+use std::time::Duration;
+
+use axum::{
+    body::Body,
+    extract::{FromRef, State},
+    http::{header, HeaderValue, Request, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use sdk::{db::Db, error::ErrorBody, Error};
+use serde::Serialize;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::migrate;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    // Values every page render and server function finds in its Leptos context.
+    let context = {
+        let db = state.db.clone();
+        move || provide_context(db.clone())
+    };
+    Router::new()
+        .route("/health", get(health))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context,
+            app::shell,
+        ))
+        .layer(axum::middleware::map_response(status_from_error_kind))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<Body>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(|res: &Response, latency: Duration, _: &Span| {
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+                        "served"
+                    );
+                })
+                .on_failure(()),
+        )
+        .with_state(state)
+}
+
+#[derive(Debug, Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+    database: &'static str,
+    migrations: &'static str,
+}
+
+/// `200 {"status":"ok",…}` when the database answers and no migration has failed; 503 otherwise.
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    let db = &state.db;
+    let reachable = db.is_reachable(Duration::from_secs(3)).await;
+    let migrations = if !reachable {
+        "unknown"
+    } else {
+        match migrate::failed_count(db).await {
+            Ok(0) => "ok",
+            Ok(_) => "failed",
+            Err(_) => "unknown",
+        }
+    };
+    let healthy = reachable && migrations == "ok";
+    let body = Health {
+        status: if healthy { "ok" } else { "unavailable" },
+        version: env!("CARGO_PKG_VERSION"),
+        database: db.backend().name(),
+        migrations,
+    };
+    let status = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body))
+}
+
+/// The largest error body we read back to find its kind; ours are a few hundred bytes.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Server functions answer every error with 500 and the encoded error in the body. This reads
+/// the SDK error back and answers with the status of its kind (and `Retry-After` for rate
+/// limits), so API clients can rely on the status code.
+async fn status_from_error_kind(response: Response) -> Response {
+    if !response
+        .headers()
+        .contains_key(server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_ERROR_BODY).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let body = serde_json::to_vec(&ErrorBody::from(Error::internal(e))).unwrap_or_default();
+            parts.status = StatusCode::INTERNAL_SERVER_ERROR;
+            return Response::from_parts(parts, Body::from(body));
+        }
+    };
+    if let Ok(error) = serde_json::from_slice::<Error>(&bytes) {
+        parts.status = error.status();
+        if let Some(seconds) = error.retry_after() {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+    }
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(parts, Body::from(bytes))
+}

@@ -1,0 +1,174 @@
+//! The `sahabot` server: everything that runs in the one process.
+//!
+//! Start-up is [`start`]: read the [`config::Config`], open the database, apply the core
+//! migrations ([`migrate`]), build the router ([`http`]) and listen. `main.rs` only parses the
+//! command line and waits for a shutdown signal; integration tests call [`start`] directly with a
+//! fresh database and port 0.
+
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod migrate;
+
+use std::{future::Future, net::SocketAddr};
+
+use leptos::prelude::LeptosOptions;
+use leptos_config::Env;
+use sdk::db::Db;
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+use crate::config::Config;
+
+/// The name the wasm, js and css files get under `/pkg/` (also set at compile time through
+/// `.cargo/config.toml`, where leptos reads it).
+pub const OUTPUT_NAME: &str = "sahabot";
+
+/// Why the server could not start, phrased for the person running it.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Database(#[from] sdk::db::ConnectError),
+    #[error(transparent)]
+    Migration(#[from] migrate::MigrationError),
+    #[error("could not listen on {addr}: {detail}")]
+    Bind { addr: SocketAddr, detail: String },
+    #[error("the server stopped with an error: {0}")]
+    Serve(String),
+}
+
+/// Opens the database and applies the platform's pending migrations.
+pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
+    let db = Db::connect(&config.database_url).await?;
+    let report = migrate::run(&db, migrate::CORE, &migrate::core_migrations(db.backend())).await?;
+    tracing::info!(
+        database = db.backend().name(),
+        applied = report.applied.len(),
+        already_applied = report.already_applied,
+        "core migrations done"
+    );
+    Ok(db)
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let env = match std::env::var("LEPTOS_ENV").as_deref() {
+        Ok("DEV") | Ok("dev") | Ok("development") => Env::DEV,
+        _ => Env::PROD,
+    };
+    LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .env(env)
+        .build()
+}
+
+/// A server running in this process.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub db: Db,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), StartupError>>,
+}
+
+impl RunningServer {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections, lets running requests finish, and closes the database.
+    pub async fn stop(mut self) -> Result<(), StartupError> {
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).ok();
+        }
+        match self.task.await {
+            Ok(result) => result,
+            Err(e) => Err(StartupError::Serve(e.to_string())),
+        }
+    }
+
+    /// Waits until the server ends by itself (it normally does not).
+    pub async fn wait(self) -> Result<(), StartupError> {
+        self.stop_on(std::future::pending()).await
+    }
+
+    /// Serves until `signal` completes, then shuts down gracefully.
+    pub async fn stop_on(mut self, signal: impl Future<Output = ()>) -> Result<(), StartupError> {
+        let stop = self.stop.take();
+        let task = &mut self.task;
+        tokio::select! {
+            result = task => return result.map_err(|e| StartupError::Serve(e.to_string()))?,
+            () = signal => {}
+        }
+        if let Some(stop) = stop {
+            stop.send(()).ok();
+        }
+        match self.task.await {
+            Ok(result) => result,
+            Err(e) => Err(StartupError::Serve(e.to_string())),
+        }
+    }
+}
+
+/// Opens the database, migrates, binds `config.addr` (port 0 picks a free port) and serves in a
+/// background task.
+pub async fn start(config: Config) -> Result<RunningServer, StartupError> {
+    let db = open_database(&config).await?;
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| StartupError::Bind {
+            addr: config.addr,
+            detail: e.to_string(),
+        })?;
+    let addr = listener.local_addr().map_err(|e| StartupError::Bind {
+        addr: config.addr,
+        detail: e.to_string(),
+    })?;
+    let mut options = leptos_options(&config);
+    options.site_addr = addr;
+    let router = http::router(http::AppState {
+        leptos_options: options,
+        db: db.clone(),
+    });
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task_db = db.clone();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                stopped.await.ok();
+            })
+            .await;
+        task_db.close().await;
+        served.map_err(|e| StartupError::Serve(e.to_string()))
+    });
+    Ok(RunningServer {
+        addr,
+        db,
+        stop: Some(stop),
+        task,
+    })
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

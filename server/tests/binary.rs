@@ -1,0 +1,122 @@
+//! The real `sahabot` binary: `migrate`, `serve` until SIGTERM, `--help`, bad configuration.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use sdk::{both_backends, db::Backend, testing::TestDb};
+
+fn sahabot(database_url: &str, data_dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sahabot"));
+    cmd.env("DATABASE_URL", database_url)
+        .env("SAHABOT_DATA_DIR", data_dir)
+        .env_remove("SAHABOT_ADDR")
+        .env_remove("SAHABOT_CONFIG")
+        .env("SAHABOT_LOG", "info");
+    cmd
+}
+
+fn data_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(sdk::testing::unique_name("sahabot_bin"))
+}
+
+async fn migrate_then_serve_until_sigterm(backend: Backend) {
+    let test = TestDb::new(backend).await;
+    let dir = data_dir();
+
+    let out = sahabot(&test.url, &dir).arg("migrate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("applied core/0001_global_settings.sql"),
+        "{stdout}"
+    );
+    let again = sahabot(&test.url, &dir).arg("migrate").output().unwrap();
+    let again_out = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        again_out.starts_with("0 migration(s) applied"),
+        "{again_out} / {}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+
+    let started = Instant::now();
+    let mut child = sahabot(&test.url, &dir)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("the server prints its URL").unwrap();
+        if let Some(rest) = line.strip_prefix("SahaBot is running at ") {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    let health = reqwest::get(format!("{url}/health")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    eprintln!("startup to first 200 on /health: {:?}", started.elapsed());
+
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not stop after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+    std::fs::remove_dir_all(dir).ok();
+}
+both_backends!(serve_and_sigterm, migrate_then_serve_until_sigterm);
+
+#[test]
+fn help_is_there_for_every_command() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_sahabot"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Usage: sahabot"), "{args:?}: {text}");
+    }
+}
+
+#[test]
+fn bad_configuration_is_a_clear_error_not_a_panic() {
+    let dir = data_dir();
+    let out = sahabot("mysql://nobody@localhost/x", &dir)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("DATABASE_URL"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let out = sahabot("sqlite://x.db", &dir)
+        .args(["serve", "--addr", "nowhere"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--addr"));
+    std::fs::remove_dir_all(dir).ok();
+}
