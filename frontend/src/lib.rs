@@ -1,1 +1,8 @@
+//! The browser entry point: takes over the server-rendered page (hydration).
+//! Everything else lives in the `app` crate, built here with the `hydrate` feature.
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,26 @@
+# The two commands a new user needs (see README.md). Both set up whatever is missing first.
+.PHONY: run test setup build dev e2e bench clean-site
+
+run: ## set up, build release server + optimised wasm + CSS, serve on http://127.0.0.1:3000 (SQLite)
+	@scripts/setup.sh run
+	@scripts/build.sh release
+	@scripts/run.sh release
+
+test: ## set up, then run every test: unit, integration (SQLite + PostgreSQL), browser
+	@scripts/setup.sh test
+	@scripts/test.sh
+
+# Developer shortcuts.
+setup:
+	@scripts/setup.sh test
+build:
+	@scripts/build.sh release
+dev: ## dev build (fast) and serve
+	@scripts/setup.sh run
+	@scripts/build.sh dev
+	@scripts/run.sh dev
+e2e: ## browser tests only, against a fresh dev server
+	@scripts/build.sh site-dev
+	@scripts/e2e.sh
+clean-site:
+	rm -rf target/site

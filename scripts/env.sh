@@ -1,0 +1,35 @@
+# Shared settings for the project's scripts; sourced, not run.
+# The cargo target dir lives outside the clone so CI and fresh clones on the same machine reuse
+# builds; override with CARGO_TARGET_DIR.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/sahabot/target}
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+# Set at compile time: leptos's hydration script asks for /pkg/<name>.js and .wasm.
+export LEPTOS_OUTPUT_NAME=sahabot
+SITE_ROOT=$ROOT/target/site
+NODE_BIN=$ROOT/node_modules/.bin
+STATE_DIR=$HOME/.cache/sahabot
+# setup.sh records here whether the wasm target came from rustup or from Debian's rust-web.
+TOOLCHAIN_MODE_FILE=$STATE_DIR/wasm-toolchain
+[ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '== %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The wasm-bindgen crate version in Cargo.lock; the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '$0=="name = \"wasm-bindgen\""{getline; gsub(/"/,"",$3); print $3; exit}' "$ROOT/Cargo.lock"
+}
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "need the Debian packages ${missing[*]}, and apt-get is not available"
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  say "installing Debian packages: ${missing[*]}"
+  if [ ! -f "$STATE_DIR/apt-updated" ] || [ -n "$(find "$STATE_DIR/apt-updated" -mmin +720 2>/dev/null)" ]; then
+    $sudo apt-get update -qq && mkdir -p "$STATE_DIR" && touch "$STATE_DIR/apt-updated"
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what the project needs and is missing; fast when everything is there.
+#   scripts/setup.sh run    toolchain for building and running the app
+#   scripts/setup.sh test   the same, plus the browser for end-to-end tests
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+MODE=${1:-run}
+mkdir -p "$STATE_DIR"
+
+# 1. Rust. A machine of this kind has rustup's stable toolchain; without it, Debian's rust-web.
+if ! command -v cargo >/dev/null; then
+  say "no cargo found: using Debian's rust-web toolchain"
+  apt_install rustc-web cargo-web rust-web-src rust-web-llvm libstd-rust-web-dev lld gcc libc6-dev pkg-config
+fi
+
+# 2. The wasm32 target: rustup's prebuilt std, or Debian's std built from source (-Zbuild-std).
+if command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo rustup > "$TOOLCHAIN_MODE_FILE"
+elif command -v rustup >/dev/null && rustup target add wasm32-unknown-unknown >&2; then
+  echo rustup > "$TOOLCHAIN_MODE_FILE"
+else
+  say "rustup cannot add wasm32-unknown-unknown: falling back to Debian's rust-web (std built from source)"
+  apt_install rustc-web cargo-web rust-web-src rust-web-llvm libstd-rust-web-dev lld gcc libc6-dev pkg-config
+  # rust-web-llvm's rust-lld points at an lld it does not pull in.
+  LLD_PKG=$(apt-cache depends rust-web-llvm 2>/dev/null | awk '/lld-[0-9]+/{print $2; exit}')
+  [ -n "${LLD_PKG:-}" ] && apt_install "$LLD_PKG"
+  echo debian-web > "$TOOLCHAIN_MODE_FILE"
+fi
+
+# 3. wasm-bindgen CLI at exactly the version of the crate in Cargo.lock.
+WBG=$(wasm_bindgen_version)
+[ -n "$WBG" ] || die "Cargo.lock has no wasm-bindgen entry"
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG\$"; then
+  say "installing wasm-bindgen-cli $WBG (takes a few minutes, once)"
+  # No --locked: its lockfile pins a crate version the registry does not serve.
+  cargo install wasm-bindgen-cli --version "$WBG" --force >&2
+fi
+
+# 4. Node tools: Tailwind v4, binaryen's wasm-opt (Debian's is too old), playwright-core.
+if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
+if [ ! -x "$NODE_BIN/tailwindcss" ] || [ ! -x "$NODE_BIN/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
+   || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+  say "installing node tools (npm ci)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
+
+# 5. For tests: Debian's chromium (never a downloaded browser) and psql for the PostgreSQL check.
+if [ "$MODE" = test ]; then
+  [ -x /usr/bin/chromium ] || apt_install chromium chromium-driver
+  command -v psql >/dev/null || apt_install postgresql-client
+fi
+say "setup done ($(cat "$TOOLCHAIN_MODE_FILE") wasm toolchain, wasm-bindgen $WBG)"

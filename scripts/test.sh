@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test: unit and integration (SQLite and PostgreSQL), then the browser tests against
+# a real server with the built site. Prints each runner's summary; exits non-zero on any failure.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+source "$ROOT/scripts/test-postgres.sh"
+cd "$ROOT"
+trap stop_test_postgres EXIT
+ensure_test_postgres
+
+say "unit and integration tests (cargo test)"
+t0=$(date +%s)
+cargo test --workspace --exclude frontend --features sdk/testing
+say "cargo tests took $(( $(date +%s) - t0 ))s"
+
+say "browser tests"
+"$ROOT/scripts/build.sh" site-dev
+"$ROOT/scripts/e2e.sh"
