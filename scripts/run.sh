@@ -7,5 +7,4 @@ PROFILE=${1:-release}; shift || true
 cd "$ROOT"
 BIN=$CARGO_TARGET_DIR/$([ "$PROFILE" = release ] && echo release || echo debug)/sahabot
 [ -x "$BIN" ] || die "$BIN is missing: build it first (scripts/build.sh $PROFILE)"
-export DATABASE_URL=${DATABASE_URL:-sqlite://data/sahabot.db}
 exec "$BIN" "$@"

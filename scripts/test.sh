@@ -8,6 +8,10 @@ cd "$ROOT"
 trap stop_test_postgres EXIT
 ensure_test_postgres
 
+say "format and lints"
+cargo fmt --all -- --check || die "code is not formatted: run cargo fmt --all"
+cargo clippy --workspace --exclude frontend --all-targets --features sdk/testing -- -D warnings
+
 say "unit and integration tests (cargo test)"
 t0=$(date +%s)
 cargo test --workspace --exclude frontend --features sdk/testing

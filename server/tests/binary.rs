@@ -1,4 +1,5 @@
 //! The real `sahabot` binary: `migrate`, `serve` until SIGTERM, `--help`, bad configuration.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use std::{
     io::{BufRead, BufReader},

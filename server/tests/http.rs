@@ -1,5 +1,6 @@
 //! The server over HTTP, on SQLite and PostgreSQL: health, pages, 404, server functions and
 //! their error bodies.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The migration runner on SQLite and PostgreSQL: applies once, refuses rewritten history,
 //! rolls back and records a broken file, and start-up stops on either.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
 
@@ -212,7 +213,8 @@ fn sqlite_boolean_columns_are_refused_before_running() {
         "0001_flags.sql",
         "CREATE TABLE f (id BIGINT, active BOOLEAN NOT NULL); -- bool",
     );
-    let err = migrate::check_portable(Backend::Sqlite, "demo", &[file.clone()]).unwrap_err();
+    let err =
+        migrate::check_portable(Backend::Sqlite, "demo", std::slice::from_ref(&file)).unwrap_err();
     let message = err.to_string();
     assert!(
         message.contains("demo/0001_flags.sql") && message.contains("INTEGER"),

@@ -259,16 +259,12 @@ impl FromServerFnError for Error {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // The request the caller sent could not be read: their fault, say what was wrong.
-            ServerFnErrorErr::Args(detail) => Error::invalid(
-                "body",
-                format!("The request body could not be read: {detail}"),
-            ),
+            ServerFnErrorErr::Args(detail) => unreadable_body(&detail),
             // On the server, a body that does not decode (malformed JSON) is reported as
             // Deserialization; in the browser the same variant means our response did not decode.
-            ServerFnErrorErr::Deserialization(detail) if cfg!(feature = "ssr") => Error::invalid(
-                "body",
-                format!("The request body could not be read: {detail}"),
-            ),
+            ServerFnErrorErr::Deserialization(detail) if cfg!(feature = "ssr") => {
+                unreadable_body(&detail)
+            }
             ServerFnErrorErr::MissingArg(arg) => {
                 Error::invalid(arg.clone(), format!("The argument `{arg}` is missing."))
             }
@@ -282,6 +278,13 @@ impl FromServerFnError for Error {
             other => Error::internal(other),
         }
     }
+}
+
+fn unreadable_body(detail: &str) -> Error {
+    Error::invalid(
+        "body",
+        format!("The request body could not be read: {detail}"),
+    )
 }
 
 #[cfg(feature = "ssr")]
