@@ -40,8 +40,10 @@ fi
 if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
 if [ ! -x "$NODE_BIN/tailwindcss" ] || [ ! -x "$NODE_BIN/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
    || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-  say "installing node tools (npm ci)"
-  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  say "installing node tools (npm install)"
+  # Not `npm ci`: npm 11 refuses this lockfile for missing other-platform optional packages
+  # (Tailwind's native binaries); versions are pinned exactly in package.json anyway.
+  (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >&2)
 fi
 
 # 5. For tests: Debian's chromium (never a downloaded browser) and psql for the PostgreSQL check.
