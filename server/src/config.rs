@@ -32,7 +32,25 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The built site: `pkg/` (wasm, js, css) and public files.
     pub site_root: PathBuf,
+    /// Discord sign-in; None when no client id/secret are configured.
+    pub discord: Option<DiscordConfig>,
 }
+
+/// A Discord application for OAuth2 sign-in. The URLs default to Discord's and are settings so
+/// tests (and proxies) can point them elsewhere.
+#[derive(Debug, Clone)]
+pub struct DiscordConfig {
+    pub client_id: String,
+    pub client_secret: String,
+    pub authorize_url: String,
+    pub token_url: String,
+    /// Base of the REST API (`/users/@me` is appended).
+    pub api_url: String,
+}
+
+pub const DISCORD_AUTHORIZE_URL: &str = "https://discord.com/oauth2/authorize";
+pub const DISCORD_TOKEN_URL: &str = "https://discord.com/api/oauth2/token";
+pub const DISCORD_API_URL: &str = "https://discord.com/api";
 
 /// The settings a `sahabot.toml` may hold; every one is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -44,6 +62,11 @@ struct FileConfig {
     secret_key: Option<String>,
     data_dir: Option<String>,
     site_root: Option<String>,
+    discord_client_id: Option<String>,
+    discord_client_secret: Option<String>,
+    discord_authorize_url: Option<String>,
+    discord_token_url: Option<String>,
+    discord_api_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +144,34 @@ impl Config {
             Some(key) => key,
             None => stored_or_new_secret_key(&data_dir)?,
         };
+        let discord = match (
+            pick("SAHABOT_DISCORD_CLIENT_ID", file.discord_client_id),
+            pick("SAHABOT_DISCORD_CLIENT_SECRET", file.discord_client_secret),
+        ) {
+            (Some(client_id), Some(client_secret)) => Some(DiscordConfig {
+                client_id,
+                client_secret,
+                authorize_url: pick("SAHABOT_DISCORD_AUTHORIZE_URL", file.discord_authorize_url)
+                    .unwrap_or_else(|| DISCORD_AUTHORIZE_URL.into()),
+                token_url: pick("SAHABOT_DISCORD_TOKEN_URL", file.discord_token_url)
+                    .unwrap_or_else(|| DISCORD_TOKEN_URL.into()),
+                api_url: pick("SAHABOT_DISCORD_API_URL", file.discord_api_url)
+                    .unwrap_or_else(|| DISCORD_API_URL.into()),
+            }),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(ConfigError::Invalid {
+                    setting: "SAHABOT_DISCORD_CLIENT_SECRET",
+                    detail: "it is needed together with SAHABOT_DISCORD_CLIENT_ID".into(),
+                })
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::Invalid {
+                    setting: "SAHABOT_DISCORD_CLIENT_ID",
+                    detail: "it is needed together with SAHABOT_DISCORD_CLIENT_SECRET".into(),
+                })
+            }
+        };
         Ok(Self {
             database_url,
             addr,
@@ -128,6 +179,7 @@ impl Config {
             secret_key,
             data_dir,
             site_root,
+            discord,
         })
     }
 

@@ -16,18 +16,34 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
-use sdk::{db::Db, error::ErrorBody, Error};
+use sdk::{context::Platform, error::ErrorBody, Error};
 use serde::Serialize;
+use std::sync::Arc;
 use tower_http::trace::TraceLayer;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tracing::Span;
 
-use crate::migrate;
+use crate::{
+    auth::{
+        caller::resolve_caller, discord::Discord, rate_limit::RateLimiter, routes as auth_routes,
+        session_store::DbSessionStore,
+    },
+    migrate,
+};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "sahabot_session";
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub db: Db,
+    pub platform: Platform,
+    /// None when Discord sign-in is not configured.
+    pub discord: Option<Arc<Discord>>,
+    pub limiter: Arc<RateLimiter>,
+    /// Session cookies get `Secure` when the site is served over https.
+    pub secure_cookies: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -40,11 +56,18 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     // Values every page render and server function finds in its Leptos context.
     let context = {
-        let db = state.db.clone();
-        move || provide_context(db.clone())
+        let platform = state.platform.clone();
+        move || provide_context(platform.clone())
     };
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.platform.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_secure(state.secure_cookies)
+        .with_same_site(SameSite::Lax)
+        .with_http_only(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
     Router::new()
         .route("/health", get(health))
+        .merge(auth_routes::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
@@ -54,6 +77,8 @@ pub fn router(state: AppState) -> Router {
             app::shell,
         ))
         .layer(axum::middleware::map_response(status_from_error_kind))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), resolve_caller))
+        .layer(sessions)
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| {
@@ -82,7 +107,7 @@ struct Health {
 
 /// `200 {"status":"ok",…}` when the database answers and no migration has failed; 503 otherwise.
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    let db = &state.db;
+    let db = &state.platform.db;
     let reachable = db.is_reachable(Duration::from_secs(3)).await;
     let migrations = if !reachable {
         "unknown"

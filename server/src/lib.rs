@@ -5,12 +5,13 @@
 //! command line and waits for a shutdown signal; integration tests call [`start`] directly with a
 //! fresh database and port 0.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod http;
 pub mod migrate;
 
-use std::{future::Future, net::SocketAddr};
+use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use leptos::prelude::LeptosOptions;
 use leptos_config::Env;
@@ -34,6 +35,8 @@ pub enum StartupError {
     Migration(#[from] migrate::MigrationError),
     #[error("could not listen on {addr}: {detail}")]
     Bind { addr: SocketAddr, detail: String },
+    #[error("Discord sign-in is misconfigured: {0}")]
+    Discord(String),
     #[error("the server stopped with an error: {0}")]
     Serve(String),
 }
@@ -49,6 +52,16 @@ pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
         "core migrations done"
     );
     Ok(db)
+}
+
+/// The shared services every request and command works with.
+pub fn platform(db: &Db, config: &Config) -> sdk::context::Platform {
+    sdk::context::Platform {
+        db: db.clone(),
+        authorizer: Arc::new(sdk::auth::authorizer::Authorizer::new(db.clone())),
+        actions: Arc::new(sdk::auth::actions::ActionRegistry::with_core()),
+        base_url: config.base_url.clone(),
+    }
 }
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
@@ -128,18 +141,31 @@ pub async fn start(config: Config) -> Result<RunningServer, StartupError> {
     })?;
     let mut options = leptos_options(&config);
     options.site_addr = addr;
+    let discord = match &config.discord {
+        Some(discord) => Some(Arc::new(
+            auth::discord::Discord::new(discord, &config.base_url)
+                .map_err(StartupError::Discord)?,
+        )),
+        None => None,
+    };
     let router = http::router(http::AppState {
         leptos_options: options,
-        db: db.clone(),
+        platform: platform(&db, &config),
+        discord,
+        limiter: Arc::new(auth::rate_limit::RateLimiter::default()),
+        secure_cookies: config.base_url.starts_with("https://"),
     });
     let (stop, stopped) = oneshot::channel::<()>();
     let task_db = db.clone();
     let task = tokio::spawn(async move {
-        let served = axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                stopped.await.ok();
-            })
-            .await;
+        let served = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            stopped.await.ok();
+        })
+        .await;
         task_db.close().await;
         served.map_err(|e| StartupError::Serve(e.to_string()))
     });

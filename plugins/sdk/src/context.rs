@@ -1,13 +1,33 @@
 //! What a server function finds in its Leptos context (server side only).
 //!
-//! The server provides these values for every request (`leptos_routes_with_context`), so a
-//! server function reaches the database without globals.
+//! The server provides one [`Platform`] for every request (`leptos_routes_with_context`), so a
+//! server function reaches the database and the authorizer without globals.
+
+use std::sync::Arc;
 
 use leptos::prelude::use_context;
 
-use crate::{db::Db, Error};
+use crate::{
+    auth::{actions::ActionRegistry, authorizer::Authorizer},
+    db::Db,
+    Error,
+};
+
+/// The shared services of the running platform.
+#[derive(Debug, Clone)]
+pub struct Platform {
+    pub db: Db,
+    pub authorizer: Arc<Authorizer>,
+    pub actions: Arc<ActionRegistry>,
+    /// Where users reach the site, without a trailing slash (for links we hand out).
+    pub base_url: String,
+}
+
+pub fn platform() -> Result<Platform, Error> {
+    use_context::<Platform>().ok_or_else(|| Error::internal("no platform in the request context"))
+}
 
 /// The database handle of this request.
 pub fn db() -> Result<Db, Error> {
-    use_context::<Db>().ok_or_else(|| Error::internal("no database in the request context"))
+    platform().map(|p| p.db)
 }

@@ -6,10 +6,15 @@
 //! know about a particular plugin or about the app.
 
 #[cfg(feature = "ssr")]
+pub mod audit;
+pub mod auth;
+#[cfg(feature = "ssr")]
 pub mod context;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod identity;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;

@@ -26,6 +26,7 @@ pub fn test_config(database_url: &str) -> Config {
         secret_key: "test-secret-key-test-secret-key-0123456789".to_string(),
         data_dir,
         site_root: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"),
+        discord: None,
     }
 }
 

@@ -1,0 +1,191 @@
+//! Answers "may this user do this action in this organization?" from the database, with a
+//! per-(user, organization) cache.
+//!
+//! Every service that changes memberships, roles or statements calls [`Authorizer::invalidate_org`]
+//! (or `invalidate_user`) in the same breath, so this process never serves a stale answer. Other
+//! instances sharing a PostgreSQL database see changes after at most [`CACHE_TTL`].
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, RwLock},
+    time::{Duration, Instant},
+};
+
+use sqlx::Row;
+
+use super::{
+    policy::{builtin_role, evaluate, Effect, Statement},
+    CurrentUser, GlobalLevel,
+};
+use crate::{db::Db, Error};
+
+pub const CACHE_TTL: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allowed,
+    NotMember,
+    Denied,
+}
+
+#[derive(Debug)]
+struct Cached {
+    /// None: not a member.
+    statements: Option<Arc<Vec<Statement>>>,
+    loaded: Instant,
+}
+
+#[derive(Debug)]
+pub struct Authorizer {
+    db: Db,
+    cache: RwLock<HashMap<(i64, i64), Cached>>,
+}
+
+impl Authorizer {
+    pub fn new(db: Db) -> Self {
+        Self {
+            db,
+            cache: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// Global ADMIN+ → allowed; not a member → NotMember; DENY wins; any ALLOW; else Denied.
+    pub async fn decide(
+        &self,
+        user: &CurrentUser,
+        org_id: i64,
+        action: &str,
+    ) -> Result<Decision, Error> {
+        if user.is_at_least(GlobalLevel::Admin) {
+            return Ok(Decision::Allowed);
+        }
+        let Some(statements) = self.statements(user.id, org_id).await? else {
+            return Ok(Decision::NotMember);
+        };
+        Ok(if evaluate(statements.iter(), action, "*") {
+            Decision::Allowed
+        } else {
+            Decision::Denied
+        })
+    }
+
+    pub async fn allowed(
+        &self,
+        user: &CurrentUser,
+        org_id: i64,
+        action: &str,
+    ) -> Result<bool, Error> {
+        Ok(self.decide(user, org_id, action).await? == Decision::Allowed)
+    }
+
+    pub async fn is_member(&self, user_id: i64, org_id: i64) -> Result<bool, Error> {
+        Ok(self.statements(user_id, org_id).await?.is_some())
+    }
+
+    pub fn invalidate_org(&self, org_id: i64) {
+        if let Ok(mut cache) = self.cache.write() {
+            cache.retain(|(_, org), _| *org != org_id);
+        }
+    }
+
+    pub fn invalidate_user(&self, user_id: i64) {
+        if let Ok(mut cache) = self.cache.write() {
+            cache.retain(|(user, _), _| *user != user_id);
+        }
+    }
+
+    async fn statements(
+        &self,
+        user_id: i64,
+        org_id: i64,
+    ) -> Result<Option<Arc<Vec<Statement>>>, Error> {
+        if let Ok(cache) = self.cache.read() {
+            if let Some(hit) = cache
+                .get(&(user_id, org_id))
+                .filter(|c| c.loaded.elapsed() < CACHE_TTL)
+            {
+                return Ok(hit.statements.clone());
+            }
+        }
+        let loaded = load_statements(&self.db, user_id, org_id)
+            .await?
+            .map(Arc::new);
+        if let Ok(mut cache) = self.cache.write() {
+            cache.insert(
+                (user_id, org_id),
+                Cached {
+                    statements: loaded.clone(),
+                    loaded: Instant::now(),
+                },
+            );
+        }
+        Ok(loaded)
+    }
+}
+
+/// The member's statements: built-in roles' from code, plus stored statements of their roles and
+/// their direct ones. None when the user is not a member.
+async fn load_statements(
+    db: &Db,
+    user_id: i64,
+    org_id: i64,
+) -> Result<Option<Vec<Statement>>, Error> {
+    let member = sqlx::query(
+        "SELECT id FROM organization_members WHERE organization_id = $1 AND user_id = $2",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(member) = member else {
+        return Ok(None);
+    };
+    let member_id: i64 = member.try_get("id")?;
+
+    let mut statements = Vec::new();
+    let roles = sqlx::query(
+        "SELECT r.name, r.is_builtin FROM organization_member_roles mr
+         JOIN organization_roles r ON r.id = mr.role_id
+         WHERE mr.member_id = $1",
+    )
+    .bind(member_id)
+    .fetch_all(db.pool())
+    .await?;
+    for role in roles {
+        let builtin: crate::db::Flag = role.try_get("is_builtin")?;
+        let name: String = role.try_get("name")?;
+        if builtin.0 {
+            if let Some(role) = builtin_role(&name) {
+                statements.push(Statement::allow(role.actions));
+            }
+        }
+    }
+    let stored = sqlx::query(
+        "SELECT effect, actions, resources FROM policy_statements
+         WHERE organization_id = $1
+           AND (user_id = $2
+                OR role_id IN (SELECT role_id FROM organization_member_roles WHERE member_id = $3))",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(member_id)
+    .fetch_all(db.pool())
+    .await?;
+    for row in stored {
+        statements.push(statement_from_row(&row)?);
+    }
+    Ok(Some(statements))
+}
+
+/// Reads a `policy_statements` row (effect, actions JSON, resources JSON).
+pub fn statement_from_row(row: &sqlx::any::AnyRow) -> Result<Statement, Error> {
+    let effect: String = row.try_get("effect")?;
+    let actions: String = row.try_get("actions")?;
+    let resources: String = row.try_get("resources")?;
+    Ok(Statement {
+        effect: Effect::parse(&effect)
+            .ok_or_else(|| Error::internal(format!("bad effect {effect}")))?,
+        actions: serde_json::from_str(&actions).map_err(Error::internal)?,
+        resources: serde_json::from_str(&resources).map_err(Error::internal)?,
+    })
+}

@@ -1,0 +1,119 @@
+//! The guard: the first line of every server function.
+//!
+//! The server resolves the caller once per request (session cookie or `Authorization: Bearer`)
+//! and puts a [`Caller`] in the request's extensions. Here a server function asks for what it
+//! needs: [`require_user`], [`require_level`], or — for anything inside an organization —
+//! [`require`], which also checks that the organization exists and that the caller holds the
+//! action there, and hands back the [`OrgScope`] that repos take their organization id from.
+
+use http::request::Parts;
+use leptos::prelude::use_context;
+
+use super::{authorizer::Decision, CurrentUser, GlobalLevel};
+use crate::{context::platform, db::Db, Error};
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    Anonymous,
+    Session,
+    Token { token_id: i64 },
+}
+
+/// Who is making this request. Put into the request extensions by the server.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: Option<CurrentUser>,
+    pub via: Via,
+    /// The client's address, for the audit log.
+    pub ip: Option<String>,
+}
+
+impl Caller {
+    pub fn anonymous() -> Self {
+        Self {
+            user: None,
+            via: Via::Anonymous,
+            ip: None,
+        }
+    }
+}
+
+/// The caller of the current request (anonymous outside a request).
+pub fn caller() -> Caller {
+    use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<Caller>().cloned())
+        .unwrap_or_else(Caller::anonymous)
+}
+
+pub fn require_user() -> Result<CurrentUser, Error> {
+    caller()
+        .user
+        .ok_or_else(|| Error::unauthenticated("Sign in to do this."))
+}
+
+pub fn require_level(level: GlobalLevel) -> Result<CurrentUser, Error> {
+    let user = require_user()?;
+    if user.is_at_least(level) {
+        Ok(user)
+    } else {
+        Err(Error::forbidden(format!(
+            "Only site {}s can do this.",
+            level.label().to_lowercase()
+        )))
+    }
+}
+
+/// What a server function may touch after [`require`]: this organization, as this user.
+#[derive(Debug, Clone)]
+pub struct OrgScope {
+    pub user: CurrentUser,
+    pub org_id: i64,
+    pub db: Db,
+    pub ip: Option<String>,
+}
+
+/// Signed in, the organization exists, and the caller holds `action` there.
+pub async fn require(org_id: i64, action: &str) -> Result<OrgScope, Error> {
+    let caller = caller();
+    let user = caller
+        .user
+        .ok_or_else(|| Error::unauthenticated("Sign in to do this."))?;
+    let platform = platform()?;
+    authorize(&platform.db, &platform.authorizer, &user, org_id, action).await?;
+    Ok(OrgScope {
+        user,
+        org_id,
+        db: platform.db.clone(),
+        ip: caller.ip,
+    })
+}
+
+/// The check behind [`require`], usable outside a request (CLI, bot, tests).
+pub async fn authorize(
+    db: &Db,
+    authorizer: &super::authorizer::Authorizer,
+    user: &CurrentUser,
+    org_id: i64,
+    action: &str,
+) -> Result<(), Error> {
+    let exists = sqlx::query("SELECT id FROM organizations WHERE id = $1")
+        .bind(org_id)
+        .fetch_optional(db.pool())
+        .await?
+        .is_some();
+    if !exists {
+        return Err(Error::not_found(format!(
+            "Organization {org_id} does not exist."
+        )));
+    }
+    match authorizer.decide(user, org_id, action).await? {
+        Decision::Allowed => Ok(()),
+        Decision::NotMember => Err(Error::forbidden(
+            "You are not a member of this organization.",
+        )),
+        Decision::Denied => Err(Error::forbidden(format!(
+            "You do not have permission for `{action}` in this organization."
+        ))),
+    }
+}

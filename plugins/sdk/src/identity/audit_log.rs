@@ -1,0 +1,89 @@
+//! Reading the audit log: an organization's (its admins) or everything (SUPERADMIN).
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::{db::Db, Error};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub organization_id: Option<i64>,
+    pub action: String,
+    pub details: String,
+    pub ip_address: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// None: every organization (SUPERADMIN only; the caller checks).
+    pub org_id: Option<i64>,
+    pub user_id: Option<i64>,
+    /// Prefix of the action, e.g. `member.` or `role.assign`.
+    pub action: Option<String>,
+    /// Entries older than this id (paging backwards).
+    pub before_id: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditRecord>, Error> {
+    let mut sql = String::from(
+        "SELECT a.id, a.user_id, u.username, a.organization_id, a.action, a.details, a.ip_address, a.created_at
+         FROM audit_logs a LEFT JOIN users u ON u.id = a.user_id WHERE 1 = 1",
+    );
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    if filter.org_id.is_some() {
+        sql += &format!(" AND a.organization_id = {}", next());
+    }
+    if filter.user_id.is_some() {
+        sql += &format!(" AND a.user_id = {}", next());
+    }
+    let action = filter
+        .action
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    if action.is_some() {
+        sql += &format!(" AND a.action LIKE {}", next());
+    }
+    if filter.before_id.is_some() {
+        sql += &format!(" AND a.id < {}", next());
+    }
+    sql += &format!(" ORDER BY a.id DESC LIMIT {}", next());
+    let mut query = sqlx::query(&sql);
+    if let Some(org) = filter.org_id {
+        query = query.bind(org);
+    }
+    if let Some(user) = filter.user_id {
+        query = query.bind(user);
+    }
+    if let Some(action) = action {
+        query = query.bind(format!("{}%", action.replace('%', "")));
+    }
+    if let Some(before) = filter.before_id {
+        query = query.bind(before);
+    }
+    query = query.bind(filter.limit.unwrap_or(100).clamp(1, 500));
+    let rows = query.fetch_all(db.pool()).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(AuditRecord {
+                id: row.try_get("id")?,
+                user_id: row.try_get("user_id")?,
+                username: row.try_get("username")?,
+                organization_id: row.try_get("organization_id")?,
+                action: row.try_get("action")?,
+                details: row.try_get("details")?,
+                ip_address: row.try_get("ip_address")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .collect()
+}

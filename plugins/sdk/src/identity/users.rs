@@ -1,0 +1,373 @@
+//! Users: created by Discord login, by the CLI, or as placeholders; their profile and level.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{any::AnyRow, Row};
+
+use super::validate;
+use crate::{
+    audit::{record, AuditEntry},
+    auth::{CurrentUser, GlobalLevel},
+    db::{now_ms, Db, Flag},
+    Error,
+};
+
+/// A user as the site admin pages and the profile page see them (no tokens).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: i64,
+    pub username: String,
+    pub display_name: Option<String>,
+    pub pronouns: Option<String>,
+    pub show_pronouns: bool,
+    pub discord_id: Option<String>,
+    pub discord_username: Option<String>,
+    pub level: GlobalLevel,
+    pub is_active: bool,
+    pub api_rate_limit_per_minute: Option<i64>,
+    pub created_at: i64,
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, pronouns, show_pronouns, discord_id, \
+     discord_username, permission, is_active, api_rate_limit_per_minute, created_at";
+
+fn user_from_row(row: &AnyRow) -> Result<UserInfo, Error> {
+    Ok(UserInfo {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        pronouns: row.try_get("pronouns")?,
+        show_pronouns: row.try_get::<Flag, _>("show_pronouns")?.0,
+        discord_id: row.try_get("discord_id")?,
+        discord_username: row.try_get("discord_username")?,
+        level: GlobalLevel::from_value(row.try_get::<i64, _>("permission")?),
+        is_active: row.try_get::<Flag, _>("is_active")?.0,
+        api_rate_limit_per_minute: row.try_get("api_rate_limit_per_minute")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+impl UserInfo {
+    pub fn to_current(&self, impersonated_by: Option<i64>) -> CurrentUser {
+        CurrentUser {
+            id: self.id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            level: self.level,
+            impersonated_by,
+        }
+    }
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<UserInfo>, Error> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<UserInfo, Error> {
+    find(db, id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("User {id} does not exist.")))
+}
+
+pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<UserInfo>, Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE LOWER(username) = LOWER($1)"
+    ))
+    .bind(username.trim())
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+/// An active user, for signing someone in.
+pub async fn active(db: &Db, id: i64) -> Result<Option<UserInfo>, Error> {
+    Ok(find(db, id).await?.filter(|u| u.is_active))
+}
+
+/// Creates a user without Discord (CLI, tests). The username must be free.
+pub async fn create(db: &Db, username: &str, level: GlobalLevel) -> Result<UserInfo, Error> {
+    let username = validate::username(username)?;
+    if find_by_username(db, &username).await?.is_some() {
+        return Err(Error::conflict(format!(
+            "The username `{username}` is taken."
+        )));
+    }
+    let now = now_ms();
+    let mut tx = db.pool().begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO users (username, permission, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
+    )
+    .bind(&username)
+    .bind(level.value())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let id: i64 = row.try_get("id")?;
+    record(
+        &mut *tx,
+        AuditEntry {
+            user_id: Some(id),
+            org_id: None,
+            action: "user.create",
+            details: serde_json::json!({"username": username, "level": level.label(), "via": "cli"}),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
+/// What Discord's `/users/@me` tells us.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DiscordProfile {
+    pub id: String,
+    pub username: String,
+    pub global_name: Option<String>,
+    pub avatar: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Discord OAuth tokens to keep for later calls on the user's behalf.
+#[derive(Debug, Clone)]
+pub struct DiscordTokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_at: Option<i64>,
+}
+
+/// Signs in a Discord user: updates the known one or creates a new USER. Returns the user and
+/// whether they are new.
+pub async fn upsert_discord(
+    db: &Db,
+    profile: &DiscordProfile,
+    tokens: &DiscordTokens,
+    ip: Option<&str>,
+) -> Result<(UserInfo, bool), Error> {
+    let now = now_ms();
+    let mut tx = db.pool().begin().await?;
+    let existing = sqlx::query("SELECT id FROM users WHERE discord_id = $1")
+        .bind(&profile.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (id, created) = match existing {
+        Some(row) => {
+            let id: i64 = row.try_get("id")?;
+            sqlx::query(
+                "UPDATE users SET discord_username = $1, discord_avatar = $2, discord_email = $3,
+                 discord_access_token = $4, discord_refresh_token = $5, discord_token_expires_at = $6,
+                 updated_at = $7 WHERE id = $8",
+            )
+            .bind(&profile.username)
+            .bind(&profile.avatar)
+            .bind(&profile.email)
+            .bind(&tokens.access_token)
+            .bind(&tokens.refresh_token)
+            .bind(tokens.expires_at)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            (id, false)
+        }
+        None => {
+            // The Discord username is the handle unless someone already has it.
+            let base = validate::username(&profile.username)
+                .unwrap_or_else(|_| format!("discord-{}", profile.id));
+            let taken = sqlx::query("SELECT id FROM users WHERE LOWER(username) = LOWER($1)")
+                .bind(&base)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+            let username = if taken {
+                format!("{base}-{}", profile.id)
+            } else {
+                base
+            };
+            let row = sqlx::query(
+                "INSERT INTO users (username, discord_id, discord_username, discord_avatar, discord_email,
+                 discord_access_token, discord_refresh_token, discord_token_expires_at, display_name,
+                 permission, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+            )
+            .bind(&username)
+            .bind(&profile.id)
+            .bind(&profile.username)
+            .bind(&profile.avatar)
+            .bind(&profile.email)
+            .bind(&tokens.access_token)
+            .bind(&tokens.refresh_token)
+            .bind(tokens.expires_at)
+            .bind(&profile.global_name)
+            .bind(GlobalLevel::User.value())
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            (row.try_get::<i64, _>("id")?, true)
+        }
+    };
+    record(
+        &mut *tx,
+        AuditEntry {
+            user_id: Some(id),
+            org_id: None,
+            action: "user.login",
+            details: serde_json::json!({"via": "discord", "new_user": created}),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((get(db, id).await?, created))
+}
+
+/// The stored Discord tokens of a user, for refreshing.
+pub async fn discord_tokens(db: &Db, id: i64) -> Result<Option<DiscordTokens>, Error> {
+    let row = sqlx::query(
+        "SELECT discord_access_token, discord_refresh_token, discord_token_expires_at FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let access: Option<String> = row.try_get("discord_access_token")?;
+    Ok(access.map(|access_token| DiscordTokens {
+        access_token,
+        refresh_token: row.try_get("discord_refresh_token").ok().flatten(),
+        expires_at: row.try_get("discord_token_expires_at").ok().flatten(),
+    }))
+}
+
+pub async fn store_discord_tokens(db: &Db, id: i64, tokens: &DiscordTokens) -> Result<(), Error> {
+    sqlx::query(
+        "UPDATE users SET discord_access_token = $1, discord_refresh_token = $2,
+         discord_token_expires_at = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(&tokens.access_token)
+    .bind(&tokens.refresh_token)
+    .bind(tokens.expires_at)
+    .bind(now_ms())
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The profile fields a user edits themselves.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProfileUpdate {
+    pub display_name: String,
+    pub pronouns: String,
+    pub show_pronouns: bool,
+}
+
+pub async fn update_profile(
+    db: &Db,
+    id: i64,
+    update: &ProfileUpdate,
+    ip: Option<&str>,
+) -> Result<UserInfo, Error> {
+    let display_name = validate::optional_text("display_name", &update.display_name, 64)?;
+    let pronouns = validate::optional_text("pronouns", &update.pronouns, 32)?;
+    let none_if_empty = |s: String| if s.is_empty() { None } else { Some(s) };
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("UPDATE users SET display_name = $1, pronouns = $2, show_pronouns = $3, updated_at = $4 WHERE id = $5")
+        .bind(none_if_empty(display_name.clone()))
+        .bind(none_if_empty(pronouns.clone()))
+        .bind(update.show_pronouns)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    record(
+        &mut *tx,
+        AuditEntry {
+            user_id: Some(id),
+            org_id: None,
+            action: "user.profile_update",
+            details: serde_json::json!({"display_name": display_name, "pronouns": pronouns, "show_pronouns": update.show_pronouns}),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
+/// What a site admin may change on a user.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdminUserUpdate {
+    pub level: GlobalLevel,
+    pub is_active: bool,
+    /// None: the default limit.
+    pub api_rate_limit_per_minute: Option<i64>,
+}
+
+pub async fn admin_update(
+    db: &Db,
+    actor: &CurrentUser,
+    id: i64,
+    update: &AdminUserUpdate,
+    ip: Option<&str>,
+) -> Result<UserInfo, Error> {
+    let target = get(db, id).await?;
+    // Only a SUPERADMIN hands out or takes away ADMIN and above.
+    let touches_admin = update.level >= GlobalLevel::Admin || target.level >= GlobalLevel::Admin;
+    if touches_admin && !actor.is_at_least(GlobalLevel::Superadmin) {
+        return Err(Error::forbidden(
+            "Only a superadmin can change an admin's level or make admins.",
+        ));
+    }
+    if actor.id == id && update.level < actor.level {
+        return Err(Error::invalid("level", "You cannot lower your own level."));
+    }
+    if let Some(limit) = update.api_rate_limit_per_minute {
+        if !(1..=100_000).contains(&limit) {
+            return Err(Error::invalid(
+                "api_rate_limit_per_minute",
+                "must be between 1 and 100000, or empty for the default",
+            ));
+        }
+    }
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("UPDATE users SET permission = $1, is_active = $2, api_rate_limit_per_minute = $3, updated_at = $4 WHERE id = $5")
+        .bind(update.level.value())
+        .bind(update.is_active)
+        .bind(update.api_rate_limit_per_minute)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    record(
+        &mut *tx,
+        AuditEntry {
+            user_id: Some(actor.id),
+            org_id: None,
+            action: "user.admin_update",
+            details: serde_json::json!({"user_id": id, "level": update.level.label(), "is_active": update.is_active, "api_rate_limit_per_minute": update.api_rate_limit_per_minute}),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
+/// Site admin search: by username, display name or Discord name; newest first.
+pub async fn search(db: &Db, query: &str, limit: i64) -> Result<Vec<UserInfo>, Error> {
+    let pattern = format!("%{}%", query.trim().to_lowercase());
+    let rows = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users
+         WHERE LOWER(username) LIKE $1 OR LOWER(COALESCE(display_name, '')) LIKE $1
+            OR LOWER(COALESCE(discord_username, '')) LIKE $1
+         ORDER BY id DESC LIMIT $2"
+    ))
+    .bind(pattern)
+    .bind(limit.clamp(1, 500))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(user_from_row).collect()
+}

@@ -1,0 +1,169 @@
+//! Resolves who is calling, once per request, and hands it to the guard.
+
+use std::{net::SocketAddr, time::Instant};
+
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, Request, State},
+    http::{header, HeaderValue},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use sdk::{
+    auth::guard::{Caller, Via},
+    db::now_ms,
+    error::ErrorBody,
+    identity::{tokens, users},
+    Error,
+};
+use tower_sessions::Session;
+
+use super::{
+    rate_limit::DEFAULT_PER_MINUTE, SESSION_DISCORD_EXPIRES, SESSION_IMPERSONATING, SESSION_USER,
+};
+use crate::http::AppState;
+
+/// An SDK error as an HTTP response: its status, `Retry-After` when rate limited, JSON body.
+pub fn error_response(error: Error) -> Response {
+    let mut response = (
+        error.status(),
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        Body::from(serde_json::to_vec(&ErrorBody::from(error.clone())).unwrap_or_default()),
+    )
+        .into_response();
+    if let Some(seconds) = error.retry_after() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+fn bearer(req: &Request) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+pub async fn resolve_caller(
+    State(state): State<AppState>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
+    let caller = match bearer(&req) {
+        Some(secret) => match tokens::authenticate(&state.platform.db, &secret).await {
+            Ok(Some((token_id, user))) => {
+                let limit = user
+                    .api_rate_limit_per_minute
+                    .and_then(|l| u32::try_from(l).ok())
+                    .unwrap_or(DEFAULT_PER_MINUTE);
+                if let Err(wait) = state.limiter.check(user.id, limit, Instant::now()) {
+                    return error_response(Error::rate_limited(wait));
+                }
+                Caller {
+                    user: Some(user.to_current(None)),
+                    via: Via::Token { token_id },
+                    ip,
+                }
+            }
+            Ok(None) => {
+                return error_response(Error::unauthenticated(
+                    "This API token is invalid, revoked or expired. Create a new one on your API keys page.",
+                ))
+            }
+            Err(error) => return error_response(error),
+        },
+        None => session_caller(&state, &session, ip).await,
+    };
+    req.extensions_mut().insert(caller);
+    next.run(req).await
+}
+
+async fn session_caller(state: &AppState, session: &Session, ip: Option<String>) -> Caller {
+    let anonymous = Caller {
+        ip: ip.clone(),
+        ..Caller::anonymous()
+    };
+    let Ok(Some(user_id)) = session.get::<i64>(SESSION_USER).await else {
+        return anonymous;
+    };
+    let db = &state.platform.db;
+    let real = match users::active(db, user_id).await {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            // Deactivated or deleted: end the session.
+            session.flush().await.ok();
+            return anonymous;
+        }
+        Err(_) => return anonymous,
+    };
+    refresh_discord_token_if_due(state, session, real.id).await;
+    let mut current = real.to_current(None);
+    if let Ok(Some(target)) = session.get::<i64>(SESSION_IMPERSONATING).await {
+        // Only honoured while the real user is still a SUPERADMIN.
+        if current.is_at_least(sdk::auth::GlobalLevel::Superadmin) {
+            if let Ok(Some(target)) = users::active(db, target).await {
+                current = target.to_current(Some(real.id));
+            }
+        } else {
+            session.remove_value(SESSION_IMPERSONATING).await.ok();
+        }
+    }
+    Caller {
+        user: Some(current),
+        via: Via::Session,
+        ip,
+    }
+}
+
+/// Discord tokens are refreshed when they expire within five minutes. The expiry is kept in the
+/// session so ordinary requests cost nothing extra.
+async fn refresh_discord_token_if_due(state: &AppState, session: &Session, user_id: i64) {
+    let Some(discord) = &state.discord else {
+        return;
+    };
+    let Ok(Some(expires_at)) = session.get::<i64>(SESSION_DISCORD_EXPIRES).await else {
+        return;
+    };
+    if expires_at - now_ms() > super::discord::REFRESH_MARGIN_MS {
+        return;
+    }
+    let db = &state.platform.db;
+    let Ok(Some(stored)) = users::discord_tokens(db, user_id).await else {
+        return;
+    };
+    let Some(refresh_token) = stored.refresh_token else {
+        session.remove_value(SESSION_DISCORD_EXPIRES).await.ok();
+        return;
+    };
+    match discord.refresh(&refresh_token).await {
+        Ok(tokens) => {
+            if users::store_discord_tokens(db, user_id, &tokens)
+                .await
+                .is_ok()
+            {
+                match tokens.expires_at {
+                    Some(at) => session.insert(SESSION_DISCORD_EXPIRES, at).await.ok(),
+                    None => session
+                        .remove_value(SESSION_DISCORD_EXPIRES)
+                        .await
+                        .ok()
+                        .map(|_| ()),
+                };
+                tracing::info!(user_id, "refreshed the Discord token");
+            }
+        }
+        // Not fatal: the user stays signed in; the next request tries again.
+        Err(error) => tracing::warn!(user_id, %error, "could not refresh the Discord token"),
+    }
+}

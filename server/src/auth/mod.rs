@@ -1,0 +1,21 @@
+//! Signing in and knowing who is calling.
+//!
+//! - [`session_store`]: tower-sessions records in the database (both backends), so sessions
+//!   survive restarts and are shared by instances on one PostgreSQL.
+//! - [`caller`]: middleware that resolves every request's caller — `Authorization: Bearer`
+//!   token first, else the session (honouring SUPERADMIN impersonation) — rate-limits token
+//!   requests, and hands a [`sdk::auth::guard::Caller`] to the guard through the request.
+//! - [`discord`]: Discord OAuth2 (authorize/token/API URLs are configuration).
+//! - [`routes`]: `/auth/login`, `/auth/callback`, `/auth/logout`, `/auth/link/{secret}`.
+
+pub mod caller;
+pub mod discord;
+pub mod rate_limit;
+pub mod routes;
+pub mod session_store;
+
+/// Session keys.
+pub const SESSION_USER: &str = "user_id";
+pub const SESSION_IMPERSONATING: &str = "impersonating";
+pub const SESSION_OAUTH: &str = "oauth";
+pub const SESSION_DISCORD_EXPIRES: &str = "discord_expires_at";

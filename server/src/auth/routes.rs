@@ -1,0 +1,243 @@
+//! `/auth/*`: Discord sign-in, one-time login links, sign-out.
+
+use axum::{
+    extract::{ConnectInfo, Path, Query, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Router,
+};
+use sdk::{
+    db::now_ms,
+    identity::{login_links, users},
+};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+use super::{SESSION_DISCORD_EXPIRES, SESSION_IMPERSONATING, SESSION_OAUTH, SESSION_USER};
+use crate::http::AppState;
+
+/// How long a sign-in attempt may take between leaving for Discord and coming back.
+pub const STATE_TTL_MS: i64 = 10 * 60 * 1000;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", get(login))
+        .route("/auth/callback", get(callback))
+        .route("/auth/logout", post(logout))
+        .route("/auth/link/{secret}", get(login_link))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PendingLogin {
+    state: String,
+    redirect: String,
+    started_at: i64,
+}
+
+/// Only paths on this site: never `//other.host` or a full URL (no open redirects).
+pub fn safe_redirect(target: Option<&str>) -> String {
+    match target.map(str::trim) {
+        Some(t)
+            if t.starts_with('/')
+                && !t.starts_with("//")
+                && !t.contains('\\')
+                && !t.contains("://") =>
+        {
+            t.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+/// A small page for sign-in problems, in the site's style, with the way forward.
+fn problem_page(status: StatusCode, title: &str, message: &str) -> Response {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let body = format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · SahaBot</title><link rel="stylesheet" href="/pkg/sahabot.css"></head>
+<body class="min-h-full bg-slate-50 text-slate-900 dark:bg-slate-900 dark:text-slate-100">
+<main class="mx-auto mt-24 flex max-w-lg flex-col gap-4 px-4"><h1 class="text-2xl font-bold">{title}</h1>
+<p id="problem" class="text-slate-600 dark:text-slate-300">{message}</p>
+<p class="flex gap-4"><a class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500" href="/login">Sign in again</a>
+<a class="px-4 py-2 text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400" href="/">Home</a></p></main></body></html>"#,
+        title = escape(title),
+        message = escape(message),
+    );
+    (status, Html(body)).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginQuery {
+    redirect: Option<String>,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    session: Session,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    let Some(discord) = &state.discord else {
+        return problem_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Discord sign-in is not set up",
+            "This server has no Discord application configured. Ask its admin for a one-time login link (sahabot users login-link <name>).",
+        );
+    };
+    let (url, csrf) = discord.authorize_url();
+    let pending = PendingLogin {
+        state: csrf,
+        redirect: safe_redirect(query.redirect.as_deref()),
+        started_at: now_ms(),
+    };
+    if session.insert(SESSION_OAUTH, pending).await.is_err() {
+        return problem_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Sign-in failed",
+            sdk::error::INTERNAL_MESSAGE,
+        );
+    }
+    Redirect::to(&url).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+async fn callback(
+    State(state): State<AppState>,
+    session: Session,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(query): Query<CallbackQuery>,
+) -> Response {
+    let Some(discord) = &state.discord else {
+        return problem_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Discord sign-in is not set up",
+            "This server has no Discord application configured.",
+        );
+    };
+    // The pending attempt is used up whatever happens next.
+    let pending = session
+        .remove::<PendingLogin>(SESSION_OAUTH)
+        .await
+        .ok()
+        .flatten();
+    if query.error.is_some() {
+        return problem_page(
+            StatusCode::BAD_REQUEST,
+            "Sign-in cancelled",
+            "Discord did not authorize the sign-in. You can try again.",
+        );
+    }
+    let (Some(pending), Some(returned_state)) = (pending, query.state.as_deref()) else {
+        return problem_page(
+            StatusCode::BAD_REQUEST,
+            "Sign-in expired",
+            "This sign-in was not started in this browser or was already used. Start again from the sign-in page.",
+        );
+    };
+    if pending.state != returned_state {
+        return problem_page(StatusCode::BAD_REQUEST, "Sign-in refused", "The sign-in answer does not match the attempt started here. Start again from the sign-in page.");
+    }
+    if now_ms() - pending.started_at > STATE_TTL_MS {
+        return problem_page(
+            StatusCode::BAD_REQUEST,
+            "Sign-in expired",
+            "More than 10 minutes passed since the sign-in started. Start again.",
+        );
+    }
+    let Some(code) = query.code.as_deref().filter(|c| !c.is_empty()) else {
+        return problem_page(
+            StatusCode::BAD_REQUEST,
+            "Sign-in failed",
+            "Discord sent no authorization code. Start again.",
+        );
+    };
+    let result = async {
+        let tokens = discord.exchange(code).await?;
+        let profile = discord.profile(&tokens.access_token).await?;
+        let ip = peer.ip().to_string();
+        let (user, _created) =
+            users::upsert_discord(&state.platform.db, &profile, &tokens, Some(&ip)).await?;
+        Ok::<_, sdk::Error>((user, tokens))
+    }
+    .await;
+    let (user, tokens) = match result {
+        Ok(done) => done,
+        Err(error) => return problem_page(error.status(), "Sign-in failed", &error.message()),
+    };
+    if !user.is_active {
+        return problem_page(
+            StatusCode::FORBIDDEN,
+            "Account deactivated",
+            "This account has been deactivated by the site admins.",
+        );
+    }
+    if sign_in(&session, user.id).await.is_err() {
+        return problem_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Sign-in failed",
+            sdk::error::INTERNAL_MESSAGE,
+        );
+    }
+    if let Some(at) = tokens.expires_at {
+        session.insert(SESSION_DISCORD_EXPIRES, at).await.ok();
+    }
+    Redirect::to(&pending.redirect).into_response()
+}
+
+/// A new session id (no fixation), then the user.
+async fn sign_in(session: &Session, user_id: i64) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.remove_value(SESSION_IMPERSONATING).await?;
+    session.insert(SESSION_USER, user_id).await
+}
+
+async fn login_link(
+    State(state): State<AppState>,
+    session: Session,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(secret): Path<String>,
+) -> Response {
+    let ip = peer.ip().to_string();
+    match login_links::redeem(&state.platform.db, &secret, Some(&ip)).await {
+        Ok(user) => match sign_in(&session, user.id).await {
+            Ok(()) => Redirect::to("/").into_response(),
+            Err(_) => problem_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sign-in failed",
+                sdk::error::INTERNAL_MESSAGE,
+            ),
+        },
+        Err(error) => problem_page(error.status(), "Login link not valid", &error.message()),
+    }
+}
+
+async fn logout(session: Session) -> Response {
+    session.flush().await.ok();
+    Redirect::to("/").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        assert_eq!(safe_redirect(Some("/org/3/members")), "/org/3/members");
+        assert_eq!(safe_redirect(Some("//evil.example/")), "/");
+        assert_eq!(safe_redirect(Some("https://evil.example/")), "/");
+        assert_eq!(safe_redirect(Some("/\\evil.example")), "/");
+        assert_eq!(safe_redirect(Some("/x?next=https://a")), "/");
+        assert_eq!(safe_redirect(None), "/");
+    }
+}
