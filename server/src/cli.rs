@@ -32,6 +32,42 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Manage users without Discord (self-hosting).
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Manage API tokens.
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a user; prints the new user's id.
+    Create {
+        /// 2 to 32 letters, digits, `_`, `.` or `-`.
+        name: String,
+        /// Make the user a SUPERADMIN (can create organizations, manage the site).
+        #[arg(long)]
+        superadmin: bool,
+    },
+    /// Print a one-time URL (valid 15 minutes) that signs this user in.
+    LoginLink { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Create an API token for a user; prints only the token.
+    Create {
+        /// The user's name.
+        user: String,
+        /// A label to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
 }
 
 #[cfg(test)]
@@ -54,5 +90,19 @@ mod tests {
             matches!(cli.command, Some(Command::Serve { addr: Some(a) }) if a == "0.0.0.0:8080")
         );
         assert!(Cli::try_parse_from(["sahabot", "serve", "--adr", "x"]).is_err());
+        let cli = Cli::parse_from(["sahabot", "users", "create", "ada", "--superadmin"]);
+        assert!(matches!(
+            cli.command,
+            Some(Command::Users {
+                command: UsersCommand::Create {
+                    superadmin: true,
+                    ..
+                }
+            })
+        ));
+        let cli = Cli::parse_from(["sahabot", "tokens", "create", "ada", "--name", "bot"]);
+        assert!(
+            matches!(cli.command, Some(Command::Tokens { command: TokensCommand::Create { ref name, .. } }) if name == "bot")
+        );
     }
 }

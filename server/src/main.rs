@@ -3,8 +3,12 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use sdk::{
+    auth::GlobalLevel,
+    identity::{login_links, tokens, users},
+};
 use server::{
-    cli::{Cli, Command},
+    cli::{Cli, Command, TokensCommand, UsersCommand},
     config::Config,
     migrate,
 };
@@ -57,6 +61,40 @@ async fn run(cli: Cli) -> Result<(), String> {
                 println!("  applied {}/{name}", migrate::CORE);
             }
             db.close().await;
+            Ok(())
+        }
+        Command::Users { command } => {
+            let db = server::open_database(&config)
+                .await
+                .map_err(|e| e.to_string())?;
+            let result = match command {
+                UsersCommand::Create { name, superadmin } => {
+                    let level = if superadmin {
+                        GlobalLevel::Superadmin
+                    } else {
+                        GlobalLevel::User
+                    };
+                    users::create(&db, &name, level)
+                        .await
+                        .map(|user| user.id.to_string())
+                }
+                UsersCommand::LoginLink { name } => login_links::create(&db, &name)
+                    .await
+                    .map(|(_, secret)| format!("{}/auth/link/{secret}", config.base_url)),
+            };
+            db.close().await;
+            println!("{}", result.map_err(|e| e.message())?);
+            Ok(())
+        }
+        Command::Tokens {
+            command: TokensCommand::Create { user, name },
+        } => {
+            let db = server::open_database(&config)
+                .await
+                .map_err(|e| e.to_string())?;
+            let created = tokens::create_for_username(&db, &user, &name).await;
+            db.close().await;
+            println!("{}", created.map_err(|e| e.message())?.secret);
             Ok(())
         }
     }

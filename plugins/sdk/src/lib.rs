@@ -13,7 +13,6 @@ pub mod context;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
-#[cfg(feature = "ssr")]
 pub mod identity;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -15,7 +15,6 @@ pub mod routes;
 pub mod session_store;
 
 /// Session keys.
-pub const SESSION_USER: &str = "user_id";
-pub const SESSION_IMPERSONATING: &str = "impersonating";
+pub use sdk::auth::guard::{SESSION_IMPERSONATING, SESSION_USER};
 pub const SESSION_OAUTH: &str = "oauth";
 pub const SESSION_DISCORD_EXPIRES: &str = "discord_expires_at";

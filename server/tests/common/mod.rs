@@ -79,3 +79,81 @@ impl TestApp {
         std::fs::remove_dir_all(data_dir).ok();
     }
 }
+
+/// A user made for a test, with an API token to call the API as them.
+pub struct TestUser {
+    pub id: i64,
+    pub token: String,
+}
+
+impl TestApp {
+    pub fn db(&self) -> &sdk::db::Db {
+        &self.server.db
+    }
+
+    pub async fn user(&self, name: &str, level: sdk::auth::GlobalLevel) -> TestUser {
+        let user = sdk::identity::users::create(self.db(), name, level)
+            .await
+            .unwrap();
+        let created = sdk::identity::tokens::create(self.db(), user.id, "test", None, None)
+            .await
+            .unwrap();
+        TestUser {
+            id: user.id,
+            token: created.secret,
+        }
+    }
+
+    /// Calls `/api/core/{endpoint}` as `user` (None: anonymous).
+    pub async fn call(
+        &self,
+        user: Option<&TestUser>,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url(&format!("/api/core/{endpoint}")))
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .body(body.to_string());
+        if let Some(user) = user {
+            request = request.bearer_auth(&user.token);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Calls and expects success; returns the JSON answer.
+    pub async fn ok(
+        &self,
+        user: &TestUser,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let res = self.call(Some(user), endpoint, body.clone()).await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert!(status.is_success(), "{endpoint} {body} → {status}: {text}");
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Calls and expects an error; returns (status, error body).
+    pub async fn fails(
+        &self,
+        user: Option<&TestUser>,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let res = self.call(user, endpoint, body.clone()).await;
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        assert!(
+            status >= 400,
+            "{endpoint} {body} should fail, got {status}: {text}"
+        );
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+}

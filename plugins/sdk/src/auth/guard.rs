@@ -12,6 +12,10 @@ use leptos::prelude::use_context;
 use super::{authorizer::Decision, CurrentUser, GlobalLevel};
 use crate::{context::platform, db::Db, Error};
 
+/// Session keys the server and the app share.
+pub const SESSION_USER: &str = "user_id";
+pub const SESSION_IMPERSONATING: &str = "impersonating";
+
 /// How the caller proved who they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Via {

@@ -1,33 +1,9 @@
 //! Reading the audit log: an organization's (its admins) or everything (SUPERADMIN).
 
-use serde::{Deserialize, Serialize};
+pub use super::model::{AuditFilter, AuditRecord};
 use sqlx::Row;
 
 use crate::{db::Db, Error};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditRecord {
-    pub id: i64,
-    pub user_id: Option<i64>,
-    pub username: Option<String>,
-    pub organization_id: Option<i64>,
-    pub action: String,
-    pub details: String,
-    pub ip_address: Option<String>,
-    pub created_at: i64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditFilter {
-    /// None: every organization (SUPERADMIN only; the caller checks).
-    pub org_id: Option<i64>,
-    pub user_id: Option<i64>,
-    /// Prefix of the action, e.g. `member.` or `role.assign`.
-    pub action: Option<String>,
-    /// Entries older than this id (paging backwards).
-    pub before_id: Option<i64>,
-    pub limit: Option<i64>,
-}
 
 pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditRecord>, Error> {
     let mut sql = String::from(

@@ -1,6 +1,6 @@
 //! Invite links: `/invite/{slug}`, with optional use limit and expiry, revocable.
+pub use super::model::{Invite, InvitePreview};
 
-use serde::{Deserialize, Serialize};
 use sqlx::{any::AnyRow, Row};
 
 use super::{orgs, validate};
@@ -10,44 +10,6 @@ use crate::{
     db::{now_ms, Db, Flag},
     Error,
 };
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Invite {
-    pub id: i64,
-    pub organization_id: i64,
-    pub slug: String,
-    pub is_active: bool,
-    pub max_uses: Option<i64>,
-    pub uses_count: i64,
-    pub expires_at: Option<i64>,
-    pub created_at: i64,
-}
-
-impl Invite {
-    /// Why this invite cannot be used now, if it cannot.
-    pub fn unusable_reason(&self, now: i64) -> Option<&'static str> {
-        if !self.is_active {
-            Some("This invite was revoked.")
-        } else if self.expires_at.is_some_and(|e| e <= now) {
-            Some("This invite has expired.")
-        } else if self.max_uses.is_some_and(|m| self.uses_count >= m) {
-            Some("This invite has been used as many times as it allows.")
-        } else {
-            None
-        }
-    }
-}
-
-/// What the accept page shows before the user joins.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvitePreview {
-    pub slug: String,
-    pub organization_id: i64,
-    pub organization_name: String,
-    pub organization_description: String,
-    /// None when it can be accepted.
-    pub unusable_reason: Option<String>,
-}
 
 const COLUMNS: &str =
     "id, organization_id, slug, is_active, max_uses, uses_count, expires_at, created_at";

@@ -1,6 +1,6 @@
 //! Organizations, their members, and requests for new organizations.
 
-use serde::{Deserialize, Serialize};
+pub use super::model::{Member, OrgRequest, Organization};
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
 use super::{roles, users, validate};
@@ -10,15 +10,6 @@ use crate::{
     db::{now_ms, Db, Flag},
     Error,
 };
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Organization {
-    pub id: i64,
-    pub name: String,
-    pub description: String,
-    pub is_active: bool,
-    pub created_at: i64,
-}
 
 fn org_from_row(row: &AnyRow) -> Result<Organization, Error> {
     Ok(Organization {
@@ -204,15 +195,6 @@ pub async fn update(
 
 // --- members -------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Member {
-    pub user_id: i64,
-    pub username: String,
-    pub display_name: Option<String>,
-    pub joined_at: i64,
-    pub roles: Vec<String>,
-}
-
 pub(crate) async fn insert_member(
     tx: &mut Transaction<'_, Any>,
     org_id: i64,
@@ -357,19 +339,6 @@ pub async fn remove_member(
 }
 
 // --- requests ------------------------------------------------------------------------------
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgRequest {
-    pub id: i64,
-    pub name: String,
-    pub description: String,
-    pub requested_by: i64,
-    pub requested_by_name: String,
-    pub status: String,
-    pub review_notes: Option<String>,
-    pub organization_id: Option<i64>,
-    pub created_at: i64,
-}
 
 pub async fn request(
     db: &Db,

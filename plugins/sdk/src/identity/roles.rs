@@ -1,7 +1,7 @@
 //! Roles in an organization: the built-in ones (actions from code) and custom ones (stored
 //! ALLOW/DENY statements), their assignment to members, and direct statements for one member.
 
-use serde::{Deserialize, Serialize};
+pub use super::model::Role;
 use sqlx::{Any, Row, Transaction};
 
 use super::validate;
@@ -15,18 +15,6 @@ use crate::{
     db::{now_ms, Db, Flag},
     Error,
 };
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Role {
-    pub id: i64,
-    pub name: String,
-    pub description: String,
-    pub is_builtin: bool,
-    pub is_locked: bool,
-    /// Built-in actions (from code) followed by stored statements.
-    pub statements: Vec<Statement>,
-    pub member_count: i64,
-}
 
 pub(crate) async fn seed_builtin_roles(
     tx: &mut Transaction<'_, Any>,

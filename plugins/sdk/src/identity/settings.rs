@@ -1,6 +1,6 @@
 //! Site-wide settings (key/value, public or not) and the MOTD banner.
 
-use serde::{Deserialize, Serialize};
+pub use super::model::Setting;
 use sqlx::Row;
 
 use super::validate;
@@ -13,15 +13,6 @@ use crate::{
 
 /// The setting shown as a banner to everyone.
 pub const MOTD_KEY: &str = "motd";
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Setting {
-    pub key: String,
-    pub value: String,
-    pub description: Option<String>,
-    pub is_public: bool,
-    pub updated_at: i64,
-}
 
 pub async fn list(db: &Db, public_only: bool) -> Result<Vec<Setting>, Error> {
     let rows = sqlx::query(

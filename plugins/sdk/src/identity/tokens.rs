@@ -1,6 +1,6 @@
 //! API tokens: shown once when created, stored only as their sha256.
 
-use serde::{Deserialize, Serialize};
+pub use super::model::{ApiToken, CreatedToken};
 use sqlx::Row;
 
 use super::{users, validate};
@@ -10,23 +10,6 @@ use crate::{
     db::{now_ms, Db, Flag},
     Error,
 };
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiToken {
-    pub id: i64,
-    pub name: String,
-    pub is_active: bool,
-    pub last_used_at: Option<i64>,
-    pub expires_at: Option<i64>,
-    pub created_at: i64,
-}
-
-/// A new token: `secret` is the only time the token itself is seen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreatedToken {
-    pub token: ApiToken,
-    pub secret: String,
-}
 
 pub async fn create(
     db: &Db,

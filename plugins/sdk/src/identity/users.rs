@@ -1,6 +1,6 @@
 //! Users: created by Discord login, by the CLI, or as placeholders; their profile and level.
 
-use serde::{Deserialize, Serialize};
+pub use super::model::{AdminUserUpdate, DiscordProfile, DiscordTokens, ProfileUpdate, UserInfo};
 use sqlx::{any::AnyRow, Row};
 
 use super::validate;
@@ -10,22 +10,6 @@ use crate::{
     db::{now_ms, Db, Flag},
     Error,
 };
-
-/// A user as the site admin pages and the profile page see them (no tokens).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserInfo {
-    pub id: i64,
-    pub username: String,
-    pub display_name: Option<String>,
-    pub pronouns: Option<String>,
-    pub show_pronouns: bool,
-    pub discord_id: Option<String>,
-    pub discord_username: Option<String>,
-    pub level: GlobalLevel,
-    pub is_active: bool,
-    pub api_rate_limit_per_minute: Option<i64>,
-    pub created_at: i64,
-}
 
 const USER_COLUMNS: &str = "id, username, display_name, pronouns, show_pronouns, discord_id, \
      discord_username, permission, is_active, api_rate_limit_per_minute, created_at";
@@ -44,18 +28,6 @@ fn user_from_row(row: &AnyRow) -> Result<UserInfo, Error> {
         api_rate_limit_per_minute: row.try_get("api_rate_limit_per_minute")?,
         created_at: row.try_get("created_at")?,
     })
-}
-
-impl UserInfo {
-    pub fn to_current(&self, impersonated_by: Option<i64>) -> CurrentUser {
-        CurrentUser {
-            id: self.id,
-            username: self.username.clone(),
-            display_name: self.display_name.clone(),
-            level: self.level,
-            impersonated_by,
-        }
-    }
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<UserInfo>, Error> {
@@ -119,24 +91,6 @@ pub async fn create(db: &Db, username: &str, level: GlobalLevel) -> Result<UserI
     .await?;
     tx.commit().await?;
     get(db, id).await
-}
-
-/// What Discord's `/users/@me` tells us.
-#[derive(Debug, Clone, Deserialize)]
-pub struct DiscordProfile {
-    pub id: String,
-    pub username: String,
-    pub global_name: Option<String>,
-    pub avatar: Option<String>,
-    pub email: Option<String>,
-}
-
-/// Discord OAuth tokens to keep for later calls on the user's behalf.
-#[derive(Debug, Clone)]
-pub struct DiscordTokens {
-    pub access_token: String,
-    pub refresh_token: Option<String>,
-    pub expires_at: Option<i64>,
 }
 
 /// Signs in a Discord user: updates the known one or creates a new USER. Returns the user and
@@ -256,14 +210,6 @@ pub async fn store_discord_tokens(db: &Db, id: i64, tokens: &DiscordTokens) -> R
     Ok(())
 }
 
-/// The profile fields a user edits themselves.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ProfileUpdate {
-    pub display_name: String,
-    pub pronouns: String,
-    pub show_pronouns: bool,
-}
-
 pub async fn update_profile(
     db: &Db,
     id: i64,
@@ -295,15 +241,6 @@ pub async fn update_profile(
     .await?;
     tx.commit().await?;
     get(db, id).await
-}
-
-/// What a site admin may change on a user.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AdminUserUpdate {
-    pub level: GlobalLevel,
-    pub is_active: bool,
-    /// None: the default limit.
-    pub api_rate_limit_per_minute: Option<i64>,
 }
 
 pub async fn admin_update(

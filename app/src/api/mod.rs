@@ -26,3 +26,21 @@ pub async fn server_status() -> Result<StatusReport, sdk::Error> {
         database: db.backend().name().to_string(),
     })
 }
+
+pub mod account;
+pub mod admin;
+pub mod orgs;
+
+/// Server-side helpers shared by the core server functions.
+#[cfg(feature = "ssr")]
+pub(crate) mod support {
+    pub use sdk::{
+        auth::guard::{caller, require, require_level, require_user},
+        context::platform,
+    };
+
+    /// The caller's address for the audit log.
+    pub fn ip() -> Option<String> {
+        caller().ip
+    }
+}

@@ -1,0 +1,53 @@
+//! The signed-in user's own account: who am I, profile, API tokens, impersonation.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+#[cfg(feature = "ssr")]
+use sdk::identity::{tokens, users};
+use sdk::{
+    auth::CurrentUser,
+    identity::model::{ApiToken, CreatedToken, ProfileUpdate, UserInfo},
+};
+
+#[cfg(feature = "ssr")]
+use super::support::*;
+
+/// The caller, or null when nobody is signed in.
+#[server(prefix = "/api/core", endpoint = "whoami", input = Json, output = Json)]
+pub async fn whoami() -> Result<Option<CurrentUser>, sdk::Error> {
+    Ok(caller().user)
+}
+
+#[server(prefix = "/api/core", endpoint = "my_profile", input = Json, output = Json)]
+pub async fn my_profile() -> Result<UserInfo, sdk::Error> {
+    let user = require_user()?;
+    users::get(&platform()?.db, user.id).await
+}
+
+#[server(prefix = "/api/core", endpoint = "update_profile", input = Json, output = Json)]
+pub async fn update_profile(update: ProfileUpdate) -> Result<UserInfo, sdk::Error> {
+    let user = require_user()?;
+    users::update_profile(&platform()?.db, user.id, &update, ip().as_deref()).await
+}
+
+/// Creates an API token for the caller. The token itself is in the answer and nowhere else.
+#[server(prefix = "/api/core", endpoint = "create_api_token", input = Json, output = Json)]
+pub async fn create_api_token(
+    name: String,
+    #[server(default)] expires_at: Option<i64>,
+) -> Result<CreatedToken, sdk::Error> {
+    let user = require_user()?;
+    tokens::create(&platform()?.db, user.id, &name, expires_at, ip().as_deref()).await
+}
+
+#[server(prefix = "/api/core", endpoint = "list_api_tokens", input = Json, output = Json)]
+pub async fn list_api_tokens() -> Result<Vec<ApiToken>, sdk::Error> {
+    let user = require_user()?;
+    tokens::list(&platform()?.db, user.id).await
+}
+
+#[server(prefix = "/api/core", endpoint = "revoke_api_token", input = Json, output = Json)]
+pub async fn revoke_api_token(token_id: i64) -> Result<(), sdk::Error> {
+    let user = require_user()?;
+    tokens::revoke(&platform()?.db, user.id, token_id, ip().as_deref()).await
+}

@@ -1,0 +1,199 @@
+//! The identity types shared by the server and the browser: what the API returns and accepts.
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{policy::Statement, CurrentUser, GlobalLevel};
+
+/// A user as the site admin pages and the profile page see them (no tokens).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: i64,
+    pub username: String,
+    pub display_name: Option<String>,
+    pub pronouns: Option<String>,
+    pub show_pronouns: bool,
+    pub discord_id: Option<String>,
+    pub discord_username: Option<String>,
+    pub level: GlobalLevel,
+    pub is_active: bool,
+    pub api_rate_limit_per_minute: Option<i64>,
+    pub created_at: i64,
+}
+
+/// What Discord's `/users/@me` tells us.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DiscordProfile {
+    pub id: String,
+    pub username: String,
+    pub global_name: Option<String>,
+    pub avatar: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Discord OAuth tokens to keep for later calls on the user's behalf.
+#[derive(Debug, Clone)]
+pub struct DiscordTokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_at: Option<i64>,
+}
+
+/// The profile fields a user edits themselves.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProfileUpdate {
+    pub display_name: String,
+    pub pronouns: String,
+    pub show_pronouns: bool,
+}
+
+/// What a site admin may change on a user.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdminUserUpdate {
+    pub level: GlobalLevel,
+    pub is_active: bool,
+    /// None: the default limit.
+    pub api_rate_limit_per_minute: Option<i64>,
+}
+
+impl UserInfo {
+    pub fn to_current(&self, impersonated_by: Option<i64>) -> CurrentUser {
+        CurrentUser {
+            id: self.id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            level: self.level,
+            impersonated_by,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub is_active: bool,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: Option<String>,
+    pub joined_at: i64,
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgRequest {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub requested_by: i64,
+    pub requested_by_name: String,
+    pub status: String,
+    pub review_notes: Option<String>,
+    pub organization_id: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub is_builtin: bool,
+    pub is_locked: bool,
+    /// Built-in actions (from code) followed by stored statements.
+    pub statements: Vec<Statement>,
+    pub member_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invite {
+    pub id: i64,
+    pub organization_id: i64,
+    pub slug: String,
+    pub is_active: bool,
+    pub max_uses: Option<i64>,
+    pub uses_count: i64,
+    pub expires_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// What the accept page shows before the user joins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitePreview {
+    pub slug: String,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub organization_description: String,
+    /// None when it can be accepted.
+    pub unusable_reason: Option<String>,
+}
+
+impl Invite {
+    /// Why this invite cannot be used now, if it cannot.
+    pub fn unusable_reason(&self, now: i64) -> Option<&'static str> {
+        if !self.is_active {
+            Some("This invite was revoked.")
+        } else if self.expires_at.is_some_and(|e| e <= now) {
+            Some("This invite has expired.")
+        } else if self.max_uses.is_some_and(|m| self.uses_count >= m) {
+            Some("This invite has been used as many times as it allows.")
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub is_active: bool,
+    pub last_used_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// A new token: `secret` is the only time the token itself is seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: ApiToken,
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub organization_id: Option<i64>,
+    pub action: String,
+    pub details: String,
+    pub ip_address: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// None: every organization (SUPERADMIN only; the caller checks).
+    pub org_id: Option<i64>,
+    pub user_id: Option<i64>,
+    /// Prefix of the action, e.g. `member.` or `role.assign`.
+    pub action: Option<String>,
+    /// Entries older than this id (paging backwards).
+    pub before_id: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setting {
+    pub key: String,
+    pub value: String,
+    pub description: Option<String>,
+    pub is_public: bool,
+    pub updated_at: i64,
+}
