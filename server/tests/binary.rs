@@ -121,3 +121,54 @@ fn bad_configuration_is_a_clear_error_not_a_panic() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--addr"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+async fn self_hosting_commands(backend: Backend) {
+    let test = TestDb::new(backend).await;
+    let dir = data_dir();
+    let run = |args: &[&str]| {
+        sahabot(&test.url, &dir)
+            .env("SAHABOT_BASE_URL", "https://sahabot.example")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+
+    let out = run(&["users", "create", "ada", "--superadmin"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id: i64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("prints the new user's id");
+    assert!(id > 0);
+
+    let out = run(&["users", "create", "ada"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("taken"));
+    let out = run(&["users", "create", "no spaces"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("letters"));
+
+    let out = run(&["users", "login-link", "ada"]);
+    let link = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(
+        link.starts_with("https://sahabot.example/auth/link/"),
+        "{link}"
+    );
+
+    let out = run(&["tokens", "create", "ada", "--name", "bot"]);
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(token.len(), 43, "prints only the token: {token}");
+    let (_, user) = sdk::identity::tokens::authenticate(&test.db, &token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.id, id);
+    let out = run(&["tokens", "create", "nobody"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nobody"));
+    std::fs::remove_dir_all(dir).ok();
+}
+both_backends!(self_hosting, self_hosting_commands);

@@ -30,18 +30,30 @@ pub fn test_config(database_url: &str) -> Config {
     }
 }
 
+/// A client that keeps cookies (like a browser) and shows redirects instead of following them.
+pub fn browser_like_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with a chance to change the configuration first.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
         let test_db = TestDb::new(backend).await;
-        let config = test_config(&test_db.url);
+        let mut config = test_config(&test_db.url);
+        adjust(&mut config);
         let data_dir = config.data_dir.clone();
         let server = server::start(config).await.expect("the test server starts");
         Self {
             server,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: browser_like_client(),
             test_db,
             data_dir,
         }
