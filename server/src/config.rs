@@ -34,6 +34,9 @@ pub struct Config {
     pub site_root: PathBuf,
     /// Discord sign-in; None when no client id/secret are configured.
     pub discord: Option<DiscordConfig>,
+    /// Discord user ids made SUPERADMIN when they sign in: how a Discord-only deployment gets
+    /// its first site admin.
+    pub superadmin_discord_ids: Vec<String>,
 }
 
 /// A Discord application for OAuth2 sign-in. The URLs default to Discord's and are settings so
@@ -67,6 +70,7 @@ struct FileConfig {
     discord_authorize_url: Option<String>,
     discord_token_url: Option<String>,
     discord_api_url: Option<String>,
+    superadmin_discord_ids: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -172,6 +176,27 @@ impl Config {
                 })
             }
         };
+        let superadmin_discord_ids = pick(
+            "SAHABOT_SUPERADMIN_DISCORD_IDS",
+            file.superadmin_discord_ids,
+        )
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+        if let Some(bad) = superadmin_discord_ids
+            .iter()
+            .find(|id| !id.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Err(ConfigError::Invalid {
+                setting: "SAHABOT_SUPERADMIN_DISCORD_IDS",
+                detail: format!(
+                    "`{bad}` is not a Discord user id (digits only; separate ids with commas)"
+                ),
+            });
+        }
         Ok(Self {
             database_url,
             addr,
@@ -180,6 +205,7 @@ impl Config {
             data_dir,
             site_root,
             discord,
+            superadmin_discord_ids,
         })
     }
 
@@ -363,6 +389,8 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("SAHABOT_BASE_URL", "example.org"),
             ("SAHABOT_SECRET_KEY", "short"),
+            ("SAHABOT_SUPERADMIN_DISCORD_IDS", "123, speedy"),
+            ("SAHABOT_DISCORD_CLIENT_ID", "only-the-id"),
         ];
         for (setting, value) in cases {
             let mut vars = HashMap::from([key.clone()]);

@@ -44,6 +44,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Session cookies get `Secure` when the site is served over https.
     pub secure_cookies: bool,
+    /// Discord ids promoted to SUPERADMIN at sign-in.
+    pub superadmin_discord_ids: Arc<Vec<String>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

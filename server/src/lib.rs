@@ -154,6 +154,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartupError> {
         discord,
         limiter: Arc::new(auth::rate_limit::RateLimiter::default()),
         secure_cookies: config.base_url.starts_with("https://"),
+        superadmin_discord_ids: Arc::new(config.superadmin_discord_ids.clone()),
     });
     let (stop, stopped) = oneshot::channel::<()>();
     let task_db = db.clone();

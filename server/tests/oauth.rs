@@ -73,8 +73,16 @@ async fn start_fake() -> (String, FakeDiscord) {
 }
 
 async fn app_with_fake_discord(backend: Backend) -> (TestApp, FakeDiscord) {
+    app_with_fake_discord_and(backend, Vec::new()).await
+}
+
+async fn app_with_fake_discord_and(
+    backend: Backend,
+    superadmins: Vec<String>,
+) -> (TestApp, FakeDiscord) {
     let (base, fake) = start_fake().await;
     let app = TestApp::spawn_with(backend, |config| {
+        config.superadmin_discord_ids = superadmins;
         config.discord = Some(DiscordConfig {
             client_id: "client".into(),
             client_secret: "secret".into(),
@@ -285,3 +293,20 @@ async fn one_time_login_links(backend: Backend) {
     app.stop().await;
 }
 both_backends!(login_links, one_time_login_links);
+
+async fn configured_discord_ids_become_superadmin(backend: Backend) {
+    let (app, _fake) = app_with_fake_discord_and(backend, vec!["80351110224678912".into()]).await;
+    let client = browser_like_client();
+    let state = begin_login(&app, &client, "/").await;
+    client
+        .get(app.url(&format!("/auth/callback?code=good&state={state}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(whoami(&app, &client).await["level"], "Superadmin");
+    app.stop().await;
+}
+both_backends!(
+    bootstrap_superadmin,
+    configured_discord_ids_become_superadmin
+);

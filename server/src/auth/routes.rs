@@ -166,8 +166,10 @@ async fn callback(
         let tokens = discord.exchange(code).await?;
         let profile = discord.profile(&tokens.access_token).await?;
         let ip = peer.ip().to_string();
+        let promote = state.superadmin_discord_ids.contains(&profile.id);
         let (user, _created) =
-            users::upsert_discord(&state.platform.db, &profile, &tokens, Some(&ip)).await?;
+            users::upsert_discord(&state.platform.db, &profile, &tokens, promote, Some(&ip))
+                .await?;
         Ok::<_, sdk::Error>((user, tokens))
     }
     .await;

@@ -27,6 +27,7 @@ pub fn test_config(database_url: &str) -> Config {
         data_dir,
         site_root: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"),
         discord: None,
+        superadmin_discord_ids: Vec::new(),
     }
 }
 

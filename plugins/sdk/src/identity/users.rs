@@ -93,12 +93,14 @@ pub async fn create(db: &Db, username: &str, level: GlobalLevel) -> Result<UserI
     get(db, id).await
 }
 
-/// Signs in a Discord user: updates the known one or creates a new USER. Returns the user and
-/// whether they are new.
+/// Signs in a Discord user: updates the known one or creates a new USER. With `promote`, the
+/// user is made SUPERADMIN (the configured bootstrap admins). Returns the user and whether they
+/// are new.
 pub async fn upsert_discord(
     db: &Db,
     profile: &DiscordProfile,
     tokens: &DiscordTokens,
+    promote: bool,
     ip: Option<&str>,
 ) -> Result<(UserInfo, bool), Error> {
     let now = now_ms();
@@ -163,13 +165,20 @@ pub async fn upsert_discord(
             (row.try_get::<i64, _>("id")?, true)
         }
     };
+    if promote {
+        sqlx::query("UPDATE users SET permission = $1 WHERE id = $2 AND permission < $1")
+            .bind(GlobalLevel::Superadmin.value())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
     record(
         &mut *tx,
         AuditEntry {
             user_id: Some(id),
             org_id: None,
             action: "user.login",
-            details: serde_json::json!({"via": "discord", "new_user": created}),
+            details: serde_json::json!({"via": "discord", "new_user": created, "bootstrap_superadmin": promote}),
             ip,
         },
     )
