@@ -8,16 +8,27 @@
 pub mod api;
 mod layout;
 mod pages;
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    ParamSegment, StaticSegment,
 };
 
 pub use layout::Layout;
-use pages::{home::HomePage, not_found::NotFound};
+use pages::{
+    account::{ApiKeysPage, LoginPage, ProfilePage},
+    admin::{AdminAuditPage, AdminOrgsPage, AdminRequestsPage, AdminSettingsPage, AdminUsersPage},
+    home::HomePage,
+    not_found::NotFound,
+    org::{
+        OrgAuditPage, OrgInvitesPage, OrgMembersPage, OrgOverviewPage, OrgRolesPage,
+        OrgSettingsPage,
+    },
+    orgs::{InvitePage, MyOrgsPage},
+};
 
 /// The product name, shown in the header and the page titles.
 pub const PRODUCT_NAME: &str = "SahaBot";
@@ -46,6 +57,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    session::provide_session();
     view! {
         <Stylesheet id="leptos" href="/pkg/sahabot.css"/>
         <Title formatter=|page: String| {
@@ -55,6 +67,22 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=HomePage/>
+                    <Route path=StaticSegment("login") view=LoginPage/>
+                    <Route path=StaticSegment("profile") view=ProfilePage/>
+                    <Route path=(StaticSegment("profile"), StaticSegment("api-keys")) view=ApiKeysPage/>
+                    <Route path=StaticSegment("orgs") view=MyOrgsPage/>
+                    <Route path=(StaticSegment("invite"), ParamSegment("slug")) view=InvitePage/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id")) view=OrgOverviewPage/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("members")) view=OrgMembersPage/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("roles")) view=OrgRolesPage/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("invites")) view=OrgInvitesPage/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("audit")) view=OrgAuditPage/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("settings")) view=OrgSettingsPage/>
+                    <Route path=StaticSegment("admin") view=AdminUsersPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("orgs")) view=AdminOrgsPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("requests")) view=AdminRequestsPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AdminAuditPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettingsPage/>
                 </Routes>
             </Layout>
         </Router>

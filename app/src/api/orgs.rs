@@ -359,3 +359,50 @@ pub async fn audit_log(
         }
     }
 }
+
+/// What the organization's pages need first: the organization, the viewer's roles, and which
+/// registered actions the viewer holds there (to show only what they may use).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OrgSummary {
+    pub organization: Organization,
+    pub my_roles: Vec<String>,
+    pub allowed: Vec<String>,
+    pub member_count: usize,
+}
+
+/// Members (and site admins) see the overview.
+#[server(prefix = "/api/core", endpoint = "org_overview", input = Json, output = Json)]
+pub async fn org_overview(org_id: i64) -> Result<OrgSummary, sdk::Error> {
+    let user = require_user()?;
+    let platform = platform()?;
+    let organization = orgs::get(&platform.db, org_id).await?;
+    if !user.is_at_least(GlobalLevel::Admin)
+        && !platform.authorizer.is_member(user.id, org_id).await?
+    {
+        return Err(sdk::Error::forbidden(
+            "You are not a member of this organization.",
+        ));
+    }
+    let members = orgs::list_members(&platform.db, org_id).await?;
+    let my_roles = members
+        .iter()
+        .find(|m| m.user_id == user.id)
+        .map(|m| m.roles.clone())
+        .unwrap_or_default();
+    let mut allowed = Vec::new();
+    for info in platform.actions.all() {
+        if platform
+            .authorizer
+            .allowed(&user, org_id, &info.action)
+            .await?
+        {
+            allowed.push(info.action.clone());
+        }
+    }
+    Ok(OrgSummary {
+        organization,
+        my_roles,
+        allowed,
+        member_count: members.len(),
+    })
+}

@@ -1,4 +1,9 @@
 //! Core pages (not owned by any plugin).
 
+pub mod account;
+pub mod admin;
 pub mod home;
 pub mod not_found;
+pub mod org;
+pub mod orgs;
+mod shared;

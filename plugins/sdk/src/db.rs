@@ -212,12 +212,7 @@ impl<'r> Decode<'r, Any> for Flag {
 }
 
 /// Milliseconds since the Unix epoch, UTC: the one timestamp format stored in the database.
-pub fn now_ms() -> i64 {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
-}
+pub use crate::time::now_ms;
 
 #[cfg(test)]
 mod tests {

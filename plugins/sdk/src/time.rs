@@ -3,6 +3,21 @@
 //! Formatting here is plain arithmetic so it works the same in the server and in the browser
 //! without a date library in the wasm bundle.
 
+/// Now, in epoch milliseconds, wherever this runs (the browser has no system clock API in wasm).
+pub fn now_ms() -> i64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+    }
+}
+
 /// `2026-11-22 14:05:09 UTC` for an epoch-millisecond instant.
 pub fn format_utc(epoch_ms: i64) -> String {
     let secs = epoch_ms.div_euclid(1000);

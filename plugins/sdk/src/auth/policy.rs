@@ -121,6 +121,49 @@ pub fn validate_pattern(pattern: &str) -> Result<(), String> {
     }
 }
 
+/// Reads rules typed one per line — `ALLOW tournament:*`, `DENY match:delete, match:update` —
+/// into statements; the error names the line to fix.
+pub fn parse_statements(text: &str) -> Result<Vec<Statement>, crate::Error> {
+    let mut statements = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let problem =
+            |m: String| crate::Error::invalid("statements", format!("line {}: {m}", n + 1));
+        let (effect, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let effect = Effect::parse(effect)
+            .ok_or_else(|| problem(format!("start with ALLOW or DENY, not `{effect}`")))?;
+        let actions: Vec<String> = rest
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect();
+        if actions.is_empty() {
+            return Err(problem(
+                "name at least one action after ALLOW or DENY".into(),
+            ));
+        }
+        for action in &actions {
+            validate_pattern(action).map_err(problem)?;
+        }
+        statements.push(Statement {
+            effect,
+            actions,
+            resources: any_resource(),
+        });
+    }
+    if statements.is_empty() {
+        return Err(crate::Error::invalid(
+            "statements",
+            "write at least one rule, e.g. `ALLOW match:read`",
+        ));
+    }
+    Ok(statements)
+}
+
 /// A role every organization has. Its actions live here, not in the database, so they cannot
 /// drift; `locked` ones cannot be edited or deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,6 +309,26 @@ mod tests {
         assert!(!can("Moderator", "match:update"));
         assert!(!builtin_role("Moderator").unwrap().locked);
         assert!(builtin_role("Admin").unwrap().locked);
+    }
+
+    #[test]
+    fn typed_rules_parse_or_name_the_line() {
+        let parsed =
+            parse_statements("ALLOW match:*, tournament:read\n\n# comment\ndeny match:delete")
+                .unwrap();
+        assert_eq!(
+            parsed,
+            vec![
+                Statement::allow(&["match:*", "tournament:read"]),
+                Statement::deny(&["match:delete"])
+            ]
+        );
+        let err = parse_statements("ALLOW match:*\nPERMIT x:y").unwrap_err();
+        assert_eq!(err.field(), Some("statements"));
+        assert!(err.message().starts_with("line 2"), "{}", err.message());
+        assert!(parse_statements("ALLOW").is_err());
+        assert!(parse_statements("ALLOW Match:Read").is_err());
+        assert!(parse_statements("  ").is_err());
     }
 
     #[test]

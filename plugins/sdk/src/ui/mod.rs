@@ -168,3 +168,63 @@ pub fn EmptyState(
         </div>
     }
 }
+
+mod forms;
+pub use forms::{Checkbox, FormError, Select, TextArea, TextField};
+
+/// A success message after an action.
+#[component]
+pub fn SuccessNotice(#[prop(into)] message: String) -> impl IntoView {
+    view! {
+        <div role="status" class="success-notice rounded-md border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm text-emerald-800 dark:border-emerald-700 dark:bg-emerald-900/30 dark:text-emerald-200">
+            {message}
+        </div>
+    }
+}
+
+/// Page title with an optional line under it.
+#[component]
+pub fn PageHeader(
+    #[prop(into)] title: String,
+    #[prop(optional, into)] subtitle: Option<String>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="mb-6 flex flex-wrap items-end justify-between gap-4">
+            <div>
+                <h1 class="text-2xl font-bold tracking-tight">{title}</h1>
+                {subtitle.map(|s| view! { <p class="mt-1 text-sm text-slate-600 dark:text-slate-300">{s}</p> })}
+            </div>
+            {children.map(|c| c())}
+        </div>
+    }
+}
+
+/// Tabs as links; the current one is marked for screen readers and by style.
+#[component]
+pub fn Tabs(
+    #[prop(into)] tabs: Vec<(String, String)>,
+    #[prop(into)] current: String,
+) -> impl IntoView {
+    view! {
+        <nav aria-label="Sections" class="mb-6 flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-700">
+            {tabs.into_iter().map(|(href, label)| {
+                let active = href == current;
+                view! {
+                    <a href=href aria-current=if active { Some("page") } else { None }
+                        class=if active {
+                            "whitespace-nowrap border-b-2 border-indigo-600 px-3 py-2 text-sm font-semibold text-indigo-700 dark:text-indigo-300"
+                        } else {
+                            "whitespace-nowrap border-b-2 border-transparent px-3 py-2 text-sm font-medium text-slate-600 hover:border-slate-300 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
+                        }>{label}</a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// Classes for tables, so every list looks the same: header row, divided rows, stacking cells on
+/// narrow screens.
+pub const TABLE: &str = "w-full text-left text-sm";
+pub const TH: &str = "border-b border-slate-200 px-3 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:border-slate-700 dark:text-slate-400";
+pub const TD: &str = "border-b border-slate-100 px-3 py-2 align-top dark:border-slate-800";
