@@ -30,20 +30,31 @@ for (const file of files) {
   for (const test of tests) {
     const title = `${file.replace(/\.mjs$/, '')} › ${test.name}`;
     if (filter && !title.includes(filter)) continue;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
     const problems = [];
-    page.on('console', m => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-    page.on('pageerror', e => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', r => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-    const shot = async (name) => {
+    const contexts = [];
+    // A fresh browser (own cookies) whose problems are collected for this test.
+    const openPage = async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('console', m => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+      page.on('pageerror', e => problems.push(`page error: ${e.message}`));
+      // ERR_ABORTED is a navigation cancelling a load in flight (a test moving on), not a fault.
+      page.on('requestfailed', r => {
+        if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+      });
+      return page;
+    };
+    const page = await openPage();
+    const shot = async (name, which = page) => {
       const file = path.join(artifacts, `${name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      await which.screenshot({ path: file, fullPage: true });
       return file;
     };
+    const fakeDiscord = process.env.FAKE_DISCORD_URL;
     const started = Date.now();
     try {
-      await test.run({ page, url: (p = '/') => baseUrl + p, problems, shot });
+      await test.run({ page, openPage, url: (p = '/') => baseUrl + p, problems, shot, fakeDiscord });
       const unexpected = problems.filter(p => !(test.allow || []).some(re => re.test(p)));
       if (unexpected.length) throw new Error('browser reported problems:\n  ' + unexpected.join('\n  '));
       passed++;
@@ -53,7 +64,7 @@ for (const file of files) {
       console.log(`FAIL ${title}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
       await page.screenshot({ path: path.join(artifacts, `FAILED-${test.name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
     }
-    await context.close();
+    for (const context of contexts) await context.close();
   }
 }
 await browser.close();

@@ -6,14 +6,36 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 BIN=$CARGO_TARGET_DIR/debug/sahabot
-[ -x "$BIN" ] || cargo build -p server --bin sahabot
+# Built on its own, as `make run` builds it: test builds unify dev-dependency features and can
+# hide a missing one.
+cargo build -p server --bin sahabot
 WORK=$(mktemp -d /tmp/sahabot-e2e.XXXXXX)
-SERVER_PID=""
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+SERVER_PID="" FAKE_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
+  [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
+  wait 2>/dev/null; rm -rf "$WORK"
+}
 trap cleanup EXIT
 
+# A fake Discord, so sign-in runs the real OAuth flow.
+node end2end/fake-discord.mjs >"$WORK/fake.out" 2>&1 &
+FAKE_PID=$!
+FAKE=""
+for _ in $(seq 1 50); do
+  FAKE=$(sed -n 's/^fake discord at //p' "$WORK/fake.out"); [ -n "$FAKE" ] && break; sleep 0.1
+done
+[ -n "$FAKE" ] || die "the fake Discord did not start: $(cat "$WORK/fake.out")"
+export FAKE_DISCORD_URL=$FAKE
+
+# The OAuth callback URL needs the address up front, so pick a free port.
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 DATABASE_URL="sqlite://$WORK/e2e.db" SAHABOT_DATA_DIR="$WORK" SAHABOT_SITE_ROOT="$SITE_ROOT" \
-  "$BIN" serve --addr 127.0.0.1:0 >"$WORK/stdout" 2>"$WORK/server.log" &
+  SAHABOT_BASE_URL="http://127.0.0.1:$PORT" \
+  SAHABOT_DISCORD_CLIENT_ID=e2e SAHABOT_DISCORD_CLIENT_SECRET=e2e-secret \
+  SAHABOT_DISCORD_AUTHORIZE_URL="$FAKE/oauth2/authorize" SAHABOT_DISCORD_TOKEN_URL="$FAKE/api/oauth2/token" \
+  SAHABOT_DISCORD_API_URL="$FAKE/api" SAHABOT_SUPERADMIN_DISCORD_IDS=1001 \
+  "$BIN" serve --addr "127.0.0.1:$PORT" >"$WORK/stdout" 2>"$WORK/server.log" &
 SERVER_PID=$!
 URL=""
 for _ in $(seq 1 100); do

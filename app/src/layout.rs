@@ -31,10 +31,10 @@ pub fn Layout(children: Children) -> impl IntoView {
 fn Header() -> impl IntoView {
     view! {
         <header class="sticky top-0 z-10 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-700 dark:bg-slate-900/90">
-            <div class="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4 sm:px-6">
-                <a href="/" class="flex items-center gap-2 font-bold tracking-tight text-slate-900 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 rounded dark:text-white">
+            <div class="mx-auto flex h-14 max-w-6xl items-center gap-2 px-3 sm:gap-6 sm:px-6">
+                <a href="/" aria-label=PRODUCT_NAME class="flex items-center gap-2 font-bold tracking-tight text-slate-900 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 rounded dark:text-white">
                     <span class="grid h-7 w-7 place-items-center rounded-md bg-indigo-600 text-sm text-white" aria-hidden="true">"S"</span>
-                    {PRODUCT_NAME}
+                    <span class="hidden sm:inline">{PRODUCT_NAME}</span>
                 </a>
                 <nav aria-label="Main" class="flex items-center gap-1 text-sm">
                     <NavLink href="/" label="Home"/>

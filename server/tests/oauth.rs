@@ -310,3 +310,151 @@ both_backends!(
     bootstrap_superadmin,
     configured_discord_ids_become_superadmin
 );
+
+async fn superadmins_impersonate_and_stop(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let root = sdk::identity::users::create(app.db(), "root", sdk::auth::GlobalLevel::Superadmin)
+        .await
+        .unwrap();
+    let target = sdk::identity::users::create(app.db(), "target", sdk::auth::GlobalLevel::User)
+        .await
+        .unwrap();
+    let (_, secret) = sdk::identity::login_links::create(app.db(), "root")
+        .await
+        .unwrap();
+    let client = browser_like_client();
+    client
+        .get(app.url(&format!("/auth/link/{secret}")))
+        .send()
+        .await
+        .unwrap();
+    let call = |endpoint: &'static str, body: serde_json::Value| {
+        let client = client.clone();
+        let url = app.url(&format!("/api/core/{endpoint}"));
+        async move {
+            client
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        call("impersonate", serde_json::json!({"user_id": target.id}))
+            .await
+            .status(),
+        200
+    );
+    let me = whoami(&app, &client).await;
+    assert_eq!(me["username"], "target");
+    assert_eq!(me["impersonated_by"], root.id);
+    // While acting as a USER, superadmin powers are gone.
+    assert_eq!(
+        call("search_users", serde_json::json!({})).await.status(),
+        403
+    );
+    assert_eq!(
+        call("stop_impersonating", serde_json::json!({}))
+            .await
+            .status(),
+        200
+    );
+    let me = whoami(&app, &client).await;
+    assert_eq!(me["username"], "root");
+    assert!(me["impersonated_by"].is_null());
+    let log = sdk::identity::audit_log::list(app.db(), &Default::default())
+        .await
+        .unwrap();
+    assert!(log.iter().any(|e| e.action == "user.impersonate"));
+    assert!(log.iter().any(|e| e.action == "user.stop_impersonating"));
+    // Nobody else may.
+    let user = app.user("plain", sdk::auth::GlobalLevel::User).await;
+    assert_eq!(
+        app.fails(
+            Some(&user),
+            "impersonate",
+            serde_json::json!({"user_id": root.id})
+        )
+        .await
+        .0,
+        403
+    );
+    app.stop().await;
+}
+both_backends!(impersonation, superadmins_impersonate_and_stop);
+
+async fn motd_and_settings(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let root = app.user("root", sdk::auth::GlobalLevel::Superadmin).await;
+    let user = app.user("plain", sdk::auth::GlobalLevel::User).await;
+    assert_eq!(
+        app.fails(
+            Some(&user),
+            "set_setting",
+            serde_json::json!({"key": "motd", "value": "hi"})
+        )
+        .await
+        .0,
+        403
+    );
+    app.ok(
+        &root,
+        "set_setting",
+        serde_json::json!({"key": "motd", "value": "Qualifiers close Sunday"}),
+    )
+    .await;
+    app.ok(
+        &root,
+        "set_setting",
+        serde_json::json!({"key": "internal.note", "value": "secret", "is_public": false}),
+    )
+    .await;
+    assert_eq!(
+        app.call(None, "motd", serde_json::json!({}))
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap(),
+        "Qualifiers close Sunday"
+    );
+    // Anonymous visitors see only public settings; the banner is on every page.
+    let public = app
+        .call(None, "list_settings", serde_json::json!({}))
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(public.as_array().unwrap().len(), 1, "{public}");
+    assert!(app
+        .get("/")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Qualifiers close Sunday"));
+    let (status, body) = app
+        .fails(
+            Some(&root),
+            "set_setting",
+            serde_json::json!({"key": "Bad Key!", "value": "x"}),
+        )
+        .await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("key")));
+    app.ok(
+        &root,
+        "set_setting",
+        serde_json::json!({"key": "motd", "value": ""}),
+    )
+    .await;
+    assert!(app
+        .call(None, "motd", serde_json::json!({}))
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()
+        .is_null());
+    app.stop().await;
+}
+both_backends!(motd, motd_and_settings);

@@ -32,7 +32,7 @@ pub fn LoginPage() -> impl IntoView {
             <PageHeader title="Sign in" subtitle="SahaBot uses your Discord account; no separate password."/>
             <Card>
                 <div class="flex flex-col gap-4">
-                    <a id="sign-in-discord" href=move || format!("/auth/login?redirect={}", redirect())
+                    <a id="sign-in-discord" rel="external" href=move || format!("/auth/login?redirect={}", redirect())
                         class="inline-flex items-center justify-center rounded-md bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white hover:bg-indigo-500 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2">
                         "Sign in with Discord"
                     </a>

@@ -118,9 +118,11 @@ impl Discord {
         if !response.status().is_success() {
             return Err(upstream("profile lookup", response.status()));
         }
-        response
-            .json()
+        // oauth2's reqwest has no `json` feature; decode the bytes ourselves.
+        let body = response
+            .bytes()
             .await
-            .map_err(|e| upstream("profile lookup", e))
+            .map_err(|e| upstream("profile lookup", e))?;
+        serde_json::from_slice(&body).map_err(|e| upstream("profile lookup", e))
     }
 }
