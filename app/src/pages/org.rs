@@ -16,8 +16,8 @@ use sdk::{
 use super::shared::{failed, org_id_param, LoadError};
 use crate::api::orgs::{
     audit_log, list_invites, list_members, list_roles, org_overview, AddMember, AssignRole,
-    CreateInvite, CreateRole, DeleteRole, OrgSummary, RemoveMember, RevokeInvite, UnassignRole,
-    UpdateOrganization,
+    CreateInvite, CreateRole, DeleteRole, OrgSummary, RemoveMember, RevokeInvite, SetMemberPolicy,
+    UnassignRole, UpdateOrganization,
 };
 
 /// The organization header and tabs around a page; `page` gets the loaded overview.
@@ -262,6 +262,7 @@ fn Roles(overview: OrgSummary) -> impl IntoView {
                 </Suspense>
             </div>
             {can_manage.then(|| view! {
+                <div class="flex flex-col gap-6">
                 <Card title="New role">
                     <form class="flex flex-col gap-4" on:submit=move |ev| {
                         ev.prevent_default();
@@ -279,8 +280,53 @@ fn Roles(overview: OrgSummary) -> impl IntoView {
                         <div><Button button_type="submit" busy=create.pending()>"Create role"</Button></div>
                     </form>
                 </Card>
+                <DirectPermissions org_id/>
+                </div>
             })}
         </div>
+    }
+}
+
+/// Statements for one member alone, beside their roles (replaces that member's earlier ones).
+#[component]
+fn DirectPermissions(org_id: i64) -> impl IntoView {
+    let members = Resource::new(|| (), move |_| list_members(org_id));
+    let save = ServerAction::<SetMemberPolicy>::new();
+    let member = RwSignal::new(String::new());
+    let rules = RwSignal::new(String::from("DENY match:delete"));
+    let error = Signal::derive(move || failed(save.value().get()));
+    view! {
+        <Card title="Direct permissions">
+            <Suspense fallback=|| view! { <SkeletonRows rows=2/> }>
+                {move || Suspend::new(async move {
+                    let options: Vec<(String, String)> = members.await.unwrap_or_default().into_iter()
+                        .map(|m| (m.user_id.to_string(), m.display_name.unwrap_or(m.username))).collect();
+                    if member.get_untracked().is_empty() {
+                        if let Some((id, _)) = options.first() { member.set(id.clone()); }
+                    }
+                    view! {
+                        <form class="flex flex-col gap-4" on:submit=move |ev| {
+                            ev.prevent_default();
+                            let Ok(user_id) = member.get_untracked().parse::<i64>() else {
+                                save.value().set(Some(Err(sdk::Error::invalid("user_id", "Choose a member."))));
+                                return;
+                            };
+                            match parse_statements(&rules.get_untracked()) {
+                                Ok(statements) => { save.dispatch(SetMemberPolicy { org_id, user_id, statements }); }
+                                Err(error) => save.value().set(Some(Err(error))),
+                            }
+                        }>
+                            <Select label="Member" name="user_id" value=member options=Signal::derive(move || options.clone())/>
+                            <TextArea label="Their own rules" name="statements" value=rules error rows=3
+                                help="Same form as roles. These replace the member's earlier direct rules; DENY wins over any role."/>
+                            <FormError error fields=&["statements"]/>
+                            {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <SuccessNotice message="Saved."/> })}
+                            <div><Button button_type="submit" busy=save.pending()>"Save"</Button></div>
+                        </form>
+                    }
+                })}
+            </Suspense>
+        </Card>
     }
 }
 
