@@ -76,6 +76,17 @@ export const tests = [
       await carl.goto(url('/invite/e2e-join'), { waitUntil: 'networkidle' });
       await carl.getByText('used as many times').first().waitFor();
 
+      // A custom role from typed rules; a malformed rule is shown on its field.
+      await page.goto(url(`${orgPath}/roles`), { waitUntil: 'networkidle' });
+      await page.fill('#field-name', 'Crew Lead');
+      await page.fill('#field-statements', 'ALLOW match:*\nPERMIT everything');
+      await page.getByRole('button', { name: 'Create role' }).click();
+      await page.locator('.field-error', { hasText: 'line 2' }).first().waitFor();
+      await page.fill('#field-statements', 'ALLOW match:*\nDENY match:delete');
+      await page.getByRole('button', { name: 'Create role' }).click();
+      await page.locator('li', { hasText: 'Crew Lead' }).locator('text=DENY match:delete').waitFor();
+      await shot('roles');
+
       // The audit log recorded it.
       await page.goto(url(`${orgPath}/audit`), { waitUntil: 'networkidle' });
       for (const action of ['organization.create', 'invite.create', 'invite.accept', 'role.assign']) {

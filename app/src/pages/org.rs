@@ -294,7 +294,13 @@ fn DirectPermissions(org_id: i64) -> impl IntoView {
     let save = ServerAction::<SetMemberPolicy>::new();
     let member = RwSignal::new(String::new());
     let rules = RwSignal::new(String::from("DENY match:delete"));
-    let error = Signal::derive(move || failed(save.value().get()));
+    // The API names the field `statements`; this form's field has its own id on this page.
+    let error = Signal::derive(move || {
+        failed(save.value().get()).map(|e| match e.field() {
+            Some("statements") => sdk::Error::invalid("member_statements", e.message()),
+            _ => e,
+        })
+    });
     view! {
         <Card title="Direct permissions">
             <Suspense fallback=|| view! { <SkeletonRows rows=2/> }>
@@ -316,10 +322,10 @@ fn DirectPermissions(org_id: i64) -> impl IntoView {
                                 Err(error) => save.value().set(Some(Err(error))),
                             }
                         }>
-                            <Select label="Member" name="user_id" value=member options=Signal::derive(move || options.clone())/>
-                            <TextArea label="Their own rules" name="statements" value=rules error rows=3
+                            <Select label="Member" name="policy_user_id" value=member options=Signal::derive(move || options.clone())/>
+                            <TextArea label="Their own rules" name="member_statements" value=rules error rows=3
                                 help="Same form as roles. These replace the member's earlier direct rules; DENY wins over any role."/>
-                            <FormError error fields=&["statements"]/>
+                            <FormError error fields=&["member_statements"]/>
                             {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <SuccessNotice message="Saved."/> })}
                             <div><Button button_type="submit" busy=save.pending()>"Save"</Button></div>
                         </form>
