@@ -5,6 +5,10 @@
 //! `hydrate`, through the `frontend` crate). Server functions live next to the pages that call
 //! them ([`api`]); their bodies run only on the server, the browser gets an HTTP stub.
 
+// Release builds keep every view's full type (no `erase_components`); the larger pages nest deep
+// enough to pass rustc's default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 mod layout;
 mod pages;
