@@ -288,6 +288,20 @@ fn unreadable_body(detail: &str) -> Error {
 }
 
 #[cfg(feature = "ssr")]
+impl Error {
+    /// For a write that may hit a unique constraint: that case becomes a Conflict saying which
+    /// value clashed; any other database error goes through `From<sqlx::Error>`.
+    /// `.map_err(Error::conflict_if_duplicate(format!("The name “{name}” is taken.")))`
+    pub fn conflict_if_duplicate(message: impl Into<String>) -> impl FnOnce(sqlx::Error) -> Error {
+        let message = message.into();
+        move |error| match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Error::conflict(message),
+            _ => error.into(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<sqlx::Error> for Error {
     /// Database errors are never shown. A missing row is the caller's NotFound; a unique
     /// violation is a Conflict (repos that know which field clashed should map it themselves

@@ -79,12 +79,7 @@ pub async fn create(
     .bind(now)
     .fetch_one(&mut *tx)
     .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            Error::conflict(format!("The invite link “{slug}” is taken; choose another."))
-        }
-        _ => e.into(),
-    })?;
+    .map_err(Error::conflict_if_duplicate(format!("The invite link “{slug}” is taken; choose another.")))?;
     let invite = from_row(&row)?;
     record(
         &mut *tx,

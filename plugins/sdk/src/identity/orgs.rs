@@ -66,9 +66,16 @@ fn clean_name_and_description(name: &str, description: &str) -> Result<(String, 
     ))
 }
 
-async fn ensure_name_free(tx: &mut Transaction<'_, Any>, name: &str) -> Result<(), Error> {
-    let taken = sqlx::query("SELECT id FROM organizations WHERE name_key = $1")
+/// No other organization (than `except`, when renaming) has this name, whatever its case.
+async fn ensure_name_free(
+    tx: &mut Transaction<'_, Any>,
+    name: &str,
+    except: Option<i64>,
+) -> Result<(), Error> {
+    // Ids start at 1, so 0 excludes nothing.
+    let taken = sqlx::query("SELECT id FROM organizations WHERE name_key = $1 AND id <> $2")
         .bind(name.to_lowercase())
+        .bind(except.unwrap_or(0))
         .fetch_optional(&mut **tx)
         .await?
         .is_some();
@@ -91,7 +98,7 @@ async fn create_in_tx(
     description: &str,
     ip: Option<&str>,
 ) -> Result<i64, Error> {
-    ensure_name_free(tx, name).await?;
+    ensure_name_free(tx, name, None).await?;
     let now = now_ms();
     let row = sqlx::query(
         "INSERT INTO organizations (name, name_key, description, created_by, created_at)
@@ -104,12 +111,9 @@ async fn create_in_tx(
     .bind(now)
     .fetch_one(&mut **tx)
     .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            Error::conflict(format!("An organization named “{name}” already exists."))
-        }
-        _ => e.into(),
-    })?;
+    .map_err(Error::conflict_if_duplicate(format!(
+        "An organization named “{name}” already exists."
+    )))?;
     let org_id: i64 = row.try_get("id")?;
     roles::seed_builtin_roles(tx, org_id, actor.id).await?;
     let member_id = insert_member(tx, org_id, owner_id).await?;
@@ -158,17 +162,7 @@ pub async fn update(
 ) -> Result<Organization, Error> {
     let (name, description) = clean_name_and_description(name, description)?;
     let mut tx = db.pool().begin().await?;
-    let taken = sqlx::query("SELECT id FROM organizations WHERE name_key = $1 AND id <> $2")
-        .bind(name.to_lowercase())
-        .bind(org_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some();
-    if taken {
-        return Err(Error::conflict(format!(
-            "An organization named “{name}” already exists."
-        )));
-    }
+    ensure_name_free(&mut tx, &name, Some(org_id)).await?;
     sqlx::query(
         "UPDATE organizations SET name = $1, name_key = $2, description = $3 WHERE id = $4",
     )
@@ -349,7 +343,7 @@ pub async fn request(
 ) -> Result<OrgRequest, Error> {
     let (name, description) = clean_name_and_description(name, description)?;
     let mut tx = db.pool().begin().await?;
-    ensure_name_free(&mut tx, &name).await?;
+    ensure_name_free(&mut tx, &name, None).await?;
     let pending = sqlx::query(
         "SELECT id FROM organization_requests WHERE LOWER(name) = LOWER($1) AND status = 'pending'",
     )

@@ -88,10 +88,7 @@ pub(crate) async fn assign_by_name(
     .bind(now_ms())
     .execute(&mut **tx)
     .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => Error::conflict("The member already has that role."),
-        _ => e.into(),
-    })?;
+    .map_err(Error::conflict_if_duplicate("The member already has that role."))?;
     Ok(())
 }
 
@@ -255,12 +252,7 @@ pub async fn create(
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            Error::conflict(format!("This organization already has a role named “{name}”."))
-        }
-        _ => e.into(),
-    })?;
+    .map_err(Error::conflict_if_duplicate(format!("This organization already has a role named “{name}”.")))?;
     let role_id: i64 = row.try_get("id")?;
     insert_statements(&mut tx, org_id, Some(role_id), None, &statements, actor.id).await?;
     record(
