@@ -112,11 +112,14 @@ pub async fn revoke(db: &Db, user_id: i64, token_id: i64, ip: Option<&str>) -> R
     Ok(())
 }
 
+/// `last_used_at` is kept to this precision.
+pub const LAST_USED_PRECISION_MS: i64 = 60_000;
+
 /// The caller behind a bearer token: active, unexpired, owned by an active user. Records the use.
 pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<(i64, users::UserInfo)>, Error> {
     let now = now_ms();
     let row = sqlx::query(
-        "SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND is_active = $2 AND (expires_at IS NULL OR expires_at > $3)",
+        "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND is_active = $2 AND (expires_at IS NULL OR expires_at > $3)",
     )
     .bind(hash(secret))
     .bind(true)
@@ -128,11 +131,16 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<(i64, users::U
     let Some(user) = users::active(db, row.try_get("user_id")?).await? else {
         return Ok(None);
     };
-    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(token_id)
-        .execute(db.pool())
-        .await?;
+    // Every API request lands here: record the use at most once a minute rather than writing on
+    // each call (on SQLite every write waits for the one writer).
+    let last_used: Option<i64> = row.try_get("last_used_at")?;
+    if last_used.is_none_or(|at| now - at >= LAST_USED_PRECISION_MS) {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(token_id)
+            .execute(db.pool())
+            .await?;
+    }
     Ok(Some((token_id, user)))
 }
 
