@@ -12,6 +12,8 @@
 pub mod api;
 mod layout;
 mod pages;
+mod plugin_gate;
+pub mod plugins;
 pub mod session;
 
 use leptos::prelude::*;
@@ -32,6 +34,7 @@ use pages::{
         OrgSettingsPage,
     },
     orgs::{InvitePage, MyOrgsPage},
+    plugins::{AdminPluginsPage, OrgPluginSettingsPage, OrgPluginsPage},
 };
 
 /// The product name, shown in the header and the page titles.
@@ -82,11 +85,15 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("invites")) view=OrgInvitesPage/>
                     <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("audit")) view=OrgAuditPage/>
                     <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("settings")) view=OrgSettingsPage/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("plugins")) view=OrgPluginsPage/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("plugins"), ParamSegment("plugin_id")) view=OrgPluginSettingsPage/>
                     <Route path=StaticSegment("admin") view=AdminUsersPage/>
                     <Route path=(StaticSegment("admin"), StaticSegment("orgs")) view=AdminOrgsPage/>
                     <Route path=(StaticSegment("admin"), StaticSegment("requests")) view=AdminRequestsPage/>
                     <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AdminAuditPage/>
                     <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettingsPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("plugins")) view=AdminPluginsPage/>
+                    <plugins::PluginRoutes/>
                 </Routes>
             </Layout>
         </Router>

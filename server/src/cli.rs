@@ -42,6 +42,57 @@ pub enum Command {
         #[command(subcommand)]
         command: TokensCommand,
     },
+    /// List plugins, switch them on or off for an organization, or scaffold a new one.
+    Plugins {
+        #[command(subcommand)]
+        command: PluginsCommand,
+    },
+    /// Bring data over from SahaBot2.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// Every plugin with version, status and (with --org) whether it is on there.
+    List {
+        #[arg(long, value_name = "ORG_ID")]
+        org: Option<i64>,
+    },
+    /// Switch a plugin on for an organization (its dependencies too).
+    Enable {
+        id: String,
+        #[arg(long, value_name = "ORG_ID")]
+        org: i64,
+    },
+    /// Switch a plugin off for an organization (its data stays).
+    Disable {
+        id: String,
+        #[arg(long, value_name = "ORG_ID")]
+        org: i64,
+    },
+    /// Create plugins/<id>: a crate with a page, server functions, a migration and tests,
+    /// registered in app/Cargo.toml.
+    New {
+        /// Lowercase letters, digits and `_`, starting with a letter.
+        id: String,
+        /// The name users see (default: from the id, e.g. `race_notes` → "Race Notes").
+        #[arg(long)]
+        name: Option<String>,
+        /// The workspace folder (the one holding `plugins/` and `app/`).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Apply an export of SahaBot2's organization_feature_flags rows (a JSON array) as plugin
+    /// enablement: LIVE_RACES/RACETIME_BOT → racetime, DISCORD_EVENTS → discord_events,
+    /// ADVANCED_PRESETS → presets, SCHEDULED_TASKS → built in.
+    FeatureFlags { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

@@ -37,6 +37,8 @@ pub struct Config {
     /// Discord user ids made SUPERADMIN when they sign in: how a Discord-only deployment gets
     /// its first site admin.
     pub superadmin_discord_ids: Vec<String>,
+    /// `DISABLED_PLUGINS=a,b`: plugins off for every organization.
+    pub disabled_plugins: std::collections::BTreeSet<String>,
 }
 
 /// A Discord application for OAuth2 sign-in. The URLs default to Discord's and are settings so
@@ -71,6 +73,7 @@ struct FileConfig {
     discord_token_url: Option<String>,
     discord_api_url: Option<String>,
     superadmin_discord_ids: Option<String>,
+    disabled_plugins: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -197,6 +200,23 @@ impl Config {
                 ),
             });
         }
+        let disabled_plugins_text = env
+            .var("SAHABOT_DISABLED_PLUGINS")
+            .or_else(|| env.var("DISABLED_PLUGINS"))
+            .or(file.disabled_plugins)
+            .unwrap_or_default();
+        let mut disabled_plugins = std::collections::BTreeSet::new();
+        for id in disabled_plugins_text.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+            if !sdk::plugin::manifest::is_plugin_id(id) {
+                return Err(ConfigError::Invalid {
+                    setting: "DISABLED_PLUGINS",
+                    detail: format!(
+                        "`{id}` is not a plugin id (lowercase letters, digits and `_`; separate ids with commas)"
+                    ),
+                });
+            }
+            disabled_plugins.insert(id.to_string());
+        }
         Ok(Self {
             database_url,
             addr,
@@ -206,6 +226,7 @@ impl Config {
             site_root,
             discord,
             superadmin_discord_ids,
+            disabled_plugins,
         })
     }
 

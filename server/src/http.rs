@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
             app::shell,
         ))
         .layer(axum::middleware::map_response(status_from_error_kind))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), org_plugins_snapshot))
         .layer(axum::middleware::from_fn_with_state(state.clone(), resolve_caller))
         .layer(sessions)
         .layer(
@@ -97,6 +98,31 @@ pub fn router(state: AppState) -> Router {
                 .on_failure(()),
         )
         .with_state(state)
+}
+
+/// For a page under `/org/{org_id}/<plugin route>/…`, puts the organization's enabled plugins
+/// into the request, so the plugin gate decides (and sets HTTP 404) during server rendering.
+async fn org_plugins_snapshot(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    if req.method() == axum::http::Method::GET {
+        let mut segments = req.uri().path().trim_start_matches('/').split('/');
+        if let (Some("org"), Some(org), Some(route)) = (segments.next(), segments.next(), segments.next()) {
+            let plugins = &state.platform.plugins;
+            if let (Ok(org_id), Some(_)) = (org.parse::<i64>(), plugins.route_owner(route)) {
+                match plugins.enabled_plugins(org_id).await {
+                    Ok(enabled) => {
+                        req.extensions_mut()
+                            .insert(sdk::plugin::OrgPluginsSnapshot { org_id, enabled });
+                    }
+                    Err(e) => tracing::warn!(org_id, error = %e, "could not read plugin enablement"),
+                }
+            }
+        }
+    }
+    next.run(req).await
 }
 
 #[derive(Debug, Serialize)]

@@ -8,14 +8,16 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod feature_flags;
 pub mod http;
 pub mod migrate;
+pub mod scaffold;
 
 use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use leptos::prelude::LeptosOptions;
 use leptos_config::Env;
-use sdk::db::Db;
+use sdk::{db::Db, plugin::PluginHost};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 use crate::config::Config;
@@ -37,6 +39,8 @@ pub enum StartupError {
     Bind { addr: SocketAddr, detail: String },
     #[error("Discord sign-in is misconfigured: {0}")]
     Discord(String),
+    #[error("the plugin registry could not start: {0}")]
+    Plugins(String),
     #[error("the server stopped with an error: {0}")]
     Serve(String),
 }
@@ -54,14 +58,43 @@ pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
     Ok(db)
 }
 
+/// Loads `bundles` (normally [`app::plugins::bundles`]): their migrations, `on_load` hooks and
+/// registrations. A plugin that fails is recorded as failed; only a broken platform database
+/// stops start-up.
+pub async fn load_plugins(
+    db: &Db,
+    config: &Config,
+    bundles: Vec<sdk::plugin::Bundle>,
+) -> Result<PluginHost, StartupError> {
+    let options = sdk::plugin::host::LoadOptions {
+        disabled: config.disabled_plugins.clone(),
+        ..Default::default()
+    };
+    PluginHost::load(db, bundles, options)
+        .await
+        .map_err(|e| StartupError::Plugins(e.message()))
+}
+
 /// The shared services every request and command works with.
-pub fn platform(db: &Db, config: &Config) -> sdk::context::Platform {
+pub fn platform(db: &Db, config: &Config, plugins: Arc<PluginHost>) -> sdk::context::Platform {
+    let actions = Arc::new(plugins.actions());
     sdk::context::Platform {
         db: db.clone(),
-        authorizer: Arc::new(sdk::auth::authorizer::Authorizer::new(db.clone())),
-        actions: Arc::new(sdk::auth::actions::ActionRegistry::with_core()),
+        authorizer: Arc::new(sdk::auth::authorizer::Authorizer::with_actions(
+            db.clone(),
+            Arc::clone(&actions),
+        )),
+        actions,
+        plugins,
         base_url: config.base_url.clone(),
     }
+}
+
+/// Opens the database, migrates, loads the built-in plugins: what the CLI commands work with.
+pub async fn open_platform(config: &Config) -> Result<sdk::context::Platform, StartupError> {
+    let db = open_database(config).await?;
+    let host = load_plugins(&db, config, app::plugins::bundles()).await?;
+    Ok(platform(&db, config, Arc::new(host)))
 }
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
@@ -82,6 +115,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub struct RunningServer {
     pub addr: SocketAddr,
     pub db: Db,
+    pub platform: sdk::context::Platform,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), StartupError>>,
 }
@@ -125,10 +159,20 @@ impl RunningServer {
     }
 }
 
-/// Opens the database, migrates, binds `config.addr` (port 0 picks a free port) and serves in a
-/// background task.
+/// Opens the database, migrates, loads the built-in plugins, binds `config.addr` (port 0 picks a
+/// free port) and serves in a background task.
 pub async fn start(config: Config) -> Result<RunningServer, StartupError> {
+    start_with_plugins(config, app::plugins::bundles()).await
+}
+
+/// [`start`] with a chosen set of plugins (tests use small test-only plugins).
+pub async fn start_with_plugins(
+    config: Config,
+    bundles: Vec<sdk::plugin::Bundle>,
+) -> Result<RunningServer, StartupError> {
     let db = open_database(&config).await?;
+    let host = Arc::new(load_plugins(&db, &config, bundles).await?);
+    let platform = platform(&db, &config, host);
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|e| StartupError::Bind {
@@ -150,7 +194,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartupError> {
     };
     let router = http::router(http::AppState {
         leptos_options: options,
-        platform: platform(&db, &config),
+        platform: platform.clone(),
         discord,
         limiter: Arc::new(auth::rate_limit::RateLimiter::default()),
         secure_cookies: config.base_url.starts_with("https://"),
@@ -173,6 +217,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartupError> {
     Ok(RunningServer {
         addr,
         db,
+        platform,
         stop: Some(stop),
         task,
     })

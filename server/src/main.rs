@@ -8,7 +8,7 @@ use sdk::{
     identity::{login_links, tokens, users},
 };
 use server::{
-    cli::{Cli, Command, TokensCommand, UsersCommand},
+    cli::{Cli, Command, ImportCommand, PluginsCommand, TokensCommand, UsersCommand},
     config::Config,
     migrate,
 };
@@ -28,8 +28,22 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
+    let command = cli.command.unwrap_or(Command::Serve { addr: None });
+    // Scaffolding works on the source tree, not on a site: no settings needed.
+    if let Command::Plugins {
+        command: PluginsCommand::New { id, name, root },
+    } = &command
+    {
+        let files = server::scaffold::new_plugin(root, id, name.as_deref())?;
+        println!("Created plugin {id}:");
+        for file in &files {
+            println!("  {}", file.display());
+        }
+        println!("Build or run the app (make dev) and switch it on under an organization's Plugins tab.");
+        return Ok(());
+    }
     let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
-    match cli.command.unwrap_or(Command::Serve { addr: None }) {
+    match command {
         Command::Serve { addr } => {
             let config = match addr {
                 Some(addr) => config.with_addr(&addr).map_err(|e| e.to_string())?,
@@ -53,14 +67,44 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!(
-                "{} migration(s) applied, {} already applied",
+                "{} core migration(s) applied, {} already applied",
                 report.applied.len(),
                 report.already_applied
             );
             for name in &report.applied {
                 println!("  applied {}/{name}", migrate::CORE);
             }
+            // Loading the plugins applies their pending migrations.
+            let host = server::load_plugins(&db, &config, app::plugins::bundles())
+                .await
+                .map_err(|e| e.to_string())?;
+            for summary in host.summaries(None, true).await.map_err(|e| e.message())? {
+                println!(
+                    "  plugin {}: {} ({} migration(s) applied){}",
+                    summary.id,
+                    summary.status.label(),
+                    summary.migrations_applied,
+                    summary.reason.map(|r| format!(": {r}")).unwrap_or_default()
+                );
+            }
             db.close().await;
+            Ok(())
+        }
+        Command::Plugins { command } => {
+            let platform = server::open_platform(&config).await.map_err(|e| e.to_string())?;
+            let result = plugins_command(&platform, command).await;
+            platform.db.close().await;
+            result
+        }
+        Command::Import { command: ImportCommand::FeatureFlags { file } } => {
+            let json = std::fs::read_to_string(&file)
+                .map_err(|e| format!("could not read {}: {e}", file.display()))?;
+            let platform = server::open_platform(&config).await.map_err(|e| e.to_string())?;
+            let report = server::feature_flags::import(&platform, &json).await;
+            platform.db.close().await;
+            for line in report? {
+                println!("{line}");
+            }
             Ok(())
         }
         Command::Users { command } => {
@@ -97,6 +141,61 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{}", created.map_err(|e| e.message())?.secret);
             Ok(())
         }
+    }
+}
+
+async fn plugins_command(platform: &sdk::context::Platform, command: PluginsCommand) -> Result<(), String> {
+    let actor = sdk::plugin::host::Actor::default();
+    match command {
+        PluginsCommand::List { org } => {
+            let list = platform
+                .plugins
+                .summaries(org, true)
+                .await
+                .map_err(|e| e.message())?;
+            for p in list {
+                let state = match p.enabled {
+                    Some(true) => "  on",
+                    Some(false) => "  off",
+                    None => "",
+                };
+                println!(
+                    "{:<20} {:<10} {:<9}{state}{}",
+                    p.id,
+                    p.version,
+                    p.status.label(),
+                    p.reason.map(|r| format!("  ({r})")).unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        PluginsCommand::Enable { id, org } => {
+            let change = platform
+                .plugins
+                .set_enabled(org, &id, true, true, &actor)
+                .await
+                .map_err(|e| e.message())?;
+            if change.changed.is_empty() {
+                println!("{id} was already on for organization {org}");
+            } else {
+                println!("switched on for organization {org}: {}", change.changed.join(", "));
+            }
+            Ok(())
+        }
+        PluginsCommand::Disable { id, org } => {
+            let change = platform
+                .plugins
+                .set_enabled(org, &id, false, false, &actor)
+                .await
+                .map_err(|e| e.message())?;
+            if change.changed.is_empty() {
+                println!("{id} was already off for organization {org}");
+            } else {
+                println!("switched off for organization {org}: {id}");
+            }
+            Ok(())
+        }
+        PluginsCommand::New { .. } => Ok(()),
     }
 }
 

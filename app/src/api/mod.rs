@@ -30,6 +30,7 @@ pub async fn server_status() -> Result<StatusReport, sdk::Error> {
 pub mod account;
 pub mod admin;
 pub mod orgs;
+pub mod plugins;
 
 /// Server-side helpers shared by the core server functions.
 #[cfg(feature = "ssr")]

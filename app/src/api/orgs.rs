@@ -368,6 +368,8 @@ pub struct OrgSummary {
     pub my_roles: Vec<String>,
     pub allowed: Vec<String>,
     pub member_count: usize,
+    /// Navigation entries of the plugins on for this organization that the caller may use.
+    pub plugin_nav: Vec<sdk::plugin::NavEntry>,
 }
 
 /// Members (and site admins) see the overview.
@@ -399,10 +401,19 @@ pub async fn org_overview(org_id: i64) -> Result<OrgSummary, sdk::Error> {
             allowed.push(info.action.clone());
         }
     }
+    let plugin_nav = platform
+        .plugins
+        .nav_entries(org_id)
+        .await?
+        .into_iter()
+        .filter(|(_, action)| action.as_ref().is_none_or(|a| allowed.contains(a)))
+        .map(|(entry, _)| entry)
+        .collect();
     Ok(OrgSummary {
         organization,
         my_roles,
         allowed,
         member_count: members.len(),
+        plugin_nav,
     })
 }

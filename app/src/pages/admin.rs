@@ -30,6 +30,7 @@ fn admin_tabs(current: &str) -> impl IntoView {
         ("/admin", "Users"),
         ("/admin/orgs", "Organizations"),
         ("/admin/requests", "Requests"),
+        ("/admin/plugins", "Plugins"),
         ("/admin/audit", "Audit log"),
         ("/admin/settings", "Settings"),
     ]

@@ -6,4 +6,5 @@ pub mod home;
 pub mod not_found;
 pub mod org;
 pub mod orgs;
-mod shared;
+pub mod plugins;
+pub(crate) mod shared;

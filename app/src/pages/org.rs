@@ -22,7 +22,7 @@ use crate::api::orgs::{
 
 /// The organization header and tabs around a page; `page` gets the loaded overview.
 #[component]
-fn OrgFrame(current: &'static str, page: fn(OrgSummary) -> AnyView) -> impl IntoView {
+pub(crate) fn OrgFrame(current: &'static str, page: fn(OrgSummary) -> AnyView) -> impl IntoView {
     let org_id = org_id_param();
     let overview = Resource::new(move || org_id.get(), org_overview);
     view! {
@@ -40,10 +40,16 @@ fn OrgFrame(current: &'static str, page: fn(OrgSummary) -> AnyView) -> impl Into
                             ("invites", "Invites", "member:invite"),
                             ("audit", "Audit log", "organization:audit"),
                             ("settings", "Settings", "organization:update"),
+                            ("plugins", "Plugins", "organization:plugins"),
                         ] {
                             if may(action) {
                                 tabs.push((format!("/org/{id}/{path}"), label.to_string()));
                             }
+                        }
+                        // Entries of the plugins this organization has on (already filtered by
+                        // the actions they need).
+                        for entry in &overview.plugin_nav {
+                            tabs.push((entry.path.clone(), entry.label.clone()));
                         }
                         let current = if current.is_empty() { format!("/org/{id}") } else { format!("/org/{id}/{current}") };
                         view! {

@@ -10,6 +10,7 @@ use leptos::prelude::use_context;
 use crate::{
     auth::{actions::ActionRegistry, authorizer::Authorizer},
     db::Db,
+    plugin::PluginHost,
     Error,
 };
 
@@ -19,6 +20,8 @@ pub struct Platform {
     pub db: Db,
     pub authorizer: Arc<Authorizer>,
     pub actions: Arc<ActionRegistry>,
+    /// Loaded plugins, their enablement per organization, configuration and services.
+    pub plugins: Arc<PluginHost>,
     /// Where users reach the site, without a trailing slash (for links we hand out).
     pub base_url: String,
 }

@@ -14,6 +14,9 @@ pub mod context;
 pub mod db;
 pub mod error;
 pub mod identity;
+#[cfg(feature = "ssr")]
+pub mod migrate;
+pub mod plugin;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;

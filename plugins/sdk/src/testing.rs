@@ -101,6 +101,54 @@ impl TestDb {
     pub fn backend(&self) -> Backend {
         self.db.backend()
     }
+
+    /// A fresh database with the platform's schema and the migrations of one plugin crate,
+    /// read from `<plugin_dir>/migrations/<backend>/` (pass `env!("CARGO_MANIFEST_DIR")`).
+    pub async fn with_plugin(backend: Backend, plugin_id: &str, plugin_dir: &str) -> Self {
+        let test = Self::new(backend).await;
+        test.migrate_core().await;
+        let dir = std::path::Path::new(plugin_dir)
+            .join("migrations")
+            .join(backend.name());
+        let migrations = match crate::migrate::load_dir(&dir) {
+            Ok(m) => m,
+            Err(e) => panic!("could not read {}: {e}", dir.display()),
+        };
+        if let Err(e) = crate::migrate::run(&test.db, plugin_id, &migrations).await {
+            panic!("migrations of {plugin_id} failed on {}: {e}", backend.name());
+        }
+        test
+    }
+
+    /// Applies the platform's own migrations.
+    pub async fn migrate_core(&self) {
+        let core = crate::migrate::core_migrations(self.backend());
+        if let Err(e) = crate::migrate::run(&self.db, crate::migrate::CORE, &core).await {
+            panic!("core migrations failed: {e}");
+        }
+    }
+
+    /// A user of the given level, as a signed-in caller.
+    pub async fn user(&self, name: &str, level: crate::auth::GlobalLevel) -> crate::auth::CurrentUser {
+        match crate::identity::users::create(&self.db, name, level).await {
+            Ok(user) => crate::auth::CurrentUser {
+                id: user.id,
+                username: user.username,
+                display_name: None,
+                level,
+                impersonated_by: None,
+            },
+            Err(e) => panic!("could not create test user {name}: {e}"),
+        }
+    }
+
+    /// An organization whose Admin is `owner`.
+    pub async fn org(&self, owner: &crate::auth::CurrentUser, name: &str) -> i64 {
+        match crate::identity::orgs::create(&self.db, owner, name, "", None).await {
+            Ok(org) => org.id,
+            Err(e) => panic!("could not create test organization {name}: {e}"),
+        }
+    }
 }
 
 /// `postgres://u@h:5432/test?x=y` with the database `name` instead of `test`.

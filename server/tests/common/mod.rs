@@ -28,6 +28,7 @@ pub fn test_config(database_url: &str) -> Config {
         site_root: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"),
         discord: None,
         superadmin_discord_ids: Vec::new(),
+        disabled_plugins: Default::default(),
     }
 }
 

@@ -16,6 +16,8 @@ pub struct ActionInfo {
 #[derive(Debug, Clone, Default)]
 pub struct ActionRegistry {
     actions: Vec<ActionInfo>,
+    /// (built-in role, action) pairs plugin manifests add to the roles' code-defined grants.
+    role_grants: Vec<(String, String)>,
 }
 
 /// The platform's own actions.
@@ -26,6 +28,10 @@ pub const CORE_ACTIONS: &[(&str, &str)] = &[
         "Change the organization's name, description and settings",
     ),
     ("organization:audit", "Read the organization's audit log"),
+    (
+        "organization:plugins",
+        "Switch the organization's plugins on and off and change their settings",
+    ),
     ("member:read", "See the member list"),
     ("member:add", "Add a user as a member"),
     ("member:remove", "Remove a member"),
@@ -60,6 +66,23 @@ impl ActionRegistry {
             owner: owner.to_string(),
             description: description.to_string(),
         });
+    }
+
+    /// Gives a built-in role an action (from a plugin manifest's `permissions[].roles`).
+    pub fn grant_to_role(&mut self, role: &str, action: &str) {
+        let pair = (role.to_string(), action.to_string());
+        if !self.role_grants.contains(&pair) {
+            self.role_grants.push(pair);
+        }
+    }
+
+    /// Actions plugins granted to the built-in role `role`.
+    pub fn role_grants(&self, role: &str) -> Vec<&str> {
+        self.role_grants
+            .iter()
+            .filter(|(r, _)| r == role)
+            .map(|(_, a)| a.as_str())
+            .collect()
     }
 
     pub fn all(&self) -> &[ActionInfo] {

@@ -14,6 +14,7 @@ use std::{
 use sqlx::Row;
 
 use super::{
+    actions::ActionRegistry,
     policy::{builtin_role, evaluate, Effect, Statement},
     CurrentUser, GlobalLevel,
 };
@@ -38,13 +39,22 @@ struct Cached {
 #[derive(Debug)]
 pub struct Authorizer {
     db: Db,
+    /// Where plugin manifests' grants to built-in roles come from.
+    actions: Arc<ActionRegistry>,
     cache: RwLock<HashMap<(i64, i64), Cached>>,
 }
 
 impl Authorizer {
+    /// An authorizer knowing only the platform's actions.
     pub fn new(db: Db) -> Self {
+        Self::with_actions(db, Arc::new(ActionRegistry::with_core()))
+    }
+
+    /// An authorizer whose built-in roles also hold what loaded plugins grant them.
+    pub fn with_actions(db: Db, actions: Arc<ActionRegistry>) -> Self {
         Self {
             db,
+            actions,
             cache: RwLock::new(HashMap::new()),
         }
     }
@@ -107,7 +117,7 @@ impl Authorizer {
                 return Ok(hit.statements.clone());
             }
         }
-        let loaded = load_statements(&self.db, user_id, org_id)
+        let loaded = load_statements(&self.db, &self.actions, user_id, org_id)
             .await?
             .map(Arc::new);
         if let Ok(mut cache) = self.cache.write() {
@@ -127,6 +137,7 @@ impl Authorizer {
 /// their direct ones. None when the user is not a member.
 async fn load_statements(
     db: &Db,
+    actions: &ActionRegistry,
     user_id: i64,
     org_id: i64,
 ) -> Result<Option<Vec<Statement>>, Error> {
@@ -157,6 +168,10 @@ async fn load_statements(
         if builtin.0 {
             if let Some(role) = builtin_role(&name) {
                 statements.push(Statement::allow(role.actions));
+                let granted = actions.role_grants(&name);
+                if !granted.is_empty() {
+                    statements.push(Statement::allow(&granted));
+                }
             }
         }
     }

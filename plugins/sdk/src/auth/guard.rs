@@ -93,6 +93,40 @@ pub async fn require(org_id: i64, action: &str) -> Result<OrgScope, Error> {
     })
 }
 
+/// The guard of every plugin server function: signed in, the organization exists, `plugin_id`
+/// is on for it (otherwise NotEnabled, HTTP 404), and the caller holds `action` there.
+pub async fn require_plugin(org_id: i64, plugin_id: &str, action: &str) -> Result<OrgScope, Error> {
+    let caller = caller();
+    let user = caller
+        .user
+        .ok_or_else(|| Error::unauthenticated("Sign in to do this."))?;
+    let platform = platform()?;
+    ensure_org_exists(&platform.db, org_id).await?;
+    platform.plugins.ensure_enabled(org_id, plugin_id).await?;
+    authorize(&platform.db, &platform.authorizer, &user, org_id, action).await?;
+    Ok(OrgScope {
+        user,
+        org_id,
+        db: platform.db.clone(),
+        ip: caller.ip,
+    })
+}
+
+async fn ensure_org_exists(db: &Db, org_id: i64) -> Result<(), Error> {
+    let exists = sqlx::query("SELECT id FROM organizations WHERE id = $1")
+        .bind(org_id)
+        .fetch_optional(db.pool())
+        .await?
+        .is_some();
+    if exists {
+        Ok(())
+    } else {
+        Err(Error::not_found(format!(
+            "Organization {org_id} does not exist."
+        )))
+    }
+}
+
 /// The check behind [`require`], usable outside a request (CLI, bot, tests).
 pub async fn authorize(
     db: &Db,
@@ -101,16 +135,7 @@ pub async fn authorize(
     org_id: i64,
     action: &str,
 ) -> Result<(), Error> {
-    let exists = sqlx::query("SELECT id FROM organizations WHERE id = $1")
-        .bind(org_id)
-        .fetch_optional(db.pool())
-        .await?
-        .is_some();
-    if !exists {
-        return Err(Error::not_found(format!(
-            "Organization {org_id} does not exist."
-        )));
-    }
+    ensure_org_exists(db, org_id).await?;
     match authorizer.decide(user, org_id, action).await? {
         Decision::Allowed => Ok(()),
         Decision::NotMember => Err(Error::forbidden(

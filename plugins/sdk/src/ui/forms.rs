@@ -7,10 +7,10 @@ use leptos::prelude::*;
 
 use crate::Error;
 
-const INPUT: &str = "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 dark:bg-slate-900 dark:text-slate-100 dark:ring-slate-600";
-const INPUT_INVALID: &str = "ring-red-500 dark:ring-red-500";
+pub(crate) const INPUT: &str = "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 dark:bg-slate-900 dark:text-slate-100 dark:ring-slate-600";
+pub(crate) const INPUT_INVALID: &str = "ring-red-500 dark:ring-red-500";
 
-fn field_error(error: Option<Error>, name: &str) -> Option<String> {
+pub(crate) fn field_error(error: Option<Error>, name: &str) -> Option<String> {
     error
         .filter(|e| e.field() == Some(name))
         .map(|e| e.message())

@@ -1,0 +1,37 @@
+//! The SQL. Every query is scoped by the organization id the guard handed out.
+
+use sdk::{db::Db, time::now_ms, Error};
+
+use crate::model::Entry;
+
+pub async fn insert(
+    db: &Db,
+    org_id: i64,
+    text: &str,
+    created_by: Option<i64>,
+) -> Result<Entry, Error> {
+    let entry = sqlx::query_as::<_, Entry>(
+        "INSERT INTO __ID___entries (organization_id, text, created_by, created_at)
+         VALUES ($1, $2, $3, $4)
+         RETURNING id, organization_id, text, created_by, created_at",
+    )
+    .bind(org_id)
+    .bind(text)
+    .bind(created_by)
+    .bind(now_ms())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(entry)
+}
+
+/// Newest first.
+pub async fn list(db: &Db, org_id: i64) -> Result<Vec<Entry>, Error> {
+    let entries = sqlx::query_as::<_, Entry>(
+        "SELECT id, organization_id, text, created_by, created_at FROM __ID___entries
+         WHERE organization_id = $1 ORDER BY created_at DESC, id DESC",
+    )
+    .bind(org_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(entries)
+}

@@ -1,0 +1,67 @@
+//! The pages. `Routes` is mounted by the app under `/org/{org_id}/__ROUTE__` (paths here are
+//! relative to that), inside the plugin gate and the organization's frame.
+
+use leptos::prelude::*;
+use leptos_router::{components::Route, hooks::use_params_map, StaticSegment};
+use sdk::{
+    time::format_utc,
+    ui::{Button, Card, EmptyState, ErrorNotice, FormError, SkeletonRows, TextField, TABLE, TD, TH},
+};
+
+use crate::api::{list_entries, AddEntry};
+
+#[component(transparent)]
+pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! { <Route path=StaticSegment("") view=EntriesPage/> }.into_inner()
+}
+
+#[component]
+fn EntriesPage() -> impl IntoView {
+    let params = use_params_map();
+    let org_id = Memo::new(move |_| {
+        params.with(|p| p.get("org_id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0))
+    });
+    let add = ServerAction::<AddEntry>::new();
+    let entries = Resource::new(move || (org_id.get(), add.version().get()), |(org, _)| list_entries(org));
+    let text = RwSignal::new(String::new());
+    let error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(_))) {
+            text.set(String::new());
+        }
+    });
+    view! {
+        <div class="grid gap-4 md:grid-cols-3">
+            <Card title="Add an entry">
+                <form id="__ID__-add" class="flex flex-col gap-3" on:submit=move |ev| {
+                    ev.prevent_default();
+                    add.dispatch(AddEntry { org_id: org_id.get_untracked(), text: text.get_untracked() });
+                }>
+                    <TextField label="Text" name="text" value=text error/>
+                    <FormError error fields=&["text"]/>
+                    <div><Button button_type="submit" busy=add.pending()>"Add"</Button></div>
+                </form>
+            </Card>
+            <div class="md:col-span-2">
+                <Suspense fallback=|| view! { <SkeletonRows rows=4/> }>
+                    {move || Suspend::new(async move {
+                        match entries.await {
+                            Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                            Ok(list) if list.is_empty() => view! { <EmptyState title="No entries yet"/> }.into_any(),
+                            Ok(list) => view! {
+                                <table class=TABLE id="__ID__-entries">
+                                    <thead><tr><th class=TH>"Entry"</th><th class=TH>"Added"</th></tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|e| view! {
+                                            <tr><td class=TD>{e.text}</td><td class=TD>{format_utc(e.created_at)}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </div>
+    }
+}
