@@ -38,10 +38,14 @@ async fn migrate_then_serve_until_sigterm(backend: Backend) {
         stdout.contains("applied core/0001_global_settings.sql"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains("plugin notes: Loaded (1 migration(s) applied)"),
+        "{stdout}"
+    );
     let again = sahabot(&test.url, &dir).arg("migrate").output().unwrap();
     let again_out = String::from_utf8_lossy(&again.stdout);
     assert!(
-        again_out.starts_with("0 migration(s) applied"),
+        again_out.starts_with("0 core migration(s) applied"),
         "{again_out} / {}",
         String::from_utf8_lossy(&again.stderr)
     );
