@@ -29,7 +29,10 @@ fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let plugins_dir = manifest_dir.join("../plugins");
     println!("cargo:rerun-if-changed={}", plugins_dir.display());
-    println!("cargo:rerun-if-changed={}", manifest_dir.join("Cargo.toml").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest_dir.join("Cargo.toml").display()
+    );
     let app_cargo = fs::read_to_string(manifest_dir.join("Cargo.toml")).unwrap_or_default();
 
     let mut found = Vec::new();
@@ -54,7 +57,8 @@ fn main() {
             Err(e) => panic!("{}: not valid TOML: {e}", manifest_path.display()),
         };
         let get = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
-        let id = get("id").unwrap_or_else(|| panic!("{}: `id` is missing", manifest_path.display()));
+        let id =
+            get("id").unwrap_or_else(|| panic!("{}: `id` is missing", manifest_path.display()));
         if id != folder_name {
             panic!(
                 "{}: the id `{id}` must equal the folder name `{folder_name}`",
@@ -105,12 +109,16 @@ fn main() {
     out.push_str("];\n\n");
 
     out.push_str("/// Every built-in plugin's manifest, migrations and code, for the registry.\n");
-    out.push_str("#[cfg(feature = \"ssr\")]\npub fn bundles() -> Vec<sdk::plugin::Bundle> {\n    vec![\n");
+    out.push_str(
+        "#[cfg(feature = \"ssr\")]\npub fn bundles() -> Vec<sdk::plugin::Bundle> {\n    vec![\n",
+    );
     for f in &found {
         let list = |files: &[(String, PathBuf)]| {
             files
                 .iter()
-                .map(|(name, path)| format!("({name:?}, include_str!({:?}))", path.display().to_string()))
+                .map(|(name, path)| {
+                    format!("({name:?}, include_str!({:?}))", path.display().to_string())
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         };

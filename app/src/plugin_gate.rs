@@ -9,9 +9,18 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
-use sdk::{plugin::OrgPluginsSnapshot, ui::{EmptyState, SkeletonRows}};
+use sdk::{
+    plugin::OrgPluginsSnapshot,
+    ui::{EmptyState, SkeletonRows},
+};
 
-use crate::{api::plugins::org_enabled_plugins, pages::{org::OrgFrame, shared::{org_id_param, LoadError}}};
+use crate::{
+    api::plugins::org_enabled_plugins,
+    pages::{
+        org::OrgFrame,
+        shared::{org_id_param, LoadError},
+    },
+};
 
 #[component]
 pub fn PluginGate(
@@ -22,7 +31,8 @@ pub fn PluginGate(
     let org_id = org_id_param();
     let snapshot: Option<OrgPluginsSnapshot> = SharedValue::new(server_snapshot).into_inner();
     // (org id, is the plugin on) as the server saw it for this request.
-    let seen: Option<(i64, bool)> = snapshot.map(|s| (s.org_id, s.enabled.iter().any(|p| p == plugin_id)));
+    let seen: Option<(i64, bool)> =
+        snapshot.map(|s| (s.org_id, s.enabled.iter().any(|p| p == plugin_id)));
     let from_snapshot = move |org: i64| seen.filter(|(o, _)| *o == org).map(|(_, on)| on);
     let fetched = LocalResource::new(move || {
         let org = org_id.get();
@@ -48,7 +58,10 @@ pub fn PluginGate(
             None => view! { <SkeletonRows rows=4/> }.into_any(),
             Some(Err(error)) => view! { <LoadError error/> }.into_any(),
             Some(Ok(false)) => view! { <NotEnabled plugin_name/> }.into_any(),
-            Some(Ok(true)) => view! { <OrgFrame current=route page=|_| view! { <Outlet/> }.into_any()/> }.into_any(),
+            Some(Ok(true)) => {
+                view! { <OrgFrame current=route page=|_| view! { <Outlet/> }.into_any()/> }
+                    .into_any()
+            }
         }
     }
 }

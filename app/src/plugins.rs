@@ -39,7 +39,10 @@ mod tests {
             .collect();
         folders.sort();
         let listed: Vec<String> = BUILTIN.iter().map(|p| p.folder.to_string()).collect();
-        assert_eq!(folders, listed, "generated list out of date: rebuild the app");
+        assert_eq!(
+            folders, listed,
+            "generated list out of date: rebuild the app"
+        );
         for folder in &folders {
             assert!(
                 cargo.contains(&format!("path = \"../plugins/{folder}\"")),

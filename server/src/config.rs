@@ -206,7 +206,11 @@ impl Config {
             .or(file.disabled_plugins)
             .unwrap_or_default();
         let mut disabled_plugins = std::collections::BTreeSet::new();
-        for id in disabled_plugins_text.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+        for id in disabled_plugins_text
+            .split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+        {
             if !sdk::plugin::manifest::is_plugin_id(id) {
                 return Err(ConfigError::Invalid {
                     setting: "DISABLED_PLUGINS",

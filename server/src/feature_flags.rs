@@ -76,7 +76,9 @@ pub async fn import(platform: &Platform, json: &str) -> Result<Vec<String>, Stri
             continue;
         };
         match plugin_for(&flag) {
-            None => report.push(format!("row {line}: org {org} {flag}: unknown flag, skipped")),
+            None => report.push(format!(
+                "row {line}: org {org} {flag}: unknown flag, skipped"
+            )),
             Some(None) => report.push(format!(
                 "row {line}: org {org} {flag}: built into the platform, nothing to do"
             )),
@@ -128,7 +130,10 @@ mod tests {
         assert_eq!(plugin_for("SCHEDULED_TASKS"), Some(None));
         assert_eq!(plugin_for("TELEPORT"), None);
         assert_eq!(flag_name(&json!(2)).as_deref(), Some("ADVANCED_PRESETS"));
-        assert_eq!(flag_name(&json!("live_races")).as_deref(), Some("LIVE_RACES"));
+        assert_eq!(
+            flag_name(&json!("live_races")).as_deref(),
+            Some("LIVE_RACES")
+        );
         assert_eq!(truthy(Some(&json!(1))), Some(true));
         assert_eq!(truthy(Some(&json!("f"))), Some(false));
     }

@@ -109,7 +109,9 @@ async fn org_plugins_snapshot(
 ) -> Response {
     if req.method() == axum::http::Method::GET {
         let mut segments = req.uri().path().trim_start_matches('/').split('/');
-        if let (Some("org"), Some(org), Some(route)) = (segments.next(), segments.next(), segments.next()) {
+        if let (Some("org"), Some(org), Some(route)) =
+            (segments.next(), segments.next(), segments.next())
+        {
             let plugins = &state.platform.plugins;
             if let (Ok(org_id), Some(_)) = (org.parse::<i64>(), plugins.route_owner(route)) {
                 match plugins.enabled_plugins(org_id).await {
@@ -117,7 +119,9 @@ async fn org_plugins_snapshot(
                         req.extensions_mut()
                             .insert(sdk::plugin::OrgPluginsSnapshot { org_id, enabled });
                     }
-                    Err(e) => tracing::warn!(org_id, error = %e, "could not read plugin enablement"),
+                    Err(e) => {
+                        tracing::warn!(org_id, error = %e, "could not read plugin enablement")
+                    }
                 }
             }
         }

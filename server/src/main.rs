@@ -39,7 +39,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         for file in &files {
             println!("  {}", file.display());
         }
-        println!("Build or run the app (make dev) and switch it on under an organization's Plugins tab.");
+        println!(
+            "Build or run the app (make dev) and switch it on under an organization's Plugins tab."
+        );
         return Ok(());
     }
     let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
@@ -91,15 +93,21 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Plugins { command } => {
-            let platform = server::open_platform(&config).await.map_err(|e| e.to_string())?;
+            let platform = server::open_platform(&config)
+                .await
+                .map_err(|e| e.to_string())?;
             let result = plugins_command(&platform, command).await;
             platform.db.close().await;
             result
         }
-        Command::Import { command: ImportCommand::FeatureFlags { file } } => {
+        Command::Import {
+            command: ImportCommand::FeatureFlags { file },
+        } => {
             let json = std::fs::read_to_string(&file)
                 .map_err(|e| format!("could not read {}: {e}", file.display()))?;
-            let platform = server::open_platform(&config).await.map_err(|e| e.to_string())?;
+            let platform = server::open_platform(&config)
+                .await
+                .map_err(|e| e.to_string())?;
             let report = server::feature_flags::import(&platform, &json).await;
             platform.db.close().await;
             for line in report? {
@@ -144,7 +152,10 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-async fn plugins_command(platform: &sdk::context::Platform, command: PluginsCommand) -> Result<(), String> {
+async fn plugins_command(
+    platform: &sdk::context::Platform,
+    command: PluginsCommand,
+) -> Result<(), String> {
     let actor = sdk::plugin::host::Actor::default();
     match command {
         PluginsCommand::List { org } => {
@@ -178,7 +189,10 @@ async fn plugins_command(platform: &sdk::context::Platform, command: PluginsComm
             if change.changed.is_empty() {
                 println!("{id} was already on for organization {org}");
             } else {
-                println!("switched on for organization {org}: {}", change.changed.join(", "));
+                println!(
+                    "switched on for organization {org}: {}",
+                    change.changed.join(", ")
+                );
             }
             Ok(())
         }

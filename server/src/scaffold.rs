@@ -120,7 +120,11 @@ pub fn register_in_app(cargo: &str, id: &str) -> Result<String, String> {
             &format!("# hydrate:plugins\n    \"{id}/hydrate\","),
             1,
         )
-        .replacen("# ssr:plugins", &format!("# ssr:plugins\n    \"{id}/ssr\","), 1))
+        .replacen(
+            "# ssr:plugins",
+            &format!("# ssr:plugins\n    \"{id}/ssr\","),
+            1,
+        ))
 }
 
 #[cfg(test)]
@@ -161,7 +165,9 @@ mod tests {
     fn registration_adds_dependency_and_features() {
         let cargo = "[dependencies]\n# plugins:begin\n# plugins:end\n[features]\nhydrate = [\"a\",\n    # hydrate:plugins\n]\nssr = [\"b\",\n    # ssr:plugins\n]\n";
         let out = register_in_app(cargo, "notes").unwrap();
-        assert!(out.contains("notes = { path = \"../plugins/notes\", default-features = false }\n# plugins:end"));
+        assert!(out.contains(
+            "notes = { path = \"../plugins/notes\", default-features = false }\n# plugins:end"
+        ));
         assert!(out.contains("\"notes/hydrate\","));
         assert!(out.contains("\"notes/ssr\","));
         assert!(register_in_app("[dependencies]", "x").is_err());
@@ -177,11 +183,18 @@ mod tests {
             include_str!("../../app/Cargo.toml"),
         )
         .unwrap();
-        assert!(new_plugin(&root, "Bad-Id", None).unwrap_err().contains("not a valid"));
-        assert!(new_plugin(&root, "sdk", None).unwrap_err().contains("reserved"));
+        assert!(new_plugin(&root, "Bad-Id", None)
+            .unwrap_err()
+            .contains("not a valid"));
+        assert!(new_plugin(&root, "sdk", None)
+            .unwrap_err()
+            .contains("reserved"));
         let files = new_plugin(&root, "race_notes", None).unwrap();
-        assert!(files.iter().any(|f| f.ends_with("plugins/race_notes/migrations/sqlite/0001_race_notes.sql")));
-        let manifest = std::fs::read_to_string(root.join("plugins/race_notes/plugin.toml")).unwrap();
+        assert!(files
+            .iter()
+            .any(|f| f.ends_with("plugins/race_notes/migrations/sqlite/0001_race_notes.sql")));
+        let manifest =
+            std::fs::read_to_string(root.join("plugins/race_notes/plugin.toml")).unwrap();
         let parsed = sdk::plugin::manifest::Manifest::parse(&manifest, "scaffold").unwrap();
         assert_eq!(parsed.name, "Race Notes");
         assert_eq!(parsed.route(), "race-notes");
@@ -189,7 +202,9 @@ mod tests {
         assert!(!lib.contains("__ID__"));
         let cargo = std::fs::read_to_string(root.join("app/Cargo.toml")).unwrap();
         assert!(cargo.contains("race_notes = { path = \"../plugins/race_notes\""));
-        assert!(new_plugin(&root, "race_notes", None).unwrap_err().contains("already exists"));
+        assert!(new_plugin(&root, "race_notes", None)
+            .unwrap_err()
+            .contains("already exists"));
         std::fs::remove_dir_all(root).ok();
     }
 }

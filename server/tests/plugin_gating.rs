@@ -14,33 +14,65 @@ async fn check_plugin_pages_and_api_follow_enablement(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.user("owner", GlobalLevel::Superadmin).await;
     let member = app.user("member", GlobalLevel::User).await;
-    let org_on = app.ok(&owner, "create_organization", json!({"name": "Notes On"})).await["id"]
+    let org_on = app
+        .ok(&owner, "create_organization", json!({"name": "Notes On"}))
+        .await["id"]
         .as_i64()
         .unwrap();
-    let org_off = app.ok(&owner, "create_organization", json!({"name": "Notes Off"})).await["id"]
+    let org_off = app
+        .ok(&owner, "create_organization", json!({"name": "Notes Off"}))
+        .await["id"]
         .as_i64()
         .unwrap();
-    app.ok(&owner, "add_member", json!({"org_id": org_on, "user_id": member.id})).await;
+    app.ok(
+        &owner,
+        "add_member",
+        json!({"org_id": org_on, "user_id": member.id}),
+    )
+    .await;
 
     // Off by default (the manifest says so): list shows it off with its dependencies.
-    let list = app.ok(&owner, "list_plugins", json!({"org_id": org_on})).await;
-    let notes = list.as_array().unwrap().iter().find(|p| p["id"] == "notes").unwrap();
+    let list = app
+        .ok(&owner, "list_plugins", json!({"org_id": org_on}))
+        .await;
+    let notes = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "notes")
+        .unwrap();
     assert_eq!(notes["enabled"], false);
     assert_eq!(notes["status"], "loaded");
 
     // A member without organization:plugins cannot switch it; an admin can.
     let (status, body) = app
-        .fails(Some(&member), "set_plugin_enabled", json!({"org_id": org_on, "plugin_id": "notes", "enabled": true}))
+        .fails(
+            Some(&member),
+            "set_plugin_enabled",
+            json!({"org_id": org_on, "plugin_id": "notes", "enabled": true}),
+        )
         .await;
     assert_eq!(status, 403, "{body}");
     let change = app
-        .ok(&owner, "set_plugin_enabled", json!({"org_id": org_on, "plugin_id": "notes", "enabled": true}))
+        .ok(
+            &owner,
+            "set_plugin_enabled",
+            json!({"org_id": org_on, "plugin_id": "notes", "enabled": true}),
+        )
         .await;
     assert_eq!(change["changed"], json!(["notes"]));
     let (status, body) = app
-        .fails(Some(&owner), "set_plugin_enabled", json!({"org_id": org_on, "plugin_id": "nope", "enabled": true}))
+        .fails(
+            Some(&owner),
+            "set_plugin_enabled",
+            json!({"org_id": org_on, "plugin_id": "nope", "enabled": true}),
+        )
         .await;
-    assert_eq!((status, body["kind"].as_str()), (404, Some("NotFound")), "{body}");
+    assert_eq!(
+        (status, body["kind"].as_str()),
+        (404, Some("NotFound")),
+        "{body}"
+    );
 
     // Server functions: on → works; off → NotEnabled (404) naming the plugin.
     let add = |org: i64, text: &str| {
@@ -59,20 +91,48 @@ async fn check_plugin_pages_and_api_follow_enablement(backend: Backend) {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["kind"], "NotEnabled");
     assert_eq!(body["plugin"], "notes");
-    assert!(body["message"].as_str().unwrap().contains("has not enabled Notes"), "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("has not enabled Notes"),
+        "{body}"
+    );
 
     // The plugin's config is validated, errors name the key.
     let (status, body) = app
-        .fails(Some(&owner), "set_plugin_config", json!({"org_id": org_on, "plugin_id": "notes", "config": {"max_length": 0}}))
+        .fails(
+            Some(&owner),
+            "set_plugin_config",
+            json!({"org_id": org_on, "plugin_id": "notes", "config": {"max_length": 0}}),
+        )
         .await;
-    assert_eq!((status, body["field"].as_str()), (422, Some("max_length")), "{body}");
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (422, Some("max_length")),
+        "{body}"
+    );
     let view = app
-        .ok(&owner, "set_plugin_config", json!({"org_id": org_on, "plugin_id": "notes", "config": {"max_length": 5}}))
+        .ok(
+            &owner,
+            "set_plugin_config",
+            json!({"org_id": org_on, "plugin_id": "notes", "config": {"max_length": 5}}),
+        )
         .await;
     assert_eq!(view["effective"]["max_length"], 5);
     let res = add(org_on, "longer than five").await.unwrap();
-    assert_eq!(res.status(), 422, "the service reads the organization's setting");
-    let got = app.ok(&owner, "get_plugin_config", json!({"org_id": org_on, "plugin_id": "notes"})).await;
+    assert_eq!(
+        res.status(),
+        422,
+        "the service reads the organization's setting"
+    );
+    let got = app
+        .ok(
+            &owner,
+            "get_plugin_config",
+            json!({"org_id": org_on, "plugin_id": "notes"}),
+        )
+        .await;
     assert_eq!(got["entries"][0]["key"], "max_length");
     assert_eq!(got["entries"][0]["source"], "organization");
 
@@ -82,7 +142,14 @@ async fn check_plugin_pages_and_api_follow_enablement(backend: Backend) {
         let cookie = session_cookie.clone();
         let client = reqwest::Client::new();
         let url = app.url(&path);
-        async move { client.get(url).header("cookie", cookie).send().await.unwrap() }
+        async move {
+            client
+                .get(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+        }
     };
     let res = page(format!("/org/{org_on}/notes")).await;
     assert_eq!(res.status(), 200);
@@ -92,23 +159,47 @@ async fn check_plugin_pages_and_api_follow_enablement(backend: Backend) {
     let res = page(format!("/org/{org_off}/notes")).await;
     assert_eq!(res.status(), 404);
     let html = res.text().await.unwrap();
-    assert!(html.contains("This organization has not enabled Notes"), "{html}");
+    assert!(
+        html.contains("This organization has not enabled Notes"),
+        "{html}"
+    );
 
     // Nav entries follow enablement (and the caller's permissions).
-    let overview = app.ok(&owner, "org_overview", json!({"org_id": org_on})).await;
-    assert_eq!(overview["plugin_nav"][0]["path"], format!("/org/{org_on}/notes"));
-    let overview = app.ok(&owner, "org_overview", json!({"org_id": org_off})).await;
+    let overview = app
+        .ok(&owner, "org_overview", json!({"org_id": org_on}))
+        .await;
+    assert_eq!(
+        overview["plugin_nav"][0]["path"],
+        format!("/org/{org_on}/notes")
+    );
+    let overview = app
+        .ok(&owner, "org_overview", json!({"org_id": org_off}))
+        .await;
     assert_eq!(overview["plugin_nav"], json!([]));
-    let overview = app.ok(&member, "org_overview", json!({"org_id": org_on})).await;
-    assert_eq!(overview["plugin_nav"], json!([]), "a member without notes:read gets no entry");
+    let overview = app
+        .ok(&member, "org_overview", json!({"org_id": org_on}))
+        .await;
+    assert_eq!(
+        overview["plugin_nav"],
+        json!([]),
+        "a member without notes:read gets no entry"
+    );
 
     // Switching off: pages 404, API NotEnabled, the data stays for when it is back on.
-    app.ok(&owner, "set_plugin_enabled", json!({"org_id": org_on, "plugin_id": "notes", "enabled": false}))
-        .await;
+    app.ok(
+        &owner,
+        "set_plugin_enabled",
+        json!({"org_id": org_on, "plugin_id": "notes", "enabled": false}),
+    )
+    .await;
     assert_eq!(page(format!("/org/{org_on}/notes")).await.status(), 404);
     assert_eq!(add(org_on, "x").await.unwrap().status(), 404);
-    app.ok(&owner, "set_plugin_enabled", json!({"org_id": org_on, "plugin_id": "notes", "enabled": true}))
-        .await;
+    app.ok(
+        &owner,
+        "set_plugin_enabled",
+        json!({"org_id": org_on, "plugin_id": "notes", "enabled": true}),
+    )
+    .await;
     let entries = app
         .client
         .post(app.url("/api/p/notes/list_entries"))
@@ -127,15 +218,28 @@ async fn check_plugin_pages_and_api_follow_enablement(backend: Backend) {
     let (status, _) = app.fails(Some(&member), "list_plugins", json!({})).await;
     assert_eq!(status, 403);
     let all = app.ok(&owner, "list_plugins", json!({})).await;
-    assert!(all.as_array().unwrap().iter().any(|p| p["id"] == "notes" && p["migrations_applied"] == 1));
-    assert_eq!(app.ok(&owner, "admin_reload_plugin", json!({"plugin_id": "notes"})).await, "loaded");
+    assert!(all
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"] == "notes" && p["migrations_applied"] == 1));
+    assert_eq!(
+        app.ok(&owner, "admin_reload_plugin", json!({"plugin_id": "notes"}))
+            .await,
+        "loaded"
+    );
     app.stop().await;
 }
-both_backends!(plugin_pages_and_api_follow_enablement, check_plugin_pages_and_api_follow_enablement);
+both_backends!(
+    plugin_pages_and_api_follow_enablement,
+    check_plugin_pages_and_api_follow_enablement
+);
 
 /// A session cookie for `name` through a one-time login link.
 async fn sign_in(app: &TestApp, name: &str) -> String {
-    let (_, secret) = sdk::identity::login_links::create(app.db(), name).await.unwrap();
+    let (_, secret) = sdk::identity::login_links::create(app.db(), name)
+        .await
+        .unwrap();
     let res = common::browser_like_client()
         .get(app.url(&format!("/auth/link/{secret}")))
         .send()

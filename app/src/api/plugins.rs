@@ -61,7 +61,13 @@ pub async fn set_plugin_enabled(
     let scope = require(org_id, "organization:plugins").await?;
     platform()?
         .plugins
-        .set_enabled(org_id, &plugin_id, enabled, with_dependencies, &actor(scope.user.id))
+        .set_enabled(
+            org_id,
+            &plugin_id,
+            enabled,
+            with_dependencies,
+            &actor(scope.user.id),
+        )
         .await
 }
 

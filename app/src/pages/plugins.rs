@@ -19,15 +19,16 @@ use super::{
 use crate::api::{
     orgs::OrgSummary,
     plugins::{
-        admin_install_config, get_plugin_config, list_plugins, AdminGrantPlugin,
-        AdminReloadPlugin, AdminSetInstallConfig, AdminSetPluginActive, SetPluginConfig,
-        SetPluginEnabled,
+        admin_install_config, get_plugin_config, list_plugins, AdminGrantPlugin, AdminReloadPlugin,
+        AdminSetInstallConfig, AdminSetPluginActive, SetPluginConfig, SetPluginEnabled,
     },
 };
 
 fn status_badge(summary: &PluginSummary) -> impl IntoView {
     let (tone, label) = match summary.status {
-        PluginStatus::Loaded if summary.disabled_by_setting => (Tone::Warning, "Disabled by setting"),
+        PluginStatus::Loaded if summary.disabled_by_setting => {
+            (Tone::Warning, "Disabled by setting")
+        }
         PluginStatus::Loaded => (Tone::Good, "Loaded"),
         PluginStatus::Failed => (Tone::Bad, "Failed"),
         PluginStatus::Inactive => (Tone::Warning, "Inactive"),
@@ -53,7 +54,10 @@ fn OrgPlugins(overview: OrgSummary) -> impl IntoView {
     let org_id = overview.organization.id;
     let may_manage = overview.allowed.iter().any(|a| a == "organization:plugins");
     let toggle = ServerAction::<SetPluginEnabled>::new();
-    let plugins = Resource::new(move || toggle.version().get(), move |_| list_plugins(Some(org_id)));
+    let plugins = Resource::new(
+        move || toggle.version().get(),
+        move |_| list_plugins(Some(org_id)),
+    );
     let prompt = RwSignal::new(None::<Prompt>);
     view! {
         <Title text="Plugins"/>
@@ -159,7 +163,10 @@ fn PluginSettings(overview: OrgSummary) -> impl IntoView {
     let org_id = overview.organization.id;
     let params = use_params_map();
     let plugin_id = Memo::new(move |_| params.with(|p| p.get("plugin_id").unwrap_or_default()));
-    let view_data = Resource::new(move || plugin_id.get(), move |id| get_plugin_config(org_id, id));
+    let view_data = Resource::new(
+        move || plugin_id.get(),
+        move |id| get_plugin_config(org_id, id),
+    );
     let save = ServerAction::<SetPluginConfig>::new();
     let error = Signal::derive(move || failed(save.value().get()));
     view! {
@@ -220,7 +227,13 @@ pub fn AdminPluginsPage() -> impl IntoView {
     let grant = ServerAction::<AdminGrantPlugin>::new();
     let install = ServerAction::<AdminSetInstallConfig>::new();
     let plugins = Resource::new(
-        move || (active.version().get(), reload.version().get(), grant.version().get()),
+        move || {
+            (
+                active.version().get(),
+                reload.version().get(),
+                grant.version().get(),
+            )
+        },
         |_| list_plugins(None),
     );
     let tabs: Vec<(String, String)> = [
@@ -310,10 +323,13 @@ fn InstallConfigEditor(
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let parse_error = RwSignal::new(None::<sdk::Error>);
-    let current = Resource::new({
-        let id = plugin_id.clone();
-        move || id.clone()
-    }, admin_install_config);
+    let current = Resource::new(
+        {
+            let id = plugin_id.clone();
+            move || id.clone()
+        },
+        admin_install_config,
+    );
     let error = Signal::derive(move || parse_error.get().or_else(|| failed(install.value().get())));
     let id = plugin_id.clone();
     view! {
@@ -353,14 +369,19 @@ fn GrantForm(grant: ServerAction<AdminGrantPlugin>) -> impl IntoView {
     let org = RwSignal::new(String::new());
     let plugin = RwSignal::new(String::new());
     let local_error = RwSignal::new(None::<sdk::Error>);
-    let submit = move |granted: bool| {
-        match org.get_untracked().trim().parse::<i64>() {
-            Ok(org_id) => {
-                local_error.set(None);
-                grant.dispatch(AdminGrantPlugin { org_id, plugin_id: plugin.get_untracked().trim().to_string(), granted });
-            }
-            Err(_) => local_error.set(Some(sdk::Error::invalid("org_id", "Enter the organization's number (it is in its address, /org/<number>)."))),
+    let submit = move |granted: bool| match org.get_untracked().trim().parse::<i64>() {
+        Ok(org_id) => {
+            local_error.set(None);
+            grant.dispatch(AdminGrantPlugin {
+                org_id,
+                plugin_id: plugin.get_untracked().trim().to_string(),
+                granted,
+            });
         }
+        Err(_) => local_error.set(Some(sdk::Error::invalid(
+            "org_id",
+            "Enter the organization's number (it is in its address, /org/<number>).",
+        ))),
     };
     view! {
         <Card title="Private plugins: grant access" class="mt-6 max-w-2xl">

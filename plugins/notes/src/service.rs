@@ -23,7 +23,10 @@ pub fn clean_text(text: &str, max_length: usize) -> Result<String, Error> {
 
 /// The organization's `max_length` setting.
 async fn max_length(org_id: i64) -> Result<usize, Error> {
-    let config = platform()?.plugins.effective_config(org_id, PLUGIN_ID).await?;
+    let config = platform()?
+        .plugins
+        .effective_config(org_id, PLUGIN_ID)
+        .await?;
     Ok(config
         .get("max_length")
         .and_then(|v| v.as_u64())

@@ -18,8 +18,8 @@
 
 use std::collections::HashMap;
 
-use include_dir::{include_dir, Dir};
 use crate::db::{now_ms, Backend, Db, Flag};
+use include_dir::{include_dir, Dir};
 use sha2::{Digest, Sha256};
 use sqlx::{pool::PoolConnection, Any, Row};
 

@@ -115,7 +115,10 @@ impl TestDb {
             Err(e) => panic!("could not read {}: {e}", dir.display()),
         };
         if let Err(e) = crate::migrate::run(&test.db, plugin_id, &migrations).await {
-            panic!("migrations of {plugin_id} failed on {}: {e}", backend.name());
+            panic!(
+                "migrations of {plugin_id} failed on {}: {e}",
+                backend.name()
+            );
         }
         test
     }
@@ -129,7 +132,11 @@ impl TestDb {
     }
 
     /// A user of the given level, as a signed-in caller.
-    pub async fn user(&self, name: &str, level: crate::auth::GlobalLevel) -> crate::auth::CurrentUser {
+    pub async fn user(
+        &self,
+        name: &str,
+        level: crate::auth::GlobalLevel,
+    ) -> crate::auth::CurrentUser {
         match crate::identity::users::create(&self.db, name, level).await {
             Ok(user) => crate::auth::CurrentUser {
                 id: user.id,

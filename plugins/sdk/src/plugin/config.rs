@@ -260,7 +260,8 @@ mod tests {
     #[test]
     fn merge_order_is_org_install_schema_code() {
         let schema = schema();
-        let code = json!({"max_items": 1, "mode": "closed", "code_only": true, "limits": {"per_week": 1}});
+        let code =
+            json!({"max_items": 1, "mode": "closed", "code_only": true, "limits": {"per_week": 1}});
         let install = json!({"max_items": 20, "limits": {"per_day": 5}});
         let org = json!({"max_items": 30});
         let layers = Layers {
@@ -271,10 +272,22 @@ mod tests {
         };
         let effective = layers.effective();
         assert_eq!(effective["max_items"], 30, "org wins");
-        assert_eq!(effective["mode"], "open", "schema default beats code default");
-        assert_eq!(effective["code_only"], true, "code default when nothing else says");
-        assert_eq!(effective["limits"]["per_day"], 5, "install merges into nested object");
-        assert_eq!(effective["limits"]["per_week"], 10, "nested schema default kept");
+        assert_eq!(
+            effective["mode"], "open",
+            "schema default beats code default"
+        );
+        assert_eq!(
+            effective["code_only"], true,
+            "code default when nothing else says"
+        );
+        assert_eq!(
+            effective["limits"]["per_day"], 5,
+            "install merges into nested object"
+        );
+        assert_eq!(
+            effective["limits"]["per_week"], 10,
+            "nested schema default kept"
+        );
 
         let entries = layers.entries();
         let source = |key: &str| {
@@ -327,7 +340,10 @@ mod tests {
         assert!(err.message().contains("colour"), "{}", err.message());
 
         assert!(validate(&schema, &json!({"max_items": 5, "tags": ["a"]})).is_ok());
-        assert_eq!(validate(&schema, &json!([1])).unwrap_err().field(), Some("config"));
+        assert_eq!(
+            validate(&schema, &json!([1])).unwrap_err().field(),
+            Some("config")
+        );
     }
 
     #[test]
@@ -338,7 +354,8 @@ mod tests {
         let bad = json!({"type": "object", "properties": {"n": {"type": "integr"}}});
         let problem = check_schema(&bad).unwrap_err();
         assert!(problem.0.contains("properties.n"), "{problem:?}");
-        let bad_default = json!({"type": "object", "properties": {"n": {"type": "integer", "default": "x"}}});
+        let bad_default =
+            json!({"type": "object", "properties": {"n": {"type": "integer", "default": "x"}}});
         let problem = check_schema(&bad_default).unwrap_err();
         assert_eq!(problem.0, ".properties.n.default");
     }

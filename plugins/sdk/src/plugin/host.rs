@@ -28,8 +28,7 @@ use super::{
     config::{self, Layers},
     manifest::Manifest,
     model::{
-        DependencyInfo, EnablementChange, NavEntry, PluginConfigView, PluginStatus,
-        PluginSummary,
+        DependencyInfo, EnablementChange, NavEntry, PluginConfigView, PluginStatus, PluginSummary,
     },
     resolve::{resolve, NotLoaded},
     services::ServiceRegistry,
@@ -208,7 +207,10 @@ pub struct PluginHost {
 impl std::fmt::Debug for PluginHost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PluginHost")
-            .field("plugins", &self.entries.iter().map(|e| &e.id).collect::<Vec<_>>())
+            .field(
+                "plugins",
+                &self.entries.iter().map(|e| &e.id).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -294,7 +296,8 @@ impl PluginHost {
             .filter(|(_, i)| !i.active)
             .map(|(id, _)| id.clone())
             .collect();
-        let manifests: Vec<&Manifest> = entries.iter().filter_map(|e| e.manifest.as_ref()).collect();
+        let manifests: Vec<&Manifest> =
+            entries.iter().filter_map(|e| e.manifest.as_ref()).collect();
         let resolution = resolve(&manifests, &options.app_version, &inactive);
         for (id, why) in &resolution.not_loaded {
             states.insert(
@@ -342,7 +345,10 @@ impl PluginHost {
             };
             if let Err(e) = entry.bundle.plugin.on_load(&ctx).await {
                 services.remove_owner(id);
-                states.insert(id.clone(), failed(format!("on_load failed: {}", describe(&e))));
+                states.insert(
+                    id.clone(),
+                    failed(format!("on_load failed: {}", describe(&e))),
+                );
                 continue;
             }
             if let Some(old) = upgrades.get(id) {
@@ -372,7 +378,11 @@ impl PluginHost {
 
         for entry in &entries {
             let state = states.get(&entry.id);
-            let version = entry.manifest.as_ref().map(|m| m.version.as_str()).unwrap_or("?");
+            let version = entry
+                .manifest
+                .as_ref()
+                .map(|m| m.version.as_str())
+                .unwrap_or("?");
             match state.map(|s| (s.status, s.reason.as_deref())) {
                 Some((PluginStatus::Loaded, _)) => {
                     let off = options.disabled.contains(&entry.id);
@@ -448,7 +458,11 @@ impl PluginHost {
     }
 
     pub fn reason(&self, id: &str) -> Option<String> {
-        self.states.read().ok()?.get(id).and_then(|s| s.reason.clone())
+        self.states
+            .read()
+            .ok()?
+            .get(id)
+            .and_then(|s| s.reason.clone())
     }
 
     fn install(&self, id: &str) -> Install {
@@ -489,7 +503,9 @@ impl PluginHost {
             None => return Some("it is not installed".into()),
         }
         if !self.install(id).active {
-            return Some("a site admin set it inactive (takes full effect at the next start)".into());
+            return Some(
+                "a site admin set it inactive (takes full effect at the next start)".into(),
+            );
         }
         if self.disabled.contains(id) {
             return Some("the DISABLED_PLUGINS setting turns it off on this site".into());
@@ -505,7 +521,9 @@ impl PluginHost {
         }
         let manifest = self.manifest(id)?;
         if manifest.private && !rows.get(id).is_some_and(|r| r.granted) {
-            return Some("it is private and a site admin has not granted it to this organization".into());
+            return Some(
+                "it is private and a site admin has not granted it to this organization".into(),
+            );
         }
         None
     }
@@ -615,7 +633,9 @@ impl PluginHost {
     pub async fn nav_entries(&self, org_id: i64) -> Result<Vec<(NavEntry, Option<String>)>, Error> {
         let mut out = Vec::new();
         for id in self.enabled_plugins(org_id).await? {
-            let Some(m) = self.manifest(&id) else { continue };
+            let Some(m) = self.manifest(&id) else {
+                continue;
+            };
             if m.global {
                 continue;
             }
@@ -736,7 +756,11 @@ impl PluginHost {
                 migrations_applied: applied.get(&m.id).copied().unwrap_or(0),
                 configurable: m
                     .config_schema_json()
-                    .and_then(|s| s.get("properties").and_then(Value::as_object).map(|p| !p.is_empty()))
+                    .and_then(|s| {
+                        s.get("properties")
+                            .and_then(Value::as_object)
+                            .map(|p| !p.is_empty())
+                    })
                     .unwrap_or(false),
                 enabled,
                 blocked,
@@ -770,7 +794,10 @@ impl PluginHost {
         if manifest.global {
             return Err(Error::invalid(
                 "plugin_id",
-                format!("{} is global: it is always on and not switched per organization.", manifest.name),
+                format!(
+                    "{} is global: it is always on and not switched per organization.",
+                    manifest.name
+                ),
             ));
         }
         let rows = self.org_rows(org_id).await?;
@@ -799,7 +826,9 @@ impl PluginHost {
             let dependents: Vec<String> = self
                 .dependents(plugin_id)
                 .into_iter()
-                .filter(|d| self.manifest(d).is_some_and(|m| !m.global) && self.on_with(d, &rows, 0))
+                .filter(|d| {
+                    self.manifest(d).is_some_and(|m| !m.global) && self.on_with(d, &rows, 0)
+                })
                 .map(|d| self.name_of(&d))
                 .collect();
             if !dependents.is_empty() {
@@ -812,7 +841,10 @@ impl PluginHost {
             }
             vec![plugin_id.to_string()]
         };
-        if plan.len() == 1 && currently == enabled && rows.get(plugin_id).and_then(|r| r.enabled) == Some(enabled) {
+        if plan.len() == 1
+            && currently == enabled
+            && rows.get(plugin_id).and_then(|r| r.enabled) == Some(enabled)
+        {
             return Ok(EnablementChange { changed: vec![] });
         }
 
@@ -858,7 +890,10 @@ impl PluginHost {
                     return Err(match e {
                         Error::Internal => Error::upstream(
                             name.clone(),
-                            format!("{name} could not be switched {}; nothing was changed.", if enabled { "on" } else { "off" }),
+                            format!(
+                                "{name} could not be switched {}; nothing was changed.",
+                                if enabled { "on" } else { "off" }
+                            ),
                         ),
                         other => Error::conflict(format!(
                             "{name} refused to be switched {}: {}. Nothing was changed.",
@@ -874,7 +909,11 @@ impl PluginHost {
                 AuditEntry {
                     user_id: actor.user_id,
                     org_id: Some(org_id),
-                    action: if enabled { "plugin.enable" } else { "plugin.disable" },
+                    action: if enabled {
+                        "plugin.enable"
+                    } else {
+                        "plugin.disable"
+                    },
                     details: serde_json::json!({ "plugin": id }),
                     ip: actor.ip.as_deref(),
                 },
@@ -922,7 +961,10 @@ impl PluginHost {
             return Value::Object(Map::new());
         };
         let code = entry.bundle.plugin.default_config();
-        let schema = entry.manifest.as_ref().and_then(Manifest::config_schema_json);
+        let schema = entry
+            .manifest
+            .as_ref()
+            .and_then(Manifest::config_schema_json);
         let install = self.install(id).config;
         let org = rows
             .get(id)
@@ -945,7 +987,11 @@ impl PluginHost {
     }
 
     /// Schema, effective values, the organization's overrides and the key/value view.
-    pub async fn config_view(&self, org_id: i64, plugin_id: &str) -> Result<PluginConfigView, Error> {
+    pub async fn config_view(
+        &self,
+        org_id: i64,
+        plugin_id: &str,
+    ) -> Result<PluginConfigView, Error> {
         let manifest = self.known(plugin_id)?;
         let rows = self.org_rows(org_id).await?;
         let entry = self
@@ -1041,14 +1087,24 @@ impl PluginHost {
     }
 
     /// Site admin: the install configuration (between schema defaults and org overrides).
-    pub async fn set_install_config(&self, plugin_id: &str, config_value: Value, actor: &Actor) -> Result<(), Error> {
+    pub async fn set_install_config(
+        &self,
+        plugin_id: &str,
+        config_value: Value,
+        actor: &Actor,
+    ) -> Result<(), Error> {
         let manifest = self.known(plugin_id)?;
         if !config_value.is_object() {
-            return Err(Error::invalid("config", "Settings must be an object of keys and values."));
+            return Err(Error::invalid(
+                "config",
+                "Settings must be an object of keys and values.",
+            ));
         }
         if let Some(schema) = manifest.config_schema_json() {
             let entry = self.entries.iter().find(|e| e.id == plugin_id);
-            let code = entry.map(|e| e.bundle.plugin.default_config()).unwrap_or(Value::Null);
+            let code = entry
+                .map(|e| e.bundle.plugin.default_config())
+                .unwrap_or(Value::Null);
             let empty = Value::Object(Map::new());
             let effective = Layers {
                 code: &code,
@@ -1088,7 +1144,12 @@ impl PluginHost {
 
     /// Site admin: active plugins load at start; an inactive one is off everywhere at once and
     /// not loaded at the next start.
-    pub async fn set_active(&self, plugin_id: &str, active: bool, actor: &Actor) -> Result<(), Error> {
+    pub async fn set_active(
+        &self,
+        plugin_id: &str,
+        active: bool,
+        actor: &Actor,
+    ) -> Result<(), Error> {
         let manifest = self.known(plugin_id)?;
         if !active {
             let needed_by: Vec<String> = self
@@ -1118,7 +1179,11 @@ impl PluginHost {
             AuditEntry {
                 user_id: actor.user_id,
                 org_id: None,
-                action: if active { "plugin.activate" } else { "plugin.deactivate" },
+                action: if active {
+                    "plugin.activate"
+                } else {
+                    "plugin.deactivate"
+                },
                 details: serde_json::json!({ "plugin": plugin_id }),
                 ip: actor.ip.as_deref(),
             },
@@ -1139,12 +1204,21 @@ impl PluginHost {
     }
 
     /// Site admin: gives (or takes back) an organization's access to a private plugin.
-    pub async fn set_granted(&self, org_id: i64, plugin_id: &str, granted: bool, actor: &Actor) -> Result<(), Error> {
+    pub async fn set_granted(
+        &self,
+        org_id: i64,
+        plugin_id: &str,
+        granted: bool,
+        actor: &Actor,
+    ) -> Result<(), Error> {
         let manifest = self.known(plugin_id)?;
         if !manifest.private {
             return Err(Error::invalid(
                 "plugin_id",
-                format!("{} is not private: every organization can use it.", manifest.name),
+                format!(
+                    "{} is not private: every organization can use it.",
+                    manifest.name
+                ),
             ));
         }
         let exists = sqlx::query("SELECT id FROM organizations WHERE id = $1")
@@ -1153,7 +1227,9 @@ impl PluginHost {
             .await?
             .is_some();
         if !exists {
-            return Err(Error::not_found(format!("Organization {org_id} does not exist.")));
+            return Err(Error::not_found(format!(
+                "Organization {org_id} does not exist."
+            )));
         }
         let mut tx = self.db.pool().begin().await?;
         sqlx::query(
@@ -1173,7 +1249,11 @@ impl PluginHost {
             AuditEntry {
                 user_id: actor.user_id,
                 org_id: Some(org_id),
-                action: if granted { "plugin.grant" } else { "plugin.revoke" },
+                action: if granted {
+                    "plugin.grant"
+                } else {
+                    "plugin.revoke"
+                },
                 details: serde_json::json!({ "plugin": plugin_id }),
                 ip: actor.ip.as_deref(),
             },

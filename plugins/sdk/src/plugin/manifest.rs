@@ -23,7 +23,9 @@ pub const CATEGORIES: &[&str] = &[
 ];
 pub const KINDS: &[&str] = &["builtin", "external"];
 /// Segments under `/org/{org_id}/` that the platform's own pages use.
-pub const RESERVED_ROUTES: &[&str] = &["members", "roles", "invites", "audit", "settings", "plugins"];
+pub const RESERVED_ROUTES: &[&str] = &[
+    "members", "roles", "invites", "audit", "settings", "plugins",
+];
 /// Ids a plugin may not take.
 pub const RESERVED_IDS: &[&str] = &["core", "sdk", "app", "server", "admin"];
 
@@ -526,7 +528,10 @@ default = 8
 
     #[test]
     fn unknown_field_is_refused_with_its_name() {
-        let e = err(&with("enabled_by_default = true", "enabled_by_defualt = true"));
+        let e = err(&with(
+            "enabled_by_default = true",
+            "enabled_by_defualt = true",
+        ));
         assert!(e.message.contains("enabled_by_defualt"), "{e}");
         assert!(e.field.contains("enabled_by_defualt"), "{e}");
         assert_eq!(e.plugin, "tournament");
@@ -534,7 +539,10 @@ default = 8
 
     #[test]
     fn permissions_must_be_well_formed() {
-        let e = err(&with("action = \"tournament:create\"", "action = \"Create\""));
+        let e = err(&with(
+            "action = \"tournament:create\"",
+            "action = \"Create\"",
+        ));
         assert_eq!(e.field, "permissions[0].action");
         let e = err(&with("\"Admin\", \"Tournament Manager\"", "\"Boss\""));
         assert_eq!(e.field, "permissions[0].roles[0]");
@@ -543,9 +551,15 @@ default = 8
             "action = \"tournament:create\"\ndescription",
         ));
         assert!(e.message.contains("twice"), "{e}");
-        let e = err(&with("action = \"tournament:create\"", "action = \"member:add\""));
+        let e = err(&with(
+            "action = \"tournament:create\"",
+            "action = \"member:add\"",
+        ));
         assert!(e.message.contains("platform action"), "{e}");
-        let e = err(&with("action = \"match:read\" }", "action = \"match:write\" }"));
+        let e = err(&with(
+            "action = \"match:read\" }",
+            "action = \"match:write\" }",
+        ));
         assert_eq!(e.field, "provides.nav[0].action");
     }
 

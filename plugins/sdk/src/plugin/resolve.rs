@@ -266,7 +266,11 @@ mod tests {
     fn dependencies_load_first() {
         let r = run(&[
             manifest("c", "1.0.0", "[requires]\nplugins = [{ id = \"b\" }]"),
-            manifest("b", "1.0.0", "[requires]\nplugins = [{ id = \"a\", version = \"^1\" }]"),
+            manifest(
+                "b",
+                "1.0.0",
+                "[requires]\nplugins = [{ id = \"a\", version = \"^1\" }]",
+            ),
             manifest("a", "1.4.0", ""),
             manifest("z", "1.0.0", ""),
         ]);
@@ -292,11 +296,18 @@ mod tests {
     fn version_out_of_range() {
         let r = run(&[
             manifest("a", "2.0.0", ""),
-            manifest("b", "1.0.0", "[requires]\nplugins = [{ id = \"a\", version = \"^1\" }]"),
+            manifest(
+                "b",
+                "1.0.0",
+                "[requires]\nplugins = [{ id = \"a\", version = \"^1\" }]",
+            ),
         ]);
         assert_eq!(reason(&r, "b"), "requires a ^1, but 2.0.0 is installed");
         let r = run(&[manifest("a", "1.0.0", "[requires]\napp = \">=9\"")]);
-        assert_eq!(reason(&r, "a"), "requires platform version >=9, this is 0.1.0");
+        assert_eq!(
+            reason(&r, "a"),
+            "requires platform version >=9, this is 0.1.0"
+        );
     }
 
     #[test]
@@ -337,7 +348,11 @@ mod tests {
     #[test]
     fn optional_dependency_absent_is_fine_present_orders() {
         let r = run(&[
-            manifest("a", "1.0.0", "[requires]\noptional = [{ id = \"ghost\" }, { id = \"b\" }]"),
+            manifest(
+                "a",
+                "1.0.0",
+                "[requires]\noptional = [{ id = \"ghost\" }, { id = \"b\" }]",
+            ),
             manifest("b", "1.0.0", ""),
         ]);
         assert!(r.not_loaded.is_empty());

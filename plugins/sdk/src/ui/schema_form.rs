@@ -29,7 +29,9 @@ pub fn set_at(value: &mut Value, path: &[String], new: Value) {
         if !node.is_object() {
             *node = Value::Object(Map::new());
         }
-        let Some(map) = node.as_object_mut() else { return };
+        let Some(map) = node.as_object_mut() else {
+            return;
+        };
         node = map
             .entry(key.clone())
             .or_insert_with(|| Value::Object(Map::new()));
@@ -74,7 +76,11 @@ fn display(value: Option<&Value>) -> String {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string()))
+            .map(|i| {
+                i.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| i.to_string())
+            })
             .collect::<Vec<_>>()
             .join("\n"),
         Some(other) => other.to_string(),
@@ -306,9 +312,18 @@ mod tests {
 
     #[test]
     fn each_field_gets_its_part_of_the_error() {
-        let e = Error::invalid("max_items", "max_items: 500 is too big; tags.0: 1 is not a string; mode: bad");
-        assert_eq!(message_for(&e, "max_items").as_deref(), Some("500 is too big"));
-        assert_eq!(message_for(&e, "tags").as_deref(), Some("1 is not a string"));
+        let e = Error::invalid(
+            "max_items",
+            "max_items: 500 is too big; tags.0: 1 is not a string; mode: bad",
+        );
+        assert_eq!(
+            message_for(&e, "max_items").as_deref(),
+            Some("500 is too big")
+        );
+        assert_eq!(
+            message_for(&e, "tags").as_deref(),
+            Some("1 is not a string")
+        );
         assert_eq!(message_for(&e, "mode").as_deref(), Some("bad"));
         assert_eq!(message_for(&e, "limits"), None);
         assert_eq!(message_for(&Error::conflict("x: y"), "x"), None);
@@ -317,9 +332,15 @@ mod tests {
     #[test]
     fn typed_input_becomes_schema_values() {
         assert_eq!(coerce(&json!({"type": "integer"}), " 12 "), json!(12));
-        assert_eq!(coerce(&json!({"type": "integer"}), "twelve"), json!("twelve"));
+        assert_eq!(
+            coerce(&json!({"type": "integer"}), "twelve"),
+            json!("twelve")
+        );
         assert_eq!(coerce(&json!({"type": "number"}), "1.5"), json!(1.5));
-        assert_eq!(coerce(&json!({"type": "array"}), "a\n\n b \n"), json!(["a", "b"]));
+        assert_eq!(
+            coerce(&json!({"type": "array"}), "a\n\n b \n"),
+            json!(["a", "b"])
+        );
         assert_eq!(coerce(&json!({"type": "string"}), "x"), json!("x"));
     }
 }

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_router::{components::Route, hooks::use_params_map, StaticSegment};
 use sdk::{
     time::format_utc,
-    ui::{Button, Card, EmptyState, ErrorNotice, FormError, SkeletonRows, TextField, TABLE, TD, TH},
+    ui::{
+        Button, Card, EmptyState, ErrorNotice, FormError, SkeletonRows, TextField, TABLE, TD, TH,
+    },
 };
 
 use crate::api::{list_entries, AddEntry};
@@ -19,10 +21,17 @@ pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
 fn EntriesPage() -> impl IntoView {
     let params = use_params_map();
     let org_id = Memo::new(move |_| {
-        params.with(|p| p.get("org_id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0))
+        params.with(|p| {
+            p.get("org_id")
+                .and_then(|id| id.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
     });
     let add = ServerAction::<AddEntry>::new();
-    let entries = Resource::new(move || (org_id.get(), add.version().get()), |(org, _)| list_entries(org));
+    let entries = Resource::new(
+        move || (org_id.get(), add.version().get()),
+        |(org, _)| list_entries(org),
+    );
     let text = RwSignal::new(String::new());
     let error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
     Effect::new(move |_| {

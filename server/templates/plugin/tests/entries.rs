@@ -9,9 +9,15 @@ async fn check_entries_stay_in_their_organization(backend: Backend) {
     let org_a = test.org(&owner, "Org A").await;
     let org_b = test.org(&owner, "Org B").await;
 
-    let first = __ID__::repo::insert(&test.db, org_a, "first", Some(owner.id)).await.unwrap();
-    __ID__::repo::insert(&test.db, org_a, "second", None).await.unwrap();
-    __ID__::repo::insert(&test.db, org_b, "elsewhere", None).await.unwrap();
+    let first = __ID__::repo::insert(&test.db, org_a, "first", Some(owner.id))
+        .await
+        .unwrap();
+    __ID__::repo::insert(&test.db, org_a, "second", None)
+        .await
+        .unwrap();
+    __ID__::repo::insert(&test.db, org_b, "elsewhere", None)
+        .await
+        .unwrap();
 
     let listed = __ID__::repo::list(&test.db, org_a).await.unwrap();
     let texts: Vec<&str> = listed.iter().map(|e| e.text.as_str()).collect();
@@ -20,4 +26,7 @@ async fn check_entries_stay_in_their_organization(backend: Backend) {
     assert_eq!(__ID__::repo::list(&test.db, org_b).await.unwrap().len(), 1);
 }
 
-both_backends!(entries_stay_in_their_organization, check_entries_stay_in_their_organization);
+both_backends!(
+    entries_stay_in_their_organization,
+    check_entries_stay_in_their_organization
+);
