@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use sdk::{
-    plugin::{ConfigSource, PluginStatus, PluginSummary},
+    plugin::{ConfigSource, PluginConfigView, PluginStatus, PluginSummary},
     ui::{
         Badge, Button, ButtonKind, Card, EmptyState, ErrorNotice, PageHeader, SchemaForm,
         SkeletonRows, SuccessNotice, Tabs, TextArea, TextField, Tone, TABLE, TD, TH,
@@ -14,7 +14,7 @@ use sdk::{
 
 use super::{
     org::OrgFrame,
-    shared::{failed, LoadError},
+    shared::{failed, org_id_param, LoadError},
 };
 use crate::api::{
     orgs::OrgSummary,
@@ -38,7 +38,17 @@ fn status_badge(summary: &PluginSummary) -> impl IntoView {
 
 #[component]
 pub fn OrgPluginsPage() -> impl IntoView {
-    view! { <OrgFrame current="plugins" page=|overview| view! { <OrgPlugins overview/> }.into_any()/> }
+    // Created once, outside the frame (see `OrgFrame`).
+    let org_id = org_id_param();
+    let toggle = ServerAction::<SetPluginEnabled>::new();
+    let plugins = Resource::new(
+        move || (org_id.get(), toggle.version().get()),
+        |(org_id, _)| list_plugins(Some(org_id)),
+    );
+    let refresh = Signal::derive(move || toggle.version().get());
+    view! {
+        <OrgFrame current="plugins" refresh page=move |overview| view! { <OrgPlugins overview toggle plugins/> }.into_any()/>
+    }
 }
 
 /// A pending "switch on, with these dependencies too?" question.
@@ -50,14 +60,13 @@ struct Prompt {
 }
 
 #[component]
-fn OrgPlugins(overview: OrgSummary) -> impl IntoView {
+fn OrgPlugins(
+    overview: OrgSummary,
+    toggle: ServerAction<SetPluginEnabled>,
+    plugins: Resource<Result<Vec<PluginSummary>, sdk::Error>>,
+) -> impl IntoView {
     let org_id = overview.organization.id;
     let may_manage = overview.allowed.iter().any(|a| a == "organization:plugins");
-    let toggle = ServerAction::<SetPluginEnabled>::new();
-    let plugins = Resource::new(
-        move || toggle.version().get(),
-        move |_| list_plugins(Some(org_id)),
-    );
     let prompt = RwSignal::new(None::<Prompt>);
     view! {
         <Title text="Plugins"/>
@@ -155,19 +164,28 @@ fn OrgPlugins(overview: OrgSummary) -> impl IntoView {
 
 #[component]
 pub fn OrgPluginSettingsPage() -> impl IntoView {
-    view! { <OrgFrame current="plugins" page=|overview| view! { <PluginSettings overview/> }.into_any()/> }
+    // Created once, outside the frame (see `OrgFrame`).
+    let org_id = org_id_param();
+    let params = use_params_map();
+    let plugin_id = Memo::new(move |_| params.with(|p| p.get("plugin_id").unwrap_or_default()));
+    let save = ServerAction::<SetPluginConfig>::new();
+    // Reloaded after each save, so the effective values table shows what now applies.
+    let view_data = Resource::new(
+        move || (org_id.get(), plugin_id.get(), save.version().get()),
+        |(org_id, id, _)| get_plugin_config(org_id, id),
+    );
+    view! {
+        <OrgFrame current="plugins" page=move |overview| view! { <PluginSettings overview view_data save/> }.into_any()/>
+    }
 }
 
 #[component]
-fn PluginSettings(overview: OrgSummary) -> impl IntoView {
+fn PluginSettings(
+    overview: OrgSummary,
+    view_data: Resource<Result<PluginConfigView, sdk::Error>>,
+    save: ServerAction<SetPluginConfig>,
+) -> impl IntoView {
     let org_id = overview.organization.id;
-    let params = use_params_map();
-    let plugin_id = Memo::new(move |_| params.with(|p| p.get("plugin_id").unwrap_or_default()));
-    let view_data = Resource::new(
-        move || plugin_id.get(),
-        move |id| get_plugin_config(org_id, id),
-    );
-    let save = ServerAction::<SetPluginConfig>::new();
     let error = Signal::derive(move || failed(save.value().get()));
     view! {
         <Suspense fallback=|| view! { <SkeletonRows rows=5/> }>
@@ -188,7 +206,11 @@ fn PluginSettings(overview: OrgSummary) -> impl IntoView {
                                         save.dispatch(SetPluginConfig { org_id, plugin_id: plugin_id.clone(), config: value.get_untracked() });
                                     }>
                                         <SchemaForm schema=data.schema.clone() value error/>
-                                        {move || error.get().map(|error| view! { <ErrorNotice error/> })}
+                                        // Invalid values are shown on their fields; anything else here.
+                                        {move || error.get().map(|error| match error {
+                                            sdk::Error::Invalid { .. } => view! { <p class="text-sm font-medium text-red-700 dark:text-red-400" role="alert">"Fix the highlighted settings and save again."</p> }.into_any(),
+                                            error => view! { <ErrorNotice error/> }.into_any(),
+                                        })}
                                         {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <SuccessNotice message="Saved."/> })}
                                         <div class="flex gap-2">
                                             <Button button_type="submit" busy=save.pending()>"Save"</Button>
@@ -208,7 +230,7 @@ fn PluginSettings(overview: OrgSummary) -> impl IntoView {
                                             }).collect_view()}
                                         </tbody>
                                     </table>
-                                    <p class="mt-2 text-xs text-slate-500">"Saved values take effect now; the list updates when you reload the page."</p>
+                                    <p class="mt-2 text-xs text-slate-500">"Saved values take effect at once. Values you set equal to the inherited ones are not stored, so later changes to the defaults reach this organization."</p>
                                 </Card>
                             </div>
                         }.into_any()
