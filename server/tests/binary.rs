@@ -173,6 +173,83 @@ async fn self_hosting_commands(backend: Backend) {
     let out = run(&["tokens", "create", "nobody"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nobody"));
+
+    // Plugins from the command line.
+    let owner = sdk::identity::users::get(&test.db, id).await.unwrap();
+    let owner = sdk::auth::CurrentUser {
+        id,
+        username: owner.username,
+        display_name: None,
+        level: sdk::auth::GlobalLevel::Superadmin,
+        impersonated_by: None,
+    };
+    let org = sdk::identity::orgs::create(&test.db, &owner, "CLI League", "", None)
+        .await
+        .unwrap()
+        .id
+        .to_string();
+    let out = run(&["plugins", "list", "--org", &org]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("notes") && listed.contains("off"),
+        "{listed}"
+    );
+    let out = run(&["plugins", "enable", "notes", "--org", &org]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("switched on"),
+        "{out:?}"
+    );
+    let out = run(&["plugins", "list", "--org", &org]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("  on"));
+    let out = run(&["plugins", "disable", "notes", "--org", &org]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("switched off"),
+        "{out:?}"
+    );
+    let out = run(&["plugins", "enable", "notes", "--org", "9999"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Organization 9999 does not exist"));
+    let out = run(&["plugins", "enable", "ghost", "--org", &org]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no plugin `ghost`"));
+
+    // SahaBot2's feature flags: each row is reported; flags for plugins not installed are
+    // named, built-in ones explained, bad rows skipped with the reason.
+    let flags = dir.join("flags.json");
+    std::fs::write(
+        &flags,
+        format!(
+            r#"[{{"organization_id": {org}, "feature_key": "ADVANCED_PRESETS", "enabled": true}},
+               {{"organization_id": {org}, "feature_key": 4, "enabled": 1}},
+               {{"organization_id": {org}, "feature_key": "TELEPORT", "enabled": true}},
+               {{"feature_key": "LIVE_RACES"}}]"#
+        ),
+    )
+    .unwrap();
+    let out = run(&["import", "feature-flags", flags.to_str().unwrap()]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        report.contains("row 1: org")
+            && report.contains("maps to plugin presets, which is not installed"),
+        "{report}"
+    );
+    assert!(
+        report.contains("row 2:") && report.contains("SCHEDULED_TASKS: built into the platform"),
+        "{report}"
+    );
+    assert!(
+        report.contains("row 3:") && report.contains("TELEPORT: unknown flag"),
+        "{report}"
+    );
+    assert!(report.contains("row 4: skipped"), "{report}");
+    std::fs::write(&flags, "{not json").unwrap();
+    let out = run(&["import", "feature-flags", flags.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a JSON array"));
     std::fs::remove_dir_all(dir).ok();
 }
 both_backends!(self_hosting, self_hosting_commands);

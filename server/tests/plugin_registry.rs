@@ -386,6 +386,21 @@ async fn check_enablement_rules(backend: Backend) {
     // alpha's and beta's on_enable each wrote a row; disabling keeps them.
     assert_eq!(kept, 2, "plugin data is kept after disabling");
 
+    // An organization that does not exist is named as such (not a database error).
+    let err = host
+        .set_enabled(9999, "alpha", true, false, &actor)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.message()),
+        ("NotFound", "Organization 9999 does not exist.".to_string())
+    );
+    let err = host
+        .set_config(9999, "alpha", json!({}), &actor)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "NotFound");
+
     // Global plugins are not switched per organization.
     let err = host
         .set_enabled(org, "always", false, false, &actor)

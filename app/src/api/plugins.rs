@@ -41,6 +41,14 @@ pub async fn list_plugins(
     }
 }
 
+/// Every action a role or rule can name — the platform's and each loaded plugin's — with who
+/// defines it (`core` or the plugin id) and what it allows.
+#[server(prefix = "/api/core", endpoint = "list_actions", input = Json, output = Json)]
+pub async fn list_actions() -> Result<Vec<sdk::auth::actions::ActionInfo>, sdk::Error> {
+    require_user()?;
+    Ok(platform()?.actions.all().to_vec())
+}
+
 /// Ids of the plugins on for the organization (the page gate asks this after hydration).
 #[server(prefix = "/api/core", endpoint = "org_enabled_plugins", input = Json, output = Json)]
 pub async fn org_enabled_plugins(org_id: i64) -> Result<Vec<String>, sdk::Error> {

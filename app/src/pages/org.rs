@@ -19,6 +19,8 @@ use crate::api::orgs::{
     CreateInvite, CreateRole, DeleteRole, OrgSummary, RemoveMember, RevokeInvite, SetMemberPolicy,
     UnassignRole, UpdateOrganization,
 };
+use crate::api::plugins::list_actions;
+use sdk::auth::actions::ActionInfo;
 
 /// The organization header and tabs around a page; `page` gets the loaded overview.
 ///
@@ -249,7 +251,48 @@ fn Members(overview: OrgSummary) -> impl IntoView {
 
 #[component]
 pub fn OrgRolesPage() -> impl IntoView {
-    view! { <OrgFrame current="roles" page=|overview| view! { <Roles overview/> }.into_any()/> }
+    // Created outside the frame (see `OrgFrame`).
+    let actions = Resource::new(|| (), |_| list_actions());
+    view! { <OrgFrame current="roles" page=move |overview| view! { <Roles overview/> <ActionList actions/> }.into_any()/> }
+}
+
+/// The actions rules can name, grouped by the platform and each plugin.
+#[component]
+fn ActionList(actions: Resource<Result<Vec<ActionInfo>, sdk::Error>>) -> impl IntoView {
+    view! {
+        <Card title="Actions you can use in rules" class="mt-6">
+            <Suspense fallback=|| view! { <SkeletonRows rows=3/> }>
+                {move || Suspend::new(async move {
+                    match actions.await {
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                        Ok(list) => {
+                            let mut groups: Vec<(String, Vec<ActionInfo>)> = Vec::new();
+                            for info in list {
+                                match groups.iter_mut().find(|(owner, _)| *owner == info.owner) {
+                                    Some((_, items)) => items.push(info),
+                                    None => groups.push((info.owner.clone(), vec![info])),
+                                }
+                            }
+                            view! {
+                                <div id="action-groups" class="grid gap-4 md:grid-cols-2">
+                                    {groups.into_iter().map(|(owner, items)| view! {
+                                        <div data-owner=owner.clone()>
+                                            <h3 class="mb-1 text-sm font-semibold">{if owner == "core" { "Platform".to_string() } else { format!("Plugin: {owner}") }}</h3>
+                                            <ul class="flex flex-col gap-1 text-xs">
+                                                {items.into_iter().map(|a| view! {
+                                                    <li><code class="font-mono">{a.action}</code>" — "{a.description}</li>
+                                                }).collect_view()}
+                                            </ul>
+                                        </div>
+                                    }).collect_view()}
+                                </div>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </Card>
+    }
 }
 
 fn describe(statement: &Statement) -> String {

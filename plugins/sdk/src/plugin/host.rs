@@ -800,6 +800,7 @@ impl PluginHost {
                 ),
             ));
         }
+        self.ensure_org(org_id).await?;
         let rows = self.org_rows(org_id).await?;
         let currently = self.on_with(plugin_id, &rows, 0);
         let plan: Vec<String> = if enabled {
@@ -925,6 +926,21 @@ impl PluginHost {
         Ok(EnablementChange { changed })
     }
 
+    async fn ensure_org(&self, org_id: i64) -> Result<(), Error> {
+        let exists = sqlx::query("SELECT id FROM organizations WHERE id = $1")
+            .bind(org_id)
+            .fetch_optional(self.db.pool())
+            .await?
+            .is_some();
+        if exists {
+            Ok(())
+        } else {
+            Err(Error::not_found(format!(
+                "Organization {org_id} does not exist."
+            )))
+        }
+    }
+
     /// Required plugins (recursively, dependencies first) that are off for the organization.
     fn missing_dependencies(
         &self,
@@ -1039,6 +1055,7 @@ impl PluginHost {
                 "Settings must be an object of keys and values.",
             ));
         }
+        self.ensure_org(org_id).await?;
         let rows = self.org_rows(org_id).await?;
         // Keys equal to what the organization would inherit are not stored, so later changes to
         // the install config or defaults still reach it; partial objects are fine.
@@ -1221,16 +1238,7 @@ impl PluginHost {
                 ),
             ));
         }
-        let exists = sqlx::query("SELECT id FROM organizations WHERE id = $1")
-            .bind(org_id)
-            .fetch_optional(self.db.pool())
-            .await?
-            .is_some();
-        if !exists {
-            return Err(Error::not_found(format!(
-                "Organization {org_id} does not exist."
-            )));
-        }
+        self.ensure_org(org_id).await?;
         let mut tx = self.db.pool().begin().await?;
         sqlx::query(
             "INSERT INTO organization_plugins (organization_id, plugin_id, enabled, granted, config, updated_at)
