@@ -47,6 +47,11 @@ pub enum Command {
         #[command(subcommand)]
         command: PluginsCommand,
     },
+    /// Presets: import a folder of SahasrahBot-style YAML files.
+    Presets {
+        #[command(subcommand)]
+        command: PresetsCommand,
+    },
     /// Bring data over from SahaBot2.
     Import {
         #[command(subcommand)]
@@ -84,6 +89,24 @@ pub enum PluginsCommand {
         /// The workspace folder (the one holding `plugins/` and `app/`).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PresetsCommand {
+    /// Import every *.yaml / *.yml file of DIR into a namespace (name = file name; randomizer =
+    /// the file's `randomizer:` key or --randomizer); prints each file's result.
+    Import {
+        dir: PathBuf,
+        /// The namespace's short name (it must exist; the user must be allowed to write there).
+        #[arg(long)]
+        namespace: String,
+        /// The user the presets are written as.
+        #[arg(long)]
+        user: String,
+        /// For files without a `randomizer:` key.
+        #[arg(long)]
+        randomizer: Option<String>,
     },
 }
 

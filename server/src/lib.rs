@@ -85,6 +85,7 @@ pub fn platform(db: &Db, config: &Config, plugins: Arc<PluginHost>) -> sdk::cont
             Arc::clone(&actions),
         )),
         actions,
+        events: plugins.events(),
         plugins,
         base_url: config.base_url.clone(),
     }

@@ -8,7 +8,9 @@ use sdk::{
     identity::{login_links, tokens, users},
 };
 use server::{
-    cli::{Cli, Command, ImportCommand, PluginsCommand, TokensCommand, UsersCommand},
+    cli::{
+        Cli, Command, ImportCommand, PluginsCommand, PresetsCommand, TokensCommand, UsersCommand,
+    },
     config::Config,
     migrate,
 };
@@ -100,6 +102,23 @@ async fn run(cli: Cli) -> Result<(), String> {
             platform.db.close().await;
             result
         }
+        Command::Presets {
+            command:
+                PresetsCommand::Import {
+                    dir,
+                    namespace,
+                    user,
+                    randomizer,
+                },
+        } => {
+            let platform = server::open_platform(&config)
+                .await
+                .map_err(|e| e.to_string())?;
+            let result =
+                import_presets(&platform, &dir, &namespace, &user, randomizer.as_deref()).await;
+            platform.db.close().await;
+            result
+        }
         Command::Import {
             command: ImportCommand::FeatureFlags { file },
         } => {
@@ -150,6 +169,46 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+async fn import_presets(
+    platform: &sdk::context::Platform,
+    dir: &std::path::Path,
+    namespace: &str,
+    username: &str,
+    randomizer: Option<&str>,
+) -> Result<(), String> {
+    let user = users::find_by_username(&platform.db, username)
+        .await
+        .map_err(|e| e.message())?
+        .ok_or_else(|| format!("there is no user `{username}`"))?;
+    let ctx = presets::service::Ctx {
+        platform: platform.clone(),
+        user: Some(sdk::auth::CurrentUser {
+            id: user.id,
+            username: user.username,
+            display_name: user.display_name,
+            level: user.level,
+            impersonated_by: None,
+        }),
+        org_id: None,
+        ip: None,
+    };
+    let results = presets::service::import_dir(&ctx, dir, namespace, randomizer)
+        .await
+        .map_err(|e| e.message())?;
+    let mut failed = 0;
+    for r in &results {
+        match &r.outcome {
+            Ok(name) => println!("ok    {}: {name}", r.file),
+            Err(why) => {
+                failed += 1;
+                println!("error {}: {why}", r.file);
+            }
+        }
+    }
+    println!("{} imported, {failed} failed", results.len() - failed);
+    Ok(())
 }
 
 async fn plugins_command(

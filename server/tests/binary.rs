@@ -218,13 +218,17 @@ async fn self_hosting_commands(backend: Backend) {
     std::fs::write(
         &flags,
         format!(
-            r#"[{{"organization_id": {org}, "feature_key": "ADVANCED_PRESETS", "enabled": true}},
+            r#"[{{"organization_id": {org}, "feature_key": 1, "enabled": true}},
                {{"organization_id": {org}, "feature_key": 4, "enabled": 1}},
                {{"organization_id": {org}, "feature_key": "TELEPORT", "enabled": true}},
-               {{"feature_key": "LIVE_RACES"}}]"#
+               {{"feature_key": "LIVE_RACES"}},
+               {{"organization_id": {org}, "feature_key": "ADVANCED_PRESETS", "enabled": true}}]"#
         ),
     )
     .unwrap();
+    // Presets is on by default; switch it off so the import has something to do.
+    let out = run(&["plugins", "disable", "presets", "--org", &org]);
+    assert!(out.status.success(), "{out:?}");
     let out = run(&["import", "feature-flags", flags.to_str().unwrap()]);
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -234,7 +238,15 @@ async fn self_hosting_commands(backend: Backend) {
     );
     assert!(
         report.contains("row 1: org")
-            && report.contains("maps to plugin presets, which is not installed"),
+            && report.contains("LIVE_RACES: maps to plugin racetime, which is not installed"),
+        "{report}"
+    );
+    assert!(
+        report.contains("row 5: org") && report.contains("ADVANCED_PRESETS → presets"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("org {org}: switched on presets")),
         "{report}"
     );
     assert!(
@@ -246,6 +258,85 @@ async fn self_hosting_commands(backend: Backend) {
         "{report}"
     );
     assert!(report.contains("row 4: skipped"), "{report}");
+    // A folder of SahasrahBot-style presets into a namespace, each file reported.
+    sqlx::query("INSERT INTO preset_namespaces (slug, display_name, description, owner_user_id, is_public, created_at, updated_at) VALUES ('ada-ns', 'Ada', '', $1, $2, 0, 0)")
+        .bind(id)
+        .bind(true)
+        .execute(test.db.pool())
+        .await
+        .unwrap();
+    let folder = dir.join("presets");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("open.yaml"),
+        "goal_name: Open\ndescription: Open mode\nsettings:\n  mode: open\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("smz3-normal.yml"),
+        "randomizer: smz3\nsettings:\n  logic: normal\n",
+    )
+    .unwrap();
+    std::fs::write(folder.join("broken.yaml"), "- just\n- a list\n").unwrap();
+    std::fs::write(folder.join("notes.txt"), "ignored").unwrap();
+    let out = run(&[
+        "presets",
+        "import",
+        folder.to_str().unwrap(),
+        "--namespace",
+        "ada-ns",
+        "--user",
+        "ada",
+        "--randomizer",
+        "alttpr",
+    ]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(report.contains("ok    open.yaml: open"), "{report}");
+    assert!(
+        report.contains("ok    smz3-normal.yml: smz3-normal"),
+        "{report}"
+    );
+    assert!(
+        report.contains("error broken.yaml: The preset must be a mapping"),
+        "{report}"
+    );
+    assert!(report.contains("2 imported, 1 failed"), "{report}");
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM randomizer_presets WHERE randomizer = 'smz3'")
+            .fetch_one(test.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(stored, 1);
+    // Again: the same names are updated, not duplicated.
+    let out = run(&[
+        "presets",
+        "import",
+        folder.to_str().unwrap(),
+        "--namespace",
+        "ada-ns",
+        "--user",
+        "ada",
+        "--randomizer",
+        "alttpr",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("open (updated)"));
+    let out = run(&[
+        "presets",
+        "import",
+        folder.to_str().unwrap(),
+        "--namespace",
+        "nope",
+        "--user",
+        "ada",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no namespace `nope`"));
+
     std::fs::write(&flags, "{not json").unwrap();
     let out = run(&["import", "feature-flags", flags.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));

@@ -165,23 +165,29 @@ async fn check_plugin_pages_and_api_follow_enablement(backend: Backend) {
     );
 
     // Nav entries follow enablement (and the caller's permissions).
+    // (Presets is on by default, so its entry is there too; look at Notes'.)
+    let notes_nav = |overview: serde_json::Value| -> Vec<String> {
+        overview["plugin_nav"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["plugin_id"] == "notes")
+            .map(|e| e["path"].as_str().unwrap().to_string())
+            .collect()
+    };
     let overview = app
         .ok(&owner, "org_overview", json!({"org_id": org_on}))
         .await;
-    assert_eq!(
-        overview["plugin_nav"][0]["path"],
-        format!("/org/{org_on}/notes")
-    );
+    assert_eq!(notes_nav(overview), [format!("/org/{org_on}/notes")]);
     let overview = app
         .ok(&owner, "org_overview", json!({"org_id": org_off}))
         .await;
-    assert_eq!(overview["plugin_nav"], json!([]));
+    assert!(notes_nav(overview).is_empty());
     let overview = app
         .ok(&member, "org_overview", json!({"org_id": org_on}))
         .await;
-    assert_eq!(
-        overview["plugin_nav"],
-        json!([]),
+    assert!(
+        notes_nav(overview).is_empty(),
         "a member without notes:read gets no entry"
     );
 
@@ -254,3 +260,98 @@ async fn sign_in(app: &TestApp, name: &str) -> String {
         .expect("the login link sets a session cookie");
     cookie.split(';').next().unwrap().to_string()
 }
+
+/// Presets is on by default: one organization switches it off, the other keeps using it.
+async fn check_presets_switched_off_for_one_org(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.user("owner", GlobalLevel::Superadmin).await;
+    let on = app
+        .ok(
+            &owner,
+            "create_organization",
+            json!({"name": "Keeps Presets"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let off = app
+        .ok(
+            &owner,
+            "create_organization",
+            json!({"name": "Drops Presets"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    app.ok(
+        &owner,
+        "set_plugin_enabled",
+        json!({"org_id": off, "plugin_id": "presets", "enabled": false}),
+    )
+    .await;
+
+    let call = |endpoint: &str, body: serde_json::Value| {
+        app.client
+            .post(app.url(&format!("/api/p/presets/{endpoint}")))
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .bearer_auth(&owner.token)
+            .body(body.to_string())
+            .send()
+    };
+    let res = call("create_namespace", json!({"org_id": on, "slug": "keeps", "display_name": "Keeps", "for_organization": true, "is_public": true})).await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = call("create_preset", json!({"org_id": on, "namespace": "keeps", "randomizer": "alttpr", "name": "Open", "yaml": "mode: open", "is_public": true})).await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = call("create_preset", json!({"org_id": on, "namespace": "keeps", "randomizer": "alttpr", "name": "Open", "yaml": "mode: open"})).await.unwrap();
+    assert_eq!(res.status(), 409);
+    let res = call("create_preset", json!({"org_id": on, "namespace": "keeps", "randomizer": "alttpr", "name": "Bad", "yaml": "mode: [open"})).await.unwrap();
+    assert_eq!(res.status(), 422);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["field"], "yaml");
+
+    let res = call("list_presets", json!({"org_id": off})).await.unwrap();
+    assert_eq!(res.status(), 404);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        (body["kind"].as_str(), body["plugin"].as_str()),
+        (Some("NotEnabled"), Some("presets"))
+    );
+    let list = call("list_presets", json!({"org_id": on}))
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["name"], "Open");
+
+    let cookie = sign_in(&app, "owner").await;
+    let get = |path: String| {
+        let cookie = cookie.clone();
+        let url = app.url(&path);
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = get(format!("/org/{off}/presets")).await;
+    assert_eq!(res.status(), 404);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("This organization has not enabled Presets"));
+    let res = get(format!("/org/{on}/presets")).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Open"), "the list renders on the server");
+    app.stop().await;
+}
+both_backends!(
+    presets_switched_off_for_one_org,
+    check_presets_switched_off_for_one_org
+);

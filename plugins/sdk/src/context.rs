@@ -10,6 +10,7 @@ use leptos::prelude::use_context;
 use crate::{
     auth::{actions::ActionRegistry, authorizer::Authorizer},
     db::Db,
+    events::EventBus,
     plugin::PluginHost,
     Error,
 };
@@ -22,6 +23,8 @@ pub struct Platform {
     pub actions: Arc<ActionRegistry>,
     /// Loaded plugins, their enablement per organization, configuration and services.
     pub plugins: Arc<PluginHost>,
+    /// Typed events between plugins (the same bus the plugins' listeners are registered on).
+    pub events: Arc<EventBus>,
     /// Where users reach the site, without a trailing slash (for links we hand out).
     pub base_url: String,
 }

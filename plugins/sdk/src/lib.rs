@@ -13,6 +13,8 @@ pub mod context;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod events;
 pub mod identity;
 #[cfg(feature = "ssr")]
 pub mod migrate;

@@ -112,6 +112,25 @@ pub async fn require_plugin(org_id: i64, plugin_id: &str, action: &str) -> Resul
     })
 }
 
+/// Signed-in `user` may act inside the organization as a member: it exists and they belong to
+/// it (or are a site admin). For pages and reads that need membership but no particular action.
+pub async fn authorize_member(
+    platform: &crate::context::Platform,
+    user: &CurrentUser,
+    org_id: i64,
+) -> Result<(), Error> {
+    ensure_org_exists(&platform.db, org_id).await?;
+    if user.is_at_least(GlobalLevel::Admin)
+        || platform.authorizer.is_member(user.id, org_id).await?
+    {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "You are not a member of this organization.",
+        ))
+    }
+}
+
 async fn ensure_org_exists(db: &Db, org_id: i64) -> Result<(), Error> {
     let exists = sqlx::query("SELECT id FROM organizations WHERE id = $1")
         .bind(org_id)

@@ -37,6 +37,7 @@ use crate::{
     audit::{self, AuditEntry},
     auth::actions::ActionRegistry,
     db::{Backend, Db, Flag},
+    events::{Envelope, Event, EventBus},
     migrate::{self, Migration},
     time::now_ms,
     Error,
@@ -80,12 +81,28 @@ pub struct LoadContext {
     pub plugin_id: String,
     pub db: Db,
     services: Arc<ServiceRegistry>,
+    events: Arc<EventBus>,
 }
 
 impl LoadContext {
     /// Publishes a service other plugins (that declare this one as a dependency) can fetch.
     pub fn provide<T: std::any::Any + Send + Sync>(&self, service: Arc<T>) {
         self.services.provide(&self.plugin_id, service);
+    }
+
+    /// Listens to events of type `E` (this plugin's or another's), off the request path.
+    pub fn listen<E, F, Fut>(&self, handler: F)
+    where
+        E: Event,
+        F: Fn(Envelope<E>) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), Error>> + Send + 'static,
+    {
+        self.events.listen::<E, F, Fut>(&self.plugin_id, handler);
+    }
+
+    /// The bus, to emit events from long-lived tasks the plugin starts.
+    pub fn events(&self) -> Arc<EventBus> {
+        Arc::clone(&self.events)
     }
 }
 
@@ -201,6 +218,7 @@ pub struct PluginHost {
     states: RwLock<BTreeMap<String, State>>,
     installs: RwLock<BTreeMap<String, Install>>,
     services: Arc<ServiceRegistry>,
+    events: Arc<EventBus>,
     orgs: RwLock<HashMap<i64, CachedOrg>>,
 }
 
@@ -313,6 +331,7 @@ impl PluginHost {
         }
 
         let services = Arc::new(ServiceRegistry::default());
+        let events = Arc::new(EventBus::default());
         let backend = db.backend();
         for id in &resolution.order {
             let Some(entry) = entries.iter().find(|e| &e.id == id) else {
@@ -342,9 +361,11 @@ impl PluginHost {
                 plugin_id: id.clone(),
                 db: db.clone(),
                 services: Arc::clone(&services),
+                events: Arc::clone(&events),
             };
             if let Err(e) = entry.bundle.plugin.on_load(&ctx).await {
                 services.remove_owner(id);
+                events.remove_owner(id);
                 states.insert(
                     id.clone(),
                     failed(format!("on_load failed: {}", describe(&e))),
@@ -410,8 +431,14 @@ impl PluginHost {
             states: RwLock::new(states),
             installs: RwLock::new(installs),
             services,
+            events,
             orgs: RwLock::new(HashMap::new()),
         })
+    }
+
+    /// The event bus the plugins' listeners are registered on.
+    pub fn events(&self) -> Arc<EventBus> {
+        Arc::clone(&self.events)
     }
 
     /// The platform's actions plus those of every loaded plugin, with their grants to built-in
@@ -1293,10 +1320,12 @@ impl PluginHost {
             .find(|e| e.id == plugin_id)
             .ok_or_else(|| Error::not_found(format!("There is no plugin `{plugin_id}`.")))?;
         self.services.remove_owner(plugin_id);
+        self.events.remove_owner(plugin_id);
         let ctx = LoadContext {
             plugin_id: plugin_id.to_string(),
             db: self.db.clone(),
             services: Arc::clone(&self.services),
+            events: Arc::clone(&self.events),
         };
         let state = match entry.bundle.plugin.on_load(&ctx).await {
             Ok(()) => State {
@@ -1305,6 +1334,7 @@ impl PluginHost {
             },
             Err(e) => {
                 self.services.remove_owner(plugin_id);
+                self.events.remove_owner(plugin_id);
                 failed(format!("on_load failed: {}", describe(&e)))
             }
         };

@@ -1,0 +1,96 @@
+//! What the browser and API clients see of presets and namespaces.
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::format::PresetKind;
+
+/// A randomizer presets can be written for (the registry's entry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RandomizerInfo {
+    /// e.g. `alttpr`
+    pub id: String,
+    /// e.g. "A Link to the Past Randomizer"
+    pub name: String,
+}
+
+/// Who owns a namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum NamespaceOwner {
+    User { user_id: i64, name: String },
+    Organization { org_id: i64, name: String },
+}
+
+/// What the caller may do in a namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NamespaceRights {
+    pub read: bool,
+    pub create: bool,
+    pub update: bool,
+    pub delete: bool,
+    /// Edit the namespace and grant permissions.
+    pub manage: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Namespace {
+    pub id: i64,
+    /// Unique across the site, e.g. `league-2026`.
+    pub slug: String,
+    pub display_name: String,
+    pub description: String,
+    pub owner: NamespaceOwner,
+    pub is_public: bool,
+    pub preset_count: i64,
+    /// The caller's rights here.
+    pub rights: NamespaceRights,
+}
+
+/// A per-user grant in a namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamespaceGrant {
+    pub user_id: i64,
+    pub username: String,
+    pub can_create: bool,
+    pub can_update: bool,
+    pub can_delete: bool,
+}
+
+/// A preset in lists (no settings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresetSummary {
+    pub id: i64,
+    /// None: a global preset.
+    pub namespace: Option<String>,
+    pub randomizer: String,
+    pub name: String,
+    pub description: String,
+    pub kind: PresetKind,
+    pub is_public: bool,
+    pub updated_at: i64,
+}
+
+/// A preset with its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preset {
+    pub summary: PresetSummary,
+    /// The YAML as written.
+    pub yaml: String,
+    /// The same as JSON.
+    pub settings: serde_json::Value,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+    /// The caller may edit / delete it.
+    pub can_update: bool,
+    pub can_delete: bool,
+}
+
+/// The answer to `check_preset_yaml`, for inline validation while typing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YamlCheck {
+    pub kind: PresetKind,
+    pub sahasrahbot_format: bool,
+    pub goal_name: Option<String>,
+    /// Top-level keys (of `settings:` in SahasrahBot's format).
+    pub keys: usize,
+}
