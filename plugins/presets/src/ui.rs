@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
     components::{Outlet, ParentRoute, Route, A},
-    hooks::{use_navigate, use_params_map},
+    hooks::{use_navigate, use_params_map, use_query_map},
     ParamSegment, StaticSegment,
 };
 use sdk::{
@@ -26,7 +26,7 @@ use crate::{
         UpdatePreset,
     },
     format::PresetKind,
-    model::{Namespace, NamespaceOwner, Preset},
+    model::{Namespace, NamespaceOwner, Preset, RandomizerInfo},
 };
 
 #[component(transparent)]
@@ -74,10 +74,12 @@ const PRIMARY_LINK: &str = "inline-flex items-center rounded-md bg-indigo-600 px
 #[component]
 fn BrowsePage() -> impl IntoView {
     let org_id = param("org_id");
+    // `?namespace=slug` (the namespaces page links here) starts the list filtered.
+    let from_link = use_query_map().with_untracked(|q| q.get("namespace").unwrap_or_default());
     let randomizer = RwSignal::new(String::new());
-    let namespace = RwSignal::new(String::new());
+    let namespace = RwSignal::new(from_link.clone());
     let q = RwSignal::new(String::new());
-    let applied = RwSignal::new((String::new(), String::new(), String::new()));
+    let applied = RwSignal::new((String::new(), from_link, String::new()));
     let randomizers = Resource::new(|| (), |_| list_randomizers());
     let presets = Resource::new(
         move || (org_id.get(), applied.get()),
@@ -277,17 +279,20 @@ fn PresetView(
 #[component]
 fn NewPresetPage() -> impl IntoView {
     let org_id = param("org_id");
+    // Resources and actions live here, outside the suspense, so server and browser agree.
     let namespaces = Resource::new(move || org_id.get(), |org| list_namespaces(Some(org)));
+    let randomizers = Resource::new(|| (), |_| list_randomizers());
+    let actions = FormActions::new();
     view! {
         <Title text="New preset"/>
         <h2 class="mb-4 text-lg font-semibold">"New preset"</h2>
         <Suspense fallback=|| view! { <SkeletonRows rows=6/> }>
             {move || Suspend::new(async move {
-                match namespaces.await {
-                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    Ok(list) => {
+                match (namespaces.await, randomizers.await) {
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorNotice error/> }.into_any(),
+                    (Ok(list), Ok(randomizers)) => {
                         let writable: Vec<Namespace> = list.into_iter().filter(|n| n.rights.create).collect();
-                        view! { <PresetForm org=org_id.get_untracked() namespaces=writable existing=None/> }.into_any()
+                        view! { <PresetForm org=org_id.get_untracked() namespaces=writable randomizers existing=None actions/> }.into_any()
                     }
                 }
             })}
@@ -303,6 +308,7 @@ fn EditPresetPage() -> impl IntoView {
         move || (org_id.get(), preset_id.get()),
         |(org, id)| get_preset(Some(org), id),
     );
+    let actions = FormActions::new();
     view! {
         <Title text="Edit preset"/>
         <Suspense fallback=|| view! { <SkeletonRows rows=6/> }>
@@ -312,11 +318,29 @@ fn EditPresetPage() -> impl IntoView {
                     Ok(p) if !p.can_update => view! { <ErrorNotice error=Error::forbidden("You may not change this preset.")/> }.into_any(),
                     Ok(p) => view! {
                         <h2 class="mb-4 text-lg font-semibold">{format!("Edit {}", p.summary.name)}</h2>
-                        <PresetForm org=org_id.get_untracked() namespaces=vec![] existing=Some(p)/>
+                        <PresetForm org=org_id.get_untracked() namespaces=vec![] randomizers=vec![] existing=Some(p) actions/>
                     }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The form's server actions, created by the page.
+#[derive(Clone, Copy)]
+struct FormActions {
+    create: ServerAction<CreatePreset>,
+    update: ServerAction<UpdatePreset>,
+    check: ServerAction<CheckPresetYaml>,
+}
+
+impl FormActions {
+    fn new() -> Self {
+        Self {
+            create: ServerAction::new(),
+            update: ServerAction::new(),
+            check: ServerAction::new(),
+        }
     }
 }
 
@@ -325,11 +349,18 @@ const YAML_EXAMPLE: &str = "goal: ganon\nmode: open\nweapons: randomized\n";
 /// Create or edit. YAML is checked on the server as soon as the field loses focus, and again on
 /// saving; either error is shown under the field with its line and column.
 #[component]
-fn PresetForm(org: i64, namespaces: Vec<Namespace>, existing: Option<Preset>) -> impl IntoView {
-    let randomizers = Resource::new(|| (), |_| list_randomizers());
-    let create = ServerAction::<CreatePreset>::new();
-    let update = ServerAction::<UpdatePreset>::new();
-    let check = ServerAction::<CheckPresetYaml>::new();
+fn PresetForm(
+    org: i64,
+    namespaces: Vec<Namespace>,
+    randomizers: Vec<RandomizerInfo>,
+    existing: Option<Preset>,
+    actions: FormActions,
+) -> impl IntoView {
+    let FormActions {
+        create,
+        update,
+        check,
+    } = actions;
     let editing = existing.as_ref().map(|p| p.summary.id);
     let namespace = RwSignal::new(
         existing
@@ -402,10 +433,9 @@ fn PresetForm(org: i64, namespaces: Vec<Namespace>, existing: Option<Preset>) ->
         })
         .collect();
     let no_namespace = editing.is_none() && namespace_options.is_empty();
-    let randomizer_options = Signal::derive(move || match randomizers.get() {
-        Some(Ok(list)) => list.into_iter().map(|r| (r.id, r.name)).collect(),
-        _ => vec![(randomizer.get_untracked(), randomizer.get_untracked())],
-    });
+    let randomizer_options: Vec<(String, String)> =
+        randomizers.into_iter().map(|r| (r.id, r.name)).collect();
+    let randomizer_options = Signal::derive(move || randomizer_options.clone());
     let busy = Signal::derive(move || create.pending().get() || update.pending().get());
     view! {
         {no_namespace.then(|| view! {
@@ -532,19 +562,20 @@ fn NamespaceItem(
     };
     let slug = n.slug.clone();
     let show = RwSignal::new(false);
-    let grants = Resource::new(
-        {
-            let slug = slug.clone();
-            move || (show.get(), slug.clone(), grant.version().get())
-        },
-        move |(show, slug, _)| async move {
-            if show {
-                list_namespace_grants(Some(org), slug).await.map(Some)
-            } else {
-                Ok(None)
+    // Loaded on demand (an action, not a resource: this item renders inside a suspense).
+    let grants = Action::new(move |slug: &String| {
+        let slug = slug.clone();
+        async move { list_namespace_grants(Some(org), slug).await }
+    });
+    {
+        let slug = slug.clone();
+        Effect::new(move |_| {
+            grant.version().get();
+            if show.get() {
+                grants.dispatch(slug.clone());
             }
-        },
-    );
+        });
+    }
     let user_id = RwSignal::new(String::new());
     let can_create = RwSignal::new(true);
     let can_update = RwSignal::new(true);
@@ -572,22 +603,18 @@ fn NamespaceItem(
             {(!n.description.is_empty()).then(|| view! { <p class="mt-1 text-sm text-slate-600 dark:text-slate-300">{n.description.clone()}</p> })}
             <Show when=move || show.get()>
                 <div class="mt-3 border-t border-slate-200 pt-3 dark:border-slate-700">
-                    <Suspense fallback=|| view! { <SkeletonRows rows=2/> }>
-                        {move || Suspend::new(async move {
-                            match grants.await {
-                                Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                                Ok(None) => ().into_any(),
-                                Ok(Some(list)) if list.is_empty() => view! { <p class="text-xs text-slate-500">"Nobody has been given rights here yet."</p> }.into_any(),
-                                Ok(Some(list)) => view! {
+                    {move || match grants.value().get() {
+                                None => view! { <SkeletonRows rows=1/> }.into_any(),
+                                Some(Err(error)) => view! { <ErrorNotice error/> }.into_any(),
+                                Some(Ok(list)) if list.is_empty() => view! { <p class="text-xs text-slate-500">"Nobody has been given rights here yet."</p> }.into_any(),
+                                Some(Ok(list)) => view! {
                                     <ul class="text-xs">
                                         {list.into_iter().map(|g| view! {
                                             <li>{format!("{} (#{}) — {}", g.username, g.user_id, [("create", g.can_create), ("update", g.can_update), ("delete", g.can_delete)].iter().filter(|(_, on)| *on).map(|(w, _)| *w).collect::<Vec<_>>().join(", "))}</li>
                                         }).collect_view()}
                                     </ul>
                                 }.into_any(),
-                            }
-                        })}
-                    </Suspense>
+                    }}
                     <form class="mt-2 flex flex-wrap items-end gap-3" on:submit={
                         let slug = slug.clone();
                         move |ev| {
