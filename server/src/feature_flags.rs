@@ -59,7 +59,7 @@ pub async fn import(platform: &Platform, json: &str) -> Result<Vec<String>, Stri
     let rows: Vec<Value> = serde_json::from_str(json)
         .map_err(|e| format!("the file is not a JSON array of rows: {e}"))?;
     let mut report = Vec::new();
-    // (org, plugin) → enabled, in first-seen order of rows.
+    // (org, plugin) → enabled; applied in (org, plugin) order.
     let mut wanted: BTreeMap<(i64, &'static str), bool> = BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
         let line = i + 1;

@@ -107,7 +107,13 @@ async fn org_plugins_snapshot(
     mut req: Request<Body>,
     next: axum::middleware::Next,
 ) -> Response {
-    if req.method() == axum::http::Method::GET {
+    // Only for signed-in callers: anonymous requests cannot make the server look up (and cache)
+    // arbitrary organization ids, and learn nothing about their plugins.
+    let signed_in = req
+        .extensions()
+        .get::<sdk::auth::guard::Caller>()
+        .is_some_and(|c| c.user.is_some());
+    if signed_in && req.method() == axum::http::Method::GET {
         let mut segments = req.uri().path().trim_start_matches('/').split('/');
         if let (Some("org"), Some(org), Some(route)) =
             (segments.next(), segments.next(), segments.next())

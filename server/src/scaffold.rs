@@ -47,6 +47,20 @@ pub fn new_plugin(root: &Path, id: &str, name: Option<&str>) -> Result<Vec<PathB
             app_cargo_path.display()
         )
     })?;
+    let route = id.replace('_', "-");
+    if sdk::plugin::manifest::RESERVED_ROUTES.contains(&route.as_str()) {
+        return Err(format!(
+            "`{id}` would put its pages at /org/<id>/{route}, which the platform uses; choose another id"
+        ));
+    }
+    if app_cargo.lines().any(|l| {
+        l.trim_start().starts_with(&format!("{id} ="))
+            || l.trim_start().starts_with(&format!("{id}."))
+    }) {
+        return Err(format!(
+            "app/Cargo.toml already has a dependency named `{id}`; choose another id"
+        ));
+    }
     let target = root.join("plugins").join(id);
     if target.exists() {
         return Err(format!("{} already exists", target.display()));
@@ -59,7 +73,6 @@ pub fn new_plugin(root: &Path, id: &str, name: Option<&str>) -> Result<Vec<PathB
     if name.contains('"') || name.contains('\\') || name.contains('\n') {
         return Err("the name may not contain quotes, backslashes or line breaks".into());
     }
-    let route = id.replace('_', "-");
     let fill = |text: &str| {
         text.replace("__ID__", id)
             .replace("__NAME__", &name)
@@ -189,6 +202,12 @@ mod tests {
         assert!(new_plugin(&root, "sdk", None)
             .unwrap_err()
             .contains("reserved"));
+        assert!(new_plugin(&root, "members", None)
+            .unwrap_err()
+            .contains("platform uses"));
+        assert!(new_plugin(&root, "serde", None)
+            .unwrap_err()
+            .contains("already has a dependency"));
         let files = new_plugin(&root, "race_notes", None).unwrap();
         assert!(files
             .iter()
@@ -202,9 +221,10 @@ mod tests {
         assert!(!lib.contains("__ID__"));
         let cargo = std::fs::read_to_string(root.join("app/Cargo.toml")).unwrap();
         assert!(cargo.contains("race_notes = { path = \"../plugins/race_notes\""));
+        // A second time: refused, nothing overwritten.
         assert!(new_plugin(&root, "race_notes", None)
             .unwrap_err()
-            .contains("already exists"));
+            .contains("already"));
         std::fs::remove_dir_all(root).ok();
     }
 }

@@ -386,6 +386,34 @@ async fn check_enablement_rules(backend: Backend) {
     // alpha's and beta's on_enable each wrote a row; disabling keeps them.
     assert_eq!(kept, 2, "plugin data is kept after disabling");
 
+    // A plugin chosen but off because its dependency is off comes on with it — and its own
+    // on_enable runs too.
+    let org3 = test.org(&owner, "Org Three").await;
+    host.set_enabled(org3, "alpha", false, false, &actor)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO organization_plugins (organization_id, plugin_id, enabled, granted, config, updated_at) VALUES ($1, 'beta', $2, $3, '{}', 0)")
+        .bind(org3)
+        .bind(true)
+        .bind(false)
+        .execute(test.db.pool())
+        .await
+        .unwrap();
+    host.invalidate(Some(org3));
+    assert!(!host.is_enabled(org3, "beta").await.unwrap());
+    let change = host
+        .set_enabled(org3, "alpha", true, false, &actor)
+        .await
+        .unwrap();
+    assert_eq!(change.changed, vec!["alpha", "beta"]);
+    let hooked: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM alpha_things WHERE organization_id = $1")
+            .bind(org3)
+            .fetch_one(test.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(hooked, 2, "both plugins' on_enable ran");
+
     // An organization that does not exist is named as such (not a database error).
     let err = host
         .set_enabled(9999, "alpha", true, false, &actor)
@@ -427,8 +455,19 @@ async fn check_enablement_rules(backend: Backend) {
         .unwrap_err();
     assert!(err.message().contains("widget server"), "{}", err.message());
 
-    // Private: hidden and off until granted.
+    // Private: hidden and off until granted (its settings too).
     assert!(!host.is_enabled(org, "secret").await.unwrap());
+    assert_eq!(
+        host.config_view(org, "secret").await.unwrap_err().kind(),
+        "NotFound"
+    );
+    assert_eq!(
+        host.set_config(org, "secret", json!({}), &actor)
+            .await
+            .unwrap_err()
+            .kind(),
+        "NotFound"
+    );
     let listed = host.summaries(Some(org), false).await.unwrap();
     assert!(!listed.iter().any(|s| s.id == "secret"));
     host.set_granted(org, "secret", true, &actor).await.unwrap();

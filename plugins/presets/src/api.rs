@@ -105,12 +105,14 @@ pub async fn export_preset(
 /// Checks YAML without saving: the kind it is, or the error with its line and column.
 #[server(prefix = "/api/p/presets", endpoint = "check_preset_yaml", input = Json, output = Json)]
 pub async fn check_preset_yaml(yaml: String) -> Result<YamlCheck, sdk::Error> {
+    service::ensure_running(&sdk::context::platform()?).await?;
     service::check_yaml(&yaml)
 }
 
 /// Randomizers presets can be written for.
 #[server(prefix = "/api/p/presets", endpoint = "list_randomizers", input = Json, output = Json)]
 pub async fn list_randomizers() -> Result<Vec<RandomizerInfo>, sdk::Error> {
+    service::ensure_running(&sdk::context::platform()?).await?;
     service::randomizers()
 }
 

@@ -297,17 +297,20 @@ pub async fn search_presets(
     q: Option<&str>,
     limit: i64,
 ) -> Result<Vec<PresetRow>, Error> {
+    // `\` escapes LIKE's wildcards (and itself); both sides go through the database's own
+    // LOWER, so SQLite and PostgreSQL agree on what matches.
     let pattern = q.map(|q| {
-        format!(
-            "%{}%",
-            q.to_lowercase().replace('%', "\\%").replace('_', "\\_")
-        )
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
     });
     let rows = sqlx::query(&format!(
         "{PRESET_SELECT}
          WHERE ($1 = '' OR p.randomizer = $1)
            AND ($2 < 0 OR p.namespace_id = $2)
-           AND ($3 = '' OR LOWER(p.name) LIKE $3 ESCAPE '\\' OR LOWER(p.description) LIKE $3 ESCAPE '\\')
+           AND ($3 = '' OR LOWER(p.name) LIKE LOWER($3) ESCAPE '\\' OR LOWER(p.description) LIKE LOWER($3) ESCAPE '\\')
          ORDER BY p.randomizer, n.slug, p.name, p.id
          LIMIT $4"
     ))

@@ -20,7 +20,6 @@ use sdk::{
     auth::{guard::caller, CurrentUser, GlobalLevel},
     context::{platform, Platform},
     db::Db,
-    plugin::PluginStatus,
     Error,
 };
 
@@ -68,9 +67,7 @@ impl Ctx {
                 })
             }
             None => {
-                if platform.plugins.status(PLUGIN_ID) != Some(PluginStatus::Loaded) {
-                    return Err(Error::not_enabled("Presets"));
-                }
+                ensure_running(&platform).await?;
                 if signed_in && user.is_none() {
                     return Err(Error::unauthenticated("Sign in to do this."));
                 }
@@ -105,6 +102,15 @@ impl Ctx {
             Some(user) => self.platform.authorizer.allowed(user, org_id, action).await,
             None => Ok(false),
         }
+    }
+}
+
+/// Presets must be running on the site (loaded, active, not in `DISABLED_PLUGINS`).
+pub async fn ensure_running(platform: &Platform) -> Result<(), Error> {
+    if platform.plugins.is_running(PLUGIN_ID).await? {
+        Ok(())
+    } else {
+        Err(Error::not_enabled("Presets"))
     }
 }
 
@@ -191,18 +197,32 @@ pub fn preset_visible(preset_public: bool, facts: Option<&Facts>, superadmin: bo
 
 async fn facts(ctx: &Ctx, ns: &NamespaceRow) -> Result<Facts, Error> {
     let user_id = ctx.user.as_ref().map(|u| u.id);
-    let grant = match user_id {
-        Some(id) => repo::grant_of(ctx.db(), ns.id, id).await?,
-        None => None,
+    // An organization that switched Presets off keeps its namespaces to itself: only their
+    // public presets remain visible elsewhere.
+    let owner_has_presets = match ns.owner_org_id {
+        Some(org) => ctx.platform.plugins.is_enabled(org, PLUGIN_ID).await?,
+        None => true,
     };
+    let grant = match user_id {
+        Some(id) if owner_has_presets => repo::grant_of(ctx.db(), ns.id, id).await?,
+        _ => None,
+    };
+    // The caller's standing in the owning organization counts only when acting from it.
+    let acting_from_owner = ns.owner_org_id.is_some() && ns.owner_org_id == ctx.org_id;
     let org = match ns.owner_org_id {
-        Some(org) if ctx.user.is_some() => OrgStanding {
-            read: ctx.org_allows(org, "preset:read").await?,
-            create: ctx.org_allows(org, "preset:create").await?,
-            update: ctx.org_allows(org, "preset:update").await?,
-            delete: ctx.org_allows(org, "preset:delete").await?,
-            manage: ctx.org_allows(org, "namespace:manage").await?,
-        },
+        Some(org)
+            if ctx.user.is_some()
+                && owner_has_presets
+                && (acting_from_owner || ctx.is_superadmin()) =>
+        {
+            OrgStanding {
+                read: ctx.org_allows(org, "preset:read").await?,
+                create: ctx.org_allows(org, "preset:create").await?,
+                update: ctx.org_allows(org, "preset:update").await?,
+                delete: ctx.org_allows(org, "preset:delete").await?,
+                manage: ctx.org_allows(org, "namespace:manage").await?,
+            }
+        }
         _ => OrgStanding::default(),
     };
     Ok(Facts {
@@ -339,7 +359,28 @@ fn clean_description(text: &str) -> Result<String, Error> {
     if text.chars().count() > 2000 {
         return Err(Error::invalid("description", "At most 2000 characters."));
     }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return Err(Error::invalid(
+            "description",
+            "The description contains a control character; remove it.",
+        ));
+    }
     Ok(text.to_string())
+}
+
+/// Filters typed into the search: trimmed, without control characters.
+fn clean_filter(text: Option<String>) -> Option<String> {
+    text.map(|t| {
+        t.chars()
+            .filter(|c| !c.is_control())
+            .collect::<String>()
+            .trim()
+            .to_string()
+    })
+    .filter(|t| !t.is_empty())
 }
 
 /// A namespace slug: 2–40 lowercase letters, digits and `-`, starting with a letter or digit.
@@ -366,6 +407,11 @@ pub fn clean_slug(slug: &str) -> Result<String, Error> {
 // ---------------------------------------------------------------------------------------------
 // Presets
 
+/// At most this many presets in one listing.
+const SEARCH_SHOWN: usize = 500;
+/// Candidates read for a listing before visibility filtering.
+const SEARCH_READ_LIMIT: i64 = 5_000;
+
 pub struct PresetInput {
     pub namespace: Option<String>,
     pub randomizer: String,
@@ -388,13 +434,9 @@ pub async fn list_presets(
     namespace: Option<String>,
     q: Option<String>,
 ) -> Result<Vec<PresetSummary>, Error> {
-    let randomizer = randomizer
-        .map(|r| r.trim().to_lowercase())
-        .filter(|r| !r.is_empty());
-    let namespace = namespace
-        .map(|n| n.trim().to_lowercase())
-        .filter(|n| !n.is_empty());
-    let q = q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
+    let randomizer = clean_filter(randomizer).map(|r| r.to_lowercase());
+    let namespace = clean_filter(namespace).map(|n| n.to_lowercase());
+    let q = clean_filter(q);
     let namespace_id = match &namespace {
         Some(slug) => match repo::namespace_by_slug(ctx.db(), slug).await? {
             Some(ns) => Some(ns.id),
@@ -402,12 +444,13 @@ pub async fn list_presets(
         },
         None => None,
     };
+    // Visibility is decided here, so read more than is shown and cut after filtering.
     let rows = repo::search_presets(
         ctx.db(),
         randomizer.as_deref(),
         namespace_id,
         q.as_deref(),
-        500,
+        SEARCH_READ_LIMIT,
     )
     .await?;
     let mut facts_by_ns: HashMap<i64, Facts> = HashMap::new();
@@ -426,6 +469,9 @@ pub async fn list_presets(
         };
         if preset_visible(row.is_public, facts.as_ref(), ctx.is_superadmin()) {
             out.push(summary(&row));
+            if out.len() >= SEARCH_SHOWN {
+                break;
+            }
         }
     }
     Ok(out)
@@ -734,10 +780,13 @@ pub async fn create_namespace(ctx: &Ctx, input: NamespaceInput) -> Result<Namesp
     let user = ctx.user()?.clone();
     let slug = clean_slug(&input.slug)?;
     let display_name = input.display_name.trim().to_string();
-    if display_name.is_empty() || display_name.chars().count() > 80 {
+    if display_name.is_empty()
+        || display_name.chars().count() > 80
+        || display_name.chars().any(char::is_control)
+    {
         return Err(Error::invalid(
             "display_name",
-            "Give it a name of 1 to 80 characters.",
+            "Give it a name of 1 to 80 characters, on one line.",
         ));
     }
     let description = clean_description(&input.description)?;
@@ -952,32 +1001,45 @@ impl PresetService {
         Self { db }
     }
 
-    /// The settings of `(namespace, randomizer, name)`; namespace None: the global preset.
+    /// The settings of `(namespace, randomizer, name)` as organization `org_id` may use them:
+    /// public presets in public namespaces, global public presets, and anything in the
+    /// organization's own namespaces. Namespace None: the global preset.
     pub async fn settings(
         &self,
+        org_id: Option<i64>,
         namespace: Option<&str>,
         randomizer: &str,
         name: &str,
     ) -> Result<(PresetKind, serde_json::Value), Error> {
-        let namespace_id = match namespace {
-            Some(slug) => Some(
-                repo::namespace_by_slug(&self.db, slug)
-                    .await?
-                    .ok_or_else(|| Error::not_found(format!("There is no namespace `{slug}`.")))?
-                    .id,
-            ),
-            None => None,
+        let randomizer = randomizer.trim().to_lowercase();
+        let name = name.trim();
+        let missing = || {
+            Error::not_found(format!(
+                "There is no {randomizer} preset \"{name}\"{} that this organization may use.",
+                namespace
+                    .map(|n| format!(" in namespace {n}"))
+                    .unwrap_or_default()
+            ))
         };
-        let row = repo::preset_by_key(&self.db, namespace_id, randomizer, name)
+        // None: everything is usable (the organization's own namespace); Some(public): only
+        // public presets, and only when the namespace is public.
+        let (namespace_id, restriction) = match namespace.map(|n| n.trim().to_lowercase()) {
+            Some(slug) => {
+                let ns = repo::namespace_by_slug(&self.db, &slug)
+                    .await?
+                    .ok_or_else(missing)?;
+                let own = ns.owner_org_id.is_some() && ns.owner_org_id == org_id;
+                (Some(ns.id), if own { None } else { Some(ns.is_public) })
+            }
+            None => (None, Some(true)),
+        };
+        let row = repo::preset_by_key(&self.db, namespace_id, &randomizer, name)
             .await?
-            .ok_or_else(|| {
-                Error::not_found(format!(
-                    "There is no {randomizer} preset \"{name}\"{}.",
-                    namespace
-                        .map(|n| format!(" in namespace {n}"))
-                        .unwrap_or_default()
-                ))
-            })?;
+            .filter(|row| match restriction {
+                None => true,
+                Some(namespace_public) => namespace_public && row.is_public,
+            })
+            .ok_or_else(missing)?;
         Ok((
             row.kind,
             serde_json::from_str(&row.settings).map_err(Error::internal)?,

@@ -396,6 +396,14 @@ async fn check_organization_namespaces(backend: Backend) {
             .await
             .is_ok()
     );
+    // Standing in org A counts only when acting from org A.
+    assert_eq!(
+        service::get_preset(&w.ctx(Some(&manager_a), None), p.summary.id)
+            .await
+            .unwrap_err()
+            .kind(),
+        "NotFound"
+    );
     // Deleting needs preset:delete (Admin), not the manager's rights.
     assert_eq!(
         service::delete_preset(&w.ctx(Some(&manager_a), Some(org_a)), p.summary.id)
@@ -473,12 +481,8 @@ async fn check_organization_namespaces(backend: Backend) {
     )
     .await
     .unwrap_err();
-    assert_eq!(err.kind(), "Forbidden");
-    assert!(
-        err.message().contains("another organization"),
-        "{}",
-        err.message()
-    );
+    // Acting from org B, org A's private preset does not exist for them at all.
+    assert_eq!(err.kind(), "NotFound");
     service::delete_preset(&w.ctx(Some(&both), Some(org_a)), p.summary.id)
         .await
         .unwrap();
@@ -537,12 +541,24 @@ async fn check_events_and_lookup_service(backend: Backend) {
         .service::<PresetService>("presets")
         .unwrap();
     let (_, settings) = lookup
-        .settings(Some("ada"), "alttpr", "Fast")
+        .settings(None, Some(" Ada "), "ALTTPR", "Fast")
         .await
         .unwrap();
     assert_eq!(settings["settings"]["goal"], "fast_ganon");
     let err = lookup
-        .settings(Some("ada"), "alttpr", "Slow")
+        .settings(None, Some("ada"), "alttpr", "Slow")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "NotFound");
+    // A private preset is not handed to anyone through the service.
+    service::create_preset(
+        &w.ctx(Some(&ada), None),
+        preset(Some("ada"), "Hidden", false),
+    )
+    .await
+    .unwrap();
+    let err = lookup
+        .settings(None, Some("ada"), "alttpr", "Hidden")
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "NotFound");

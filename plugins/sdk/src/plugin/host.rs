@@ -45,6 +45,10 @@ use crate::{
 
 /// How long another instance's enablement changes may take to show here.
 pub const CACHE_TTL: Duration = Duration::from_secs(30);
+/// PostgreSQL advisory lock namespace for enablement changes (XOR the organization id).
+const ENABLEMENT_LOCK_KEY: i64 = 0x5a4a_e7ab_0000_0000;
+/// Upper bound of the per-organization cache.
+const MAX_CACHED_ORGS: usize = 10_000;
 
 /// What every plugin crate implements (server side). All hooks have no-op defaults.
 #[async_trait]
@@ -217,6 +221,11 @@ pub struct PluginHost {
     disabled: BTreeSet<String>,
     states: RwLock<BTreeMap<String, State>>,
     installs: RwLock<BTreeMap<String, Install>>,
+    installs_loaded: RwLock<Instant>,
+    /// Serializes enablement changes within this process (PostgreSQL adds an advisory lock).
+    write_lock: tokio::sync::Mutex<()>,
+    /// Dependencies first.
+    load_order: Vec<String>,
     services: Arc<ServiceRegistry>,
     events: Arc<EventBus>,
     orgs: RwLock<HashMap<i64, CachedOrg>>,
@@ -379,14 +388,16 @@ impl PluginHost {
                     .on_upgrade(db, old, &manifest.version)
                     .await
                 {
-                    tracing::warn!(plugin = %id, from = %old, to = %manifest.version, error = %describe(&e), "on_upgrade failed (plugin still loaded)");
+                    // The old version stays recorded, so the next start runs the upgrade again.
+                    tracing::warn!(plugin = %id, from = %old, to = %manifest.version, error = %describe(&e), "on_upgrade failed; it runs again at the next start (plugin still loaded)");
+                } else {
+                    sqlx::query("UPDATE plugins SET version = $1, updated_at = $2 WHERE id = $3")
+                        .bind(&manifest.version)
+                        .bind(now_ms())
+                        .bind(id)
+                        .execute(db.pool())
+                        .await?;
                 }
-                sqlx::query("UPDATE plugins SET version = $1, updated_at = $2 WHERE id = $3")
-                    .bind(&manifest.version)
-                    .bind(now_ms())
-                    .bind(id)
-                    .execute(db.pool())
-                    .await?;
             }
             states.insert(
                 id.clone(),
@@ -430,6 +441,9 @@ impl PluginHost {
             disabled: options.disabled,
             states: RwLock::new(states),
             installs: RwLock::new(installs),
+            installs_loaded: RwLock::new(Instant::now()),
+            write_lock: tokio::sync::Mutex::new(()),
+            load_order: resolution.order.clone(),
             services,
             events,
             orgs: RwLock::new(HashMap::new()),
@@ -447,7 +461,13 @@ impl PluginHost {
         let mut registry = ActionRegistry::with_core();
         for entry in &self.entries {
             let Some(m) = &entry.manifest else { continue };
-            if self.status(&m.id) != Some(PluginStatus::Loaded) {
+            // Plugins that got as far as `on_load` keep their actions even if it failed: a
+            // reload can bring them back, and the policy engine is built once at start.
+            let reached_on_load = self.status(&m.id) == Some(PluginStatus::Loaded)
+                || self
+                    .reason(&m.id)
+                    .is_some_and(|r| r.starts_with("on_load failed"));
+            if !reached_on_load {
                 continue;
             }
             for permission in &m.permissions {
@@ -540,6 +560,13 @@ impl PluginHost {
         None
     }
 
+    /// Whether the plugin is running on this site at all (loaded, active, not in
+    /// `DISABLED_PLUGINS`): what site-level (not organization) features check.
+    pub async fn is_running(&self, id: &str) -> Result<bool, Error> {
+        self.refresh_installs().await?;
+        Ok(self.manifest(id).is_some() && self.sitewide_block(id).is_none())
+    }
+
     /// Why a plugin cannot be switched on in this organization (site-wide reasons, or a private
     /// plugin without a grant).
     fn org_block(&self, id: &str, rows: &BTreeMap<String, OrgRow>) -> Option<String> {
@@ -579,7 +606,28 @@ impl PluginHost {
                 .all(|d| self.on_with(&d.id, rows, depth + 1))
     }
 
+    /// Re-reads the install rows (active flag, install config) when they are older than
+    /// [`CACHE_TTL`], so a site admin's change on another instance arrives here too.
+    async fn refresh_installs(&self) -> Result<(), Error> {
+        let stale = self
+            .installs_loaded
+            .read()
+            .map(|t| t.elapsed() >= CACHE_TTL)
+            .unwrap_or(true);
+        if stale {
+            let fresh = read_installs(&self.db).await?;
+            if let Ok(mut installs) = self.installs.write() {
+                *installs = fresh;
+            }
+            if let Ok(mut t) = self.installs_loaded.write() {
+                *t = Instant::now();
+            }
+        }
+        Ok(())
+    }
+
     async fn org_rows(&self, org_id: i64) -> Result<Arc<BTreeMap<String, OrgRow>>, Error> {
+        self.refresh_installs().await?;
         if let Ok(orgs) = self.orgs.read() {
             if let Some(hit) = orgs.get(&org_id).filter(|c| c.loaded.elapsed() < CACHE_TTL) {
                 return Ok(Arc::clone(&hit.rows));
@@ -599,6 +647,13 @@ impl PluginHost {
         }
         let rows = Arc::new(map);
         if let Ok(mut orgs) = self.orgs.write() {
+            // Requests can name any organization id; expired entries go before the map grows.
+            if orgs.len() >= MAX_CACHED_ORGS {
+                orgs.retain(|_, c| c.loaded.elapsed() < CACHE_TTL);
+                if orgs.len() >= MAX_CACHED_ORGS {
+                    orgs.clear();
+                }
+            }
             orgs.insert(
                 org_id,
                 CachedOrg {
@@ -828,7 +883,18 @@ impl PluginHost {
             ));
         }
         self.ensure_org(org_id).await?;
-        let rows = self.org_rows(org_id).await?;
+        self.refresh_installs().await?;
+        // One change at a time: in this process by the mutex, across instances by an advisory
+        // lock; and decided from the rows as they are inside the transaction, not the cache.
+        let _one_at_a_time = self.write_lock.lock().await;
+        let mut tx = self.db.pool().begin().await?;
+        if self.db.backend() == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(ENABLEMENT_LOCK_KEY ^ org_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let rows = read_org_rows(&mut tx, org_id).await?;
         let currently = self.on_with(plugin_id, &rows, 0);
         let plan: Vec<String> = if enabled {
             if let Some(block) = self.org_block(plugin_id, &rows) {
@@ -876,14 +942,10 @@ impl PluginHost {
             return Ok(EnablementChange { changed: vec![] });
         }
 
-        let mut tx = self.db.pool().begin().await?;
         let now = now_ms();
-        let mut changed = Vec::new();
+        let mut after = rows.clone();
         for id in &plan {
-            let Some(entry) = self.entries.iter().find(|e| &e.id == id) else {
-                continue;
-            };
-            let was_on = self.on_with(id, &rows, 0);
+            after.entry(id.clone()).or_default().enabled = Some(enabled);
             sqlx::query(
                 "INSERT INTO organization_plugins (organization_id, plugin_id, enabled, granted, config, enabled_at, enabled_by, updated_at)
                  VALUES ($1, $2, $3, $4, '{}', $5, $6, $5)
@@ -899,39 +961,6 @@ impl PluginHost {
             .bind(actor.user_id)
             .execute(&mut *tx)
             .await?;
-            if was_on != enabled {
-                let config = self.layers_effective(id, &rows);
-                let mut ctx = HookContext {
-                    org_id,
-                    config,
-                    conn: &mut tx,
-                };
-                let hook = if enabled {
-                    entry.bundle.plugin.on_enable(&mut ctx).await
-                } else {
-                    entry.bundle.plugin.on_disable(&mut ctx).await
-                };
-                if let Err(e) = hook {
-                    tx.rollback().await.ok();
-                    let name = self.name_of(id);
-                    tracing::warn!(plugin = %id, org_id, error = %describe(&e), "plugin hook failed; change rolled back");
-                    return Err(match e {
-                        Error::Internal => Error::upstream(
-                            name.clone(),
-                            format!(
-                                "{name} could not be switched {}; nothing was changed.",
-                                if enabled { "on" } else { "off" }
-                            ),
-                        ),
-                        other => Error::conflict(format!(
-                            "{name} refused to be switched {}: {}. Nothing was changed.",
-                            if enabled { "on" } else { "off" },
-                            other.message()
-                        )),
-                    });
-                }
-                changed.push(id.clone());
-            }
             audit::record(
                 &mut *tx,
                 AuditEntry {
@@ -948,9 +977,69 @@ impl PluginHost {
             )
             .await?;
         }
+        // Hooks for every plugin whose state changes — the ones switched and any that come on
+        // or go off with them — dependencies first when switching on, dependents first off.
+        let mut order: Vec<&String> = self.load_order.iter().collect();
+        if !enabled {
+            order.reverse();
+        }
+        let mut changed = Vec::new();
+        for id in order {
+            let (before, now_on) = (self.on_with(id, &rows, 0), self.on_with(id, &after, 0));
+            if before == now_on {
+                continue;
+            }
+            let Some(entry) = self.entries.iter().find(|e| &e.id == id) else {
+                continue;
+            };
+            let config = self.layers_effective(id, &after);
+            let mut ctx = HookContext {
+                org_id,
+                config,
+                conn: &mut tx,
+            };
+            let hook = if now_on {
+                entry.bundle.plugin.on_enable(&mut ctx).await
+            } else {
+                entry.bundle.plugin.on_disable(&mut ctx).await
+            };
+            if let Err(e) = hook {
+                tx.rollback().await.ok();
+                let name = self.name_of(id);
+                let way = if now_on { "on" } else { "off" };
+                tracing::warn!(plugin = %id, org_id, error = %describe(&e), "plugin hook failed; change rolled back");
+                return Err(match e {
+                    Error::Internal => Error::upstream(
+                        name.clone(),
+                        format!("{name} could not be switched {way}; nothing was changed."),
+                    ),
+                    other => Error::conflict(format!(
+                        "{name} refused to be switched {way}: {}. Nothing was changed.",
+                        other.message()
+                    )),
+                });
+            }
+            changed.push(id.clone());
+        }
         tx.commit().await?;
         self.invalidate(Some(org_id));
         Ok(EnablementChange { changed })
+    }
+
+    /// A private plugin not granted to the organization does not exist for it.
+    fn visible_to_org(
+        &self,
+        manifest: &Manifest,
+        rows: &BTreeMap<String, OrgRow>,
+    ) -> Result<(), Error> {
+        if manifest.private && !rows.get(&manifest.id).is_some_and(|r| r.granted) {
+            Err(Error::not_found(format!(
+                "There is no plugin `{}`.",
+                manifest.id
+            )))
+        } else {
+            Ok(())
+        }
     }
 
     async fn ensure_org(&self, org_id: i64) -> Result<(), Error> {
@@ -1037,6 +1126,7 @@ impl PluginHost {
     ) -> Result<PluginConfigView, Error> {
         let manifest = self.known(plugin_id)?;
         let rows = self.org_rows(org_id).await?;
+        self.visible_to_org(manifest, &rows)?;
         let entry = self
             .entries
             .iter()
@@ -1084,6 +1174,7 @@ impl PluginHost {
         }
         self.ensure_org(org_id).await?;
         let rows = self.org_rows(org_id).await?;
+        self.visible_to_org(manifest, &rows)?;
         // Keys equal to what the organization would inherit are not stored, so later changes to
         // the install config or defaults still reach it; partial objects are fine.
         let mut without = (*rows).clone();
@@ -1408,6 +1499,26 @@ async fn read_installs(db: &Db) -> Result<BTreeMap<String, Install>, Error> {
         );
     }
     Ok(out)
+}
+
+/// The organization's rows, read inside a transaction.
+async fn read_org_rows(
+    conn: &mut AnyConnection,
+    org_id: i64,
+) -> Result<BTreeMap<String, OrgRow>, Error> {
+    let rows = sqlx::query(
+        "SELECT plugin_id, enabled, granted, config FROM organization_plugins
+         WHERE organization_id = $1",
+    )
+    .bind(org_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut map = BTreeMap::new();
+    for row in rows {
+        let (id, org_row) = org_row(&row)?;
+        map.insert(id, org_row);
+    }
+    Ok(map)
 }
 
 fn org_row(row: &AnyRow) -> Result<(String, OrgRow), Error> {
