@@ -117,6 +117,8 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     pub db: Db,
     pub platform: sdk::context::Platform,
+    /// Ends the PostgreSQL event relay (when there is one).
+    relay_stop: tokio::sync::watch::Sender<bool>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), StartupError>>,
 }
@@ -128,6 +130,7 @@ impl RunningServer {
 
     /// Stops accepting connections, lets running requests finish, and closes the database.
     pub async fn stop(mut self) -> Result<(), StartupError> {
+        self.announce_stop();
         if let Some(stop) = self.stop.take() {
             stop.send(()).ok();
         }
@@ -135,6 +138,14 @@ impl RunningServer {
             Ok(result) => result,
             Err(e) => Err(StartupError::Serve(e.to_string())),
         }
+    }
+
+    /// Tells listeners the server is stopping, and ends the event relay.
+    fn announce_stop(&self) {
+        self.platform
+            .events
+            .emit(None, None, sdk::events::system::AppStopping);
+        self.relay_stop.send(true).ok();
     }
 
     /// Waits until the server ends by itself (it normally does not).
@@ -150,6 +161,7 @@ impl RunningServer {
             result = task => return result.map_err(|e| StartupError::Serve(e.to_string()))?,
             () = signal => {}
         }
+        self.announce_stop();
         if let Some(stop) = stop {
             stop.send(()).ok();
         }
@@ -174,6 +186,19 @@ pub async fn start_with_plugins(
     let db = open_database(&config).await?;
     let host = Arc::new(load_plugins(&db, &config, bundles).await?);
     let platform = platform(&db, &config, host);
+    // Several instances on one PostgreSQL database share their events.
+    let (relay_stop, relay_stopped) = tokio::sync::watch::channel(false);
+    if db.backend() == sdk::db::Backend::Postgres {
+        if let Err(e) = sdk::events::relay_postgres(
+            Arc::clone(&platform.events),
+            config.database_url.clone(),
+            relay_stopped,
+        )
+        .await
+        {
+            tracing::warn!(error = %e, "events will not reach other instances: the PostgreSQL relay did not start");
+        }
+    }
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|e| StartupError::Bind {
@@ -215,9 +240,17 @@ pub async fn start_with_plugins(
         task_db.close().await;
         served.map_err(|e| StartupError::Serve(e.to_string()))
     });
+    platform.events.emit(
+        None,
+        None,
+        sdk::events::system::AppStarted {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+    );
     Ok(RunningServer {
         addr,
         db,
+        relay_stop,
         platform,
         stop: Some(stop),
         task,

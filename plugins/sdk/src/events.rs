@@ -7,8 +7,13 @@
 //! in [`EventBus::recent_failures`], and never affects the emitter or the other listeners.
 //!
 //! Listeners are registered in a plugin's `on_load` (`LoadContext::listen`) and dropped when the
-//! plugin is reloaded. Delivery is in-process; fanning out to other instances over PostgreSQL
-//! builds on this (the runtime-services issue).
+//! plugin is reloaded.
+//!
+//! Several instances on one PostgreSQL database: [`relay_postgres`] forwards every emitted event
+//! as a `NOTIFY sahabot_events` (JSON: sending instance, name, envelope) and `LISTEN`s for the
+//! others'. An instance delivers its own events directly and skips their echo, so each event
+//! reaches each instance's listeners once. A received event is decoded by its name with the
+//! decoder `listen::<E>` registered, so an instance only decodes events it has listeners for.
 
 use std::{
     any::{Any, TypeId},
@@ -19,7 +24,7 @@ use std::{
     time::Duration,
 };
 
-use serde::Serialize;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::{time::now_ms, Error};
 
@@ -29,13 +34,13 @@ pub const LISTENER_TIME_LIMIT: Duration = Duration::from_secs(30);
 const KEEP_RECENT: usize = 200;
 
 /// A typed event.
-pub trait Event: Any + Clone + Send + Sync + Serialize + 'static {
+pub trait Event: Any + Clone + Send + Sync + Serialize + DeserializeOwned + 'static {
     /// A stable name, e.g. `presets.preset_created`.
     const NAME: &'static str;
 }
 
 /// An event with its context.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Envelope<E> {
     pub org_id: Option<i64>,
     /// The user who caused it, when one did.
@@ -73,9 +78,24 @@ pub struct ListenerFailure {
     pub error: String,
 }
 
-#[derive(Default)]
+/// Decodes a relayed event of one type and delivers it locally.
+type Decoder = Arc<dyn Fn(&EventBus, serde_json::Value) -> Result<(), String> + Send + Sync>;
+
+/// What travels between instances.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Relayed {
+    from: String,
+    name: String,
+    envelope: serde_json::Value,
+}
+
 pub struct EventBus {
+    /// Tells this process's relayed events from other instances'.
+    instance: String,
     listeners: RwLock<HashMap<TypeId, Vec<Listener>>>,
+    decoders: RwLock<HashMap<&'static str, Decoder>>,
+    /// Set by [`relay_postgres`]: emitted events go out here too.
+    outbox: RwLock<Option<tokio::sync::mpsc::UnboundedSender<String>>>,
     recent: Mutex<VecDeque<EventRecord>>,
     /// Shared with listener tasks, which record their own failures.
     failures: Arc<Mutex<VecDeque<ListenerFailure>>>,
@@ -93,6 +113,20 @@ fn push_bounded<T>(queue: &Mutex<VecDeque<T>>, item: T) {
             q.pop_front();
         }
         q.push_back(item);
+    }
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        let salt: u64 = rand::random();
+        Self {
+            instance: format!("{}-{salt:016x}", std::process::id()),
+            listeners: RwLock::default(),
+            decoders: RwLock::default(),
+            outbox: RwLock::default(),
+            recent: Mutex::default(),
+            failures: Arc::default(),
+        }
     }
 }
 
@@ -123,6 +157,17 @@ impl EventBus {
                     handler: erased,
                 });
         }
+        // So this instance can decode `E` when another instance relays it.
+        if let Ok(mut decoders) = self.decoders.write() {
+            decoders.entry(E::NAME).or_insert_with(|| {
+                Arc::new(|bus: &EventBus, json: serde_json::Value| {
+                    let envelope: Envelope<E> =
+                        serde_json::from_value(json).map_err(|e| e.to_string())?;
+                    bus.deliver(envelope);
+                    Ok(())
+                })
+            });
+        }
     }
 
     /// Drops every listener `owner` registered (before its reload).
@@ -134,8 +179,9 @@ impl EventBus {
         }
     }
 
-    /// Delivers `event` to every listener of its type, each in its own task. Returns at once
-    /// with the tasks, which callers may await (tests do; request handlers do not).
+    /// Delivers `event` to every listener of its type, each in its own task, and (with a relay)
+    /// to the other instances. Returns at once with the local tasks, which callers may await
+    /// (tests do; request handlers do not).
     pub fn emit<E: Event>(
         &self,
         org_id: Option<i64>,
@@ -148,6 +194,69 @@ impl EventBus {
             at: now_ms(),
             event,
         };
+        self.relay_out(&envelope);
+        self.deliver(envelope)
+    }
+
+    fn relay_out<E: Event>(&self, envelope: &Envelope<E>) {
+        let Ok(outbox) = self.outbox.read() else {
+            return;
+        };
+        let Some(outbox) = outbox.as_ref() else {
+            return;
+        };
+        let relayed = Relayed {
+            from: self.instance.clone(),
+            name: E::NAME.to_string(),
+            envelope: match serde_json::to_value(envelope) {
+                Ok(v) => v,
+                Err(e) => {
+                    tracing::warn!(event = E::NAME, error = %e, "event not relayed: not serializable");
+                    return;
+                }
+            },
+        };
+        match serde_json::to_string(&relayed) {
+            // PostgreSQL's NOTIFY payload limit is 8000 bytes.
+            Ok(text) if text.len() < 7900 => {
+                outbox.send(text).ok();
+            }
+            Ok(_) => tracing::warn!(
+                event = E::NAME,
+                "event not relayed to other instances: larger than NOTIFY allows"
+            ),
+            Err(e) => tracing::warn!(event = E::NAME, error = %e, "event not relayed"),
+        }
+    }
+
+    /// A relayed event from another instance: decoded by name, delivered locally. Events this
+    /// instance sent itself, and events nobody here listens to, are skipped.
+    pub fn receive_relayed(&self, payload: &str) {
+        let relayed: Relayed = match serde_json::from_str(payload) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "unreadable relayed event");
+                return;
+            }
+        };
+        if relayed.from == self.instance {
+            return;
+        }
+        let decoder = self
+            .decoders
+            .read()
+            .ok()
+            .and_then(|d| d.get(relayed.name.as_str()).cloned());
+        if let Some(decoder) = decoder {
+            if let Err(e) = decoder(self, relayed.envelope) {
+                tracing::warn!(event = %relayed.name, error = %e, "relayed event could not be decoded");
+            }
+        }
+    }
+
+    /// Runs the local listeners of `envelope`'s type.
+    fn deliver<E: Event>(&self, envelope: Envelope<E>) -> Vec<tokio::task::JoinHandle<()>> {
+        let (org_id, actor) = (envelope.org_id, envelope.actor);
         let targets: Vec<(String, Handler)> = self
             .listeners
             .read()
@@ -212,6 +321,11 @@ impl EventBus {
         tasks
     }
 
+    /// This process's id among instances.
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
     pub fn recent_events(&self) -> Vec<EventRecord> {
         self.recent
             .lock()
@@ -227,19 +341,134 @@ impl EventBus {
     }
 }
 
+/// System events the platform emits.
+pub mod system {
+    use serde::{Deserialize, Serialize};
+
+    use super::Event;
+
+    /// The server is up (after plugins loaded and the router was built).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct AppStarted {
+        pub version: String,
+    }
+
+    /// The server is shutting down.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct AppStopping;
+
+    /// A plugin loaded at start-up (or came back on reload).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct PluginLoaded {
+        pub plugin_id: String,
+        pub version: String,
+    }
+
+    /// A plugin came on for the envelope's organization.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct PluginEnabled {
+        pub plugin_id: String,
+    }
+
+    /// A plugin went off for the envelope's organization.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct PluginDisabled {
+        pub plugin_id: String,
+    }
+
+    impl Event for AppStarted {
+        const NAME: &'static str = "core.app_started";
+    }
+    impl Event for AppStopping {
+        const NAME: &'static str = "core.app_stopping";
+    }
+    impl Event for PluginLoaded {
+        const NAME: &'static str = "core.plugin_loaded";
+    }
+    impl Event for PluginEnabled {
+        const NAME: &'static str = "core.plugin_enabled";
+    }
+    impl Event for PluginDisabled {
+        const NAME: &'static str = "core.plugin_disabled";
+    }
+}
+
+/// The PostgreSQL channel events travel on.
+pub const CHANNEL: &str = "sahabot_events";
+
+/// Connects `bus` to the other instances on the PostgreSQL database at `url`: emitted events are
+/// sent with `pg_notify`, and other instances' are delivered here. Runs until `stop` fires;
+/// reconnects after a lost connection (events sent meanwhile are missed, and logged as such).
+pub async fn relay_postgres(
+    bus: Arc<EventBus>,
+    url: String,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<tokio::task::JoinHandle<()>, Error> {
+    use sqlx::postgres::{PgListener, PgPool};
+    let pool = PgPool::connect(&url).await.map_err(Error::internal)?;
+    let mut listener = PgListener::connect_with(&pool)
+        .await
+        .map_err(Error::internal)?;
+    listener.listen(CHANNEL).await.map_err(Error::internal)?;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    if let Ok(mut outbox) = bus.outbox.write() {
+        *outbox = Some(tx);
+    }
+    // Receiving runs in its own task (a PgListener read must not be interrupted half-way), and
+    // both tasks end when `stop` fires.
+    let receiving = {
+        let bus = Arc::clone(&bus);
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(notification) => bus.receive_relayed(notification.payload()),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "event relay lost its connection; retrying in 1 s");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        })
+    };
+    let sending = {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            while let Some(payload) = rx.recv().await {
+                if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(CHANNEL)
+                    .bind(&payload)
+                    .execute(&pool)
+                    .await
+                {
+                    tracing::warn!(error = %e, "event not relayed to other instances");
+                }
+            }
+        })
+    };
+    Ok(tokio::spawn(async move {
+        stop.changed().await.ok();
+        if let Ok(mut outbox) = bus.outbox.write() {
+            *outbox = None;
+        }
+        receiving.abort();
+        sending.abort();
+        pool.close().await;
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    #[derive(Debug, Clone, Serialize)]
+    #[derive(Debug, Clone, Serialize, Deserialize)]
     struct Ping(u32);
     impl Event for Ping {
         const NAME: &'static str = "test.ping";
     }
 
-    #[derive(Debug, Clone, Serialize)]
+    #[derive(Debug, Clone, Serialize, Deserialize)]
     struct Other;
     impl Event for Other {
         const NAME: &'static str = "test.other";

@@ -37,7 +37,10 @@ use crate::{
     audit::{self, AuditEntry},
     auth::actions::ActionRegistry,
     db::{Backend, Db, Flag},
-    events::{Envelope, Event, EventBus},
+    events::{
+        system::{PluginDisabled, PluginEnabled, PluginLoaded},
+        Envelope, Event, EventBus,
+    },
     migrate::{self, Migration},
     time::now_ms,
     Error,
@@ -435,6 +438,27 @@ impl PluginHost {
             }
         }
 
+        for id in &resolution.order {
+            if states
+                .get(id)
+                .is_some_and(|s| s.status == PluginStatus::Loaded)
+            {
+                let version = entries
+                    .iter()
+                    .find(|e| &e.id == id)
+                    .and_then(|e| e.manifest.as_ref())
+                    .map(|m| m.version.clone())
+                    .unwrap_or_default();
+                events.emit(
+                    None,
+                    None,
+                    PluginLoaded {
+                        plugin_id: id.clone(),
+                        version,
+                    },
+                );
+            }
+        }
         Ok(Self {
             db: db.clone(),
             entries,
@@ -1023,6 +1047,16 @@ impl PluginHost {
         }
         tx.commit().await?;
         self.invalidate(Some(org_id));
+        for id in &changed {
+            let plugin_id = id.clone();
+            if self.on_with(id, &after, 0) {
+                self.events
+                    .emit(Some(org_id), actor.user_id, PluginEnabled { plugin_id });
+            } else {
+                self.events
+                    .emit(Some(org_id), actor.user_id, PluginDisabled { plugin_id });
+            }
+        }
         Ok(EnablementChange { changed })
     }
 
