@@ -140,3 +140,56 @@ async fn events_cross_instances_on_postgres_once_each() {
     first.stop().await.unwrap();
     second.stop().await.unwrap();
 }
+
+/// Two servers on one PostgreSQL database: switching a plugin on through one is seen by the other
+/// at once (its cached answer is dropped by the relayed event, not after the cache's lifetime).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enablement_changes_reach_other_instances_at_once() {
+    let test_db = TestDb::new(Backend::Postgres).await;
+    let first = server::start(test_config(&test_db.url)).await.unwrap();
+    let second = server::start(test_config(&test_db.url)).await.unwrap();
+    let owner = sdk::identity::users::create(&first.db, "owner", GlobalLevel::Superadmin)
+        .await
+        .unwrap();
+    let owner = sdk::auth::CurrentUser {
+        id: owner.id,
+        username: owner.username,
+        display_name: None,
+        level: GlobalLevel::Superadmin,
+        impersonated_by: None,
+    };
+    let org = sdk::identity::orgs::create(&first.db, &owner, "Shared", "", None)
+        .await
+        .unwrap()
+        .id;
+    // The second instance caches "notes is off" for the organization.
+    assert!(!second
+        .platform
+        .plugins
+        .is_enabled(org, "notes")
+        .await
+        .unwrap());
+    first
+        .platform
+        .plugins
+        .set_enabled(org, "notes", true, false, &Default::default())
+        .await
+        .unwrap();
+    let mut seen = false;
+    for _ in 0..100 {
+        if second
+            .platform
+            .plugins
+            .is_enabled(org, "notes")
+            .await
+            .unwrap()
+        {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(seen, "the second instance still serves its cached answer");
+    first.stop().await.unwrap();
+    second.stop().await.unwrap();
+}

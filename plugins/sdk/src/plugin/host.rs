@@ -231,7 +231,9 @@ pub struct PluginHost {
     load_order: Vec<String>,
     services: Arc<ServiceRegistry>,
     events: Arc<EventBus>,
-    orgs: RwLock<HashMap<i64, CachedOrg>>,
+    /// Shared with the bus listener that drops an organization's entry when another instance
+    /// changes its plugins.
+    orgs: Arc<RwLock<HashMap<i64, CachedOrg>>>,
 }
 
 impl std::fmt::Debug for PluginHost {
@@ -459,6 +461,12 @@ impl PluginHost {
                 );
             }
         }
+        // Another instance's enablement change arrives as an event: forget that organization
+        // here at once instead of serving the cached answer for up to CACHE_TTL.
+        let orgs: Arc<RwLock<HashMap<i64, CachedOrg>>> = Arc::default();
+        for forget in [forget_on::<PluginEnabled>, forget_on::<PluginDisabled>] {
+            forget(&events, Arc::clone(&orgs));
+        }
         Ok(Self {
             db: db.clone(),
             entries,
@@ -470,7 +478,7 @@ impl PluginHost {
             load_order: resolution.order.clone(),
             services,
             events,
-            orgs: RwLock::new(HashMap::new()),
+            orgs,
         })
     }
 
@@ -1533,6 +1541,19 @@ async fn read_installs(db: &Db) -> Result<BTreeMap<String, Install>, Error> {
         );
     }
     Ok(out)
+}
+
+/// Drops an organization's cached enablement whenever an event of type `E` names it.
+fn forget_on<E: Event>(events: &EventBus, orgs: Arc<RwLock<HashMap<i64, CachedOrg>>>) {
+    events.listen::<E, _, _>("core", move |envelope| {
+        let orgs = Arc::clone(&orgs);
+        async move {
+            if let (Some(org), Ok(mut orgs)) = (envelope.org_id, orgs.write()) {
+                orgs.remove(&org);
+            }
+            Ok(())
+        }
+    });
 }
 
 /// The organization's rows, read inside a transaction.
