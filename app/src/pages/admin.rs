@@ -25,7 +25,7 @@ use crate::{
     session::use_session,
 };
 
-fn admin_tabs(current: &str) -> impl IntoView {
+pub(crate) fn admin_tabs(current: &str) -> impl IntoView {
     let tabs: Vec<(String, String)> = [
         ("/admin", "Users"),
         ("/admin/orgs", "Organizations"),

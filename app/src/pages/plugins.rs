@@ -7,12 +7,13 @@ use leptos_router::hooks::use_params_map;
 use sdk::{
     plugin::{ConfigSource, PluginConfigView, PluginStatus, PluginSummary},
     ui::{
-        Badge, Button, ButtonKind, Card, EmptyState, ErrorNotice, PageHeader, SchemaForm,
-        SkeletonRows, SuccessNotice, Tabs, TextArea, TextField, Tone, TABLE, TD, TH,
+        Badge, Button, ButtonKind, Card, EmptyState, ErrorNotice, SchemaForm, SkeletonRows,
+        SuccessNotice, TextArea, TextField, Tone, TABLE, TD, TH,
     },
 };
 
 use super::{
+    admin::admin_tabs,
     org::OrgFrame,
     shared::{failed, org_id_param, LoadError},
 };
@@ -258,22 +259,11 @@ pub fn AdminPluginsPage() -> impl IntoView {
         },
         |_| list_plugins(None),
     );
-    let tabs: Vec<(String, String)> = [
-        ("/admin", "Users"),
-        ("/admin/orgs", "Organizations"),
-        ("/admin/requests", "Requests"),
-        ("/admin/plugins", "Plugins"),
-        ("/admin/audit", "Audit log"),
-        ("/admin/settings", "Settings"),
-    ]
-    .into_iter()
-    .map(|(h, l)| (h.to_string(), l.to_string()))
-    .collect();
+
     let editing = RwSignal::new(None::<String>);
     view! {
         <Title text="Plugins · Site admin"/>
-        <PageHeader title="Site admin"/>
-        <Tabs tabs current="/admin/plugins".to_string()/>
+        {admin_tabs("/admin/plugins")}
         {move || failed(active.value().get()).map(|error| view! { <ErrorNotice error/> })}
         {move || failed(reload.value().get()).map(|error| view! { <ErrorNotice error/> })}
         {move || failed(grant.value().get()).map(|error| view! { <ErrorNotice error/> })}

@@ -85,6 +85,28 @@ impl Ctx {
         &self.platform.db
     }
 
+    /// Records `action` by `user_id` from this request, inside the change's transaction.
+    async fn audit(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        user_id: i64,
+        org_id: Option<i64>,
+        action: &str,
+        details: serde_json::Value,
+    ) -> Result<(), Error> {
+        sdk::audit::record(
+            conn,
+            sdk::audit::AuditEntry {
+                user_id: Some(user_id),
+                org_id,
+                action,
+                details,
+                ip: self.ip.as_deref(),
+            },
+        )
+        .await
+    }
+
     fn user(&self) -> Result<&CurrentUser, Error> {
         self.user
             .as_ref()
@@ -110,7 +132,10 @@ pub async fn ensure_running(platform: &Platform) -> Result<(), Error> {
     if platform.plugins.is_running(PLUGIN_ID).await? {
         Ok(())
     } else {
-        Err(Error::not_enabled("Presets"))
+        Err(Error::NotEnabled {
+            plugin: PLUGIN_ID.to_string(),
+            message: "Presets is switched off on this site.".to_string(),
+        })
     }
 }
 
@@ -595,17 +620,8 @@ pub async fn create_preset(ctx: &Ctx, input: PresetInput) -> Result<Preset, Erro
         slug.as_deref(),
     )
     .await?;
-    sdk::audit::record(
-        &mut *tx,
-        sdk::audit::AuditEntry {
-            user_id: Some(user.id),
-            org_id: ctx.org_id,
-            action: "preset.create",
-            details: serde_json::json!({"preset_id": id, "namespace": slug, "randomizer": randomizer, "name": name}),
-            ip: ctx.ip.as_deref(),
-        },
-    )
-    .await?;
+    ctx.audit(&mut tx, user.id, ctx.org_id, "preset.create", serde_json::json!({"preset_id": id, "namespace": slug, "randomizer": randomizer, "name": name}))
+        .await?;
     tx.commit().await?;
     ctx.platform.events.emit(
         ctx.org_id,
@@ -675,15 +691,12 @@ pub async fn update_preset(
         },
     )
     .await?;
-    sdk::audit::record(
-        &mut *tx,
-        sdk::audit::AuditEntry {
-            user_id: Some(user.id),
-            org_id: ctx.org_id,
-            action: "preset.update",
-            details: serde_json::json!({"preset_id": preset_id}),
-            ip: ctx.ip.as_deref(),
-        },
+    ctx.audit(
+        &mut tx,
+        user.id,
+        ctx.org_id,
+        "preset.update",
+        serde_json::json!({"preset_id": preset_id}),
     )
     .await?;
     tx.commit().await?;
@@ -721,15 +734,12 @@ pub async fn delete_preset(ctx: &Ctx, preset_id: i64) -> Result<(), Error> {
     }
     let mut tx = ctx.db().pool().begin().await?;
     repo::delete_preset(&mut tx, preset_id).await?;
-    sdk::audit::record(
-        &mut *tx,
-        sdk::audit::AuditEntry {
-            user_id: Some(user.id),
-            org_id: ctx.org_id,
-            action: "preset.delete",
-            details: serde_json::json!({"preset_id": preset_id, "name": row.name}),
-            ip: ctx.ip.as_deref(),
-        },
+    ctx.audit(
+        &mut tx,
+        user.id,
+        ctx.org_id,
+        "preset.delete",
+        serde_json::json!({"preset_id": preset_id, "name": row.name}),
     )
     .await?;
     tx.commit().await?;
@@ -824,15 +834,12 @@ pub async fn create_namespace(ctx: &Ctx, input: NamespaceInput) -> Result<Namesp
         },
     )
     .await?;
-    sdk::audit::record(
-        &mut *tx,
-        sdk::audit::AuditEntry {
-            user_id: Some(user.id),
-            org_id: owner_org_id,
-            action: "namespace.create",
-            details: serde_json::json!({"namespace_id": id, "slug": slug}),
-            ip: ctx.ip.as_deref(),
-        },
+    ctx.audit(
+        &mut tx,
+        user.id,
+        owner_org_id,
+        "namespace.create",
+        serde_json::json!({"namespace_id": id, "slug": slug}),
     )
     .await?;
     tx.commit().await?;
@@ -888,15 +895,12 @@ pub async fn grant(
     }
     let mut tx = ctx.db().pool().begin().await?;
     repo::set_grant(&mut tx, ns.id, target.id, rights_given).await?;
-    sdk::audit::record(
-        &mut *tx,
-        sdk::audit::AuditEntry {
-            user_id: Some(actor.id),
-            org_id: ns.owner_org_id,
-            action: "namespace.grant",
-            details: serde_json::json!({"namespace": ns.slug, "user_id": target.id, "rights": rights_given}),
-            ip: ctx.ip.as_deref(),
-        },
+    ctx.audit(
+        &mut tx,
+        actor.id,
+        ns.owner_org_id,
+        "namespace.grant",
+        serde_json::json!({"namespace": ns.slug, "user_id": target.id, "rights": rights_given}),
     )
     .await?;
     tx.commit().await?;

@@ -74,12 +74,12 @@ impl Error {
         }
     }
 
-    /// `plugin_name` is the name a user knows ("Async Qualifiers"), not the plugin id.
-    pub fn not_enabled(plugin_name: impl Into<String>) -> Self {
-        let plugin = plugin_name.into();
+    /// `plugin_id` (`async_qualifier`) is for API clients; the message uses `plugin_name`, the
+    /// name a user knows ("Async Qualifiers").
+    pub fn not_enabled(plugin_id: impl Into<String>, plugin_name: &str) -> Self {
         Self::NotEnabled {
-            message: format!("This organization has not enabled {plugin}."),
-            plugin,
+            message: format!("This organization has not enabled {plugin_name}."),
+            plugin: plugin_id.into(),
         }
     }
 
@@ -327,7 +327,7 @@ mod tests {
             Error::not_found("no such tournament"),
             Error::unauthenticated("sign in first"),
             Error::forbidden("you may not"),
-            Error::not_enabled("Async Qualifiers"),
+            Error::not_enabled("async_qualifier", "Async Qualifiers"),
             Error::invalid("name", "must not be empty"),
             Error::conflict("name taken"),
             Error::rate_limited(12),
@@ -374,10 +374,12 @@ mod tests {
 
     #[test]
     fn not_enabled_names_the_plugin() {
+        let error = Error::not_enabled("async_qualifier", "Async Qualifiers");
         assert_eq!(
-            Error::not_enabled("Async Qualifiers").message(),
+            error.message(),
             "This organization has not enabled Async Qualifiers."
         );
+        assert!(matches!(error, Error::NotEnabled { plugin, .. } if plugin == "async_qualifier"));
     }
 
     #[test]

@@ -103,7 +103,7 @@ pub async fn require_plugin(org_id: i64, plugin_id: &str, action: &str) -> Resul
     let platform = platform()?;
     ensure_org_exists(&platform.db, org_id).await?;
     platform.plugins.ensure_enabled(org_id, plugin_id).await?;
-    authorize(&platform.db, &platform.authorizer, &user, org_id, action).await?;
+    decide(&platform.authorizer, &user, org_id, action).await?;
     Ok(OrgScope {
         user,
         org_id,
@@ -131,7 +131,8 @@ pub async fn authorize_member(
     }
 }
 
-async fn ensure_org_exists(db: &Db, org_id: i64) -> Result<(), Error> {
+/// NotFound naming the organization unless it exists.
+pub async fn ensure_org_exists(db: &Db, org_id: i64) -> Result<(), Error> {
     let exists = sqlx::query("SELECT id FROM organizations WHERE id = $1")
         .bind(org_id)
         .fetch_optional(db.pool())
@@ -155,6 +156,16 @@ pub async fn authorize(
     action: &str,
 ) -> Result<(), Error> {
     ensure_org_exists(db, org_id).await?;
+    decide(authorizer, user, org_id, action).await
+}
+
+/// The policy decision alone, for an organization known to exist.
+async fn decide(
+    authorizer: &super::authorizer::Authorizer,
+    user: &CurrentUser,
+    org_id: i64,
+    action: &str,
+) -> Result<(), Error> {
     match authorizer.decide(user, org_id, action).await? {
         Decision::Allowed => Ok(()),
         Decision::NotMember => Err(Error::forbidden(

@@ -36,6 +36,7 @@ use super::{
 use crate::{
     audit::{self, AuditEntry},
     auth::actions::ActionRegistry,
+    auth::guard::ensure_org_exists,
     db::{Backend, Db, Flag},
     events::{
         system::{PluginDisabled, PluginEnabled, PluginLoaded},
@@ -185,6 +186,29 @@ impl Default for LoadOptions {
 pub struct Actor {
     pub user_id: Option<i64>,
     pub ip: Option<String>,
+}
+
+impl Actor {
+    /// Records `action` by this actor in the audit log, inside the change's transaction.
+    async fn audit(
+        &self,
+        conn: &mut AnyConnection,
+        org_id: Option<i64>,
+        action: &str,
+        details: Value,
+    ) -> Result<(), Error> {
+        audit::record(
+            conn,
+            AuditEntry {
+                user_id: self.user_id,
+                org_id,
+                action,
+                details,
+                ip: self.ip.as_deref(),
+            },
+        )
+        .await
+    }
 }
 
 struct Entry {
@@ -665,19 +689,9 @@ impl PluginHost {
                 return Ok(Arc::clone(&hit.rows));
             }
         }
-        let rows = sqlx::query(
-            "SELECT plugin_id, enabled, granted, config FROM organization_plugins
-             WHERE organization_id = $1",
-        )
-        .bind(org_id)
-        .fetch_all(self.db.pool())
-        .await?;
-        let mut map = BTreeMap::new();
-        for row in rows {
-            let (id, org_row) = org_row(&row)?;
-            map.insert(id, org_row);
-        }
-        let rows = Arc::new(map);
+        let mut conn = self.db.pool().acquire().await?;
+        let rows = Arc::new(read_org_rows(&mut conn, org_id).await?);
+        drop(conn);
         if let Ok(mut orgs) = self.orgs.write() {
             // Requests can name any organization id; expired entries go before the map grows.
             if orgs.len() >= MAX_CACHED_ORGS {
@@ -734,11 +748,7 @@ impl PluginHost {
         if self.is_enabled(org_id, plugin_id).await? {
             Ok(())
         } else {
-            let mut err = Error::not_enabled(self.name_of(plugin_id));
-            if let Error::NotEnabled { plugin, .. } = &mut err {
-                plugin.clone_from(&plugin_id.to_string());
-            }
-            Err(err)
+            Err(Error::not_enabled(plugin_id, &self.name_of(plugin_id)))
         }
     }
 
@@ -914,7 +924,7 @@ impl PluginHost {
                 ),
             ));
         }
-        self.ensure_org(org_id).await?;
+        ensure_org_exists(&self.db, org_id).await?;
         self.refresh_installs().await?;
         // One change at a time: in this process by the mutex, across instances by an advisory
         // lock; and decided from the rows as they are inside the transaction, not the cache.
@@ -993,21 +1003,18 @@ impl PluginHost {
             .bind(actor.user_id)
             .execute(&mut *tx)
             .await?;
-            audit::record(
-                &mut *tx,
-                AuditEntry {
-                    user_id: actor.user_id,
-                    org_id: Some(org_id),
-                    action: if enabled {
+            actor
+                .audit(
+                    &mut tx,
+                    Some(org_id),
+                    if enabled {
                         "plugin.enable"
                     } else {
                         "plugin.disable"
                     },
-                    details: serde_json::json!({ "plugin": id }),
-                    ip: actor.ip.as_deref(),
-                },
-            )
-            .await?;
+                    serde_json::json!({ "plugin": id }),
+                )
+                .await?;
         }
         // Hooks for every plugin whose state changes — the ones switched and any that come on
         // or go off with them — dependencies first when switching on, dependents first off.
@@ -1081,21 +1088,6 @@ impl PluginHost {
             )))
         } else {
             Ok(())
-        }
-    }
-
-    async fn ensure_org(&self, org_id: i64) -> Result<(), Error> {
-        let exists = sqlx::query("SELECT id FROM organizations WHERE id = $1")
-            .bind(org_id)
-            .fetch_optional(self.db.pool())
-            .await?
-            .is_some();
-        if exists {
-            Ok(())
-        } else {
-            Err(Error::not_found(format!(
-                "Organization {org_id} does not exist."
-            )))
         }
     }
 
@@ -1214,7 +1206,7 @@ impl PluginHost {
                 "Settings must be an object of keys and values.",
             ));
         }
-        self.ensure_org(org_id).await?;
+        ensure_org_exists(&self.db, org_id).await?;
         let rows = self.org_rows(org_id).await?;
         self.visible_to_org(manifest, &rows)?;
         // Keys equal to what the organization would inherit are not stored, so later changes to
@@ -1241,17 +1233,14 @@ impl PluginHost {
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut *tx,
-            AuditEntry {
-                user_id: actor.user_id,
-                org_id: Some(org_id),
-                action: "plugin.config",
-                details: serde_json::json!({ "plugin": plugin_id, "config": overrides }),
-                ip: actor.ip.as_deref(),
-            },
-        )
-        .await?;
+        actor
+            .audit(
+                &mut tx,
+                Some(org_id),
+                "plugin.config",
+                serde_json::json!({ "plugin": plugin_id, "config": overrides }),
+            )
+            .await?;
         tx.commit().await?;
         self.invalidate(Some(org_id));
         self.config_view(org_id, plugin_id).await
@@ -1299,17 +1288,14 @@ impl PluginHost {
             .bind(plugin_id)
             .execute(&mut *tx)
             .await?;
-        audit::record(
-            &mut *tx,
-            AuditEntry {
-                user_id: actor.user_id,
-                org_id: None,
-                action: "plugin.install_config",
-                details: serde_json::json!({ "plugin": plugin_id, "config": config_value }),
-                ip: actor.ip.as_deref(),
-            },
-        )
-        .await?;
+        actor
+            .audit(
+                &mut tx,
+                None,
+                "plugin.install_config",
+                serde_json::json!({ "plugin": plugin_id, "config": config_value }),
+            )
+            .await?;
         tx.commit().await?;
         if let Ok(mut installs) = self.installs.write() {
             if let Some(install) = installs.get_mut(plugin_id) {
@@ -1351,21 +1337,18 @@ impl PluginHost {
             .bind(plugin_id)
             .execute(&mut *tx)
             .await?;
-        audit::record(
-            &mut *tx,
-            AuditEntry {
-                user_id: actor.user_id,
-                org_id: None,
-                action: if active {
+        actor
+            .audit(
+                &mut tx,
+                None,
+                if active {
                     "plugin.activate"
                 } else {
                     "plugin.deactivate"
                 },
-                details: serde_json::json!({ "plugin": plugin_id }),
-                ip: actor.ip.as_deref(),
-            },
-        )
-        .await?;
+                serde_json::json!({ "plugin": plugin_id }),
+            )
+            .await?;
         tx.commit().await?;
         if let Ok(mut installs) = self.installs.write() {
             installs
@@ -1398,7 +1381,7 @@ impl PluginHost {
                 ),
             ));
         }
-        self.ensure_org(org_id).await?;
+        ensure_org_exists(&self.db, org_id).await?;
         let mut tx = self.db.pool().begin().await?;
         sqlx::query(
             "INSERT INTO organization_plugins (organization_id, plugin_id, enabled, granted, config, updated_at)
@@ -1412,21 +1395,18 @@ impl PluginHost {
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut *tx,
-            AuditEntry {
-                user_id: actor.user_id,
-                org_id: Some(org_id),
-                action: if granted {
+        actor
+            .audit(
+                &mut tx,
+                Some(org_id),
+                if granted {
                     "plugin.grant"
                 } else {
                     "plugin.revoke"
                 },
-                details: serde_json::json!({ "plugin": plugin_id }),
-                ip: actor.ip.as_deref(),
-            },
-        )
-        .await?;
+                serde_json::json!({ "plugin": plugin_id }),
+            )
+            .await?;
         tx.commit().await?;
         self.invalidate(Some(org_id));
         Ok(())
@@ -1556,7 +1536,7 @@ fn forget_on<E: Event>(events: &EventBus, orgs: Arc<RwLock<HashMap<i64, CachedOr
     });
 }
 
-/// The organization's rows, read inside a transaction.
+/// The organization's rows (inside a transaction, or on a pooled connection for the cache).
 async fn read_org_rows(
     conn: &mut AnyConnection,
     org_id: i64,
