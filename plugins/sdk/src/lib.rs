@@ -9,6 +9,8 @@
 pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod bot;
+#[cfg(feature = "ssr")]
 pub mod context;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -19,6 +21,8 @@ pub mod identity;
 #[cfg(feature = "ssr")]
 pub mod migrate;
 pub mod plugin;
+#[cfg(feature = "ssr")]
+pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;

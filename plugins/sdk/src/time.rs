@@ -99,3 +99,14 @@ mod tests {
         assert_eq!(relative(now - 3600 * 1000, now), "1 h ago");
     }
 }
+
+/// "5 minutes", "1 hour", "90 seconds": a duration in whole units where it divides evenly.
+pub fn describe_seconds(seconds: i64) -> String {
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match seconds {
+        s if s > 0 && s % 86_400 == 0 => plural(s / 86_400, "day"),
+        s if s > 0 && s % 3600 == 0 => plural(s / 3600, "hour"),
+        s if s > 0 && s % 60 == 0 => plural(s / 60, "minute"),
+        s => plural(s, "second"),
+    }
+}

@@ -34,6 +34,10 @@ use super::{
     services::ServiceRegistry,
 };
 use crate::{
+    bot::{BotCommand, BotRuntime},
+    tasks::{BuiltinTask, TaskRegistry, TaskType},
+};
+use crate::{
     audit::{self, AuditEntry},
     auth::actions::ActionRegistry,
     auth::guard::ensure_org_exists,
@@ -67,6 +71,10 @@ pub trait Plugin: Send + Sync + 'static {
         Ok(())
     }
 
+    /// The server is stopping (or a test ends it): stop background work such as a gateway
+    /// connection, and give up leases so another instance can take over at once.
+    async fn on_stop(&self) {}
+
     /// The installed version changed since the last start (after its migrations ran).
     async fn on_upgrade(&self, _db: &Db, _from: &str, _to: &str) -> Result<(), Error> {
         Ok(())
@@ -90,6 +98,9 @@ pub struct LoadContext {
     pub db: Db,
     services: Arc<ServiceRegistry>,
     events: Arc<EventBus>,
+    tasks: Arc<TaskRegistry>,
+    bot: Arc<BotRuntime>,
+    settings: Arc<BTreeMap<String, String>>,
 }
 
 impl LoadContext {
@@ -111,6 +122,32 @@ impl LoadContext {
     /// The bus, to emit events from long-lived tasks the plugin starts.
     pub fn events(&self) -> Arc<EventBus> {
         Arc::clone(&self.events)
+    }
+
+    /// Registers a task that runs for the whole site on a fixed schedule.
+    pub fn task(&self, task: BuiltinTask) -> Result<(), Error> {
+        self.tasks.add_builtin(&self.plugin_id, task)
+    }
+
+    /// Registers a kind of task organizations can schedule.
+    pub fn task_type(&self, task_type: TaskType) -> Result<(), Error> {
+        self.tasks.add_type(&self.plugin_id, task_type)
+    }
+
+    /// Contributes a Discord slash command (see [`crate::bot`]).
+    pub fn command(&self, command: BotCommand) -> Result<(), Error> {
+        self.bot.commands.add(&self.plugin_id, command)
+    }
+
+    /// The Discord bot's shared state (status, REST client, commands).
+    pub fn bot(&self) -> Arc<BotRuntime> {
+        Arc::clone(&self.bot)
+    }
+
+    /// A deployment setting the server passes to plugins (`DISCORD_TOKEN`, `SECRET_KEY`, …);
+    /// see [`LoadOptions::settings`].
+    pub fn setting(&self, name: &str) -> Option<String> {
+        self.settings.get(name).cloned()
     }
 }
 
@@ -170,6 +207,9 @@ pub struct LoadOptions {
     pub app_version: Version,
     /// `DISABLED_PLUGINS`: off for every organization.
     pub disabled: BTreeSet<String>,
+    /// Deployment settings for plugins, by name (the server fills it from its configuration;
+    /// tests pass their own). Secrets included, so never logged.
+    pub settings: BTreeMap<String, String>,
 }
 
 impl Default for LoadOptions {
@@ -177,6 +217,7 @@ impl Default for LoadOptions {
         Self {
             app_version: Version::parse(super::APP_VERSION).unwrap_or(Version::new(0, 0, 0)),
             disabled: BTreeSet::new(),
+            settings: BTreeMap::new(),
         }
     }
 }
@@ -255,6 +296,9 @@ pub struct PluginHost {
     load_order: Vec<String>,
     services: Arc<ServiceRegistry>,
     events: Arc<EventBus>,
+    tasks: Arc<TaskRegistry>,
+    bot: Arc<BotRuntime>,
+    settings: Arc<BTreeMap<String, String>>,
     /// Shared with the bus listener that drops an organization's entry when another instance
     /// changes its plugins.
     orgs: Arc<RwLock<HashMap<i64, CachedOrg>>>,
@@ -370,6 +414,9 @@ impl PluginHost {
 
         let services = Arc::new(ServiceRegistry::default());
         let events = Arc::new(EventBus::default());
+        let tasks = Arc::new(TaskRegistry::default());
+        let bot = Arc::new(BotRuntime::default());
+        let settings = Arc::new(options.settings.clone());
         let backend = db.backend();
         for id in &resolution.order {
             let Some(entry) = entries.iter().find(|e| &e.id == id) else {
@@ -400,10 +447,15 @@ impl PluginHost {
                 db: db.clone(),
                 services: Arc::clone(&services),
                 events: Arc::clone(&events),
+                tasks: Arc::clone(&tasks),
+                bot: Arc::clone(&bot),
+                settings: Arc::clone(&settings),
             };
             if let Err(e) = entry.bundle.plugin.on_load(&ctx).await {
                 services.remove_owner(id);
                 events.remove_owner(id);
+                tasks.remove_owner(id);
+                bot.commands.remove_owner(id);
                 states.insert(
                     id.clone(),
                     failed(format!("on_load failed: {}", describe(&e))),
@@ -502,6 +554,9 @@ impl PluginHost {
             load_order: resolution.order.clone(),
             services,
             events,
+            tasks,
+            bot,
+            settings,
             orgs,
         })
     }
@@ -509,6 +564,36 @@ impl PluginHost {
     /// The event bus the plugins' listeners are registered on.
     pub fn events(&self) -> Arc<EventBus> {
         Arc::clone(&self.events)
+    }
+
+    /// Tasks and task types the plugins registered.
+    pub fn tasks(&self) -> Arc<TaskRegistry> {
+        Arc::clone(&self.tasks)
+    }
+
+    /// The Discord bot's shared state.
+    pub fn bot(&self) -> Arc<BotRuntime> {
+        Arc::clone(&self.bot)
+    }
+
+    /// Drops what `plugin_id` registered in `on_load` (before a reload, or when it failed).
+    fn forget_registrations(&self, plugin_id: &str) {
+        self.services.remove_owner(plugin_id);
+        self.events.remove_owner(plugin_id);
+        self.tasks.remove_owner(plugin_id);
+        self.bot.commands.remove_owner(plugin_id);
+    }
+
+    /// Calls every loaded plugin's `on_stop`, dependents first.
+    pub async fn stop(&self) {
+        for id in self.load_order.iter().rev() {
+            if self.status(id) != Some(PluginStatus::Loaded) {
+                continue;
+            }
+            if let Some(entry) = self.entries.iter().find(|e| &e.id == id) {
+                entry.bundle.plugin.on_stop().await;
+            }
+        }
     }
 
     /// The platform's actions plus those of every loaded plugin, with their grants to built-in
@@ -1432,13 +1517,15 @@ impl PluginHost {
             .iter()
             .find(|e| e.id == plugin_id)
             .ok_or_else(|| Error::not_found(format!("There is no plugin `{plugin_id}`.")))?;
-        self.services.remove_owner(plugin_id);
-        self.events.remove_owner(plugin_id);
+        self.forget_registrations(plugin_id);
         let ctx = LoadContext {
             plugin_id: plugin_id.to_string(),
             db: self.db.clone(),
             services: Arc::clone(&self.services),
             events: Arc::clone(&self.events),
+            tasks: Arc::clone(&self.tasks),
+            bot: Arc::clone(&self.bot),
+            settings: Arc::clone(&self.settings),
         };
         let state = match entry.bundle.plugin.on_load(&ctx).await {
             Ok(()) => State {
@@ -1446,8 +1533,7 @@ impl PluginHost {
                 reason: None,
             },
             Err(e) => {
-                self.services.remove_owner(plugin_id);
-                self.events.remove_owner(plugin_id);
+                self.forget_registrations(plugin_id);
                 failed(format!("on_load failed: {}", describe(&e)))
             }
         };
