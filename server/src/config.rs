@@ -39,6 +39,41 @@ pub struct Config {
     pub superadmin_discord_ids: Vec<String>,
     /// `DISABLED_PLUGINS=a,b`: plugins off for every organization.
     pub disabled_plugins: std::collections::BTreeSet<String>,
+    /// `DISCORD_TOKEN`: the bot's token; without it the app runs and the bot stays off.
+    pub discord_bot_token: Option<String>,
+    /// Base of Discord's REST API for the bot (`SAHABOT_DISCORD_API_URL`, the same setting
+    /// sign-in uses), e.g. `https://discord.com/api`.
+    pub discord_api_url: String,
+    /// Whether this instance runs scheduled tasks (`SAHABOT_SCHEDULER=off` for an instance that
+    /// should only serve pages). Runs are claimed per due time, so several may run it.
+    pub scheduler: bool,
+    /// Extra settings handed to plugins (tests tune timings here).
+    pub plugin_settings: std::collections::BTreeMap<String, String>,
+}
+
+impl Config {
+    /// What plugins may read through `LoadContext::setting`.
+    pub fn plugin_settings(&self) -> std::collections::BTreeMap<String, String> {
+        let mut settings = self.plugin_settings.clone();
+        let mut put = |k: &str, v: Option<&str>| {
+            if let Some(v) = v {
+                settings
+                    .entry(k.to_string())
+                    .or_insert_with(|| v.to_string());
+            }
+        };
+        put("BASE_URL", Some(&self.base_url));
+        put("SECRET_KEY", Some(&self.secret_key));
+        put("DISCORD_TOKEN", self.discord_bot_token.as_deref());
+        put("DISCORD_API_URL", Some(&self.discord_api_url));
+        if let Some(d) = &self.discord {
+            put("DISCORD_CLIENT_ID", Some(&d.client_id));
+            put("DISCORD_CLIENT_SECRET", Some(&d.client_secret));
+            put("DISCORD_AUTHORIZE_URL", Some(&d.authorize_url));
+            put("DISCORD_TOKEN_URL", Some(&d.token_url));
+        }
+        settings
+    }
 }
 
 /// A Discord application for OAuth2 sign-in. The URLs default to Discord's and are settings so
@@ -74,6 +109,8 @@ struct FileConfig {
     discord_api_url: Option<String>,
     superadmin_discord_ids: Option<String>,
     disabled_plugins: Option<String>,
+    discord_bot_token: Option<String>,
+    scheduler: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -221,6 +258,31 @@ impl Config {
             }
             disabled_plugins.insert(id.to_string());
         }
+        let discord_bot_token = env
+            .var("DISCORD_TOKEN")
+            .or_else(|| env.var("SAHABOT_DISCORD_TOKEN"))
+            .or(file.discord_bot_token)
+            .map(|t| t.trim().to_string());
+        let discord_api_url = discord
+            .as_ref()
+            .map(|d| d.api_url.clone())
+            .or_else(|| env.var("SAHABOT_DISCORD_API_URL"))
+            .unwrap_or_else(|| DISCORD_API_URL.into())
+            .trim_end_matches('/')
+            .to_string();
+        let scheduler = match pick("SAHABOT_SCHEDULER", file.scheduler)
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("on") | Some("true") | Some("1") => true,
+            Some("off") | Some("false") | Some("0") => false,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    setting: "SAHABOT_SCHEDULER",
+                    detail: format!("`{other}` is not on or off"),
+                })
+            }
+        };
         Ok(Self {
             database_url,
             addr,
@@ -231,6 +293,10 @@ impl Config {
             discord,
             superadmin_discord_ids,
             disabled_plugins,
+            discord_bot_token,
+            discord_api_url,
+            scheduler,
+            plugin_settings: Default::default(),
         })
     }
 

@@ -68,6 +68,7 @@ pub async fn load_plugins(
 ) -> Result<PluginHost, StartupError> {
     let options = sdk::plugin::host::LoadOptions {
         disabled: config.disabled_plugins.clone(),
+        settings: config.plugin_settings(),
         ..Default::default()
     };
     PluginHost::load(db, bundles, options)
@@ -131,6 +132,7 @@ impl RunningServer {
     /// Stops accepting connections, lets running requests finish, and closes the database.
     pub async fn stop(mut self) -> Result<(), StartupError> {
         self.announce_stop();
+        self.platform.plugins.stop().await;
         if let Some(stop) = self.stop.take() {
             stop.send(()).ok();
         }
@@ -162,6 +164,7 @@ impl RunningServer {
             () = signal => {}
         }
         self.announce_stop();
+        self.platform.plugins.stop().await;
         if let Some(stop) = stop {
             stop.send(()).ok();
         }
@@ -240,6 +243,7 @@ pub async fn start_with_plugins(
         task_db.close().await;
         served.map_err(|e| StartupError::Serve(e.to_string()))
     });
+    platform.plugins.start(&platform).await;
     platform.events.emit(
         None,
         None,

@@ -243,7 +243,11 @@ pub async fn user_by_discord_id(db: &Db, discord_id: &str) -> Result<Option<Curr
 }
 
 /// Runs `command` for `call` after the platform's checks; always produces a reply.
-pub async fn dispatch(platform: &Platform, command: &RegisteredCommand, call: CommandCall) -> CommandReply {
+pub async fn dispatch(
+    platform: &Platform,
+    command: &RegisteredCommand,
+    call: CommandCall,
+) -> CommandReply {
     match checked(platform, command, call).await {
         Ok(ctx) => match (command.command.handler)(ctx).await {
             Ok(reply) => reply,
@@ -270,7 +274,11 @@ pub async fn checked(
              link it from the organization's Discord page.",
         ));
     };
-    if !platform.plugins.is_enabled(org_id, &command.plugin_id).await? {
+    if !platform
+        .plugins
+        .is_enabled(org_id, &command.plugin_id)
+        .await?
+    {
         let org_name = org_name(&platform.db, org_id).await?;
         return Err(Error::NotEnabled {
             plugin: command.plugin_id.clone(),
@@ -368,7 +376,12 @@ impl DiscordRest {
             &serde_json::json!({ "content": content }),
         )
         .await
-        .map(|v| v.get("id").and_then(Value::as_str).unwrap_or_default().to_string())
+        .map(|v| {
+            v.get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        })
     }
 
     /// A JSON POST as the bot; Discord's error becomes an Upstream error with its message.
@@ -380,7 +393,9 @@ impl DiscordRest {
             .json(body)
             .send()
             .await
-            .map_err(|e| Error::upstream("Discord", format!("Discord could not be reached: {e}")))?;
+            .map_err(|e| {
+                Error::upstream("Discord", format!("Discord could not be reached: {e}"))
+            })?;
         let status = response.status();
         let value: Value = response.json().await.unwrap_or(Value::Null);
         if status.is_success() {

@@ -29,6 +29,10 @@ pub fn test_config(database_url: &str) -> Config {
         discord: None,
         superadmin_discord_ids: Vec::new(),
         disabled_plugins: Default::default(),
+        discord_bot_token: None,
+        discord_api_url: server::config::DISCORD_API_URL.to_string(),
+        scheduler: true,
+        plugin_settings: Default::default(),
     }
 }
 

@@ -34,10 +34,6 @@ use super::{
     services::ServiceRegistry,
 };
 use crate::{
-    bot::{BotCommand, BotRuntime},
-    tasks::{BuiltinTask, TaskRegistry, TaskType},
-};
-use crate::{
     audit::{self, AuditEntry},
     auth::actions::ActionRegistry,
     auth::guard::ensure_org_exists,
@@ -49,6 +45,10 @@ use crate::{
     migrate::{self, Migration},
     time::now_ms,
     Error,
+};
+use crate::{
+    bot::{BotCommand, BotRuntime},
+    tasks::{BuiltinTask, TaskRegistry, TaskType},
 };
 
 /// How long another instance's enablement changes may take to show here.
@@ -68,6 +68,13 @@ pub trait Plugin: Send + Sync + 'static {
 
     /// Once per start (and on reload): publish services; later, listeners, tasks and commands.
     async fn on_load(&self, _ctx: &LoadContext) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// The server is up (not called for CLI commands): start background work — the bot's
+    /// gateway connection, watchers. `platform` is the one requests use. An error is logged and
+    /// the server goes on.
+    async fn on_start(&self, _platform: &crate::context::Platform) -> Result<(), Error> {
         Ok(())
     }
 
@@ -582,6 +589,21 @@ impl PluginHost {
         self.events.remove_owner(plugin_id);
         self.tasks.remove_owner(plugin_id);
         self.bot.commands.remove_owner(plugin_id);
+    }
+
+    /// Calls every loaded plugin's `on_start`, dependencies first (the server does, once it
+    /// listens).
+    pub async fn start(&self, platform: &crate::context::Platform) {
+        for id in &self.load_order {
+            if self.status(id) != Some(PluginStatus::Loaded) {
+                continue;
+            }
+            if let Some(entry) = self.entries.iter().find(|e| &e.id == id) {
+                if let Err(e) = entry.bundle.plugin.on_start(platform).await {
+                    tracing::warn!(plugin = %id, error = %describe(&e), "the plugin's background work did not start");
+                }
+            }
+        }
     }
 
     /// Calls every loaded plugin's `on_stop`, dependents first.

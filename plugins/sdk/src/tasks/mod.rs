@@ -104,7 +104,14 @@ impl std::fmt::Debug for TaskRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskRegistry")
             .field("builtins", &self.builtin_keys())
-            .field("types", &self.types().iter().map(|t| t.key.clone()).collect::<Vec<_>>())
+            .field(
+                "types",
+                &self
+                    .types()
+                    .iter()
+                    .map(|t| t.key.clone())
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }

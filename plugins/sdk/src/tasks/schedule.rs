@@ -24,10 +24,16 @@ pub const MIN_INTERVAL_SECONDS: i64 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Schedule {
-    Interval { seconds: i64 },
-    Cron { expression: String },
+    Interval {
+        seconds: i64,
+    },
+    Cron {
+        expression: String,
+    },
     /// Epoch milliseconds.
-    Once { at: i64 },
+    Once {
+        at: i64,
+    },
 }
 
 impl Schedule {
@@ -42,9 +48,12 @@ impl Schedule {
     /// Checks the schedule; the error names the field to fix.
     pub fn validate(&self) -> Result<(), Error> {
         match self {
-            Schedule::Interval { seconds } if *seconds < MIN_INTERVAL_SECONDS => Err(
-                Error::invalid("interval_seconds", "The interval must be at least 1 second."),
-            ),
+            Schedule::Interval { seconds } if *seconds < MIN_INTERVAL_SECONDS => {
+                Err(Error::invalid(
+                    "interval_seconds",
+                    "The interval must be at least 1 second.",
+                ))
+            }
             Schedule::Interval { .. } => Ok(()),
             Schedule::Cron { expression } => parse_cron(expression).map(|_| ()),
             Schedule::Once { .. } => Ok(()),
@@ -85,7 +94,9 @@ impl Schedule {
     /// For people: "every 5 minutes", "cron 0 3 * * * (UTC)", "once at …".
     pub fn describe(&self) -> String {
         match self {
-            Schedule::Interval { seconds } => format!("every {}", crate::time::describe_seconds(*seconds)),
+            Schedule::Interval { seconds } => {
+                format!("every {}", crate::time::describe_seconds(*seconds))
+            }
             Schedule::Cron { expression } => format!("cron {expression} (UTC)"),
             Schedule::Once { at } => format!("once at {}", crate::time::format_utc(*at)),
         }
@@ -158,7 +169,9 @@ fn next_cron(cron: &Cron, after_ms: i64) -> Result<i64, Error> {
         .ok_or_else(|| Error::internal(format!("{after_ms} is not a valid instant")))?;
     cron.find_next_occurrence(&after, false)
         .map(|t| t.timestamp_millis())
-        .map_err(|_| cron_error("This cron expression never matches a real date (e.g. 31 February)."))
+        .map_err(|_| {
+            cron_error("This cron expression never matches a real date (e.g. 31 February).")
+        })
 }
 
 #[cfg(test)]
@@ -172,22 +185,30 @@ mod tests {
 
     #[test]
     fn five_fields_are_crontab_and_six_start_with_seconds() {
-        let five = Schedule::Cron { expression: "30 3 * * *".into() };
+        let five = Schedule::Cron {
+            expression: "30 3 * * *".into(),
+        };
         assert_eq!(
             five.first_due(at("2026-01-01T00:00:00Z")).unwrap(),
             Some(at("2026-01-01T03:30:00Z"))
         );
-        let six = Schedule::Cron { expression: "15 30 3 * * *".into() };
+        let six = Schedule::Cron {
+            expression: "15 30 3 * * *".into(),
+        };
         assert_eq!(
             six.first_due(at("2026-01-01T00:00:00Z")).unwrap(),
             Some(at("2026-01-01T03:30:15Z"))
         );
-        let nick = Schedule::Cron { expression: "@hourly".into() };
+        let nick = Schedule::Cron {
+            expression: "@hourly".into(),
+        };
         assert_eq!(
             nick.first_due(at("2026-01-01T00:10:00Z")).unwrap(),
             Some(at("2026-01-01T01:00:00Z"))
         );
-        let names = Schedule::Cron { expression: "0 9 * * MON".into() };
+        let names = Schedule::Cron {
+            expression: "0 9 * * MON".into(),
+        };
         // 2026-01-01 is a Thursday; the next Monday is the 5th.
         assert_eq!(
             names.first_due(at("2026-01-01T00:00:00Z")).unwrap(),
@@ -205,13 +226,29 @@ mod tests {
             ("61 * * * *", "not a valid cron expression"),
             ("0 0 31 2 *", "never matches"),
         ] {
-            let err = Schedule::Cron { expression: input.into() }.validate().unwrap_err();
+            let err = Schedule::Cron {
+                expression: input.into(),
+            }
+            .validate()
+            .unwrap_err();
             assert_eq!(err.field(), Some("cron"), "{input}");
-            assert!(err.message().contains(expected), "{input}: {}", err.message());
+            assert!(
+                err.message().contains(expected),
+                "{input}: {}",
+                err.message()
+            );
         }
         assert!(Schedule::Interval { seconds: 0 }.validate().is_err());
-        assert!(Schedule::Cron { expression: "*/5 * * * *".into() }.validate().is_ok());
-        assert!(Schedule::Cron { expression: "  0 3 * * *\t".into() }.validate().is_ok());
+        assert!(Schedule::Cron {
+            expression: "*/5 * * * *".into()
+        }
+        .validate()
+        .is_ok());
+        assert!(Schedule::Cron {
+            expression: "  0 3 * * *\t".into()
+        }
+        .validate()
+        .is_ok());
     }
 
     #[test]
@@ -219,10 +256,18 @@ mod tests {
         let every_minute = Schedule::Interval { seconds: 60 };
         let due = at("2026-01-01T00:00:00Z");
         // Finished in time: the next slot.
-        assert_eq!(every_minute.next_due(due, due + 5_000).unwrap(), Some(due + 60_000));
+        assert_eq!(
+            every_minute.next_due(due, due + 5_000).unwrap(),
+            Some(due + 60_000)
+        );
         // The run took 2.5 minutes: the slots at +1 and +2 are gone, the next is +3.
-        assert_eq!(every_minute.next_due(due, due + 150_000).unwrap(), Some(due + 180_000));
-        let cron = Schedule::Cron { expression: "*/10 * * * *".into() };
+        assert_eq!(
+            every_minute.next_due(due, due + 150_000).unwrap(),
+            Some(due + 180_000)
+        );
+        let cron = Schedule::Cron {
+            expression: "*/10 * * * *".into(),
+        };
         assert_eq!(
             cron.next_due(due, at("2026-01-01T00:25:00Z")).unwrap(),
             Some(at("2026-01-01T00:30:00Z"))
