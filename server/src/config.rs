@@ -47,6 +47,8 @@ pub struct Config {
     /// Whether this instance runs scheduled tasks (`SAHABOT_SCHEDULER=off` for an instance that
     /// should only serve pages). Runs are claimed per due time, so several may run it.
     pub scheduler: bool,
+    /// How often the scheduler looks for due tasks, in seconds (1; tokio-cron-scheduler repeats in whole seconds).
+    pub scheduler_tick_seconds: u64,
     /// Extra settings handed to plugins (tests tune timings here).
     pub plugin_settings: std::collections::BTreeMap<String, String>,
 }
@@ -296,6 +298,7 @@ impl Config {
             discord_bot_token,
             discord_api_url,
             scheduler,
+            scheduler_tick_seconds: 1,
             plugin_settings: Default::default(),
         })
     }

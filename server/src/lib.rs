@@ -120,6 +120,8 @@ pub struct RunningServer {
     pub platform: sdk::context::Platform,
     /// Ends the PostgreSQL event relay (when there is one).
     relay_stop: tokio::sync::watch::Sender<bool>,
+    /// The scheduler's clock (None with `SAHABOT_SCHEDULER=off`).
+    scheduler: Option<sdk::tasks::engine::Driver>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), StartupError>>,
 }
@@ -132,7 +134,7 @@ impl RunningServer {
     /// Stops accepting connections, lets running requests finish, and closes the database.
     pub async fn stop(mut self) -> Result<(), StartupError> {
         self.announce_stop();
-        self.platform.plugins.stop().await;
+        self.stop_background().await;
         if let Some(stop) = self.stop.take() {
             stop.send(()).ok();
         }
@@ -150,6 +152,14 @@ impl RunningServer {
         self.relay_stop.send(true).ok();
     }
 
+    /// Stops the scheduler's clock and the plugins' background work.
+    async fn stop_background(&mut self) {
+        if let Some(driver) = self.scheduler.take() {
+            driver.stop().await;
+        }
+        self.platform.plugins.stop().await;
+    }
+
     /// Waits until the server ends by itself (it normally does not).
     pub async fn wait(self) -> Result<(), StartupError> {
         self.stop_on(std::future::pending()).await
@@ -164,7 +174,7 @@ impl RunningServer {
             () = signal => {}
         }
         self.announce_stop();
-        self.platform.plugins.stop().await;
+        self.stop_background().await;
         if let Some(stop) = stop {
             stop.send(()).ok();
         }
@@ -244,6 +254,24 @@ pub async fn start_with_plugins(
         served.map_err(|e| StartupError::Serve(e.to_string()))
     });
     platform.plugins.start(&platform).await;
+    let scheduler = if config.scheduler {
+        let period = std::time::Duration::from_secs(config.scheduler_tick_seconds.max(1));
+        match sdk::tasks::engine::Driver::start(
+            sdk::tasks::engine::Scheduler::new(&platform),
+            period,
+        )
+        .await
+        {
+            Ok(driver) => Some(driver),
+            Err(e) => {
+                tracing::error!(error = %e.message(), "scheduled tasks will not run: the scheduler did not start");
+                None
+            }
+        }
+    } else {
+        tracing::info!("scheduled tasks do not run on this instance (SAHABOT_SCHEDULER=off)");
+        None
+    };
     platform.events.emit(
         None,
         None,
@@ -255,6 +283,7 @@ pub async fn start_with_plugins(
         addr,
         db,
         relay_stop,
+        scheduler,
         platform,
         stop: Some(stop),
         task,

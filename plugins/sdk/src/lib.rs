@@ -21,7 +21,6 @@ pub mod identity;
 #[cfg(feature = "ssr")]
 pub mod migrate;
 pub mod plugin;
-#[cfg(feature = "ssr")]
 pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;

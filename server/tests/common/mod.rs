@@ -32,6 +32,7 @@ pub fn test_config(database_url: &str) -> Config {
         discord_bot_token: None,
         discord_api_url: server::config::DISCORD_API_URL.to_string(),
         scheduler: true,
+        scheduler_tick_seconds: 1,
         plugin_settings: Default::default(),
     }
 }

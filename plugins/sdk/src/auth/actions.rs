@@ -44,6 +44,14 @@ pub const CORE_ACTIONS: &[(&str, &str)] = &[
         "member:manage_roles",
         "Create, edit and delete custom roles and direct policies",
     ),
+    (
+        "scheduled_task:read",
+        "See the organization's scheduled tasks and their runs",
+    ),
+    ("scheduled_task:create", "Schedule new tasks"),
+    ("scheduled_task:update", "Change and pause scheduled tasks"),
+    ("scheduled_task:delete", "Delete scheduled tasks"),
+    ("scheduled_task:run", "Run a scheduled task now"),
 ];
 
 impl ActionRegistry {

@@ -14,37 +14,11 @@ use croner::{
     parser::{CronParser, Seconds, Year},
     Cron,
 };
-use serde::{Deserialize, Serialize};
 
+use super::model::{Schedule, MIN_INTERVAL_SECONDS};
 use crate::Error;
 
-/// The shortest interval a task may have.
-pub const MIN_INTERVAL_SECONDS: i64 = 1;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Schedule {
-    Interval {
-        seconds: i64,
-    },
-    Cron {
-        expression: String,
-    },
-    /// Epoch milliseconds.
-    Once {
-        at: i64,
-    },
-}
-
 impl Schedule {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Schedule::Interval { .. } => "interval",
-            Schedule::Cron { .. } => "cron",
-            Schedule::Once { .. } => "once",
-        }
-    }
-
     /// Checks the schedule; the error names the field to fix.
     pub fn validate(&self) -> Result<(), Error> {
         match self {
@@ -88,17 +62,6 @@ impl Schedule {
                 next_cron(&parse_cron(expression)?, now.max(due)).map(Some)
             }
             Schedule::Once { .. } => Ok(None),
-        }
-    }
-
-    /// For people: "every 5 minutes", "cron 0 3 * * * (UTC)", "once at …".
-    pub fn describe(&self) -> String {
-        match self {
-            Schedule::Interval { seconds } => {
-                format!("every {}", crate::time::describe_seconds(*seconds))
-            }
-            Schedule::Cron { expression } => format!("cron {expression} (UTC)"),
-            Schedule::Once { at } => format!("once at {}", crate::time::format_utc(*at)),
         }
     }
 }
