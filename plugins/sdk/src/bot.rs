@@ -330,26 +330,7 @@ async fn org_name(db: &Db, org_id: i64) -> Result<String, Error> {
     })
 }
 
-/// How the bot is doing, for the admin page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BotStatus {
-    /// A token is configured.
-    pub configured: bool,
-    /// This instance holds the gateway lease (always true on SQLite once started).
-    pub holds_gateway: bool,
-    /// Connected and READY.
-    pub connected: bool,
-    /// The bot's Discord user name once READY.
-    pub bot_user: Option<String>,
-    /// The instance holding the gateway, as recorded in the lease.
-    pub gateway_instance: Option<String>,
-    /// When the last READY arrived (epoch ms).
-    pub ready_at: Option<i64>,
-    /// Slash commands registered with Discord.
-    pub commands_registered: Vec<String>,
-    /// The last problem (failed connection, rejected token), for the admin.
-    pub last_error: Option<String>,
-}
+pub use crate::runtime::BotStatus;
 
 /// Posts to Discord's REST API as the bot. The base URL is configuration so tests use a fake.
 #[derive(Debug, Clone)]

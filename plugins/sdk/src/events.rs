@@ -58,25 +58,7 @@ struct Listener {
     handler: Handler,
 }
 
-/// One delivered event, for the admin page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct EventRecord {
-    pub name: String,
-    pub org_id: Option<i64>,
-    pub actor: Option<i64>,
-    pub at: i64,
-    pub listeners: usize,
-}
-
-/// A listener that failed on an event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct ListenerFailure {
-    pub event: String,
-    pub listener: String,
-    pub org_id: Option<i64>,
-    pub at: i64,
-    pub error: String,
-}
+pub use crate::runtime::{EventRecord, ListenerFailure};
 
 /// Decodes a relayed event of one type and delivers it locally.
 type Decoder = Arc<dyn Fn(&EventBus, serde_json::Value) -> Result<(), String> + Send + Sync>;

@@ -17,10 +17,13 @@ pub mod db;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod events;
+#[cfg(feature = "testing")]
+pub mod fake_discord;
 pub mod identity;
 #[cfg(feature = "ssr")]
 pub mod migrate;
 pub mod plugin;
+pub mod runtime;
 pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
