@@ -221,6 +221,31 @@ pub async fn linked_org(db: &Db, guild_id: &str) -> Result<Option<i64>, Error> {
     })
 }
 
+/// Discord servers linked to organizations: all, or one organization's.
+pub async fn linked_guilds(db: &Db, org_id: Option<i64>) -> Result<Vec<LinkedGuild>, Error> {
+    let rows = sqlx::query(
+        "SELECT g.guild_id, g.guild_name, g.organization_id, o.name, g.linked_by, g.linked_at
+         FROM discord_guilds g JOIN organizations o ON o.id = g.organization_id
+         WHERE ($1 IS NULL OR g.organization_id = $1)
+         ORDER BY o.name, g.guild_name",
+    )
+    .bind(org_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(LinkedGuild {
+                guild_id: row.try_get(0)?,
+                guild_name: row.try_get(1)?,
+                org_id: row.try_get(2)?,
+                org_name: row.try_get(3)?,
+                linked_by: row.try_get(4)?,
+                linked_at: row.try_get(5)?,
+            })
+        })
+        .collect()
+}
+
 /// The SahaBot user with this Discord account.
 pub async fn user_by_discord_id(db: &Db, discord_id: &str) -> Result<Option<CurrentUser>, Error> {
     let row = sqlx::query(
@@ -330,7 +355,7 @@ async fn org_name(db: &Db, org_id: i64) -> Result<String, Error> {
     })
 }
 
-pub use crate::runtime::BotStatus;
+pub use crate::runtime::{BotStatus, LinkedGuild};
 
 /// Posts to Discord's REST API as the bot. The base URL is configuration so tests use a fake.
 #[derive(Debug, Clone)]
