@@ -13,6 +13,8 @@
 //! - [`ui`] — the pages under `/org/{org_id}/presets`.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod discord;
 pub mod events;
 #[cfg(feature = "ssr")]
 pub mod format;
@@ -39,23 +41,35 @@ pub const MANIFEST: &str = include_str!("../plugin.toml");
 /// The plugin object the registry loads.
 #[cfg(feature = "ssr")]
 pub fn plugin() -> std::sync::Arc<dyn sdk::plugin::Plugin> {
-    std::sync::Arc::new(PresetsPlugin)
+    std::sync::Arc::new(PresetsPlugin::default())
 }
 
 #[cfg(feature = "ssr")]
-struct PresetsPlugin;
+#[derive(Default)]
+struct PresetsPlugin {
+    /// The running platform, for listeners that read organizations' settings (set in
+    /// `on_start`; empty for CLI commands, which do not start background work).
+    platform: std::sync::Arc<std::sync::OnceLock<sdk::context::Platform>>,
+}
 
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 impl sdk::plugin::Plugin for PresetsPlugin {
-    /// Publishes the randomizer registry and the preset lookup for other plugins.
+    /// Publishes the randomizer registry and the preset lookup for other plugins; registers the
+    /// `/preset` command, the `post_list` task type and the new-preset announcement.
     async fn on_load(&self, ctx: &sdk::plugin::LoadContext) -> Result<(), sdk::Error> {
+        discord::register(ctx, std::sync::Arc::clone(&self.platform))?;
         ctx.provide(std::sync::Arc::new(
             randomizers::RandomizerRegistry::with_known(),
         ));
         ctx.provide(std::sync::Arc::new(service::PresetService::new(
             ctx.db.clone(),
         )));
+        Ok(())
+    }
+
+    async fn on_start(&self, platform: &sdk::context::Platform) -> Result<(), sdk::Error> {
+        self.platform.set(platform.clone()).ok();
         Ok(())
     }
 }
