@@ -35,6 +35,7 @@ use pages::{
     },
     orgs::{InvitePage, MyOrgsPage},
     plugins::{AdminPluginsPage, OrgPluginSettingsPage, OrgPluginsPage},
+    runtime::{AdminBotPage, AdminEventsPage, AdminTasksPage, OrgTasksPage},
 };
 
 /// The product name, shown in the header and the page titles.
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("audit")) view=OrgAuditPage/>
                     <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("settings")) view=OrgSettingsPage/>
                     <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("plugins")) view=OrgPluginsPage/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("tasks")) view=OrgTasksPage/>
                     <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("plugins"), ParamSegment("plugin_id")) view=OrgPluginSettingsPage/>
                     <Route path=StaticSegment("admin") view=AdminUsersPage/>
                     <Route path=(StaticSegment("admin"), StaticSegment("orgs")) view=AdminOrgsPage/>
@@ -93,6 +95,9 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AdminAuditPage/>
                     <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettingsPage/>
                     <Route path=(StaticSegment("admin"), StaticSegment("plugins")) view=AdminPluginsPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view=AdminTasksPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("events")) view=AdminEventsPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("bot")) view=AdminBotPage/>
                     <plugins::PluginRoutes/>
                 </Routes>
             </Layout>

@@ -31,6 +31,7 @@ pub mod account;
 pub mod admin;
 pub mod orgs;
 pub mod plugins;
+pub mod runtime;
 
 /// Server-side helpers shared by the core server functions.
 #[cfg(feature = "ssr")]

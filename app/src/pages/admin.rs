@@ -31,6 +31,9 @@ pub(crate) fn admin_tabs(current: &str) -> impl IntoView {
         ("/admin/orgs", "Organizations"),
         ("/admin/requests", "Requests"),
         ("/admin/plugins", "Plugins"),
+        ("/admin/tasks", "Tasks"),
+        ("/admin/events", "Events"),
+        ("/admin/bot", "Bot"),
         ("/admin/audit", "Audit log"),
         ("/admin/settings", "Settings"),
     ]

@@ -7,4 +7,5 @@ pub mod not_found;
 pub mod org;
 pub mod orgs;
 pub mod plugins;
+pub mod runtime;
 pub(crate) mod shared;

@@ -91,6 +91,7 @@ fn org_header(overview: &OrgSummary, current: &'static str) -> impl IntoView {
         ("audit", "Audit log", "organization:audit"),
         ("settings", "Settings", "organization:update"),
         ("plugins", "Plugins", "organization:plugins"),
+        ("tasks", "Tasks", "scheduled_task:read"),
     ] {
         if may(action) {
             tabs.push((format!("/org/{id}/{path}"), label.to_string()));

@@ -74,8 +74,97 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// "5 minutes", "1 hour", "90 seconds": a duration in whole units where it divides evenly.
+pub fn describe_seconds(seconds: i64) -> String {
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match seconds {
+        s if s > 0 && s % 86_400 == 0 => plural(s / 86_400, "day"),
+        s if s > 0 && s % 3600 == 0 => plural(s / 3600, "hour"),
+        s if s > 0 && s % 60 == 0 => plural(s / 60, "minute"),
+        s => plural(s, "second"),
+    }
+}
+
+/// Reads `2026-11-22 14:05` (or `2026-11-22T14:05:09`, seconds optional) as a UTC instant in
+/// epoch milliseconds; the error says what the text should look like.
+pub fn parse_utc(text: &str) -> Result<i64, String> {
+    let hint = || {
+        format!(
+            "`{}` is not a date and time like 2026-11-22 14:05 (UTC)",
+            text.trim()
+        )
+    };
+    let text = text
+        .trim()
+        .trim_end_matches("UTC")
+        .trim()
+        .trim_end_matches('Z');
+    let (date, time) = text.split_once([' ', 'T']).ok_or_else(hint)?;
+    let num = |s: &str| s.trim().parse::<i64>().map_err(|_| hint());
+    let d: Vec<&str> = date.split('-').collect();
+    let t: Vec<&str> = time.trim().split(':').collect();
+    if d.len() != 3 || !(2..=3).contains(&t.len()) {
+        return Err(hint());
+    }
+    let (y, m, day) = (num(d[0])?, num(d[1])?, num(d[2])?);
+    let (h, min) = (num(t[0])?, num(t[1])?);
+    let sec = if t.len() == 3 { num(t[2])? } else { 0 };
+    let valid = (1..=12).contains(&m)
+        && (1..=31).contains(&day)
+        && (0..24).contains(&h)
+        && (0..60).contains(&min)
+        && (0..60).contains(&sec);
+    if !valid {
+        return Err(hint());
+    }
+    let days = days_from_civil(y, m, day);
+    // 31 February and friends come back as another date: refuse them.
+    if civil_from_days(days) != (y, m as u32, day as u32) {
+        return Err(hint());
+    }
+    Ok(((days * 86_400) + h * 3600 + min * 60 + sec) * 1000)
+}
+
+/// (year, month, day) to days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn parses_what_it_formats() {
+        for instant in [0, 951_782_400_000, 1_795_356_300_000, 1_795_356_309_000] {
+            let text = format_utc(instant);
+            assert_eq!(parse_utc(&text), Ok(instant), "{text}");
+        }
+        assert_eq!(parse_utc("2026-11-22T14:05"), Ok(1_795_356_300_000));
+        for bad in [
+            "",
+            "tomorrow",
+            "2026-02-30 10:00",
+            "2026-11-22 25:00",
+            "2026-11-22",
+        ] {
+            assert!(
+                parse_utc(bad)
+                    .unwrap_err()
+                    .contains("like 2026-11-22 14:05"),
+                "{bad}"
+            );
+        }
+        assert_eq!(describe_seconds(300), "5 minutes");
+        assert_eq!(describe_seconds(3600), "1 hour");
+        assert_eq!(describe_seconds(90), "90 seconds");
+    }
+
     use super::*;
 
     #[test]
@@ -97,16 +186,5 @@ mod tests {
         assert_eq!(relative(now - 180_000, now), "3 min ago");
         assert_eq!(relative(now + 3 * 86_400_000, now), "in 3 days");
         assert_eq!(relative(now - 3600 * 1000, now), "1 h ago");
-    }
-}
-
-/// "5 minutes", "1 hour", "90 seconds": a duration in whole units where it divides evenly.
-pub fn describe_seconds(seconds: i64) -> String {
-    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
-    match seconds {
-        s if s > 0 && s % 86_400 == 0 => plural(s / 86_400, "day"),
-        s if s > 0 && s % 3600 == 0 => plural(s / 3600, "hour"),
-        s if s > 0 && s % 60 == 0 => plural(s / 60, "minute"),
-        s => plural(s, "second"),
     }
 }

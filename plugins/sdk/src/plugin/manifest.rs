@@ -24,7 +24,7 @@ pub const CATEGORIES: &[&str] = &[
 pub const KINDS: &[&str] = &["builtin", "external"];
 /// Segments under `/org/{org_id}/` that the platform's own pages use.
 pub const RESERVED_ROUTES: &[&str] = &[
-    "members", "roles", "invites", "audit", "settings", "plugins",
+    "members", "roles", "invites", "audit", "settings", "plugins", "tasks",
 ];
 /// Ids a plugin may not take.
 pub const RESERVED_IDS: &[&str] = &["core", "sdk", "app", "server", "admin"];

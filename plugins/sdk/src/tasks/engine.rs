@@ -630,6 +630,16 @@ impl Scheduler {
         rows.iter().map(org_task_from_row).collect()
     }
 
+    /// Every organization's tasks (site admins).
+    pub async fn all_org_tasks(&self) -> Result<Vec<OrgTaskView>, Error> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ORG_TASK_COLUMNS} FROM scheduled_tasks ORDER BY organization_id, name"
+        ))
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter().map(org_task_from_row).collect()
+    }
+
     pub async fn org_task(&self, org_id: i64, task_id: i64) -> Result<OrgTaskView, Error> {
         let row = sqlx::query(&format!(
             "SELECT {ORG_TASK_COLUMNS} FROM scheduled_tasks WHERE id = $1 AND organization_id = $2"
