@@ -154,6 +154,10 @@ async fn load_statements(
     let member_id: i64 = member.try_get("id")?;
 
     let mut statements = Vec::new();
+    let for_members = actions.role_grants(super::policy::MEMBER_ROLE);
+    if !for_members.is_empty() {
+        statements.push(Statement::allow(&for_members));
+    }
     let roles = sqlx::query(
         "SELECT r.name, r.is_builtin FROM organization_member_roles mr
          JOIN organization_roles r ON r.id = mr.role_id

@@ -175,6 +175,10 @@ pub struct BuiltinRole {
 }
 
 pub const ADMIN_ROLE: &str = "Admin";
+/// Not a stored role: every member of an organization holds what plugin manifests grant to
+/// `Member` (e.g. `async_race:run`), so "members can do X" needs no role assignment and can
+/// still be taken away with a DENY statement.
+pub const MEMBER_ROLE: &str = "Member";
 
 pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole {

@@ -146,7 +146,8 @@ pub struct Nav {
 pub struct Permission {
     pub action: String,
     pub description: String,
-    /// Built-in roles that hold this action.
+    /// Built-in roles that hold this action; `Member` (auth::policy::MEMBER_ROLE) means every
+    /// member of the organization.
     #[serde(default)]
     pub roles: Vec<String>,
 }
@@ -310,7 +311,7 @@ impl Manifest {
                 return Err(self.error(format!("{field}.description"), "must not be empty"));
             }
             for (j, role) in permission.roles.iter().enumerate() {
-                if builtin_role(role).is_none() {
+                if builtin_role(role).is_none() && role != crate::auth::policy::MEMBER_ROLE {
                     return Err(self.error(
                         format!("{field}.roles[{j}]"),
                         format!("\"{role}\" is not a built-in role"),

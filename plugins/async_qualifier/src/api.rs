@@ -1,0 +1,654 @@
+//! Server functions: the JSON API under `/api/p/async_qualifier/`. Every call takes `org_id`
+//! first and is guard (`require_plugin` with the action) → service → DTO. Instants are RFC 3339
+//! UTC; scores are unrounded floats.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use crate::model::LeaderboardEntry;
+use crate::model::{
+    AuditEntry, DashboardView, LeaderboardView, Pool, Qualifier, Race, ReadyAnswer, StartedRun,
+};
+#[cfg(feature = "ssr")]
+pub use ssr::*;
+
+/// The actions of this plugin.
+pub mod actions {
+    pub const CREATE: &str = "async_tournament:create";
+    pub const UPDATE: &str = "async_tournament:update";
+    pub const RECALCULATE: &str = "async_tournament:recalculate";
+    pub const AUDIT: &str = "async_tournament:audit";
+    pub const RUN: &str = "async_race:run";
+    pub const REVIEW: &str = "async_race:review";
+    pub const APPROVE: &str = "async_race:approve";
+    pub const REJECT: &str = "async_race:reject";
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use sdk::{
+        auth::guard::{require_plugin, OrgScope},
+        context::{platform, Platform},
+        time::now_ms,
+        Error,
+    };
+
+    use super::actions;
+    use crate::{
+        model::{Permalink, Pool, Qualifier, Race},
+        repo::{PermalinkRow, PoolRow, QualifierRow, RaceRow},
+        service::{Actor, Qualifiers},
+        time::rfc3339,
+        PLUGIN_ID,
+    };
+
+    /// The caller, the service, and what they may see.
+    pub struct Call {
+        pub scope: OrgScope,
+        pub platform: Platform,
+        pub service: Qualifiers,
+    }
+
+    impl Call {
+        pub async fn new(org_id: i64, action: &str) -> Result<Self, Error> {
+            let scope = require_plugin(org_id, PLUGIN_ID, action).await?;
+            let platform = platform()?;
+            let service = Qualifiers::from_platform(&platform);
+            Ok(Self {
+                scope,
+                platform,
+                service,
+            })
+        }
+
+        pub fn org(&self) -> i64 {
+            self.scope.org_id
+        }
+
+        pub fn actor(&self) -> Actor {
+            Actor {
+                user_id: Some(self.scope.user.id),
+                ip: self.scope.ip.clone(),
+            }
+        }
+
+        pub async fn may(&self, action: &str) -> Result<bool, Error> {
+            self.platform
+                .authorizer
+                .allowed(&self.scope.user, self.scope.org_id, action)
+                .await
+        }
+
+        pub async fn can_manage(&self) -> Result<bool, Error> {
+            self.may(actions::UPDATE).await
+        }
+
+        pub async fn qualifier_dto(&self, q: QualifierRow) -> Result<Qualifier, Error> {
+            Ok(qualifier_dto(
+                q,
+                self.can_manage().await?,
+                self.may(actions::REVIEW).await?,
+            ))
+        }
+
+        /// Results are hidden from the caller (hide_results on an active qualifier, not a
+        /// manager).
+        pub async fn results_hidden(&self, q: &QualifierRow) -> Result<bool, Error> {
+            Ok(q.hide_results && q.is_active && !self.can_manage().await?)
+        }
+    }
+
+    pub fn now() -> i64 {
+        now_ms()
+    }
+
+    pub fn qualifier_dto(q: QualifierRow, can_manage: bool, can_review: bool) -> Qualifier {
+        Qualifier {
+            id: q.id,
+            org_id: q.org_id,
+            name: q.name,
+            description: q.description,
+            is_active: q.is_active,
+            hide_results: q.hide_results,
+            discord_channel_id: q.discord_channel_id,
+            runs_per_pool: q.runs_per_pool,
+            max_reattempts: q.max_reattempts,
+            require_racetime: q.require_racetime,
+            created_at: rfc3339(q.created_at),
+            can_manage,
+            can_review,
+        }
+    }
+
+    /// Seeds are shown to managers only (others get theirs when they start a run).
+    pub fn permalink_dto(l: PermalinkRow, show_url: bool) -> Permalink {
+        Permalink {
+            id: l.id,
+            pool_id: l.pool_id,
+            url: if show_url { l.url } else { String::new() },
+            notes: if show_url { l.notes } else { String::new() },
+            par_time: l.par_time,
+            par_updated_at: l.par_updated_at.map(rfc3339),
+            play_count: l.play_count,
+        }
+    }
+
+    pub fn pool_dto(
+        (pool, links, remaining): (PoolRow, Vec<PermalinkRow>, i64),
+        show_urls: bool,
+    ) -> Pool {
+        Pool {
+            id: pool.id,
+            qualifier_id: pool.qualifier_id,
+            name: pool.name,
+            description: pool.description,
+            permalinks: links
+                .into_iter()
+                .map(|l| permalink_dto(l, show_urls))
+                .collect(),
+            remaining_runs: remaining,
+        }
+    }
+
+    /// A race as `viewer` may see it: the seed only for the runner and managers; others' times
+    /// and scores not while results are hidden.
+    pub fn race_dto(r: RaceRow, viewer: i64, can_manage: bool, hidden: bool) -> Race {
+        let own = r.user_id == viewer;
+        let show_results = own || !hidden;
+        let elapsed = r.elapsed_seconds();
+        Race {
+            id: r.id,
+            qualifier_id: r.qualifier_id,
+            pool_id: r.pool_id,
+            pool_name: r.pool_name,
+            permalink_id: r.permalink_id,
+            permalink_url: (own || can_manage).then_some(r.url),
+            user_id: r.user_id,
+            display_name: r.display_name,
+            status: r.status,
+            opened_at: rfc3339(r.opened_at),
+            timeout_at: rfc3339(r.timeout_at),
+            start_time: r.start_time.map(rfc3339),
+            end_time: if show_results {
+                r.end_time.map(rfc3339)
+            } else {
+                None
+            },
+            elapsed_seconds: if show_results { elapsed } else { None },
+            score: if show_results { r.score } else { None },
+            reattempted: r.reattempted,
+            runner_notes: r.runner_notes,
+            runner_vod_url: r.runner_vod_url,
+            review_status: r.review_status,
+            reviewed_by: r.reviewed_by_name,
+            reviewer_notes: r.reviewer_notes,
+            review_requested: r.review_requested,
+            review_request_reason: r.review_request_reason,
+            server_now: rfc3339(now_ms()),
+        }
+    }
+}
+
+const P: &str = "/api/p/async_qualifier";
+
+/// The organization's qualifiers (active first).
+#[server(prefix = "/api/p/async_qualifier", endpoint = "list_qualifiers", input = Json, output = Json)]
+pub async fn list_qualifiers(org_id: i64) -> Result<Vec<Qualifier>, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let (manage, review) = (call.can_manage().await?, call.may(actions::REVIEW).await?);
+    Ok(call
+        .service
+        .qualifiers(call.org())
+        .await?
+        .into_iter()
+        .map(|q| qualifier_dto(q, manage, review))
+        .collect())
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "get_qualifier", input = Json, output = Json)]
+pub async fn get_qualifier(org_id: i64, qualifier_id: i64) -> Result<Qualifier, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let q = call.service.qualifier(call.org(), qualifier_id).await?;
+    call.qualifier_dto(q).await
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "create_qualifier", input = Json, output = Json)]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_qualifier(
+    org_id: i64,
+    name: String,
+    #[server(default)] description: String,
+    runs_per_pool: i64,
+    max_reattempts: i64,
+    #[server(default)] hide_results: bool,
+    is_active: bool,
+    #[server(default)] discord_channel_id: Option<String>,
+    #[server(default)] require_racetime: bool,
+) -> Result<Qualifier, sdk::Error> {
+    let call = Call::new(org_id, actions::CREATE).await?;
+    let input = crate::service::QualifierInput {
+        name,
+        description,
+        is_active,
+        hide_results,
+        discord_channel_id: discord_channel_id.unwrap_or_default(),
+        runs_per_pool,
+        max_reattempts,
+        require_racetime,
+    };
+    let q = call
+        .service
+        .create_qualifier(call.org(), &call.actor(), &input, now())
+        .await?;
+    call.qualifier_dto(q).await
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "update_qualifier", input = Json, output = Json)]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_qualifier(
+    org_id: i64,
+    qualifier_id: i64,
+    name: String,
+    #[server(default)] description: String,
+    runs_per_pool: i64,
+    max_reattempts: i64,
+    #[server(default)] hide_results: bool,
+    is_active: bool,
+    #[server(default)] discord_channel_id: Option<String>,
+    #[server(default)] require_racetime: bool,
+) -> Result<Qualifier, sdk::Error> {
+    let call = Call::new(org_id, actions::UPDATE).await?;
+    let input = crate::service::QualifierInput {
+        name,
+        description,
+        is_active,
+        hide_results,
+        discord_channel_id: discord_channel_id.unwrap_or_default(),
+        runs_per_pool,
+        max_reattempts,
+        require_racetime,
+    };
+    let q = call
+        .service
+        .update_qualifier(call.org(), &call.actor(), qualifier_id, &input, now())
+        .await?;
+    call.qualifier_dto(q).await
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "create_pool", input = Json, output = Json)]
+pub async fn create_pool(
+    org_id: i64,
+    qualifier_id: i64,
+    name: String,
+    #[server(default)] description: String,
+) -> Result<Pool, sdk::Error> {
+    let call = Call::new(org_id, actions::UPDATE).await?;
+    let pool = call
+        .service
+        .create_pool(
+            call.org(),
+            &call.actor(),
+            qualifier_id,
+            &name,
+            &description,
+            now(),
+        )
+        .await?;
+    Ok(pool_dto((pool, Vec::new(), 0), true))
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "update_pool", input = Json, output = Json)]
+pub async fn update_pool(
+    org_id: i64,
+    pool_id: i64,
+    name: String,
+    #[server(default)] description: String,
+) -> Result<Pool, sdk::Error> {
+    let call = Call::new(org_id, actions::UPDATE).await?;
+    let pool = call
+        .service
+        .update_pool(call.org(), &call.actor(), pool_id, &name, &description)
+        .await?;
+    Ok(pool_dto((pool, Vec::new(), 0), true))
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "create_permalink", input = Json, output = Json)]
+pub async fn create_permalink(
+    org_id: i64,
+    pool_id: i64,
+    url: String,
+    #[server(default)] notes: String,
+) -> Result<crate::model::Permalink, sdk::Error> {
+    let call = Call::new(org_id, actions::UPDATE).await?;
+    let link = call
+        .service
+        .create_permalink(call.org(), &call.actor(), pool_id, &url, &notes, now())
+        .await?;
+    Ok(permalink_dto(link, true))
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "update_permalink", input = Json, output = Json)]
+pub async fn update_permalink(
+    org_id: i64,
+    permalink_id: i64,
+    url: String,
+    #[server(default)] notes: String,
+) -> Result<crate::model::Permalink, sdk::Error> {
+    let call = Call::new(org_id, actions::UPDATE).await?;
+    let link = call
+        .service
+        .update_permalink(call.org(), &call.actor(), permalink_id, &url, &notes)
+        .await?;
+    Ok(permalink_dto(link, true))
+}
+
+/// Pools with their permalinks (par, play counts; seeds only for managers) and the caller's
+/// remaining runs in each.
+#[server(prefix = "/api/p/async_qualifier", endpoint = "list_pools", input = Json, output = Json)]
+pub async fn list_pools(org_id: i64, qualifier_id: i64) -> Result<Vec<Pool>, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let manage = call.can_manage().await?;
+    Ok(call
+        .service
+        .pools(call.org(), qualifier_id, Some(call.scope.user.id))
+        .await?
+        .into_iter()
+        .map(|p| pool_dto(p, manage))
+        .collect())
+}
+
+/// The caller's view of a qualifier: settings, pools with remaining runs, their runs, and
+/// whether they may start one now.
+#[server(prefix = "/api/p/async_qualifier", endpoint = "dashboard", input = Json, output = Json)]
+pub async fn dashboard(org_id: i64, qualifier_id: i64) -> Result<DashboardView, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let me = call.scope.user.id;
+    let q = call.service.qualifier(call.org(), qualifier_id).await?;
+    let manage = call.can_manage().await?;
+    let (can_start, reattempts_used) = call.service.start_check(call.org(), &q, me).await?;
+    let pools = call
+        .service
+        .pools(call.org(), qualifier_id, Some(me))
+        .await?
+        .into_iter()
+        .map(|p| pool_dto(p, manage))
+        .collect();
+    let my_races = call
+        .service
+        .races(
+            call.org(),
+            qualifier_id,
+            crate::repo::RaceFilter {
+                user_id: Some(me),
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .map(|r| race_dto(r, me, manage, false))
+        .collect();
+    Ok(DashboardView {
+        qualifier: call.qualifier_dto(q).await?,
+        pools,
+        my_races,
+        reattempts_used,
+        can_start: can_start.map_err(|e| e.message()),
+    })
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "start_run", input = Json, output = Json)]
+pub async fn start_run(
+    org_id: i64,
+    qualifier_id: i64,
+    pool_id: i64,
+) -> Result<StartedRun, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let race = call
+        .service
+        .start_run(call.org(), &call.actor(), qualifier_id, pool_id, now())
+        .await?;
+    Ok(StartedRun {
+        race_id: race.id,
+        permalink_url: race.url,
+        status: race.status,
+    })
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "get_race", input = Json, output = Json)]
+pub async fn get_race(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let race = call.service.race(call.org(), race_id).await?;
+    let q = call
+        .service
+        .qualifier(call.org(), race.qualifier_id)
+        .await?;
+    let hidden = call.results_hidden(&q).await?;
+    Ok(race_dto(
+        race,
+        call.scope.user.id,
+        call.can_manage().await?,
+        hidden,
+    ))
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "ready_run", input = Json, output = Json)]
+pub async fn ready_run(org_id: i64, race_id: i64) -> Result<ReadyAnswer, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let race = call
+        .service
+        .ready_run(call.org(), &call.actor(), race_id, now())
+        .await?;
+    Ok(ReadyAnswer {
+        start_time: race
+            .start_time
+            .map(crate::time::rfc3339)
+            .unwrap_or_default(),
+        server_now: crate::time::rfc3339(now()),
+    })
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "finish_run", input = Json, output = Json)]
+pub async fn finish_run(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let race = call
+        .service
+        .finish_run(call.org(), &call.actor(), race_id, now())
+        .await?;
+    Ok(race_dto(race, call.scope.user.id, false, false))
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "forfeit_run", input = Json, output = Json)]
+pub async fn forfeit_run(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let race = call
+        .service
+        .forfeit_run(call.org(), &call.actor(), race_id, now())
+        .await?;
+    Ok(race_dto(race, call.scope.user.id, false, false))
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "submit_vod", input = Json, output = Json)]
+pub async fn submit_vod(
+    org_id: i64,
+    race_id: i64,
+    #[server(default)] vod_url: String,
+    #[server(default)] notes: String,
+) -> Result<Race, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let race = call
+        .service
+        .submit_vod(call.org(), &call.actor(), race_id, &vod_url, &notes, now())
+        .await?;
+    Ok(race_dto(race, call.scope.user.id, false, false))
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "request_review", input = Json, output = Json)]
+pub async fn request_review(org_id: i64, race_id: i64, reason: String) -> Result<Race, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let race = call
+        .service
+        .request_review(call.org(), &call.actor(), race_id, &reason, now())
+        .await?;
+    Ok(race_dto(race, call.scope.user.id, false, false))
+}
+
+/// Accept (`async_race:approve`) or reject (`async_race:reject`) a finished run, with notes and
+/// an optional corrected elapsed time in seconds.
+#[server(prefix = "/api/p/async_qualifier", endpoint = "review_race", input = Json, output = Json)]
+pub async fn review_race(
+    org_id: i64,
+    race_id: i64,
+    status: crate::model::ReviewStatus,
+    #[server(default)] notes: String,
+    #[server(default)] elapsed_override_seconds: Option<f64>,
+) -> Result<Race, sdk::Error> {
+    let call = Call::new(org_id, actions::REVIEW).await?;
+    let needed = match status {
+        crate::model::ReviewStatus::Rejected => actions::REJECT,
+        _ => actions::APPROVE,
+    };
+    if !call.may(needed).await? {
+        return Err(sdk::Error::forbidden(format!(
+            "You do not have permission for `{needed}` in this organization."
+        )));
+    }
+    let race = call
+        .service
+        .review_race(
+            call.org(),
+            &call.actor(),
+            race_id,
+            status,
+            &notes,
+            elapsed_override_seconds,
+            now(),
+        )
+        .await?;
+    Ok(race_dto(race, call.scope.user.id, true, false))
+}
+
+/// Finished, non-reattempted runs waiting for review, oldest first.
+#[server(prefix = "/api/p/async_qualifier", endpoint = "review_queue", input = Json, output = Json)]
+pub async fn review_queue(org_id: i64, qualifier_id: i64) -> Result<Vec<Race>, sdk::Error> {
+    let call = Call::new(org_id, actions::REVIEW).await?;
+    let me = call.scope.user.id;
+    Ok(call
+        .service
+        .races(
+            call.org(),
+            qualifier_id,
+            crate::repo::RaceFilter {
+                review_queue: true,
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .map(|r| race_dto(r, me, true, false))
+        .collect())
+}
+
+#[server(prefix = "/api/p/async_qualifier", endpoint = "reattempt_race", input = Json, output = Json)]
+pub async fn reattempt_race(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let race = call
+        .service
+        .reattempt_race(call.org(), &call.actor(), race_id, now())
+        .await?;
+    Ok(race_dto(race, call.scope.user.id, false, false))
+}
+
+/// Recomputes par times and scores of the whole qualifier; answers how many permalinks had a par.
+#[server(prefix = "/api/p/async_qualifier", endpoint = "recalculate", input = Json, output = Json)]
+pub async fn recalculate(org_id: i64, qualifier_id: i64) -> Result<usize, sdk::Error> {
+    let call = Call::new(org_id, actions::RECALCULATE).await?;
+    call.service
+        .recalculate(call.org(), &call.actor(), qualifier_id, now(), "manual")
+        .await
+}
+
+/// The standings; empty with `hidden` while results are hidden from the caller.
+#[server(prefix = "/api/p/async_qualifier", endpoint = "leaderboard", input = Json, output = Json)]
+pub async fn leaderboard(org_id: i64, qualifier_id: i64) -> Result<LeaderboardView, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let q = call.service.qualifier(call.org(), qualifier_id).await?;
+    if call.results_hidden(&q).await? {
+        return Ok(LeaderboardView {
+            entries: Vec::new(),
+            hidden: true,
+        });
+    }
+    let entries = call
+        .service
+        .leaderboard(call.org(), qualifier_id)
+        .await?
+        .into_iter()
+        .map(|(s, display_name)| LeaderboardEntry {
+            rank: s.rank,
+            user_id: s.user_id,
+            display_name,
+            score: s.score,
+            estimate: s.estimate,
+            finished: s.finished,
+            forfeited: s.forfeited,
+            unattempted: s.unattempted,
+        })
+        .collect();
+    Ok(LeaderboardView {
+        entries,
+        hidden: false,
+    })
+}
+
+/// Runs of the qualifier, optionally of one player or one permalink (newest first).
+#[server(prefix = "/api/p/async_qualifier", endpoint = "list_races", input = Json, output = Json)]
+pub async fn list_races(
+    org_id: i64,
+    qualifier_id: i64,
+    #[server(default)] user_id: Option<i64>,
+    #[server(default)] permalink_id: Option<i64>,
+) -> Result<Vec<Race>, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    let q = call.service.qualifier(call.org(), qualifier_id).await?;
+    let hidden = call.results_hidden(&q).await?;
+    let manage = call.can_manage().await?;
+    let me = call.scope.user.id;
+    Ok(call
+        .service
+        .races(
+            call.org(),
+            qualifier_id,
+            crate::repo::RaceFilter {
+                user_id,
+                permalink_id,
+                review_queue: false,
+            },
+        )
+        .await?
+        .into_iter()
+        .map(|r| race_dto(r, me, manage, hidden))
+        .collect())
+}
+
+/// What was done in the qualifier (newest first).
+#[server(prefix = "/api/p/async_qualifier", endpoint = "audit_log", input = Json, output = Json)]
+pub async fn audit_log(org_id: i64, qualifier_id: i64) -> Result<Vec<AuditEntry>, sdk::Error> {
+    let call = Call::new(org_id, actions::AUDIT).await?;
+    Ok(call
+        .service
+        .audit_log(call.org(), qualifier_id)
+        .await?
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.id,
+            username: r.username,
+            action: r.action,
+            details: r.details,
+            at: crate::time::rfc3339(r.created_at),
+        })
+        .collect())
+}
+
+/// The API prefix, for documentation and tests.
+pub const PREFIX: &str = P;

@@ -1,0 +1,136 @@
+//! What the browser and API clients see. Instants are RFC 3339 UTC strings (`2026-11-22T14:05:09.250Z`);
+//! scores and par times are unrounded floats.
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::rules::{RaceStatus, ReviewStatus};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Qualifier {
+    pub id: i64,
+    pub org_id: i64,
+    pub name: String,
+    pub description: String,
+    pub is_active: bool,
+    pub hide_results: bool,
+    pub discord_channel_id: Option<String>,
+    pub runs_per_pool: i64,
+    /// −1 unlimited, 0 none, n at most n.
+    pub max_reattempts: i64,
+    pub require_racetime: bool,
+    pub created_at: String,
+    /// The caller may change it (and sees hidden results).
+    pub can_manage: bool,
+    /// The caller may review its runs.
+    pub can_review: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pool {
+    pub id: i64,
+    pub qualifier_id: i64,
+    pub name: String,
+    pub description: String,
+    pub permalinks: Vec<Permalink>,
+    /// Runs the caller has left here (runs_per_pool − their non-reattempted runs).
+    pub remaining_runs: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Permalink {
+    pub id: i64,
+    pub pool_id: i64,
+    pub url: String,
+    pub notes: String,
+    /// Seconds; None until someone finishes it.
+    pub par_time: Option<f64>,
+    pub par_updated_at: Option<String>,
+    /// Non-reattempted runs on it.
+    pub play_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Race {
+    pub id: i64,
+    pub qualifier_id: i64,
+    pub pool_id: i64,
+    pub pool_name: String,
+    pub permalink_id: i64,
+    /// Shown to the runner and to managers; hidden from others while the run is live.
+    pub permalink_url: Option<String>,
+    pub user_id: i64,
+    pub display_name: String,
+    pub status: RaceStatus,
+    pub opened_at: String,
+    /// When a still-pending run is forfeited.
+    pub timeout_at: String,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    pub elapsed_seconds: Option<f64>,
+    pub score: Option<f64>,
+    pub reattempted: bool,
+    pub runner_notes: String,
+    pub runner_vod_url: String,
+    pub review_status: ReviewStatus,
+    pub reviewed_by: Option<String>,
+    pub reviewer_notes: String,
+    pub review_requested: bool,
+    pub review_request_reason: String,
+    /// The server's clock when this was read, so timers do not depend on the browser's clock.
+    pub server_now: String,
+}
+
+/// The answer to `start_run`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartedRun {
+    pub race_id: i64,
+    pub permalink_url: String,
+    pub status: RaceStatus,
+}
+
+/// The answer to `ready_run`: the clock starts after the countdown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadyAnswer {
+    pub start_time: String,
+    pub server_now: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeaderboardEntry {
+    pub rank: u32,
+    pub user_id: i64,
+    pub display_name: String,
+    pub score: f64,
+    pub estimate: f64,
+    pub finished: u32,
+    pub forfeited: u32,
+    pub unattempted: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeaderboardView {
+    pub entries: Vec<LeaderboardEntry>,
+    /// True when results are hidden from the caller (hide_results on an active qualifier).
+    pub hidden: bool,
+}
+
+/// The dashboard of a qualifier for the caller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardView {
+    pub qualifier: Qualifier,
+    pub pools: Vec<Pool>,
+    pub my_races: Vec<Race>,
+    /// The caller's reattempts used, and whether they may start a run now (else why not).
+    pub reattempts_used: i64,
+    pub can_start: Result<(), String>,
+}
+
+/// An entry of the qualifiers' audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub username: Option<String>,
+    pub action: String,
+    pub details: String,
+    pub at: String,
+}
