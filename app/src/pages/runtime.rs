@@ -93,21 +93,25 @@ fn RunsTable(runs: Vec<TaskRunView>, now: i64) -> impl IntoView {
 pub fn AdminTasksPage() -> impl IntoView {
     let set = ServerAction::<AdminSetBuiltinTask>::new();
     let run = ServerAction::<AdminRunBuiltinTask>::new();
+    let run_org = ServerAction::<RunOrgTask>::new();
     let refresh = RwSignal::new(0usize);
-    let tasks = Resource::new(
-        move || (set.version().get(), run.version().get(), refresh.get()),
-        |_| admin_tasks(),
-    );
-    let runs = Resource::new(
-        move || (set.version().get(), run.version().get(), refresh.get()),
-        |_| admin_task_runs(None),
-    );
+    let changes = move || {
+        (
+            set.version().get(),
+            run.version().get(),
+            run_org.version().get(),
+            refresh.get(),
+        )
+    };
+    let tasks = Resource::new(changes, |_| admin_tasks());
+    let runs = Resource::new(changes, |_| admin_task_runs(None));
     view! {
         <Title text="Tasks · Site admin"/>
         {admin_tabs("/admin/tasks")}
         {move || failed(set.value().get()).map(|error| view! { <ErrorNotice error/> })}
         {move || failed(run.value().get()).map(|error| view! { <ErrorNotice error/> })}
-        {move || run.value().get().and_then(|r| r.ok()).map(|id| view! { <SuccessNotice message=format!("Started run {id}; refresh to see how it went.")/> })}
+        {move || failed(run_org.value().get()).map(|error| view! { <ErrorNotice error/> })}
+        {move || run.value().get().and_then(|r| r.ok()).or_else(|| run_org.value().get().and_then(|r| r.ok())).map(|id| view! { <SuccessNotice message=format!("Started run {id}; refresh to see how it went.")/> })}
         <div class="mb-4 flex justify-end">
             <Button kind=ButtonKind::Secondary id="refresh-tasks" on_click=Callback::new(move |_| refresh.update(|n| *n += 1))>"Refresh"</Button>
         </div>
@@ -192,17 +196,21 @@ pub fn AdminTasksPage() -> impl IntoView {
                                             <table class=TABLE id="all-org-tasks">
                                                 <thead><tr>
                                                     <th class=TH>"Organization"</th><th class=TH>"Task"</th><th class=TH>"Schedule"</th>
-                                                    <th class=TH>"Next run"</th><th class=TH>"Last run"</th>
+                                                    <th class=TH>"Next run"</th><th class=TH>"Last run"</th><th class=TH></th>
                                                 </tr></thead>
                                                 <tbody>
-                                                {all.org_tasks.into_iter().map(|t| view! {
+                                                {all.org_tasks.into_iter().map(|t| {
+                                                    let (org_id, task_id) = (t.org_id, t.id);
+                                                    view! {
                                                     <tr>
                                                         <td class=TD><a class="text-indigo-600 hover:underline dark:text-indigo-400" href=format!("/org/{}/tasks", t.org_id)>{format!("#{}", t.org_id)}</a></td>
                                                         <td class=TD><div class="font-medium">{t.name.clone()}</div><div class="text-xs text-slate-500">{t.task_type.clone()}</div></td>
                                                         <td class=TD>{t.schedule_text.clone()}{(!t.active).then(|| view! { " " <Badge>"paused"</Badge> })}</td>
                                                         <td class=TD>{when(t.next_run_at, now)}</td>
                                                         <td class=TD>{status_badge(t.last_status.as_deref())}</td>
+                                                        <td class=TD><Button kind=ButtonKind::Secondary on_click=Callback::new(move |_| { run_org.dispatch(RunOrgTask { org_id, task_id }); })>"Run now"</Button></td>
                                                     </tr>
+                                                    }
                                                 }).collect_view()}
                                                 </tbody>
                                             </table>
