@@ -181,6 +181,26 @@ pub async fn lock_qualifier(conn: &mut AnyConnection, org_id: i64, id: i64) -> R
     Ok(done.rows_affected() > 0)
 }
 
+/// [`lock_qualifier`] for the qualifier of a race, as the first statement of a transaction
+/// (so SQLite takes its write lock before reading anything). False when the race is not the
+/// organization's.
+pub async fn lock_qualifier_of_race(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    race_id: i64,
+) -> Result<bool, Error> {
+    let done = sqlx::query(
+        "UPDATE async_qualifiers SET lock_version = lock_version + 1
+         WHERE organization_id = $1
+           AND id = (SELECT qualifier_id FROM async_qualifier_races WHERE id = $2)",
+    )
+    .bind(org_id)
+    .bind(race_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pools and permalinks
 

@@ -498,7 +498,7 @@ impl Qualifiers {
         now: i64,
     ) -> Result<RaceRow, Error> {
         let mut tx = self.begin().await?;
-        let race = Self::race_in(&mut tx, org_id, race_id).await?;
+        let race = Self::locked_race(&mut tx, org_id, race_id).await?;
         Self::own(&race, actor)?;
         if race.status != RaceStatus::Pending {
             return Err(Error::conflict(format!(
@@ -558,10 +558,11 @@ impl Qualifiers {
         Ok(true)
     }
 
-    /// Locks the race's qualifier and reads the race fresh under the lock.
+    /// Locks the race's qualifier (first, before any read) and reads the race under the lock.
     async fn locked_race(tx: &mut Tx<'_>, org_id: i64, race_id: i64) -> Result<RaceRow, Error> {
-        let race = Self::race_in(tx, org_id, race_id).await?;
-        repo::lock_qualifier(tx, org_id, race.qualifier_id).await?;
+        if !repo::lock_qualifier_of_race(tx, org_id, race_id).await? {
+            return Err(Error::not_found(format!("There is no run {race_id} here.")));
+        }
         Self::race_in(tx, org_id, race_id).await
     }
 
@@ -730,7 +731,7 @@ impl Qualifiers {
         let vod_url = rules::clean_url("vod_url", vod_url, true)?;
         let notes = rules::clean_text("notes", notes, rules::NOTES_MAX)?;
         let mut tx = self.begin().await?;
-        let race = Self::race_in(&mut tx, org_id, race_id).await?;
+        let race = Self::locked_race(&mut tx, org_id, race_id).await?;
         Self::own(&race, actor)?;
         if race.status.is_live() {
             return Err(Error::conflict(
@@ -768,7 +769,7 @@ impl Qualifiers {
             ));
         }
         let mut tx = self.begin().await?;
-        let race = Self::race_in(&mut tx, org_id, race_id).await?;
+        let race = Self::locked_race(&mut tx, org_id, race_id).await?;
         Self::own(&race, actor)?;
         if race.status != RaceStatus::Finished || race.reattempted {
             return Err(Error::conflict(
@@ -920,7 +921,7 @@ impl Qualifiers {
             return Err(Error::invalid("minutes", "Extend by 1 to 1440 minutes."));
         }
         let mut tx = self.begin().await?;
-        let race = Self::race_in(&mut tx, org_id, race_id).await?;
+        let race = Self::locked_race(&mut tx, org_id, race_id).await?;
         if race.status != RaceStatus::Pending {
             return Err(Error::conflict(
                 "Only a pending run's timeout can be extended.",
