@@ -864,12 +864,11 @@ impl PluginHost {
     pub async fn nav_entries(&self, org_id: i64) -> Result<Vec<(NavEntry, Option<String>)>, Error> {
         let mut out = Vec::new();
         for id in self.enabled_plugins(org_id).await? {
+            // Global plugins too: they are on everywhere, and one may still have an
+            // organization page (the Discord bot's linked servers).
             let Some(m) = self.manifest(&id) else {
                 continue;
             };
-            if m.global {
-                continue;
-            }
             let base = format!("/org/{org_id}/{}", m.route());
             for nav in &m.provides.nav {
                 let path = match nav.path.trim_matches('/') {

@@ -1,0 +1,47 @@
+//! What the browser and the API see.
+
+use serde::{Deserialize, Serialize};
+
+/// A Discord server linked to the organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedServer {
+    pub guild_id: String,
+    pub guild_name: String,
+    /// The user name of whoever linked it (None once that account is gone).
+    pub linked_by: Option<String>,
+    /// Epoch ms UTC.
+    pub linked_at: i64,
+}
+
+/// The organization's Discord page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscordPage {
+    pub org_id: i64,
+    /// The site has a bot token (`DISCORD_TOKEN`).
+    pub bot_configured: bool,
+    /// Some instance of the site is connected to Discord's gateway.
+    pub bot_online: bool,
+    /// The bot's Discord name, when this instance knows it.
+    pub bot_user: Option<String>,
+    /// Why the "add the bot" button cannot work on this site, if it cannot.
+    pub invite_problem: Option<String>,
+    pub servers: Vec<LinkedServer>,
+}
+
+/// Where the bot invite sends the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteLink {
+    pub url: String,
+    /// Epoch ms after which the link's state is refused.
+    pub expires_at: i64,
+}
+
+/// What the link callback did (the browser is redirected to the organization's Discord page
+/// with the same message).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkOutcome {
+    pub linked: bool,
+    pub org_id: Option<i64>,
+    pub guild_id: Option<String>,
+    pub message: String,
+}

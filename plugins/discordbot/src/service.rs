@@ -1,0 +1,779 @@
+//! The rules: signed invite state, the invite URL, who may link a server, the gateway lease
+//! decisions, and the writes (link, unlink), each in one transaction with its audit entry.
+//! The pure parts are unit tested here; the writes in `tests/` on both databases.
+
+use hmac::{Hmac, Mac};
+use sdk::{
+    audit::{self, AuditEntry},
+    bot::{CommandContext, CommandReply},
+    context::Platform,
+    db::Db,
+    time::now_ms,
+    Error,
+};
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+use crate::{
+    model::{DiscordPage, InviteLink, LinkOutcome, LinkedServer},
+    repo,
+    settings::Settings,
+};
+
+/// How long an invite's state is accepted.
+pub const STATE_VALIDITY_MS: i64 = 15 * 60 * 1000;
+/// Discord's ADMINISTRATOR permission bit.
+pub const ADMINISTRATOR: u64 = 0x8;
+/// What the bot asks for when invited: view channels (0x400), send messages (0x800), embed
+/// links (0x4000), read message history (0x10000).
+pub const BOT_PERMISSIONS: u64 = 0x400 | 0x800 | 0x4000 | 0x10000;
+/// Discord's longest message.
+pub const MAX_REPLY_CHARS: usize = 2000;
+
+// ---------------------------------------------------------------------------------------------
+// The invite's state: who started adding the bot, for which organization, until when.
+
+/// What a verified state says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkState {
+    pub org_id: i64,
+    pub user_id: i64,
+    pub expires_at: i64,
+}
+
+fn mac(key: &str, org_id: i64, user_id: i64, expires_at: i64) -> Result<Hmac<Sha256>, Error> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).map_err(Error::internal)?;
+    mac.update(format!("discordbot-link:{org_id}:{user_id}:{expires_at}").as_bytes());
+    Ok(mac)
+}
+
+/// `org.user.expires.signature`: HMAC-SHA256 with the site's secret key over the three numbers.
+pub fn sign_state(key: &str, state: LinkState) -> Result<String, Error> {
+    let signature = mac(key, state.org_id, state.user_id, state.expires_at)?
+        .finalize()
+        .into_bytes();
+    Ok(format!(
+        "{}.{}.{}.{}",
+        state.org_id,
+        state.user_id,
+        state.expires_at,
+        hex::encode(signature)
+    ))
+}
+
+fn damaged() -> Error {
+    Error::invalid(
+        "state",
+        "The answer from Discord does not carry a link this site issued (it is damaged or was \
+         changed). Start again with \"Add the bot\" on the organization's Discord page.",
+    )
+}
+
+/// Checks the signature and the expiry of a state.
+pub fn verify_state(key: &str, text: &str, now: i64) -> Result<LinkState, Error> {
+    let parts: Vec<&str> = text.split('.').collect();
+    let [org, user, expires, signature] = parts.as_slice() else {
+        return Err(damaged());
+    };
+    let (Ok(org_id), Ok(user_id), Ok(expires_at), Ok(signature)) = (
+        org.parse::<i64>(),
+        user.parse::<i64>(),
+        expires.parse::<i64>(),
+        hex::decode(signature),
+    ) else {
+        return Err(damaged());
+    };
+    mac(key, org_id, user_id, expires_at)?
+        .verify_slice(&signature)
+        .map_err(|_| damaged())?;
+    if now > expires_at {
+        return Err(Error::invalid(
+            "state",
+            "Adding the bot took longer than 15 minutes, so the link expired. Start again with \
+             \"Add the bot\" on the organization's Discord page.",
+        ));
+    }
+    Ok(LinkState {
+        org_id,
+        user_id,
+        expires_at,
+    })
+}
+
+/// The organization a state names, unverified: only for where to send the browser back.
+pub fn claimed_org(text: &str) -> Option<i64> {
+    text.split('.').next()?.parse().ok()
+}
+
+/// The signed-in user must be the one the state was issued to.
+pub fn check_state_user(state: &LinkState, user_id: i64) -> Result<(), Error> {
+    if state.user_id == user_id {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "This link to add the bot was started by another SahaBot user. Sign in as that \
+             person, or start again with \"Add the bot\" yourself.",
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The invite URL.
+
+/// Why the invite cannot work on this site, if it cannot.
+pub fn invite_problem(settings: &Settings) -> Option<String> {
+    if settings.client_id.is_none() || settings.client_secret.is_none() {
+        Some(
+            "This site has no Discord application configured (SAHABOT_DISCORD_CLIENT_ID and \
+             SAHABOT_DISCORD_CLIENT_SECRET), so the bot cannot be invited from here."
+                .into(),
+        )
+    } else if settings.secret_key.is_empty() {
+        Some("This site has no secret key, so invite links cannot be signed.".into())
+    } else if settings.base_url.is_empty() {
+        Some("This site does not know its address (SAHABOT_BASE_URL).".into())
+    } else {
+        None
+    }
+}
+
+/// The bot invite: Discord's consent screen for adding the bot (and its slash commands) to a
+/// server, which also lets us list the user's servers (`guilds`) to check their rights there.
+pub fn invite_url(settings: &Settings, state: &str) -> Result<String, Error> {
+    if let Some(problem) = invite_problem(settings) {
+        return Err(Error::upstream("Discord", problem));
+    }
+    let client_id = settings.client_id.clone().unwrap_or_default();
+    let mut url = reqwest::Url::parse(&settings.authorize_url).map_err(|e| {
+        Error::upstream(
+            "Discord",
+            format!(
+                "DISCORD_AUTHORIZE_URL `{}` is not a URL: {e}",
+                settings.authorize_url
+            ),
+        )
+    })?;
+    url.query_pairs_mut()
+        .append_pair("client_id", &client_id)
+        .append_pair("scope", "bot applications.commands guilds")
+        .append_pair("permissions", &BOT_PERMISSIONS.to_string())
+        .append_pair("response_type", "code")
+        .append_pair("redirect_uri", &settings.link_callback_url())
+        .append_pair("state", state);
+    Ok(url.to_string())
+}
+
+/// A fresh invite for `user_id` in `org_id`.
+pub fn new_invite(
+    settings: &Settings,
+    org_id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<InviteLink, Error> {
+    let expires_at = now + STATE_VALIDITY_MS;
+    let state = sign_state(
+        &settings.secret_key,
+        LinkState {
+            org_id,
+            user_id,
+            expires_at,
+        },
+    )?;
+    Ok(InviteLink {
+        url: invite_url(settings, &state)?,
+        expires_at,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who may link a server.
+
+/// A server as Discord lists it for the signed-in user (`GET /users/@me/guilds`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserGuild {
+    pub id: String,
+    pub name: String,
+    pub owner: bool,
+    pub permissions: u64,
+}
+
+impl UserGuild {
+    /// From Discord's JSON; `permissions` is a decimal string (a number is accepted too).
+    pub fn from_json(value: &Value) -> Option<Self> {
+        let permissions = match value.get("permissions") {
+            Some(Value::String(s)) => s.parse().unwrap_or(0),
+            Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
+            _ => 0,
+        };
+        Some(Self {
+            id: value.get("id")?.as_str()?.to_string(),
+            name: value
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            owner: value.get("owner").and_then(Value::as_bool).unwrap_or(false),
+            permissions,
+        })
+    }
+
+    /// The owner, or anyone with ADMINISTRATOR, administers the server.
+    pub fn administers(&self) -> bool {
+        self.owner || self.permissions & ADMINISTRATOR == ADMINISTRATOR
+    }
+}
+
+/// The server the bot was added to, if the user administers it; the refusal says why not.
+pub fn guild_to_link<'a>(guilds: &'a [UserGuild], guild_id: &str) -> Result<&'a UserGuild, Error> {
+    let Some(guild) = guilds.iter().find(|g| g.id == guild_id) else {
+        return Err(Error::forbidden(
+            "Your Discord account is not a member of the server the bot was added to, so it \
+             cannot be linked by you.",
+        ));
+    };
+    if guild.administers() {
+        Ok(guild)
+    } else {
+        Err(Error::forbidden(format!(
+            "You need the Administrator permission in the Discord server {} (or to own it) to \
+             link it. Ask one of its administrators to add the bot.",
+            guild.name
+        )))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The gateway lease.
+
+/// What the gateway supervisor does after looking at the lease.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaseStep {
+    /// We hold the lease and have no client: connect.
+    Connect,
+    /// We hold it and are connected (or waiting to retry a failed connection): carry on.
+    Keep,
+    /// Someone else holds it but our client still runs: shut it down now.
+    Disconnect,
+    /// Someone else holds it and we are idle: wait and look again.
+    Wait,
+}
+
+/// `holds`: the claim succeeded; `running`: our client is up; `may_retry`: the back-off after a
+/// failed connection has passed.
+pub fn lease_step(holds: bool, running: bool, may_retry: bool) -> LeaseStep {
+    match (holds, running) {
+        (true, false) if may_retry => LeaseStep::Connect,
+        (true, _) => LeaseStep::Keep,
+        (false, true) => LeaseStep::Disconnect,
+        (false, false) => LeaseStep::Wait,
+    }
+}
+
+/// What the claim statement decides, in Rust: may `me` take the lease at `now`?
+pub fn may_take_lease(current: Option<&repo::Lease>, me: &str, now: i64) -> bool {
+    match current {
+        None => true,
+        Some(lease) => lease.holder == me || lease.expires_at <= now,
+    }
+}
+
+/// Wait before reconnecting after the `failures`-th failed connection in a row: 5 s, doubling,
+/// at most 5 minutes.
+pub fn retry_delay_ms(failures: u32) -> i64 {
+    let doubled = 5_000_i64.saturating_mul(1_i64 << failures.saturating_sub(1).min(6));
+    doubled.min(300_000)
+}
+
+/// A reply cut to Discord's 2000 characters.
+pub fn fit_reply(content: &str) -> String {
+    if content.chars().count() <= MAX_REPLY_CHARS {
+        return content.to_string();
+    }
+    let mut out: String = content.chars().take(MAX_REPLY_CHARS - 1).collect();
+    out.push('…');
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linking and unlinking (one transaction each, with the audit entry).
+
+/// Links `guild` to `org_id` as `user_id`. Linking a server the organization already has only
+/// refreshes its name; a server of another organization is a Conflict naming it.
+pub async fn link_guild(
+    db: &Db,
+    org_id: i64,
+    user_id: i64,
+    guild: &UserGuild,
+    ip: Option<&str>,
+) -> Result<(), Error> {
+    let mut tx = db.pool().begin().await?;
+    if !repo::insert_guild(&mut tx, org_id, &guild.id, &guild.name, user_id, now_ms()).await? {
+        match repo::guild_link(&mut tx, &guild.id).await? {
+            Some((owner, _)) if owner == org_id => {
+                repo::rename_guild(&mut tx, org_id, &guild.id, &guild.name).await?;
+                tx.commit().await?;
+                return Ok(());
+            }
+            Some((_, other)) => {
+                return Err(Error::conflict(format!(
+                    "The Discord server {} is already linked to the organization {other}. An \
+                     admin of {other} must unlink it there first.",
+                    guild.name
+                )))
+            }
+            // Unlinked in between: the caller may simply try again.
+            None => {
+                return Err(Error::conflict(
+                    "The Discord server changed while it was being linked. Try again.",
+                ))
+            }
+        }
+    }
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            user_id: Some(user_id),
+            org_id: Some(org_id),
+            action: "discord.guild_link",
+            details: json!({ "guild_id": guild.id, "guild_name": guild.name }),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Unlinks one of the organization's servers.
+pub async fn unlink_guild(
+    db: &Db,
+    org_id: i64,
+    user_id: i64,
+    guild_id: &str,
+    ip: Option<&str>,
+) -> Result<String, Error> {
+    let mut tx = db.pool().begin().await?;
+    let Some(name) = repo::delete_guild(&mut tx, org_id, guild_id).await? else {
+        return Err(Error::not_found(format!(
+            "The Discord server {guild_id} is not linked to this organization."
+        )));
+    };
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            user_id: Some(user_id),
+            org_id: Some(org_id),
+            action: "discord.guild_unlink",
+            details: json!({ "guild_id": guild_id, "guild_name": name }),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(name)
+}
+
+/// What Discord sends back to the link callback.
+#[derive(Debug, Clone, Default)]
+pub struct Callback {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub guild_id: Option<String>,
+    /// Set when the user cancelled on Discord (`access_denied`).
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+/// The link callback: verify the state (ours, not expired, issued to `caller`), exchange the
+/// code, check the caller administers the server on Discord, link it. Never fails: the outcome
+/// carries the message the organization's page shows.
+pub async fn finish_link(
+    platform: &Platform,
+    settings: &Settings,
+    callback: &Callback,
+    caller: &sdk::auth::guard::Caller,
+) -> LinkOutcome {
+    let claimed = callback.state.as_deref().and_then(claimed_org);
+    match try_link(platform, settings, callback, caller).await {
+        Ok((org_id, guild)) => LinkOutcome {
+            linked: true,
+            org_id: Some(org_id),
+            guild_id: Some(guild.id),
+            message: format!(
+                "Linked the Discord server {} to this organization.",
+                guild.name
+            ),
+        },
+        Err(e) => {
+            tracing::info!(error = %e.message(), "a Discord server was not linked");
+            LinkOutcome {
+                linked: false,
+                org_id: claimed,
+                guild_id: callback.guild_id.clone(),
+                message: e.message(),
+            }
+        }
+    }
+}
+
+async fn try_link(
+    platform: &Platform,
+    settings: &Settings,
+    callback: &Callback,
+    caller: &sdk::auth::guard::Caller,
+) -> Result<(i64, UserGuild), Error> {
+    let Some(state) = callback.state.as_deref() else {
+        return Err(Error::invalid(
+            "state",
+            "Discord's answer carries no state, so it cannot be matched to an organization. \
+             Start again with \"Add the bot\" on the organization's Discord page.",
+        ));
+    };
+    let state = verify_state(&settings.secret_key, state, now_ms())?;
+    let user = caller.user.clone().ok_or_else(|| {
+        Error::unauthenticated(
+            "Sign in to SahaBot in this browser first, then add the bot again from the \
+             organization's Discord page.",
+        )
+    })?;
+    check_state_user(&state, user.id)?;
+    if let Some(error) = &callback.error {
+        return Err(Error::forbidden(format!(
+            "Adding the bot was cancelled on Discord ({}).",
+            callback.error_description.as_deref().unwrap_or(error)
+        )));
+    }
+    // Still allowed to link there (the role may have changed within the 15 minutes).
+    sdk::auth::guard::authorize(
+        &platform.db,
+        &platform.authorizer,
+        &user,
+        state.org_id,
+        crate::api::ACTION,
+    )
+    .await?;
+    let (Some(code), Some(guild_id)) = (&callback.code, &callback.guild_id) else {
+        return Err(Error::invalid(
+            "code",
+            "Discord's answer lacks the authorization code or the server. Add the bot again \
+             from the organization's Discord page.",
+        ));
+    };
+    let token = crate::oauth::exchange_code(settings, code).await?;
+    let guilds = crate::oauth::user_guilds(settings, &token).await?;
+    let guild = guild_to_link(&guilds, guild_id)?.clone();
+    link_guild(
+        &platform.db,
+        state.org_id,
+        user.id,
+        &guild,
+        caller.ip.as_deref(),
+    )
+    .await?;
+    Ok((state.org_id, guild))
+}
+
+/// Where the browser goes after the callback: the organization's Discord page with the outcome
+/// (`?linked=` or `?error=`), or the home page when no organization can be told.
+pub fn page_after_link(outcome: &LinkOutcome) -> String {
+    let (key, value) = if outcome.linked {
+        ("linked", &outcome.message)
+    } else {
+        ("error", &outcome.message)
+    };
+    match outcome.org_id {
+        Some(org) => format!("/org/{org}/discord?{key}={}", encode_query(value)),
+        None => format!("/?discord_{key}={}", encode_query(value)),
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+pub fn encode_query(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+/// The organization's Discord page.
+pub async fn page(
+    platform: &Platform,
+    settings: &Settings,
+    org_id: i64,
+) -> Result<DiscordPage, Error> {
+    let status = platform.plugins.bot().status();
+    let lease = repo::lease(&platform.db).await?;
+    let someone_holds = lease.is_some_and(|l| l.expires_at > now_ms());
+    Ok(DiscordPage {
+        org_id,
+        bot_configured: settings.token.is_some(),
+        bot_online: status.connected || (settings.token.is_some() && someone_holds),
+        bot_user: status.bot_user,
+        invite_problem: invite_problem(settings),
+        servers: repo::linked_servers(&platform.db, org_id).await?,
+    })
+}
+
+/// The linked servers (for tests and the page).
+pub async fn servers(db: &Db, org_id: i64) -> Result<Vec<LinkedServer>, Error> {
+    repo::linked_servers(db, org_id).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bot's own command.
+
+/// `/sahabot`: which organization this server belongs to and the commands it has on.
+pub async fn about_server(ctx: CommandContext) -> Result<CommandReply, Error> {
+    let platform = &ctx.platform;
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1")
+        .bind(ctx.org_id)
+        .fetch_optional(platform.db.pool())
+        .await?;
+    let name = name.unwrap_or_else(|| format!("organization {}", ctx.org_id));
+    let enabled = platform.plugins.enabled_plugins(ctx.org_id).await?;
+    let mut commands: Vec<String> = platform
+        .plugins
+        .bot()
+        .commands
+        .all()
+        .into_iter()
+        .filter(|c| enabled.contains(&c.plugin_id))
+        .map(|c| format!("/{}", c.command.name))
+        .collect();
+    commands.sort();
+    Ok(CommandReply::private(format!(
+        "This Discord server belongs to {name} on {}. Commands here: {}.",
+        platform.base_url,
+        commands.join(", ")
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    const KEY: &str = "test-secret-key-test-secret-key-0123456789";
+
+    fn settings() -> Settings {
+        Settings::from_lookup(|name| {
+            Some(
+                match name {
+                    "DISCORD_CLIENT_ID" => "1234",
+                    "DISCORD_CLIENT_SECRET" => "shh",
+                    "SECRET_KEY" => KEY,
+                    "BASE_URL" => "https://sahabot.example",
+                    "DISCORD_AUTHORIZE_URL" => "https://discord.com/oauth2/authorize",
+                    _ => return None,
+                }
+                .to_string(),
+            )
+        })
+    }
+
+    #[test]
+    fn a_signed_state_verifies_until_it_expires() {
+        let state = LinkState {
+            org_id: 7,
+            user_id: 42,
+            expires_at: 10_000,
+        };
+        let text = sign_state(KEY, state).unwrap();
+        assert!(text.starts_with("7.42.10000."));
+        assert_eq!(verify_state(KEY, &text, 9_999).unwrap(), state);
+        assert_eq!(verify_state(KEY, &text, 10_000).unwrap(), state);
+        let late = verify_state(KEY, &text, 10_001).unwrap_err();
+        assert!(late.message().contains("expired"), "{late:?}");
+        assert_eq!(claimed_org(&text), Some(7));
+    }
+
+    #[test]
+    fn a_changed_or_foreign_state_is_refused() {
+        let text = sign_state(
+            KEY,
+            LinkState {
+                org_id: 7,
+                user_id: 42,
+                expires_at: 10_000,
+            },
+        )
+        .unwrap();
+        // Another organization, user or expiry with the same signature.
+        for forged in [
+            text.replacen("7.", "8.", 1),
+            text.replacen(".42.", ".43.", 1),
+            text.replacen(".10000.", ".99999.", 1),
+        ] {
+            let err = verify_state(KEY, &forged, 0).unwrap_err();
+            assert!(err.message().contains("damaged"), "{forged}: {err:?}");
+        }
+        // Signed with another key, cut short, not hex, nonsense.
+        let other = sign_state(
+            "another-key",
+            LinkState {
+                org_id: 7,
+                user_id: 42,
+                expires_at: 10_000,
+            },
+        )
+        .unwrap();
+        for bad in [
+            other.as_str(),
+            &text[..text.len() - 2],
+            "7.42.10000.zz",
+            "",
+            "a.b.c.d",
+        ] {
+            assert!(verify_state(KEY, bad, 0).is_err(), "{bad}");
+        }
+        assert_eq!(claimed_org("nonsense"), None);
+    }
+
+    #[test]
+    fn the_state_belongs_to_the_user_who_started() {
+        let state = LinkState {
+            org_id: 1,
+            user_id: 5,
+            expires_at: 0,
+        };
+        assert!(check_state_user(&state, 5).is_ok());
+        let err = check_state_user(&state, 6).unwrap_err();
+        assert_eq!(err.kind(), "Forbidden");
+        assert!(err.message().contains("another SahaBot user"));
+    }
+
+    #[test]
+    fn the_invite_asks_discord_for_the_bot_and_the_users_servers() {
+        let invite = new_invite(&settings(), 7, 42, 1_000).unwrap();
+        let url = reqwest::Url::parse(&invite.url).unwrap();
+        assert_eq!(url.host_str(), Some("discord.com"));
+        assert_eq!(url.path(), "/oauth2/authorize");
+        let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+        assert_eq!(query["client_id"], "1234");
+        assert_eq!(query["scope"], "bot applications.commands guilds");
+        assert!(invite
+            .url
+            .contains("scope=bot+applications.commands+guilds"));
+        assert_eq!(query["permissions"], BOT_PERMISSIONS.to_string());
+        assert_eq!(query["response_type"], "code");
+        assert_eq!(
+            query["redirect_uri"],
+            "https://sahabot.example/api/p/discordbot/link_callback"
+        );
+        assert_eq!(invite.expires_at, 1_000 + STATE_VALIDITY_MS);
+        let state = verify_state(KEY, &query["state"], 1_000).unwrap();
+        assert_eq!((state.org_id, state.user_id), (7, 42));
+    }
+
+    #[test]
+    fn without_an_application_the_invite_says_what_is_missing() {
+        let mut s = settings();
+        s.client_secret = None;
+        let err = new_invite(&s, 1, 1, 0).unwrap_err();
+        assert!(
+            err.message().contains("SAHABOT_DISCORD_CLIENT_SECRET"),
+            "{err:?}"
+        );
+        assert!(invite_problem(&settings()).is_none());
+    }
+
+    #[test]
+    fn owners_and_administrators_may_link() {
+        let json = serde_json::json!([
+            {"id": "1", "name": "Mine", "owner": true, "permissions": "0"},
+            {"id": "2", "name": "Admin", "owner": false, "permissions": "2147483656"},
+            {"id": "3", "name": "Moderator", "owner": false, "permissions": "8192"},
+            {"id": "4", "name": "Numeric", "owner": false, "permissions": 8},
+            {"name": "no id"}
+        ]);
+        let guilds: Vec<UserGuild> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(UserGuild::from_json)
+            .collect();
+        assert_eq!(guilds.len(), 4);
+        assert!(guilds[0].administers(), "owner");
+        assert!(guilds[1].administers(), "ADMINISTRATOR among other bits");
+        assert!(!guilds[2].administers(), "MANAGE_MESSAGES only");
+        assert!(guilds[3].administers(), "permissions as a number");
+        assert_eq!(guild_to_link(&guilds, "2").unwrap().name, "Admin");
+        let err = guild_to_link(&guilds, "3").unwrap_err();
+        assert!(err
+            .message()
+            .contains("Administrator permission in the Discord server Moderator"));
+        let err = guild_to_link(&guilds, "99").unwrap_err();
+        assert!(err.message().contains("not a member"));
+    }
+
+    #[test]
+    fn lease_decisions() {
+        use LeaseStep::*;
+        assert_eq!(lease_step(true, false, true), Connect);
+        assert_eq!(
+            lease_step(true, false, false),
+            Keep,
+            "back-off after a failure"
+        );
+        assert_eq!(lease_step(true, true, true), Keep);
+        assert_eq!(lease_step(false, true, true), Disconnect);
+        assert_eq!(lease_step(false, false, true), Wait);
+
+        let lease = |holder: &str, expires_at| repo::Lease {
+            holder: holder.into(),
+            acquired_at: 0,
+            heartbeat_at: 0,
+            expires_at,
+        };
+        assert!(may_take_lease(None, "a", 5));
+        assert!(may_take_lease(Some(&lease("a", 10)), "a", 5), "renewal");
+        assert!(!may_take_lease(Some(&lease("b", 10)), "a", 5), "held");
+        assert!(may_take_lease(Some(&lease("b", 10)), "a", 10), "ran out");
+        assert!(may_take_lease(Some(&lease("b", 0)), "a", 5), "released");
+
+        assert_eq!(retry_delay_ms(1), 5_000);
+        assert_eq!(retry_delay_ms(2), 10_000);
+        assert_eq!(retry_delay_ms(4), 40_000);
+        assert_eq!(retry_delay_ms(30), 300_000);
+    }
+
+    #[test]
+    fn the_callback_returns_to_the_organizations_page() {
+        let outcome = LinkOutcome {
+            linked: false,
+            org_id: Some(3),
+            guild_id: None,
+            message: "Ça n'a pas marché & co".into(),
+        };
+        assert_eq!(
+            page_after_link(&outcome),
+            "/org/3/discord?error=%C3%87a%20n%27a%20pas%20march%C3%A9%20%26%20co"
+        );
+        let linked = LinkOutcome {
+            linked: true,
+            message: "ok".into(),
+            ..outcome.clone()
+        };
+        assert_eq!(page_after_link(&linked), "/org/3/discord?linked=ok");
+        let lost = LinkOutcome {
+            org_id: None,
+            ..outcome
+        };
+        assert!(page_after_link(&lost).starts_with("/?discord_error="));
+    }
+
+    #[test]
+    fn replies_fit_discord() {
+        assert_eq!(fit_reply("short"), "short");
+        let long = "é".repeat(2500);
+        let fitted = fit_reply(&long);
+        assert_eq!(fitted.chars().count(), MAX_REPLY_CHARS);
+        assert!(fitted.ends_with('…'));
+    }
+}

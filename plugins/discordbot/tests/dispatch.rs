@@ -1,0 +1,429 @@
+//! The bot without Discord, on SQLite and PostgreSQL: the dispatch rules a command goes through
+//! (linked server, plugin on for the organization, Discord user known, action held), linking and
+//! unlinking servers with their audit entries, and the gateway lease statement. Plus: the
+//! interaction the fake Discord sends decodes with serenity into the call the platform expects.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use discordbot::{
+    bot::{command_call, Bot},
+    repo,
+    service::{self, UserGuild},
+    settings::Settings,
+};
+use sdk::{
+    auth::{authorizer::Authorizer, CurrentUser, GlobalLevel},
+    bot::{
+        command_handler, BotCommand, CommandCall, CommandContext, CommandOption, CommandReply,
+        OptionKind,
+    },
+    both_backends,
+    context::Platform,
+    db::Backend,
+    plugin::{host::LoadOptions, Bundle, LoadContext, Plugin, PluginHost},
+    testing::TestDb,
+    Error,
+};
+use serde_json::json;
+
+/// A small plugin with one command that needs an action and one that does not.
+const BOTTEST_MANIFEST: &str = r#"
+id = "bottest"
+name = "Bot Test"
+version = "0.1.0"
+category = "utility"
+enabled_by_default = false
+
+[requires]
+app = ">=0.1"
+
+[[permissions]]
+action = "bottest:use"
+description = "Use the test commands"
+roles = ["Admin"]
+"#;
+
+struct BotTest;
+
+#[async_trait::async_trait]
+impl Plugin for BotTest {
+    async fn on_load(&self, ctx: &LoadContext) -> Result<(), Error> {
+        ctx.command(BotCommand {
+            name: "echo".into(),
+            description: "Says it back".into(),
+            options: vec![CommandOption {
+                name: "text".into(),
+                description: "What to say".into(),
+                kind: OptionKind::String,
+                required: true,
+            }],
+            action: Some("bottest:use".into()),
+            handler: command_handler(|ctx: CommandContext| async move {
+                Ok(CommandReply::public(format!(
+                    "echo {} for org {} by {}",
+                    ctx.call.string("text").unwrap_or_default(),
+                    ctx.org_id,
+                    ctx.user.map(|u| u.username).unwrap_or_default()
+                )))
+            }),
+        })?;
+        ctx.command(BotCommand {
+            name: "ping".into(),
+            description: "Answers pong".into(),
+            options: vec![],
+            action: None,
+            handler: command_handler(|_ctx: CommandContext| async move {
+                Ok(CommandReply::private("pong"))
+            }),
+        })
+    }
+}
+
+struct World {
+    test: TestDb,
+    platform: Platform,
+    bot: Bot,
+}
+
+fn discordbot_bundle() -> Bundle {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let read = |b: &str| {
+        sdk::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
+    };
+    Bundle {
+        manifest_source: discordbot::MANIFEST.into(),
+        origin: "plugins/discordbot/plugin.toml".into(),
+        sqlite: read("sqlite"),
+        postgres: read("postgres"),
+        plugin: discordbot::plugin(),
+    }
+}
+
+fn test_settings() -> BTreeMap<String, String> {
+    [
+        ("SECRET_KEY", "test-secret-key-test-secret-key-0123456789"),
+        ("BASE_URL", "http://sahabot.test"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+async fn world(backend: Backend) -> World {
+    let test = TestDb::new(backend).await;
+    test.migrate_core().await;
+    let bottest = Bundle::builtin(
+        BOTTEST_MANIFEST,
+        "tests/bottest.toml",
+        &[],
+        &[],
+        Arc::new(BotTest),
+    );
+    let host = Arc::new(
+        PluginHost::load(
+            &test.db,
+            vec![discordbot_bundle(), bottest],
+            LoadOptions {
+                settings: test_settings(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap(),
+    );
+    let actions = Arc::new(host.actions());
+    let platform = Platform {
+        db: test.db.clone(),
+        authorizer: Arc::new(Authorizer::with_actions(
+            test.db.clone(),
+            Arc::clone(&actions),
+        )),
+        actions,
+        events: host.events(),
+        plugins: host,
+        base_url: "http://sahabot.test".into(),
+    };
+    let settings = Arc::new(Settings::from_lookup(|k| test_settings().get(k).cloned()));
+    let bot = Bot {
+        platform: platform.clone(),
+        settings,
+        instance: platform.events.instance().to_string(),
+    };
+    World {
+        test,
+        platform,
+        bot,
+    }
+}
+
+impl World {
+    /// A user with a Discord account.
+    async fn discord_user(&self, name: &str, discord_id: &str) -> CurrentUser {
+        let user = self.test.user(name, GlobalLevel::User).await;
+        sqlx::query("UPDATE users SET discord_id = $1 WHERE id = $2")
+            .bind(discord_id)
+            .bind(user.id)
+            .execute(self.test.db.pool())
+            .await
+            .unwrap();
+        user
+    }
+
+    async fn join(&self, owner: &CurrentUser, org: i64, user: &CurrentUser) {
+        sdk::identity::orgs::add_member(
+            &self.test.db,
+            &self.platform.authorizer,
+            owner,
+            org,
+            user.id,
+            None,
+        )
+        .await
+        .unwrap();
+    }
+
+    /// An organization made by a site admin, with `admin` in its Admin role.
+    async fn org_with_admin(&self, name: &str, admin: &CurrentUser) -> i64 {
+        let root = self
+            .test
+            .user(
+                &format!("root-{}", name.replace(' ', "-")),
+                GlobalLevel::Superadmin,
+            )
+            .await;
+        let org = self.test.org(&root, name).await;
+        self.join(&root, org, admin).await;
+        sdk::identity::roles::assign(
+            &self.test.db,
+            &self.platform.authorizer,
+            &root,
+            org,
+            admin.id,
+            "Admin",
+            None,
+        )
+        .await
+        .unwrap();
+        org
+    }
+
+    async fn use_command(&self, guild: &str, discord_user: &str, name: &str, text: &str) -> String {
+        let mut options = BTreeMap::new();
+        options.insert("text".to_string(), json!(text));
+        let call = CommandCall {
+            guild_id: Some(guild.to_string()),
+            channel_id: Some("1".into()),
+            discord_user_id: discord_user.to_string(),
+            discord_username: "someone".into(),
+            options,
+        };
+        self.bot.answer(name, call).await.content
+    }
+}
+
+fn guild(id: &str, name: &str) -> UserGuild {
+    UserGuild {
+        id: id.into(),
+        name: name.into(),
+        owner: true,
+        permissions: 0,
+    }
+}
+
+async fn check_dispatch_rules(backend: Backend) {
+    let w = world(backend).await;
+    let owner = w.discord_user("owner", "5001").await;
+    let org = w.org_with_admin("Org A", &owner).await;
+
+    // A server nobody linked.
+    let reply = w.use_command("777", "5001", "echo", "hi").await;
+    assert!(reply.contains("not linked to an organization"), "{reply}");
+
+    service::link_guild(&w.test.db, org, owner.id, &guild("777", "Speedruns"), None)
+        .await
+        .unwrap();
+
+    // Linked, but the organization has not switched the command's plugin on.
+    let reply = w.use_command("777", "5001", "echo", "hi").await;
+    assert!(
+        reply.contains("Bot Test is not enabled for Org A"),
+        "{reply}"
+    );
+
+    w.platform
+        .plugins
+        .set_enabled(org, "bottest", true, false, &Default::default())
+        .await
+        .unwrap();
+
+    // A Discord account SahaBot does not know.
+    let reply = w.use_command("777", "9999", "echo", "hi").await;
+    assert!(reply.contains("Sign in to http://sahabot.test"), "{reply}");
+    // A command without an action works for anyone in the server.
+    assert_eq!(w.use_command("777", "9999", "ping", "").await, "pong");
+
+    // Known, but not a member of the organization.
+    let stranger = w.discord_user("stranger", "5002").await;
+    let reply = w.use_command("777", "5002", "echo", "hi").await;
+    assert!(reply.contains("not a member"), "{reply}");
+
+    // A member without the action.
+    w.join(&owner, org, &stranger).await;
+    let reply = w.use_command("777", "5002", "echo", "hi").await;
+    assert!(
+        reply.contains("You do not have permission for `bottest:use`"),
+        "{reply}"
+    );
+
+    // The organization's admin: the handler runs with the organization and the user.
+    let reply = w.use_command("777", "5001", "echo", "hi").await;
+    assert_eq!(reply, format!("echo hi for org {org} by owner"));
+
+    // The bot's own command lists what the server can use.
+    let reply = w.use_command("777", "5001", "sahabot", "").await;
+    assert!(reply.contains("belongs to Org A"), "{reply}");
+    assert!(
+        reply.contains("/echo") && reply.contains("/ping") && reply.contains("/sahabot"),
+        "{reply}"
+    );
+
+    // A command that no plugin registers (any more).
+    let reply = w.use_command("777", "5001", "gone", "").await;
+    assert!(reply.contains("no longer available"), "{reply}");
+}
+both_backends!(dispatch_rules, check_dispatch_rules);
+
+async fn check_linking_and_unlinking(backend: Backend) {
+    let w = world(backend).await;
+    let owner = w.test.user("owner", GlobalLevel::User).await;
+    let org_a = w.org_with_admin("Org A", &owner).await;
+    let org_b = w.org_with_admin("Org B", &owner).await;
+    let db = &w.test.db;
+
+    service::link_guild(
+        db,
+        org_a,
+        owner.id,
+        &guild("100", "Speedruns"),
+        Some("10.0.0.1"),
+    )
+    .await
+    .unwrap();
+    // Again with a new name: still one link, the name follows Discord.
+    service::link_guild(db, org_a, owner.id, &guild("100", "Speedruns 2"), None)
+        .await
+        .unwrap();
+    let servers = service::servers(db, org_a).await.unwrap();
+    assert_eq!(servers.len(), 1);
+    assert_eq!(servers[0].guild_name, "Speedruns 2");
+    assert_eq!(servers[0].linked_by.as_deref(), Some("owner"));
+    assert!(service::servers(db, org_b).await.unwrap().is_empty());
+
+    // Another organization cannot take it.
+    let err = service::link_guild(db, org_b, owner.id, &guild("100", "Speedruns"), None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "Conflict");
+    assert!(
+        err.message()
+            .contains("already linked to the organization Org A"),
+        "{err:?}"
+    );
+    // Nor unlink it.
+    let err = service::unlink_guild(db, org_b, owner.id, "100", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "NotFound");
+
+    assert_eq!(
+        service::unlink_guild(db, org_a, owner.id, "100", None)
+            .await
+            .unwrap(),
+        "Speedruns 2"
+    );
+    assert!(service::servers(db, org_a).await.unwrap().is_empty());
+    // Free again: Org B may link it now.
+    service::link_guild(db, org_b, owner.id, &guild("100", "Speedruns"), None)
+        .await
+        .unwrap();
+    assert_eq!(sdk::bot::linked_org(db, "100").await.unwrap(), Some(org_b));
+
+    let log = sdk::identity::audit_log::list(db, &Default::default())
+        .await
+        .unwrap();
+    let links: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == "discord.guild_link")
+        .collect();
+    assert_eq!(links.len(), 2, "only real links are audited");
+    assert!(log.iter().any(|e| e.action == "discord.guild_unlink"));
+}
+both_backends!(linking_and_unlinking, check_linking_and_unlinking);
+
+async fn check_gateway_lease(backend: Backend) {
+    let w = world(backend).await;
+    let db = &w.test.db;
+    const LEASE: i64 = 30_000;
+
+    assert!(repo::claim_lease(db, "a", 1_000, LEASE).await.unwrap());
+    assert!(
+        !repo::claim_lease(db, "b", 2_000, LEASE).await.unwrap(),
+        "held by a"
+    );
+    assert!(
+        repo::claim_lease(db, "a", 11_000, LEASE).await.unwrap(),
+        "a renews"
+    );
+    let lease = repo::lease(db).await.unwrap().unwrap();
+    assert_eq!(lease.holder, "a");
+    assert_eq!(lease.acquired_at, 1_000, "a renewal keeps the start");
+    assert_eq!(lease.heartbeat_at, 11_000);
+    assert_eq!(lease.expires_at, 41_000);
+    assert!(!service::may_take_lease(Some(&lease), "b", 40_999));
+
+    // a stops renewing: once the lease ran out, b takes over and a cannot come back.
+    assert!(!repo::claim_lease(db, "b", 40_999, LEASE).await.unwrap());
+    assert!(repo::claim_lease(db, "b", 41_000, LEASE).await.unwrap());
+    assert!(!repo::claim_lease(db, "a", 42_000, LEASE).await.unwrap());
+    let lease = repo::lease(db).await.unwrap().unwrap();
+    assert_eq!((lease.holder.as_str(), lease.acquired_at), ("b", 41_000));
+
+    // Releasing hands it over at once; only the holder can release.
+    repo::release_lease(db, "a").await.unwrap();
+    assert!(!repo::claim_lease(db, "a", 43_000, LEASE).await.unwrap());
+    repo::release_lease(db, "b").await.unwrap();
+    assert!(repo::claim_lease(db, "a", 43_000, LEASE).await.unwrap());
+
+    // Two instances claiming at the same moment: exactly one wins.
+    repo::release_lease(db, "a").await.unwrap();
+    let (x, y) = tokio::join!(
+        repo::claim_lease(db, "x", 50_000, LEASE),
+        repo::claim_lease(db, "y", 50_000, LEASE)
+    );
+    assert!(x.unwrap() ^ y.unwrap(), "one winner");
+}
+both_backends!(gateway_lease, check_gateway_lease);
+
+/// The fake's INTERACTION_CREATE payload is what serenity reads, and becomes the platform's call.
+#[test]
+fn the_fake_interaction_decodes_into_a_command_call() {
+    use poise::serenity_prelude as serenity;
+    let payload = sdk::fake_discord::command_interaction(
+        "777",
+        "5001",
+        "echo",
+        &json!({"text": "hi", "count": 3, "loud": true}),
+    );
+    let interaction: serenity::Interaction = serde_json::from_value(payload).unwrap();
+    let serenity::Interaction::Command(command) = interaction else {
+        panic!("not a command interaction");
+    };
+    let options = command.data.options();
+    let call = command_call(&command, &options);
+    assert_eq!(call.guild_id.as_deref(), Some("777"));
+    assert_eq!(call.discord_user_id, "5001");
+    assert_eq!(call.string("text"), Some("hi"));
+    assert_eq!(call.integer("count"), Some(3));
+    assert_eq!(call.options["loud"], json!(true));
+}
