@@ -79,12 +79,15 @@ pub async fn load_plugins(
 /// The shared services every request and command works with.
 pub fn platform(db: &Db, config: &Config, plugins: Arc<PluginHost>) -> sdk::context::Platform {
     let actions = Arc::new(plugins.actions());
+    let authorizer = Arc::new(sdk::auth::authorizer::Authorizer::with_actions(
+        db.clone(),
+        Arc::clone(&actions),
+    ));
+    // Rights changed through another instance reach this one's cache at once.
+    authorizer.connect(plugins.events());
     sdk::context::Platform {
         db: db.clone(),
-        authorizer: Arc::new(sdk::auth::authorizer::Authorizer::with_actions(
-            db.clone(),
-            Arc::clone(&actions),
-        )),
+        authorizer,
         actions,
         events: plugins.events(),
         plugins,

@@ -193,3 +193,81 @@ async fn enablement_changes_reach_other_instances_at_once() {
     first.stop().await.unwrap();
     second.stop().await.unwrap();
 }
+
+/// A role given through one instance counts on the other at once, not after the authorizer's
+/// 30-second cache lifetime.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_changes_reach_other_instances_at_once() {
+    let test_db = TestDb::new(Backend::Postgres).await;
+    let first = server::start(test_config(&test_db.url)).await.unwrap();
+    let second = server::start(test_config(&test_db.url)).await.unwrap();
+    let user = |name: &'static str, level| {
+        let db = first.db.clone();
+        async move {
+            let u = sdk::identity::users::create(&db, name, level)
+                .await
+                .unwrap();
+            sdk::auth::CurrentUser {
+                id: u.id,
+                username: u.username,
+                display_name: None,
+                level,
+                impersonated_by: None,
+            }
+        }
+    };
+    let owner = user("owner", GlobalLevel::Superadmin).await;
+    let member = user("member", GlobalLevel::User).await;
+    let org = sdk::identity::orgs::create(&first.db, &owner, "Shared", "", None)
+        .await
+        .unwrap()
+        .id;
+    sdk::identity::orgs::add_member(
+        &first.db,
+        &first.platform.authorizer,
+        &owner,
+        org,
+        member.id,
+        None,
+    )
+    .await
+    .unwrap();
+    // The second instance caches the member's (empty) rights.
+    assert!(!second
+        .platform
+        .authorizer
+        .allowed(&member, org, "member:invite")
+        .await
+        .unwrap());
+    sdk::identity::roles::assign(
+        &first.db,
+        &first.platform.authorizer,
+        &owner,
+        org,
+        member.id,
+        "Admin",
+        None,
+    )
+    .await
+    .unwrap();
+    let mut allowed = false;
+    for _ in 0..100 {
+        if second
+            .platform
+            .authorizer
+            .allowed(&member, org, "member:invite")
+            .await
+            .unwrap()
+        {
+            allowed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        allowed,
+        "the second instance still serves its cached decision"
+    );
+    first.stop().await.unwrap();
+    second.stop().await.unwrap();
+}

@@ -373,6 +373,18 @@ pub mod system {
     impl Event for PluginDisabled {
         const NAME: &'static str = "core.plugin_disabled";
     }
+
+    /// Rights changed: in the envelope's organization (memberships, roles, statements), or a
+    /// user's everywhere (`user_id` with no organization: a global level). Other instances drop
+    /// their cached decisions when it arrives.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct AccessChanged {
+        pub user_id: Option<i64>,
+    }
+
+    impl Event for AccessChanged {
+        const NAME: &'static str = "core.access_changed";
+    }
 }
 
 /// The PostgreSQL channel events travel on.

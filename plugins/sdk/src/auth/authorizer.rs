@@ -2,12 +2,14 @@
 //! per-(user, organization) cache.
 //!
 //! Every service that changes memberships, roles or statements calls [`Authorizer::invalidate_org`]
-//! (or `invalidate_user`) in the same breath, so this process never serves a stale answer. Other
-//! instances sharing a PostgreSQL database see changes after at most [`CACHE_TTL`].
+//! (or `invalidate_user`) in the same breath, so this process never serves a stale answer. Once
+//! [`Authorizer::connect`]ed to the event bus, an invalidation is also announced as
+//! `core.access_changed`, which other instances sharing a PostgreSQL database receive and apply at
+//! once; [`CACHE_TTL`] bounds staleness should a notification be lost.
 
 use std::{
     collections::HashMap,
-    sync::{Arc, RwLock},
+    sync::{Arc, OnceLock, RwLock},
     time::{Duration, Instant},
 };
 
@@ -18,7 +20,11 @@ use super::{
     policy::{builtin_role, evaluate, Effect, Statement},
     CurrentUser, GlobalLevel,
 };
-use crate::{db::Db, Error};
+use crate::{
+    db::Db,
+    events::{system::AccessChanged, EventBus},
+    Error,
+};
 
 pub const CACHE_TTL: Duration = Duration::from_secs(30);
 
@@ -42,6 +48,8 @@ pub struct Authorizer {
     /// Where plugin manifests' grants to built-in roles come from.
     actions: Arc<ActionRegistry>,
     cache: RwLock<HashMap<(i64, i64), Cached>>,
+    /// Where invalidations are announced to other instances (see [`Authorizer::connect`]).
+    bus: OnceLock<Arc<EventBus>>,
 }
 
 impl Authorizer {
@@ -56,6 +64,7 @@ impl Authorizer {
             db,
             actions,
             cache: RwLock::new(HashMap::new()),
+            bus: OnceLock::new(),
         }
     }
 
@@ -92,15 +101,45 @@ impl Authorizer {
         Ok(self.statements(user_id, org_id).await?.is_some())
     }
 
+    /// Announces this authorizer's invalidations on `bus` and applies those of other instances.
+    pub fn connect(self: &Arc<Self>, bus: Arc<EventBus>) {
+        let this = Arc::downgrade(self);
+        bus.listen::<AccessChanged, _, _>("core", move |envelope| {
+            let this = this.clone();
+            async move {
+                if let Some(this) = this.upgrade() {
+                    this.forget(envelope.org_id, envelope.event.user_id);
+                }
+                Ok(())
+            }
+        });
+        self.bus.set(bus).ok();
+    }
+
     pub fn invalidate_org(&self, org_id: i64) {
-        if let Ok(mut cache) = self.cache.write() {
-            cache.retain(|(_, org), _| *org != org_id);
-        }
+        self.forget(Some(org_id), None);
+        self.announce(Some(org_id), None);
     }
 
     pub fn invalidate_user(&self, user_id: i64) {
+        self.forget(None, Some(user_id));
+        self.announce(None, Some(user_id));
+    }
+
+    fn forget(&self, org_id: Option<i64>, user_id: Option<i64>) {
         if let Ok(mut cache) = self.cache.write() {
-            cache.retain(|(user, _), _| *user != user_id);
+            cache.retain(|(user, org), _| match (org_id, user_id) {
+                (Some(o), Some(u)) => !(*org == o && *user == u),
+                (Some(o), None) => *org != o,
+                (None, Some(u)) => *user != u,
+                (None, None) => false,
+            });
+        }
+    }
+
+    fn announce(&self, org_id: Option<i64>, user_id: Option<i64>) {
+        if let Some(bus) = self.bus.get() {
+            bus.emit(org_id, None, AccessChanged { user_id });
         }
     }
 
