@@ -95,7 +95,7 @@ impl Settings {
     /// replaces `https://discord.com` in it with the proxy. So the proxy is `api_url` without its
     /// `/api`: `http://127.0.0.1:PORT/api` → `http://127.0.0.1:PORT`. None means Discord itself;
     /// an API URL that does not end in `/api` cannot be expressed and is an error naming the
-    /// setting.
+    /// setting. (serenity's rate limiter ignores the proxy, so the bot turns it off with one.)
     pub fn serenity_proxy(&self) -> Result<Option<String>, String> {
         if self.api_url == DEFAULT_API_URL {
             return Ok(None);
