@@ -24,7 +24,7 @@ fn races(players: i64, per_player: i64, pools: &[i64]) -> Vec<BoardRace> {
                 user_id: user,
                 pool_id: pools[(n as usize) % pools.len()],
                 status,
-                reattempted: x % 31 == 0,
+                reattempted: x.is_multiple_of(31),
                 score: Some((x % 10_500) as f64 / 100.0),
             });
         }

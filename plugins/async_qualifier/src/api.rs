@@ -8,7 +8,8 @@ use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use crate::model::LeaderboardEntry;
 use crate::model::{
-    AuditEntry, DashboardView, LeaderboardView, Pool, Qualifier, Race, ReadyAnswer, StartedRun,
+    AuditEntry, DashboardView, LeaderboardView, Pool, Qualifier, Race, ReadyAnswer, Rights,
+    StartedRun,
 };
 #[cfg(feature = "ssr")]
 pub use ssr::*;
@@ -191,6 +192,19 @@ mod ssr {
 }
 
 const P: &str = "/api/p/async_qualifier";
+
+/// What the caller may do here.
+#[server(prefix = "/api/p/async_qualifier", endpoint = "my_rights", input = Json, output = Json)]
+pub async fn my_rights(org_id: i64) -> Result<Rights, sdk::Error> {
+    let call = Call::new(org_id, actions::RUN).await?;
+    Ok(Rights {
+        create: call.may(actions::CREATE).await?,
+        manage: call.can_manage().await?,
+        review: call.may(actions::REVIEW).await?,
+        recalculate: call.may(actions::RECALCULATE).await?,
+        audit: call.may(actions::AUDIT).await?,
+    })
+}
 
 /// The organization's qualifiers (active first).
 #[server(prefix = "/api/p/async_qualifier", endpoint = "list_qualifiers", input = Json, output = Json)]
@@ -519,9 +533,11 @@ pub async fn review_race(
             call.org(),
             &call.actor(),
             race_id,
-            status,
-            &notes,
-            elapsed_override_seconds,
+            &crate::service::Review {
+                status,
+                notes,
+                elapsed_override_seconds,
+            },
             now(),
         )
         .await?;

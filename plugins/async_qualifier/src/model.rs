@@ -134,3 +134,14 @@ pub struct AuditEntry {
     pub details: String,
     pub at: String,
 }
+
+/// What the caller may do in the organization's qualifiers (for showing buttons; the server
+/// checks again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Rights {
+    pub create: bool,
+    pub manage: bool,
+    pub review: bool,
+    pub recalculate: bool,
+    pub audit: bool,
+}

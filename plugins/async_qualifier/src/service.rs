@@ -86,6 +86,15 @@ impl QualifierInput {
     }
 }
 
+/// A reviewer's decision on a run.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub status: ReviewStatus,
+    pub notes: String,
+    /// The corrected elapsed time in seconds (start becomes end − this).
+    pub elapsed_override_seconds: Option<f64>,
+}
+
 /// The async qualifier service (published for other plugins and used by the Discord adapters).
 #[derive(Debug, Clone)]
 pub struct Qualifiers {
@@ -797,12 +806,15 @@ impl Qualifiers {
         org_id: i64,
         actor: &Actor,
         race_id: i64,
-        status: ReviewStatus,
-        notes: &str,
-        elapsed_override_seconds: Option<f64>,
+        decision: &Review,
         now: i64,
     ) -> Result<RaceRow, Error> {
         let reviewer = actor.id()?;
+        let Review {
+            status,
+            ref notes,
+            elapsed_override_seconds,
+        } = *decision;
         let notes = rules::clean_text("notes", notes, rules::NOTES_MAX)?;
         if status == ReviewStatus::Pending {
             return Err(Error::invalid("status", "Choose accepted or rejected."));

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use async_qualifier::{
     repo::RaceFilter,
     rules::{self, RaceStatus, ReviewStatus},
-    service::{Actor, QualifierInput, Qualifiers},
+    service::{Actor, QualifierInput, Qualifiers, Review},
 };
 use sdk::{
     auth::{authorizer::Authorizer, CurrentUser, GlobalLevel},
@@ -224,6 +224,14 @@ impl World {
 
     async fn sql(&self, sql: &str) {
         sqlx::query(sql).execute(self.test.db.pool()).await.unwrap();
+    }
+}
+
+fn review(status: ReviewStatus, notes: &str, elapsed_override_seconds: Option<f64>) -> Review {
+    Review {
+        status,
+        notes: notes.into(),
+        elapsed_override_seconds,
     }
 }
 
@@ -733,9 +741,7 @@ async fn check_reviews(backend: Backend) {
             w.org,
             &Actor::user(runners[0].id),
             races[0],
-            ReviewStatus::Accepted,
-            "",
-            None,
+            &review(ReviewStatus::Accepted, "", None),
             T0,
         )
         .await
@@ -749,9 +755,7 @@ async fn check_reviews(backend: Backend) {
             w.org,
             &Actor::user(reviewer.id),
             races[0],
-            ReviewStatus::Accepted,
-            "retimed from the VOD",
-            Some(2000.0),
+            &review(ReviewStatus::Accepted, "retimed from the VOD", Some(2000.0)),
             T0 + 500 * MIN,
         )
         .await
@@ -785,9 +789,7 @@ async fn check_reviews(backend: Backend) {
             w.org,
             &Actor::user(reviewer.id),
             races[1],
-            ReviewStatus::Rejected,
-            "no VOD",
-            None,
+            &review(ReviewStatus::Rejected, "no VOD", None),
             T0,
         )
         .await
@@ -805,9 +807,7 @@ async fn check_reviews(backend: Backend) {
             w.org,
             &Actor::user(reviewer.id),
             races[2],
-            ReviewStatus::Accepted,
-            "",
-            None,
+            &review(ReviewStatus::Accepted, "", None),
             T0
         )
         .await
