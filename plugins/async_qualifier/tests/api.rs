@@ -1,0 +1,365 @@
+//! The server functions themselves, on SQLite and PostgreSQL: called as the server calls them
+//! (a Platform and the request's caller in the reactive context), so the guard, the actions,
+//! the DTOs (RFC 3339 instants, unrounded scores) and the error kinds are what a client gets.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use async_qualifier::{api, model::RaceStatus, time::parse_rfc3339};
+use leptos::{prelude::*, reactive::computed::ScopedFuture};
+use sdk::{
+    auth::{
+        authorizer::Authorizer,
+        guard::{Caller, Via},
+        CurrentUser, GlobalLevel,
+    },
+    both_backends,
+    context::Platform,
+    db::Backend,
+    plugin::{
+        host::{Actor, LoadOptions},
+        Bundle, PluginHost,
+    },
+    testing::TestDb,
+};
+
+struct World {
+    test: TestDb,
+    platform: Platform,
+    admin: CurrentUser,
+    org: i64,
+}
+
+async fn world(backend: Backend) -> World {
+    let test = TestDb::new(backend).await;
+    test.migrate_core().await;
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let read = |b: &str| {
+        sdk::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
+    };
+    let bundle = Bundle {
+        manifest_source: async_qualifier::MANIFEST.into(),
+        origin: "plugins/async_qualifier/plugin.toml".into(),
+        sqlite: read("sqlite"),
+        postgres: read("postgres"),
+        plugin: async_qualifier::plugin(),
+    };
+    let host = Arc::new(
+        PluginHost::load(&test.db, vec![bundle], LoadOptions::default())
+            .await
+            .unwrap(),
+    );
+    let actions = Arc::new(host.actions());
+    let platform = Platform {
+        db: test.db.clone(),
+        authorizer: Arc::new(Authorizer::with_actions(
+            test.db.clone(),
+            Arc::clone(&actions),
+        )),
+        actions,
+        events: host.events(),
+        plugins: host,
+        base_url: "http://localhost".into(),
+    };
+    let admin = test.user("admin", GlobalLevel::Superadmin).await;
+    let org = test.org(&admin, "League").await;
+    World {
+        test,
+        platform,
+        admin,
+        org,
+    }
+}
+
+impl World {
+    /// Runs `f` as a request by `user`.
+    async fn as_user<T, F, Fut>(&self, user: &CurrentUser, f: F) -> T
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let owner = Owner::new();
+        let (mut parts, _) = http::Request::builder().body(()).unwrap().into_parts();
+        parts.extensions.insert(Caller {
+            user: Some(user.clone()),
+            via: Via::Session,
+            ip: Some("127.0.0.1".into()),
+        });
+        let platform = self.platform.clone();
+        let fut = owner.with(move || {
+            provide_context(platform);
+            provide_context(parts);
+            ScopedFuture::new(f())
+        });
+        fut.await
+    }
+
+    async fn member(&self, name: &str) -> CurrentUser {
+        let user = self.test.user(name, GlobalLevel::User).await;
+        sdk::identity::orgs::add_member(
+            &self.test.db,
+            &self.platform.authorizer,
+            &self.admin,
+            self.org,
+            user.id,
+            None,
+        )
+        .await
+        .unwrap();
+        user
+    }
+
+    async fn enable(&self) {
+        self.platform
+            .plugins
+            .set_enabled(
+                self.org,
+                async_qualifier::PLUGIN_ID,
+                true,
+                false,
+                &Actor {
+                    user_id: Some(self.admin.id),
+                    ip: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+}
+
+async fn check_end_to_end_through_the_api(backend: Backend) {
+    let w = world(backend).await;
+    let org = w.org;
+    let admin = w.admin.clone();
+    let ada = w.member("ada").await;
+    let bob = w.member("bob").await;
+
+    // Off for the organization: NotEnabled (HTTP 404) with the plugin's name.
+    let err = w
+        .as_user(&ada, || api::list_qualifiers(org))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "NotEnabled");
+    assert!(
+        err.message().contains("Async Qualifiers"),
+        "{}",
+        err.message()
+    );
+    w.enable().await;
+
+    // Plain members run but do not create; bad input names the field.
+    let err = w
+        .as_user(&ada, || {
+            api::create_qualifier(
+                org,
+                "Q".into(),
+                String::new(),
+                1,
+                -1,
+                false,
+                true,
+                None,
+                false,
+            )
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "Forbidden");
+    let err = w
+        .as_user(&admin, || {
+            api::create_qualifier(
+                org,
+                "Q".into(),
+                String::new(),
+                0,
+                -1,
+                false,
+                true,
+                None,
+                false,
+            )
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("runs_per_pool"));
+    let q = w
+        .as_user(&admin, || {
+            api::create_qualifier(
+                org,
+                "Spring".into(),
+                "Two pools".into(),
+                1,
+                -1,
+                true,
+                true,
+                None,
+                false,
+            )
+        })
+        .await
+        .unwrap();
+    assert!(q.can_manage);
+    assert!(q.created_at.ends_with('Z'));
+    let pool = w
+        .as_user(&admin, || {
+            api::create_pool(org, q.id, "Open".into(), String::new())
+        })
+        .await
+        .unwrap();
+    let dup = w
+        .as_user(&admin, || {
+            api::create_pool(org, q.id, "Open".into(), String::new())
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(dup.kind(), "Conflict");
+    let bad = w
+        .as_user(&admin, || {
+            api::create_permalink(org, pool.id, "not a link".into(), String::new())
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(bad.field(), Some("url"));
+    for seed in ["a", "b"] {
+        w.as_user(&admin, || {
+            api::create_permalink(
+                org,
+                pool.id,
+                format!("https://alttpr.com/h/{seed}"),
+                String::new(),
+            )
+        })
+        .await
+        .unwrap();
+    }
+
+    // Members see the pools without the seeds, with their runs left.
+    let pools = w
+        .as_user(&ada, || api::list_pools(org, q.id))
+        .await
+        .unwrap();
+    assert_eq!(pools[0].remaining_runs, 1);
+    assert!(pools[0].permalinks.iter().all(|l| l.url.is_empty()));
+
+    // Ada runs: start → ready (start time 10 s later, RFC 3339) → finish.
+    let started = w
+        .as_user(&ada, || api::start_run(org, q.id, pool.id))
+        .await
+        .unwrap();
+    assert_eq!(started.status, RaceStatus::Pending);
+    assert!(started.permalink_url.starts_with("https://alttpr.com/h/"));
+    let ready = w
+        .as_user(&ada, || api::ready_run(org, started.race_id))
+        .await
+        .unwrap();
+    let start = parse_rfc3339(&ready.start_time).unwrap();
+    let server_now = parse_rfc3339(&ready.server_now).unwrap();
+    assert!(
+        (start - server_now - 10_000).abs() < 1_000,
+        "countdown of 10 s"
+    );
+    // Finishing during the countdown is refused.
+    let early = w
+        .as_user(&ada, || api::finish_run(org, started.race_id))
+        .await
+        .unwrap_err();
+    assert_eq!(early.kind(), "Conflict");
+    // Bob cannot touch Ada's run, and does not see her seed.
+    let err = w
+        .as_user(&bob, || api::forfeit_run(org, started.race_id))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "Forbidden");
+    let seen = w
+        .as_user(&bob, || api::get_race(org, started.race_id))
+        .await
+        .unwrap();
+    assert_eq!(seen.permalink_url, None);
+    // Move the start back so the run can finish now (the clock is the server's).
+    sqlx::query("UPDATE async_qualifier_races SET start_time = start_time - 3600000 WHERE id = $1")
+        .bind(started.race_id)
+        .execute(w.test.db.pool())
+        .await
+        .unwrap();
+    let done = w
+        .as_user(&ada, || api::finish_run(org, started.race_id))
+        .await
+        .unwrap();
+    assert_eq!(done.status, RaceStatus::Finished);
+    assert!(done.elapsed_seconds.unwrap() > 3500.0);
+    assert!(
+        (done.score.unwrap() - 100.0).abs() < 1e-9,
+        "alone on the seed: par"
+    );
+    let long_notes = "x".repeat(4001);
+    let err = w
+        .as_user(&ada, || {
+            api::submit_vod(org, started.race_id, String::new(), long_notes)
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("notes"));
+
+    // hide_results on an active qualifier: members see an empty, hidden board; managers see it.
+    let hidden = w
+        .as_user(&bob, || api::leaderboard(org, q.id))
+        .await
+        .unwrap();
+    assert!(hidden.hidden && hidden.entries.is_empty());
+    let board = w
+        .as_user(&admin, || api::leaderboard(org, q.id))
+        .await
+        .unwrap();
+    assert!(!board.hidden);
+    assert_eq!(board.entries.len(), 1);
+    assert_eq!(board.entries[0].display_name, "ada");
+    assert_eq!(board.entries[0].rank, 1);
+    // Others' results are hidden in run lists too; one's own are not.
+    let races = w
+        .as_user(&bob, || api::list_races(org, q.id, None, None))
+        .await
+        .unwrap();
+    assert_eq!(races[0].score, None);
+    let mine = w
+        .as_user(&ada, || api::list_races(org, q.id, Some(ada.id), None))
+        .await
+        .unwrap();
+    assert!(mine[0].score.is_some());
+
+    // Review: members may not; the queue and recalculation are for their roles.
+    let err = w
+        .as_user(&bob, || api::review_queue(org, q.id))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "Forbidden");
+    assert_eq!(
+        w.as_user(&admin, || api::review_queue(org, q.id))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        w.as_user(&admin, || api::recalculate(org, q.id))
+            .await
+            .unwrap(),
+        1
+    );
+    let log = w
+        .as_user(&admin, || api::audit_log(org, q.id))
+        .await
+        .unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.action == "async_qualifier.race_finish"));
+    let rights = w.as_user(&ada, || api::my_rights(org)).await.unwrap();
+    assert!(!rights.create && !rights.manage && !rights.review);
+
+    // The dashboard: Ada has used the pool; Bob may start.
+    let dash = w.as_user(&ada, || api::dashboard(org, q.id)).await.unwrap();
+    assert_eq!(dash.pools[0].remaining_runs, 0);
+    assert_eq!(dash.my_races.len(), 1);
+    let dash = w.as_user(&bob, || api::dashboard(org, q.id)).await.unwrap();
+    assert_eq!(dash.can_start, Ok(()));
+}
+both_backends!(end_to_end_through_the_api, check_end_to_end_through_the_api);
