@@ -357,6 +357,35 @@ both_backends!(
     check_without_a_token_the_app_runs_with_the_bot_off
 );
 
+async fn check_a_rejected_token_is_reported(backend: Backend) {
+    let fake = FakeDiscord::start().await;
+    fake.reject_token("revoked-token");
+    let app = spawn(backend, &fake, Some("revoked-token")).await;
+    let server = &app.server;
+    assert!(
+        eventually(20, || bot_status(server).last_error.is_some_and(
+            |e| e.contains("Discord refused the bot token (DISCORD_TOKEN)")
+        ))
+        .await,
+        "{:?}",
+        bot_status(server)
+    );
+    let status = bot_status(server);
+    assert!(status.configured && !status.connected, "{status:?}");
+    assert_eq!(event_count(server, "discordbot.ready"), 0);
+    // It tries again later, not in a loop: one attempt within the first seconds.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(
+        fake.requests_to("GET", "/api/v10/gateway").len(),
+        1,
+        "no hot retry loop"
+    );
+    // The site itself is fine.
+    assert_eq!(app.get("/health").await.status(), 200);
+    app.stop().await;
+}
+both_backends!(rejected_token, check_a_rejected_token_is_reported);
+
 /// A browser-like client signed in as `name` (one-time login link).
 async fn signed_in(app: &TestApp, name: &str) -> reqwest::Client {
     let (_, secret) = sdk::identity::login_links::create(app.db(), name)

@@ -88,8 +88,10 @@ async fn supervise(bot: Arc<Bot>, mut stopped: watch::Receiver<bool>) {
                 bot.disconnected(&why);
             }
         }
-        if client.is_some() && runtime.status().connected {
+        if failures > 0 && client.is_some() && runtime.status().connected {
+            // Connected again after failures: their error is history.
             failures = 0;
+            runtime.update_status(|s| s.last_error = None);
         }
 
         let now = now_ms();

@@ -25,7 +25,7 @@
 //! | `POST /api/oauth2/token` | a user token for a code added with [`FakeDiscord::add_oauth_user`] |
 //! | `GET /api/users/@me`, `GET /api/users/@me/guilds` | that user and their servers (bearer token) |
 //! | `GET /oauth2/authorize` | a placeholder page (a browser would consent here) |
-//! | `GET /gateway` (websocket) | HELLO → IDENTIFY → READY; heartbeats ACKed; RESUME → RESUMED (or INVALID_SESSION for an unknown session) |
+//! | `GET /gateway` (websocket) | HELLO → IDENTIFY → READY (close 4004 for a [`FakeDiscord::reject_token`]); heartbeats ACKed; RESUME → RESUMED (or INVALID_SESSION for an unknown session) |
 //!
 //! Every other request is recorded and answered 404 with a Discord-style error body, so a test
 //! can see what the code under test asked for ([`FakeDiscord::requests`]).
@@ -160,6 +160,8 @@ struct Inner {
     oauth_codes: HashMap<String, OauthUser>,
     /// Access token → code it was issued for.
     access_tokens: HashMap<String, String>,
+    /// Bot tokens whose IDENTIFY is refused (close code 4004, like a revoked token).
+    rejected_tokens: Vec<String>,
 }
 
 struct Shared {
@@ -349,6 +351,13 @@ impl FakeDiscord {
                     .ok();
             }
         });
+    }
+
+    /// Refuses IDENTIFY with this bot token (as sent, without `Bot `): the gateway closes with
+    /// 4004 "Authentication failed", as Discord does for a wrong or revoked token.
+    pub fn reject_token(&self, token: &str) {
+        self.shared
+            .with(|i| i.rejected_tokens.push(token.to_string()));
     }
 
     /// Lets a Discord account sign in through OAuth2: the token endpoint accepts `code` and
@@ -895,8 +904,22 @@ fn gateway_frame(shared: &Shared, conn: u64, out: &mpsc::UnboundedSender<Message
     match frame.get("op").and_then(Value::as_u64) {
         // Heartbeat.
         Some(1) => send(json!({ "op": 11 })),
-        // Identify: a new session.
+        // Identify: a new session (unless the token is refused).
         Some(2) => {
+            let token = frame
+                .get("d")
+                .and_then(|d| d.get("token"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let token = token.strip_prefix("Bot ").unwrap_or(token);
+            if shared.with(|i| i.rejected_tokens.iter().any(|t| t == token)) {
+                out.send(Message::Close(Some(CloseFrame {
+                    code: 4004,
+                    reason: Utf8Bytes::from_static("Authentication failed."),
+                })))
+                .ok();
+                return;
+            }
             let session_id = format!("session-{}", shared.next_id());
             shared.with(|i| {
                 i.identifies
