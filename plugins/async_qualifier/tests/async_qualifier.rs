@@ -888,3 +888,95 @@ both_backends!(
     simultaneous_finishes_stay_consistent,
     check_simultaneous_finishes
 );
+
+/// A one-purpose stand-in for Discord's REST API: answers every request with a message id and
+/// keeps the request lines and bodies it got.
+async fn fake_discord() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/api/v10", listener.local_addr().unwrap());
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let record = Arc::clone(&record);
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                // Read the head, then as much body as Content-Length says.
+                loop {
+                    let n = socket.read(&mut chunk).await.unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buf).to_string();
+                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                        let length = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if body.len() >= length {
+                            let line = head.lines().next().unwrap_or_default().to_string();
+                            record.lock().unwrap().push(format!("{line}\n{body}"));
+                            break;
+                        }
+                    }
+                }
+                let body = r#"{"id":"900"}"#;
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                socket.write_all(response.as_bytes()).await.ok();
+            });
+        }
+    });
+    (url, seen)
+}
+
+async fn check_warning_posted_once(backend: Backend) {
+    let w = world(backend).await;
+    let (url, seen) = fake_discord().await;
+    w.host
+        .bot()
+        .set_rest(Some(sdk::bot::DiscordRest::new(url, "token")));
+    let mut with_channel = input("Posted", 1, -1);
+    with_channel.discord_channel_id = "123456789012".into();
+    let q = w
+        .svc
+        .create_qualifier(w.org, &w.admin(), &with_channel, T0)
+        .await
+        .unwrap()
+        .id;
+    let (pool, _) = w.pool(q, "P", 1).await;
+    let r = w.member("waiter", None).await;
+    w.svc
+        .start_run(w.org, &Actor::user(r.id), q, pool, T0)
+        .await
+        .unwrap();
+    for minute in [10, 11, 12, 15] {
+        let (warned, _) = w
+            .svc
+            .run_timeouts(T0 + minute * MIN, Some(&w.host.bot()))
+            .await
+            .unwrap();
+        assert_eq!(warned, usize::from(minute == 10), "minute {minute}");
+    }
+    let posts = seen.lock().unwrap().clone();
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    assert!(
+        posts[0].starts_with("POST /api/v10/channels/123456789012/messages"),
+        "{}",
+        posts[0]
+    );
+    assert!(posts[0].contains("10 minutes"), "{}", posts[0]);
+}
+both_backends!(
+    timeout_warning_posted_once_in_the_channel,
+    check_warning_posted_once
+);
