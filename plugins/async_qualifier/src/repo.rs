@@ -627,6 +627,56 @@ pub async fn transition(
     Ok(done.rows_affected() > 0)
 }
 
+/// Links a race to its Discord thread (the thread's id, digits).
+pub async fn set_discord_thread(
+    conn: &mut AnyConnection,
+    race_id: i64,
+    thread_id: &str,
+    now: i64,
+) -> Result<(), Error> {
+    sqlx::query(
+        "UPDATE async_qualifier_races SET discord_thread_id = $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(thread_id)
+    .bind(now)
+    .bind(race_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The organization's race whose Discord thread this is.
+pub async fn race_by_thread(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    thread_id: &str,
+) -> Result<Option<RaceRow>, Error> {
+    let row = sqlx::query(&format!(
+        "{RACE_SELECT} WHERE r.discord_thread_id = $1 AND q.organization_id = $2"
+    ))
+    .bind(thread_id)
+    .bind(org_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(race_row).transpose()
+}
+
+/// The organization's qualifier posted in this Discord channel.
+pub async fn qualifier_by_channel(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    channel_id: &str,
+) -> Result<Option<QualifierRow>, Error> {
+    let row = sqlx::query(&format!(
+        "{QUALIFIER_SELECT} WHERE discord_channel_id = $1 AND organization_id = $2"
+    ))
+    .bind(channel_id)
+    .bind(org_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(qualifier_row).transpose()
+}
+
 /// Marks the pending-timeout warning as sent; false when it already was (sent once).
 pub async fn mark_warned(conn: &mut AnyConnection, race_id: i64, now: i64) -> Result<bool, Error> {
     let done = sqlx::query(

@@ -955,6 +955,43 @@ impl Qualifiers {
     }
 
     // -----------------------------------------------------------------------------------------
+    // Discord: what the adapters need besides the operations above
+
+    /// Records the private thread a run was opened in (its buttons and timeout warning go there).
+    pub async fn set_discord_thread(
+        &self,
+        org_id: i64,
+        race_id: i64,
+        thread_id: &str,
+        now: i64,
+    ) -> Result<RaceRow, Error> {
+        let mut tx = self.begin().await?;
+        Self::locked_race(&mut tx, org_id, race_id).await?;
+        repo::set_discord_thread(&mut tx, race_id, thread_id, now).await?;
+        let race = Self::race_in(&mut tx, org_id, race_id).await?;
+        tx.commit().await?;
+        Ok(race)
+    }
+
+    /// The run of a Discord thread (for the thread's buttons and `/async_extend_timeout`).
+    pub async fn race_by_thread(&self, org_id: i64, thread_id: &str) -> Result<RaceRow, Error> {
+        repo::race_by_thread(&mut *self.conn().await?, org_id, thread_id)
+            .await?
+            .ok_or_else(|| Error::not_found("This thread is not an async qualifier run."))
+    }
+
+    /// The qualifier posted in a Discord channel (for the "Start New Async Run" button).
+    pub async fn qualifier_by_channel(
+        &self,
+        org_id: i64,
+        channel_id: &str,
+    ) -> Result<QualifierRow, Error> {
+        repo::qualifier_by_channel(&mut *self.conn().await?, org_id, channel_id)
+            .await?
+            .ok_or_else(|| Error::not_found("No async qualifier is posted in this channel."))
+    }
+
+    // -----------------------------------------------------------------------------------------
     // Scores
 
     /// Recomputes every permalink of the qualifier in one transaction under its lock.

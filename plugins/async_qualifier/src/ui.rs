@@ -385,7 +385,9 @@ fn DashboardPage() -> impl IntoView {
                                 </Card>
                                 <Card title="My runs">
                                     <RacesTable races=d.my_races.clone() org show_runner=false/>
-                                    <a class=format!("{LINK} text-sm") href=format!("{}/q/{}/player/{}", base(org), q.id, d.my_races.first().map(|r| r.user_id).unwrap_or_default())>"History and reattempts"</a>
+                                    {d.my_races.first().map(|r| view! {
+                                        <a class=format!("{LINK} text-sm") href=format!("{}/q/{}/player/{}", base(org), q.id, r.user_id)>"History and reattempts"</a>
+                                    })}
                                 </Card>
                             </div>
                         }.into_any()

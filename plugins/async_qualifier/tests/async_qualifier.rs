@@ -967,6 +967,28 @@ async fn check_warning_posted_once(backend: Backend) {
             .unwrap();
         assert_eq!(warned, usize::from(minute == 10), "minute {minute}");
     }
+    // The Discord adapters find qualifiers by channel and runs by thread.
+    assert_eq!(
+        w.svc
+            .qualifier_by_channel(w.org, "123456789012")
+            .await
+            .unwrap()
+            .id,
+        q
+    );
+    let race = w.svc.races(w.org, q, RaceFilter::default()).await.unwrap()[0].id;
+    w.svc
+        .set_discord_thread(w.org, race, "777777777", T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        w.svc.race_by_thread(w.org, "777777777").await.unwrap().id,
+        race
+    );
+    assert_eq!(
+        w.svc.race_by_thread(w.org, "1").await.unwrap_err().kind(),
+        "NotFound"
+    );
     let posts = seen.lock().unwrap().clone();
     assert_eq!(posts.len(), 1, "{posts:?}");
     assert!(
