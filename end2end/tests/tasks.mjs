@@ -1,7 +1,8 @@
 // Scheduled tasks as an organization admin and a site admin meet them: a pasted crontab line is
 // refused on its field, a task is scheduled and shows its next run, "Run now" records a failed run
 // with the reason (the namespace does not exist), and the site admin's Tasks, Events and Bot pages
-// show the task, the platform's events and that the bot is off (no token in this run).
+// show the task, the platform's events and that the bot is off (no token in this run); the
+// organization's Discord page says so too.
 const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
 
 async function api(page, endpoint, body) {
@@ -61,6 +62,14 @@ export const tests = [
       assert(failedShown, 'the failed run and its reason appear on the task');
       await page.locator('#task-runs tr', { hasText: 'manual' }).first().waitFor();
       await shot('task-failed-run');
+
+      // The organization's Discord page (the bot is a global plugin, so it is always there):
+      // it says the site has no bot and lists no servers.
+      await page.locator('a', { hasText: /^Discord$/ }).first().click();
+      await page.waitForURL(url(`/org/${orgId}/discord`));
+      await page.locator('#bot-off').waitFor();
+      await page.getByText('No Discord servers linked').waitFor();
+      await shot('org-discord');
 
       // Site admin: the organization's task, the events, the bot.
       await page.goto(url('/admin/tasks'), { waitUntil: 'networkidle' });
