@@ -19,6 +19,8 @@
 //!
 //! Without `DISCORD_TOKEN` nothing connects: the platform's bot status says `configured: false`
 //! and the page says the bot is off; linking servers still works.
+// Deeply nested page views (tables of buttons) exceed the default in the wasm build.
+#![recursion_limit = "256"]
 
 pub mod api;
 #[cfg(feature = "ssr")]
