@@ -13,6 +13,8 @@
 //! - `repo` (server) — the SQL, tested on SQLite and PostgreSQL (`tests/`).
 //! - `tasks` (server) — the 60-second timeout task and the hourly recalculation.
 //! - [`ui`] — the pages under `/org/{org_id}/async`.
+// Deeply nested page views (tables of buttons) exceed the default in the wasm build.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod events;
