@@ -53,8 +53,9 @@ mod ssr {
 
     impl Call {
         pub async fn new(org_id: i64, action: &str) -> Result<Self, Error> {
-            let scope = require_plugin(org_id, PLUGIN_ID, action).await?;
+            // The request's context is only there until the first await: read it first.
             let platform = platform()?;
+            let scope = require_plugin(org_id, PLUGIN_ID, action).await?;
             let service = Qualifiers::from_platform(&platform);
             Ok(Self {
                 scope,
