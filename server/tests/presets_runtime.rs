@@ -208,13 +208,25 @@ async fn check_presets_use_bus_task_and_command(backend: Backend) {
         seen.lock().unwrap().clone(),
         vec![format!("Some({org}) Open")]
     );
+    // The panicking listener's failure is recorded once its task ends (it may lag under load).
+    let clumsy_failed = |f: &sdk::events::ListenerFailure| {
+        f.listener == "clumsy" && f.event == "presets.preset_created" && f.error == "panicked"
+    };
+    for _ in 0..100 {
+        if app
+            .server
+            .platform
+            .events
+            .recent_failures()
+            .iter()
+            .any(clumsy_failed)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let failures = app.server.platform.events.recent_failures();
-    assert!(
-        failures.iter().any(|f| f.listener == "clumsy"
-            && f.event == "presets.preset_created"
-            && f.error == "panicked"),
-        "{failures:?}"
-    );
+    assert!(failures.iter().any(clumsy_failed), "{failures:?}");
 
     // A scheduled task: created over HTTP, fired at its slot by the scheduler.
     let task = app
