@@ -17,6 +17,8 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod bot;
 pub mod events;
 pub mod model;
 #[cfg(feature = "ssr")]
@@ -51,6 +53,7 @@ impl sdk::plugin::Plugin for AsyncQualifierPlugin {
     async fn on_load(&self, ctx: &sdk::plugin::LoadContext) -> Result<(), sdk::Error> {
         let service = service::Qualifiers::new(ctx.db.clone(), ctx.events());
         tasks::register(ctx, service.clone())?;
+        bot::register(ctx, service.clone())?;
         ctx.provide(std::sync::Arc::new(service));
         Ok(())
     }
