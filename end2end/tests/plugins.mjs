@@ -49,7 +49,8 @@ export const tests = [
       assert(await page.locator('nav a', { hasText: /^Notes$/ }).count() === 0, 'no Notes tab while off');
       await shot('plugins-off');
       await page.click('#toggle-notes');
-      await page.locator('tr[data-plugin="notes"]', { hasText: 'On' }).waitFor();
+      // The button's label, not the row's text: "Switch off" would match a plain 'On'/'Off' search.
+      await page.locator('#toggle-notes', { hasText: 'Switch off' }).waitFor();
       const tab = page.locator('a', { hasText: /^Notes$/ }).first();
       await tab.waitFor();
       await shot('plugins-on');
@@ -75,7 +76,7 @@ export const tests = [
       // Switch it off again: its page 404s in org A, org B is unaffected.
       await page.goto(url(`/org/${orgA}/plugins`), { waitUntil: 'networkidle' });
       await page.click('#toggle-notes');
-      await page.locator('tr[data-plugin="notes"]', { hasText: 'Off' }).waitFor();
+      await page.locator('#toggle-notes', { hasText: 'Switch on' }).waitFor();
       res = await page.goto(url(`/org/${orgA}/notes`), { waitUntil: 'networkidle' });
       assert(res.status() === 404, `expected 404 after switching off, got ${res.status()}`);
       res = await page.goto(url(`/org/${orgB}/notes`), { waitUntil: 'networkidle' });

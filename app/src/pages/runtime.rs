@@ -418,9 +418,48 @@ pub fn OrgTasksPage() -> impl IntoView {
         delete,
         run,
         refresh,
+        form: TaskForm::new(),
     };
+    // A created task clears the name for the next one (once per creation, here where the form
+    // lives, not in the form that each reload rebuilds).
+    let name = actions.form.name;
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            name.set(String::new());
+        }
+    });
     view! {
         <OrgFrame current="tasks" page=move |overview| view! { <OrgTasksBody overview data actions/> }.into_any()/>
+    }
+}
+
+/// The new-task form's fields. They live with the page, not inside the list's suspense: every
+/// action reloads the list, and a form rebuilt with it would lose what the user typed (and hide
+/// the field an error is about).
+#[derive(Clone, Copy)]
+struct TaskForm {
+    name: RwSignal<String>,
+    task_type: RwSignal<String>,
+    kind: RwSignal<String>,
+    interval: RwSignal<String>,
+    cron: RwSignal<String>,
+    run_at: RwSignal<String>,
+    config: RwSignal<String>,
+    local_error: RwSignal<Option<sdk::Error>>,
+}
+
+impl TaskForm {
+    fn new() -> Self {
+        Self {
+            name: RwSignal::new(String::new()),
+            task_type: RwSignal::new(String::new()),
+            kind: RwSignal::new("interval".to_string()),
+            interval: RwSignal::new("3600".to_string()),
+            cron: RwSignal::new("0 * * * *".to_string()),
+            run_at: RwSignal::new(String::new()),
+            config: RwSignal::new("{}".to_string()),
+            local_error: RwSignal::new(None),
+        }
     }
 }
 
@@ -431,6 +470,7 @@ struct TaskActions {
     delete: ServerAction<DeleteOrgTask>,
     run: ServerAction<RunOrgTask>,
     refresh: RwSignal<usize>,
+    form: TaskForm,
 }
 
 #[component]
@@ -453,6 +493,7 @@ fn OrgTasksBody(
         delete,
         run,
         refresh,
+        form,
     } = actions;
     let list_error = Signal::derive(move || {
         failed(update.value().get())
@@ -492,7 +533,7 @@ fn OrgTasksBody(
                                         }}
                                     </Card>
                                 </div>
-                                {may_create.then(|| view! { <NewTaskForm org_id types create/> })}
+                                {may_create.then(|| view! { <NewTaskForm org_id types create form/> })}
                             </div>
                             <div class="mt-6">
                                 <Card title="Recent runs">
@@ -565,15 +606,21 @@ fn NewTaskForm(
     org_id: i64,
     types: Vec<TaskTypeView>,
     create: ServerAction<CreateOrgTask>,
+    form: TaskForm,
 ) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let task_type = RwSignal::new(types.first().map(|t| t.key.clone()).unwrap_or_default());
-    let kind = RwSignal::new("interval".to_string());
-    let interval = RwSignal::new("3600".to_string());
-    let cron = RwSignal::new("0 * * * *".to_string());
-    let run_at = RwSignal::new(String::new());
-    let config = RwSignal::new("{}".to_string());
-    let local_error = RwSignal::new(None::<sdk::Error>);
+    let TaskForm {
+        name,
+        task_type,
+        kind,
+        interval,
+        cron,
+        run_at,
+        config,
+        local_error,
+    } = form;
+    if !types.iter().any(|t| t.key == task_type.get_untracked()) {
+        task_type.set(types.first().map(|t| t.key.clone()).unwrap_or_default());
+    }
     let error = Signal::derive(move || local_error.get().or_else(|| failed(create.value().get())));
     let type_options: Vec<(String, String)> = types
         .iter()
@@ -641,11 +688,6 @@ fn NewTaskForm(
             },
         });
     };
-    Effect::new(move |_| {
-        if matches!(create.value().get(), Some(Ok(_))) {
-            name.set(String::new());
-        }
-    });
     view! {
         <Card title="New task">
             {if type_options.is_empty() {
