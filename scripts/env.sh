@@ -3,6 +3,9 @@
 # builds; override with CARGO_TARGET_DIR.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/sahabot/target}
+# Incremental caches are per checkout path and grow by gigabytes each; the shared target is
+# reused across fresh clones (CI), where they only cost disk.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 # Set at compile time: leptos's hydration script asks for /pkg/<name>.js and .wasm.
 export LEPTOS_OUTPUT_NAME=sahabot
