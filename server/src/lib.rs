@@ -78,21 +78,9 @@ pub async fn load_plugins(
 
 /// The shared services every request and command works with.
 pub fn platform(db: &Db, config: &Config, plugins: Arc<PluginHost>) -> sdk::context::Platform {
-    let actions = Arc::new(plugins.actions());
-    let authorizer = Arc::new(sdk::auth::authorizer::Authorizer::with_actions(
-        db.clone(),
-        Arc::clone(&actions),
-    ));
-    // Rights changed through another instance reach this one's cache at once.
-    authorizer.connect(plugins.events());
-    sdk::context::Platform {
-        db: db.clone(),
-        authorizer,
-        actions,
-        events: plugins.events(),
-        plugins,
-        base_url: config.base_url.clone(),
-    }
+    // The authorizer is connected to the bus: rights changed through another instance reach
+    // this one's cache at once.
+    sdk::context::Platform::new(db.clone(), plugins, config.base_url.clone())
 }
 
 /// Opens the database, migrates, loads the built-in plugins: what the CLI commands work with.

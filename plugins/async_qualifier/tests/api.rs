@@ -9,7 +9,6 @@ use async_qualifier::{api, model::RaceStatus, time::parse_rfc3339};
 use leptos::{prelude::*, reactive::computed::ScopedFuture};
 use sdk::{
     auth::{
-        authorizer::Authorizer,
         guard::{Caller, Via},
         CurrentUser, GlobalLevel,
     },
@@ -49,18 +48,7 @@ async fn world(backend: Backend) -> World {
             .await
             .unwrap(),
     );
-    let actions = Arc::new(host.actions());
-    let platform = Platform {
-        db: test.db.clone(),
-        authorizer: Arc::new(Authorizer::with_actions(
-            test.db.clone(),
-            Arc::clone(&actions),
-        )),
-        actions,
-        events: host.events(),
-        plugins: host,
-        base_url: "http://localhost".into(),
-    };
+    let platform = Platform::new(test.db.clone(), host, "http://localhost");
     let admin = test.user("admin", GlobalLevel::Superadmin).await;
     let org = test.org(&admin, "League").await;
     World {

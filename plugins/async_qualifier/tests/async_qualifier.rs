@@ -12,7 +12,7 @@ use async_qualifier::{
     service::{Actor, QualifierInput, Qualifiers, Review},
 };
 use sdk::{
-    auth::{authorizer::Authorizer, CurrentUser, GlobalLevel},
+    auth::{CurrentUser, GlobalLevel},
     both_backends,
     context::Platform,
     db::Backend,
@@ -58,18 +58,7 @@ async fn world(backend: Backend) -> World {
         None,
         "the plugin loads"
     );
-    let actions = Arc::new(host.actions());
-    let platform = Platform {
-        db: test.db.clone(),
-        authorizer: Arc::new(Authorizer::with_actions(
-            test.db.clone(),
-            Arc::clone(&actions),
-        )),
-        actions,
-        events: host.events(),
-        plugins: Arc::clone(&host),
-        base_url: "http://localhost".into(),
-    };
+    let platform = Platform::new(test.db.clone(), Arc::clone(&host), "http://localhost");
     let svc = Qualifiers::from_platform(&platform);
     // Only superadmins create organizations; the creator becomes the organization's Admin.
     let admin = test.user("admin", GlobalLevel::Superadmin).await;

@@ -13,7 +13,7 @@ use discordbot::{
     settings::Settings,
 };
 use sdk::{
-    auth::{authorizer::Authorizer, CurrentUser, GlobalLevel},
+    auth::{CurrentUser, GlobalLevel},
     bot::{
         command_handler, BotCommand, CommandCall, CommandContext, CommandOption, CommandReply,
         OptionKind,
@@ -132,18 +132,7 @@ async fn world(backend: Backend) -> World {
         .await
         .unwrap(),
     );
-    let actions = Arc::new(host.actions());
-    let platform = Platform {
-        db: test.db.clone(),
-        authorizer: Arc::new(Authorizer::with_actions(
-            test.db.clone(),
-            Arc::clone(&actions),
-        )),
-        actions,
-        events: host.events(),
-        plugins: host,
-        base_url: "http://sahabot.test".into(),
-    };
+    let platform = Platform::new(test.db.clone(), host, "http://sahabot.test");
     let settings = Arc::new(Settings::from_lookup(|k| test_settings().get(k).cloned()));
     let bot = Bot {
         platform: platform.clone(),

@@ -9,7 +9,7 @@ use presets::{
     service::{self, Ctx, NamespaceInput, PresetChange, PresetInput, PresetService},
 };
 use sdk::{
-    auth::{authorizer::Authorizer, CurrentUser, GlobalLevel},
+    auth::{CurrentUser, GlobalLevel},
     both_backends,
     context::Platform,
     db::Backend,
@@ -41,18 +41,7 @@ async fn world(backend: Backend) -> World {
             .await
             .unwrap(),
     );
-    let actions = Arc::new(host.actions());
-    let platform = Platform {
-        db: test.db.clone(),
-        authorizer: Arc::new(Authorizer::with_actions(
-            test.db.clone(),
-            Arc::clone(&actions),
-        )),
-        actions,
-        events: host.events(),
-        plugins: host,
-        base_url: "http://localhost".into(),
-    };
+    let platform = Platform::new(test.db.clone(), host, "http://localhost");
     World { test, platform }
 }
 

@@ -29,6 +29,25 @@ pub struct Platform {
     pub base_url: String,
 }
 
+impl Platform {
+    /// The platform over `db` and the loaded `plugins`: an authorizer that knows the plugins'
+    /// actions and announces/receives rights changes on their event bus. The server and the
+    /// plugins' tests build it the same way.
+    pub fn new(db: Db, plugins: Arc<PluginHost>, base_url: impl Into<String>) -> Self {
+        let actions = Arc::new(plugins.actions());
+        let authorizer = Arc::new(Authorizer::with_actions(db.clone(), Arc::clone(&actions)));
+        authorizer.connect(plugins.events());
+        Self {
+            db,
+            authorizer,
+            actions,
+            events: plugins.events(),
+            plugins,
+            base_url: base_url.into(),
+        }
+    }
+}
+
 pub fn platform() -> Result<Platform, Error> {
     use_context::<Platform>().ok_or_else(|| Error::internal("no platform in the request context"))
 }
