@@ -47,6 +47,7 @@ done
 [ -n "$URL" ] || die "the server did not report its address"
 say "server at $URL"
 status=0
-node end2end/run.mjs "$URL" || status=$?
+# E2E_FILTER=async runs only the tests whose "file › name" contains it.
+node end2end/run.mjs "$URL" "${E2E_FILTER:-}" || status=$?
 if [ "$status" -ne 0 ]; then say "server log:"; tail -n 40 "$WORK/server.log" >&2; fi
 exit "$status"

@@ -26,7 +26,26 @@ pub fn provide_session() -> Session {
         refresh,
     };
     provide_context(session);
+    provide_viewer_zone();
     session
+}
+
+/// The viewer's profile time zone for every `sdk::ui::LocalTime`: read from the request on the
+/// server and handed to the browser with the page, so hydration renders the same text.
+fn provide_viewer_zone() {
+    let zone = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<sdk::time::ViewerTimeZone>().cloned())
+                .and_then(|zone| zone.0)
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            None::<String>
+        }
+    });
+    sdk::ui::time::provide_viewer_zone(zone.into_inner());
 }
 
 pub fn use_session() -> Session {

@@ -51,6 +51,8 @@ pub struct Config {
     pub scheduler_tick_seconds: u64,
     /// Extra settings handed to plugins (tests tune timings here).
     pub plugin_settings: std::collections::BTreeMap<String, String>,
+    /// RaceTime.gg account links; None when no client id/secret are configured.
+    pub racetime: Option<RacetimeConfig>,
 }
 
 impl Config {
@@ -68,6 +70,11 @@ impl Config {
         put("SECRET_KEY", Some(&self.secret_key));
         put("DISCORD_TOKEN", self.discord_bot_token.as_deref());
         put("DISCORD_API_URL", Some(&self.discord_api_url));
+        if let Some(r) = &self.racetime {
+            put("RACETIME_URL", Some(&r.url));
+            put("RACETIME_CLIENT_ID", Some(&r.client_id));
+            put("RACETIME_CLIENT_SECRET", Some(&r.client_secret));
+        }
         if let Some(d) = &self.discord {
             put("DISCORD_CLIENT_ID", Some(&d.client_id));
             put("DISCORD_CLIENT_SECRET", Some(&d.client_secret));
@@ -93,6 +100,17 @@ pub struct DiscordConfig {
 pub const DISCORD_AUTHORIZE_URL: &str = "https://discord.com/oauth2/authorize";
 pub const DISCORD_TOKEN_URL: &str = "https://discord.com/api/oauth2/token";
 pub const DISCORD_API_URL: &str = "https://discord.com/api";
+
+/// A RaceTime.gg OAuth2 application for account links (`RACETIME_URL`, default
+/// <https://racetime.gg>; `RACETIME_CLIENT_ID`, `RACETIME_CLIENT_SECRET`; each also with a
+/// `SAHABOT_` prefix).
+#[derive(Debug, Clone)]
+pub struct RacetimeConfig {
+    /// Without a trailing slash.
+    pub url: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
 
 /// The settings a `sahabot.toml` may hold; every one is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -285,6 +303,35 @@ impl Config {
                 })
             }
         };
+        let racetime_var = |name: &str| {
+            pick(&format!("SAHABOT_{name}"), env.var(name)).filter(|v| !v.trim().is_empty())
+        };
+        let racetime = match (
+            racetime_var("RACETIME_CLIENT_ID"),
+            racetime_var("RACETIME_CLIENT_SECRET"),
+        ) {
+            (Some(client_id), Some(client_secret)) => Some(RacetimeConfig {
+                url: racetime_var("RACETIME_URL")
+                    .unwrap_or_else(|| sdk::identity::racetime::DEFAULT_URL.into())
+                    .trim_end_matches('/')
+                    .to_string(),
+                client_id,
+                client_secret,
+            }),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(ConfigError::Invalid {
+                    setting: "RACETIME_CLIENT_SECRET",
+                    detail: "it is needed together with RACETIME_CLIENT_ID".into(),
+                })
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::Invalid {
+                    setting: "RACETIME_CLIENT_ID",
+                    detail: "it is needed together with RACETIME_CLIENT_SECRET".into(),
+                })
+            }
+        };
         Ok(Self {
             database_url,
             addr,
@@ -300,6 +347,7 @@ impl Config {
             scheduler,
             scheduler_tick_seconds: 1,
             plugin_settings: Default::default(),
+            racetime,
         })
     }
 

@@ -1,4 +1,5 @@
-//! The HTTP surface: one axum router for pages, server functions, `/health` and static files.
+//! The HTTP surface: one axum router for pages, server functions, plugins' plain GET feeds
+//! (`/p/{plugin}/…`, see `sdk::plugin::feeds`), `/health` and static files.
 //!
 //! Layers, outermost first: a request log (one line per request), then the server-function error
 //! mapper, which gives error responses the HTTP status of their SDK error kind (server_fn itself
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use axum::{
     body::Body,
-    extract::{FromRef, State},
+    extract::{FromRef, Path, Query, State},
     http::{header, HeaderValue, Request, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
@@ -46,6 +47,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Discord ids promoted to SUPERADMIN at sign-in.
     pub superadmin_discord_ids: Arc<Vec<String>>,
+    /// RaceTime.gg account links; None when not configured.
+    pub racetime: Option<Arc<sdk::identity::racetime::RacetimeOAuth>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -59,7 +62,11 @@ pub fn router(state: AppState) -> Router {
     // Values every page render and server function finds in its Leptos context.
     let context = {
         let platform = state.platform.clone();
-        move || provide_context(platform.clone())
+        let racetime = sdk::identity::racetime::RacetimeLinking(state.racetime.clone());
+        move || {
+            provide_context(platform.clone());
+            provide_context(racetime.clone());
+        }
     };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.platform.db.clone()))
         .with_name(SESSION_COOKIE)
@@ -69,7 +76,9 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
     Router::new()
         .route("/health", get(health))
+        .route("/p/{plugin}/{*path}", get(plugin_feed))
         .merge(auth_routes::routes())
+        .merge(crate::auth::racetime::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
@@ -144,6 +153,43 @@ struct Health {
 }
 
 /// `200 {"status":"ok",…}` when the database answers and no migration has failed; 503 otherwise.
+/// A plugin's plain GET endpoint: its answer with its content type, or the error's status with
+/// the message as text (calendar apps and scripts show that, not JSON).
+async fn plugin_feed(
+    State(state): State<AppState>,
+    Path((plugin, path)): Path<(String, String)>,
+    Query(query): Query<std::collections::BTreeMap<String, String>>,
+) -> Response {
+    let request = sdk::plugin::feeds::FeedRequest {
+        path,
+        query,
+        platform: state.platform.clone(),
+    };
+    match state.platform.plugins.feeds().serve(&plugin, request).await {
+        Ok(feed) => {
+            let content_type = HeaderValue::from_str(&feed.content_type)
+                .unwrap_or(HeaderValue::from_static("text/plain; charset=utf-8"));
+            (
+                [
+                    (header::CONTENT_TYPE, content_type),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+                ],
+                feed.body,
+            )
+                .into_response()
+        }
+        Err(error) => (
+            error.status(),
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            )],
+            error.message(),
+        )
+            .into_response(),
+    }
+}
+
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
     let db = &state.platform.db;
     let reachable = db.is_reachable(Duration::from_secs(3)).await;

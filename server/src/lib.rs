@@ -229,6 +229,15 @@ pub async fn start_with_plugins(
         limiter: Arc::new(auth::rate_limit::RateLimiter::default()),
         secure_cookies: config.base_url.starts_with("https://"),
         superadmin_discord_ids: Arc::new(config.superadmin_discord_ids.clone()),
+        racetime: config.racetime.as_ref().map(|r| {
+            Arc::new(sdk::identity::racetime::RacetimeOAuth {
+                base_url: r.url.clone(),
+                client_id: r.client_id.clone(),
+                client_secret: r.client_secret.clone(),
+                redirect_uri: format!("{}/auth/racetime/callback", config.base_url),
+                secret_key: config.secret_key.clone(),
+            })
+        }),
     });
     let (stop, stopped) = oneshot::channel::<()>();
     let task_db = db.clone();

@@ -6,7 +6,7 @@ use leptos::server_fn::codec::Json;
 use sdk::identity::{tokens, users};
 use sdk::{
     auth::CurrentUser,
-    identity::model::{ApiToken, CreatedToken, ProfileUpdate, UserInfo},
+    identity::model::{ApiToken, CreatedToken, ProfileUpdate, RacetimeStatus, UserInfo},
 };
 
 #[cfg(feature = "ssr")]
@@ -28,6 +28,34 @@ pub async fn my_profile() -> Result<UserInfo, sdk::Error> {
 pub async fn update_profile(update: ProfileUpdate) -> Result<UserInfo, sdk::Error> {
     let user = require_user()?;
     users::update_profile(&platform()?.db, user.id, &update, ip().as_deref()).await
+}
+
+/// Every IANA time-zone name the server accepts on the profile, sorted.
+#[server(prefix = "/api/core", endpoint = "time_zones", input = Json, output = Json)]
+pub async fn time_zones() -> Result<Vec<String>, sdk::Error> {
+    Ok(sdk::time::zone_names())
+}
+
+/// The caller's RaceTime.gg link, and whether this site can link accounts at all.
+#[server(prefix = "/api/core", endpoint = "my_racetime", input = Json, output = Json)]
+pub async fn my_racetime() -> Result<RacetimeStatus, sdk::Error> {
+    let user = require_user()?;
+    let configured = use_context::<sdk::identity::racetime::RacetimeLinking>()
+        .is_some_and(|linking| linking.0.is_some());
+    let profile = users::get(&platform()?.db, user.id).await?;
+    Ok(RacetimeStatus {
+        configured,
+        linked_name: profile
+            .racetime_id
+            .map(|_| profile.racetime_name.unwrap_or_default()),
+    })
+}
+
+/// Removes the caller's RaceTime.gg link (linking goes through `/auth/racetime/link`).
+#[server(prefix = "/api/core", endpoint = "unlink_racetime", input = Json, output = Json)]
+pub async fn unlink_racetime() -> Result<UserInfo, sdk::Error> {
+    let user = require_user()?;
+    users::unlink_racetime(&platform()?.db, user.id, ip().as_deref()).await
 }
 
 /// Creates an API token for the caller. The token itself is in the answer and nowhere else.

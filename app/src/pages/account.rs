@@ -4,17 +4,20 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use sdk::{
-    identity::model::ProfileUpdate,
+    identity::model::{ProfileUpdate, RacetimeStatus},
     time::format_utc,
     ui::{
-        Button, Card, Checkbox, EmptyState, FormError, PageHeader, SkeletonRows, SuccessNotice,
-        TextField, TABLE, TD, TH,
+        Button, ButtonKind, Card, Checkbox, EmptyState, FormError, LocalTime, PageHeader, Select,
+        SkeletonRows, SuccessNotice, TextField, ViewerZone, TABLE, TD, TH,
     },
 };
 
 use super::shared::{failed, LoadError};
 use crate::{
-    api::account::{list_api_tokens, my_profile, CreateApiToken, RevokeApiToken, UpdateProfile},
+    api::account::{
+        list_api_tokens, my_profile, my_racetime, time_zones, CreateApiToken, RevokeApiToken,
+        UnlinkRacetime, UpdateProfile,
+    },
     session::use_session,
 };
 
@@ -48,14 +51,22 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let profile = Resource::new(|| (), |_| my_profile());
+    let profile = Resource::new(
+        || (),
+        |_| async move { Ok::<_, sdk::Error>((my_profile().await?, time_zones().await?)) },
+    );
     view! {
         <Title text="Profile"/>
         <PageHeader title="Your profile" subtitle="How other people see you on schedules and leaderboards."/>
         <Suspense fallback=|| view! { <SkeletonRows rows=4/> }>
             {move || Suspend::new(async move {
                 match profile.await {
-                    Ok(profile) => view! { <ProfileForm profile/> }.into_any(),
+                    Ok((profile, zones)) => view! {
+                        <div class="flex flex-col gap-6">
+                            <ProfileForm profile zones/>
+                            <RacetimeCard/>
+                        </div>
+                    }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -64,15 +75,30 @@ pub fn ProfilePage() -> impl IntoView {
 }
 
 #[component]
-fn ProfileForm(profile: sdk::identity::model::UserInfo) -> impl IntoView {
+fn ProfileForm(profile: sdk::identity::model::UserInfo, zones: Vec<String>) -> impl IntoView {
     let session = use_session();
+    let save = ServerAction::<UpdateProfile>::new();
+    let time_zone = RwSignal::new(profile.time_zone.clone().unwrap_or_default());
+    let zone_options: Vec<(String, String)> =
+        std::iter::once((String::new(), "Use my browser's time zone".to_string()))
+            .chain(zones.into_iter().map(|z| (z.clone(), z)))
+            .collect();
+    let zone_error = Signal::derive(move || {
+        failed(save.value().get())
+            .filter(|e| e.field() == Some("time_zone"))
+            .map(|e| e.message())
+    });
+    let created_at = profile.created_at;
     let display_name = RwSignal::new(profile.display_name.clone().unwrap_or_default());
     let pronouns = RwSignal::new(profile.pronouns.clone().unwrap_or_default());
     let show_pronouns = RwSignal::new(profile.show_pronouns);
-    let save = ServerAction::<UpdateProfile>::new();
     let error = Signal::derive(move || failed(save.value().get()));
+    let viewer_zone = use_context::<ViewerZone>();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
+        if let Some(Ok(saved)) = save.value().get() {
+            if let Some(zone) = viewer_zone {
+                zone.0.set(saved.time_zone.clone());
+            }
             session.refresh();
         }
     });
@@ -84,6 +110,7 @@ fn ProfileForm(profile: sdk::identity::model::UserInfo) -> impl IntoView {
                     display_name: display_name.get_untracked(),
                     pronouns: pronouns.get_untracked(),
                     show_pronouns: show_pronouns.get_untracked(),
+                    time_zone: Some(time_zone.get_untracked()),
                 }});
             }>
                 <p class="text-sm text-slate-600 dark:text-slate-300">"Username: "<strong>{profile.username.clone()}</strong>
@@ -92,10 +119,64 @@ fn ProfileForm(profile: sdk::identity::model::UserInfo) -> impl IntoView {
                 <TextField label="Display name" name="display_name" value=display_name error help="Shown instead of your username. Up to 64 characters."/>
                 <TextField label="Pronouns" name="pronouns" value=pronouns error placeholder="she/her, they/them, …"/>
                 <Checkbox label="Show my pronouns next to my name" name="show_pronouns" checked=show_pronouns/>
-                <FormError error fields=&["display_name", "pronouns"]/>
+                <div class="flex flex-col gap-1">
+                    <Select label="Time zone" name="time_zone" value=time_zone options=zone_options/>
+                    {move || zone_error.get().map(|message| view! {
+                        <p id="field-time_zone-error" role="alert" class="text-sm text-red-600 dark:text-red-400">{message}</p>
+                    })}
+                    <p class="text-xs text-slate-500 dark:text-slate-400">
+                        "Times on every page are shown in this zone. Member since: "
+                        <LocalTime id="profile-member-since" epoch_ms=created_at/>
+                    </p>
+                </div>
+                <FormError error fields=&["display_name", "pronouns", "time_zone"]/>
                 {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <SuccessNotice message="Profile saved."/> })}
                 <div><Button button_type="submit" busy=save.pending()>"Save profile"</Button></div>
             </form>
+        </Card>
+    }
+}
+
+/// The RaceTime.gg link: Link (through RaceTime's OAuth2), the linked name, Unlink.
+#[component]
+fn RacetimeCard() -> impl IntoView {
+    let unlink = ServerAction::<UnlinkRacetime>::new();
+    let status = Resource::new(move || unlink.version().get(), |_| my_racetime());
+    let error = Signal::derive(move || failed(unlink.value().get()));
+    let query = use_query_map();
+    let just_linked = move || query.with(|q| q.get("racetime")).as_deref() == Some("linked");
+    view! {
+        <Card title="RaceTime" class="max-w-xl">
+            <div id="racetime-card" class="flex flex-col gap-3 text-sm">
+                <Suspense fallback=|| view! { <SkeletonRows rows=1/> }>
+                    {move || Suspend::new(async move {
+                        match status.await {
+                            Err(error) => view! { <LoadError error/> }.into_any(),
+                            Ok(RacetimeStatus { linked_name: Some(name), .. }) => view! {
+                                <p>"Linked to RaceTime.gg as "<strong id="racetime-name">{name}</strong>"."</p>
+                                {just_linked().then(|| view! { <SuccessNotice message="RaceTime.gg account linked."/> })}
+                                <div><Button kind=ButtonKind::Secondary busy=unlink.pending()
+                                    on_click=Callback::new(move |_| { unlink.dispatch(UnlinkRacetime {}); })>
+                                    "Unlink RaceTime.gg"
+                                </Button></div>
+                            }.into_any(),
+                            Ok(RacetimeStatus { configured: false, .. }) => view! {
+                                <p id="racetime-not-configured" class="text-slate-600 dark:text-slate-300">
+                                    "Linking RaceTime.gg accounts is not configured on this site."
+                                </p>
+                            }.into_any(),
+                            Ok(_) => view! {
+                                <p class="text-slate-600 dark:text-slate-300">"Some qualifiers require a linked RaceTime.gg account."</p>
+                                <div><a id="racetime-link" rel="external" href="/auth/racetime/link"
+                                    class="inline-flex items-center justify-center rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2">
+                                    "Link RaceTime.gg"
+                                </a></div>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <FormError error/>
+            </div>
         </Card>
     }
 }

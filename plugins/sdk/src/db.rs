@@ -108,6 +108,23 @@ impl Db {
         &self.pool
     }
 
+    /// Starts a write transaction. Use this instead of `pool().begin()` for every transaction.
+    ///
+    /// SQLite begins transactions *deferred*: the write lock is taken at the first write. A
+    /// transaction that reads and then writes fails with SQLITE_BUSY (snapshot) when another
+    /// connection committed in between, and `busy_timeout` does not retry that case — so with the
+    /// scheduler and requests writing at the same time, a request could fail at random.
+    /// `BEGIN IMMEDIATE` takes the write lock up front (waiting up to `busy_timeout`), so writers
+    /// queue instead. PostgreSQL keeps its default `BEGIN` (row locks where needed).
+    // The one place allowed to call `Pool::begin` (clippy.toml forbids it elsewhere).
+    #[allow(clippy::disallowed_methods)]
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -235,6 +252,60 @@ mod tests {
         let err = Backend::from_url("mysql://u@h/db").unwrap_err();
         assert_eq!(err.field(), Some("DATABASE_URL"));
         assert!(err.message().contains("mysql"));
+    }
+
+    /// The race that made SQLite requests fail at random: a transaction reads, another connection
+    /// commits a write, then the transaction writes. With a deferred BEGIN the last write fails
+    /// with SQLITE_BUSY (snapshot); with [`Db::begin`] the other writer waits for the commit.
+    #[tokio::test]
+    async fn a_transaction_that_reads_then_writes_is_not_overtaken_on_sqlite() {
+        let dir = std::env::temp_dir().join(format!(
+            "sahabot-immediate-{}-{}",
+            std::process::id(),
+            crate::time::now_ms()
+        ));
+        let db = Db::connect(&format!("sqlite://{}", dir.join("x.db").display()))
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE counter (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO counter (id, n) VALUES (1, 0)")
+            .execute(db.pool())
+            .await
+            .unwrap();
+
+        let mut tx = db.begin().await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT n FROM counter WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        // Another connection writes while the transaction is open (it must wait, not overtake).
+        let other = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                sqlx::query("UPDATE counter SET n = n + 100 WHERE id = 1")
+                    .execute(db.pool())
+                    .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        sqlx::query("UPDATE counter SET n = $1 WHERE id = 1")
+            .bind(n + 1)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        other.await.unwrap().unwrap();
+
+        let n: i64 = sqlx::query_scalar("SELECT n FROM counter WHERE id = 1")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(n, 101, "both writes applied, one after the other");
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -19,7 +19,10 @@ pub mod error;
 pub mod events;
 #[cfg(feature = "testing")]
 pub mod fake_discord;
+#[cfg(feature = "testing")]
+pub mod fake_racetime;
 pub mod identity;
+pub mod input;
 #[cfg(feature = "ssr")]
 pub mod migrate;
 pub mod plugin;

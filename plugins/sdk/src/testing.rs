@@ -158,6 +158,78 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// A platform on this database with one plugin crate loaded as the server loads it: its
+    /// manifest, its migrations from `<plugin_dir>/migrations/<backend>/` (pass
+    /// `env!("CARGO_MANIFEST_DIR")`) and its plugin object. Panics when the plugin does not load.
+    pub async fn platform_with_plugin(
+        &self,
+        manifest: &'static str,
+        plugin_dir: &str,
+        plugin: std::sync::Arc<dyn crate::plugin::Plugin>,
+    ) -> crate::context::Platform {
+        let read = |backend: &str| {
+            let dir = std::path::Path::new(plugin_dir)
+                .join("migrations")
+                .join(backend);
+            crate::migrate::load_dir(&dir)
+                .unwrap_or_else(|e| panic!("could not read {}: {e}", dir.display()))
+        };
+        let bundle = crate::plugin::Bundle {
+            manifest_source: manifest.into(),
+            origin: format!("{plugin_dir}/plugin.toml"),
+            sqlite: read("sqlite"),
+            postgres: read("postgres"),
+            plugin,
+        };
+        let host = crate::plugin::PluginHost::load(
+            &self.db,
+            vec![bundle],
+            crate::plugin::host::LoadOptions::default(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the plugin host loads: {e}"));
+        for id in host.ids() {
+            if let Some(reason) = host.reason(&id) {
+                panic!("plugin {id} did not load: {reason}");
+            }
+        }
+        crate::context::Platform::new(
+            self.db.clone(),
+            std::sync::Arc::new(host),
+            "http://sahabot.test",
+        )
+    }
+}
+
+/// Runs `f` as a request by `user` on `platform` reaches a server function: the platform and the
+/// caller in the reactive context, so guards, actions and DTOs are what a client gets.
+pub async fn as_caller<T, F, Fut>(
+    platform: &crate::context::Platform,
+    user: &crate::auth::CurrentUser,
+    f: F,
+) -> T
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    use leptos::prelude::{provide_context, Owner};
+    let owner = Owner::new();
+    let (mut parts, _) = http::Request::new(()).into_parts();
+    parts.extensions.insert(crate::auth::guard::Caller {
+        user: Some(user.clone()),
+        via: crate::auth::guard::Via::Session,
+        ip: Some("127.0.0.1".into()),
+    });
+    let platform = platform.clone();
+    let fut = owner.with(move || {
+        provide_context(platform);
+        provide_context(parts);
+        leptos::reactive::computed::ScopedFuture::new(f())
+    });
+    fut.await
+}
+
 /// `postgres://u@h:5432/test?x=y` with the database `name` instead of `test`.
 pub fn with_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {

@@ -125,6 +125,48 @@ pub fn parse_utc(text: &str) -> Result<i64, String> {
     Ok(((days * 86_400) + h * 3600 + min * 60 + sec) * 1000)
 }
 
+/// Reads an RFC 3339 instant as the API takes it — `2026-12-01T18:00:00Z`,
+/// `2026-12-01T19:00:00.250+01:00` — into epoch milliseconds UTC. The error says what to send.
+pub fn parse_rfc3339(text: &str) -> Result<i64, String> {
+    let hint = || {
+        format!(
+            "`{}` is not an RFC 3339 instant like 2026-12-01T18:00:00Z (or with an offset, +01:00)",
+            text.trim()
+        )
+    };
+    let text = text.trim();
+    let (date, rest) = text.split_once(['T', 't', ' ']).ok_or_else(hint)?;
+    // The offset: `Z`, or the last `+`/`-` in the time part.
+    let (clock, offset_secs) = if let Some(clock) = rest.strip_suffix(['Z', 'z']) {
+        (clock, 0)
+    } else {
+        let at = rest.rfind(['+', '-']).ok_or_else(hint)?;
+        let (clock, offset) = rest.split_at(at);
+        let sign = if offset.starts_with('-') { -1 } else { 1 };
+        let (h, m) = offset[1..].split_once(':').ok_or_else(hint)?;
+        let (h, m) = (
+            h.parse::<i64>().map_err(|_| hint())?,
+            m.parse::<i64>().map_err(|_| hint())?,
+        );
+        if h > 23 || m > 59 {
+            return Err(hint());
+        }
+        (clock, sign * (h * 3600 + m * 60))
+    };
+    let (whole, fraction) = clock.split_once('.').unwrap_or((clock, ""));
+    if whole.split(':').count() != 3 || !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return Err(hint());
+    }
+    let base = parse_utc(&format!("{date}T{whole}")).map_err(|_| hint())?;
+    let digits: String = fraction.chars().take(3).collect();
+    let ms = if digits.is_empty() {
+        0
+    } else {
+        format!("{digits:0<3}").parse::<i64>().map_err(|_| hint())?
+    };
+    Ok(base + ms - offset_secs * 1000)
+}
+
 /// (year, month, day) to days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -136,8 +178,264 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The signed-in viewer's profile time zone (IANA name; `None`: the browser's), put in the
+/// request's extensions by the server next to the caller so server rendering can use it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ViewerTimeZone(pub Option<String>);
+
+/// Which parts of an instant [`format_with_offset`] shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeStyle {
+    /// `2026-03-08 03:30 UTC-04:00`
+    #[default]
+    DateTime,
+    /// `03:30 UTC-04:00`
+    Time,
+    /// `2026-03-08`
+    Date,
+}
+
+/// `UTC`, `UTC+05:30`, `UTC-04:00`: the label for an offset east of UTC in seconds.
+pub fn offset_label(offset_secs: i32) -> String {
+    if offset_secs == 0 {
+        return "UTC".to_string();
+    }
+    let sign = if offset_secs < 0 { '-' } else { '+' };
+    let abs = offset_secs.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", abs / 3600, (abs % 3600) / 60)
+}
+
+/// The wall-clock reading of `epoch_ms` at `offset_secs` east of UTC, labelled with the offset
+/// (`2026-03-08 03:30 UTC-04:00`); the same text on the server and in the browser.
+pub fn format_with_offset(epoch_ms: i64, offset_secs: i32, style: TimeStyle) -> String {
+    let wall = epoch_ms.div_euclid(1000) + i64::from(offset_secs);
+    let (y, m, d) = civil_from_days(wall.div_euclid(86_400));
+    let rem = wall.rem_euclid(86_400);
+    let date = format!("{y:04}-{m:02}-{d:02}");
+    let time = format!("{:02}:{:02}", rem / 3600, (rem % 3600) / 60);
+    let label = offset_label(offset_secs);
+    match style {
+        TimeStyle::DateTime => format!("{date} {time} {label}"),
+        TimeStyle::Time => format!("{time} {label}"),
+        TimeStyle::Date => date,
+    }
+}
+
+/// `2026-11-22T14:05:09Z`, for `<time datetime>`.
+pub fn rfc3339_utc(epoch_ms: i64) -> String {
+    let text = format_utc(epoch_ms);
+    format!("{}Z", text.trim_end_matches(" UTC").replacen(' ', "T", 1))
+}
+
+/// `2026-03-08T03:30`: the value a `datetime-local` input shows for `epoch_ms` at `offset_secs`.
+pub fn to_local_input(epoch_ms: i64, offset_secs: i32) -> String {
+    let wall = epoch_ms.div_euclid(1000) + i64::from(offset_secs);
+    let (y, m, d) = civil_from_days(wall.div_euclid(86_400));
+    let rem = wall.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
+}
+
+/// The UTC instant of a wall-clock reading (`wall_ms`: the reading as if it were UTC) in a zone
+/// whose offset at an instant is `offset_at`. Two steps settle on the offset in force at the
+/// result, so readings next to a daylight-saving switch come out right; a reading the switch
+/// skips (02:30 on a spring-forward night) lands after the gap, as clocks do.
+pub fn wall_to_utc(wall_ms: i64, offset_at: impl Fn(i64) -> i32) -> i64 {
+    let first = wall_ms - i64::from(offset_at(wall_ms)) * 1000;
+    let second = wall_ms - i64::from(offset_at(first)) * 1000;
+    if i64::from(offset_at(second)) * 1000 == wall_ms - second {
+        second
+    } else {
+        first
+    }
+}
+
+/// Reads a `datetime-local` input value (`2026-03-08T02:30`, seconds optional) entered in a zone
+/// with offsets `offset_at` as a UTC instant in epoch milliseconds.
+pub fn local_input_in(value: &str, offset_at: impl Fn(i64) -> i32) -> Result<i64, String> {
+    let text = value.trim();
+    if text.is_empty() || text.ends_with('Z') || text.ends_with("UTC") {
+        return Err(format!(
+            "`{text}` is not a date and time like 2026-11-22T14:05"
+        ));
+    }
+    let wall = parse_utc(text)
+        .map_err(|_| format!("`{text}` is not a date and time like 2026-11-22T14:05"))?;
+    Ok(wall_to_utc(wall, offset_at))
+}
+
+/// Checks an IANA time-zone name (`Europe/Berlin`) against the tz database.
+#[cfg(feature = "ssr")]
+pub fn parse_zone(name: &str) -> Result<chrono_tz::Tz, crate::Error> {
+    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        crate::Error::invalid(
+            "time_zone",
+            format!(
+                "`{}` is not a known time zone; pick one from the list (like Europe/Berlin)",
+                name.trim()
+            ),
+        )
+    })
+}
+
+/// Every IANA zone name the server knows, sorted, for the profile's select.
+#[cfg(feature = "ssr")]
+pub fn zone_names() -> Vec<String> {
+    let mut names: Vec<String> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Seconds east of UTC in force in `zone` at `epoch_ms` (tz database on the server).
+#[cfg(feature = "ssr")]
+pub fn offset_in_zone(zone: &chrono_tz::Tz, epoch_ms: i64) -> i32 {
+    use chrono::{Offset, TimeZone};
+    match chrono::DateTime::from_timestamp_millis(epoch_ms) {
+        Some(utc) => zone
+            .offset_from_utc_datetime(&utc.naive_utc())
+            .fix()
+            .local_minus_utc(),
+        None => 0,
+    }
+}
+
+/// `epoch_ms` in the IANA zone `tz` (`2026-03-08 03:30 UTC-04:00`); an unknown zone name shows
+/// UTC (names are checked when they are saved).
+#[cfg(feature = "ssr")]
+pub fn format_in_zone(epoch_ms: i64, tz: &str, style: TimeStyle) -> String {
+    let offset = parse_zone(tz).map_or(0, |zone| offset_in_zone(&zone, epoch_ms));
+    format_with_offset(epoch_ms, offset, style)
+}
+
+/// Seconds east of UTC in `zone` at `epoch_ms`, where this build can tell: the tz database on
+/// the server, the browser's `Intl` in wasm (`None` zone: the browser's own). `None` when the
+/// zone is unknown here.
+pub fn zone_offset(zone: Option<&str>, epoch_ms: i64) -> Option<i32> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        match zone {
+            Some(zone) => browser::offset_in(zone, epoch_ms),
+            None => Some(browser::local_offset(epoch_ms)),
+        }
+    }
+    #[cfg(all(not(target_arch = "wasm32"), feature = "ssr"))]
+    {
+        let zone = parse_zone(zone?).ok()?;
+        Some(offset_in_zone(&zone, epoch_ms))
+    }
+    #[cfg(all(not(target_arch = "wasm32"), not(feature = "ssr")))]
+    {
+        let _ = (zone, epoch_ms);
+        None
+    }
+}
+
+/// The browser's IANA zone (`Intl.DateTimeFormat().resolvedOptions().timeZone`); `None` outside
+/// the browser.
+pub fn browser_zone() -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        browser::zone()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
+
+/// A `datetime-local` value entered by the viewer as UTC epoch ms: in `zone` (their profile's)
+/// or, when `None`, the browser's own zone (the server, with no browser, reads UTC).
+pub fn local_input_to_utc(value: &str, zone: Option<&str>) -> Result<i64, String> {
+    local_input_in(value, |at| zone_offset(zone, at).unwrap_or(0))
+}
+
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use js_sys::{Array, Date, Object, Reflect};
+    use wasm_bindgen::JsValue;
+
+    /// The browser's offset in seconds east of UTC at `epoch_ms` (`Date#getTimezoneOffset`).
+    pub fn local_offset(epoch_ms: i64) -> i32 {
+        let date = Date::new(&JsValue::from_f64(epoch_ms as f64));
+        (-date.get_timezone_offset() * 60.0) as i32
+    }
+
+    fn intl_formatter(options: &Object) -> Option<js_sys::Intl::DateTimeFormat> {
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let ctor: js_sys::Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.into();
+        let args = Array::of2(&Array::of1(&"en-US".into()), options);
+        // A constructor call that may throw (RangeError for an unknown zone).
+        Reflect::construct(&ctor, &args).ok().map(Into::into)
+    }
+
+    pub fn zone() -> Option<String> {
+        let formatter = intl_formatter(&Object::new())?;
+        Reflect::get(&formatter.resolved_options(), &"timeZone".into())
+            .ok()?
+            .as_string()
+    }
+
+    /// The offset of IANA `zone` at `epoch_ms`, from the wall-clock parts `Intl` gives for it.
+    pub fn offset_in(zone: &str, epoch_ms: i64) -> Option<i32> {
+        let options = Object::new();
+        let set = |k: &str, v: &str| Reflect::set(&options, &k.into(), &v.into()).ok();
+        set("timeZone", zone)?;
+        set("hourCycle", "h23")?;
+        for key in ["year", "month", "day", "hour", "minute", "second"] {
+            set(key, "numeric")?;
+        }
+        let formatter = intl_formatter(&options)?;
+        let date = Date::new(&JsValue::from_f64(epoch_ms as f64));
+        let parts = formatter.format_to_parts(&date);
+        let mut fields = [0i64; 6];
+        for part in parts.iter() {
+            let kind = Reflect::get(&part, &"type".into()).ok()?.as_string()?;
+            let value = Reflect::get(&part, &"value".into()).ok()?.as_string()?;
+            let slot = match kind.as_str() {
+                "year" => 0,
+                "month" => 1,
+                "day" => 2,
+                "hour" => 3,
+                "minute" => 4,
+                "second" => 5,
+                _ => continue,
+            };
+            fields[slot] = value.parse().ok()?;
+        }
+        let [y, mo, d, h, mi, s] = fields;
+        let wall = super::days_from_civil(y, mo, d) * 86_400 + (h % 24) * 3600 + mi * 60 + s;
+        Some((wall - epoch_ms.div_euclid(1000)) as i32)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rfc3339_with_zulu_offsets_and_fractions() {
+        use super::{parse_rfc3339, rfc3339_utc};
+        let t = 1_795_356_309_000;
+        assert_eq!(parse_rfc3339(&rfc3339_utc(t)), Ok(t));
+        assert_eq!(parse_rfc3339("2026-11-22T14:05:09.25Z"), Ok(t + 250));
+        assert_eq!(parse_rfc3339("2026-11-22T15:05:09+01:00"), Ok(t));
+        assert_eq!(parse_rfc3339("2026-11-22T09:35:09-04:30"), Ok(t));
+        for bad in [
+            "2026-11-22",
+            "2026-11-22T14:05Z",
+            "tomorrow",
+            "2026-11-22T14:05:09",
+            "2026-02-30T00:00:00Z",
+        ] {
+            let error = parse_rfc3339(bad).unwrap_err();
+            assert!(error.contains("RFC 3339"), "{bad}: {error}");
+        }
+    }
+
     #[test]
     #[allow(clippy::unwrap_used)]
     fn parses_what_it_formats() {
@@ -186,5 +484,103 @@ mod tests {
         assert_eq!(relative(now - 180_000, now), "3 min ago");
         assert_eq!(relative(now + 3 * 86_400_000, now), "in 3 days");
         assert_eq!(relative(now - 3600 * 1000, now), "1 h ago");
+    }
+
+    /// 2026-03-08 07:30 UTC: 30 minutes after New York springs forward (07:00 UTC, 02:00 EST).
+    const DST_DAY: i64 = 1_772_955_000_000;
+
+    #[test]
+    fn formats_a_fixed_instant_in_zones() {
+        assert_eq!(format_utc(DST_DAY), "2026-03-08 07:30:00 UTC");
+        assert_eq!(
+            format_with_offset(DST_DAY, 0, TimeStyle::DateTime),
+            "2026-03-08 07:30 UTC"
+        );
+        assert_eq!(
+            format_with_offset(DST_DAY, 19_800, TimeStyle::Time),
+            "13:00 UTC+05:30"
+        );
+        assert_eq!(
+            format_with_offset(DST_DAY, -18_000, TimeStyle::Date),
+            "2026-03-08"
+        );
+        assert_eq!(rfc3339_utc(DST_DAY), "2026-03-08T07:30:00Z");
+        assert_eq!(to_local_input(DST_DAY, 3600), "2026-03-08T08:30");
+    }
+
+    #[test]
+    fn wall_to_utc_with_fixed_offsets() {
+        // Kolkata has no DST: 13:00 there is 07:30 UTC.
+        let wall = parse_utc("2026-03-08T13:00").unwrap_or_default();
+        assert_eq!(wall_to_utc(wall, |_| 19_800), DST_DAY);
+        assert_eq!(local_input_in("2026-03-08T13:00", |_| 19_800), Ok(DST_DAY));
+        assert!(local_input_in("soon", |_| 0).is_err());
+        assert!(local_input_in("2026-03-08T13:00Z", |_| 0).is_err());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn formats_in_iana_zones_across_dst() {
+        // An hour earlier New York was on EST (-05:00): 01:30.
+        assert_eq!(
+            format_in_zone(DST_DAY - 3_600_000, "America/New_York", TimeStyle::DateTime),
+            "2026-03-08 01:30 UTC-05:00"
+        );
+        // An hour later clocks read 03:30 EDT: 02:00-03:00 never happened there.
+        assert_eq!(
+            format_in_zone(DST_DAY, "America/New_York", TimeStyle::DateTime),
+            "2026-03-08 03:30 UTC-04:00"
+        );
+        assert_eq!(
+            format_in_zone(DST_DAY, "Europe/Berlin", TimeStyle::DateTime),
+            "2026-03-08 08:30 UTC+01:00"
+        );
+        // Berlin in summer: +02:00.
+        assert_eq!(
+            format_in_zone(1_783_159_200_000, "Europe/Berlin", TimeStyle::Time),
+            "12:00 UTC+02:00"
+        );
+        assert_eq!(
+            format_in_zone(DST_DAY, "Asia/Kolkata", TimeStyle::DateTime),
+            "2026-03-08 13:00 UTC+05:30"
+        );
+        assert_eq!(
+            format_in_zone(DST_DAY, "Mars/Olympus", TimeStyle::DateTime),
+            "2026-03-08 07:30 UTC"
+        );
+        let err = parse_zone("Mars/Olympus").unwrap_err();
+        assert_eq!(err.field(), Some("time_zone"));
+        assert!(zone_names().iter().any(|n| n == "Asia/Kolkata"));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn local_inputs_in_iana_zones() {
+        let ny = |at| zone_offset(Some("America/New_York"), at).unwrap_or(99);
+        // 01:30 EST = 06:30 UTC; 04:30 EDT = 08:30 UTC; 02:30 is skipped and lands after the gap.
+        assert_eq!(
+            local_input_in("2026-03-08T01:30", ny),
+            Ok(DST_DAY - 3_600_000)
+        );
+        assert_eq!(
+            local_input_in("2026-03-08T04:30", ny),
+            Ok(DST_DAY + 3_600_000)
+        );
+        let skipped = local_input_in("2026-03-08T02:30", ny).unwrap_or_default();
+        assert_eq!(
+            format_in_zone(skipped, "America/New_York", TimeStyle::Time),
+            "03:30 UTC-04:00"
+        );
+        // November's repeated hour 01:30 resolves to one of its two instants.
+        let back = local_input_in("2026-11-01T01:30", ny).unwrap_or_default();
+        assert!(format_in_zone(back, "America/New_York", TimeStyle::Time).starts_with("01:30"));
+        assert_eq!(
+            local_input_to_utc("2026-03-08T08:30", Some("Europe/Berlin")),
+            Ok(DST_DAY)
+        );
+        assert_eq!(
+            local_input_to_utc("2026-03-08T13:00", Some("Asia/Kolkata")),
+            Ok(DST_DAY)
+        );
     }
 }

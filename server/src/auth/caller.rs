@@ -14,6 +14,7 @@ use sdk::{
     db::now_ms,
     error::ErrorBody,
     identity::{tokens, users},
+    time::ViewerTimeZone,
     Error,
 };
 use tower_sessions::Session;
@@ -79,6 +80,8 @@ pub async fn resolve_caller(
                 if let Err(wait) = state.limiter.check(user.id, limit, Instant::now()) {
                     return error_response(Error::rate_limited(wait));
                 }
+                req.extensions_mut()
+                    .insert(ViewerTimeZone(user.time_zone.clone()));
                 Caller {
                     user: Some(user.to_current(None)),
                     via: Via::Token { token_id },
@@ -92,17 +95,29 @@ pub async fn resolve_caller(
             }
             Err(error) => return error_response(error),
         },
-        None => session_caller(&state, &session, ip).await,
+        None => {
+            let (caller, zone) = session_caller(&state, &session, ip).await;
+            req.extensions_mut().insert(ViewerTimeZone(zone));
+            caller
+        }
     };
     req.extensions_mut().insert(caller);
     next.run(req).await
 }
 
-async fn session_caller(state: &AppState, session: &Session, ip: Option<String>) -> Caller {
-    let anonymous = Caller {
-        ip: ip.clone(),
-        ..Caller::anonymous()
-    };
+/// The session's user (or the one a SUPERADMIN impersonates) and their profile time zone.
+async fn session_caller(
+    state: &AppState,
+    session: &Session,
+    ip: Option<String>,
+) -> (Caller, Option<String>) {
+    let anonymous = (
+        Caller {
+            ip: ip.clone(),
+            ..Caller::anonymous()
+        },
+        None,
+    );
     let Ok(Some(user_id)) = session.get::<i64>(SESSION_USER).await else {
         return anonymous;
     };
@@ -118,21 +133,26 @@ async fn session_caller(state: &AppState, session: &Session, ip: Option<String>)
     };
     refresh_discord_token_if_due(state, session, real.id).await;
     let mut current = real.to_current(None);
+    let mut zone = real.time_zone.clone();
     if let Ok(Some(target)) = session.get::<i64>(SESSION_IMPERSONATING).await {
         // Only honoured while the real user is still a SUPERADMIN.
         if current.is_at_least(sdk::auth::GlobalLevel::Superadmin) {
             if let Ok(Some(target)) = users::active(db, target).await {
                 current = target.to_current(Some(real.id));
+                zone = target.time_zone.clone();
             }
         } else {
             session.remove_value(SESSION_IMPERSONATING).await.ok();
         }
     }
-    Caller {
-        user: Some(current),
-        via: Via::Session,
-        ip,
-    }
+    (
+        Caller {
+            user: Some(current),
+            via: Via::Session,
+            ip,
+        },
+        zone,
+    )
 }
 
 /// Discord tokens are refreshed when they expire within five minutes. The expiry is kept in the

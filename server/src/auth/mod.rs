@@ -10,6 +10,7 @@
 
 pub mod caller;
 pub mod discord;
+pub mod racetime;
 pub mod rate_limit;
 pub mod routes;
 pub mod session_store;

@@ -34,6 +34,7 @@ pub fn test_config(database_url: &str) -> Config {
         scheduler: true,
         scheduler_tick_seconds: 1,
         plugin_settings: Default::default(),
+        racetime: None,
     }
 }
 

@@ -16,6 +16,8 @@ pub mod authorizer;
 pub mod guard;
 pub mod policy;
 #[cfg(feature = "ssr")]
+pub mod signed;
+#[cfg(feature = "ssr")]
 pub mod tokens;
 
 use serde::{Deserialize, Serialize};

@@ -66,7 +66,7 @@ pub async fn create(
     if expires_at.is_some_and(|e| e <= now) {
         return Err(Error::invalid("expires_at", "must be in the future"));
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let row = sqlx::query(&format!(
         "INSERT INTO organization_invites (organization_id, slug, created_by, max_uses, expires_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
@@ -103,7 +103,7 @@ pub async fn revoke(
     invite_id: i64,
     ip: Option<&str>,
 ) -> Result<(), Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let updated = sqlx::query(
         "UPDATE organization_invites SET is_active = $1 WHERE id = $2 AND organization_id = $3",
     )
@@ -172,7 +172,7 @@ pub async fn accept(
     if let Some(reason) = invite.unusable_reason(now) {
         return Err(Error::conflict(reason));
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let counted = sqlx::query(
         "UPDATE organization_invites SET uses_count = uses_count + 1
          WHERE id = $1 AND is_active = $2 AND (max_uses IS NULL OR uses_count < max_uses)

@@ -41,7 +41,7 @@ pub async fn create(db: &Db, username: &str) -> Result<(users::UserInfo, String)
 /// Uses a link: valid, unexpired and unused, once. Returns the user to sign in.
 pub async fn redeem(db: &Db, secret: &str, ip: Option<&str>) -> Result<users::UserInfo, Error> {
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let row = sqlx::query(
         "UPDATE login_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
     )

@@ -20,6 +20,8 @@ pub mod login_links;
 #[cfg(feature = "ssr")]
 pub mod orgs;
 #[cfg(feature = "ssr")]
+pub mod racetime;
+#[cfg(feature = "ssr")]
 pub mod roles;
 #[cfg(feature = "ssr")]
 pub mod settings;

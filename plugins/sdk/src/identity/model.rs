@@ -18,6 +18,14 @@ pub struct UserInfo {
     pub is_active: bool,
     pub api_rate_limit_per_minute: Option<i64>,
     pub created_at: i64,
+    /// IANA zone chosen on the profile; `None`: the browser's.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// The linked RaceTime.gg account: its id and shown name.
+    #[serde(default)]
+    pub racetime_id: Option<String>,
+    #[serde(default)]
+    pub racetime_name: Option<String>,
 }
 
 /// What Discord's `/users/@me` tells us.
@@ -28,6 +36,44 @@ pub struct DiscordProfile {
     pub global_name: Option<String>,
     pub avatar: Option<String>,
     pub email: Option<String>,
+}
+
+/// The profile's RaceTime.gg card: whether this site links accounts and the linked one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RacetimeStatus {
+    pub configured: bool,
+    pub linked_name: Option<String>,
+}
+
+/// What RaceTime.gg's `/o/userinfo` tells us.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RacetimeProfile {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub discriminator: Option<String>,
+    #[serde(default)]
+    pub full_name: Option<String>,
+}
+
+impl RacetimeProfile {
+    /// `name#1234` as RaceTime.gg shows it.
+    pub fn shown_name(&self) -> String {
+        match (&self.full_name, &self.discriminator) {
+            (Some(full), _) if !full.is_empty() => full.clone(),
+            (_, Some(d)) if !d.is_empty() => format!("{}#{d}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+/// RaceTime.gg OAuth tokens to keep for later calls on the user's behalf.
+#[derive(Debug, Clone)]
+pub struct RacetimeTokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    /// Epoch ms.
+    pub expires_at: Option<i64>,
 }
 
 /// Discord OAuth tokens to keep for later calls on the user's behalf.
@@ -44,6 +90,9 @@ pub struct ProfileUpdate {
     pub display_name: String,
     pub pronouns: String,
     pub show_pronouns: bool,
+    /// IANA zone (`Europe/Berlin`); `None` or empty: the browser's zone.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// What a site admin may change on a user.

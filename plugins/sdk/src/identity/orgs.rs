@@ -146,7 +146,7 @@ pub async fn create(
         ));
     }
     let (name, description) = clean_name_and_description(name, description)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let org_id = create_in_tx(&mut tx, actor, actor.id, &name, &description, ip).await?;
     tx.commit().await?;
     get(db, org_id).await
@@ -161,7 +161,7 @@ pub async fn update(
     ip: Option<&str>,
 ) -> Result<Organization, Error> {
     let (name, description) = clean_name_and_description(name, description)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     ensure_name_free(&mut tx, &name, Some(org_id)).await?;
     sqlx::query(
         "UPDATE organizations SET name = $1, name_key = $2, description = $3 WHERE id = $4",
@@ -263,7 +263,7 @@ pub async fn add_member(
     users::get(db, user_id)
         .await
         .map_err(|_| Error::invalid("user_id", format!("User {user_id} does not exist.")))?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     insert_member(&mut tx, org_id, user_id).await?;
     record(
         &mut *tx,
@@ -292,7 +292,7 @@ pub async fn remove_member(
     action: &str,
     ip: Option<&str>,
 ) -> Result<(), Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let member = sqlx::query(
         "SELECT id FROM organization_members WHERE organization_id = $1 AND user_id = $2",
     )
@@ -342,7 +342,7 @@ pub async fn request(
     ip: Option<&str>,
 ) -> Result<OrgRequest, Error> {
     let (name, description) = clean_name_and_description(name, description)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     ensure_name_free(&mut tx, &name, None).await?;
     let pending = sqlx::query(
         "SELECT id FROM organization_requests WHERE LOWER(name) = LOWER($1) AND status = 'pending'",
@@ -454,7 +454,7 @@ pub async fn review_request(
             request.status
         )));
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let org_id = if approve {
         Some(
             create_in_tx(

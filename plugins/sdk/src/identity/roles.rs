@@ -238,7 +238,7 @@ pub async fn create(
     let name = validate::text("name", name, 64)?;
     let description = validate::optional_text("description", description, 500)?;
     let statements = clean_statements(statements)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let row = sqlx::query(
         "INSERT INTO organization_roles (organization_id, name, description, is_builtin, is_locked, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -311,7 +311,7 @@ pub async fn set_statements(
     ip: Option<&str>,
 ) -> Result<(), Error> {
     let statements = clean_statements(statements)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let name = editable_role(&mut tx, org_id, role_id).await?;
     sqlx::query("DELETE FROM policy_statements WHERE organization_id = $1 AND role_id = $2")
         .bind(org_id)
@@ -343,7 +343,7 @@ pub async fn delete(
     role_id: i64,
     ip: Option<&str>,
 ) -> Result<(), Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let name = editable_role(&mut tx, org_id, role_id).await?;
     sqlx::query("DELETE FROM organization_roles WHERE id = $1 AND organization_id = $2")
         .bind(role_id)
@@ -375,7 +375,7 @@ pub async fn assign(
     role: &str,
     ip: Option<&str>,
 ) -> Result<(), Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let member_id = member_id(&mut tx, org_id, user_id).await?;
     assign_by_name(&mut tx, member_id, org_id, role, actor.id).await?;
     record(
@@ -403,7 +403,7 @@ pub async fn unassign(
     role: &str,
     ip: Option<&str>,
 ) -> Result<(), Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let member_id = member_id(&mut tx, org_id, user_id).await?;
     let role_id = role_id_by_name(&mut tx, org_id, role).await?;
     if role.trim() == ADMIN_ROLE && is_last_admin(&mut tx, org_id, member_id).await? {
@@ -447,7 +447,7 @@ pub async fn set_user_statements(
     ip: Option<&str>,
 ) -> Result<(), Error> {
     let statements = clean_statements(statements)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     member_id(&mut tx, org_id, user_id).await?;
     sqlx::query("DELETE FROM policy_statements WHERE organization_id = $1 AND user_id = $2")
         .bind(org_id)

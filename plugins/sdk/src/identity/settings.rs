@@ -73,7 +73,7 @@ pub async fn set(
     }
     let value = validate::optional_text("value", value, 4000)?;
     let is_public = is_public || key == MOTD_KEY;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     if value.is_empty() {
         sqlx::query("DELETE FROM global_settings WHERE key = $1")
             .bind(&key)

@@ -24,7 +24,7 @@ pub async fn create(
         return Err(Error::invalid("expires_at", "must be in the future"));
     }
     let secret = new_secret();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let row = sqlx::query(
         "INSERT INTO api_tokens (user_id, name, token_hash, expires_at, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -84,7 +84,7 @@ pub async fn list(db: &Db, user_id: i64) -> Result<Vec<ApiToken>, Error> {
 
 /// Revokes one of the user's own tokens.
 pub async fn revoke(db: &Db, user_id: i64, token_id: i64, ip: Option<&str>) -> Result<(), Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let updated =
         sqlx::query("UPDATE api_tokens SET is_active = $1 WHERE id = $2 AND user_id = $3")
             .bind(false)

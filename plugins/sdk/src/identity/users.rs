@@ -1,6 +1,9 @@
 //! Users: created by Discord login, by the CLI, or as placeholders; their profile and level.
 
-pub use super::model::{AdminUserUpdate, DiscordProfile, DiscordTokens, ProfileUpdate, UserInfo};
+pub use super::model::{
+    AdminUserUpdate, DiscordProfile, DiscordTokens, ProfileUpdate, RacetimeProfile, RacetimeTokens,
+    UserInfo,
+};
 use sqlx::{any::AnyRow, Row};
 
 use super::validate;
@@ -12,7 +15,8 @@ use crate::{
 };
 
 const USER_COLUMNS: &str = "id, username, display_name, pronouns, show_pronouns, discord_id, \
-     discord_username, permission, is_active, api_rate_limit_per_minute, created_at";
+     discord_username, permission, is_active, api_rate_limit_per_minute, created_at, time_zone, \
+     racetime_id, racetime_name";
 
 fn user_from_row(row: &AnyRow) -> Result<UserInfo, Error> {
     Ok(UserInfo {
@@ -27,6 +31,9 @@ fn user_from_row(row: &AnyRow) -> Result<UserInfo, Error> {
         is_active: row.try_get::<Flag, _>("is_active")?.0,
         api_rate_limit_per_minute: row.try_get("api_rate_limit_per_minute")?,
         created_at: row.try_get("created_at")?,
+        time_zone: row.try_get("time_zone")?,
+        racetime_id: row.try_get("racetime_id")?,
+        racetime_name: row.try_get("racetime_name")?,
     })
 }
 
@@ -68,7 +75,7 @@ pub async fn create(db: &Db, username: &str, level: GlobalLevel) -> Result<UserI
         )));
     }
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let row = sqlx::query(
         "INSERT INTO users (username, permission, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
     )
@@ -104,7 +111,7 @@ pub async fn upsert_discord(
     ip: Option<&str>,
 ) -> Result<(UserInfo, bool), Error> {
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let existing = sqlx::query("SELECT id FROM users WHERE discord_id = $1")
         .bind(&profile.id)
         .fetch_optional(&mut *tx)
@@ -227,12 +234,17 @@ pub async fn update_profile(
 ) -> Result<UserInfo, Error> {
     let display_name = validate::optional_text("display_name", &update.display_name, 64)?;
     let pronouns = validate::optional_text("pronouns", &update.pronouns, 32)?;
+    let time_zone = match update.time_zone.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(name) => Some(crate::time::parse_zone(name)?.name().to_string()),
+    };
     let none_if_empty = |s: String| if s.is_empty() { None } else { Some(s) };
-    let mut tx = db.pool().begin().await?;
-    sqlx::query("UPDATE users SET display_name = $1, pronouns = $2, show_pronouns = $3, updated_at = $4 WHERE id = $5")
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET display_name = $1, pronouns = $2, show_pronouns = $3, time_zone = $4, updated_at = $5 WHERE id = $6")
         .bind(none_if_empty(display_name.clone()))
         .bind(none_if_empty(pronouns.clone()))
         .bind(update.show_pronouns)
+        .bind(time_zone.clone())
         .bind(now_ms())
         .bind(id)
         .execute(&mut *tx)
@@ -243,7 +255,7 @@ pub async fn update_profile(
             user_id: Some(id),
             org_id: None,
             action: "user.profile_update",
-            details: serde_json::json!({"display_name": display_name, "pronouns": pronouns, "show_pronouns": update.show_pronouns}),
+            details: serde_json::json!({"display_name": display_name, "pronouns": pronouns, "show_pronouns": update.show_pronouns, "time_zone": time_zone}),
             ip,
         },
     )
@@ -278,7 +290,7 @@ pub async fn admin_update(
             ));
         }
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query("UPDATE users SET permission = $1, is_active = $2, api_rate_limit_per_minute = $3, updated_at = $4 WHERE id = $5")
         .bind(update.level.value())
         .bind(update.is_active)
@@ -316,4 +328,95 @@ pub async fn search(db: &Db, query: &str, limit: i64) -> Result<Vec<UserInfo>, E
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(user_from_row).collect()
+}
+
+/// Links the RaceTime.gg account `profile` to user `id` and keeps its tokens, in one
+/// transaction with the audit entry. An account already linked to someone else is a Conflict.
+pub async fn link_racetime(
+    db: &Db,
+    id: i64,
+    profile: &RacetimeProfile,
+    tokens: &RacetimeTokens,
+    ip: Option<&str>,
+) -> Result<UserInfo, Error> {
+    let mut tx = db.begin().await?;
+    let holder: Option<i64> = sqlx::query("SELECT id FROM users WHERE racetime_id = $1")
+        .bind(&profile.id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|row| row.try_get(0))
+        .transpose()?;
+    if holder.is_some_and(|holder| holder != id) {
+        return Err(Error::conflict(format!(
+            "The RaceTime.gg account {} is already linked to another SahaBot user; unlink it there first.",
+            profile.shown_name()
+        )));
+    }
+    sqlx::query(
+        "UPDATE users SET racetime_id = $1, racetime_name = $2, racetime_access_token = $3, \
+         racetime_refresh_token = $4, racetime_token_expires_at = $5, updated_at = $6 WHERE id = $7",
+    )
+    .bind(&profile.id)
+    .bind(profile.shown_name())
+    .bind(&tokens.access_token)
+    .bind(tokens.refresh_token.as_deref())
+    .bind(tokens.expires_at)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(Error::conflict_if_duplicate(
+        "This RaceTime.gg account is already linked to another SahaBot user.",
+    ))?;
+    record(
+        &mut *tx,
+        AuditEntry {
+            user_id: Some(id),
+            org_id: None,
+            action: "user.racetime_link",
+            details: serde_json::json!({"racetime_id": profile.id, "racetime_name": profile.shown_name()}),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
+/// Removes user `id`'s RaceTime.gg link and its tokens (one transaction with the audit entry).
+pub async fn unlink_racetime(db: &Db, id: i64, ip: Option<&str>) -> Result<UserInfo, Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "UPDATE users SET racetime_id = NULL, racetime_name = NULL, racetime_access_token = NULL, \
+         racetime_refresh_token = NULL, racetime_token_expires_at = NULL, updated_at = $1 WHERE id = $2",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    record(
+        &mut *tx,
+        AuditEntry {
+            user_id: Some(id),
+            org_id: None,
+            action: "user.racetime_unlink",
+            details: serde_json::json!({}),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
+/// The RaceTime.gg account id linked to user `id`, if any.
+pub async fn racetime_id(db: &Db, id: i64) -> Result<Option<String>, Error> {
+    let row = sqlx::query("SELECT racetime_id FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get(0)?,
+        None => None,
+    })
 }

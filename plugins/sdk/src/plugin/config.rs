@@ -14,8 +14,9 @@ use crate::Error;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaProblem(pub String, pub String);
 
-/// Checks that `schema` is a JSON Schema for an object and that its defaults satisfy it.
-pub fn check_schema(schema: &Value) -> Result<(), SchemaProblem> {
+/// Checks that `schema` is a JSON Schema for an object (a form people fill in: required fields
+/// need no defaults).
+pub fn check_form_schema(schema: &Value) -> Result<(), SchemaProblem> {
     if schema.get("type").and_then(Value::as_str) != Some("object") {
         return Err(SchemaProblem(
             ".type".into(),
@@ -28,6 +29,13 @@ pub fn check_schema(schema: &Value) -> Result<(), SchemaProblem> {
             format!("not valid JSON Schema: {e}"),
         ));
     }
+    Ok(())
+}
+
+/// Checks that `schema` is a JSON Schema for an object and that its defaults satisfy it (plugin
+/// configuration: what nobody set must still be valid).
+pub fn check_schema(schema: &Value) -> Result<(), SchemaProblem> {
+    check_form_schema(schema)?;
     let validator = jsonschema::validator_for(schema)
         .map_err(|e| SchemaProblem(String::new(), format!("not usable as JSON Schema: {e}")))?;
     let defaults = schema_defaults(schema);

@@ -47,7 +47,7 @@ use crate::{
     Error,
 };
 use crate::{
-    bot::{BotCommand, BotRuntime},
+    bot::{BotCommand, BotComponent, BotRuntime},
     tasks::{BuiltinTask, TaskRegistry, TaskType},
 };
 
@@ -107,6 +107,7 @@ pub struct LoadContext {
     events: Arc<EventBus>,
     tasks: Arc<TaskRegistry>,
     bot: Arc<BotRuntime>,
+    feeds: Arc<super::feeds::FeedRegistry>,
     settings: Arc<BTreeMap<String, String>>,
 }
 
@@ -146,9 +147,28 @@ impl LoadContext {
         self.bot.commands.add(&self.plugin_id, command)
     }
 
+    /// Answers clicks on buttons whose custom id starts with the component's prefix.
+    pub fn component(&self, component: BotComponent) -> Result<(), Error> {
+        self.bot.components.add(&self.plugin_id, component)
+    }
+
     /// The Discord bot's shared state (status, REST client, commands).
     pub fn bot(&self) -> Arc<BotRuntime> {
         Arc::clone(&self.bot)
+    }
+
+    /// Serves plain GET requests under `/p/<plugin id>/` (see [`super::feeds`]).
+    pub fn feed<F>(&self, handler: F) -> Result<(), Error>
+    where
+        F: Fn(
+                super::feeds::FeedRequest,
+            )
+                -> futures::future::BoxFuture<'static, Result<super::feeds::FeedResponse, Error>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.feeds.set(&self.plugin_id, Arc::new(handler))
     }
 
     /// A deployment setting the server passes to plugins (`DISCORD_TOKEN`, `SECRET_KEY`, …);
@@ -305,6 +325,7 @@ pub struct PluginHost {
     events: Arc<EventBus>,
     tasks: Arc<TaskRegistry>,
     bot: Arc<BotRuntime>,
+    feeds: Arc<super::feeds::FeedRegistry>,
     settings: Arc<BTreeMap<String, String>>,
     /// Shared with the bus listener that drops an organization's entry when another instance
     /// changes its plugins.
@@ -423,6 +444,7 @@ impl PluginHost {
         let events = Arc::new(EventBus::default());
         let tasks = Arc::new(TaskRegistry::default());
         let bot = Arc::new(BotRuntime::default());
+        let feeds = Arc::new(super::feeds::FeedRegistry::default());
         let settings = Arc::new(options.settings.clone());
         let backend = db.backend();
         for id in &resolution.order {
@@ -456,6 +478,7 @@ impl PluginHost {
                 events: Arc::clone(&events),
                 tasks: Arc::clone(&tasks),
                 bot: Arc::clone(&bot),
+                feeds: Arc::clone(&feeds),
                 settings: Arc::clone(&settings),
             };
             if let Err(e) = entry.bundle.plugin.on_load(&ctx).await {
@@ -463,6 +486,8 @@ impl PluginHost {
                 events.remove_owner(id);
                 tasks.remove_owner(id);
                 bot.commands.remove_owner(id);
+                bot.components.remove_owner(id);
+                feeds.remove_owner(id);
                 states.insert(
                     id.clone(),
                     failed(format!("on_load failed: {}", describe(&e))),
@@ -563,6 +588,7 @@ impl PluginHost {
             events,
             tasks,
             bot,
+            feeds,
             settings,
             orgs,
         })
@@ -583,12 +609,19 @@ impl PluginHost {
         Arc::clone(&self.bot)
     }
 
+    /// The plain GET endpoints plugins serve (see [`super::feeds`]).
+    pub fn feeds(&self) -> Arc<super::feeds::FeedRegistry> {
+        Arc::clone(&self.feeds)
+    }
+
     /// Drops what `plugin_id` registered in `on_load` (before a reload, or when it failed).
     fn forget_registrations(&self, plugin_id: &str) {
         self.services.remove_owner(plugin_id);
         self.events.remove_owner(plugin_id);
         self.tasks.remove_owner(plugin_id);
         self.bot.commands.remove_owner(plugin_id);
+        self.bot.components.remove_owner(plugin_id);
+        self.feeds.remove_owner(plugin_id);
     }
 
     /// Calls every loaded plugin's `on_start`, dependencies first (the server does, once it
@@ -1035,7 +1068,7 @@ impl PluginHost {
         // One change at a time: in this process by the mutex, across instances by an advisory
         // lock; and decided from the rows as they are inside the transaction, not the cache.
         let _one_at_a_time = self.write_lock.lock().await;
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin().await?;
         if self.db.backend() == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(ENABLEMENT_LOCK_KEY ^ org_id)
@@ -1325,7 +1358,7 @@ impl PluginHost {
             config::validate(&schema, &desired)?;
         }
         let overrides = config::diff(&desired, &inherited);
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query(
             "INSERT INTO organization_plugins (organization_id, plugin_id, enabled, granted, config, updated_at)
              VALUES ($1, $2, NULL, $3, $4, $5)
@@ -1387,7 +1420,7 @@ impl PluginHost {
             .effective();
             config::validate(&schema, &effective)?;
         }
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE plugins SET config = $1, updated_at = $2 WHERE id = $3")
             .bind(config_value.to_string())
             .bind(now_ms())
@@ -1436,7 +1469,7 @@ impl PluginHost {
                 )));
             }
         }
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE plugins SET active = $1, updated_at = $2 WHERE id = $3")
             .bind(active)
             .bind(now_ms())
@@ -1488,7 +1521,7 @@ impl PluginHost {
             ));
         }
         ensure_org_exists(&self.db, org_id).await?;
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query(
             "INSERT INTO organization_plugins (organization_id, plugin_id, enabled, granted, config, updated_at)
              VALUES ($1, $2, NULL, $3, '{}', $4)
@@ -1546,6 +1579,7 @@ impl PluginHost {
             events: Arc::clone(&self.events),
             tasks: Arc::clone(&self.tasks),
             bot: Arc::clone(&self.bot),
+            feeds: Arc::clone(&self.feeds),
             settings: Arc::clone(&self.settings),
         };
         let state = match entry.bundle.plugin.on_load(&ctx).await {

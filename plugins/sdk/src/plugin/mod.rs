@@ -10,6 +10,8 @@
 //!   → permissions and services), answers "is this plugin on for this organization?" from a
 //!   cache, and applies enable/disable/config changes with their rules and hooks.
 //! - [`config`] merges and validates configuration against the manifest's JSON Schema.
+//! - [`feeds`] holds the plain GET endpoints plugins serve under `/p/{plugin_id}/` (calendar
+//!   feeds).
 //! - [`services`] lets one plugin publish a typed service that a dependent plugin fetches.
 //! - [`model`] holds the DTOs the browser sees (compiled for wasm too).
 //!
@@ -20,6 +22,8 @@ pub mod model;
 
 #[cfg(feature = "ssr")]
 pub mod config;
+#[cfg(feature = "ssr")]
+pub mod feeds;
 #[cfg(feature = "ssr")]
 pub mod host;
 #[cfg(feature = "ssr")]

@@ -220,10 +220,16 @@ impl Scheduler {
         let claimed = self
             .claim(&item.key, item.org_id, item.due_at, "schedule", None)
             .await?;
-        self.advance(&item, next, None).await?;
+        let advanced = self.advance(&item, next, None).await;
         let Some(run_id) = claimed else {
-            return Ok(None);
+            return advanced.map(|()| None);
         };
+        // A claimed run always runs: failing to move the schedule on (the database going away
+        // as the server stops) must not leave a claimed row that never runs; whoever ticks next
+        // moves the schedule.
+        if let Err(e) = advanced {
+            tracing::warn!(task = %item.key, error = %describe(&e), "the schedule was not moved on; the next tick will");
+        }
         let Some(handler) = item.handler.clone() else {
             return Ok(None);
         };
@@ -382,7 +388,7 @@ impl Scheduler {
     ) -> Result<(), Error> {
         let now = now_ms();
         let status = if error.is_some() { "failed" } else { "success" };
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query(
             "UPDATE task_runs SET finished_at = $1, status = $2, error = $3, duration_ms = $4
              WHERE id = $5",
@@ -524,7 +530,7 @@ impl Scheduler {
         let now = now_ms();
         self.builtin_state(&task, now).await?;
         let next = task.task.schedule.first_due(now)?;
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query(
             "UPDATE builtin_tasks SET active_override = $1, next_run_at = $2, updated_by = $3,
              updated_at = $4 WHERE task_key = $5",
@@ -739,7 +745,7 @@ impl Scheduler {
             None
         };
         let (interval, cron, at) = schedule_columns(&input.schedule);
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO scheduled_tasks (organization_id, name, task_type, schedule_type,
                  interval_seconds, cron_expression, run_at, config, is_active, next_run_at,
@@ -800,7 +806,7 @@ impl Scheduler {
             current.next_run_at
         };
         let (interval, cron, at) = schedule_columns(&input.schedule);
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query(
             "UPDATE scheduled_tasks SET name = $1, task_type = $2, schedule_type = $3,
                  interval_seconds = $4, cron_expression = $5, run_at = $6, config = $7,
@@ -842,7 +848,7 @@ impl Scheduler {
 
     pub async fn delete_org_task(&self, org_id: i64, task_id: i64, by: By) -> Result<(), Error> {
         let task = self.org_task(org_id, task_id).await?;
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("DELETE FROM scheduled_tasks WHERE id = $1 AND organization_id = $2")
             .bind(task_id)
             .bind(org_id)

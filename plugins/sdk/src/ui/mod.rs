@@ -173,6 +173,8 @@ mod forms;
 pub use forms::{Checkbox, FormError, Select, TextArea, TextField};
 pub mod schema_form;
 pub use schema_form::SchemaForm;
+pub mod time;
+pub use time::{LocalTime, ViewerZone};
 
 /// A success message after an action.
 #[component]
