@@ -669,3 +669,11 @@ pub async fn audit_log(org_id: i64, qualifier_id: i64) -> Result<Vec<AuditEntry>
 
 /// The API prefix, for documentation and tests.
 pub const PREFIX: &str = P;
+
+/// Posts the qualifier's embed with its "Start New Async Run" button in the qualifier's Discord
+/// channel (again, when it was posted before); answers the message id.
+#[server(prefix = "/api/p/async_qualifier", endpoint = "post_discord_embed", input = Json, output = Json)]
+pub async fn post_discord_embed(org_id: i64, qualifier_id: i64) -> Result<String, sdk::Error> {
+    let call = Call::new(org_id, actions::UPDATE).await?;
+    crate::discord::post_embed(&call.platform, &call.service, call.org(), qualifier_id).await
+}

@@ -12,6 +12,8 @@
 //!   adapters and tasks call the same functions with an actor and a `now`.
 //! - `repo` (server) — the SQL, tested on SQLite and PostgreSQL (`tests/`).
 //! - `tasks` (server) — the 60-second timeout task and the hourly recalculation.
+//! - `bot` / `discord` (server) — slash commands, and the qualifier's embed with its Start
+//!   button and each run's private thread with Ready / Finish / Forfeit / Get Timer.
 //! - [`ui`] — the pages under `/org/{org_id}/async`.
 // Deeply nested page views (tables of buttons) exceed the default in the wasm build.
 #![recursion_limit = "256"]
@@ -19,6 +21,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod bot;
+#[cfg(feature = "ssr")]
+pub mod discord;
 pub mod events;
 pub mod model;
 #[cfg(feature = "ssr")]
@@ -54,6 +58,7 @@ impl sdk::plugin::Plugin for AsyncQualifierPlugin {
         let service = service::Qualifiers::new(ctx.db.clone(), ctx.events());
         tasks::register(ctx, service.clone())?;
         bot::register(ctx, service.clone())?;
+        discord::register(ctx, service.clone())?;
         ctx.provide(std::sync::Arc::new(service));
         Ok(())
     }

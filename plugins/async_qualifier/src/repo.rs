@@ -949,14 +949,15 @@ pub async fn board(
     Ok((races, names))
 }
 
-/// The user's activity flag and whether they belong to the organization.
+/// The user's activity flag, whether they belong to the organization and whether they have a
+/// linked RaceTime.gg account.
 pub async fn user_standing(
     conn: &mut AnyConnection,
     org_id: i64,
     user_id: i64,
-) -> Result<(bool, bool), Error> {
+) -> Result<(bool, bool, bool), Error> {
     let row = sqlx::query(
-        "SELECT u.is_active,
+        "SELECT u.is_active, u.racetime_id,
             (SELECT COUNT(*) FROM organization_members m
               WHERE m.organization_id = $1 AND m.user_id = u.id) AS member
          FROM users u WHERE u.id = $2",
@@ -969,7 +970,8 @@ pub async fn user_standing(
         Some(row) => Ok((
             row.try_get::<Flag, _>("is_active")?.0,
             row.try_get::<i64, _>("member")? > 0,
+            row.try_get::<Option<String>, _>("racetime_id")?.is_some(),
         )),
-        None => Ok((false, false)),
+        None => Ok((false, false, false)),
     }
 }

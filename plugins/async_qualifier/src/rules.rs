@@ -300,6 +300,9 @@ pub struct StartFacts {
     pub has_live_race: bool,
 }
 
+/// Why a qualifier that requires RaceTime.gg refuses a player without a linked account.
+pub const RACETIME_REQUIRED: &str = "This qualifier requires a linked RaceTime.gg account — link it on your profile page (Account → RaceTime).";
+
 /// Whether the user may start a run at all; the error says what stands in the way.
 pub fn check_can_start(f: &StartFacts) -> Result<(), Error> {
     if !f.qualifier_active {
@@ -316,9 +319,7 @@ pub fn check_can_start(f: &StartFacts) -> Result<(), Error> {
         ));
     }
     if f.racetime_required && !f.racetime_linked {
-        return Err(Error::forbidden(
-            "This qualifier requires a linked RaceTime.gg account; link it on your profile first.",
-        ));
+        return Err(Error::invalid("racetime", RACETIME_REQUIRED));
     }
     if f.has_live_race {
         return Err(Error::conflict(
@@ -492,55 +493,8 @@ pub fn timeout_action(
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
-/// Trimmed text of at most `max` characters.
-pub fn clean_text(field: &str, text: &str, max: usize) -> Result<String, Error> {
-    let text = text.trim();
-    if text.chars().count() > max {
-        return Err(Error::invalid(
-            field,
-            format!(
-                "At most {max} characters (this is {}).",
-                text.chars().count()
-            ),
-        ));
-    }
-    Ok(text.to_string())
-}
-
-/// A required one-line name of 1 to `max` characters.
-pub fn clean_name(field: &str, name: &str, max: usize) -> Result<String, Error> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::invalid(field, "Give it a name."));
-    }
-    if name.chars().count() > max {
-        return Err(Error::invalid(field, format!("At most {max} characters.")));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "Keep the name on one line."));
-    }
-    Ok(name.to_string())
-}
-
-/// An http(s) URL (or, when `optional`, nothing).
-pub fn clean_url(field: &str, url: &str, optional: bool) -> Result<String, Error> {
-    let url = url.trim();
-    if url.is_empty() && optional {
-        return Ok(String::new());
-    }
-    let ok = (url.starts_with("https://") || url.starts_with("http://"))
-        && url.len() > "https://".len()
-        && url.len() <= 2000
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok {
-        Ok(url.to_string())
-    } else {
-        Err(Error::invalid(
-            field,
-            "Give a full link starting with https:// (e.g. https://alttpr.com/h/AbCdEf).",
-        ))
-    }
-}
+// The input checks every plugin shares.
+pub use sdk::input::{clean_name, clean_text, clean_url};
 
 /// Qualifier settings: runs per pool 1..=20, reattempts −1 (unlimited) .. 100.
 pub fn check_limits(runs_per_pool: i64, max_reattempts: i64) -> Result<(), Error> {
@@ -837,6 +791,13 @@ mod tests {
         ] {
             assert!(check_can_start(&f).is_err(), "{f:?}");
         }
+        let refused = check_can_start(&StartFacts {
+            racetime_required: true,
+            ..facts()
+        })
+        .unwrap_err();
+        assert_eq!(refused.message(), RACETIME_REQUIRED);
+        assert_eq!(refused.field(), Some("racetime"));
         assert!(check_can_start(&StartFacts {
             racetime_required: true,
             racetime_linked: true,

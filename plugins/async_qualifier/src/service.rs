@@ -122,7 +122,7 @@ impl Qualifiers {
     }
 
     async fn begin(&self) -> Result<Tx<'static>, Error> {
-        Ok(self.db.pool().begin().await?)
+        Ok(self.db.begin().await?)
     }
 
     async fn audit(
@@ -398,14 +398,13 @@ impl Qualifiers {
         q: &QualifierRow,
         user_id: i64,
     ) -> Result<(Result<(), Error>, i64), Error> {
-        let (active, member) = repo::user_standing(conn, org_id, user_id).await?;
+        let (active, member, racetime_linked) = repo::user_standing(conn, org_id, user_id).await?;
         let (live, reattempts) = repo::user_counts(conn, q.id, user_id).await?;
         let facts = rules::StartFacts {
             qualifier_active: q.is_active,
             user_active: active,
             racetime_required: q.require_racetime,
-            // Users have no RaceTime link yet (no column); a qualifier that requires one refuses.
-            racetime_linked: false,
+            racetime_linked,
             is_member: member,
             has_live_race: live > 0,
         };

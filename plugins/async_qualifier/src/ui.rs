@@ -13,10 +13,10 @@ use leptos_router::{
     ParamSegment, StaticSegment,
 };
 use sdk::{
-    time::format_utc,
     ui::{
-        Badge, Button, ButtonKind, Card, Checkbox, EmptyState, ErrorNotice, FormError, PageHeader,
-        SkeletonRows, SuccessNotice, Tabs, TextArea, TextField, Tone, TABLE, TD, TH,
+        time::LocalTime, Badge, Button, ButtonKind, Card, Checkbox, EmptyState, ErrorNotice,
+        FormError, PageHeader, SkeletonRows, SuccessNotice, Tabs, TextArea, TextField, Tone, TABLE,
+        TD, TH,
     },
     Error,
 };
@@ -25,8 +25,8 @@ use crate::{
     api::{
         audit_log, dashboard, get_qualifier, get_race, leaderboard, list_pools, list_qualifiers,
         list_races, my_rights, review_queue, CreatePermalink, CreatePool, CreateQualifier,
-        FinishRun, ForfeitRun, ReadyRun, ReattemptRace, Recalculate, RequestReview, ReviewRace,
-        StartRun, SubmitVod, UpdateQualifier,
+        FinishRun, ForfeitRun, PostDiscordEmbed, ReadyRun, ReattemptRace, Recalculate,
+        RequestReview, ReviewRace, StartRun, SubmitVod, UpdateQualifier,
     },
     model::{Qualifier, Race, RaceStatus, ReviewStatus, Rights},
     rules::{hms, COUNTDOWN_MS, NOTES_MAX},
@@ -67,11 +67,12 @@ fn base(org: i64) -> String {
     format!("/org/{org}/async")
 }
 
-fn when(text: &Option<String>) -> String {
-    text.as_deref()
-        .and_then(parse_rfc3339)
-        .map(format_utc)
-        .unwrap_or_else(|| "—".into())
+/// An RFC 3339 instant from the API in the viewer's time zone (profile or browser), or "—".
+fn when(text: &Option<String>) -> AnyView {
+    match text.as_deref().and_then(parse_rfc3339) {
+        Some(epoch_ms) => view! { <LocalTime epoch_ms/> }.into_any(),
+        None => "—".into_any(),
+    }
 }
 
 fn seconds(value: Option<f64>) -> String {
@@ -547,7 +548,8 @@ fn RunView(r: Race, org: i64, actions: RunActions) -> impl IntoView {
                 {match r.status {
                     RaceStatus::Pending => view! {
                         <p class="mb-3 text-sm text-slate-600 dark:text-slate-300">
-                            {format!("Open the seed, get ready, then press Ready: the clock starts {} seconds later. A run not started by {} is forfeited.", COUNTDOWN_MS / 1000, when(&Some(r.timeout_at.clone())))}
+                            {format!("Open the seed, get ready, then press Ready: the clock starts {} seconds later. A run not started by ", COUNTDOWN_MS / 1000)}
+                            {when(&Some(r.timeout_at.clone()))}" is forfeited."
                         </p>
                         {mine.then(|| view! {
                             <div class="flex gap-2">
@@ -949,6 +951,7 @@ fn AdminPage() -> impl IntoView {
     let create = ServerAction::<CreateQualifier>::new();
     let update = ServerAction::<UpdateQualifier>::new();
     let recalc = ServerAction::<Recalculate>::new();
+    let post = ServerAction::<PostDiscordEmbed>::new();
     view! {
         <Suspense fallback=|| view! { <SkeletonRows rows=8/> }>
             {move || Suspend::new(async move {
@@ -974,6 +977,14 @@ fn AdminPage() -> impl IntoView {
                                         })}
                                     </Card>
                                 })}
+                                <Card title="Discord">
+                                    <p class="mb-3 text-sm text-slate-600 dark:text-slate-300">"Posts the qualifier with its Start New Async Run button in the Discord channel set above. Each run gets a private thread with Ready, Finish, Forfeit and Get Timer buttons."</p>
+                                    <Button id="post-discord" kind=ButtonKind::Secondary busy=post.pending() on_click=Callback::new(move |_| { post.dispatch(PostDiscordEmbed { org_id: org, qualifier_id: qid }); })>"Post to Discord"</Button>
+                                    {move || post.value().get().map(|r| match r {
+                                        Ok(_) => view! { <SuccessNotice message="Posted in the qualifier's channel."/> }.into_any(),
+                                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                                    })}
+                                </Card>
                             </div>
                         }.into_any()
                     }

@@ -3,22 +3,13 @@
 //! the DTOs (RFC 3339 instants, unrounded scores) and the error kinds are what a client gets.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-
 use async_qualifier::{api, model::RaceStatus, time::parse_rfc3339};
-use leptos::{prelude::*, reactive::computed::ScopedFuture};
 use sdk::{
-    auth::{
-        guard::{Caller, Via},
-        CurrentUser, GlobalLevel,
-    },
+    auth::{CurrentUser, GlobalLevel},
     both_backends,
     context::Platform,
     db::Backend,
-    plugin::{
-        host::{Actor, LoadOptions},
-        Bundle, PluginHost,
-    },
+    plugin::host::Actor,
     testing::TestDb,
 };
 
@@ -32,23 +23,13 @@ struct World {
 async fn world(backend: Backend) -> World {
     let test = TestDb::new(backend).await;
     test.migrate_core().await;
-    let dir = env!("CARGO_MANIFEST_DIR");
-    let read = |b: &str| {
-        sdk::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
-    };
-    let bundle = Bundle {
-        manifest_source: async_qualifier::MANIFEST.into(),
-        origin: "plugins/async_qualifier/plugin.toml".into(),
-        sqlite: read("sqlite"),
-        postgres: read("postgres"),
-        plugin: async_qualifier::plugin(),
-    };
-    let host = Arc::new(
-        PluginHost::load(&test.db, vec![bundle], LoadOptions::default())
-            .await
-            .unwrap(),
-    );
-    let platform = Platform::new(test.db.clone(), host, "http://localhost");
+    let platform = test
+        .platform_with_plugin(
+            async_qualifier::MANIFEST,
+            env!("CARGO_MANIFEST_DIR"),
+            async_qualifier::plugin(),
+        )
+        .await;
     let admin = test.user("admin", GlobalLevel::Superadmin).await;
     let org = test.org(&admin, "League").await;
     World {
@@ -66,20 +47,7 @@ impl World {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = T>,
     {
-        let owner = Owner::new();
-        let (mut parts, _) = http::Request::builder().body(()).unwrap().into_parts();
-        parts.extensions.insert(Caller {
-            user: Some(user.clone()),
-            via: Via::Session,
-            ip: Some("127.0.0.1".into()),
-        });
-        let platform = self.platform.clone();
-        let fut = owner.with(move || {
-            provide_context(platform);
-            provide_context(parts);
-            ScopedFuture::new(f())
-        });
-        fut.await
+        sdk::testing::as_caller(&self.platform, user, f).await
     }
 
     async fn member(&self, name: &str) -> CurrentUser {

@@ -991,3 +991,73 @@ both_backends!(
     timeout_warning_posted_once_in_the_channel,
     check_warning_posted_once
 );
+
+/// A qualifier that requires RaceTime.gg refuses players without a linked account and lets
+/// them start once they link one (through the same SDK call the account page's link uses).
+async fn check_racetime_required(backend: Backend) {
+    let w = world(backend).await;
+    let q = w
+        .svc
+        .create_qualifier(
+            w.org,
+            &w.admin(),
+            &QualifierInput {
+                require_racetime: true,
+                ..input("Linked only", 1, -1)
+            },
+            T0,
+        )
+        .await
+        .unwrap()
+        .id;
+    let (pool, _) = w.pool(q, "P", 2).await;
+    let runner = w.member("runner", None).await;
+    let err = w
+        .svc
+        .start_run(w.org, &Actor::user(runner.id), q, pool, T0)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "Invalid", "{err:?}");
+    assert_eq!(err.message(), rules::RACETIME_REQUIRED);
+    // Nothing was opened.
+    assert!(w
+        .svc
+        .start_run(w.org, &Actor::user(runner.id), q, pool, T0)
+        .await
+        .is_err());
+    sdk::identity::users::link_racetime(
+        &w.test.db,
+        runner.id,
+        &sdk::identity::model::RacetimeProfile {
+            id: "rt-runner".into(),
+            name: "runner".into(),
+            discriminator: Some("0042".into()),
+            full_name: None,
+        },
+        &sdk::identity::model::RacetimeTokens {
+            access_token: "a".into(),
+            refresh_token: None,
+            expires_at: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let race = w
+        .svc
+        .start_run(w.org, &Actor::user(runner.id), q, pool, T0)
+        .await
+        .unwrap();
+    assert_eq!(race.status, RaceStatus::Pending);
+    // After unlinking, the link is what stands in the way again (checked before the live run).
+    sdk::identity::users::unlink_racetime(&w.test.db, runner.id, None)
+        .await
+        .unwrap();
+    let err = w
+        .svc
+        .start_run(w.org, &Actor::user(runner.id), q, pool, T0)
+        .await
+        .unwrap_err();
+    assert_eq!(err.message(), rules::RACETIME_REQUIRED);
+}
+both_backends!(racetime_required_refuses_unlinked, check_racetime_required);

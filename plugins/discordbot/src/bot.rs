@@ -20,7 +20,10 @@ use std::{sync::Arc, time::Duration};
 
 use poise::serenity_prelude as serenity;
 use sdk::{
-    bot::{dispatch, CommandCall, CommandOption, CommandReply, OptionKind, RegisteredCommand},
+    bot::{
+        dispatch, Button, ButtonStyle, CommandCall, CommandOption, CommandReply, OptionKind,
+        RegisteredCommand,
+    },
     context::Platform,
     time::now_ms,
 };
@@ -193,6 +196,10 @@ async fn on_event(
             bot.connected(Some(&data_about_bot.user.name), false)
         }
         serenity::FullEvent::Resume { .. } => bot.connected(None, true),
+        // poise answers slash commands; button clicks are ours.
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(click),
+        } => answer_click(framework.serenity_context, bot, click).await,
         _ => {}
     }
     Ok(())
@@ -287,7 +294,8 @@ fn run_slash(
         };
         let builder = poise::CreateReply::default()
             .content(fit_reply(&reply.content))
-            .ephemeral(reply.ephemeral);
+            .ephemeral(reply.ephemeral)
+            .components(button_rows(&reply.buttons));
         if let Err(e) = poise::send_application_reply(ctx, builder).await {
             tracing::warn!(error = %e, command = %ctx.interaction.data.name, "could not answer a command on Discord");
         }
@@ -319,6 +327,82 @@ pub fn command_call(
         discord_user_id: interaction.user.id.to_string(),
         discord_username: interaction.user.name.clone(),
         options,
+        custom_id: None,
+    }
+}
+
+/// The platform's view of a button click.
+pub fn component_call(interaction: &serenity::ComponentInteraction) -> CommandCall {
+    CommandCall {
+        guild_id: interaction.guild_id.map(|g| g.to_string()),
+        channel_id: Some(interaction.channel_id.to_string()),
+        discord_user_id: interaction.user.id.to_string(),
+        discord_username: interaction.user.name.clone(),
+        options: Default::default(),
+        custom_id: Some(interaction.data.custom_id.clone()),
+    }
+}
+
+/// Serenity's builder for a reply's buttons (one action row).
+fn button_rows(buttons: &[Button]) -> Vec<serenity::CreateActionRow> {
+    if buttons.is_empty() {
+        return Vec::new();
+    }
+    let row = buttons
+        .iter()
+        .take(5)
+        .map(|b| {
+            let style = match b.style {
+                ButtonStyle::Primary => serenity::ButtonStyle::Primary,
+                ButtonStyle::Secondary => serenity::ButtonStyle::Secondary,
+                ButtonStyle::Success => serenity::ButtonStyle::Success,
+                ButtonStyle::Danger => serenity::ButtonStyle::Danger,
+            };
+            serenity::CreateButton::new(b.custom_id.clone())
+                .label(b.label.chars().take(80).collect::<String>())
+                .style(style)
+        })
+        .collect();
+    vec![serenity::CreateActionRow::Buttons(row)]
+}
+
+/// Answers a button click: the plugin's handler behind [`sdk::bot::dispatch_component`]; a slow
+/// handler gets a deferral first (Discord wants an answer within 3 seconds).
+async fn answer_click(
+    ctx: &serenity::Context,
+    bot: &Bot,
+    interaction: &serenity::ComponentInteraction,
+) {
+    let call = component_call(interaction);
+    let work = sdk::bot::dispatch_component(&bot.platform, call);
+    tokio::pin!(work);
+    let result = match tokio::time::timeout(DEFER_AFTER, &mut work).await {
+        Ok(reply) => {
+            let message = serenity::CreateInteractionResponseMessage::new()
+                .content(fit_reply(&reply.content))
+                .ephemeral(reply.ephemeral)
+                .components(button_rows(&reply.buttons));
+            interaction
+                .create_response(ctx, serenity::CreateInteractionResponse::Message(message))
+                .await
+        }
+        Err(_) => {
+            let deferred = serenity::CreateInteractionResponse::Defer(
+                serenity::CreateInteractionResponseMessage::new().ephemeral(true),
+            );
+            if let Err(e) = interaction.create_response(ctx, deferred).await {
+                tracing::warn!(error = %e, "could not defer a slow button's answer");
+            }
+            let reply = work.await;
+            let followup = serenity::CreateInteractionResponseFollowup::new()
+                .content(fit_reply(&reply.content))
+                .ephemeral(reply.ephemeral)
+                .components(button_rows(&reply.buttons));
+            interaction.create_followup(ctx, followup).await.map(|_| ())
+        }
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, custom_id = %interaction.data.custom_id, "could not answer a button on Discord");
     }
 }
 

@@ -2,7 +2,6 @@
 //! decisions, and the writes (link, unlink), each in one transaction with its audit entry.
 //! The pure parts are unit tested here; the writes in `tests/` on both databases.
 
-use hmac::{Hmac, Mac};
 use sdk::{
     audit::{self, AuditEntry},
     bot::{CommandContext, CommandReply},
@@ -12,7 +11,6 @@ use sdk::{
     Error,
 };
 use serde_json::{json, Value};
-use sha2::Sha256;
 
 use crate::{
     model::{DiscordPage, InviteLink, LinkOutcome, LinkedServer},
@@ -41,24 +39,16 @@ pub struct LinkState {
     pub expires_at: i64,
 }
 
-fn mac(key: &str, org_id: i64, user_id: i64, expires_at: i64) -> Result<Hmac<Sha256>, Error> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).map_err(Error::internal)?;
-    mac.update(format!("discordbot-link:{org_id}:{user_id}:{expires_at}").as_bytes());
-    Ok(mac)
-}
+/// What the state's signature is for (`sdk::auth::signed`).
+const STATE_PURPOSE: &str = "discordbot-link";
 
 /// `org.user.expires.signature`: HMAC-SHA256 with the site's secret key over the three numbers.
 pub fn sign_state(key: &str, state: LinkState) -> Result<String, Error> {
-    let signature = mac(key, state.org_id, state.user_id, state.expires_at)?
-        .finalize()
-        .into_bytes();
-    Ok(format!(
-        "{}.{}.{}.{}",
-        state.org_id,
-        state.user_id,
-        state.expires_at,
-        hex::encode(signature)
-    ))
+    sdk::auth::signed::sign(
+        key,
+        STATE_PURPOSE,
+        &[state.org_id, state.user_id, state.expires_at],
+    )
 }
 
 fn damaged() -> Error {
@@ -71,21 +61,11 @@ fn damaged() -> Error {
 
 /// Checks the signature and the expiry of a state.
 pub fn verify_state(key: &str, text: &str, now: i64) -> Result<LinkState, Error> {
-    let parts: Vec<&str> = text.split('.').collect();
-    let [org, user, expires, signature] = parts.as_slice() else {
+    let [org_id, user_id, expires_at] =
+        sdk::auth::signed::verify(key, STATE_PURPOSE, text, 3).ok_or_else(damaged)?[..]
+    else {
         return Err(damaged());
     };
-    let (Ok(org_id), Ok(user_id), Ok(expires_at), Ok(signature)) = (
-        org.parse::<i64>(),
-        user.parse::<i64>(),
-        expires.parse::<i64>(),
-        hex::decode(signature),
-    ) else {
-        return Err(damaged());
-    };
-    mac(key, org_id, user_id, expires_at)?
-        .verify_slice(&signature)
-        .map_err(|_| damaged())?;
     if now > expires_at {
         return Err(Error::invalid(
             "state",
@@ -306,7 +286,7 @@ pub async fn link_guild(
     guild: &UserGuild,
     ip: Option<&str>,
 ) -> Result<(), Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     if !repo::insert_guild(&mut tx, org_id, &guild.id, &guild.name, user_id, now_ms()).await? {
         match repo::guild_link(&mut tx, &guild.id).await? {
             Some((owner, _)) if owner == org_id => {
@@ -352,7 +332,7 @@ pub async fn unlink_guild(
     guild_id: &str,
     ip: Option<&str>,
 ) -> Result<String, Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let Some(name) = repo::delete_guild(&mut tx, org_id, guild_id).await? else {
         return Err(Error::not_found(format!(
             "The Discord server {guild_id} is not linked to this organization."

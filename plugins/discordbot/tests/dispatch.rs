@@ -206,6 +206,7 @@ impl World {
             discord_user_id: discord_user.to_string(),
             discord_username: "someone".into(),
             options,
+            custom_id: None,
         };
         self.bot.answer(name, call).await.content
     }

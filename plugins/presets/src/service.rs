@@ -603,7 +603,7 @@ pub async fn create_preset(ctx: &Ctx, input: PresetInput) -> Result<Preset, Erro
         }
     };
     let settings = parsed.settings.to_string();
-    let mut tx = ctx.db().pool().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     let id = repo::insert_preset(
         &mut tx,
         &repo::NewPreset {
@@ -675,7 +675,7 @@ pub async fn update_preset(
         None => (row.yaml.clone(), row.kind, row.settings.clone()),
     };
     let slug = row.namespace_slug.clone();
-    let mut tx = ctx.db().pool().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     repo::update_preset(
         &mut tx,
         preset_id,
@@ -732,7 +732,7 @@ pub async fn delete_preset(ctx: &Ctx, preset_id: i64) -> Result<(), Error> {
             ))
         }
     }
-    let mut tx = ctx.db().pool().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     repo::delete_preset(&mut tx, preset_id).await?;
     ctx.audit(
         &mut tx,
@@ -816,7 +816,7 @@ pub async fn create_namespace(ctx: &Ctx, input: NamespaceInput) -> Result<Namesp
     } else {
         None
     };
-    let mut tx = ctx.db().pool().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     let id = repo::insert_namespace(
         &mut tx,
         &repo::NewNamespace {
@@ -893,7 +893,7 @@ pub async fn grant(
             "The owner already has every right here.",
         ));
     }
-    let mut tx = ctx.db().pool().begin().await?;
+    let mut tx = ctx.db().begin().await?;
     repo::set_grant(&mut tx, ns.id, target.id, rights_given).await?;
     ctx.audit(
         &mut tx,

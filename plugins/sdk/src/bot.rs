@@ -56,6 +56,9 @@ pub struct CommandCall {
     pub discord_username: String,
     /// Option name → value (string, integer or boolean).
     pub options: BTreeMap<String, Value>,
+    /// For a button click: the button's `custom_id` (its prefix chose the handler).
+    #[serde(default)]
+    pub custom_id: Option<String>,
 }
 
 impl CommandCall {
@@ -84,6 +87,9 @@ pub struct CommandReply {
     pub content: String,
     /// Only the person who used the command sees it.
     pub ephemeral: bool,
+    /// Buttons under the reply (one row, at most five).
+    #[serde(default)]
+    pub buttons: Vec<Button>,
 }
 
 impl CommandReply {
@@ -91,6 +97,7 @@ impl CommandReply {
         Self {
             content: content.into(),
             ephemeral: false,
+            buttons: Vec::new(),
         }
     }
 
@@ -98,7 +105,101 @@ impl CommandReply {
         Self {
             content: content.into(),
             ephemeral: true,
+            buttons: Vec::new(),
         }
+    }
+
+    pub fn with_buttons(mut self, buttons: Vec<Button>) -> Self {
+        self.buttons = buttons;
+        self
+    }
+}
+
+/// How a button looks (Discord's button styles 1–4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ButtonStyle {
+    Primary,
+    Secondary,
+    Success,
+    Danger,
+}
+
+impl ButtonStyle {
+    /// Discord's number for the style.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Primary => 1,
+            Self::Secondary => 2,
+            Self::Success => 3,
+            Self::Danger => 4,
+        }
+    }
+}
+
+/// A button on a message. Its `custom_id` comes back when someone clicks it, so it carries what
+/// the handler needs (e.g. `async:ready:42`): buttons keep working after a restart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    /// At most 100 characters; starts with the prefix of a registered [`BotComponent`].
+    pub custom_id: String,
+    pub label: String,
+    pub style: ButtonStyle,
+}
+
+impl Button {
+    pub fn new(custom_id: impl Into<String>, label: impl Into<String>, style: ButtonStyle) -> Self {
+        Self {
+            custom_id: custom_id.into(),
+            label: label.into(),
+            style,
+        }
+    }
+}
+
+/// Discord's JSON for one row of buttons (an action row), empty when there are none.
+pub fn components_json(buttons: &[Button]) -> Value {
+    if buttons.is_empty() {
+        return Value::Array(Vec::new());
+    }
+    let row: Vec<Value> = buttons
+        .iter()
+        .take(5)
+        .map(|b| {
+            serde_json::json!({
+                "type": 2,
+                "style": b.style.code(),
+                "label": b.label.chars().take(80).collect::<String>(),
+                "custom_id": b.custom_id,
+            })
+        })
+        .collect();
+    serde_json::json!([{ "type": 1, "components": row }])
+}
+
+/// A message with an embed and buttons, as plugins post it through [`DiscordRest::send`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OutgoingMessage {
+    pub content: String,
+    /// An embed: title and description (Discord markdown).
+    pub embed: Option<(String, String)>,
+    pub buttons: Vec<Button>,
+}
+
+impl OutgoingMessage {
+    /// Discord's JSON body for `POST /channels/{id}/messages`.
+    pub fn to_json(&self) -> Value {
+        let mut body = serde_json::json!({
+            "content": self.content,
+            "components": components_json(&self.buttons),
+        });
+        if let Some((title, description)) = &self.embed {
+            body["embeds"] = serde_json::json!([{
+                "title": title.chars().take(256).collect::<String>(),
+                "description": description.chars().take(4096).collect::<String>(),
+            }]);
+        }
+        body
     }
 }
 
@@ -126,6 +227,83 @@ pub struct BotCommand {
     /// use it.
     pub action: Option<String>,
     pub handler: CommandHandler,
+}
+
+/// Buttons a plugin answers: every click on a button whose `custom_id` starts with `prefix`.
+/// The same checks as commands apply (linked server, plugin on, `action` held), then the
+/// handler runs with the click in `ctx.call.custom_id`.
+#[derive(Clone)]
+pub struct BotComponent {
+    /// E.g. `async:` — unique across plugins; the longest matching prefix wins.
+    pub prefix: String,
+    pub action: Option<String>,
+    pub handler: CommandHandler,
+}
+
+#[derive(Clone)]
+pub struct RegisteredComponent {
+    pub plugin_id: String,
+    pub component: BotComponent,
+}
+
+/// Registered button handlers by prefix.
+#[derive(Default)]
+pub struct ComponentRegistry {
+    components: RwLock<BTreeMap<String, RegisteredComponent>>,
+}
+
+impl std::fmt::Debug for ComponentRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let prefixes: Vec<String> = self
+            .components
+            .read()
+            .map(|c| c.keys().cloned().collect())
+            .unwrap_or_default();
+        f.debug_list().entries(prefixes).finish()
+    }
+}
+
+impl ComponentRegistry {
+    pub fn add(&self, plugin_id: &str, component: BotComponent) -> Result<(), Error> {
+        if component.prefix.is_empty() || component.prefix.len() > 50 {
+            return Err(Error::internal(format!(
+                "plugin {plugin_id}: a button prefix must have 1 to 50 characters"
+            )));
+        }
+        let mut components = self.components.write().map_err(Error::internal)?;
+        if let Some(existing) = components.get(&component.prefix) {
+            if existing.plugin_id != plugin_id {
+                return Err(Error::internal(format!(
+                    "plugin {plugin_id}: the button prefix `{}` is already registered by {}",
+                    component.prefix, existing.plugin_id
+                )));
+            }
+        }
+        components.insert(
+            component.prefix.clone(),
+            RegisteredComponent {
+                plugin_id: plugin_id.to_string(),
+                component,
+            },
+        );
+        Ok(())
+    }
+
+    pub fn remove_owner(&self, plugin_id: &str) {
+        if let Ok(mut c) = self.components.write() {
+            c.retain(|_, c| c.plugin_id != plugin_id);
+        }
+    }
+
+    /// The handler for a clicked button: the longest registered prefix of `custom_id`.
+    pub fn find(&self, custom_id: &str) -> Option<RegisteredComponent> {
+        let components = self.components.read().ok()?;
+        components
+            .iter()
+            .filter(|(prefix, _)| custom_id.starts_with(prefix.as_str()))
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map(|(_, c)| c.clone())
+    }
 }
 
 #[derive(Clone)]
@@ -273,8 +451,44 @@ pub async fn dispatch(
     command: &RegisteredCommand,
     call: CommandCall,
 ) -> CommandReply {
-    match checked(platform, command, call).await {
-        Ok(ctx) => match (command.command.handler)(ctx).await {
+    run_checked(
+        platform,
+        &command.plugin_id,
+        command.command.action.as_deref(),
+        &command.command.handler,
+        call,
+    )
+    .await
+}
+
+/// Runs the handler of a clicked button after the same checks as commands; always produces a
+/// reply. A click on a button nobody handles (its plugin was removed) says so.
+pub async fn dispatch_component(platform: &Platform, call: CommandCall) -> CommandReply {
+    let custom_id = call.custom_id.clone().unwrap_or_default();
+    let Some(registered) = platform.plugins.bot().components.find(&custom_id) else {
+        return CommandReply::private(
+            "This button no longer does anything on this site (its plugin is not installed).",
+        );
+    };
+    run_checked(
+        platform,
+        &registered.plugin_id,
+        registered.component.action.as_deref(),
+        &registered.component.handler,
+        call,
+    )
+    .await
+}
+
+async fn run_checked(
+    platform: &Platform,
+    plugin_id: &str,
+    action: Option<&str>,
+    handler: &CommandHandler,
+    call: CommandCall,
+) -> CommandReply {
+    match checked_for(platform, plugin_id, action, call).await {
+        Ok(ctx) => match handler(ctx).await {
             Ok(reply) => reply,
             Err(e) => CommandReply::private(e.message()),
         },
@@ -288,6 +502,22 @@ pub async fn checked(
     command: &RegisteredCommand,
     call: CommandCall,
 ) -> Result<CommandContext, Error> {
+    checked_for(
+        platform,
+        &command.plugin_id,
+        command.command.action.as_deref(),
+        call,
+    )
+    .await
+}
+
+/// The checks for something `plugin_id` answers on Discord, needing `action` when given.
+pub async fn checked_for(
+    platform: &Platform,
+    plugin_id: &str,
+    action: Option<&str>,
+    call: CommandCall,
+) -> Result<CommandContext, Error> {
     let Some(guild_id) = call.guild_id.clone() else {
         return Err(Error::forbidden(
             "Use this command in a Discord server that is linked to an organization.",
@@ -299,23 +529,19 @@ pub async fn checked(
              link it from the organization's Discord page.",
         ));
     };
-    if !platform
-        .plugins
-        .is_enabled(org_id, &command.plugin_id)
-        .await?
-    {
+    if !platform.plugins.is_enabled(org_id, plugin_id).await? {
         let org_name = org_name(&platform.db, org_id).await?;
         return Err(Error::NotEnabled {
-            plugin: command.plugin_id.clone(),
+            plugin: plugin_id.to_string(),
             message: format!(
                 "{} is not enabled for {org_name}. An organization admin can switch it on under \
                  Plugins.",
-                platform.plugins.name_of(&command.plugin_id)
+                platform.plugins.name_of(plugin_id)
             ),
         });
     }
     let user = user_by_discord_id(&platform.db, &call.discord_user_id).await?;
-    if let Some(action) = &command.command.action {
+    if let Some(action) = action {
         let Some(user) = &user else {
             return Err(Error::unauthenticated(format!(
                 "Sign in to {} with Discord once, so we know who you are; then try again.",
@@ -357,6 +583,14 @@ async fn org_name(db: &Db, org_id: i64) -> Result<String, Error> {
 
 pub use crate::runtime::{BotStatus, LinkedGuild};
 
+fn id_of(value: &Value) -> String {
+    value
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Posts to Discord's REST API as the bot. The base URL is configuration so tests use a fake.
 #[derive(Debug, Clone)]
 pub struct DiscordRest {
@@ -382,21 +616,71 @@ impl DiscordRest {
             &serde_json::json!({ "content": content }),
         )
         .await
-        .map(|v| {
-            v.get("id")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        })
+        .map(|v| id_of(&v))
+    }
+
+    /// Posts a message with an embed and buttons; returns the message id.
+    pub async fn send(&self, channel_id: &str, message: &OutgoingMessage) -> Result<String, Error> {
+        let posted = self
+            .post(
+                &format!("/channels/{channel_id}/messages"),
+                &message.to_json(),
+            )
+            .await?;
+        Ok(id_of(&posted))
+    }
+
+    /// Creates a private thread in a text channel (only invited members and moderators see
+    /// it); returns the thread's channel id.
+    pub async fn create_private_thread(
+        &self,
+        channel_id: &str,
+        name: &str,
+    ) -> Result<String, Error> {
+        let body = serde_json::json!({
+            "name": name.chars().take(100).collect::<String>(),
+            // 12: PRIVATE_THREAD; members cannot invite others.
+            "type": 12,
+            "invitable": false,
+            "auto_archive_duration": 1440,
+        });
+        let thread = self
+            .post(&format!("/channels/{channel_id}/threads"), &body)
+            .await?;
+        Ok(id_of(&thread))
+    }
+
+    /// Adds a Discord user to a thread.
+    pub async fn add_thread_member(&self, thread_id: &str, user_id: &str) -> Result<(), Error> {
+        self.request(
+            reqwest::Method::PUT,
+            &format!("/channels/{thread_id}/thread-members/{user_id}"),
+            None,
+        )
+        .await
+        .map(|_| ())
     }
 
     /// A JSON POST as the bot; Discord's error becomes an Upstream error with its message.
     pub async fn post(&self, path: &str, body: &Value) -> Result<Value, Error> {
-        let response = self
+        self.request(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, Error> {
+        let mut request = self
             .client
-            .post(format!("{}{path}", self.base_url))
+            .request(method, format!("{}{path}", self.base_url));
+        request = match body {
+            Some(body) => request.json(body),
+            None => request.header("Content-Length", "0"),
+        };
+        let response = request
             .header("Authorization", format!("Bot {}", self.token))
-            .json(body)
             .send()
             .await
             .map_err(|e| {
@@ -425,6 +709,7 @@ impl DiscordRest {
 #[derive(Debug, Default)]
 pub struct BotRuntime {
     pub commands: CommandRegistry,
+    pub components: ComponentRegistry,
     status: RwLock<BotStatus>,
     rest: RwLock<Option<DiscordRest>>,
 }

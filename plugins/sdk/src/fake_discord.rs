@@ -80,8 +80,26 @@ pub struct RecordedRequest {
 /// A message the app posted to a channel (`POST /channels/{id}/messages`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostedMessage {
+    /// The message's id (as the fake answered it).
+    pub id: String,
     pub channel_id: String,
     pub content: String,
+    /// The first embed's title and description, when it had one.
+    pub embed: Option<(String, String)>,
+    /// The custom ids of its buttons, in order.
+    pub custom_ids: Vec<String>,
+}
+
+/// A thread the app created (`POST /channels/{id}/threads`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedThread {
+    pub id: String,
+    pub parent_id: String,
+    pub name: String,
+    /// 12: private thread.
+    pub kind: u64,
+    /// Discord user ids added with `PUT /channels/{id}/thread-members/{user}`.
+    pub members: Vec<String>,
 }
 
 /// What the bot answered to a command used through [`FakeDiscord::use_command`].
@@ -91,6 +109,8 @@ pub struct InteractionReply {
     pub kind: u64,
     pub content: String,
     pub flags: u64,
+    /// The custom ids of the reply's buttons, in order.
+    pub custom_ids: Vec<String>,
 }
 
 impl InteractionReply {
@@ -140,7 +160,7 @@ struct Session {
 
 /// A use of a command waiting for the bot's answer.
 struct Pending {
-    /// The first callback's type and flags, once it arrived.
+    /// The first callback's type, flags and content, once it arrived.
     callback: Option<(u64, u64, String)>,
     done: Option<oneshot::Sender<InteractionReply>>,
 }
@@ -149,6 +169,7 @@ struct Pending {
 struct Inner {
     requests: Vec<RecordedRequest>,
     messages: Vec<PostedMessage>,
+    threads: Vec<CreatedThread>,
     /// The body of each command registration (PUT), with the guild for per-server ones.
     registrations: Vec<(Option<String>, Value)>,
     identifies: Vec<Value>,
@@ -268,6 +289,10 @@ impl FakeDiscord {
     }
 
     /// Messages posted to channels, oldest first.
+    pub fn threads(&self) -> Vec<CreatedThread> {
+        self.shared.with(|i| i.threads.clone())
+    }
+
     pub fn messages(&self) -> Vec<PostedMessage> {
         self.shared.with(|i| i.messages.clone())
     }
@@ -403,10 +428,54 @@ impl FakeDiscord {
             name,
             options: &options,
         });
+        self.interact(&token, payload, &format!("/{name}")).await
+    }
+
+    /// Clicks the button `custom_id` on a message in `channel_id` of server `guild_id` as
+    /// Discord user `user_id`, and waits for the bot's answer (a deferred one waits for the
+    /// follow-up).
+    pub async fn click_button(
+        &self,
+        guild_id: &str,
+        channel_id: &str,
+        user_id: &str,
+        custom_id: &str,
+    ) -> Result<InteractionReply, String> {
+        let interaction_id = self.shared.next_id();
+        let token = format!("interaction-token-{interaction_id}");
+        let message_id = self.shared.next_id();
+        let mut message = message_json(&message_id, channel_id, "", 0);
+        message["components"] = json!([{ "type": 1, "components": [
+            { "type": 2, "style": 1, "label": "button", "custom_id": custom_id }
+        ]}]);
+        let mut payload = interaction_payload(&InteractionSpec {
+            interaction_id: &interaction_id,
+            token: &token,
+            command_id: "",
+            guild_id,
+            channel_id,
+            user_id,
+            name: "",
+            options: &Value::Null,
+        });
+        payload["type"] = json!(3);
+        payload["data"] = json!({ "custom_id": custom_id, "component_type": 2 });
+        payload["message"] = message;
+        self.interact(&token, payload, &format!("the button {custom_id}"))
+            .await
+    }
+
+    /// Sends an interaction and waits (up to 15 seconds) for the bot's answer to it.
+    async fn interact(
+        &self,
+        token: &str,
+        payload: Value,
+        what: &str,
+    ) -> Result<InteractionReply, String> {
         let (done, answered) = oneshot::channel();
         let sent = self.shared.with(|i| {
             i.pending.insert(
-                token.clone(),
+                token.to_string(),
                 Pending {
                     callback: None,
                     done: Some(done),
@@ -421,7 +490,7 @@ impl FakeDiscord {
             Ok(Ok(reply)) => Ok(reply),
             Ok(Err(_)) => Err("the interaction was dropped".into()),
             Err(_) => Err(format!(
-                "the bot did not answer /{name} within 15 seconds; requests seen: {:?}",
+                "the bot did not answer {what} within 15 seconds; requests seen: {:?}",
                 self.requests()
                     .iter()
                     .map(|r| format!("{} {}", r.method, r.path))
@@ -720,13 +789,57 @@ fn bot_api(shared: &Shared, method: &Method, path: &[&str], body: Value) -> Resp
                 .unwrap_or_default()
                 .to_string();
             let id = shared.next_id();
+            let embed = body.pointer("/embeds/0").map(|e| {
+                let text = |k: &str| {
+                    e.get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                (text("title"), text("description"))
+            });
             shared.with(|i| {
                 i.messages.push(PostedMessage {
+                    id: id.clone(),
                     channel_id: (*channel).to_string(),
                     content: content.clone(),
+                    embed,
+                    custom_ids: custom_ids(&body),
                 })
             });
             Json(message_json(&id, channel, &content, 0)).into_response()
+        }
+        ("POST", ["channels", channel, "threads"]) => {
+            let id = shared.next_id();
+            let name = body.get("name").and_then(Value::as_str).unwrap_or_default();
+            let kind = body.get("type").and_then(Value::as_u64).unwrap_or(11);
+            shared.with(|i| {
+                i.threads.push(CreatedThread {
+                    id: id.clone(),
+                    parent_id: (*channel).to_string(),
+                    name: name.to_string(),
+                    kind,
+                    members: Vec::new(),
+                })
+            });
+            Json(json!({ "id": id, "type": kind, "parent_id": channel, "name": name }))
+                .into_response()
+        }
+        ("PUT", ["channels", thread, "thread-members", user]) => {
+            let known = shared.with(|i| {
+                let found = i.threads.iter_mut().find(|t| t.id == *thread);
+                if let Some(t) = found {
+                    t.members.push((*user).to_string());
+                    true
+                } else {
+                    false
+                }
+            });
+            if known {
+                StatusCode::NO_CONTENT.into_response()
+            } else {
+                error(StatusCode::NOT_FOUND, "Unknown Channel")
+            }
         }
         ("POST", ["interactions", _, token, "callback"]) => {
             interaction_callback(shared, token, &body);
@@ -739,7 +852,7 @@ fn bot_api(shared: &Shared, method: &Method, path: &[&str], body: Value) -> Resp
                 .unwrap_or_default()
                 .to_string();
             let flags = body.get("flags").and_then(Value::as_u64);
-            interaction_followup(shared, token, &content, flags);
+            interaction_followup(shared, token, &content, flags, custom_ids(&body));
             let id = shared.next_id();
             Json(message_json(
                 &id,
@@ -782,6 +895,7 @@ fn register(shared: &Shared, guild: Option<String>, body: &Value) -> Response {
 fn interaction_callback(shared: &Shared, token: &str, body: &Value) {
     let kind = body.get("type").and_then(Value::as_u64).unwrap_or(0);
     let data = body.get("data").cloned().unwrap_or(Value::Null);
+    let buttons = custom_ids(&data);
     let content = data
         .get("content")
         .and_then(Value::as_str)
@@ -797,6 +911,7 @@ fn interaction_callback(shared: &Shared, token: &str, body: &Value) {
                         kind,
                         content,
                         flags,
+                        custom_ids: buttons,
                     })
                     .ok();
                 }
@@ -805,7 +920,29 @@ fn interaction_callback(shared: &Shared, token: &str, body: &Value) {
     });
 }
 
-fn interaction_followup(shared: &Shared, token: &str, content: &str, flags: Option<u64>) {
+/// The custom ids of the buttons in a message body's `components`.
+fn custom_ids(body: &Value) -> Vec<String> {
+    body.get("components")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|row| row.get("components").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|c| {
+            c.get("custom_id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+fn interaction_followup(
+    shared: &Shared,
+    token: &str,
+    content: &str,
+    flags: Option<u64>,
+    custom_ids: Vec<String>,
+) {
     shared.with(|i| {
         if let Some(pending) = i.pending.get_mut(token) {
             let (kind, deferred_flags) = pending
@@ -818,6 +955,7 @@ fn interaction_followup(shared: &Shared, token: &str, content: &str, flags: Opti
                     kind,
                     content: content.to_string(),
                     flags: flags.unwrap_or(deferred_flags),
+                    custom_ids,
                 })
                 .ok();
             }
@@ -1047,10 +1185,40 @@ mod tests {
         assert_eq!(
             fake.messages(),
             vec![PostedMessage {
+                id: id.clone(),
                 channel_id: "555".into(),
-                content: "hello there".into()
+                content: "hello there".into(),
+                embed: None,
+                custom_ids: Vec::new(),
             }]
         );
+        // An embed with buttons, a private thread and a member in it.
+        let message = crate::bot::OutgoingMessage {
+            content: String::new(),
+            embed: Some(("Title".into(), "Body".into())),
+            buttons: vec![crate::bot::Button::new(
+                "x:1",
+                "Go",
+                crate::bot::ButtonStyle::Primary,
+            )],
+        };
+        rest.send("555", &message).await.unwrap();
+        let last = fake.messages().pop().unwrap();
+        assert_eq!(last.embed, Some(("Title".into(), "Body".into())));
+        assert_eq!(last.custom_ids, vec!["x:1".to_string()]);
+        let thread = rest.create_private_thread("555", "A thread").await.unwrap();
+        rest.add_thread_member(&thread, "42").await.unwrap();
+        let threads = fake.threads();
+        assert_eq!(threads.len(), 1);
+        assert_eq!(
+            (
+                threads[0].parent_id.as_str(),
+                threads[0].kind,
+                threads[0].members.clone()
+            ),
+            ("555", 12, vec!["42".to_string()])
+        );
+        assert!(rest.add_thread_member("999", "42").await.is_err());
         // Without the bot's token the API refuses, like Discord.
         let anonymous = reqwest::Client::new()
             .post(format!("{}/v10/channels/1/messages", fake.api_url()))
