@@ -1,0 +1,67 @@
+//! Tournaments: matches on a schedule, moved by managers from Scheduled through Checked in, In
+//! progress and Finished to Recorded; players, crew sign-up with approval, stream channels,
+//! per-game settings forms, and calendar feeds (shared/reference/sahabot2.md §1 and §3).
+//!
+//! How the pieces fit:
+//! - `plugin.toml` — the manifest: actions, pages, events.
+//! - [`model`] — what the browser and API see; [`model::MatchStatus`] derives a match's status
+//!   from its timestamps.
+//! - [`rules`] — the status flow, results, crew and settings rules as pure functions, unit tested.
+//! - [`api`] — server functions under `/api/p/tournament/`: guard → service → DTO.
+//! - `service` (server) — [`service::Tournaments`]: every write one transaction (a match's row
+//!   lock first), audit-logged, then its event ([`events`]). Published for the integration
+//!   plugins: holds (a linked race room stops manual steps), steps taken as a holder, seeds.
+//! - `repo` (server) — the SQL, tested on SQLite and PostgreSQL (`tests/`).
+//! - [`ics`] — iCalendar text; the feeds are served at `/p/tournament/calendar/…` (`feeds`).
+//! - [`ui`] — the pages under `/org/{org_id}/tournaments`.
+// Deeply nested page views (tables of buttons) exceed the default in the wasm build.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod events;
+#[cfg(feature = "ssr")]
+mod feeds;
+pub mod ics;
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod ui;
+
+/// This plugin's id, as in `plugin.toml`.
+pub const PLUGIN_ID: &str = "tournament";
+
+/// The manifest, embedded so tests can check it.
+pub const MANIFEST: &str = include_str!("../plugin.toml");
+
+/// The plugin object the registry loads.
+#[cfg(feature = "ssr")]
+pub fn plugin() -> std::sync::Arc<dyn sdk::plugin::Plugin> {
+    std::sync::Arc::new(TournamentPlugin)
+}
+
+#[cfg(feature = "ssr")]
+struct TournamentPlugin;
+
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+impl sdk::plugin::Plugin for TournamentPlugin {
+    /// Publishes the service and serves the calendar feeds.
+    async fn on_load(&self, ctx: &sdk::plugin::LoadContext) -> Result<(), sdk::Error> {
+        let service = service::Tournaments::new(ctx.db.clone(), ctx.events());
+        ctx.provide(std::sync::Arc::new(service.clone()));
+        ctx.feed(move |request| Box::pin(feeds::serve(service.clone(), request)))
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn manifest_is_valid() {
+        let manifest = sdk::plugin::manifest::Manifest::parse(super::MANIFEST, "plugin.toml")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(manifest.id, super::PLUGIN_ID);
+    }
+}

@@ -1,0 +1,282 @@
+//! What the browser and API clients see. Instants are RFC 3339 UTC strings (`sdk::time`), ids
+//! are i64, and a match's status is derived from its timestamps ([`MatchStatus::of`]).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Where a match stands, derived from which of its timestamps are set (reference §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchStatus {
+    Pending,
+    Scheduled,
+    CheckedIn,
+    InProgress,
+    Finished,
+    Recorded,
+}
+
+impl MatchStatus {
+    pub const ALL: [MatchStatus; 6] = [
+        MatchStatus::Pending,
+        MatchStatus::Scheduled,
+        MatchStatus::CheckedIn,
+        MatchStatus::InProgress,
+        MatchStatus::Finished,
+        MatchStatus::Recorded,
+    ];
+
+    /// The latest timestamp that is set decides.
+    pub fn of(t: &MatchTimes) -> Self {
+        if t.confirmed_at.is_some() {
+            Self::Recorded
+        } else if t.finished_at.is_some() {
+            Self::Finished
+        } else if t.started_at.is_some() {
+            Self::InProgress
+        } else if t.checked_in_at.is_some() {
+            Self::CheckedIn
+        } else if t.scheduled_at.is_some() {
+            Self::Scheduled
+        } else {
+            Self::Pending
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Scheduled => "Scheduled",
+            Self::CheckedIn => "Checked in",
+            Self::InProgress => "In progress",
+            Self::Finished => "Finished",
+            Self::Recorded => "Recorded",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Scheduled => "scheduled",
+            Self::CheckedIn => "checked_in",
+            Self::InProgress => "in_progress",
+            Self::Finished => "finished",
+            Self::Recorded => "recorded",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == text)
+    }
+
+    /// The step a manager's "advance" takes, if any.
+    pub fn next(self) -> Option<Self> {
+        match self {
+            Self::Pending | Self::Recorded => None,
+            Self::Scheduled => Some(Self::CheckedIn),
+            Self::CheckedIn => Some(Self::InProgress),
+            Self::InProgress => Some(Self::Finished),
+            Self::Finished => Some(Self::Recorded),
+        }
+    }
+
+    /// The step a manager's "revert" takes, if any.
+    pub fn previous(self) -> Option<Self> {
+        match self {
+            Self::Pending | Self::Scheduled => None,
+            Self::CheckedIn => Some(Self::Scheduled),
+            Self::InProgress => Some(Self::CheckedIn),
+            Self::Finished => Some(Self::InProgress),
+            Self::Recorded => Some(Self::Finished),
+        }
+    }
+
+    /// Over: nobody signs up as crew any more.
+    pub fn is_over(self) -> bool {
+        matches!(self, Self::Finished | Self::Recorded)
+    }
+}
+
+/// The status timestamps of a match (epoch milliseconds).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MatchTimes {
+    pub scheduled_at: Option<i64>,
+    pub checked_in_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub confirmed_at: Option<i64>,
+}
+
+/// What a crew member does for a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrewRole {
+    Commentator,
+    Tracker,
+    Restreamer,
+}
+
+impl CrewRole {
+    pub const ALL: [CrewRole; 3] = [Self::Commentator, Self::Tracker, Self::Restreamer];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Commentator => "commentator",
+            Self::Tracker => "tracker",
+            Self::Restreamer => "restreamer",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Commentator => "Commentator",
+            Self::Tracker => "Tracker",
+            Self::Restreamer => "Restreamer",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.key() == text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tournament {
+    pub id: i64,
+    pub org_id: i64,
+    pub name: String,
+    pub description: String,
+    pub is_active: bool,
+    pub onsite: bool,
+    pub tracker_enabled: bool,
+    pub self_registration: bool,
+    /// The JSON Schema of the per-game settings form, if the tournament has one.
+    pub settings_form_schema: Option<Value>,
+    pub randomizer: Option<String>,
+    pub preset: Option<String>,
+    pub archived_at: Option<String>,
+    pub created_at: String,
+    pub player_count: i64,
+    /// Whether the caller plays in it.
+    pub joined: bool,
+}
+
+/// A person as the pages show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub user_id: i64,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchPlayer {
+    pub user_id: i64,
+    pub display_name: String,
+    pub finish_rank: Option<i64>,
+    pub station: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrewMember {
+    pub id: i64,
+    pub user_id: i64,
+    pub display_name: String,
+    pub role: CrewRole,
+    pub approved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamChannel {
+    pub id: i64,
+    pub org_id: i64,
+    pub name: String,
+    pub stream_url: String,
+    pub is_active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchSeed {
+    pub url: String,
+    pub description: String,
+}
+
+/// Another plugin's claim on a match (a linked race room, a SpeedGaming episode).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchHold {
+    pub holder: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Match {
+    pub id: i64,
+    pub org_id: i64,
+    pub tournament_id: i64,
+    pub tournament_name: String,
+    pub title: String,
+    pub comment: String,
+    pub status: MatchStatus,
+    pub scheduled_at: Option<String>,
+    pub checked_in_at: Option<String>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub confirmed_at: Option<String>,
+    pub stream_channel: Option<StreamChannel>,
+    pub players: Vec<MatchPlayer>,
+    pub crew: Vec<CrewMember>,
+    pub seed: Option<MatchSeed>,
+    pub holds: Vec<MatchHold>,
+    pub onsite: bool,
+    /// Whether the tournament has a settings form players fill in.
+    pub has_settings_form: bool,
+}
+
+/// One player's settings for one game of a match.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsSubmission {
+    pub id: i64,
+    pub match_id: i64,
+    pub game_number: i64,
+    pub user_id: i64,
+    pub display_name: String,
+    pub settings: Value,
+    pub notes: String,
+    pub submitted_at: String,
+}
+
+/// A finish rank given by a manager (1 = winner; equal ranks are ties).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankInput {
+    pub user_id: i64,
+    pub rank: i64,
+}
+
+/// A station number given at check-in of an onsite match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationInput {
+    pub user_id: i64,
+    pub station: String,
+}
+
+/// What the caller may do here (pages show only what works).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rights {
+    pub user_id: i64,
+    pub create_tournament: bool,
+    pub manage_tournament: bool,
+    pub manage_streams: bool,
+    pub schedule: bool,
+    pub update_match: bool,
+    pub delete_match: bool,
+    pub advance: bool,
+    pub approve_crew: bool,
+    pub crew_signup: bool,
+}
+
+/// The calendar feed addresses: the organization's schedule (public) and the caller's own
+/// matches (a private link; whoever has it can read the caller's matches).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarFeeds {
+    pub schedule_url: String,
+    pub my_url: String,
+}
