@@ -155,6 +155,11 @@ fn every_call(org: i64, ids: Ids) -> Vec<(&'static str, bool, Call)> {
         ),
         ("get_match", true, call(move || api::get_match(org, m))),
         (
+            "match_settings_form",
+            true,
+            call(move || api::match_settings_form(org, m)),
+        ),
+        (
             "list_match_settings",
             true,
             call(move || api::list_match_settings(org, m)),
@@ -715,3 +720,28 @@ async fn check_json_shapes_and_errors(backend: Backend) {
     }
 }
 both_backends!(json_shapes_and_errors, check_json_shapes_and_errors);
+
+/// The list above is every server function of the plugin: a call added to `api.rs` without a
+/// guard test here fails this.
+#[test]
+fn every_call_lists_every_server_function() {
+    let source = include_str!("../src/api.rs");
+    let mut endpoints: Vec<&str> = source
+        .split("endpoint = \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    endpoints.sort_unstable();
+    let ids = Ids {
+        tournament: 1,
+        r#match: 1,
+        crew: 1,
+        channel: 1,
+        player_a: 1,
+        player_b: 2,
+        other_member: 3,
+    };
+    let mut listed: Vec<&str> = every_call(1, ids).into_iter().map(|(n, _, _)| n).collect();
+    listed.sort_unstable();
+    assert_eq!(listed, endpoints);
+}
