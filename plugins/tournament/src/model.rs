@@ -227,6 +227,8 @@ pub struct Match {
     pub seed: Option<MatchSeed>,
     pub holds: Vec<MatchHold>,
     pub onsite: bool,
+    /// Whether the tournament takes tracker crew (otherwise only commentators and restreamers).
+    pub trackers_wanted: bool,
     /// Whether the tournament has a settings form players fill in.
     pub has_settings_form: bool,
 }

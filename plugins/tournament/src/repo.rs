@@ -428,13 +428,16 @@ pub struct MatchRow {
     pub seed_url: Option<String>,
     pub seed_description: String,
     pub onsite: bool,
+    /// Whether the tournament takes tracker crew.
+    pub tracker_enabled: bool,
     pub settings_form_schema: Option<String>,
 }
 
 const MATCH_SELECT: &str =
     "SELECT m.id, m.organization_id, m.tournament_id, t.name AS tournament_name,
     m.title, m.comment, m.stream_channel_id, m.scheduled_at, m.checked_in_at, m.started_at,
-    m.finished_at, m.confirmed_at, m.seed_url, m.seed_description, t.onsite, t.settings_form_schema
+    m.finished_at, m.confirmed_at, m.seed_url, m.seed_description, t.onsite, t.tracker_enabled,
+    t.settings_form_schema
     FROM tournament_matches m JOIN tournaments t ON t.id = m.tournament_id";
 
 fn match_row(row: &AnyRow) -> Result<MatchRow, Error> {
@@ -456,6 +459,7 @@ fn match_row(row: &AnyRow) -> Result<MatchRow, Error> {
         seed_url: row.try_get("seed_url")?,
         seed_description: row.try_get("seed_description")?,
         onsite: row.try_get::<Flag, _>("onsite")?.0,
+        tracker_enabled: row.try_get::<Flag, _>("tracker_enabled")?.0,
         settings_form_schema: row.try_get("settings_form_schema")?,
     })
 }

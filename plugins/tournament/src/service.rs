@@ -589,6 +589,7 @@ impl Tournaments {
                 }),
                 holds: holds.remove(&r.id).unwrap_or_default(),
                 onsite: r.onsite,
+                trackers_wanted: r.tracker_enabled,
                 has_settings_form: r.settings_form_schema.is_some(),
             })
             .collect())
@@ -1127,24 +1128,27 @@ impl Tournaments {
             .any(|(_, p)| p.user_id == user_id);
         let roles = repo::crew_roles_of(&mut tx, match_id, user_id).await?;
         let already = roles.into_iter().find(|r| *r == role);
-        rules::check_crew_signup(MatchStatus::of(&row.times), is_player, already, role).map_err(
-            |e| {
-                // A manager adding someone else reads about that person, not "you".
-                match (approved_by, e) {
-                    (Some(_), Error::Forbidden { .. }) => Error::invalid(
-                        "user_id",
-                        "This user plays in the match, so they cannot crew it.",
-                    ),
-                    (Some(_), Error::Conflict { .. }) if already.is_some() => {
-                        Error::conflict(format!(
-                            "This user is already {} for the match.",
-                            role.label().to_lowercase()
-                        ))
-                    }
-                    (_, e) => e,
-                }
-            },
-        )?;
+        rules::check_crew_signup(
+            MatchStatus::of(&row.times),
+            is_player,
+            already,
+            role,
+            row.tracker_enabled,
+        )
+        .map_err(|e| {
+            // A manager adding someone else reads about that person, not "you".
+            match (approved_by, e) {
+                (Some(_), Error::Forbidden { .. }) => Error::invalid(
+                    "user_id",
+                    "This user plays in the match, so they cannot crew it.",
+                ),
+                (Some(_), Error::Conflict { .. }) if already.is_some() => Error::conflict(format!(
+                    "This user is already {} for the match.",
+                    role.label().to_lowercase()
+                )),
+                (_, e) => e,
+            }
+        })?;
         let crew_id = repo::insert_crew(&mut tx, match_id, user_id, role, approved_by, now).await?;
         Self::audit(&mut tx, actor, org_id, "crew.signup", json!({"match_id": match_id, "crew_id": crew_id, "user_id": user_id, "role": role.key(), "approved": approved_by.is_some()})).await?;
         tx.commit().await?;

@@ -240,17 +240,23 @@ fn MatchRow(m: Match, rights: Rights, actions: RowActions) -> impl IntoView {
             view! { <Badge tone>{text}</Badge> }
         })
         .collect_view();
+    let trackers_wanted = m.trackers_wanted;
     let signup_buttons = (rights.crew_signup && !plays && !over).then(|| {
         CrewRole::ALL
             .into_iter()
-            .map(|role| {
+            .filter_map(|role| {
                 let mine = m.crew.iter().any(|c| c.user_id == me && c.role == role);
+                // A tracker sign-up is offered only where the tournament uses trackers; someone
+                // already signed up can still withdraw.
+                if role == CrewRole::Tracker && !trackers_wanted && !mine {
+                    return None;
+                }
                 let verb = match role {
                     CrewRole::Commentator => "Commentate",
                     CrewRole::Tracker => "Track",
                     CrewRole::Restreamer => "Restream",
                 };
-                if mine {
+                Some(if mine {
                     view! {
                         <Button kind=ButtonKind::Secondary id=format!("withdraw-{}-{id}", role.key())
                             on_click=Callback::new(move |_| { actions.withdraw.dispatch(CrewWithdraw { org_id: org, match_id: id, role: role.key().into() }); })>
@@ -266,7 +272,7 @@ fn MatchRow(m: Match, rights: Rights, actions: RowActions) -> impl IntoView {
                         </Button>
                     }
                     .into_any()
-                }
+                })
             })
             .collect_view()
     });
@@ -1339,9 +1345,11 @@ fn CrewList(
     let me = rights.user_id;
     let over = m.status.is_over();
     let role = RwSignal::new("commentator".to_string());
-    let role_options = Signal::derive(|| {
+    let trackers_wanted = m.trackers_wanted;
+    let role_options = Signal::derive(move || {
         CrewRole::ALL
             .into_iter()
+            .filter(|r| *r != CrewRole::Tracker || trackers_wanted)
             .map(|r| (r.key().to_string(), r.label().to_string()))
             .collect::<Vec<_>>()
     });

@@ -362,7 +362,7 @@ async fn league(
                 String::new(),
                 None,
                 false,
-                false,
+                true,
                 true,
                 Some(schema),
                 String::new(),

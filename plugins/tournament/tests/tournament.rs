@@ -660,9 +660,15 @@ async fn check_crew(backend: Backend) {
         w.member("cal").await,
         w.member("dee").await,
     );
-    let t = w.tournament(cup("Cup")).await;
+    let t = w
+        .tournament(TournamentInput {
+            tracker_enabled: true,
+            ..cup("Cup")
+        })
+        .await;
     let id = w.scheduled_match(t, &[&ada, &bob]).await;
     let org = w.org;
+    assert!(w.svc.get_match(org, id).await.unwrap().trackers_wanted);
     let m = w
         .svc
         .crew_signup(org, &actor(&cal), id, CrewRole::Commentator, T0)
@@ -773,6 +779,29 @@ async fn check_crew(backend: Backend) {
         .await
         .unwrap_err();
     assert!(closed.message().contains("over"), "{closed}");
+    // A tournament without trackers takes commentators and restreamers, not trackers.
+    let plain = w.tournament(cup("Plain Cup")).await;
+    let plain_match = w.scheduled_match(plain, &[&ada, &bob]).await;
+    let no_tracker = w
+        .svc
+        .crew_signup(org, &actor(&cal), plain_match, CrewRole::Tracker, T0)
+        .await
+        .unwrap_err();
+    assert_eq!(no_tracker.field(), Some("role"));
+    assert!(
+        no_tracker.message().contains("does not use trackers"),
+        "{no_tracker}"
+    );
+    let m = w
+        .svc
+        .crew_signup(org, &actor(&cal), plain_match, CrewRole::Restreamer, T0)
+        .await
+        .unwrap();
+    assert!(!m.trackers_wanted);
+    assert!(m
+        .crew
+        .iter()
+        .any(|c| c.user_id == cal.id && c.role == CrewRole::Restreamer));
 }
 both_backends!(crew, check_crew);
 
