@@ -721,7 +721,12 @@ impl Qualifiers {
             actor,
             race.qualifier_id,
             usize::from(computed),
-            "forfeit",
+            // The timeout task's forfeits say so, for listeners telling the two apart.
+            if reason == "timeout" {
+                "timeout"
+            } else {
+                "forfeit"
+            },
         );
         Ok(updated)
     }

@@ -230,6 +230,49 @@ where
     fut.await
 }
 
+/// The events of one type a test has seen, in the order the bus delivered them.
+///
+/// Listeners run off the emitter's path, so a test waits for the count it expects with
+/// [`Recorded::wait_for`] instead of reading right after the call that emitted.
+pub struct Recorded<E> {
+    seen: std::sync::Arc<std::sync::Mutex<Vec<E>>>,
+}
+
+impl<E: Clone> Recorded<E> {
+    /// What has arrived so far.
+    pub fn events(&self) -> Vec<E> {
+        self.seen.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+
+    /// Waits up to two seconds until `n` events have arrived, then returns what arrived (a test
+    /// asserting on the count sees a short list when fewer came).
+    pub async fn wait_for(&self, n: usize) -> Vec<E> {
+        for _ in 0..200 {
+            if self.seen.lock().map(|v| v.len() >= n).unwrap_or(true) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        self.events()
+    }
+}
+
+/// Starts recording every event of type `E` emitted on `bus` from now on.
+pub fn record<E: crate::events::Event + Clone>(bus: &crate::events::EventBus) -> Recorded<E> {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&seen);
+    bus.listen::<E, _, _>("test", move |envelope| {
+        let sink = std::sync::Arc::clone(&sink);
+        async move {
+            if let Ok(mut events) = sink.lock() {
+                events.push(envelope.event);
+            }
+            Ok(())
+        }
+    });
+    Recorded { seen }
+}
+
 /// `postgres://u@h:5432/test?x=y` with the database `name` instead of `test`.
 pub fn with_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {

@@ -4,15 +4,13 @@
 //! feeds (parsed by an iCalendar reader), times in a viewer's zone, and tenant isolation.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::{Arc, Mutex};
-
 use sdk::{
     auth::{CurrentUser, GlobalLevel},
     both_backends,
     context::Platform,
     db::Backend,
     plugin::host::Actor,
-    testing::TestDb,
+    testing::{Recorded, TestDb},
     time::rfc3339_utc,
 };
 use serde_json::json;
@@ -127,31 +125,9 @@ impl World {
     }
 
     /// Collects the events of type `E` this world's plugins emit.
-    fn record<E: sdk::events::Event + Clone>(&self) -> Arc<Mutex<Vec<E>>> {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let sink = Arc::clone(&seen);
-        self.platform
-            .events
-            .listen::<E, _, _>("test", move |envelope| {
-                let sink = Arc::clone(&sink);
-                async move {
-                    sink.lock().unwrap().push(envelope.event);
-                    Ok(())
-                }
-            });
-        seen
+    fn record<E: sdk::events::Event + Clone>(&self) -> Recorded<E> {
+        sdk::testing::record(&self.platform.events)
     }
-}
-
-/// Waits (briefly) until `seen` holds `n` events; listeners run off the emitter's path.
-async fn wait_for<E: Clone>(seen: &Arc<Mutex<Vec<E>>>, n: usize) -> Vec<E> {
-    for _ in 0..200 {
-        if seen.lock().unwrap().len() >= n {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    seen.lock().unwrap().clone()
 }
 
 async fn check_status_flow(backend: Backend) {
@@ -356,7 +332,7 @@ async fn check_status_flow(backend: Backend) {
         (MatchStatus::Finished, Some(rfc3339_utc(T0 + 9 * MIN)))
     );
 
-    let finished = wait_for(&finished, 2).await;
+    let finished = finished.wait_for(2).await;
     assert_eq!(finished.len(), 2, "{finished:?}");
     assert_eq!(
         finished[0].ranks,
@@ -366,7 +342,7 @@ async fn check_status_flow(backend: Backend) {
     let mut ranks = finished[1].ranks.clone();
     ranks.sort_unstable();
     assert_eq!(ranks, vec![(ada.id, 1), (bob.id, 2)]);
-    let changes = wait_for(&changes, 13).await;
+    let changes = changes.wait_for(13).await;
     let steps: Vec<(String, String)> = changes
         .iter()
         .map(|c| (c.from.clone(), c.to.clone()))
@@ -598,7 +574,7 @@ async fn check_onsite_and_edits(backend: Backend) {
             .field(),
         Some("player_ids")
     );
-    let events = wait_for(&scheduled, 2).await;
+    let events = scheduled.wait_for(2).await;
     assert_eq!(
         events.len(),
         2,
