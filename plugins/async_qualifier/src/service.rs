@@ -670,6 +670,8 @@ impl Qualifiers {
         now: i64,
         reason: &str,
     ) -> Result<RaceRow, Error> {
+        // The timeout task's forfeits say so in the audit log and the recalculation trigger.
+        let timed_out = reason == "timeout";
         let mut tx = self.begin().await?;
         let race = Self::locked_race(&mut tx, org_id, race_id).await?;
         if actor.user_id.is_some() {
@@ -696,7 +698,7 @@ impl Qualifiers {
             &mut tx,
             actor,
             org_id,
-            if reason == "timeout" {
+            if timed_out {
                 "async_qualifier.race_timeout"
             } else {
                 "async_qualifier.race_forfeit"
@@ -721,12 +723,7 @@ impl Qualifiers {
             actor,
             race.qualifier_id,
             usize::from(computed),
-            // The timeout task's forfeits say so, for listeners telling the two apart.
-            if reason == "timeout" {
-                "timeout"
-            } else {
-                "forfeit"
-            },
+            if timed_out { "timeout" } else { "forfeit" },
         );
         Ok(updated)
     }

@@ -138,6 +138,11 @@ impl CrewRole {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.key() == text)
     }
+
+    /// Whether a tournament takes this role: every role, but trackers only where it uses them.
+    pub fn taken_by(self, trackers_wanted: bool) -> bool {
+        self != Self::Tracker || trackers_wanted
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -259,7 +259,7 @@ pub fn check_crew_signup(
             "This match is over; crew sign-up is closed.",
         ));
     }
-    if role == CrewRole::Tracker && !trackers_wanted {
+    if !role.taken_by(trackers_wanted) {
         return Err(Error::invalid(
             "role",
             "This tournament does not use trackers; sign up as commentator or restreamer.",

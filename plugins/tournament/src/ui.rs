@@ -248,7 +248,7 @@ fn MatchRow(m: Match, rights: Rights, actions: RowActions) -> impl IntoView {
                 let mine = m.crew.iter().any(|c| c.user_id == me && c.role == role);
                 // A tracker sign-up is offered only where the tournament uses trackers; someone
                 // already signed up can still withdraw.
-                if role == CrewRole::Tracker && !trackers_wanted && !mine {
+                if !role.taken_by(trackers_wanted) && !mine {
                     return None;
                 }
                 let verb = match role {
@@ -1349,7 +1349,7 @@ fn CrewList(
     let role_options = Signal::derive(move || {
         CrewRole::ALL
             .into_iter()
-            .filter(|r| *r != CrewRole::Tracker || trackers_wanted)
+            .filter(|r| r.taken_by(trackers_wanted))
             .map(|r| (r.key().to_string(), r.label().to_string()))
             .collect::<Vec<_>>()
     });
