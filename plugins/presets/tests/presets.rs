@@ -2,7 +2,7 @@
 //! names, tenant isolation of organization namespaces, events, and the lookup service.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use presets::{
     events::PresetCreated,
@@ -14,7 +14,7 @@ use sdk::{
     context::Platform,
     db::Backend,
     plugin::{host::LoadOptions, Bundle, PluginHost},
-    testing::TestDb,
+    testing::{record, TestDb},
 };
 
 struct World {
@@ -481,21 +481,7 @@ both_backends!(organization_namespaces, check_organization_namespaces);
 async fn check_events_and_lookup_service(backend: Backend) {
     let w = world(backend).await;
     let ada = w.test.user("ada", GlobalLevel::User).await;
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&seen);
-    w.platform
-        .events
-        .listen::<PresetCreated, _, _>("test", move |env| {
-            let sink = Arc::clone(&sink);
-            async move {
-                sink.lock().unwrap().push((
-                    env.actor,
-                    env.event.name.clone(),
-                    env.event.namespace.clone(),
-                ));
-                Ok(())
-            }
-        });
+    let seen = record::<PresetCreated>(&w.platform.events);
     service::create_namespace(&w.ctx(Some(&ada), None), ns("ada", true, false))
         .await
         .unwrap();
@@ -512,14 +498,14 @@ async fn check_events_and_lookup_service(backend: Backend) {
     );
 
     // Listeners run off the request path: wait for the delivery.
-    for _ in 0..50 {
-        if !seen.lock().unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    seen.wait_for(1).await;
+    let delivered: Vec<_> = seen
+        .envelopes()
+        .into_iter()
+        .map(|e| (e.actor, e.event.name, e.event.namespace))
+        .collect();
     assert_eq!(
-        *seen.lock().unwrap(),
+        delivered,
         vec![(Some(ada.id), "Fast".to_string(), Some("ada".to_string()))]
     );
 

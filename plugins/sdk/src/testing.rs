@@ -230,22 +230,28 @@ where
     fut.await
 }
 
-/// The events of one type a test has seen, in the order the bus delivered them.
+/// The events of one type a test has seen, in the order the bus delivered them, with their
+/// envelopes (organization, actor, time).
 ///
 /// Listeners run off the emitter's path, so a test waits for the count it expects with
 /// [`Recorded::wait_for`] instead of reading right after the call that emitted.
 pub struct Recorded<E> {
-    seen: std::sync::Arc<std::sync::Mutex<Vec<E>>>,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<crate::events::Envelope<E>>>>,
 }
 
 impl<E: Clone> Recorded<E> {
-    /// What has arrived so far.
-    pub fn events(&self) -> Vec<E> {
+    /// The envelopes that have arrived so far.
+    pub fn envelopes(&self) -> Vec<crate::events::Envelope<E>> {
         self.seen.lock().map(|v| v.clone()).unwrap_or_default()
     }
 
-    /// Waits up to two seconds until `n` events have arrived, then returns what arrived (a test
-    /// asserting on the count sees a short list when fewer came).
+    /// The events that have arrived so far.
+    pub fn events(&self) -> Vec<E> {
+        self.envelopes().into_iter().map(|e| e.event).collect()
+    }
+
+    /// Waits up to two seconds until `n` events have arrived, then returns the events that
+    /// arrived (a test asserting on the count sees a short list when fewer came).
     pub async fn wait_for(&self, n: usize) -> Vec<E> {
         for _ in 0..200 {
             if self.seen.lock().map(|v| v.len() >= n).unwrap_or(true) {
@@ -264,8 +270,8 @@ pub fn record<E: crate::events::Event + Clone>(bus: &crate::events::EventBus) ->
     bus.listen::<E, _, _>("test", move |envelope| {
         let sink = std::sync::Arc::clone(&sink);
         async move {
-            if let Ok(mut events) = sink.lock() {
-                events.push(envelope.event);
+            if let Ok(mut envelopes) = sink.lock() {
+                envelopes.push(envelope);
             }
             Ok(())
         }
