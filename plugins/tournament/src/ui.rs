@@ -1346,10 +1346,19 @@ fn CrewList(
     let over = m.status.is_over();
     let role = RwSignal::new("commentator".to_string());
     let trackers_wanted = m.trackers_wanted;
+    let my_roles: Vec<CrewRole> = m
+        .crew
+        .iter()
+        .filter(|c| c.user_id == me)
+        .map(|c| c.role)
+        .collect();
+    // As on the schedule: a role the tournament does not take stays listed for someone who
+    // holds it, so they can withdraw.
+    let listed = my_roles.clone();
     let role_options = Signal::derive(move || {
         CrewRole::ALL
             .into_iter()
-            .filter(|r| r.taken_by(trackers_wanted))
+            .filter(|r| r.taken_by(trackers_wanted) || listed.contains(r))
             .map(|r| (r.key().to_string(), r.label().to_string()))
             .collect::<Vec<_>>()
     });
@@ -1378,7 +1387,7 @@ fn CrewList(
         })
         .collect_view();
     let signup = (rights.crew_signup && !plays && !over).then(|| {
-        let mine: Vec<CrewRole> = m.crew.iter().filter(|c| c.user_id == me).map(|c| c.role).collect();
+        let mine = my_roles.clone();
         view! {
             <form class="mt-3 flex items-end gap-2" on:submit=move |ev| {
                 ev.prevent_default();
