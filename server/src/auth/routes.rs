@@ -36,19 +36,69 @@ struct PendingLogin {
     started_at: i64,
 }
 
-/// Only paths on this site: never `//other.host` or a full URL (no open redirects).
+/// Only paths on this site: never `//other.host` or a full URL (no open redirects); anything
+/// else becomes `/`. See [`is_same_origin_path`].
 pub fn safe_redirect(target: Option<&str>) -> String {
-    match target.map(str::trim) {
-        Some(t)
-            if t.starts_with('/')
-                && !t.starts_with("//")
-                && !t.contains('\\')
-                && !t.contains("://") =>
-        {
-            t.to_string()
-        }
+    match target {
+        Some(t) if is_same_origin_path(t) => t.to_string(),
         _ => "/".to_string(),
     }
+}
+
+/// Whether `target` stays a path on this site however a browser reads it. Browsers drop tabs
+/// and line breaks from URLs and read `\` as `/`, so `/\t/evil.example` would become
+/// `//evil.example`, another host: the target must start with exactly one `/`, and may hold no
+/// control character, whitespace or backslash anywhere, nor `://`. The same holds once
+/// percent-encoding is undone (up to three times, for double encoding), except that a decoded
+/// space is plain text: `/%2F/evil.example` and `/%09/evil.example` are refused.
+fn is_same_origin_path(target: &str) -> bool {
+    fn starts_as_one_path(t: &str) -> bool {
+        let mut chars = t.chars();
+        chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'))
+    }
+    let plain = |t: &str| {
+        starts_as_one_path(t)
+            && !t
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+            && !t.contains("://")
+    };
+    if !plain(target) {
+        return false;
+    }
+    let mut text = target.to_string();
+    for _ in 0..3 {
+        let decoded = percent_decode(&text);
+        if decoded == text {
+            break;
+        }
+        let squeezed: String = decoded.chars().filter(|c| !c.is_whitespace()).collect();
+        if !starts_as_one_path(&squeezed) || decoded.chars().any(|c| c.is_control() || c == '\\') {
+            return false;
+        }
+        text = decoded;
+    }
+    true
+}
+
+/// `%XX` sequences undone (anything else kept as it is); invalid UTF-8 becomes U+FFFD.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16));
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let (Some(high), Some(low)) = (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A small page for sign-in problems, in the site's style, with the way forward.
@@ -241,5 +291,62 @@ mod tests {
         assert_eq!(safe_redirect(Some("/\\evil.example")), "/");
         assert_eq!(safe_redirect(Some("/x?next=https://a")), "/");
         assert_eq!(safe_redirect(None), "/");
+    }
+
+    /// Targets that a browser would take off this site (or that hide how it would read them).
+    #[test]
+    fn open_redirect_after_sign_in_is_refused() {
+        for attack in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\r\n/evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "/%09/evil.example",
+            "/%0a/evil.example",
+            "/%0D%0A/evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%5c%5cevil.example",
+            "/%252F/evil.example",
+            "/%25252f/evil.example",
+            "/%20/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "//evil.example",
+            "///evil.example",
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            " /x",
+            "/x ",
+            "\t/x",
+            "/x\u{a0}",
+            "/x\u{2028}",
+            "",
+            "\\\\evil.example",
+        ] {
+            assert_eq!(safe_redirect(Some(attack)), "/", "{attack:?}");
+        }
+    }
+
+    #[test]
+    fn same_site_paths_survive_the_redirect_check() {
+        for path in [
+            "/",
+            "/org/3/members?tab=a&b=c#x",
+            "/org/3/members",
+            "/p/tournament/12?q=a%20b",
+            "/search?q=%26%3D",
+            "/caf%C3%A9/men%C3%BC",
+            "/x/%2F",
+            "/a//b",
+            "/admin#section-2",
+        ] {
+            assert_eq!(safe_redirect(Some(path)), path, "{path:?}");
+        }
     }
 }
