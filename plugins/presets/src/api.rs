@@ -103,8 +103,10 @@ pub async fn export_preset(
 }
 
 /// Checks YAML without saving: the kind it is, or the error with its line and column.
+/// Signed-in callers only: parsing is work done for the caller, like saving.
 #[server(prefix = "/api/p/presets", endpoint = "check_preset_yaml", input = Json, output = Json)]
 pub async fn check_preset_yaml(yaml: String) -> Result<YamlCheck, sdk::Error> {
+    sdk::auth::guard::require_user()?;
     service::ensure_running(&sdk::context::platform()?).await?;
     service::check_yaml(&yaml)
 }

@@ -539,3 +539,71 @@ async fn check_events_and_lookup_service(backend: Backend) {
     assert_eq!(err.kind(), "NotFound");
 }
 both_backends!(events_and_lookup_service, check_events_and_lookup_service);
+
+/// A "billion laughs" of about 2 KB: nine levels of lists, each naming the level below ten times.
+fn alias_bomb() -> String {
+    let mut text = String::from("a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+    for level in 1..=9 {
+        let below = format!("*a{}", level - 1);
+        let items = [below.as_str(); 10].join(", ");
+        text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+    }
+    text.push_str("settings: *a9\n");
+    text
+}
+
+/// Every YAML entry point refuses the alias bomb quickly with the anchors error, and stores
+/// nothing; a value holding `&` is still a fine preset.
+async fn check_yaml_alias_bomb_is_refused_at_every_entry_point(backend: Backend) {
+    let w = world(backend).await;
+    let ada = w.test.user("ada", GlobalLevel::User).await;
+    let ctx = w.ctx(Some(&ada), None);
+    service::create_namespace(&ctx, ns("ada-presets", true, false))
+        .await
+        .unwrap();
+    let bomb = alias_bomb();
+    let started = std::time::Instant::now();
+    let anchors = |e: sdk::Error| {
+        assert_eq!(e.field(), Some("yaml"));
+        assert!(
+            e.message().contains("cannot use YAML anchors or aliases"),
+            "{}",
+            e.message()
+        );
+    };
+    anchors(service::check_yaml(&bomb).unwrap_err());
+    let mut input = preset(Some("ada-presets"), "Bomb", true);
+    input.yaml = bomb.clone();
+    anchors(service::create_preset(&ctx, input).await.unwrap_err());
+    let mut fine = preset(Some("ada-presets"), "Fine", true);
+    fine.yaml = "goal: ganon\nnotes: \"a & b\"\nmore: a & b\n".into();
+    let fine = service::create_preset(&ctx, fine).await.unwrap();
+    assert_eq!(fine.settings["notes"], "a & b");
+    let change = PresetChange {
+        name: None,
+        description: None,
+        yaml: Some(bomb.clone()),
+        is_public: None,
+    };
+    anchors(
+        service::update_preset(&ctx, fine.summary.id, change)
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    let kept = service::get_preset(&ctx, fine.summary.id).await.unwrap();
+    assert_eq!(kept.settings["more"], "a & b");
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM randomizer_presets")
+        .fetch_one(w.test.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+}
+both_backends!(
+    yaml_alias_bomb_is_refused_at_every_entry_point,
+    check_yaml_alias_bomb_is_refused_at_every_entry_point
+);

@@ -304,6 +304,7 @@ pub fn check_players(player_ids: &[i64]) -> Result<Vec<i64>, Error> {
 /// meta-schema so a broken form never reaches players.
 #[cfg(feature = "ssr")]
 pub fn check_settings_schema(schema: &Value) -> Result<(), Error> {
+    sdk::input::check_document_budget("settings_form_schema", schema)?;
     if schema.get("type").and_then(Value::as_str) != Some("object") {
         return Err(Error::invalid(
             "settings_form_schema",
@@ -333,6 +334,7 @@ pub fn check_settings(schema: &Value, game_number: i64, settings: &Value) -> Res
             format!("Games are numbered from 1 to {GAME_NUMBER_MAX}."),
         ));
     }
+    sdk::input::check_document_budget("settings", settings)?;
     sdk::plugin::config::validate(schema, settings).map_err(|e| match e {
         Error::Invalid { field, message } => Error::Invalid {
             field: if field == "config" {
@@ -570,6 +572,27 @@ mod tests {
             .unwrap_err()
             .message()
             .contains("twice"));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn deeply_nested_settings_are_refused() {
+        let deep =
+            |levels: usize| (0..levels).fold(json!("open"), |inner, _| json!({ "mode": inner }));
+        // A form that accepts anything would store whatever comes: the budget stops it first.
+        let anything = json!({"type": "object"});
+        assert!(check_settings(&anything, 1, &deep(5)).is_ok());
+        let e = check_settings(&anything, 1, &deep(40)).unwrap_err();
+        assert_eq!(e.field(), Some("settings"), "{e}");
+        assert!(e.message().contains("nested more than 32 levels"), "{e}");
+        let many = json!({ "list": vec![1; 20_000] });
+        let e = check_settings(&anything, 1, &many).unwrap_err();
+        assert!(e.message().contains("more than 10000 values"), "{e}");
+        let mut schema = json!({"type": "object", "properties": {}});
+        schema["properties"]["x"] = deep(40);
+        let e = check_settings_schema(&schema).unwrap_err();
+        assert_eq!(e.field(), Some("settings_form_schema"), "{e}");
+        assert!(e.message().contains("nested more than 32 levels"), "{e}");
     }
 
     #[cfg(feature = "ssr")]

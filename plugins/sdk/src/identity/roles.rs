@@ -165,6 +165,8 @@ fn clean_statements(statements: &[Statement]) -> Result<Vec<Statement>, Error> {
             "at most 50 statements per role",
         ));
     }
+    let document = serde_json::to_value(statements).map_err(Error::internal)?;
+    crate::input::check_document_budget("statements", &document)?;
     statements
         .iter()
         .enumerate()

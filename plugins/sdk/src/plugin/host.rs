@@ -1345,6 +1345,7 @@ impl PluginHost {
                 "Settings must be an object of keys and values.",
             ));
         }
+        crate::input::check_document_budget("config", &overrides)?;
         ensure_org_exists(&self.db, org_id).await?;
         let rows = self.org_rows(org_id).await?;
         self.visible_to_org(manifest, &rows)?;
@@ -1405,6 +1406,7 @@ impl PluginHost {
                 "Settings must be an object of keys and values.",
             ));
         }
+        crate::input::check_document_budget("config", &config_value)?;
         if let Some(schema) = manifest.config_schema_json() {
             let entry = self.entries.iter().find(|e| e.id == plugin_id);
             let code = entry

@@ -718,6 +718,7 @@ impl Scheduler {
                 ));
             }
         }
+        crate::input::check_document_budget("config", &input.config)?;
         match &registered.task_type.config_schema {
             Some(schema) => crate::plugin::config::validate(schema, &input.config)?,
             None if !input.config.is_object() => {
