@@ -1,9 +1,10 @@
 //! The HTTP surface: one axum router for pages, server functions, plugins' plain GET feeds
 //! (`/p/{plugin}/…`, see `sdk::plugin::feeds`), `/health` and static files.
 //!
-//! Layers, outermost first: a request log (one line per request), then the server-function error
-//! mapper, which gives error responses the HTTP status of their SDK error kind (server_fn itself
-//! answers every error with 500).
+//! Layers, outermost first: a request log (one line per request, secrets in paths redacted), the
+//! request time limit (`crate::deadline`: no request waits forever), sessions, the caller, then
+//! the server-function error mapper, which gives error responses the HTTP status of their SDK
+//! error kind (server_fn itself answers every error with 500).
 
 use std::time::Duration;
 
@@ -49,6 +50,8 @@ pub struct AppState {
     pub superadmin_discord_ids: Arc<Vec<String>>,
     /// RaceTime.gg account links; None when not configured.
     pub racetime: Option<Arc<sdk::identity::racetime::RacetimeOAuth>>,
+    /// How long one request may take (`Config::request_timeout`).
+    pub request_timeout: Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -88,13 +91,24 @@ pub fn router(state: AppState) -> Router {
             app::shell,
         ))
         .layer(axum::middleware::map_response(status_from_error_kind))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), org_plugins_snapshot))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), resolve_caller))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            org_plugins_snapshot,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            resolve_caller,
+        ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            crate::deadline::RequestDeadline(state.request_timeout),
+            crate::deadline::bound_request,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| {
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                    let path = crate::deadline::loggable_path(req.uri().path());
+                    tracing::info_span!("request", method = %req.method(), path = %path)
                 })
                 .on_request(())
                 .on_response(|res: &Response, latency: Duration, _: &Span| {
