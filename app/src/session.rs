@@ -6,10 +6,8 @@
 //! right, hydration renders the same, and no page waits on a resource for it. After actions that
 //! change it (impersonation, profile edits) the browser asks the server again (`whoami`).
 //!
-//! Why not a `Resource`: the header, the banners and several pages all need the user, and one
-//! resource awaited in several `<Suspense>` boundaries is the shape under which Leptos's
-//! out-of-order streaming can lose a wake-up and leave a response open forever (a test hung on
-//! it). Reading the request needs no suspense at all.
+//! Reading the request also saves every page a resource and a server-function call, and lets
+//! the header render in the first chunk of the stream instead of behind a `<Suspense>`.
 
 use leptos::prelude::*;
 use sdk::auth::CurrentUser;

@@ -74,11 +74,10 @@ pub async fn bound_request(
 pub fn loggable_path(path: &str) -> String {
     let mut segments: Vec<&str> = path.split('/').collect();
     for i in 1..segments.len() {
-        let secret = match (segments[i - 1], i.checked_sub(2).map(|j| segments[j])) {
-            ("link", _) | ("invite", _) => true,
-            (_, Some("calendar")) => true,
-            _ => false,
-        };
+        let secret = matches!(
+            (segments[i - 1], i.checked_sub(2).map(|j| segments[j])),
+            ("link" | "invite", _) | (_, Some("calendar"))
+        );
         if secret && !segments[i].is_empty() {
             segments[i] = "…";
         }

@@ -17,10 +17,12 @@ use axum::{
     Json, Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{
+    file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
+};
 use sdk::{context::Platform, error::ErrorBody, Error};
 use serde::Serialize;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tower_http::trace::TraceLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tracing::Span;
@@ -60,8 +62,21 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The app's page routes, listed once per process.
+///
+/// Leptos lists routes by rendering the whole app once while a *process-wide* flag
+/// (`SuppressResourceLoad`) makes every resource created meanwhile wait forever instead of
+/// loading. A page that another server in the same process was rendering at that moment never
+/// finished streaming — how `make test` hung, where tests start many servers in one process.
+/// Listing once, before the first server of the process serves, leaves no render to overlap:
+/// later servers (other tests, or a restart in the same process) reuse the list.
+fn app_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = app_routes();
     // Values every page render and server function finds in its Leptos context.
     let context = {
         let platform = state.platform.clone();

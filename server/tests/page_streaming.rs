@@ -1,10 +1,14 @@
 //! Server-rendered pages always finish: many signed-in page loads at once, on SQLite and
 //! PostgreSQL, every response complete (the document closed) within the client's time limit.
 //!
-//! This is the scenario that once hung `make test`: a page whose layout reads the session in two
-//! `<Suspense>` boundaries stopped streaming after the first boundary's chunk, now and then, and
-//! the connection stayed open with nothing more sent. `PAGE_SOAK_ROUNDS` raises the number of
-//! rounds to hunt for such a stall (each round loads every page once, several at a time).
+//! The hang `make test` once had: under `cargo test` several tests start servers in one process.
+//! Starting a server lists the app's routes by rendering the app once with resource loading
+//! switched off by a *process-wide* flag (leptos's `SuppressResourceLoad`). A page that another
+//! server was rendering at that moment created resources that never loaded, so its response
+//! never ended. `pages_finish_while_other_servers_start` does exactly that, many times over;
+//! the fix lists the routes once per process (`server::http`). `PAGE_SOAK_ROUNDS` raises the
+//! number of rounds of the plain load test (each round loads every page once, several at a
+//! time).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
@@ -117,6 +121,30 @@ async fn load(client: reqwest::Client, url: String) -> Result<(), String> {
     Ok(())
 }
 
+/// Loads every page once, all at the same time; the failures.
+async fn load_every_page(client: &reqwest::Client, urls: &[String]) -> Vec<String> {
+    let mut loads = tokio::task::JoinSet::new();
+    for url in urls {
+        loads.spawn(load(client.clone(), url.clone()));
+    }
+    let mut failures = Vec::new();
+    while let Some(result) = loads.join_next().await {
+        if let Err(e) = result.unwrap() {
+            failures.push(e);
+        }
+    }
+    failures
+}
+
+fn assert_no_failures(failures: &[String], loads: usize) {
+    assert!(
+        failures.is_empty(),
+        "{} of {loads} page loads failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 async fn check_pages_always_finish(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (client, org) = admin_of_an_org(&app).await;
@@ -127,23 +155,39 @@ async fn check_pages_always_finish(backend: Backend) {
     let urls: Vec<String> = pages(org).iter().map(|p| app.url(p)).collect();
     let mut failures = Vec::new();
     for _ in 0..rounds {
-        let mut loads = tokio::task::JoinSet::new();
-        for url in &urls {
-            loads.spawn(load(client.clone(), url.clone()));
-        }
-        while let Some(result) = loads.join_next().await {
-            if let Err(e) = result.unwrap() {
-                failures.push(e);
-            }
-        }
+        failures.extend(load_every_page(&client, &urls).await);
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} page loads failed:\n{}",
-        failures.len(),
-        rounds * urls.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures, rounds * urls.len());
     app.stop().await;
 }
 both_backends!(pages_always_finish, check_pages_always_finish);
+
+/// Pages keep loading while other servers start and stop in the same process (as tests do).
+async fn check_pages_finish_while_other_servers_start(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (client, org) = admin_of_an_org(&app).await;
+    let urls: Vec<String> = pages(org).iter().map(|p| app.url(p)).collect();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let starting = async {
+        for _ in 0..8 {
+            TestApp::spawn(Backend::Sqlite).await.stop().await;
+        }
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+    };
+    let loading = async {
+        let mut failures = Vec::new();
+        let mut loads = 0;
+        while !done.load(std::sync::atomic::Ordering::SeqCst) {
+            failures.extend(load_every_page(&client, &urls).await);
+            loads += urls.len();
+        }
+        (failures, loads)
+    };
+    let ((), (failures, loads)) = tokio::join!(starting, loading);
+    assert_no_failures(&failures, loads);
+    app.stop().await;
+}
+both_backends!(
+    pages_finish_while_other_servers_start,
+    check_pages_finish_while_other_servers_start
+);
