@@ -13,6 +13,16 @@ const baseUrl = (process.argv[2] || '').replace(/\/$/, '');
 const filter = process.argv[3] || '';
 if (!baseUrl) { console.error('usage: node end2end/run.mjs <base url> [filter]'); process.exit(2); }
 const artifacts = path.join(here, 'artifacts');
+// Each test is failed (with its name) when it has not finished by then: a hang never stalls the
+// run. Playwright's own waits stop at 30 s each; this bounds the test as a whole.
+const TEST_LIMIT_MS = Number(process.env.E2E_TEST_LIMIT_MS || 180000);
+const timeLimit = (title) => {
+  let timer;
+  const expired = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${title} did not finish within ${TEST_LIMIT_MS / 1000} s`)), TEST_LIMIT_MS);
+  });
+  return { expired, clear: () => clearTimeout(timer) };
+};
 fs.mkdirSync(artifacts, { recursive: true });
 
 const browser = await chromium.launch({
@@ -53,8 +63,12 @@ for (const file of files) {
     };
     const fakeDiscord = process.env.FAKE_DISCORD_URL;
     const started = Date.now();
+    const limit = timeLimit(title);
     try {
-      await test.run({ page, openPage, url: (p = '/') => baseUrl + p, problems, shot, fakeDiscord });
+      await Promise.race([
+        test.run({ page, openPage, url: (p = '/') => baseUrl + p, problems, shot, fakeDiscord }),
+        limit.expired,
+      ]);
       const unexpected = problems.filter(p => !(test.allow || []).some(re => re.test(p)));
       if (unexpected.length) throw new Error('browser reported problems:\n  ' + unexpected.join('\n  '));
       passed++;
@@ -63,6 +77,8 @@ for (const file of files) {
       failed++;
       console.log(`FAIL ${title}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
       await page.screenshot({ path: path.join(artifacts, `FAILED-${test.name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+    } finally {
+      limit.clear();
     }
     for (const context of contexts) await context.close();
   }

@@ -16,6 +16,16 @@ STATE_DIR=$HOME/.cache/sahabot
 TOOLCHAIN_MODE_FILE=$STATE_DIR/wasm-toolchain
 [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
+# cargo-nextest writes its JUnit report here (.config/nextest.toml); scripts/test-report.py reads it.
+NEXTEST_JUNIT=$CARGO_TARGET_DIR/nextest/default/junit.xml
+
+# The whole Rust suite: every test in its own process under nextest's time limits, then the
+# doctests (nextest does not run those).
+run_rust_tests() {
+  cargo nextest run --workspace --exclude frontend --features sdk/testing --no-fail-fast "$@" \
+    && cargo test --workspace --exclude frontend --features sdk/testing --doc
+}
+
 say() { printf '== %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 

@@ -50,5 +50,10 @@ fi
 if [ "$MODE" = test ]; then
   [ -x /usr/bin/chromium ] || apt_install chromium chromium-driver
   command -v psql >/dev/null || apt_install postgresql-client
+  # The Rust tests run under cargo-nextest (per-test time limits; .config/nextest.toml).
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    say "installing cargo-nextest (takes a few minutes, once)"
+    cargo install cargo-nextest --locked >&2
+  fi
 fi
 say "setup done ($(cat "$TOOLCHAIN_MODE_FILE") wasm toolchain, wasm-bindgen $WBG)"

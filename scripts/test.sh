@@ -12,10 +12,13 @@ say "format and lints"
 cargo fmt --all -- --check || die "code is not formatted: run cargo fmt --all"
 cargo clippy --workspace --exclude frontend --all-targets --features sdk/testing -- -D warnings
 
-say "unit and integration tests (cargo test)"
+say "unit and integration tests (cargo nextest: one process per test, a hung test is killed after 180 s)"
 t0=$(date +%s)
-cargo test --workspace --exclude frontend --features sdk/testing
-say "cargo tests took $(( $(date +%s) - t0 ))s"
+status=0
+run_rust_tests || status=$?
+say "rust tests took $(( $(date +%s) - t0 ))s"
+python3 "$ROOT/scripts/test-report.py" "$NEXTEST_JUNIT" 10 || true
+[ "$status" -eq 0 ] || die "rust tests failed (see the FAIL / TIMEOUT lines above)"
 
 say "full-type builds (what make run compiles; dev and test builds erase component types)"
 # Large views can exceed rustc's type-depth limits only without `--cfg erase_components`, and

@@ -53,34 +53,32 @@ fn Header() -> impl IntoView {
 fn UserMenu() -> impl IntoView {
     let session = use_session();
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match session.user.await {
-                    Ok(Some(user)) => {
-                        let admin = user.is_at_least(GlobalLevel::Admin);
-                        view! {
-                            <details class="relative">
-                                <summary id="user-menu" class="cursor-pointer list-none rounded-md px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800">
-                                    {user.shown_name().to_string()}" ▾"
-                                </summary>
-                                <div class="absolute right-0 z-20 mt-1 flex w-52 flex-col rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-800">
-                                    <a class="px-4 py-2 hover:bg-slate-100 dark:hover:bg-slate-700" href="/profile">"Profile"</a>
-                                    <a class="px-4 py-2 hover:bg-slate-100 dark:hover:bg-slate-700" href="/profile/api-keys">"API keys"</a>
-                                    <a class="px-4 py-2 hover:bg-slate-100 dark:hover:bg-slate-700" href="/orgs">"My organizations"</a>
-                                    {admin.then(|| view! { <a class="px-4 py-2 hover:bg-slate-100 dark:hover:bg-slate-700" href="/admin">"Site admin"</a> })}
-                                    <form method="post" action="/auth/logout" class="border-t border-slate-200 dark:border-slate-700">
-                                        <button type="submit" class="w-full px-4 py-2 text-left hover:bg-slate-100 dark:hover:bg-slate-700">"Sign out"</button>
-                                    </form>
-                                </div>
-                            </details>
-                        }.into_any()
-                    }
-                    _ => view! {
-                        <a href="/login" class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500">"Sign in"</a>
-                    }.into_any(),
+        {move || {
+            match session.user() {
+                Some(user) => {
+                    let admin = user.is_at_least(GlobalLevel::Admin);
+                    view! {
+                        <details class="relative">
+                            <summary id="user-menu" class="cursor-pointer list-none rounded-md px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800">
+                                {user.shown_name().to_string()}" ▾"
+                            </summary>
+                            <div class="absolute right-0 z-20 mt-1 flex w-52 flex-col rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-800">
+                                <a class="px-4 py-2 hover:bg-slate-100 dark:hover:bg-slate-700" href="/profile">"Profile"</a>
+                                <a class="px-4 py-2 hover:bg-slate-100 dark:hover:bg-slate-700" href="/profile/api-keys">"API keys"</a>
+                                <a class="px-4 py-2 hover:bg-slate-100 dark:hover:bg-slate-700" href="/orgs">"My organizations"</a>
+                                {admin.then(|| view! { <a class="px-4 py-2 hover:bg-slate-100 dark:hover:bg-slate-700" href="/admin">"Site admin"</a> })}
+                                <form method="post" action="/auth/logout" class="border-t border-slate-200 dark:border-slate-700">
+                                    <button type="submit" class="w-full px-4 py-2 text-left hover:bg-slate-100 dark:hover:bg-slate-700">"Sign out"</button>
+                                </form>
+                            </div>
+                        </details>
+                    }.into_any()
                 }
-            })}
-        </Suspense>
+                None => view! {
+                    <a href="/login" class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500">"Sign in"</a>
+                }.into_any(),
+            }
+            }}
     }
 }
 
@@ -103,17 +101,17 @@ fn Banners() -> impl IntoView {
                     <div id="motd" role="note" class="border-b border-amber-300 bg-amber-50 px-4 py-2 text-center text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-900/30 dark:text-amber-100">{text}</div>
                 })
             })}
-            {move || Suspend::new(async move {
-                let acting = session.user.await.ok().flatten().filter(|u| u.impersonated_by.is_some());
-                acting.map(|user| view! {
-                    <div role="alert" class="flex items-center justify-center gap-3 bg-red-600 px-4 py-2 text-sm text-white">
-                        "You are acting as "{user.shown_name().to_string()}"."
-                        <button class="rounded bg-white/20 px-2 py-0.5 font-semibold hover:bg-white/30"
-                            on:click=move |_| { stop.dispatch(StopImpersonating {}); }>"Stop impersonating"</button>
-                    </div>
-                })
-            })}
         </Suspense>
+        {move || {
+            let acting = session.user().filter(|u| u.impersonated_by.is_some());
+            acting.map(|user| view! {
+                <div role="alert" class="flex items-center justify-center gap-3 bg-red-600 px-4 py-2 text-sm text-white">
+                    "You are acting as "{user.shown_name().to_string()}"."
+                    <button class="rounded bg-white/20 px-2 py-0.5 font-semibold hover:bg-white/30"
+                        on:click=move |_| { stop.dispatch(StopImpersonating {}); }>"Stop impersonating"</button>
+                </div>
+            })
+            }}
     }
 }
 

@@ -1,29 +1,55 @@
-//! The signed-in user for every page: loaded once per page load (during server rendering, so
-//! the first HTML is already right) and refreshed after actions that change it.
+//! The signed-in user for every page.
+//!
+//! The server already knows who is calling before it renders (the session cookie is resolved
+//! into the request's `Caller` by middleware), so the user is read from the request
+//! synchronously and handed to the browser with the page (`SharedValue`): the first HTML is
+//! right, hydration renders the same, and no page waits on a resource for it. After actions that
+//! change it (impersonation, profile edits) the browser asks the server again (`whoami`).
+//!
+//! Reading the request also saves every page a resource and a server-function call, and lets
+//! the header render in the first chunk of the stream instead of behind a `<Suspense>`.
 
 use leptos::prelude::*;
-use sdk::{auth::CurrentUser, Error};
+use sdk::auth::CurrentUser;
 
 use crate::api::account::whoami;
 
 #[derive(Clone, Copy)]
 pub struct Session {
-    pub user: Resource<Result<Option<CurrentUser>, Error>>,
-    refresh: RwSignal<u32>,
+    user: RwSignal<Option<CurrentUser>>,
 }
 
 impl Session {
+    /// The signed-in user, or None; reactive.
+    pub fn user(&self) -> Option<CurrentUser> {
+        self.user.get()
+    }
+
     /// Loads the user again (after sign-in changes, impersonation, profile edits).
     pub fn refresh(&self) {
-        self.refresh.update(|n| *n += 1);
+        let user = self.user;
+        leptos::task::spawn_local(async move {
+            match whoami().await {
+                Ok(now) => user.set(now),
+                Err(e) => leptos::logging::warn!("could not reload the signed-in user: {e}"),
+            }
+        });
     }
 }
 
 pub fn provide_session() -> Session {
-    let refresh = RwSignal::new(0);
+    let seen = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            sdk::auth::guard::caller().user
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            None::<CurrentUser>
+        }
+    });
     let session = Session {
-        user: Resource::new(move || refresh.get(), |_| whoami()),
-        refresh,
+        user: RwSignal::new(seen.into_inner()),
     };
     provide_context(session);
     provide_viewer_zone();

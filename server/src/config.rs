@@ -17,6 +17,8 @@ pub const DEFAULT_DATA_DIR: &str = "data";
 pub const DEFAULT_SITE_ROOT: &str = "target/site";
 /// The file, inside the data folder, that keeps a generated secret key across restarts.
 pub const SECRET_KEY_FILE: &str = "secret_key";
+pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 30;
+pub const DEFAULT_SHUTDOWN_GRACE_SECONDS: u64 = 10;
 const MIN_SECRET_KEY_LEN: usize = 32;
 
 #[derive(Debug, Clone)]
@@ -53,6 +55,13 @@ pub struct Config {
     pub plugin_settings: std::collections::BTreeMap<String, String>,
     /// RaceTime.gg account links; None when no client id/secret are configured.
     pub racetime: Option<RacetimeConfig>,
+    /// How long one request may take, from arrival to the last byte of a page or API answer
+    /// (`SAHABOT_REQUEST_TIMEOUT_SECONDS`, default 30). Past it the caller gets 503 (or, when the
+    /// page had started streaming, the connection is closed) instead of waiting forever.
+    pub request_timeout: std::time::Duration,
+    /// How long a stopping server waits for running requests before it closes them
+    /// (`SAHABOT_SHUTDOWN_GRACE_SECONDS`, default 10).
+    pub shutdown_grace: std::time::Duration,
 }
 
 impl Config {
@@ -131,6 +140,8 @@ struct FileConfig {
     disabled_plugins: Option<String>,
     discord_bot_token: Option<String>,
     scheduler: Option<String>,
+    request_timeout_seconds: Option<String>,
+    shutdown_grace_seconds: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -332,6 +343,22 @@ impl Config {
                 })
             }
         };
+        let request_timeout = seconds(
+            "SAHABOT_REQUEST_TIMEOUT_SECONDS",
+            pick(
+                "SAHABOT_REQUEST_TIMEOUT_SECONDS",
+                file.request_timeout_seconds,
+            ),
+            DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        )?;
+        let shutdown_grace = seconds(
+            "SAHABOT_SHUTDOWN_GRACE_SECONDS",
+            pick(
+                "SAHABOT_SHUTDOWN_GRACE_SECONDS",
+                file.shutdown_grace_seconds,
+            ),
+            DEFAULT_SHUTDOWN_GRACE_SECONDS,
+        )?;
         Ok(Self {
             database_url,
             addr,
@@ -348,6 +375,8 @@ impl Config {
             scheduler_tick_seconds: 1,
             plugin_settings: Default::default(),
             racetime,
+            request_timeout,
+            shutdown_grace,
         })
     }
 
@@ -384,6 +413,24 @@ fn read_file_config(env: &dyn Source, explicit: Option<&Path>) -> Result<FileCon
         path: path.display().to_string(),
         detail: e.to_string(),
     })
+}
+
+/// A whole number of seconds from 1 to one day, or `default` when unset.
+fn seconds(
+    setting: &'static str,
+    text: Option<String>,
+    default: u64,
+) -> Result<std::time::Duration, ConfigError> {
+    let Some(text) = text else {
+        return Ok(std::time::Duration::from_secs(default));
+    };
+    match text.trim().parse::<u64>() {
+        Ok(n) if (1..=86_400).contains(&n) => Ok(std::time::Duration::from_secs(n)),
+        _ => Err(ConfigError::Invalid {
+            setting,
+            detail: format!("`{text}` is not a whole number of seconds from 1 to 86400"),
+        }),
+    }
 }
 
 fn parse_addr(setting: &'static str, text: &str) -> Result<SocketAddr, ConfigError> {
@@ -492,6 +539,14 @@ mod tests {
         assert_eq!(config.addr.to_string(), DEFAULT_ADDR);
         assert_eq!(config.base_url, "http://127.0.0.1:3000");
         assert_eq!(config.secret_key.len(), 64);
+        assert_eq!(
+            config.request_timeout.as_secs(),
+            DEFAULT_REQUEST_TIMEOUT_SECONDS
+        );
+        assert_eq!(
+            config.shutdown_grace.as_secs(),
+            DEFAULT_SHUTDOWN_GRACE_SECONDS
+        );
         // The generated key is kept and reused.
         let again = Config::load_from(&vars, None).unwrap();
         assert_eq!(again.secret_key, config.secret_key);
@@ -533,6 +588,9 @@ mod tests {
             ("SAHABOT_SECRET_KEY", "short"),
             ("SAHABOT_SUPERADMIN_DISCORD_IDS", "123, speedy"),
             ("SAHABOT_DISCORD_CLIENT_ID", "only-the-id"),
+            ("SAHABOT_REQUEST_TIMEOUT_SECONDS", "0"),
+            ("SAHABOT_REQUEST_TIMEOUT_SECONDS", "half a minute"),
+            ("SAHABOT_SHUTDOWN_GRACE_SECONDS", "-1"),
         ];
         for (setting, value) in cases {
             let mut vars = HashMap::from([key.clone()]);

@@ -1,9 +1,10 @@
 //! The HTTP surface: one axum router for pages, server functions, plugins' plain GET feeds
 //! (`/p/{plugin}/…`, see `sdk::plugin::feeds`), `/health` and static files.
 //!
-//! Layers, outermost first: a request log (one line per request), then the server-function error
-//! mapper, which gives error responses the HTTP status of their SDK error kind (server_fn itself
-//! answers every error with 500).
+//! Layers, outermost first: a request log (one line per request, secrets in paths redacted), the
+//! request time limit (`crate::deadline`: no request waits forever), sessions, the caller, then
+//! the server-function error mapper, which gives error responses the HTTP status of their SDK
+//! error kind (server_fn itself answers every error with 500).
 
 use std::time::Duration;
 
@@ -16,10 +17,12 @@ use axum::{
     Json, Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{
+    file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
+};
 use sdk::{context::Platform, error::ErrorBody, Error};
 use serde::Serialize;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tower_http::trace::TraceLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tracing::Span;
@@ -49,6 +52,8 @@ pub struct AppState {
     pub superadmin_discord_ids: Arc<Vec<String>>,
     /// RaceTime.gg account links; None when not configured.
     pub racetime: Option<Arc<sdk::identity::racetime::RacetimeOAuth>>,
+    /// How long one request may take (`Config::request_timeout`).
+    pub request_timeout: Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -57,8 +62,21 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The app's page routes, listed once per process.
+///
+/// Leptos lists routes by rendering the whole app once while a *process-wide* flag
+/// (`SuppressResourceLoad`) makes every resource created meanwhile wait forever instead of
+/// loading. A page that another server in the same process was rendering at that moment never
+/// finished streaming — how `make test` hung, where tests start many servers in one process.
+/// Listing once, before the first server of the process serves, leaves no render to overlap:
+/// later servers (other tests, or a restart in the same process) reuse the list.
+fn app_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = app_routes();
     // Values every page render and server function finds in its Leptos context.
     let context = {
         let platform = state.platform.clone();
@@ -88,13 +106,24 @@ pub fn router(state: AppState) -> Router {
             app::shell,
         ))
         .layer(axum::middleware::map_response(status_from_error_kind))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), org_plugins_snapshot))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), resolve_caller))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            org_plugins_snapshot,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            resolve_caller,
+        ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            crate::deadline::RequestDeadline(state.request_timeout),
+            crate::deadline::bound_request,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| {
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                    let path = crate::deadline::loggable_path(req.uri().path());
+                    tracing::info_span!("request", method = %req.method(), path = %path)
                 })
                 .on_request(())
                 .on_response(|res: &Response, latency: Duration, _: &Span| {

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod deadline;
 pub mod feature_flags;
 pub mod http;
 pub mod migrate;
@@ -115,6 +116,8 @@ pub struct RunningServer {
     scheduler: Option<sdk::tasks::engine::Driver>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), StartupError>>,
+    /// How long stopping waits for running requests (`Config::shutdown_grace`).
+    shutdown_grace: std::time::Duration,
 }
 
 impl RunningServer {
@@ -122,16 +125,44 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections, lets running requests finish, and closes the database.
+    /// Stops accepting connections, lets running requests finish (for the shutdown grace period
+    /// at most), and closes the database.
     pub async fn stop(mut self) -> Result<(), StartupError> {
         self.announce_stop();
         self.stop_background().await;
         if let Some(stop) = self.stop.take() {
             stop.send(()).ok();
         }
-        match self.task.await {
-            Ok(result) => result,
-            Err(e) => Err(StartupError::Serve(e.to_string())),
+        self.drain().await
+    }
+
+    /// Waits for the server task to end after it was told to stop; past the grace period the
+    /// requests still running are abandoned and the database closed without them.
+    async fn drain(self) -> Result<(), StartupError> {
+        let RunningServer {
+            mut task,
+            shutdown_grace,
+            db,
+            ..
+        } = self;
+        match tokio::time::timeout(shutdown_grace, &mut task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => Err(StartupError::Serve(e.to_string())),
+            Err(_) => {
+                tracing::warn!(
+                    seconds = shutdown_grace.as_secs(),
+                    "requests were still running after the shutdown grace period: stopping without them"
+                );
+                task.abort();
+                // Connections those requests hold are closed when they end; do not wait for them.
+                if tokio::time::timeout(std::time::Duration::from_secs(1), db.close())
+                    .await
+                    .is_err()
+                {
+                    tracing::warn!("the database pool did not close within 1 s");
+                }
+                Ok(())
+            }
         }
     }
 
@@ -169,10 +200,7 @@ impl RunningServer {
         if let Some(stop) = stop {
             stop.send(()).ok();
         }
-        match self.task.await {
-            Ok(result) => result,
-            Err(e) => Err(StartupError::Serve(e.to_string())),
-        }
+        self.drain().await
     }
 }
 
@@ -229,6 +257,7 @@ pub async fn start_with_plugins(
         limiter: Arc::new(auth::rate_limit::RateLimiter::default()),
         secure_cookies: config.base_url.starts_with("https://"),
         superadmin_discord_ids: Arc::new(config.superadmin_discord_ids.clone()),
+        request_timeout: config.request_timeout,
         racetime: config.racetime.as_ref().map(|r| {
             Arc::new(sdk::identity::racetime::RacetimeOAuth {
                 base_url: r.url.clone(),
@@ -287,6 +316,7 @@ pub async fn start_with_plugins(
         platform,
         stop: Some(stop),
         task,
+        shutdown_grace: config.shutdown_grace,
     })
 }
 

@@ -231,7 +231,7 @@ async fn plugin_call(
     endpoint: &str,
     body: serde_json::Value,
 ) -> (u16, serde_json::Value) {
-    let res = reqwest::Client::new()
+    let res = common::plain_client()
         .post(app.url(&format!("/api/p/async_qualifier/{endpoint}")))
         .bearer_auth(&user.token)
         .json(&body)

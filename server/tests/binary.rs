@@ -63,7 +63,14 @@ async fn migrate_then_serve_until_sigterm(backend: Backend) {
             break rest.split_whitespace().next().unwrap().to_string();
         }
     };
-    let health = reqwest::get(format!("{url}/health")).await.unwrap();
+    let health = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+        .get(format!("{url}/health"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(health.status(), 200);
     eprintln!("startup to first 200 on /health: {:?}", started.elapsed());
 

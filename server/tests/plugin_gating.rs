@@ -140,7 +140,7 @@ async fn check_plugin_pages_and_api_follow_enablement(backend: Backend) {
     let session_cookie = sign_in(&app, "owner").await;
     let page = |path: String| {
         let cookie = session_cookie.clone();
-        let client = reqwest::Client::new();
+        let client = common::plain_client();
         let url = app.url(&path);
         async move {
             client
@@ -330,7 +330,7 @@ async fn check_presets_switched_off_for_one_org(backend: Backend) {
         let cookie = cookie.clone();
         let url = app.url(&path);
         async move {
-            reqwest::Client::new()
+            common::plain_client()
                 .get(url)
                 .header("cookie", cookie)
                 .send()

@@ -18,7 +18,7 @@ async fn tournament_call(
     endpoint: &str,
     body: Value,
 ) -> (u16, Value) {
-    let res = reqwest::Client::new()
+    let res = common::plain_client()
         .post(app.url(&format!("/api/p/tournament/{endpoint}")))
         .bearer_auth(&user.token)
         .json(&body)
@@ -37,7 +37,11 @@ async fn ok(app: &TestApp, user: &TestUser, endpoint: &str, body: Value) -> Valu
 
 /// (status, content type, body) of a GET.
 async fn fetch(app: &TestApp, path: &str) -> (u16, String, String) {
-    let res = reqwest::get(app.url(path)).await.unwrap();
+    let res = common::plain_client()
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap();
     let status = res.status().as_u16();
     let content_type = res
         .headers()

@@ -67,16 +67,11 @@ pub fn MyOrgsPage() -> impl IntoView {
                     })}
                 </Suspense>
             </div>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let user = session.user.await.ok().flatten();
-                    match user {
-                        None => ().into_any(),
-                        Some(user) if user.is_at_least(GlobalLevel::Superadmin) => view! { <NewOrgForm create=create/> }.into_any(),
-                        Some(_) => view! { <RequestOrgForm request=request requests=requests/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {move || match session.user() {
+                None => ().into_any(),
+                Some(user) if user.is_at_least(GlobalLevel::Superadmin) => view! { <NewOrgForm create=create/> }.into_any(),
+                Some(_) => view! { <RequestOrgForm request=request requests=requests/> }.into_any(),
+            }}
         </div>
     }
 }
@@ -160,7 +155,7 @@ pub fn InvitePage() -> impl IntoView {
         <div class="mx-auto max-w-lg py-8">
             <Suspense fallback=|| view! { <SkeletonRows rows=3/> }>
                 {move || Suspend::new(async move {
-                    let user = session.user.await.ok().flatten();
+                    let user = session.user();
                     match preview.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         Ok(invite) => view! {

@@ -26,16 +26,17 @@ fn settings(platform: &sdk::context::Platform) -> Result<std::sync::Arc<Settings
 /// The organization's Discord page: bot status and linked servers.
 #[server(prefix = "/api/p/discordbot", endpoint = "discord_overview", input = Json, output = Json)]
 pub async fn discord_overview(org_id: i64) -> Result<DiscordPage, sdk::Error> {
-    require_plugin(org_id, PLUGIN_ID, ACTION).await?;
+    // Context first: during server rendering it is only certain before the first await.
     let platform = sdk::context::platform()?;
+    require_plugin(org_id, PLUGIN_ID, ACTION).await?;
     service::page(&platform, &*settings(&platform)?, org_id).await
 }
 
 /// A bot invite for this organization, valid for 15 minutes, for the signed-in user only.
 #[server(prefix = "/api/p/discordbot", endpoint = "bot_invite", input = Json, output = Json)]
 pub async fn bot_invite(org_id: i64) -> Result<InviteLink, sdk::Error> {
-    let scope = require_plugin(org_id, PLUGIN_ID, ACTION).await?;
     let platform = sdk::context::platform()?;
+    let scope = require_plugin(org_id, PLUGIN_ID, ACTION).await?;
     service::new_invite(
         &*settings(&platform)?,
         org_id,

@@ -48,6 +48,10 @@ pub enum Error {
     /// the browser) failed or could not be reached.
     #[error("{message}")]
     Upstream { service: String, message: String },
+    /// The server did not finish the request within its time limit (HTTP 503); trying again
+    /// later may work.
+    #[error("{message}")]
+    TimedOut { message: String },
     /// Our fault. The message is always [`INTERNAL_MESSAGE`].
     #[error("{}", INTERNAL_MESSAGE)]
     Internal,
@@ -106,6 +110,15 @@ impl Error {
         }
     }
 
+    /// The request took longer than the server allows (`seconds`).
+    pub fn timed_out(seconds: u64) -> Self {
+        Self::TimedOut {
+            message: format!(
+                "The server did not finish this request within {seconds} seconds. Please try again in a moment."
+            ),
+        }
+    }
+
     pub fn upstream(service: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Upstream {
             service: service.into(),
@@ -133,6 +146,7 @@ impl Error {
             Self::Conflict { .. } => "Conflict",
             Self::RateLimited { .. } => "RateLimited",
             Self::Upstream { .. } => "Upstream",
+            Self::TimedOut { .. } => "TimedOut",
             Self::Internal => "Internal",
         }
     }
@@ -148,6 +162,7 @@ impl Error {
             Self::Conflict { .. } => S::CONFLICT,
             Self::RateLimited { .. } => S::TOO_MANY_REQUESTS,
             Self::Upstream { .. } => S::BAD_GATEWAY,
+            Self::TimedOut { .. } => S::SERVICE_UNAVAILABLE,
             Self::Internal => S::INTERNAL_SERVER_ERROR,
         }
     }
@@ -244,6 +259,7 @@ impl From<ErrorBody> for Error {
                 retry_after: retry_after.unwrap_or(60),
                 message,
             },
+            "TimedOut" => Error::TimedOut { message },
             "Internal" => Error::Internal,
             _ => Error::Upstream {
                 service: service.unwrap_or_else(|| "server".to_string()),
@@ -332,6 +348,7 @@ mod tests {
             Error::conflict("name taken"),
             Error::rate_limited(12),
             Error::upstream("racetime", "racetime.gg did not answer"),
+            Error::timed_out(30),
             Error::Internal,
         ]
     }
@@ -339,7 +356,10 @@ mod tests {
     #[test]
     fn statuses_follow_the_kind() {
         let statuses: Vec<u16> = every_kind().iter().map(|e| e.status().as_u16()).collect();
-        assert_eq!(statuses, vec![404, 401, 403, 404, 422, 409, 429, 502, 500]);
+        assert_eq!(
+            statuses,
+            vec![404, 401, 403, 404, 422, 409, 429, 502, 503, 500]
+        );
     }
 
     #[test]

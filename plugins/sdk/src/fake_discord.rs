@@ -1142,7 +1142,10 @@ mod tests {
             "speedy",
             vec![FakeGuild::new("7", "Speedruns", false, 0x8)],
         );
-        let client = reqwest::Client::new();
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap();
         let refused = client
             .post(fake.token_url())
             .form(&[("grant_type", "authorization_code"), ("code", "nope")])
@@ -1220,7 +1223,10 @@ mod tests {
         );
         assert!(rest.add_thread_member("999", "42").await.is_err());
         // Without the bot's token the API refuses, like Discord.
-        let anonymous = reqwest::Client::new()
+        let anonymous = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap()
             .post(format!("{}/v10/channels/1/messages", fake.api_url()))
             .json(&json!({"content": "x"}))
             .send()

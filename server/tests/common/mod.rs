@@ -35,7 +35,23 @@ pub fn test_config(database_url: &str) -> Config {
         scheduler_tick_seconds: 1,
         plugin_settings: Default::default(),
         racetime: None,
+        request_timeout: std::time::Duration::from_secs(
+            server::config::DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        ),
+        shutdown_grace: std::time::Duration::from_secs(5),
     }
+}
+
+/// The longest any test waits for one answer from a server: a hang fails the test with the
+/// request named instead of stalling the suite.
+pub const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A client without cookies, bounded like every test client.
+pub fn plain_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(CLIENT_TIMEOUT)
+        .build()
+        .unwrap()
 }
 
 /// A client that keeps cookies (like a browser) and shows redirects instead of following them.
@@ -43,6 +59,7 @@ pub fn browser_like_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
+        .timeout(CLIENT_TIMEOUT)
         .build()
         .unwrap()
 }
