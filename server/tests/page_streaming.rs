@@ -6,9 +6,10 @@
 //! switched off by a *process-wide* flag (leptos's `SuppressResourceLoad`). A page that another
 //! server was rendering at that moment created resources that never loaded, so its response
 //! never ended. `pages_finish_while_other_servers_start` does exactly that, many times over;
-//! the fix lists the routes once per process (`server::http`). `PAGE_SOAK_ROUNDS` raises the
-//! number of rounds of the plain load test (each round loads every page once, several at a
-//! time).
+//! the fix lists the routes once per process (`server::http`); before it, 8 starts left about
+//! one page load in a hundred open. `PAGE_SOAK_STARTS` raises the number of server starts, and
+//! `PAGE_SOAK_ROUNDS` the rounds of the plain load test (each round loads every page once,
+//! several at a time).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
@@ -168,8 +169,12 @@ async fn check_pages_finish_while_other_servers_start(backend: Backend) {
     let (client, org) = admin_of_an_org(&app).await;
     let urls: Vec<String> = pages(org).iter().map(|p| app.url(p)).collect();
     let done = std::sync::atomic::AtomicBool::new(false);
+    let starts: usize = std::env::var("PAGE_SOAK_STARTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(8);
     let starting = async {
-        for _ in 0..8 {
+        for _ in 0..starts {
             TestApp::spawn(Backend::Sqlite).await.stop().await;
         }
         done.store(true, std::sync::atomic::Ordering::SeqCst);
