@@ -16,8 +16,9 @@ STATE_DIR=$HOME/.cache/sahabot
 TOOLCHAIN_MODE_FILE=$STATE_DIR/wasm-toolchain
 [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
-# cargo-nextest writes its JUnit report here (.config/nextest.toml); scripts/test-report.py reads it.
-NEXTEST_JUNIT=$CARGO_TARGET_DIR/nextest/default/junit.xml
+# cargo-nextest writes its JUnit report here, under the checkout (.config/nextest.toml);
+# scripts/test-report.py reads it.
+NEXTEST_JUNIT=$ROOT/target/nextest/default/junit.xml
 
 # The whole Rust suite: every test in its own process under nextest's time limits, then the
 # doctests (nextest does not run those).

@@ -12,7 +12,7 @@ say "format and lints"
 cargo fmt --all -- --check || die "code is not formatted: run cargo fmt --all"
 cargo clippy --workspace --exclude frontend --all-targets --features sdk/testing -- -D warnings
 
-say "unit and integration tests (cargo nextest: one process per test, a hung test is killed after 180 s)"
+say "unit and integration tests (cargo nextest: one process per test, a hung test is killed after 60 s)"
 t0=$(date +%s)
 status=0
 run_rust_tests || status=$?
