@@ -35,6 +35,11 @@ const server = http.createServer(async (req, res) => {
     const user = byCode.get(code);
     return user ? json(200, { ...user, avatar: null }) : json(401, { message: '401: Unauthorized' });
   }
+  // Stands for any other site a signed-in user might visit (another origin on this machine).
+  if (req.method === 'GET' && url.pathname === '/fake/other-site') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    return res.end('<!DOCTYPE html><html><head><title>Another site</title></head><body><p>Another site</p></body></html>');
+  }
   json(404, { message: 'not found' });
 });
 server.listen(0, '127.0.0.1', () => console.log(`fake discord at http://127.0.0.1:${server.address().port}`));

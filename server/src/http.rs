@@ -2,7 +2,8 @@
 //! (`/p/{plugin}/…`, see `sdk::plugin::feeds`), `/health` and static files.
 //!
 //! Layers, outermost first: a request log (one line per request, secrets in paths redacted), the
-//! request time limit (`crate::deadline`: no request waits forever), sessions, the caller, then
+//! browser security headers, the request time limit (`crate::deadline`: no request waits
+//! forever), the refusal of cross-site writes (`crate::web_security`), sessions, the caller, then
 //! the server-function error mapper, which gives error responses the HTTP status of their SDK
 //! error kind (server_fn itself answers every error with 500).
 
@@ -112,12 +113,23 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            crate::page_access::page_status,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             resolve_caller,
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
+            crate::web_security::SiteOrigin::from_base_url(&state.platform.base_url),
+            crate::web_security::refuse_cross_site_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             crate::deadline::RequestDeadline(state.request_timeout),
             crate::deadline::bound_request,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::web_security::security_headers,
         ))
         .layer(
             TraceLayer::new_for_http()

@@ -12,7 +12,9 @@ pub mod deadline;
 pub mod feature_flags;
 pub mod http;
 pub mod migrate;
+pub mod page_access;
 pub mod scaffold;
+pub mod web_security;
 
 use std::{future::Future, net::SocketAddr, sync::Arc};
 

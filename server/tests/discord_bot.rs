@@ -336,7 +336,7 @@ async fn check_without_a_token_the_app_runs_with_the_bot_off(backend: Backend) {
         "nothing talks to Discord's bot API"
     );
     let (_, org) = owner_with_org(&app, "owner", "5001", "Quiet Org").await;
-    let client = signed_in(&app, "owner").await;
+    let client = app.signed_in("owner").await;
     let page = call(&app, &client, "discord_overview", json!({"org_id": org})).await;
     assert_eq!(page["bot_configured"], false);
     assert_eq!(page["bot_online"], false);
@@ -385,21 +385,6 @@ async fn check_a_rejected_token_is_reported(backend: Backend) {
     app.stop().await;
 }
 both_backends!(rejected_token, check_a_rejected_token_is_reported);
-
-/// A browser-like client signed in as `name` (one-time login link).
-async fn signed_in(app: &TestApp, name: &str) -> reqwest::Client {
-    let (_, secret) = sdk::identity::login_links::create(app.db(), name)
-        .await
-        .unwrap();
-    let client = browser_like_client();
-    let res = client
-        .get(app.url(&format!("/auth/link/{secret}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303);
-    client
-}
 
 /// Calls `/api/p/discordbot/{endpoint}` and expects success.
 async fn call(app: &TestApp, client: &reqwest::Client, endpoint: &str, body: Value) -> Value {
@@ -491,7 +476,7 @@ async fn check_servers_are_linked_through_the_invite(backend: Backend) {
         "rival",
         vec![FakeGuild::new("777", "Speedruns", true, 0)],
     );
-    let owner = signed_in(&app, "owner").await;
+    let owner = app.signed_in("owner").await;
     let state = invite_state(&app, &owner, org_a).await;
 
     // Linked: the owner administers 777.
@@ -560,7 +545,7 @@ async fn check_servers_are_linked_through_the_invite(backend: Backend) {
     assert_eq!(sdk::bot::linked_org(app.db(), "778").await.unwrap(), None);
 
     // Refused: the state was issued to someone else.
-    let rival = signed_in(&app, "rival").await;
+    let rival = app.signed_in("rival").await;
     let outcome = callback(
         &app,
         &rival,

@@ -324,8 +324,10 @@ both_backends!(tenant_isolation, another_orgs_admin_reaches_nothing);
 async fn tokens_are_hashed_revocable_and_expire(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let user = app.user("owner", GlobalLevel::User).await;
+    // Tokens are managed from a browser session (an API token may not touch tokens).
+    let browser = app.signed_in("owner").await;
     let created = app
-        .ok(&user, "create_api_token", json!({"name": "bot"}))
+        .ok_in_session(&browser, "create_api_token", json!({"name": "bot"}))
         .await;
     let secret = created["secret"].as_str().unwrap().to_string();
     let token_id = created["token"]["id"].as_i64().unwrap();
@@ -338,7 +340,9 @@ async fn tokens_are_hashed_revocable_and_expire(backend: Backend) {
         "owner"
     );
     // Listing never shows a secret.
-    let listed = app.ok(&user, "list_api_tokens", json!({})).await;
+    let listed = app
+        .ok_in_session(&browser, "list_api_tokens", json!({}))
+        .await;
     assert!(!listed.to_string().contains(&secret));
     assert!(listed
         .as_array()
@@ -356,7 +360,7 @@ async fn tokens_are_hashed_revocable_and_expire(backend: Backend) {
         "hash stored"
     );
 
-    app.ok(&user, "revoke_api_token", json!({"token_id": token_id}))
+    app.ok_in_session(&browser, "revoke_api_token", json!({"token_id": token_id}))
         .await;
     let (status, body) = app.fails(Some(&second), "whoami", json!({})).await;
     assert_eq!(
@@ -367,8 +371,8 @@ async fn tokens_are_hashed_revocable_and_expire(backend: Backend) {
     // Expired tokens are refused too.
     let soon = sdk::db::now_ms() + 60_000;
     let expiring = app
-        .ok(
-            &user,
+        .ok_in_session(
+            &browser,
             "create_api_token",
             json!({"name": "short", "expires_at": soon}),
         )
@@ -390,18 +394,17 @@ async fn tokens_are_hashed_revocable_and_expire(backend: Backend) {
     };
     assert_eq!(app.fails(Some(&garbage), "whoami", json!({})).await.0, 401);
     // Bad input names the field.
-    let (status, body) = app
-        .fails(Some(&user), "create_api_token", json!({"name": "  "}))
-        .await;
-    assert_eq!((status, body["field"].as_str()), (422, Some("name")));
-    let (status, body) = app
-        .fails(
-            Some(&user),
-            "create_api_token",
-            json!({"name": "x", "expires_at": 5}),
-        )
-        .await;
-    assert_eq!((status, body["field"].as_str()), (422, Some("expires_at")));
+    for (body, field) in [
+        (json!({"name": "  "}), "name"),
+        (json!({"name": "x", "expires_at": 5}), "expires_at"),
+    ] {
+        let res = app
+            .call_in_session(&browser, "create_api_token", body)
+            .await;
+        assert_eq!(res.status(), 422);
+        let error: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(error["field"], field);
+    }
     app.stop().await;
 }
 both_backends!(tokens, tokens_are_hashed_revocable_and_expire);

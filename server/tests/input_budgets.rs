@@ -15,18 +15,6 @@ use common::{TestApp, TestUser};
 use sdk::{auth::GlobalLevel, both_backends, db::Backend};
 use serde_json::{json, Value};
 
-/// A "billion laughs" of about 2 KB: nine levels of lists, each naming the level below ten times.
-fn alias_bomb() -> String {
-    let mut text = String::from("a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
-    for level in 1..=9 {
-        let below = format!("*a{}", level - 1);
-        let items = [below.as_str(); 10].join(", ");
-        text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
-    }
-    text.push_str("settings: *a9\n");
-    text
-}
-
 /// `levels` objects inside each other around a text.
 fn nested(levels: usize) -> Value {
     (0..levels).fold(json!("deep"), |inner, _| json!({ "a": inner }))
@@ -84,7 +72,7 @@ async fn check_anonymous_check_preset_yaml_is_refused(backend: Backend) {
         &app,
         None,
         "presets/check_preset_yaml",
-        json!({"yaml": alias_bomb()}),
+        json!({"yaml": presets::format::alias_bomb()}),
     )
     .await;
     assert_eq!(status, 401);
@@ -105,7 +93,7 @@ async fn check_anonymous_check_preset_yaml_is_refused(backend: Backend) {
         &app,
         Some(&ada),
         "presets/check_preset_yaml",
-        json!({"yaml": alias_bomb()}),
+        json!({"yaml": presets::format::alias_bomb()}),
     )
     .await;
     assert!(

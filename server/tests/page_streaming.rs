@@ -16,7 +16,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{browser_like_client, TestApp};
+use common::TestApp;
 use sdk::{auth::GlobalLevel, both_backends, db::Backend};
 
 /// Pages that read resources in several suspense boundaries (layout, org frame, plugin gate).
@@ -63,16 +63,7 @@ async fn admin_of_an_org(app: &TestApp) -> (reqwest::Client, i64) {
                 .unwrap();
         }
     }
-    let (_, secret) = sdk::identity::login_links::create(db, "root")
-        .await
-        .unwrap();
-    let client = browser_like_client();
-    let res = client
-        .get(app.url(&format!("/auth/link/{secret}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303, "signed in");
+    let client = app.signed_in("root").await;
     (client, org.id)
 }
 

@@ -64,18 +64,18 @@ pub async fn create_api_token(
     name: String,
     #[server(default)] expires_at: Option<i64>,
 ) -> Result<CreatedToken, sdk::Error> {
-    let user = require_user()?;
+    let user = require_session_user("create API tokens")?;
     tokens::create(&platform()?.db, user.id, &name, expires_at, ip().as_deref()).await
 }
 
 #[server(prefix = "/api/core", endpoint = "list_api_tokens", input = Json, output = Json)]
 pub async fn list_api_tokens() -> Result<Vec<ApiToken>, sdk::Error> {
-    let user = require_user()?;
+    let user = require_session_user("list API tokens")?;
     tokens::list(&platform()?.db, user.id).await
 }
 
 #[server(prefix = "/api/core", endpoint = "revoke_api_token", input = Json, output = Json)]
 pub async fn revoke_api_token(token_id: i64) -> Result<(), sdk::Error> {
-    let user = require_user()?;
+    let user = require_session_user("revoke API tokens")?;
     tokens::revoke(&platform()?.db, user.id, token_id, ip().as_deref()).await
 }

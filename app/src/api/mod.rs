@@ -37,7 +37,7 @@ pub mod runtime;
 #[cfg(feature = "ssr")]
 pub(crate) mod support {
     pub use sdk::{
-        auth::guard::{caller, require, require_level, require_user},
+        auth::guard::{caller, require, require_level, require_session_user, require_user},
         context::platform,
     };
 

@@ -145,6 +145,10 @@ pub async fn remove_member(org_id: i64, user_id: i64) -> Result<(), sdk::Error> 
 pub async fn leave_organization(org_id: i64) -> Result<(), sdk::Error> {
     let user = require_user()?;
     let platform = platform()?;
+    let ip = ip();
+    // An organization that does not exist is NotFound before anything is looked up (or cached)
+    // for it: callers choose the id.
+    sdk::auth::guard::ensure_org_exists(&platform.db, org_id).await?;
     if !platform.authorizer.is_member(user.id, org_id).await? {
         return Err(sdk::Error::not_found(
             "You are not a member of this organization.",
@@ -157,7 +161,7 @@ pub async fn leave_organization(org_id: i64) -> Result<(), sdk::Error> {
         org_id,
         user.id,
         "member.leave",
-        ip().as_deref(),
+        ip.as_deref(),
     )
     .await
 }

@@ -389,6 +389,21 @@ pub fn to_yaml(settings: &Value) -> Result<String, Error> {
     serde_yaml::to_string(settings).map_err(Error::internal)
 }
 
+/// A "billion laughs" of about 2 KB: nine levels of lists, each naming the level below ten
+/// times, so it expands to 10^9 values. What the YAML budget must refuse at once; tests at every
+/// entry point (service, API) send it.
+#[doc(hidden)]
+pub fn alias_bomb() -> String {
+    let mut text = String::from("a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+    for level in 1..=9 {
+        let below = format!("*a{}", level - 1);
+        let items = [below.as_str(); 10].join(", ");
+        text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+    }
+    text.push_str("settings: *a9\n");
+    text
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -462,19 +477,6 @@ mod tests {
             parse_yaml("goal: ganon\n").unwrap().kind,
             PresetKind::Standard
         );
-    }
-
-    /// A "billion laughs": each level's list names the level below ten times, so 9 levels of
-    /// about 2 KB expand to 10^9 values.
-    fn alias_bomb() -> String {
-        let mut text = String::from("a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
-        for level in 1..=9 {
-            let below = format!("*a{}", level - 1);
-            let items = [below.as_str(); 10].join(", ");
-            text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
-        }
-        text.push_str("settings: *a9\n");
-        text
     }
 
     #[test]

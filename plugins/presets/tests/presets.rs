@@ -540,18 +540,6 @@ async fn check_events_and_lookup_service(backend: Backend) {
 }
 both_backends!(events_and_lookup_service, check_events_and_lookup_service);
 
-/// A "billion laughs" of about 2 KB: nine levels of lists, each naming the level below ten times.
-fn alias_bomb() -> String {
-    let mut text = String::from("a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
-    for level in 1..=9 {
-        let below = format!("*a{}", level - 1);
-        let items = [below.as_str(); 10].join(", ");
-        text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
-    }
-    text.push_str("settings: *a9\n");
-    text
-}
-
 /// Every YAML entry point refuses the alias bomb quickly with the anchors error, and stores
 /// nothing; a value holding `&` is still a fine preset.
 async fn check_yaml_alias_bomb_is_refused_at_every_entry_point(backend: Backend) {
@@ -561,7 +549,7 @@ async fn check_yaml_alias_bomb_is_refused_at_every_entry_point(backend: Backend)
     service::create_namespace(&ctx, ns("ada-presets", true, false))
         .await
         .unwrap();
-    let bomb = alias_bomb();
+    let bomb = presets::format::alias_bomb();
     let started = std::time::Instant::now();
     let anchors = |e: sdk::Error| {
         assert_eq!(e.field(), Some("yaml"));

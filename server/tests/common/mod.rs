@@ -84,6 +84,21 @@ impl TestApp {
         }
     }
 
+    /// A browser-like client signed in as the existing user `name` (through a one-time link).
+    pub async fn signed_in(&self, name: &str) -> reqwest::Client {
+        let (_, secret) = sdk::identity::login_links::create(self.db(), name)
+            .await
+            .unwrap();
+        let client = browser_like_client();
+        let res = client
+            .get(self.url(&format!("/auth/link/{secret}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "signed in as {name}");
+        client
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.server.url())
     }
@@ -158,6 +173,37 @@ impl TestApp {
             request = request.bearer_auth(&user.token);
         }
         request.send().await.unwrap()
+    }
+
+    /// Calls `/api/core/{endpoint}` with `client`'s session cookie (a signed-in browser).
+    pub async fn call_in_session(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/core/{endpoint}")))
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Like [`TestApp::call_in_session`], expecting success; the JSON answer.
+    pub async fn ok_in_session(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let res = self.call_in_session(client, endpoint, body.clone()).await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert!(status.is_success(), "{endpoint} {body} → {status}: {text}");
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
     }
 
     /// Calls and expects success; returns the JSON answer.

@@ -28,6 +28,11 @@ use crate::{
 
 pub const CACHE_TTL: Duration = Duration::from_secs(30);
 
+/// The most (user, organization) answers kept. Any signed-in user can make the server look up
+/// pairs (one per organization id they name), so the cache must not grow with what callers send:
+/// past this, expired answers go first, then the oldest.
+pub const MAX_CACHED_ANSWERS: usize = 10_000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     Allowed,
@@ -97,6 +102,11 @@ impl Authorizer {
         Ok(self.decide(user, org_id, action).await? == Decision::Allowed)
     }
 
+    /// How many answers are cached (never more than [`MAX_CACHED_ANSWERS`]).
+    pub fn cached_answers(&self) -> usize {
+        self.cache.read().map(|c| c.len()).unwrap_or(0)
+    }
+
     pub async fn is_member(&self, user_id: i64, org_id: i64) -> Result<bool, Error> {
         Ok(self.statements(user_id, org_id).await?.is_some())
     }
@@ -160,6 +170,7 @@ impl Authorizer {
             .await?
             .map(Arc::new);
         if let Ok(mut cache) = self.cache.write() {
+            make_room(&mut cache);
             cache.insert(
                 (user_id, org_id),
                 Cached {
@@ -169,6 +180,24 @@ impl Authorizer {
             );
         }
         Ok(loaded)
+    }
+}
+
+/// Keeps the cache under [`MAX_CACHED_ANSWERS`] before one more answer goes in.
+fn make_room(cache: &mut HashMap<(i64, i64), Cached>) {
+    if cache.len() < MAX_CACHED_ANSWERS {
+        return;
+    }
+    cache.retain(|_, c| c.loaded.elapsed() < CACHE_TTL);
+    while cache.len() >= MAX_CACHED_ANSWERS {
+        let Some(oldest) = cache
+            .iter()
+            .min_by_key(|(_, c)| c.loaded)
+            .map(|(key, _)| *key)
+        else {
+            break;
+        };
+        cache.remove(&oldest);
     }
 }
 

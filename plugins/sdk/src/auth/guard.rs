@@ -56,6 +56,22 @@ pub fn require_user() -> Result<CurrentUser, Error> {
         .ok_or_else(|| Error::unauthenticated("Sign in to do this."))
 }
 
+/// The user signed in to the site itself (a browser session), for what an API token must never
+/// do — managing API tokens: a leaked token that could mint more would outlive its own
+/// revocation. A token gets Forbidden, naming `what`.
+pub fn require_session_user(what: &str) -> Result<CurrentUser, Error> {
+    let caller = caller();
+    let user = caller
+        .user
+        .ok_or_else(|| Error::unauthenticated("Sign in to do this."))?;
+    match caller.via {
+        Via::Token { .. } => Err(Error::forbidden(format!(
+            "An API token cannot {what}. Sign in on the site and do it from your API keys page."
+        ))),
+        Via::Session | Via::Anonymous => Ok(user),
+    }
+}
+
 pub fn require_level(level: GlobalLevel) -> Result<CurrentUser, Error> {
     let user = require_user()?;
     if user.is_at_least(level) {
