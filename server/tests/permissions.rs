@@ -149,6 +149,7 @@ async fn deny_wins_wildcards_match_and_changes_apply_at_once(backend: Backend) {
     deny_remove.resources = vec!["*".into()];
     roles::create(
         &db,
+        &authz,
         &root,
         org,
         "Helpers",

@@ -180,8 +180,10 @@ pub async fn create_role(
     statements: Vec<Statement>,
 ) -> Result<Role, sdk::Error> {
     let scope = require(org_id, "member:manage_roles").await?;
+    let platform = platform()?;
     roles::create(
         &scope.db,
+        &platform.authorizer,
         &scope.user,
         scope.org_id,
         &name,

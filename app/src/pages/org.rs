@@ -574,7 +574,10 @@ pub fn AuditTable(org_id: Option<i64>) -> impl IntoView {
                                     {list.into_iter().map(|e| view! {
                                         <tr>
                                             <td class=TD>{format_utc(e.created_at)}</td>
-                                            <td class=TD>{e.username.unwrap_or_else(|| "—".into())}</td>
+                                            <td class=TD>
+                                                {e.username.unwrap_or_else(|| "—".into())}
+                                                {e.impersonated_by_name.map(|by| view! { <span class="block text-xs text-amber-700">{format!("impersonated by {by}")}</span> })}
+                                            </td>
                                             <td class=TD><code>{e.action}</code></td>
                                             <td class=format!("{TD} max-w-md break-all font-mono text-xs")>{e.details}</td>
                                             <td class=TD>{e.ip_address.unwrap_or_default()}</td>

@@ -9,13 +9,14 @@ async fn check_entries_stay_in_their_organization(backend: Backend) {
     let org_a = test.org(&owner, "Org A").await;
     let org_b = test.org(&owner, "Org B").await;
 
-    let first = notes::repo::insert(&test.db, org_a, "first", Some(owner.id))
+    let mut conn = test.db.pool().acquire().await.unwrap();
+    let first = notes::repo::insert(&mut conn, org_a, "first", Some(owner.id))
         .await
         .unwrap();
-    notes::repo::insert(&test.db, org_a, "second", None)
+    notes::repo::insert(&mut conn, org_a, "second", None)
         .await
         .unwrap();
-    notes::repo::insert(&test.db, org_b, "elsewhere", None)
+    notes::repo::insert(&mut conn, org_b, "elsewhere", None)
         .await
         .unwrap();
 

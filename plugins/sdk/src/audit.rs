@@ -2,6 +2,11 @@
 //!
 //! Write the entry with the same executor (transaction) as the change it describes, so a change
 //! and its record commit together or not at all.
+//!
+//! While a SUPERADMIN impersonates someone, the entry names the impersonated user (who the app
+//! acted as) and `impersonated_by` the SUPERADMIN. The server runs every request inside
+//! [`acting_for`] with the caller's impersonator, and [`record`] reads it from there, so no
+//! service or plugin can forget to pass it on.
 
 use sqlx::Any;
 
@@ -17,13 +22,31 @@ pub struct AuditEntry<'a> {
     pub ip: Option<&'a str>,
 }
 
+tokio::task_local! {
+    static IMPERSONATOR: Option<i64>;
+}
+
+/// Runs `work` (a request) with `impersonated_by` as the impersonating SUPERADMIN for every audit
+/// entry it records.
+pub async fn acting_for<F: std::future::Future>(
+    impersonated_by: Option<i64>,
+    work: F,
+) -> F::Output {
+    IMPERSONATOR.scope(impersonated_by, work).await
+}
+
+/// The SUPERADMIN impersonating the current request's user, if any.
+pub fn current_impersonator() -> Option<i64> {
+    IMPERSONATOR.try_with(|by| *by).ok().flatten()
+}
+
 pub async fn record<'e, E>(executor: E, entry: AuditEntry<'_>) -> Result<(), Error>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
     sqlx::query(
-        "INSERT INTO audit_logs (user_id, organization_id, action, details, ip_address, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO audit_logs (user_id, organization_id, action, details, ip_address, created_at, impersonated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(entry.user_id)
     .bind(entry.org_id)
@@ -31,6 +54,8 @@ where
     .bind(entry.details.to_string())
     .bind(entry.ip)
     .bind(now_ms())
+    // Stopping an impersonation is recorded as the SUPERADMIN themself: no one to name twice.
+    .bind(current_impersonator().filter(|by| Some(*by) != entry.user_id))
     .execute(executor)
     .await?;
     Ok(())

@@ -1049,6 +1049,18 @@ impl Tournaments {
             return Err(no_match(id));
         }
         repo::put_hold(&mut tx, id, holder, reason, now).await?;
+        let system = Actor {
+            user_id: None,
+            ip: None,
+        };
+        Self::audit(
+            &mut tx,
+            &system,
+            org_id,
+            "match.hold",
+            json!({"match_id": id, "holder": holder, "reason": reason}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1065,6 +1077,20 @@ impl Tournaments {
             return Err(no_match(id));
         }
         let released = repo::release_hold(&mut tx, id, holder).await?;
+        if released {
+            let system = Actor {
+                user_id: None,
+                ip: None,
+            };
+            Self::audit(
+                &mut tx,
+                &system,
+                org_id,
+                "match.release",
+                json!({"match_id": id, "holder": holder}),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(released)
     }

@@ -101,8 +101,10 @@ pub async fn resolve_caller(
             caller
         }
     };
+    // Audit entries written for this request name the impersonating SUPERADMIN, if any.
+    let impersonated_by = caller.user.as_ref().and_then(|u| u.impersonated_by);
     req.extensions_mut().insert(caller);
-    next.run(req).await
+    sdk::audit::acting_for(impersonated_by, next.run(req)).await
 }
 
 /// The session's user (or the one a SUPERADMIN impersonates) and their profile time zone.

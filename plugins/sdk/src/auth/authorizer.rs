@@ -17,7 +17,8 @@ use sqlx::Row;
 
 use super::{
     actions::ActionRegistry,
-    policy::{builtin_role, evaluate, Effect, Statement},
+    escalation,
+    policy::{builtin_role, evaluate, Effect, Statement, ADMIN_ROLE},
     CurrentUser, GlobalLevel,
 };
 use crate::{
@@ -109,6 +110,140 @@ impl Authorizer {
 
     pub async fn is_member(&self, user_id: i64, org_id: i64) -> Result<bool, Error> {
         Ok(self.statements(user_id, org_id).await?.is_some())
+    }
+
+    /// What `user` holds in the organization for comparing rights (read fresh, not from the
+    /// cache): None for a site admin, who holds everything. An Admin of the organization holds
+    /// everything there except what a DENY takes away; a non-member holds nothing.
+    async fn holdings(
+        &self,
+        user: &CurrentUser,
+        org_id: i64,
+    ) -> Result<Option<Vec<Statement>>, Error> {
+        if user.is_at_least(GlobalLevel::Admin) {
+            return Ok(None);
+        }
+        self.member_holdings(user.id, org_id).await.map(Some)
+    }
+
+    async fn member_holdings(&self, user_id: i64, org_id: i64) -> Result<Vec<Statement>, Error> {
+        let mut held = load_statements(&self.db, &self.actions, user_id, org_id)
+            .await?
+            .unwrap_or_default();
+        if holds_role(&self.db, user_id, org_id, ADMIN_ROLE).await? {
+            held.push(Statement::allow(&["*"]));
+        }
+        Ok(held)
+    }
+
+    /// Refuses (403, naming the action) when `actor` would grant, deny or lift an action in
+    /// `statements` that they do not hold themselves. See [`escalation`].
+    pub async fn require_may_grant(
+        &self,
+        actor: &CurrentUser,
+        org_id: i64,
+        statements: &[Statement],
+    ) -> Result<(), Error> {
+        let Some(held) = self.holdings(actor, org_id).await? else {
+            return Ok(());
+        };
+        match escalation::first_missing_for_statements(&held, self.actions.all(), statements) {
+            Some(action) => Err(Error::forbidden(format!(
+                "You cannot give or take `{action}`: you do not hold it yourself."
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses (403) when `actor` may not change the roles, statements or membership of
+    /// `target_user_id`: their own, or a member holding an action the actor does not.
+    pub async fn require_may_manage(
+        &self,
+        actor: &CurrentUser,
+        org_id: i64,
+        target_user_id: i64,
+    ) -> Result<(), Error> {
+        if target_user_id == actor.id {
+            return Err(Error::forbidden(
+                "You cannot change your own roles or permissions; ask another Admin.",
+            ));
+        }
+        let Some(held) = self.holdings(actor, org_id).await? else {
+            return Ok(());
+        };
+        let target = self.member_holdings(target_user_id, org_id).await?;
+        match escalation::first_missing_to_manage(&held, &target, self.actions.all()) {
+            Some(action) => Err(Error::forbidden(format!(
+                "You cannot change this member: they hold `{action}`, which you do not."
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses (403) unless `actor` is an Admin of the organization or a site admin: only they
+    /// give or take the Admin role.
+    pub async fn require_org_admin(&self, actor: &CurrentUser, org_id: i64) -> Result<(), Error> {
+        if actor.is_at_least(GlobalLevel::Admin)
+            || holds_role(&self.db, actor.id, org_id, ADMIN_ROLE).await?
+        {
+            return Ok(());
+        }
+        Err(Error::forbidden(
+            "Only an Admin of the organization can give or take the Admin role.",
+        ))
+    }
+
+    /// Everything a role gives its members: a built-in role's actions from code and from plugin
+    /// grants, plus its stored statements. Empty when the role does not exist.
+    pub async fn role_statements(
+        &self,
+        org_id: i64,
+        role_id: i64,
+    ) -> Result<Vec<Statement>, Error> {
+        let Some(role) = sqlx::query(
+            "SELECT name, is_builtin FROM organization_roles WHERE id = $1 AND organization_id = $2",
+        )
+        .bind(role_id)
+        .bind(org_id)
+        .fetch_optional(self.db.pool())
+        .await?
+        else {
+            return Ok(Vec::new());
+        };
+        let mut statements = Vec::new();
+        let name: String = role.try_get("name")?;
+        if role.try_get::<crate::db::Flag, _>("is_builtin")?.0 {
+            statements.extend(builtin_role_statements(&self.actions, &name));
+        }
+        let stored = sqlx::query(
+            "SELECT effect, actions, resources FROM policy_statements
+             WHERE organization_id = $1 AND role_id = $2",
+        )
+        .bind(org_id)
+        .bind(role_id)
+        .fetch_all(self.db.pool())
+        .await?;
+        for row in stored {
+            statements.push(statement_from_row(&row)?);
+        }
+        Ok(statements)
+    }
+
+    /// A member's direct statements (given to them alone).
+    pub async fn direct_statements(
+        &self,
+        org_id: i64,
+        user_id: i64,
+    ) -> Result<Vec<Statement>, Error> {
+        let rows = sqlx::query(
+            "SELECT effect, actions, resources FROM policy_statements
+             WHERE organization_id = $1 AND user_id = $2",
+        )
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter().map(statement_from_row).collect()
     }
 
     /// Announces this authorizer's invalidations on `bus` and applies those of other instances.
@@ -238,13 +373,7 @@ async fn load_statements(
         let builtin: crate::db::Flag = role.try_get("is_builtin")?;
         let name: String = role.try_get("name")?;
         if builtin.0 {
-            if let Some(role) = builtin_role(&name) {
-                statements.push(Statement::allow(role.actions));
-                let granted = actions.role_grants(&name);
-                if !granted.is_empty() {
-                    statements.push(Statement::allow(&granted));
-                }
-            }
+            statements.extend(builtin_role_statements(actions, &name));
         }
     }
     let stored = sqlx::query(
@@ -262,6 +391,36 @@ async fn load_statements(
         statements.push(statement_from_row(&row)?);
     }
     Ok(Some(statements))
+}
+
+/// A built-in role's actions: from code, plus what plugin manifests grant it.
+fn builtin_role_statements(actions: &ActionRegistry, name: &str) -> Vec<Statement> {
+    let mut statements = Vec::new();
+    if let Some(role) = builtin_role(name) {
+        statements.push(Statement::allow(role.actions));
+        let granted = actions.role_grants(name);
+        if !granted.is_empty() {
+            statements.push(Statement::allow(&granted));
+        }
+    }
+    statements
+}
+
+/// Whether the member holds the built-in role `role`.
+async fn holds_role(db: &Db, user_id: i64, org_id: i64, role: &str) -> Result<bool, Error> {
+    let row = sqlx::query(
+        "SELECT 1 FROM organization_member_roles mr
+         JOIN organization_members m ON m.id = mr.member_id
+         JOIN organization_roles r ON r.id = mr.role_id
+         WHERE m.organization_id = $1 AND m.user_id = $2 AND r.name = $3 AND r.is_builtin = $4",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(role)
+    .bind(true)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.is_some())
 }
 
 /// Reads a `policy_statements` row (effect, actions JSON, resources JSON).

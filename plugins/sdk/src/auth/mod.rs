@@ -12,6 +12,7 @@
 pub mod actions;
 #[cfg(feature = "ssr")]
 pub mod authorizer;
+pub mod escalation;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod policy;

@@ -7,8 +7,10 @@ use crate::{db::Db, Error};
 
 pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditRecord>, Error> {
     let mut sql = String::from(
-        "SELECT a.id, a.user_id, u.username, a.organization_id, a.action, a.details, a.ip_address, a.created_at
-         FROM audit_logs a LEFT JOIN users u ON u.id = a.user_id WHERE 1 = 1",
+        "SELECT a.id, a.user_id, u.username, a.organization_id, a.action, a.details, a.ip_address, a.created_at,
+                a.impersonated_by, iu.username AS impersonated_by_name
+         FROM audit_logs a LEFT JOIN users u ON u.id = a.user_id
+         LEFT JOIN users iu ON iu.id = a.impersonated_by WHERE 1 = 1",
     );
     let mut n = 0;
     let mut next = || {
@@ -59,6 +61,8 @@ pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditRecord>, Err
                 details: row.try_get("details")?,
                 ip_address: row.try_get("ip_address")?,
                 created_at: row.try_get("created_at")?,
+                impersonated_by: row.try_get("impersonated_by")?,
+                impersonated_by_name: row.try_get("impersonated_by_name")?,
             })
         })
         .collect()

@@ -224,6 +224,11 @@ pub struct AuditRecord {
     pub details: String,
     pub ip_address: Option<String>,
     pub created_at: i64,
+    /// The SUPERADMIN who acted as `user_id` (impersonating), if any.
+    #[serde(default)]
+    pub impersonated_by: Option<i64>,
+    #[serde(default)]
+    pub impersonated_by_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -292,6 +292,12 @@ pub async fn remove_member(
     action: &str,
     ip: Option<&str>,
 ) -> Result<(), Error> {
+    if user_id != actor.id {
+        // Removing someone is managing them: not someone holding more than the actor.
+        authorizer
+            .require_may_manage(actor, org_id, user_id)
+            .await?;
+    }
     let mut tx = db.begin().await?;
     let member = sqlx::query(
         "SELECT id FROM organization_members WHERE organization_id = $1 AND user_id = $2",

@@ -39,16 +39,15 @@ pub(crate) async fn seed_builtin_roles(
     Ok(())
 }
 
-async fn role_id_by_name(
-    tx: &mut Transaction<'_, Any>,
-    org_id: i64,
-    name: &str,
-) -> Result<i64, Error> {
+async fn role_id_by_name<'e, E>(executor: E, org_id: i64, name: &str) -> Result<i64, Error>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
     let row =
         sqlx::query("SELECT id FROM organization_roles WHERE organization_id = $1 AND name = $2")
             .bind(org_id)
             .bind(name.trim())
-            .fetch_optional(&mut **tx)
+            .fetch_optional(executor)
             .await?
             .ok_or_else(|| {
                 Error::invalid(
@@ -78,7 +77,7 @@ pub(crate) async fn assign_by_name(
     role: &str,
     actor_id: i64,
 ) -> Result<(), Error> {
-    let role_id = role_id_by_name(tx, org_id, role).await?;
+    let role_id = role_id_by_name(&mut **tx, org_id, role).await?;
     sqlx::query(
         "INSERT INTO organization_member_roles (member_id, role_id, assigned_by, assigned_at) VALUES ($1, $2, $3, $4)",
     )
@@ -228,8 +227,10 @@ async fn insert_statements(
 }
 
 /// A custom role with its statements.
+#[allow(clippy::too_many_arguments)] // who acts, where, what: like every role service
 pub async fn create(
     db: &Db,
+    authorizer: &Authorizer,
     actor: &CurrentUser,
     org_id: i64,
     name: &str,
@@ -240,6 +241,9 @@ pub async fn create(
     let name = validate::text("name", name, 64)?;
     let description = validate::optional_text("description", description, 500)?;
     let statements = clean_statements(statements)?;
+    authorizer
+        .require_may_grant(actor, org_id, &statements)
+        .await?;
     let mut tx = db.begin().await?;
     let row = sqlx::query(
         "INSERT INTO organization_roles (organization_id, name, description, is_builtin, is_locked, created_by, created_at)
@@ -313,6 +317,13 @@ pub async fn set_statements(
     ip: Option<&str>,
 ) -> Result<(), Error> {
     let statements = clean_statements(statements)?;
+    // What the role gave before and gives after must both be within the editor's own rights:
+    // lifting a DENY gives as much as adding an ALLOW.
+    let mut changed = authorizer.role_statements(org_id, role_id).await?;
+    changed.extend(statements.iter().cloned());
+    authorizer
+        .require_may_grant(actor, org_id, &changed)
+        .await?;
     let mut tx = db.begin().await?;
     let name = editable_role(&mut tx, org_id, role_id).await?;
     sqlx::query("DELETE FROM policy_statements WHERE organization_id = $1 AND role_id = $2")
@@ -345,6 +356,9 @@ pub async fn delete(
     role_id: i64,
     ip: Option<&str>,
 ) -> Result<(), Error> {
+    // Deleting a role lifts its DENYs from its members: only for someone holding all it names.
+    let gave = authorizer.role_statements(org_id, role_id).await?;
+    authorizer.require_may_grant(actor, org_id, &gave).await?;
     let mut tx = db.begin().await?;
     let name = editable_role(&mut tx, org_id, role_id).await?;
     sqlx::query("DELETE FROM organization_roles WHERE id = $1 AND organization_id = $2")
@@ -368,6 +382,28 @@ pub async fn delete(
     Ok(())
 }
 
+/// The escalation rules for giving or taking a role (see `auth::escalation`): not one's own, not
+/// from or to someone holding more, the Admin role only by an Admin, and only a role whose
+/// rights the actor holds.
+async fn require_may_change_role(
+    db: &Db,
+    authorizer: &Authorizer,
+    actor: &CurrentUser,
+    org_id: i64,
+    user_id: i64,
+    role: &str,
+) -> Result<(), Error> {
+    let role_id = role_id_by_name(db.pool(), org_id, role).await?;
+    authorizer
+        .require_may_manage(actor, org_id, user_id)
+        .await?;
+    if role.trim() == ADMIN_ROLE {
+        authorizer.require_org_admin(actor, org_id).await?;
+    }
+    let gives = authorizer.role_statements(org_id, role_id).await?;
+    authorizer.require_may_grant(actor, org_id, &gives).await
+}
+
 pub async fn assign(
     db: &Db,
     authorizer: &Authorizer,
@@ -377,6 +413,7 @@ pub async fn assign(
     role: &str,
     ip: Option<&str>,
 ) -> Result<(), Error> {
+    require_may_change_role(db, authorizer, actor, org_id, user_id, role).await?;
     let mut tx = db.begin().await?;
     let member_id = member_id(&mut tx, org_id, user_id).await?;
     assign_by_name(&mut tx, member_id, org_id, role, actor.id).await?;
@@ -405,9 +442,10 @@ pub async fn unassign(
     role: &str,
     ip: Option<&str>,
 ) -> Result<(), Error> {
+    require_may_change_role(db, authorizer, actor, org_id, user_id, role).await?;
     let mut tx = db.begin().await?;
     let member_id = member_id(&mut tx, org_id, user_id).await?;
-    let role_id = role_id_by_name(&mut tx, org_id, role).await?;
+    let role_id = role_id_by_name(&mut *tx, org_id, role).await?;
     if role.trim() == ADMIN_ROLE && is_last_admin(&mut tx, org_id, member_id).await? {
         return Err(Error::conflict(
             "This is the organization's last Admin. Give someone else the Admin role first.",
@@ -449,6 +487,14 @@ pub async fn set_user_statements(
     ip: Option<&str>,
 ) -> Result<(), Error> {
     let statements = clean_statements(statements)?;
+    authorizer
+        .require_may_manage(actor, org_id, user_id)
+        .await?;
+    let mut changed = authorizer.direct_statements(org_id, user_id).await?;
+    changed.extend(statements.iter().cloned());
+    authorizer
+        .require_may_grant(actor, org_id, &changed)
+        .await?;
     let mut tx = db.begin().await?;
     member_id(&mut tx, org_id, user_id).await?;
     sqlx::query("DELETE FROM policy_statements WHERE organization_id = $1 AND user_id = $2")

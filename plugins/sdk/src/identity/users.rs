@@ -212,6 +212,8 @@ pub async fn discord_tokens(db: &Db, id: i64) -> Result<Option<DiscordTokens>, E
 }
 
 pub async fn store_discord_tokens(db: &Db, id: i64, tokens: &DiscordTokens) -> Result<(), Error> {
+    // not audited: sign-in and token refresh keep Discord's credentials current; the sign-in
+    // itself is what users do, and secrets do not belong in the log.
     sqlx::query(
         "UPDATE users SET discord_access_token = $1, discord_refresh_token = $2,
          discord_token_expires_at = $3, updated_at = $4 WHERE id = $5",

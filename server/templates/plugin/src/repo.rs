@@ -1,11 +1,13 @@
 //! The SQL. Every query is scoped by the organization id the guard handed out.
 
 use sdk::{db::Db, time::now_ms, Error};
+use sqlx::AnyConnection;
 
 use crate::model::Entry;
 
+/// Inside the service's transaction, so the entry and its audit record commit together.
 pub async fn insert(
-    db: &Db,
+    conn: &mut AnyConnection,
     org_id: i64,
     text: &str,
     created_by: Option<i64>,
@@ -19,7 +21,7 @@ pub async fn insert(
     .bind(text)
     .bind(created_by)
     .bind(now_ms())
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await?;
     Ok(entry)
 }

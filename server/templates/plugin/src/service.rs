@@ -1,7 +1,12 @@
 //! The rules. Server functions and (later) Discord commands call these; the rules themselves
 //! are pure where they can be, so they are tested without a database.
 
-use sdk::{auth::guard::OrgScope, context::platform, Error};
+use sdk::{
+    audit::{self, AuditEntry},
+    auth::guard::OrgScope,
+    context::platform,
+    Error,
+};
 
 use crate::{model::Entry, repo, PLUGIN_ID};
 
@@ -34,9 +39,24 @@ async fn max_length(org_id: i64) -> Result<usize, Error> {
         .unwrap_or(200))
 }
 
+/// Every write is one transaction with its audit entry.
 pub async fn add(scope: &OrgScope, text: &str) -> Result<Entry, Error> {
     let text = clean_text(text, max_length(scope.org_id).await?)?;
-    repo::insert(&scope.db, scope.org_id, &text, Some(scope.user.id)).await
+    let mut tx = scope.db.begin().await?;
+    let entry = repo::insert(&mut tx, scope.org_id, &text, Some(scope.user.id)).await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            user_id: Some(scope.user.id),
+            org_id: Some(scope.org_id),
+            action: "__ID__.add",
+            details: serde_json::json!({"entry_id": entry.id}),
+            ip: scope.ip.as_deref(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(entry)
 }
 
 pub async fn list(scope: &OrgScope) -> Result<Vec<Entry>, Error> {

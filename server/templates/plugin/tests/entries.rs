@@ -9,13 +9,14 @@ async fn check_entries_stay_in_their_organization(backend: Backend) {
     let org_a = test.org(&owner, "Org A").await;
     let org_b = test.org(&owner, "Org B").await;
 
-    let first = __ID__::repo::insert(&test.db, org_a, "first", Some(owner.id))
+    let mut conn = test.db.pool().acquire().await.unwrap();
+    let first = __ID__::repo::insert(&mut conn, org_a, "first", Some(owner.id))
         .await
         .unwrap();
-    __ID__::repo::insert(&test.db, org_a, "second", None)
+    __ID__::repo::insert(&mut conn, org_a, "second", None)
         .await
         .unwrap();
-    __ID__::repo::insert(&test.db, org_b, "elsewhere", None)
+    __ID__::repo::insert(&mut conn, org_b, "elsewhere", None)
         .await
         .unwrap();
 
