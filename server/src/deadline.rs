@@ -69,15 +69,16 @@ pub async fn bound_request(
 }
 
 /// The path as it may appear in the log. Paths that carry a secret (one-time sign-in links,
-/// invites, private calendar feeds `/p/{plugin}/calendar/{org}/{token}.ics`) keep their shape
-/// but not the secret.
+/// invites, plugins' feeds such as the calendars `/p/{plugin}/calendar/{token}.ics` and
+/// `/p/{plugin}/calendar/{org}/{token}.ics`) keep their shape but not the secret. A feed is
+/// fetched without a session, so whatever follows its kind may be the secret that grants it:
+/// only plain numbers (an organization id) stay.
 pub fn loggable_path(path: &str) -> String {
     let mut segments: Vec<&str> = path.split('/').collect();
+    let feed = segments.get(1) == Some(&"p");
     for i in 1..segments.len() {
-        let secret = matches!(
-            (segments[i - 1], i.checked_sub(2).map(|j| segments[j])),
-            ("link" | "invite", _) | (_, Some("calendar"))
-        );
+        let secret = matches!(segments[i - 1], "link" | "invite")
+            || (feed && i >= 4 && !segments[i].bytes().all(|b| b.is_ascii_digit()));
         if secret && !segments[i].is_empty() {
             segments[i] = "…";
         }
@@ -321,11 +322,38 @@ mod tests {
             loggable_path("/p/tournament/calendar/3/tok.ics"),
             "/p/tournament/calendar/3/…"
         );
-        assert_eq!(
-            loggable_path("/p/tournament/calendar/3.ics"),
-            "/p/tournament/calendar/3.ics"
-        );
         assert_eq!(loggable_path("/org/3/members"), "/org/3/members");
         assert_eq!(loggable_path("/"), "/");
+    }
+
+    /// A tournament's public feed carries its token right after `calendar`, and a feed address
+    /// may grow more segments: none of them reaches the log.
+    #[test]
+    fn calendar_token_stays_out_of_the_log() {
+        let token = "q8Vb-3kM_x2LwT0aZ9yN4cR7sE1uJ6hG5fD0pO2iU3y";
+        for (path, logged) in [
+            (
+                format!("/p/tournament/calendar/{token}.ics"),
+                "/p/tournament/calendar/…",
+            ),
+            (
+                format!("/p/tournament/calendar/{token}"),
+                "/p/tournament/calendar/…",
+            ),
+            (
+                format!("/p/tournament/calendar/7/{token}.ics"),
+                "/p/tournament/calendar/7/…",
+            ),
+            (
+                format!("/p/tournament/calendar/7/{token}.ics/x"),
+                "/p/tournament/calendar/7/…/…",
+            ),
+            (
+                format!("/p/tournament/calendar/public/{token}.ics"),
+                "/p/tournament/calendar/…/…",
+            ),
+        ] {
+            assert_eq!(loggable_path(&path), logged, "{path}");
+        }
     }
 }

@@ -189,7 +189,7 @@ async fn check_async_commands(backend: Backend) {
         "{reply:?}"
     );
     service
-        .set_discord_thread(org, race.id, FAKE_CHANNEL, now)
+        .set_discord_thread(org, &Actor::user(runner.id), race.id, FAKE_CHANNEL, now)
         .await
         .unwrap();
     let reply = fake

@@ -1,12 +1,11 @@
 //! Server functions: the JSON API under `/api/p/async_qualifier/`. Every call takes `org_id`
-//! first and is guard (`require_plugin` with the action) → service → DTO. Instants are RFC 3339
-//! UTC; scores are unrounded floats.
+//! first and is guard (`require_plugin` with the action) → service → what the caller may see
+//! (`crate::views`, which applies `hide_results`). Instants are RFC 3339 UTC; scores are
+//! unrounded floats.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-#[cfg(feature = "ssr")]
-use crate::model::LeaderboardEntry;
 use crate::model::{
     AuditEntry, DashboardView, LeaderboardView, Pool, Qualifier, Race, ReadyAnswer, Rights,
     StartedRun,
@@ -35,16 +34,15 @@ mod ssr {
         Error,
     };
 
-    use super::actions;
     use crate::{
-        model::{Permalink, Pool, Qualifier, Race},
-        repo::{PermalinkRow, PoolRow, QualifierRow, RaceRow},
+        model::{Qualifier, Race},
+        repo::{QualifierRow, RaceRow},
+        rules::visibility::Viewer,
         service::{Actor, Qualifiers},
-        time::rfc3339,
-        PLUGIN_ID,
+        views, PLUGIN_ID,
     };
 
-    /// The caller, the service, and what they may see.
+    /// The caller, the service, and what they may see (`crate::views` decides what of it).
     pub struct Call {
         pub scope: OrgScope,
         pub platform: Platform,
@@ -82,113 +80,24 @@ mod ssr {
                 .await
         }
 
-        pub async fn can_manage(&self) -> Result<bool, Error> {
-            self.may(actions::UPDATE).await
+        pub async fn viewer(&self) -> Result<Viewer, Error> {
+            views::viewer(&self.platform.authorizer, &self.scope.user, self.org()).await
         }
 
         pub async fn qualifier_dto(&self, q: QualifierRow) -> Result<Qualifier, Error> {
-            Ok(qualifier_dto(
-                q,
-                self.can_manage().await?,
-                self.may(actions::REVIEW).await?,
-            ))
+            Ok(views::qualifier(q, &self.viewer().await?))
         }
 
-        /// Results are hidden from the caller (hide_results on an active qualifier, not a
-        /// manager).
-        pub async fn results_hidden(&self, q: &QualifierRow) -> Result<bool, Error> {
-            Ok(q.hide_results && q.is_active && !self.can_manage().await?)
+        /// A run the caller just changed, as they see it.
+        pub async fn race_dto(&self, r: RaceRow) -> Result<Race, Error> {
+            self.service
+                .race_view(self.org(), r.id, &self.viewer().await?, now())
+                .await
         }
     }
 
     pub fn now() -> i64 {
         now_ms()
-    }
-
-    pub fn qualifier_dto(q: QualifierRow, can_manage: bool, can_review: bool) -> Qualifier {
-        Qualifier {
-            id: q.id,
-            org_id: q.org_id,
-            name: q.name,
-            description: q.description,
-            is_active: q.is_active,
-            hide_results: q.hide_results,
-            discord_channel_id: q.discord_channel_id,
-            runs_per_pool: q.runs_per_pool,
-            max_reattempts: q.max_reattempts,
-            require_racetime: q.require_racetime,
-            created_at: rfc3339(q.created_at),
-            can_manage,
-            can_review,
-        }
-    }
-
-    /// Seeds are shown to managers only (others get theirs when they start a run).
-    pub fn permalink_dto(l: PermalinkRow, show_url: bool) -> Permalink {
-        Permalink {
-            id: l.id,
-            pool_id: l.pool_id,
-            url: if show_url { l.url } else { String::new() },
-            notes: if show_url { l.notes } else { String::new() },
-            par_time: l.par_time,
-            par_updated_at: l.par_updated_at.map(rfc3339),
-            play_count: l.play_count,
-        }
-    }
-
-    pub fn pool_dto(
-        (pool, links, remaining): (PoolRow, Vec<PermalinkRow>, i64),
-        show_urls: bool,
-    ) -> Pool {
-        Pool {
-            id: pool.id,
-            qualifier_id: pool.qualifier_id,
-            name: pool.name,
-            description: pool.description,
-            permalinks: links
-                .into_iter()
-                .map(|l| permalink_dto(l, show_urls))
-                .collect(),
-            remaining_runs: remaining,
-        }
-    }
-
-    /// A race as `viewer` may see it: the seed only for the runner and managers; others' times
-    /// and scores not while results are hidden.
-    pub fn race_dto(r: RaceRow, viewer: i64, can_manage: bool, hidden: bool) -> Race {
-        let own = r.user_id == viewer;
-        let show_results = own || !hidden;
-        let elapsed = r.elapsed_seconds();
-        Race {
-            id: r.id,
-            qualifier_id: r.qualifier_id,
-            pool_id: r.pool_id,
-            pool_name: r.pool_name,
-            permalink_id: r.permalink_id,
-            permalink_url: (own || can_manage).then_some(r.url),
-            user_id: r.user_id,
-            display_name: r.display_name,
-            status: r.status,
-            opened_at: rfc3339(r.opened_at),
-            timeout_at: rfc3339(r.timeout_at),
-            start_time: r.start_time.map(rfc3339),
-            end_time: if show_results {
-                r.end_time.map(rfc3339)
-            } else {
-                None
-            },
-            elapsed_seconds: if show_results { elapsed } else { None },
-            score: if show_results { r.score } else { None },
-            reattempted: r.reattempted,
-            runner_notes: r.runner_notes,
-            runner_vod_url: r.runner_vod_url,
-            review_status: r.review_status,
-            reviewed_by: r.reviewed_by_name,
-            reviewer_notes: r.reviewer_notes,
-            review_requested: r.review_requested,
-            review_request_reason: r.review_request_reason,
-            server_now: rfc3339(now_ms()),
-        }
     }
 }
 
@@ -200,7 +109,7 @@ pub async fn my_rights(org_id: i64) -> Result<Rights, sdk::Error> {
     let call = Call::new(org_id, actions::RUN).await?;
     Ok(Rights {
         create: call.may(actions::CREATE).await?,
-        manage: call.can_manage().await?,
+        manage: call.may(actions::UPDATE).await?,
         review: call.may(actions::REVIEW).await?,
         recalculate: call.may(actions::RECALCULATE).await?,
         audit: call.may(actions::AUDIT).await?,
@@ -211,13 +120,13 @@ pub async fn my_rights(org_id: i64) -> Result<Rights, sdk::Error> {
 #[server(prefix = "/api/p/async_qualifier", endpoint = "list_qualifiers", input = Json, output = Json)]
 pub async fn list_qualifiers(org_id: i64) -> Result<Vec<Qualifier>, sdk::Error> {
     let call = Call::new(org_id, actions::RUN).await?;
-    let (manage, review) = (call.can_manage().await?, call.may(actions::REVIEW).await?);
+    let viewer = call.viewer().await?;
     Ok(call
         .service
         .qualifiers(call.org())
         .await?
         .into_iter()
-        .map(|q| qualifier_dto(q, manage, review))
+        .map(|q| crate::views::qualifier(q, &viewer))
         .collect())
 }
 
@@ -310,7 +219,16 @@ pub async fn create_pool(
             now(),
         )
         .await?;
-    Ok(pool_dto((pool, Vec::new(), 0), true))
+    let viewer = call.viewer().await?;
+    let q = call
+        .service
+        .qualifier(call.org(), pool.qualifier_id)
+        .await?;
+    Ok(crate::views::pool(
+        (pool, Vec::new(), 0),
+        crate::views::setting(&q),
+        &viewer,
+    ))
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "update_pool", input = Json, output = Json)]
@@ -325,7 +243,16 @@ pub async fn update_pool(
         .service
         .update_pool(call.org(), &call.actor(), pool_id, &name, &description)
         .await?;
-    Ok(pool_dto((pool, Vec::new(), 0), true))
+    let viewer = call.viewer().await?;
+    let q = call
+        .service
+        .qualifier(call.org(), pool.qualifier_id)
+        .await?;
+    Ok(crate::views::pool(
+        (pool, Vec::new(), 0),
+        crate::views::setting(&q),
+        &viewer,
+    ))
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "create_permalink", input = Json, output = Json)]
@@ -340,7 +267,16 @@ pub async fn create_permalink(
         .service
         .create_permalink(call.org(), &call.actor(), pool_id, &url, &notes, now())
         .await?;
-    Ok(permalink_dto(link, true))
+    let viewer = call.viewer().await?;
+    let q = call
+        .service
+        .qualifier(call.org(), link.qualifier_id)
+        .await?;
+    Ok(crate::views::permalink(
+        link,
+        crate::views::setting(&q),
+        &viewer,
+    ))
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "update_permalink", input = Json, output = Json)]
@@ -355,7 +291,16 @@ pub async fn update_permalink(
         .service
         .update_permalink(call.org(), &call.actor(), permalink_id, &url, &notes)
         .await?;
-    Ok(permalink_dto(link, true))
+    let viewer = call.viewer().await?;
+    let q = call
+        .service
+        .qualifier(call.org(), link.qualifier_id)
+        .await?;
+    Ok(crate::views::permalink(
+        link,
+        crate::views::setting(&q),
+        &viewer,
+    ))
 }
 
 /// Pools with their permalinks (par, play counts; seeds only for managers) and the caller's
@@ -363,14 +308,9 @@ pub async fn update_permalink(
 #[server(prefix = "/api/p/async_qualifier", endpoint = "list_pools", input = Json, output = Json)]
 pub async fn list_pools(org_id: i64, qualifier_id: i64) -> Result<Vec<Pool>, sdk::Error> {
     let call = Call::new(org_id, actions::RUN).await?;
-    let manage = call.can_manage().await?;
-    Ok(call
-        .service
-        .pools(call.org(), qualifier_id, Some(call.scope.user.id))
-        .await?
-        .into_iter()
-        .map(|p| pool_dto(p, manage))
-        .collect())
+    call.service
+        .pools_view(call.org(), qualifier_id, &call.viewer().await?)
+        .await
 }
 
 /// The caller's view of a qualifier: settings, pools with remaining runs, their runs, and
@@ -378,33 +318,29 @@ pub async fn list_pools(org_id: i64, qualifier_id: i64) -> Result<Vec<Pool>, sdk
 #[server(prefix = "/api/p/async_qualifier", endpoint = "dashboard", input = Json, output = Json)]
 pub async fn dashboard(org_id: i64, qualifier_id: i64) -> Result<DashboardView, sdk::Error> {
     let call = Call::new(org_id, actions::RUN).await?;
-    let me = call.scope.user.id;
+    let viewer = call.viewer().await?;
+    let me = viewer.user_id;
     let q = call.service.qualifier(call.org(), qualifier_id).await?;
-    let manage = call.can_manage().await?;
     let (can_start, reattempts_used) = call.service.start_check(call.org(), &q, me).await?;
     let pools = call
         .service
-        .pools(call.org(), qualifier_id, Some(me))
-        .await?
-        .into_iter()
-        .map(|p| pool_dto(p, manage))
-        .collect();
+        .pools_view(call.org(), qualifier_id, &viewer)
+        .await?;
     let my_races = call
         .service
-        .races(
+        .races_view(
             call.org(),
             qualifier_id,
             crate::repo::RaceFilter {
                 user_id: Some(me),
                 ..Default::default()
             },
+            &viewer,
+            now(),
         )
-        .await?
-        .into_iter()
-        .map(|r| race_dto(r, me, manage, false))
-        .collect();
+        .await?;
     Ok(DashboardView {
-        qualifier: call.qualifier_dto(q).await?,
+        qualifier: crate::views::qualifier(q, &viewer),
         pools,
         my_races,
         reattempts_used,
@@ -433,18 +369,9 @@ pub async fn start_run(
 #[server(prefix = "/api/p/async_qualifier", endpoint = "get_race", input = Json, output = Json)]
 pub async fn get_race(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
     let call = Call::new(org_id, actions::RUN).await?;
-    let race = call.service.race(call.org(), race_id).await?;
-    let q = call
-        .service
-        .qualifier(call.org(), race.qualifier_id)
-        .await?;
-    let hidden = call.results_hidden(&q).await?;
-    Ok(race_dto(
-        race,
-        call.scope.user.id,
-        call.can_manage().await?,
-        hidden,
-    ))
+    call.service
+        .race_view(call.org(), race_id, &call.viewer().await?, now())
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "ready_run", input = Json, output = Json)]
@@ -470,7 +397,7 @@ pub async fn finish_run(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
         .service
         .finish_run(call.org(), &call.actor(), race_id, now())
         .await?;
-    Ok(race_dto(race, call.scope.user.id, false, false))
+    call.race_dto(race).await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "forfeit_run", input = Json, output = Json)]
@@ -480,7 +407,7 @@ pub async fn forfeit_run(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> 
         .service
         .forfeit_run(call.org(), &call.actor(), race_id, now())
         .await?;
-    Ok(race_dto(race, call.scope.user.id, false, false))
+    call.race_dto(race).await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "submit_vod", input = Json, output = Json)]
@@ -495,7 +422,7 @@ pub async fn submit_vod(
         .service
         .submit_vod(call.org(), &call.actor(), race_id, &vod_url, &notes, now())
         .await?;
-    Ok(race_dto(race, call.scope.user.id, false, false))
+    call.race_dto(race).await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "request_review", input = Json, output = Json)]
@@ -505,7 +432,7 @@ pub async fn request_review(org_id: i64, race_id: i64, reason: String) -> Result
         .service
         .request_review(call.org(), &call.actor(), race_id, &reason, now())
         .await?;
-    Ok(race_dto(race, call.scope.user.id, false, false))
+    call.race_dto(race).await
 }
 
 /// Accept (`async_race:approve`) or reject (`async_race:reject`) a finished run, with notes and
@@ -542,28 +469,25 @@ pub async fn review_race(
             now(),
         )
         .await?;
-    Ok(race_dto(race, call.scope.user.id, true, false))
+    call.race_dto(race).await
 }
 
 /// Finished, non-reattempted runs waiting for review, oldest first.
 #[server(prefix = "/api/p/async_qualifier", endpoint = "review_queue", input = Json, output = Json)]
 pub async fn review_queue(org_id: i64, qualifier_id: i64) -> Result<Vec<Race>, sdk::Error> {
     let call = Call::new(org_id, actions::REVIEW).await?;
-    let me = call.scope.user.id;
-    Ok(call
-        .service
-        .races(
+    call.service
+        .races_view(
             call.org(),
             qualifier_id,
             crate::repo::RaceFilter {
                 review_queue: true,
                 ..Default::default()
             },
+            &call.viewer().await?,
+            now(),
         )
-        .await?
-        .into_iter()
-        .map(|r| race_dto(r, me, true, false))
-        .collect())
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "reattempt_race", input = Json, output = Json)]
@@ -573,7 +497,7 @@ pub async fn reattempt_race(org_id: i64, race_id: i64) -> Result<Race, sdk::Erro
         .service
         .reattempt_race(call.org(), &call.actor(), race_id, now())
         .await?;
-    Ok(race_dto(race, call.scope.user.id, false, false))
+    call.race_dto(race).await
 }
 
 /// Recomputes par times and scores of the whole qualifier; answers how many permalinks had a par.
@@ -589,33 +513,9 @@ pub async fn recalculate(org_id: i64, qualifier_id: i64) -> Result<usize, sdk::E
 #[server(prefix = "/api/p/async_qualifier", endpoint = "leaderboard", input = Json, output = Json)]
 pub async fn leaderboard(org_id: i64, qualifier_id: i64) -> Result<LeaderboardView, sdk::Error> {
     let call = Call::new(org_id, actions::RUN).await?;
-    let q = call.service.qualifier(call.org(), qualifier_id).await?;
-    if call.results_hidden(&q).await? {
-        return Ok(LeaderboardView {
-            entries: Vec::new(),
-            hidden: true,
-        });
-    }
-    let entries = call
-        .service
-        .leaderboard(call.org(), qualifier_id)
-        .await?
-        .into_iter()
-        .map(|(s, display_name)| LeaderboardEntry {
-            rank: s.rank,
-            user_id: s.user_id,
-            display_name,
-            score: s.score,
-            estimate: s.estimate,
-            finished: s.finished,
-            forfeited: s.forfeited,
-            unattempted: s.unattempted,
-        })
-        .collect();
-    Ok(LeaderboardView {
-        entries,
-        hidden: false,
-    })
+    call.service
+        .leaderboard_view(call.org(), qualifier_id, &call.viewer().await?)
+        .await
 }
 
 /// Runs of the qualifier, optionally of one player or one permalink (newest first).
@@ -627,13 +527,8 @@ pub async fn list_races(
     #[server(default)] permalink_id: Option<i64>,
 ) -> Result<Vec<Race>, sdk::Error> {
     let call = Call::new(org_id, actions::RUN).await?;
-    let q = call.service.qualifier(call.org(), qualifier_id).await?;
-    let hidden = call.results_hidden(&q).await?;
-    let manage = call.can_manage().await?;
-    let me = call.scope.user.id;
-    Ok(call
-        .service
-        .races(
+    call.service
+        .races_view(
             call.org(),
             qualifier_id,
             crate::repo::RaceFilter {
@@ -641,11 +536,10 @@ pub async fn list_races(
                 permalink_id,
                 review_queue: false,
             },
+            &call.viewer().await?,
+            now(),
         )
-        .await?
-        .into_iter()
-        .map(|r| race_dto(r, me, manage, hidden))
-        .collect())
+        .await
 }
 
 /// What was done in the qualifier (newest first).

@@ -275,8 +275,12 @@ async fn on_click(service: &Qualifiers, ctx: &CommandContext) -> Result<CommandR
             )))
         }
         Click::Timer { race_id } => {
-            let race = service.race(org, race_id).await?;
-            Ok(CommandReply::private(timer_text(&race, now)))
+            // Under hide_results, only whoever may see the run's results gets its clock.
+            let authorizer = &ctx.platform.authorizer;
+            let text = service
+                .timer_view(authorizer, ctx.user.as_ref(), org, race_id, now)
+                .await?;
+            Ok(CommandReply::private(text))
         }
     }
 }
@@ -333,7 +337,7 @@ async fn open_thread(
     rest.add_thread_member(&thread, &ctx.call.discord_user_id)
         .await?;
     service
-        .set_discord_thread(ctx.org_id, race.id, &thread, now_ms())
+        .set_discord_thread(ctx.org_id, &actor(ctx), race.id, &thread, now_ms())
         .await?;
     let message = OutgoingMessage {
         content: format!(

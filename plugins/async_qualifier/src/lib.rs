@@ -7,6 +7,8 @@
 //!   eligibility, pool balancing, reattempts, reviews, timeouts), unit tested.
 //! - [`model`] — what the browser and API see (instants as RFC 3339, scores unrounded).
 //! - [`api`] — server functions under `/api/p/async_qualifier/`: guard → service → DTO.
+//! - `views` (server) — what a viewer sees of runs, pools and the leaderboard
+//!   ([`rules::visibility`]: `hide_results`), for the API, the pages and the Discord adapters.
 //! - `service` (server) — [`service::Qualifiers`]: each operation in one transaction (scores
 //!   recomputed inside it, under the qualifier's lock), audit-logged, then its event. Web, Discord
 //!   adapters and tasks call the same functions with an actor and a `now`.
@@ -34,6 +36,8 @@ pub mod service;
 pub mod tasks;
 pub mod time;
 pub mod ui;
+#[cfg(feature = "ssr")]
+pub mod views;
 
 /// This plugin's id, as in `plugin.toml`.
 pub const PLUGIN_ID: &str = "async_qualifier";

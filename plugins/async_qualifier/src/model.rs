@@ -56,10 +56,15 @@ pub struct Race {
     pub pool_id: i64,
     pub pool_name: String,
     pub permalink_id: i64,
-    /// Shown to the runner and to managers; hidden from others while the run is live.
+    /// The seed: shown to the runner, reviewers and managers only.
     pub permalink_url: Option<String>,
     pub user_id: i64,
     pub display_name: String,
+    /// The caller's own run.
+    pub own: bool,
+    /// The results (end, time, score, VOD, notes, review) are hidden from the caller: the
+    /// qualifier hides results until it closes (`rules::visibility`); they read as empty.
+    pub results_hidden: bool,
     pub status: RaceStatus,
     pub opened_at: String,
     /// When a still-pending run is forfeited.

@@ -1,12 +1,14 @@
 //! The rules of async qualifiers (reference §4) as pure functions of what is known and of a
 //! given `now`: scoring and par, the leaderboard, who may start a run and on which seed, pool
-//! balancing, reattempts, reviews and timeouts. No database, no clock, no request: the web, the
-//! Discord adapters, the scheduled tasks and the benchmark all call these, and the unit tests
-//! below pin every rule down.
+//! balancing, reattempts, reviews, timeouts, and who sees which results ([`visibility`]). No
+//! database, no clock, no request: the web, the Discord adapters, the scheduled tasks and the
+//! benchmark all call these, and the unit tests below pin every rule down.
 
 use serde::{Deserialize, Serialize};
 
 use sdk::Error;
+
+pub mod visibility;
 
 /// The best score a run can get (a run faster than par earns more than 100, up to this).
 pub const QUALIFIER_MAX_SCORE: f64 = 105.0;

@@ -958,17 +958,27 @@ impl Qualifiers {
     // -----------------------------------------------------------------------------------------
     // Discord: what the adapters need besides the operations above
 
-    /// Records the private thread a run was opened in (its buttons and timeout warning go there).
+    /// Records the private thread a run was opened in (its buttons and timeout warning go there),
+    /// with its audit entry, in one transaction.
     pub async fn set_discord_thread(
         &self,
         org_id: i64,
+        actor: &Actor,
         race_id: i64,
         thread_id: &str,
         now: i64,
     ) -> Result<RaceRow, Error> {
         let mut tx = self.begin().await?;
-        Self::locked_race(&mut tx, org_id, race_id).await?;
+        let race = Self::locked_race(&mut tx, org_id, race_id).await?;
         repo::set_discord_thread(&mut tx, race_id, thread_id, now).await?;
+        Self::audit(
+            &mut tx,
+            actor,
+            org_id,
+            "async_qualifier.race_thread",
+            json!({"qualifier_id": race.qualifier_id, "race_id": race_id, "thread_id": thread_id}),
+        )
+        .await?;
         let race = Self::race_in(&mut tx, org_id, race_id).await?;
         tx.commit().await?;
         Ok(race)

@@ -502,7 +502,7 @@ fn RunView(r: Race, org: i64, actions: RunActions) -> impl IntoView {
     let confirming = RwSignal::new(None::<&'static str>);
     let start_ms = r.start_time.as_deref().and_then(parse_rfc3339);
     let server_now = parse_rfc3339(&r.server_now).unwrap_or_default();
-    let mine = r.permalink_url.is_some();
+    let mine = r.own;
     let RunActions {
         ready,
         finish,
@@ -535,7 +535,7 @@ fn RunView(r: Race, org: i64, actions: RunActions) -> impl IntoView {
             <Card title="Seed">
                 {match r.permalink_url.clone() {
                     Some(url) => view! { <a id="permalink" class=LINK href=url.clone() target="_blank" rel="noopener">{url.clone()}</a> }.into_any(),
-                    None => view! { <p class="text-sm text-slate-500">"Only the runner sees the seed."</p> }.into_any(),
+                    None => view! { <p class="text-sm text-slate-500">"Only the runner, reviewers and organizers see the seed."</p> }.into_any(),
                 }}
                 <dl class="mt-3 grid grid-cols-2 gap-1 text-sm">
                     <dt class="text-slate-500">"Opened"</dt><dd>{when(&Some(r.opened_at.clone()))}</dd>
@@ -543,6 +543,7 @@ fn RunView(r: Race, org: i64, actions: RunActions) -> impl IntoView {
                     <dt class="text-slate-500">"Ended"</dt><dd>{when(&r.end_time)}</dd>
                     <dt class="text-slate-500">"Score"</dt><dd id="run-score">{score_text(r.score, 3)}</dd>
                 </dl>
+                {r.results_hidden.then(|| view! { <p id="results-hidden" class="mt-3 text-sm text-slate-500">"This qualifier hides others' results until it closes."</p> }.into_any())}
             </Card>
             <Card title="Clock">
                 {match r.status {

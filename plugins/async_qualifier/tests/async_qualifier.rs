@@ -971,7 +971,7 @@ async fn check_warning_posted_once(backend: Backend) {
     );
     let race = w.svc.races(w.org, q, RaceFilter::default()).await.unwrap()[0].id;
     w.svc
-        .set_discord_thread(w.org, race, "777777777", T0)
+        .set_discord_thread(w.org, &w.admin(), race, "777777777", T0)
         .await
         .unwrap();
     assert_eq!(
@@ -1231,3 +1231,43 @@ async fn check_events(backend: Backend) {
     assert_eq!(permalinks_of("manual"), Some(0));
 }
 both_backends!(events_of_every_kind, check_events);
+
+/// Linking a run to its Discord thread is a write like the others: in one transaction with its
+/// audit entry, by whoever acted; a run of another organization is not touched.
+async fn check_thread_link_is_audited(backend: Backend) {
+    let w = world(backend).await;
+    let q = w.qualifier("Threads", 1, -1).await;
+    let (pool, _) = w.pool(q, "P", 1).await;
+    let runner = w.member("runner", None).await;
+    let actor = Actor::user(runner.id);
+    let race = w.svc.start_run(w.org, &actor, q, pool, T0).await.unwrap();
+    w.svc
+        .set_discord_thread(w.org, &actor, race.id, "777777777", T0)
+        .await
+        .unwrap();
+    let threads = |log: Vec<sdk::identity::model::AuditRecord>| -> Vec<_> {
+        log.into_iter()
+            .filter(|e| e.action == "async_qualifier.race_thread")
+            .collect()
+    };
+    let entries = threads(w.svc.audit_log(w.org, q).await.unwrap());
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].user_id, Some(runner.id));
+    let details: serde_json::Value = serde_json::from_str(&entries[0].details).unwrap();
+    assert_eq!(details["race_id"], race.id);
+    assert_eq!(details["thread_id"], "777777777");
+
+    let other = w.test.org(&w.admin, "Other League").await;
+    let err = w
+        .svc
+        .set_discord_thread(other, &w.admin(), race.id, "888888888", T0)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "NotFound");
+    assert_eq!(threads(w.svc.audit_log(w.org, q).await.unwrap()).len(), 1);
+    assert_eq!(
+        w.svc.race_by_thread(w.org, "777777777").await.unwrap().id,
+        race.id
+    );
+}
+both_backends!(thread_link_is_audited, check_thread_link_is_audited);

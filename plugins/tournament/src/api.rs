@@ -7,7 +7,7 @@ use leptos::server_fn::codec::Json;
 use serde_json::Value;
 
 use crate::model::{
-    CalendarFeeds, Match, Person, RankInput, Rights, SettingsSubmission, StationInput,
+    CalendarFeeds, Match, Person, PublicFeed, RankInput, Rights, SettingsSubmission, StationInput,
     StreamChannel, Tournament,
 };
 #[cfg(feature = "ssr")]
@@ -169,6 +169,7 @@ pub async fn create_tournament(
     #[server(default)] settings_form_schema: Option<Value>,
     #[server(default)] randomizer: String,
     #[server(default)] preset: String,
+    #[server(default)] public_feed: bool,
 ) -> Result<Tournament, sdk::Error> {
     let call = Call::new(org_id, actions::CREATE).await?;
     let input = crate::service::TournamentInput {
@@ -181,6 +182,7 @@ pub async fn create_tournament(
         settings_form_schema,
         randomizer,
         preset,
+        public_feed,
     };
     call.service
         .create_tournament(call.org(), &call.actor(), &input, now())
@@ -201,6 +203,7 @@ pub async fn update_tournament(
     #[server(default)] settings_form_schema: Option<Value>,
     #[server(default)] randomizer: String,
     #[server(default)] preset: String,
+    #[server(default)] public_feed: bool,
 ) -> Result<Tournament, sdk::Error> {
     let call = Call::new(org_id, actions::UPDATE).await?;
     let input = crate::service::TournamentInput {
@@ -213,6 +216,7 @@ pub async fn update_tournament(
         settings_form_schema,
         randomizer,
         preset,
+        public_feed,
     };
     call.service
         .update_tournament(call.org(), &call.actor(), tournament_id, &input, now())
@@ -358,6 +362,7 @@ pub async fn list_matches(
         to: instant("to", to.as_deref())?,
         stream_channel_id,
         involving: mine.then(|| call.user()),
+        open_tournaments_only: false,
     };
     call.service.matches(call.org(), &query, status).await
 }
@@ -601,21 +606,65 @@ pub async fn list_match_settings(
 // ---------------------------------------------------------------------------------------------
 // Calendar feeds
 
-/// The organization's schedule feed and the caller's private feed (`reset` makes a new private
-/// link; the old one stops working).
+/// The public feeds of the organization's open tournaments, and whether the caller has a private
+/// feed of their own matches. `reset` makes a new private address (the old one stops working);
+/// it is in this answer only, as the database keeps its hash.
 #[server(prefix = "/api/p/tournament", endpoint = "calendar_links", input = Json, output = Json)]
 pub async fn calendar_links(
     org_id: i64,
     #[server(default)] reset: bool,
 ) -> Result<CalendarFeeds, sdk::Error> {
     let call = Call::new(org_id, actions::MATCH_READ).await?;
+    let base = format!("{}/p/tournament/calendar", call.platform.base_url);
+    let my_url = if reset {
+        let token = call
+            .service
+            .new_calendar_token(call.org(), &call.actor(), now())
+            .await?;
+        Some(format!("{base}/{}/{token}.ics", call.org()))
+    } else {
+        None
+    };
+    let public = call
+        .service
+        .public_feeds(call.org())
+        .await?
+        .into_iter()
+        .map(|(t, token)| PublicFeed {
+            tournament_id: t.id,
+            tournament_name: t.name,
+            url: format!("{base}/{token}.ics"),
+        })
+        .collect();
+    let created = call
+        .service
+        .calendar_token_created_at(call.org(), call.user())
+        .await?;
+    Ok(CalendarFeeds {
+        public,
+        my_url,
+        my_url_created_at: created.map(sdk::time::rfc3339_utc),
+    })
+}
+
+/// Gives the tournament's public feed a new address; the old one stops working.
+#[server(prefix = "/api/p/tournament", endpoint = "rotate_public_feed", input = Json, output = Json)]
+pub async fn rotate_public_feed(org_id: i64, tournament_id: i64) -> Result<PublicFeed, sdk::Error> {
+    let call = Call::new(org_id, actions::UPDATE).await?;
     let token = call
         .service
-        .calendar_token(call.org(), call.user(), reset, now())
+        .rotate_public_feed(call.org(), &call.actor(), tournament_id, now())
         .await?;
-    let base = format!("{}/p/tournament/calendar", call.platform.base_url);
-    Ok(CalendarFeeds {
-        schedule_url: format!("{base}/{}.ics", call.org()),
-        my_url: format!("{base}/{}/{token}.ics", call.org()),
+    let t = call
+        .service
+        .tournament(call.org(), call.user(), tournament_id)
+        .await?;
+    Ok(PublicFeed {
+        tournament_id,
+        tournament_name: t.name,
+        url: format!(
+            "{}/p/tournament/calendar/{token}.ics",
+            call.platform.base_url
+        ),
     })
 }

@@ -1,9 +1,14 @@
-//! The calendar feeds, served at `/p/tournament/…` (see `sdk::plugin::feeds`):
-//! - `calendar/{org_id}.ics` — the organization's schedule, for anyone with the address;
+//! The calendar feeds, served at `/p/tournament/…` (see `sdk::plugin::feeds`; who may read what
+//! is decided in `service::calendar`):
+//! - `calendar/{token}.ics` — one tournament's public schedule, when its managers publish one;
+//!   the token is random (never the organization's id, which anyone could guess) and replaced on
+//!   request;
 //! - `calendar/{org_id}/{token}.ics` — one member's matches (played or crewed); the token is
-//!   their private secret from My matches, reset there.
+//!   their private secret from My matches, shown once.
 //!
-//! Both need the plugin on for the organization, like its pages.
+//! Any other address — the old organization-wide `calendar/{org_id}.ics` included — is "not
+//! found". Both need the plugin on for the organization, like its pages. The server keeps the
+//! tokens out of its request log (`server/src/deadline.rs`, `loggable_path`).
 
 use sdk::{
     plugin::feeds::{FeedRequest, FeedResponse},
@@ -16,36 +21,49 @@ const CALENDAR: &str = "text/calendar; charset=utf-8";
 
 fn nothing_here() -> Error {
     Error::not_found(
-        "There is no calendar at this address; copy the link from the Schedule or My matches page.",
+        "There is no calendar at this address; copy the link from the tournament or My matches page.",
     )
 }
 
 pub async fn serve(service: Tournaments, request: FeedRequest) -> Result<FeedResponse, Error> {
     let parts: Vec<&str> = request.path.split('/').collect();
-    let (org, token) = match parts.as_slice() {
-        ["calendar", file] => (file.strip_suffix(".ics").ok_or_else(nothing_here)?, None),
-        ["calendar", org, file] => (
-            *org,
-            Some(file.strip_suffix(".ics").ok_or_else(nothing_here)?),
-        ),
-        _ => return Err(nothing_here()),
+    let file = |name: &str| -> Result<String, Error> {
+        let token = name.strip_suffix(".ics").ok_or_else(nothing_here)?;
+        if token.is_empty() {
+            return Err(nothing_here());
+        }
+        Ok(token.to_string())
     };
-    let org_id: i64 = org.parse().map_err(|_| nothing_here())?;
     let platform = &request.platform;
-    let org = sdk::identity::orgs::get(&platform.db, org_id).await?;
-    platform.plugins.ensure_enabled(org_id, PLUGIN_ID).await?;
     let now = sdk::time::now_ms();
-    let body = match token {
-        None => {
+    let body = match parts.as_slice() {
+        ["calendar", name] => {
+            let tournament = service.public_feed_tournament(&file(*name)?).await?;
+            platform
+                .plugins
+                .ensure_enabled(tournament.org_id, PLUGIN_ID)
+                .await?;
             service
-                .schedule_calendar(org_id, &org.name, &platform.base_url, now)
+                .public_calendar(&tournament, &platform.base_url, now)
                 .await?
         }
-        Some(token) => {
+        ["calendar", org, name] => {
+            let token = file(*name)?;
+            let org_id: i64 = org.parse().map_err(|_| nothing_here())?;
+            let org = sdk::identity::orgs::get(&platform.db, org_id).await?;
+            platform.plugins.ensure_enabled(org_id, PLUGIN_ID).await?;
             service
-                .player_calendar(org_id, &org.name, token, &platform.base_url, now)
+                .player_calendar(
+                    &platform.authorizer,
+                    org_id,
+                    &org.name,
+                    &token,
+                    &platform.base_url,
+                    now,
+                )
                 .await?
         }
+        _ => return Err(nothing_here()),
     };
     Ok(FeedResponse {
         content_type: CALENDAR.into(),

@@ -164,6 +164,8 @@ pub struct Tournament {
     pub player_count: i64,
     /// Whether the caller plays in it.
     pub joined: bool,
+    /// Whether it publishes a public calendar feed (its address: `calendar_links`).
+    pub public_feed: bool,
 }
 
 /// A person as the pages show them.
@@ -280,10 +282,23 @@ pub struct Rights {
     pub crew_signup: bool,
 }
 
-/// The calendar feed addresses: the organization's schedule (public) and the caller's own
-/// matches (a private link; whoever has it can read the caller's matches).
+/// A tournament's public calendar feed: anyone with the address sees its scheduled matches'
+/// times, titles and players (no comments, crew or streams).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicFeed {
+    pub tournament_id: i64,
+    pub tournament_name: String,
+    pub url: String,
+}
+
+/// The calendar feed addresses: the public feeds of the organization's open tournaments, and
+/// the caller's private feed of their own matches. The private address is stored only as a hash,
+/// so it is in the answer that made it and never again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarFeeds {
-    pub schedule_url: String,
-    pub my_url: String,
+    pub public: Vec<PublicFeed>,
+    /// The new private address (only in the answer that made it).
+    pub my_url: Option<String>,
+    /// When the caller's current private address was made (RFC 3339), if they have one.
+    pub my_url_created_at: Option<String>,
 }

@@ -1,13 +1,16 @@
-//! The SQL of tournaments, players, stream channels, matches, crew, settings submissions, holds
-//! and calendar tokens. Rules live in `rules` and `service`; these functions only read and write
-//! rows. Every function takes a connection (`&mut *tx` inside a transaction), and every lookup
-//! from outside is bounded by the organization id the guard handed out.
+//! The SQL of tournaments, players, stream channels, matches, crew, settings submissions and
+//! holds (the calendar feeds' tokens: [`calendar`]). Rules live in `rules` and `service`; these
+//! functions only read and write rows. Every function takes a connection (`&mut *tx` inside a
+//! transaction), and every lookup from outside is bounded by the organization id the guard
+//! handed out.
 
 use sqlx::{any::AnyRow, AnyConnection, Row};
 
 use sdk::{db::Flag, Error};
 
 use crate::model::{CrewMember, CrewRole, MatchHold, MatchPlayer, MatchTimes, StreamChannel};
+
+pub mod calendar;
 
 /// `$from, $from+1, …` for an IN list of `n` values.
 fn placeholders(from: usize, n: usize) -> String {
@@ -39,6 +42,8 @@ pub struct TournamentRow {
     pub created_at: i64,
     pub player_count: i64,
     pub joined: bool,
+    /// The secret in the public calendar feed's address; None = the tournament publishes none.
+    pub public_feed_token: Option<String>,
 }
 
 /// The settings a tournament is created or changed with (already cleaned).
@@ -59,7 +64,7 @@ pub struct TournamentFields {
 const TOURNAMENT_SELECT: &str =
     "SELECT t.id, t.organization_id, t.name, t.description, t.is_active,
     t.onsite, t.tracker_enabled, t.self_registration, t.settings_form_schema, t.randomizer,
-    t.preset, t.archived_at, t.created_at,
+    t.preset, t.archived_at, t.created_at, t.public_feed_token,
     (SELECT COUNT(*) FROM tournament_players p WHERE p.tournament_id = t.id) AS player_count,
     (SELECT COUNT(*) FROM tournament_players p WHERE p.tournament_id = t.id AND p.user_id = $2)
         AS joined
@@ -82,6 +87,7 @@ fn tournament_row(row: &AnyRow) -> Result<TournamentRow, Error> {
         created_at: row.try_get("created_at")?,
         player_count: row.try_get("player_count")?,
         joined: row.try_get::<i64, _>("joined")? > 0,
+        public_feed_token: row.try_get("public_feed_token")?,
     })
 }
 
@@ -475,6 +481,8 @@ pub struct MatchQuery {
     pub stream_channel_id: Option<i64>,
     /// Only matches this user plays in or crews.
     pub involving: Option<i64>,
+    /// Only matches of active, unarchived tournaments (the calendar feeds).
+    pub open_tournaments_only: bool,
 }
 
 pub async fn matches(
@@ -511,6 +519,10 @@ pub async fn matches(
             " OR EXISTS (SELECT 1 FROM tournament_crew c WHERE c.match_id = m.id AND c.user_id = ?))",
             user,
         );
+    }
+    if q.open_tournaments_only {
+        // TRUE reads as 1 on SQLite (INTEGER flags) and as a boolean on PostgreSQL.
+        sql.push_str(" AND t.archived_at IS NULL AND t.is_active = TRUE");
     }
     // Unscheduled (pending) matches last; then by time and id.
     sql.push_str(
@@ -1064,62 +1076,4 @@ pub async fn release_hold(
             .execute(&mut *conn)
             .await?;
     Ok(done.rows_affected() > 0)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Calendar tokens
-
-pub async fn calendar_token(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    user_id: i64,
-) -> Result<Option<String>, Error> {
-    let row = sqlx::query(
-        "SELECT token FROM tournament_calendar_tokens WHERE organization_id = $1 AND user_id = $2",
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(|r| r.try_get("token")).transpose()?)
-}
-
-/// Stores a new token for the user (replacing the old one, which stops working).
-pub async fn put_calendar_token(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    user_id: i64,
-    token: &str,
-    now: i64,
-) -> Result<(), Error> {
-    sqlx::query(
-        "INSERT INTO tournament_calendar_tokens (organization_id, user_id, token, created_at)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (organization_id, user_id)
-         DO UPDATE SET token = excluded.token, created_at = excluded.created_at",
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(token)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-pub async fn user_of_calendar_token(
-    conn: &mut AnyConnection,
-    org_id: i64,
-    token: &str,
-) -> Result<Option<i64>, Error> {
-    let row = sqlx::query(
-        "SELECT c.user_id FROM tournament_calendar_tokens c
-         JOIN organization_members m ON m.organization_id = c.organization_id AND m.user_id = c.user_id
-         WHERE c.organization_id = $1 AND c.token = $2",
-    )
-    .bind(org_id)
-    .bind(token)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(|r| r.try_get("user_id")).transpose()?)
 }

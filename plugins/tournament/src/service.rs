@@ -13,7 +13,6 @@
 
 use std::{collections::BTreeMap, sync::Arc};
 
-use rand::{distributions::Alphanumeric, Rng};
 use sdk::{
     audit::{self, AuditEntry},
     context::Platform,
@@ -31,7 +30,6 @@ use crate::{
         CrewApproved, CrewSignedUp, MatchDeleted, MatchFinished, MatchScheduled,
         MatchStatusChanged, MatchUpdated, TournamentCreated, TournamentUpdated,
     },
-    ics,
     model::{
         CrewRole, Match, MatchSeed, MatchStatus, Person, RankInput, SettingsSubmission,
         StationInput, StreamChannel, Tournament,
@@ -39,6 +37,8 @@ use crate::{
     repo::{self, MatchFields, MatchQuery, MatchRow, TournamentFields, TournamentRow},
     rules::{self, FlowFacts},
 };
+
+pub mod calendar;
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
@@ -54,6 +54,8 @@ pub struct TournamentInput {
     pub settings_form_schema: Option<Value>,
     pub randomizer: String,
     pub preset: String,
+    /// Publish a public calendar feed (opt-in; see [`calendar`]).
+    pub public_feed: bool,
 }
 
 impl TournamentInput {
@@ -204,6 +206,7 @@ impl Tournaments {
             created_at: rfc3339_utc(row.created_at),
             player_count: row.player_count,
             joined: row.joined,
+            public_feed: row.public_feed_token.is_some(),
         }
     }
 
@@ -236,12 +239,15 @@ impl Tournaments {
         let user = user_of(actor)?;
         let mut tx = self.begin().await?;
         let id = repo::insert_tournament(&mut tx, org_id, &fields, user, now).await?;
+        if input.public_feed {
+            calendar::publish(&mut tx, org_id, id, true, now).await?;
+        }
         Self::audit(
             &mut tx,
             actor,
             org_id,
             "tournament.create",
-            json!({"tournament_id": id, "name": fields.name}),
+            json!({"tournament_id": id, "name": fields.name, "public_feed": input.public_feed}),
         )
         .await?;
         tx.commit().await?;
@@ -270,12 +276,14 @@ impl Tournaments {
         if !repo::update_tournament(&mut tx, org_id, id, &fields, now).await? {
             return Err(no_tournament(id));
         }
+        calendar::publish(&mut tx, org_id, id, input.public_feed, now).await?;
         Self::audit(
             &mut tx,
             actor,
             org_id,
             "tournament.update",
-            json!({"tournament_id": id, "name": fields.name, "is_active": fields.is_active}),
+            json!({"tournament_id": id, "name": fields.name, "is_active": fields.is_active,
+                   "public_feed": input.public_feed}),
         )
         .await?;
         tx.commit().await?;
@@ -1375,141 +1383,5 @@ impl Tournaments {
                 submitted_at: rfc3339_utc(s.submitted_at),
             })
             .collect())
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Calendar feeds
-
-    /// The user's private feed token, created on first use; `reset` replaces it (old links stop).
-    pub async fn calendar_token(
-        &self,
-        org_id: i64,
-        user_id: i64,
-        reset: bool,
-        now: i64,
-    ) -> Result<String, Error> {
-        if !reset {
-            if let Some(token) =
-                repo::calendar_token(&mut *self.conn().await?, org_id, user_id).await?
-            {
-                return Ok(token);
-            }
-        }
-        let mut tx = self.begin().await?;
-        let token: String = rand::thread_rng()
-            .sample_iter(&Alphanumeric)
-            .take(40)
-            .map(char::from)
-            .collect();
-        repo::put_calendar_token(&mut tx, org_id, user_id, &token, now).await?;
-        tx.commit().await?;
-        Ok(token)
-    }
-
-    /// The organization's schedule as iCalendar (scheduled matches of active, unarchived
-    /// tournaments from 30 days ago on).
-    pub async fn schedule_calendar(
-        &self,
-        org_id: i64,
-        org_name: &str,
-        base_url: &str,
-        now: i64,
-    ) -> Result<String, Error> {
-        let query = MatchQuery {
-            from: Some(now - 30 * 86_400_000),
-            ..MatchQuery::default()
-        };
-        let matches = self.matches(org_id, &query, None).await?;
-        Ok(ics::calendar(
-            &format!("{org_name} schedule"),
-            &Self::calendar_events(&matches, base_url),
-        ))
-    }
-
-    /// One member's matches (played or crewed) as iCalendar, found by their private token. An
-    /// unknown token is "not found", whoever asks.
-    pub async fn player_calendar(
-        &self,
-        org_id: i64,
-        org_name: &str,
-        token: &str,
-        base_url: &str,
-        now: i64,
-    ) -> Result<String, Error> {
-        let user = repo::user_of_calendar_token(&mut *self.conn().await?, org_id, token)
-            .await?
-            .ok_or_else(|| {
-                Error::not_found(
-                    "This calendar link is unknown or was reset; copy the new one from My matches.",
-                )
-            })?;
-        let query = MatchQuery {
-            from: Some(now - 30 * 86_400_000),
-            involving: Some(user),
-            ..MatchQuery::default()
-        };
-        let matches = self.matches(org_id, &query, None).await?;
-        Ok(ics::calendar(
-            &format!("My matches — {org_name}"),
-            &Self::calendar_events(&matches, base_url),
-        ))
-    }
-
-    fn calendar_events(matches: &[Match], base_url: &str) -> Vec<ics::CalendarEvent> {
-        matches
-            .iter()
-            .filter_map(|m| {
-                let start = m
-                    .scheduled_at
-                    .as_deref()
-                    .and_then(|t| sdk::time::parse_rfc3339(t).ok())?;
-                let players = m
-                    .players
-                    .iter()
-                    .map(|p| p.display_name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" vs ");
-                let title = if m.title.is_empty() {
-                    players.clone()
-                } else {
-                    format!("{} ({players})", m.title)
-                };
-                let mut description = format!("{} — {}", m.tournament_name, m.status.label());
-                if let Some(channel) = &m.stream_channel {
-                    description.push_str(&format!(
-                        "\nStream: {} {}",
-                        channel.name, channel.stream_url
-                    ));
-                }
-                let crew: Vec<String> = m
-                    .crew
-                    .iter()
-                    .filter(|c| c.approved)
-                    .map(|c| format!("{}: {}", c.role.label(), c.display_name))
-                    .collect();
-                if !crew.is_empty() {
-                    description.push_str(&format!("\n{}", crew.join(", ")));
-                }
-                if !m.comment.is_empty() {
-                    description.push_str(&format!("\n{}", m.comment));
-                }
-                let url = format!(
-                    "{}/org/{}/tournaments/match/{}",
-                    base_url.trim_end_matches('/'),
-                    m.org_id,
-                    m.id
-                );
-                Some(ics::CalendarEvent {
-                    uid: format!("match-{}-org-{}@sahabot", m.id, m.org_id),
-                    start_ms: start,
-                    end_ms: start + rules::CALENDAR_EVENT_MS,
-                    summary: format!("{}: {title}", m.tournament_name),
-                    description,
-                    url,
-                    location: m.stream_channel.as_ref().map(|c| c.stream_url.clone()),
-                    cancelled: false,
-                })
-            })
-            .collect()
     }
 }

@@ -26,18 +26,21 @@ use serde_json::Value;
 
 use crate::{
     api::{
-        calendar_links, get_match, get_tournament, list_match_settings, list_matches, list_members,
-        list_players, list_stream_channels, list_tournaments, match_settings_form, my_rights,
-        AddCrew, AddPlayer, AdvanceMatch, ApproveCrew, ArchiveTournament, CalendarLinks,
-        CreateMatch, CreateStreamChannel, CreateTournament, CrewSignup, CrewWithdraw, DeleteMatch,
-        Register, RemovePlayer, RevertMatch, SetMatchResult, SetMatchSeed, SubmitMatchSettings,
-        UpdateMatch, UpdateStreamChannel, UpdateTournament,
+        get_match, get_tournament, list_match_settings, list_matches, list_members, list_players,
+        list_stream_channels, list_tournaments, match_settings_form, my_rights, AddCrew, AddPlayer,
+        AdvanceMatch, ApproveCrew, ArchiveTournament, CreateMatch, CreateStreamChannel,
+        CreateTournament, CrewSignup, CrewWithdraw, DeleteMatch, Register, RemovePlayer,
+        RevertMatch, SetMatchResult, SetMatchSeed, SubmitMatchSettings, UpdateMatch,
+        UpdateStreamChannel, UpdateTournament,
     },
     model::{
         CrewRole, Match, MatchStatus, Person, RankInput, Rights, StationInput, StreamChannel,
         Tournament,
     },
 };
+
+mod calendar;
+use calendar::{MyFeed, ScheduleFeeds, TournamentFeed};
 
 #[component(transparent)]
 pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
@@ -385,7 +388,6 @@ fn SchedulePage() -> impl IntoView {
             )
         },
     );
-    let feeds = Resource::new(move || org_id.get(), |org| calendar_links(org, false));
     let tournament_options = Signal::derive(move || {
         let mut options = vec![(String::new(), "All tournaments".to_string())];
         if let Some(Ok(list)) = tournaments.get() {
@@ -435,15 +437,7 @@ fn SchedulePage() -> impl IntoView {
                             </div>
                             <aside class="space-y-4">
                                 {rights.schedule.then(|| view! { <ScheduleForm org fixed_tournament=None created lists/> })}
-                                <Card title="Calendar">
-                                    <Suspense fallback=|| ()>
-                                        {move || feeds.get().and_then(|r| r.ok()).map(|links| view! {
-                                            <p class="text-sm">"Add the schedule to your calendar app: "
-                                                <a id="schedule-feed" class=LINK href=links.schedule_url.clone()>"schedule (.ics)"</a>
-                                            </p>
-                                        })}
-                                    </Suspense>
-                                </Card>
+                                <ScheduleFeeds org/>
                             </aside>
                         </div>
                     }.into_any(),
@@ -582,15 +576,10 @@ fn ScheduleForm(
 fn MyMatchesPage() -> impl IntoView {
     let org_id = param("org_id");
     let actions = RowActions::new();
-    let reset = ServerAction::<CalendarLinks>::new();
     let rights = Resource::new(move || org_id.get(), my_rights);
     let matches = Resource::new(
         move || (org_id.get(), actions.version()),
         |(org, _)| list_matches(org, None, None, None, None, None, true),
-    );
-    let feeds = Resource::new(
-        move || (org_id.get(), reset.version().get()),
-        |(org, _)| calendar_links(org, false),
     );
     view! {
         <Suspense fallback=|| view! { <SkeletonRows rows=6/> }>
@@ -614,20 +603,7 @@ fn MyMatchesPage() -> impl IntoView {
                                 </Transition>
                             </div>
                             <aside>
-                                <Card title="Your calendar">
-                                    <Suspense fallback=|| ()>
-                                        {move || feeds.get().map(|result| match result {
-                                            Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                                            Ok(links) => view! {
-                                                <p class="text-sm">"Your matches, for your calendar app. Keep this link private; reset it if it leaks."</p>
-                                                <input id="my-feed" class="mt-2 w-full rounded border border-slate-300 bg-transparent px-2 py-1 text-xs dark:border-slate-600" readonly aria-label="Private calendar link" value=links.my_url.clone()/>
-                                                <div class="mt-2">
-                                                    <Button kind=ButtonKind::Secondary busy=reset.pending() on_click=Callback::new(move |_| { reset.dispatch(CalendarLinks { org_id: org, reset: true }); })>"Reset link"</Button>
-                                                </div>
-                                            }.into_any(),
-                                        })}
-                                    </Suspense>
-                                </Card>
+                                <MyFeed org/>
                             </aside>
                         </div>
                     }.into_any(),
@@ -758,6 +734,7 @@ fn TournamentForm(
     let onsite = flag(|t| t.onsite, false);
     let tracker = flag(|t| t.tracker_enabled, false);
     let registration = flag(|t| t.self_registration, false);
+    let public_feed = flag(|t| t.public_feed, false);
     let local_error = RwSignal::new(None::<Error>);
     let error = Signal::derive(move || {
         local_error
@@ -803,6 +780,7 @@ fn TournamentForm(
                     settings_form_schema,
                     randomizer: randomizer.get_untracked(),
                     preset: preset.get_untracked(),
+                    public_feed: public_feed.get_untracked(),
                 });
             }
             Some(tournament_id) => {
@@ -818,6 +796,7 @@ fn TournamentForm(
                     settings_form_schema,
                     randomizer: randomizer.get_untracked(),
                     preset: preset.get_untracked(),
+                    public_feed: public_feed.get_untracked(),
                 });
             }
         }
@@ -831,6 +810,7 @@ fn TournamentForm(
             <Checkbox label="Onsite (stations are entered at check-in)" name="onsite" checked=onsite/>
             <Checkbox label="Trackers wanted" name="tracker_enabled" checked=tracker/>
             <Checkbox label="Members may register themselves" name="self_registration" checked=registration/>
+            <Checkbox label="Public calendar feed (anyone with its address sees the matches' times, titles and players; not comments, crew or streams)" name="public_feed" checked=public_feed/>
             <TextArea label="Settings form (JSON Schema)" name="settings_form_schema" value=schema error rows=6
                 help="Optional. An object schema players fill in per game, e.g. {\"type\": \"object\", \"properties\": {\"mode\": {\"type\": \"string\", \"enum\": [\"open\", \"standard\"]}}}."/>
             <div class="grid gap-4 sm:grid-cols-2">
@@ -937,6 +917,7 @@ fn TournamentPage() -> impl IntoView {
                                         {rights.manage_tournament.then(|| view! { <AddPerson members=lists.members label="Add player" on_add=Callback::new(move |user_id| { add.dispatch(AddPlayer { org_id: org, tournament_id: tid, user_id }); })/> })}
                                         {move || add.value().get().and_then(|r| r.err()).or_else(|| remove.value().get().and_then(|r| r.err())).map(|error| view! { <ErrorNotice error/> })}
                                     </Card>
+                                    {t.public_feed.then(|| view! { <TournamentFeed org tournament_id=tid manage=rights.manage_tournament/> })}
                                     {rights.manage_tournament.then(|| view! {
                                         <Card title="Settings">
                                             <TournamentForm org existing=Some(t.clone()) create update/>

@@ -202,6 +202,7 @@ fn every_call(org: i64, ids: Ids) -> Vec<(&'static str, bool, Call)> {
                     None,
                     String::new(),
                     String::new(),
+                    false,
                 )
             }),
         ),
@@ -221,6 +222,7 @@ fn every_call(org: i64, ids: Ids) -> Vec<(&'static str, bool, Call)> {
                     None,
                     String::new(),
                     String::new(),
+                    false,
                 )
             }),
         ),
@@ -228,6 +230,11 @@ fn every_call(org: i64, ids: Ids) -> Vec<(&'static str, bool, Call)> {
             "archive_tournament",
             false,
             call(move || api::archive_tournament(org, t, false)),
+        ),
+        (
+            "rotate_public_feed",
+            false,
+            call(move || api::rotate_public_feed(org, t)),
         ),
         (
             "add_player",
@@ -367,6 +374,7 @@ async fn league(
                 Some(schema),
                 String::new(),
                 String::new(),
+                true,
             )
         })
         .await
@@ -685,19 +693,47 @@ async fn check_json_shapes_and_errors(backend: Backend) {
             .len(),
         1
     );
-    // Calendar links point at the feeds.
+    // Calendar links point at the feeds: the tournament's public one (it opted in), and a
+    // private one only in the answer that made it.
     let links = w
         .as_user(&ada, || api::calendar_links(org, false))
         .await
         .unwrap();
+    assert_eq!(links.public.len(), 1, "{links:?}");
+    let public = &links.public[0];
+    let token = public
+        .url
+        .strip_prefix("http://sahabot.test/p/tournament/calendar/")
+        .and_then(|rest| rest.strip_suffix(".ics"))
+        .unwrap();
     assert_eq!(
-        links.schedule_url,
-        format!("http://sahabot.test/p/tournament/calendar/{org}.ics")
+        token.len(),
+        43,
+        "a random token, not the org id: {}",
+        public.url
     );
-    assert!(links
-        .my_url
-        .starts_with(&format!("http://sahabot.test/p/tournament/calendar/{org}/")));
-    assert!(links.my_url.ends_with(".ics"));
+    assert_eq!((links.my_url, links.my_url_created_at), (None, None));
+    let made = w
+        .as_user(&ada, || api::calendar_links(org, true))
+        .await
+        .unwrap();
+    let my_url = made.my_url.expect("shown once");
+    assert!(my_url.starts_with(&format!("http://sahabot.test/p/tournament/calendar/{org}/")));
+    assert!(my_url.ends_with(".ics"));
+    assert!(made.my_url_created_at.is_some());
+    let again = w
+        .as_user(&ada, || api::calendar_links(org, false))
+        .await
+        .unwrap();
+    assert_eq!(again.my_url, None, "never shown again");
+    assert!(again.my_url_created_at.is_some());
+    let rotated = w
+        .as_user(&admin, || {
+            api::rotate_public_feed(org, public.tournament_id)
+        })
+        .await
+        .unwrap();
+    assert_ne!(rotated.url, public.url);
     // Off for the organization: NotEnabled with the plugin's name, for every call.
     w.platform
         .plugins

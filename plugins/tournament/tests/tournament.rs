@@ -1,7 +1,7 @@
 //! Tournaments on SQLite and PostgreSQL, through the service functions the web and the
 //! integration plugins call: the status flow (timestamps set and cleared exactly, refusals with
-//! reasons, holds), results, onsite stations, crew rules, settings-form validation, the calendar
-//! feeds (parsed by an iCalendar reader), times in a viewer's zone, and tenant isolation.
+//! reasons, holds), results, onsite stations, crew rules, settings-form validation, times in a
+//! viewer's zone, and tenant isolation. The calendar feeds are in `feeds.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sdk::{
@@ -930,118 +930,6 @@ async fn check_settings_forms(backend: Backend) {
     );
 }
 both_backends!(settings_forms, check_settings_forms);
-
-async fn check_calendar_feeds(backend: Backend) {
-    let w = world(backend).await;
-    let (ada, bob, cal) = (
-        w.member("ada").await,
-        w.member("bob").await,
-        w.member("cal").await,
-    );
-    let org = w.org;
-    let t = w.tournament(cup("Winter, Cup")).await;
-    let channel = w
-        .svc
-        .save_stream_channel(
-            org,
-            &w.admin(),
-            None,
-            &stream("Main", "https://twitch.tv/league"),
-            T0,
-        )
-        .await
-        .unwrap();
-    let input = MatchInput {
-        title: "Final".into(),
-        scheduled_at: Some(T0),
-        player_ids: vec![ada.id, bob.id],
-        stream_channel_id: Some(channel.id),
-        comment: "Best of 3; bring snacks".into(),
-    };
-    let final_id = w
-        .svc
-        .create_match(org, &w.admin(), t, &input, T0)
-        .await
-        .unwrap()
-        .id;
-    w.scheduled_match(t, &[&bob, &cal]).await;
-
-    let text = w
-        .svc
-        .schedule_calendar(org, "League", "http://localhost", T0)
-        .await
-        .unwrap();
-    let calendar = parse_one(&text);
-    assert_eq!(calendar.events.len(), 2, "{text}");
-    let final_event = calendar
-        .events
-        .iter()
-        .find(|e| prop(e, "UID").contains(&format!("match-{final_id}-")))
-        .expect("the final is in the feed");
-    assert_eq!(prop(final_event, "DTSTART"), "20261122T120000Z");
-    assert_eq!(prop(final_event, "DTEND"), "20261122T140000Z");
-    assert_eq!(
-        prop(final_event, "SUMMARY"),
-        "Winter\\, Cup: Final (ada vs bob)"
-    );
-    assert!(prop(final_event, "DESCRIPTION").contains("twitch.tv/league"));
-    assert!(prop(final_event, "URL").ends_with(&format!("/org/{org}/tournaments/match/{final_id}")));
-
-    // Ada's private feed has only her match; a reset link replaces the old one.
-    let token = w.svc.calendar_token(org, ada.id, false, T0).await.unwrap();
-    assert_eq!(
-        w.svc.calendar_token(org, ada.id, false, T0).await.unwrap(),
-        token,
-        "stable until reset"
-    );
-    let mine = parse_one(
-        &w.svc
-            .player_calendar(org, "League", &token, "http://localhost", T0)
-            .await
-            .unwrap(),
-    );
-    assert_eq!(mine.events.len(), 1);
-    let fresh = w.svc.calendar_token(org, ada.id, true, T0).await.unwrap();
-    assert_ne!(fresh, token);
-    let gone = w
-        .svc
-        .player_calendar(org, "League", &token, "http://localhost", T0)
-        .await
-        .unwrap_err();
-    assert_eq!(gone.kind(), "NotFound");
-    assert!(w
-        .svc
-        .player_calendar(org, "League", &fresh, "http://localhost", T0)
-        .await
-        .is_ok());
-    // A token of one organization opens nothing in another.
-    let other = w.test.org(&w.admin, "Other League").await;
-    assert_eq!(
-        w.svc
-            .player_calendar(other, "Other", &fresh, "http://localhost", T0)
-            .await
-            .unwrap_err()
-            .kind(),
-        "NotFound"
-    );
-}
-both_backends!(calendar_feeds, check_calendar_feeds);
-
-fn parse_one(text: &str) -> ical::parser::ical::component::IcalCalendar {
-    let mut reader = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
-    let calendar = reader.next().expect("one calendar").expect("it parses");
-    assert!(reader.next().is_none(), "only one calendar");
-    calendar
-}
-
-fn prop(event: &ical::parser::ical::component::IcalEvent, name: &str) -> String {
-    event
-        .properties
-        .iter()
-        .find(|p| p.name == name)
-        .and_then(|p| p.value.clone())
-        .unwrap_or_default()
-}
 
 async fn check_tenant_isolation(backend: Backend) {
     let w = world(backend).await;

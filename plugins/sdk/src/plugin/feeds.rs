@@ -5,7 +5,13 @@
 //!
 //! The handler decides everything the guard would: which organization the path names, whether
 //! the plugin is on for it (`platform.plugins.ensure_enabled`), and what secret in the path
-//! grants access. Its errors become the status of their kind with the message as plain text.
+//! grants access. That secret must be random (`crate::auth::tokens::new_secret`), never an id
+//! anyone can count to; a per-user secret is stored as its hash (`crate::auth::tokens::hash`) and
+//! its owner's access is checked again on every request, since no session does it. The server
+//! keeps every non-numeric segment after `/p/{plugin_id}/{kind}/` out of its request log
+//! (`server/src/deadline.rs`). Errors become the status of their kind with the message as plain
+//! text; answer "not found" for every secret that does not open the feed, so a prober learns
+//! nothing.
 
 use std::{
     collections::BTreeMap,
@@ -19,7 +25,7 @@ use crate::{context::Platform, Error};
 /// What a feed handler gets.
 #[derive(Clone)]
 pub struct FeedRequest {
-    /// The path after `/p/{plugin_id}/`, e.g. `calendar/3.ics`.
+    /// The path after `/p/{plugin_id}/`, e.g. `calendar/3/{token}.ics`.
     pub path: String,
     pub query: BTreeMap<String, String>,
     pub platform: Platform,
