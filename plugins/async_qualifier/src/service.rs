@@ -108,7 +108,7 @@ pub struct Qualifiers {
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
 impl Qualifiers {
-    /// Without a bot: setting a Discord channel is refused (it cannot be checked).
+    /// Without a bot (nothing is posted, channels are not checked; see `sdk::bot::channels`).
     pub fn new(db: Db, events: Arc<EventBus>) -> Self {
         Self {
             db,
@@ -137,7 +137,7 @@ impl Qualifiers {
     ) -> Result<(), Error> {
         match channel {
             Some(channel) if Some(channel) != before => {
-                sdk::bot::channels::ensure_channel_in_org(
+                sdk::bot::channels::check_channel_on_save(
                     &self.bot,
                     &self.db,
                     org_id,

@@ -3,7 +3,8 @@
 //! - a channel of another organization's Discord server is refused when saved, for the presets
 //!   announcement setting (plugin config) and for a `presets.post_list` task's config;
 //! - a server unlinked after its channel was saved stops receiving posts (checked again right
-//!   before each post): the task run fails, the announcement is skipped;
+//!   before each post): the task run fails, the announcement is skipped; so does a channel
+//!   saved unchecked while the site had no bot;
 //! - organization tasks run at most once a minute, and an organization has at most
 //!   `MAX_ACTIVE_TASKS_PER_ORG` active tasks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -212,15 +213,6 @@ async fn check_another_orgs_channel_is_refused_for_preset_announcements(backend:
     assert_eq!(
         w.set_announce(w.org_a, "").await.unwrap()["announce_channel_id"],
         ""
-    );
-    // Without a bot nothing can be checked: a channel is refused, saying why.
-    w.platform.plugins.bot().set_rest(None);
-    let e = w.set_announce(w.org_a, CHANNEL_A).await.unwrap_err();
-    assert_eq!(e.field(), Some("announce_channel_id"));
-    assert!(
-        e.message().contains("bot is not configured"),
-        "{}",
-        e.message()
     );
     // Nothing was ever posted to org B's server.
     assert_eq!(w.posted_to(CHANNEL_B), 0);
@@ -502,4 +494,52 @@ async fn check_active_task_cap_is_enforced(backend: Backend) {
 both_backends!(
     active_task_cap_is_enforced,
     check_active_task_cap_is_enforced
+);
+
+async fn check_channel_saved_without_a_bot_is_checked_before_posting(backend: Backend) {
+    let w = world(backend).await;
+    w.namespace(w.org_a, "league").await;
+    // No bot: nothing can be checked or posted, so channels are saved unchecked…
+    w.platform.plugins.bot().set_rest(None);
+    w.set_announce(w.org_a, CHANNEL_B).await.unwrap();
+    let scheduler = w.scheduler();
+    let by = By {
+        user_id: Some(w.admin.id),
+    };
+    let task = scheduler
+        .create_org_task(w.org_a, post_list("Early", CHANNEL_B, hourly()), by)
+        .await
+        .unwrap();
+    // …but not their shape.
+    let e = w.set_announce(w.org_a, "123").await.unwrap_err();
+    assert_eq!(e.field(), Some("announce_channel_id"));
+    // The bot arrives: org B's channel still gets nothing from org A.
+    w.platform.plugins.bot().set_rest(Some(DiscordRest::new(
+        format!("{}/v10", w.fake.api_url()),
+        "fake-bot-token",
+    )));
+    scheduler
+        .tick_at(task.next_run_at.unwrap())
+        .await
+        .unwrap()
+        .finished()
+        .await;
+    let run = scheduler
+        .history(Some(w.org_a), Some(&format!("org:{}", task.id)), 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(run.status, "failed", "{run:?}");
+    assert!(
+        run.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("is not in a Discord server linked to this organization"),
+        "{run:?}"
+    );
+    assert_eq!(w.posted_to(CHANNEL_B), 0, "{:?}", w.fake.messages());
+}
+both_backends!(
+    channel_saved_without_a_bot_is_checked_before_posting,
+    check_channel_saved_without_a_bot_is_checked_before_posting
 );

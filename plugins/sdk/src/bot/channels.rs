@@ -16,8 +16,12 @@
 //! - **right before posting** ([`checked_rest`]), so a server unlinked (or linked to another
 //!   organization) after the channel was saved stops receiving posts at once.
 //!
-//! Rule when the site has no bot: a channel cannot be checked, so saving one is refused with a
-//! message saying why (an empty value — no channel — is always accepted), and nothing is posted.
+//! Rule when the site has no bot: nothing can be posted at all, and a channel cannot be checked,
+//! so saving one is accepted unchecked ([`check_channel_on_save`]). That is safe because the
+//! post-time check is the one that guards: once a bot is configured, a channel saved meanwhile
+//! gets nothing unless it is in one of the organization's linked servers. (Refusing instead
+//! would stop organizations from preparing their settings and tasks before the site admin sets
+//! up the bot.) Posting without a bot fails with a clear message.
 //!
 //! Discord never moves a channel to another server, so channel → server answers are cached
 //! briefly ([`CACHE_TTL`], at most [`CACHE_MAX`] entries); the server → organization link is
@@ -148,6 +152,30 @@ pub async fn ensure_channel_in_org(
     }
 }
 
+/// The save-time check of a channel an organization chose: [`ensure_channel_in_org`] when the
+/// site has a bot; without one nothing can be posted or checked, so only the id's shape is
+/// checked (see the module docs for why that is safe).
+pub async fn check_channel_on_save(
+    bot: &BotRuntime,
+    db: &Db,
+    org_id: i64,
+    field: &str,
+    channel_id: &str,
+) -> Result<(), Error> {
+    if bot.rest().is_err() {
+        return if is_discord_id(channel_id.trim()) {
+            Ok(())
+        } else {
+            Err(Error::invalid(
+                field,
+                "Paste the channel's id (digits only; in Discord: right-click the channel → \
+                 Copy Channel ID).",
+            ))
+        };
+    }
+    ensure_channel_in_org(bot, db, org_id, field, channel_id).await
+}
+
 /// The bot's REST client for posting to `channel_id` on behalf of `org_id`, after
 /// [`ensure_channel_in_org`]: what every post to a channel an organization chose goes through.
 pub async fn checked_rest(
@@ -199,7 +227,7 @@ fn text_at<'v>(config: &'v Value, dotted: &str) -> Option<&'v str> {
 
 /// The save-time check of a configuration: every Discord channel property of `schema` that
 /// `after` sets to a new, non-empty value (compared with `before`, the configuration in force
-/// until now) must pass [`ensure_channel_in_org`]. Unchanged channels are not checked again
+/// until now) must pass [`check_channel_on_save`]. Unchanged channels are not checked again
 /// here — the post-time check covers them — so saving other settings never depends on Discord.
 pub async fn check_config_channels(
     bot: &BotRuntime,
@@ -216,7 +244,7 @@ pub async fn check_config_channels(
         if before.and_then(|b| text_at(b, &field)) == Some(channel) {
             continue;
         }
-        ensure_channel_in_org(bot, db, org_id, &field, channel).await?;
+        check_channel_on_save(bot, db, org_id, &field, channel).await?;
     }
     Ok(())
 }
