@@ -14,7 +14,7 @@ impl Rng {
         Self(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -24,7 +24,7 @@ impl Rng {
 
     /// 0 ..< n (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -69,7 +69,7 @@ pub const TAGS: &[&str] = &[
 
 fn scalar(rng: &mut Rng) -> String {
     match rng.below(12) {
-        0 => format!("{}", rng.next() as i64),
+        0 => format!("{}", rng.next_u64() as i64),
         1 => (*rng.pick(&[
             ".nan", ".inf", "-.inf", "0x1F", "0o17", "1e400", "-0", "~", "null",
         ]))
@@ -272,7 +272,7 @@ pub fn hostile_yaml(seed: u64) -> String {
 fn json_tree(rng: &mut Rng, depth: usize, budget: &mut usize) -> String {
     if depth == 0 || *budget == 0 {
         return match rng.below(5) {
-            0 => format!("{}", rng.next() as i64),
+            0 => format!("{}", rng.next_u64() as i64),
             1 => serde_json::to_string(rng.pick(ODD_TEXT)).unwrap_or_default(),
             2 => "null".into(),
             3 => "true".into(),
