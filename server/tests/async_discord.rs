@@ -35,6 +35,8 @@ struct League {
 
 async fn league(backend: Backend) -> League {
     let fake = FakeDiscord::start().await;
+    // The qualifier's channel is in the league's server.
+    fake.add_channel(FAKE_CHANNEL, GUILD);
     let app = TestApp::spawn_with(backend, |c| {
         c.discord_bot_token = Some("fake-bot-token".into());
         c.discord_api_url = fake.api_url();

@@ -4,7 +4,10 @@
 //!   is refused at once with the anchors error instead of expanding;
 //! - every stored JSON document — plugin config (organization and install), task config, role
 //!   statements, a tournament's settings form — is refused past the depth / node budget, with
-//!   the field named and what to fix; nothing is stored.
+//!   the field named and what to fix; nothing is stored;
+//! - generated hostile preset documents (`presets::samples`: deep nesting, anchors and aliases,
+//!   huge scalars, odd unicode, tags, …) posted to `check_preset_yaml` and `create_preset` never
+//!   get a 5xx: each is accepted or refused on the `yaml` field.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -213,4 +216,53 @@ async fn check_deeply_nested_documents_are_refused(backend: Backend) {
 both_backends!(
     deeply_nested_documents_are_refused,
     check_deeply_nested_documents_are_refused
+);
+
+/// How many generated documents each backend posts to each endpoint (two requests each, under
+/// the API token's 60 requests a minute).
+const GENERATED_BODIES: u64 = 25;
+
+async fn check_generated_preset_bodies_never_fail_the_server(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.user("ada", GlobalLevel::User).await;
+    let (status, body) = plugin_call(
+        &app,
+        Some(&ada),
+        "presets/create_namespace",
+        json!({"slug": "ada-fuzz", "display_name": "Fuzz", "is_public": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let mut created = 0;
+    for seed in 0..GENERATED_BODIES {
+        let yaml = presets::samples::hostile_yaml(seed.wrapping_mul(104_729));
+        let calls = [
+            ("presets/check_preset_yaml", json!({ "yaml": yaml })),
+            (
+                "presets/create_preset",
+                json!({"namespace": "ada-fuzz", "randomizer": "alttpr",
+                       "name": format!("p{seed}"), "yaml": yaml, "is_public": true}),
+            ),
+        ];
+        for (endpoint, request) in calls {
+            let (status, answer) = plugin_call(&app, Some(&ada), endpoint, request).await;
+            assert!(status < 500, "seed {seed}, {endpoint}: {status} {answer}");
+            if status == 200 {
+                created += usize::from(endpoint.ends_with("create_preset"));
+            } else if status != 413 {
+                // Refused on the document, saying what to fix (413: past the body limit).
+                assert_eq!(answer["field"], "yaml", "seed {seed}, {endpoint}: {answer}");
+                assert!(
+                    answer["message"].as_str().is_some_and(|m| !m.is_empty()),
+                    "seed {seed}, {endpoint}: {answer}"
+                );
+            }
+        }
+    }
+    assert!(created > 0, "some generated documents are ordinary presets");
+    app.stop().await;
+}
+both_backends!(
+    generated_preset_bodies_never_fail_the_server,
+    check_generated_preset_bodies_never_fail_the_server
 );

@@ -107,6 +107,9 @@ async fn wait_for_message(fake: &FakeDiscord, channel: &str, text: &str) -> bool
 
 async fn check_presets_use_bus_task_and_command(backend: Backend) {
     let fake = FakeDiscord::start().await;
+    // The bot posts only to channels of the organization's linked server.
+    fake.add_channel(CHANNEL, GUILD);
+    fake.add_channel(LIST_CHANNEL, GUILD);
     let seen = Arc::new(Mutex::new(Vec::new()));
     let mut bundles = app::plugins::bundles();
     bundles.push(watcher("watcher", &seen, false));

@@ -488,7 +488,7 @@ async fn check_organization_tasks(backend: Backend) {
                 json!({"message": "x"}),
             ),
             "interval_seconds",
-            "at least 1 second",
+            "once a minute",
         ),
         (
             input("No message", every_five.clone(), json!({})),

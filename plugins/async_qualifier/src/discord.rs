@@ -170,12 +170,17 @@ pub async fn post_embed(
             Click::Start { qualifier_id }.button("Start New Async Run", ButtonStyle::Primary)
         ],
     };
-    platform
-        .plugins
-        .bot()
-        .rest()?
-        .send(&channel, &message)
-        .await
+    // Only into a channel of a server (still) linked to the organization.
+    sdk::bot::channels::checked_rest(
+        &platform.plugins.bot(),
+        &platform.db,
+        org_id,
+        "discord_channel_id",
+        &channel,
+    )
+    .await?
+    .send(&channel, &message)
+    .await
 }
 
 fn actor(ctx: &CommandContext) -> Actor {

@@ -59,7 +59,7 @@ struct AsyncQualifierPlugin;
 impl sdk::plugin::Plugin for AsyncQualifierPlugin {
     /// Publishes the service and registers the timeout and recalculation tasks.
     async fn on_load(&self, ctx: &sdk::plugin::LoadContext) -> Result<(), sdk::Error> {
-        let service = service::Qualifiers::new(ctx.db.clone(), ctx.events());
+        let service = service::Qualifiers::new(ctx.db.clone(), ctx.events()).with_bot(ctx.bot());
         tasks::register(ctx, service.clone())?;
         bot::register(ctx, service.clone())?;
         discord::register(ctx, service.clone())?;

@@ -100,17 +100,54 @@ pub struct Review {
 pub struct Qualifiers {
     db: Db,
     events: Arc<EventBus>,
+    /// The site's bot: a qualifier's Discord channel must be in a server linked to its
+    /// organization (`sdk::bot::channels`), checked when saved and before each post.
+    bot: Arc<BotRuntime>,
 }
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
 impl Qualifiers {
+    /// Without a bot (nothing is posted, channels are not checked; see `sdk::bot::channels`).
     pub fn new(db: Db, events: Arc<EventBus>) -> Self {
-        Self { db, events }
+        Self {
+            db,
+            events,
+            bot: Arc::default(),
+        }
+    }
+
+    /// With the site's bot (the plugin's own service has it).
+    pub fn with_bot(mut self, bot: Arc<BotRuntime>) -> Self {
+        self.bot = bot;
+        self
     }
 
     pub fn from_platform(platform: &Platform) -> Self {
         Self::new(platform.db.clone(), Arc::clone(&platform.events))
+            .with_bot(platform.plugins.bot())
+    }
+
+    /// A new channel must be in a Discord server linked to the organization.
+    async fn check_channel(
+        &self,
+        org_id: i64,
+        channel: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<(), Error> {
+        match channel {
+            Some(channel) if Some(channel) != before => {
+                sdk::bot::channels::check_channel_on_save(
+                    &self.bot,
+                    &self.db,
+                    org_id,
+                    "discord_channel_id",
+                    channel,
+                )
+                .await
+            }
+            _ => Ok(()),
+        }
     }
 
     pub fn db(&self) -> &Db {
@@ -166,6 +203,8 @@ impl Qualifiers {
         now: i64,
     ) -> Result<QualifierRow, Error> {
         let fields = input.clean()?;
+        self.check_channel(org_id, fields.discord_channel_id.as_deref(), None)
+            .await?;
         let mut tx = self.begin().await?;
         let id = repo::insert_qualifier(&mut tx, org_id, &fields, actor.id()?, now).await?;
         Self::audit(
@@ -190,6 +229,12 @@ impl Qualifiers {
     ) -> Result<QualifierRow, Error> {
         let fields = input.clean()?;
         let before = self.qualifier(org_id, id).await?;
+        self.check_channel(
+            org_id,
+            fields.discord_channel_id.as_deref(),
+            before.discord_channel_id.as_deref(),
+        )
+        .await?;
         let mut tx = self.begin().await?;
         repo::update_qualifier(&mut tx, org_id, id, &fields, now).await?;
         Self::audit(
@@ -1173,14 +1218,32 @@ impl Qualifiers {
             .discord_thread_id
             .clone()
             .or_else(|| q.and_then(|q| q.discord_channel_id));
-        let posted = match (channel, bot.map(|b| b.rest())) {
-            (Some(channel), Some(Ok(rest))) => match rest.post_message(&channel, &text).await {
-                Ok(_) => true,
-                Err(e) => {
-                    tracing::warn!(race = race.id, error = %e, "timeout warning not posted");
-                    false
+        let posted = match (channel, bot) {
+            (Some(channel), Some(bot)) if bot.rest().is_ok() => {
+                // Only into a channel (or the run's thread) of a server still linked to the
+                // organization.
+                let checked = sdk::bot::channels::checked_rest(
+                    bot,
+                    &self.db,
+                    race.org_id,
+                    "discord_channel_id",
+                    &channel,
+                )
+                .await;
+                match checked {
+                    Ok(rest) => match rest.post_message(&channel, &text).await {
+                        Ok(_) => true,
+                        Err(e) => {
+                            tracing::warn!(race = race.id, error = %e, "timeout warning not posted");
+                            false
+                        }
+                    },
+                    Err(e) => {
+                        tracing::warn!(race = race.id, error = %e, "timeout warning not posted");
+                        false
+                    }
                 }
-            },
+            }
             _ => false,
         };
         self.events.emit(

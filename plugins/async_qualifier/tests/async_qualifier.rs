@@ -920,7 +920,8 @@ async fn fake_discord() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
                         }
                     }
                 }
-                let body = r#"{"id":"900"}"#;
+                // A message id; as a channel, one in the league's linked server.
+                let body = r#"{"id":"900","guild_id":"130000000000000001"}"#;
                 let response = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                     body.len()
@@ -938,6 +939,16 @@ async fn check_warning_posted_once(backend: Backend) {
     w.host
         .bot()
         .set_rest(Some(sdk::bot::DiscordRest::new(url, "token")));
+    // The channel is in the organization's linked server (the stand-in says so).
+    sqlx::query(
+        "INSERT INTO discord_guilds (guild_id, organization_id, guild_name, linked_by, linked_at)
+         VALUES ('130000000000000001', $1, 'League server', $2, 0)",
+    )
+    .bind(w.org)
+    .bind(w.admin.id)
+    .execute(w.test.db.pool())
+    .await
+    .unwrap();
     let mut with_channel = input("Posted", 1, -1);
     with_channel.discord_channel_id = "123456789012".into();
     let q = w
@@ -982,7 +993,14 @@ async fn check_warning_posted_once(backend: Backend) {
         w.svc.race_by_thread(w.org, "1").await.unwrap_err().kind(),
         "NotFound"
     );
-    let posts = seen.lock().unwrap().clone();
+    // (The channel lookups are GETs.)
+    let posts: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|p| p.starts_with("POST "))
+        .cloned()
+        .collect();
     assert_eq!(posts.len(), 1, "{posts:?}");
     assert!(
         posts[0].starts_with("POST /api/v10/channels/123456789012/messages"),

@@ -3,13 +3,19 @@
 //! channel an organization chose (`announce_channel_id` in the plugin's settings).
 //!
 //! The Discord side is thin: the texts are built by the pure functions below (unit tested), the
-//! rules come from [`crate::service`] and [`crate::repo`], and messages go out through the bot's
-//! REST client (`sdk::bot::BotRuntime::rest`), which says clearly when the site has no bot.
+//! rules come from [`crate::service`] and [`crate::repo`], and messages go out through
+//! `sdk::bot::channels::checked_rest`: the bot posts only to a channel of a Discord server
+//! linked to the organization (checked again before every post, so a server unlinked since the
+//! channel was saved gets nothing), and says clearly when the site has no bot. Both channel
+//! settings are marked `"format": "discord_channel"`, so the platform checks them when saved.
 
 use std::sync::{Arc, OnceLock};
 
 use sdk::{
-    bot::{command_handler, BotCommand, BotRuntime, CommandOption, CommandReply, OptionKind},
+    bot::{
+        channels::checked_rest, command_handler, BotCommand, BotRuntime, CommandOption,
+        CommandReply, OptionKind,
+    },
     context::Platform,
     db::Db,
     events::Envelope,
@@ -143,7 +149,7 @@ fn post_list_task(db: Db, bot: Arc<BotRuntime>) -> TaskType {
         config_schema: Some(json!({
             "type": "object",
             "properties": {
-                "channel_id": {"type": "string", "pattern": "^[0-9]{5,25}$", "description": "Discord channel id"},
+                "channel_id": {"type": "string", "pattern": "^[0-9]{5,25}$", "format": "discord_channel", "description": "Discord channel id (in a Discord server linked to this organization)"},
                 "namespace": {"type": "string", "minLength": 1, "description": "Namespace slug owned by this organization"}
             },
             "required": ["channel_id", "namespace"],
@@ -170,11 +176,15 @@ fn post_list_task(db: Db, bot: Arc<BotRuntime>) -> TaskType {
                             format!("The namespace `{slug}` does not exist or does not belong to this organization."),
                         )
                     })?;
+                let org_id = run.org_id.ok_or_else(|| {
+                    Error::internal("presets.post_list runs only as an organization's task")
+                })?;
+                // Checked before every post: the server may have been unlinked since.
+                let rest = checked_rest(&bot, &db, org_id, "channel_id", &channel).await?;
                 let rows = repo::search_presets(&db, None, Some(namespace.id), None, 500).await?;
                 let entries: Vec<(String, String)> =
                     rows.into_iter().map(|r| (r.randomizer, r.name)).collect();
-                bot.rest()?
-                    .post_message(&channel, &catalog_message(&slug, &entries))
+                rest.post_message(&channel, &catalog_message(&slug, &entries))
                     .await?;
                 Ok(())
             }
@@ -226,7 +236,10 @@ async fn announce(
         return Ok(());
     }
     let p = &event.event;
-    bot.rest()?
+    // A channel that is no longer in one of the organization's servers gets nothing; the error
+    // is logged and kept with the bus's listener failures.
+    checked_rest(bot, &platform.db, org_id, "announce_channel_id", channel)
+        .await?
         .post_message(
             channel,
             &announcement(&p.name, &p.randomizer, p.namespace.as_deref()),

@@ -13,9 +13,10 @@
 //! [`MAX_YAML_NODES`] values, and may not use anchors or aliases (`&name` / `*name`): an alias
 //! copies a whole subtree, so a small document of nested aliases ("billion laughs") would
 //! expand to billions of values. Anchors are found on the YAML events, before any value is
-//! built; as a second line, serde_yaml's own walk of the document (which is what expands
-//! aliases) is counted and stopped at the node budget, so a document that the two parsers read
-//! differently still cannot grow past it.
+//! built (a document the event parser cannot read is refused there too, with its place); as a
+//! second line, serde_yaml's own walk of the document (which is what expands aliases) is counted
+//! and stopped at the node budget, so a document that the two parsers read differently still
+//! cannot grow past it.
 
 use std::cell::Cell;
 use std::fmt;
@@ -95,14 +96,29 @@ fn too_many_values() -> Error {
 }
 
 /// Reads the YAML events: refuses anchors and aliases, and documents past the depth or node
-/// budget, without building anything. A syntax error here is left to serde_yaml, which reports
-/// it with its line and column (and is itself held to the budget, see [`count_values`]).
+/// budget, without building anything. A document this parser cannot read is refused here with
+/// its line and column, never handed to serde_yaml: serde_yaml loads every event of a document
+/// before looking at any, so a syntax error after, say, 100 000 nested `[` would otherwise cost
+/// megabytes before being reported (the fuzz tests found it).
 fn check_events(text: &str) -> Result<(), Error> {
     use saphyr_parser::{Event, Parser};
     let (mut depth, mut nodes) = (0usize, 0usize);
     for item in Parser::new_from_str(text) {
-        let Ok((event, span)) = item else {
-            return Ok(());
+        let (event, span) = match item {
+            Ok(item) => item,
+            // Its limit on nested flow collections (255) is past ours.
+            Err(e) if e.info().contains("recursion limit") => return Err(too_deep()),
+            Err(e) => {
+                return Err(Error::invalid(
+                    "yaml",
+                    format!(
+                        "line {}, column {}: {}",
+                        e.marker().line(),
+                        e.marker().col() + 1,
+                        e.info()
+                    ),
+                ))
+            }
         };
         let place = || {
             format!(

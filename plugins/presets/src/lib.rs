@@ -11,6 +11,7 @@
 //! - `randomizers` — the registry of randomizers, published as a service other plugins extend.
 //! - [`events`] — PresetCreated / PresetUpdated / PresetDeleted / NamespaceCreated.
 //! - [`ui`] — the pages under `/org/{org_id}/presets`.
+//! - `samples` (server, tests only) — hostile preset documents from a seed, for the fuzz tests.
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -28,6 +29,9 @@ pub mod model;
 pub mod randomizers;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+#[doc(hidden)]
+pub mod samples;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod ui;

@@ -12,6 +12,12 @@
 //! [`BotRuntime`] is the bot's state everybody may read (status for the admin page, the REST
 //! client for posting messages): the bot plugin writes it, other plugins and the app read it, so
 //! nobody depends on the bot crate.
+//!
+//! [`channels`] is the check every post to a channel an organization chose goes through
+//! ([`channels::ensure_channel_in_org`]): the channel must be in a Discord server linked to that
+//! organization.
+
+pub mod channels;
 
 use std::{
     collections::BTreeMap,
@@ -671,12 +677,54 @@ impl DiscordRest {
         self.request(reqwest::Method::POST, path, Some(body)).await
     }
 
+    /// `GET /channels/{channel_id}`: the id of the Discord server the channel (or thread) is
+    /// in; None when Discord does not know it or the bot cannot see it (404 / 403) or it is not
+    /// in a server (a direct message). `channel_id` must be digits (it goes into the path).
+    pub async fn channel_guild(&self, channel_id: &str) -> Result<Option<String>, Error> {
+        if !channels::is_discord_id(channel_id) {
+            return Ok(None);
+        }
+        let (status, value) = self
+            .exchange(
+                reqwest::Method::GET,
+                &format!("/channels/{channel_id}"),
+                None,
+            )
+            .await?;
+        if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::FORBIDDEN {
+            return Ok(None);
+        }
+        if !status.is_success() {
+            return Err(refused(status, &value));
+        }
+        Ok(value
+            .get("guild_id")
+            .and_then(Value::as_str)
+            .filter(|g| channels::is_discord_id(g))
+            .map(str::to_string))
+    }
+
     async fn request(
         &self,
         method: reqwest::Method,
         path: &str,
         body: Option<&Value>,
     ) -> Result<Value, Error> {
+        let (status, value) = self.exchange(method, path, body).await?;
+        if status.is_success() {
+            Ok(value)
+        } else {
+            Err(refused(status, &value))
+        }
+    }
+
+    /// One call as the bot: Discord's status and JSON answer (Null when it sent none).
+    async fn exchange(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(reqwest::StatusCode, Value), Error> {
         let mut request = self
             .client
             .request(method, format!("{}{path}", self.base_url));
@@ -693,20 +741,21 @@ impl DiscordRest {
             })?;
         let status = response.status();
         let value: Value = response.json().await.unwrap_or(Value::Null);
-        if status.is_success() {
-            Ok(value)
-        } else {
-            let detail = value
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("no details")
-                .to_string();
-            Err(Error::upstream(
-                "Discord",
-                format!("Discord refused the request ({status}): {detail}"),
-            ))
-        }
+        Ok((status, value))
     }
+}
+
+/// Discord's refusal as an Upstream error with its message.
+fn refused(status: reqwest::StatusCode, value: &Value) -> Error {
+    let detail = value
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or("no details")
+        .to_string();
+    Error::upstream(
+        "Discord",
+        format!("Discord refused the request ({status}): {detail}"),
+    )
 }
 
 /// The bot's state shared with the platform: commands, status, and the REST client once a token
@@ -717,6 +766,8 @@ pub struct BotRuntime {
     pub components: ComponentRegistry,
     status: RwLock<BotStatus>,
     rest: RwLock<Option<DiscordRest>>,
+    /// Channel → server answers for [`channels::ensure_channel_in_org`].
+    pub channel_guilds: channels::GuildCache,
 }
 
 impl BotRuntime {
@@ -735,6 +786,7 @@ impl BotRuntime {
         if let Ok(mut r) = self.rest.write() {
             *r = rest;
         }
+        self.channel_guilds.clear();
     }
 
     /// The REST client, or a clear error when the site has no bot.

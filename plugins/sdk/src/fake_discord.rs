@@ -19,6 +19,7 @@
 //! | `GET /api/v10/users/@me` | the bot user ([`BOT_USER_ID`]) |
 //! | `GET /api/v10/applications/@me`, `/oauth2/applications/@me` | the application ([`APPLICATION_ID`]) |
 //! | `PUT /api/v10/applications/{app}/commands` (and `…/guilds/{guild}/commands`) | the registered commands, with ids |
+//! | `GET /api/v10/channels/{channel}` | a channel added with [`FakeDiscord::add_channel`] with its `guild_id` (a thread the app created: its parent's server); 404 "Unknown Channel" otherwise |
 //! | `POST /api/v10/channels/{channel}/messages` | a message; recorded in [`FakeDiscord::messages`] |
 //! | `POST /api/v10/interactions/{id}/{token}/callback` | 204; answers a waiting [`FakeDiscord::use_command`] |
 //! | `POST /api/v10/webhooks/{app}/{token}`, `PATCH …/messages/@original` | follow-ups after a deferred answer |
@@ -183,6 +184,8 @@ struct Inner {
     access_tokens: HashMap<String, String>,
     /// Bot tokens whose IDENTIFY is refused (close code 4004, like a revoked token).
     rejected_tokens: Vec<String>,
+    /// Channel id → the id of the Discord server it is in.
+    channels: HashMap<String, String>,
 }
 
 struct Shared {
@@ -375,6 +378,16 @@ impl FakeDiscord {
                     })))
                     .ok();
             }
+        });
+    }
+
+    /// Makes `channel_id` a text channel of the Discord server `guild_id`: what
+    /// `GET /channels/{channel_id}` answers (the check that a channel belongs to the
+    /// organization posting to it). Threads created in it belong to the same server.
+    pub fn add_channel(&self, channel_id: &str, guild_id: &str) {
+        self.shared.with(|i| {
+            i.channels
+                .insert(channel_id.to_string(), guild_id.to_string())
         });
     }
 
@@ -781,6 +794,29 @@ fn bot_api(shared: &Shared, method: &Method, path: &[&str], body: Value) -> Resp
         ("PUT", ["applications", _, "commands"]) => register(shared, None, &body),
         ("PUT", ["applications", _, "guilds", guild, "commands"]) => {
             register(shared, Some((*guild).to_string()), &body)
+        }
+        ("GET", ["channels", channel]) => {
+            let found = shared.with(|i| {
+                if let Some(guild) = i.channels.get(*channel) {
+                    return Some(json!({
+                        "id": channel, "type": 0, "guild_id": guild, "name": "channel",
+                    }));
+                }
+                let thread = i.threads.iter().find(|t| t.id == *channel)?;
+                let guild = i.channels.get(&thread.parent_id)?;
+                Some(json!({
+                    "id": channel, "type": thread.kind, "guild_id": guild,
+                    "parent_id": thread.parent_id, "name": thread.name,
+                }))
+            });
+            match found {
+                Some(channel) => Json(channel).into_response(),
+                None => (
+                    StatusCode::NOT_FOUND,
+                    Json(json!({ "message": "Unknown Channel", "code": 10003 })),
+                )
+                    .into_response(),
+            }
         }
         ("POST", ["channels", channel, "messages"]) => {
             let content = body
@@ -1222,6 +1258,19 @@ mod tests {
             ("555", 12, vec!["42".to_string()])
         );
         assert!(rest.add_thread_member("999", "42").await.is_err());
+        // Channels resolve to their server (threads to their parent's); unknown ones to none.
+        fake.add_channel("55555", "7777777");
+        assert_eq!(
+            rest.channel_guild("55555").await.unwrap().as_deref(),
+            Some("7777777")
+        );
+        let inner = rest.create_private_thread("55555", "Inner").await.unwrap();
+        assert_eq!(
+            rest.channel_guild(&inner).await.unwrap().as_deref(),
+            Some("7777777")
+        );
+        assert_eq!(rest.channel_guild(&thread).await.unwrap(), None);
+        assert_eq!(rest.channel_guild("99999").await.unwrap(), None);
         // Without the bot's token the API refuses, like Discord.
         let anonymous = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(30))

@@ -1357,6 +1357,17 @@ impl PluginHost {
         let desired = config::merge(&inherited, &overrides);
         if let Some(schema) = manifest.config_schema_json() {
             config::validate(&schema, &desired)?;
+            // A Discord channel setting must be in a server linked to this organization.
+            let before = self.layers_effective(plugin_id, &rows);
+            crate::bot::channels::check_config_channels(
+                &self.bot,
+                &self.db,
+                org_id,
+                &schema,
+                Some(&before),
+                &desired,
+            )
+            .await?;
         }
         let overrides = config::diff(&desired, &inherited);
         let mut tx = self.db.begin().await?;

@@ -25,13 +25,16 @@ use serde_json::Value;
 use sqlx::{any::AnyRow, Row};
 
 use super::{
-    model::{BuiltinTaskView, OrgTaskInput, OrgTaskView, Schedule, TaskRunView, TaskTypeView},
+    model::{
+        BuiltinTaskView, OrgTaskInput, OrgTaskView, Schedule, TaskRunView, TaskTypeView,
+        MAX_ACTIVE_TASKS_PER_ORG,
+    },
     RegisteredTask, TaskHandler, TaskRun,
 };
 use crate::{
     audit::{self, AuditEntry},
     context::Platform,
-    db::{Db, Flag},
+    db::{Backend, Db, Flag},
     plugin::PluginHost,
     time::now_ms,
     Error,
@@ -43,6 +46,9 @@ pub const RUN_TIME_LIMIT: Duration = Duration::from_secs(15 * 60);
 /// How many runs the history keeps per task key (older ones are deleted after each run).
 pub const HISTORY_PER_TASK: i64 = 200;
 const NAME_MAX: usize = 100;
+/// PostgreSQL advisory lock namespace for organization task writes (XOR the organization id):
+/// the active-task cap is counted under it, so two creations at once cannot both pass it.
+const TASKS_LOCK_KEY: i64 = 0x7a5c_0000_0000_0000;
 
 /// Runs the plugins' built-in tasks and the organizations' tasks.
 #[derive(Clone)]
@@ -658,8 +664,31 @@ impl Scheduler {
         org_task_from_row(&row)
     }
 
-    /// Checks an organization task's input; returns its type's owner.
-    async fn check_input(&self, org_id: i64, input: &OrgTaskInput) -> Result<(), Error> {
+    /// Serializes this organization's task writes across instances (PostgreSQL; on SQLite the
+    /// first write of the transaction takes the database's write lock).
+    async fn lock_org_tasks(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        org_id: i64,
+    ) -> Result<(), Error> {
+        if self.db.backend() == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(TASKS_LOCK_KEY ^ org_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Checks an organization task's input (`current`: the task being changed, if any): name,
+    /// type, schedule (at most once a minute), config, and that every Discord channel in the
+    /// config that changed is in a server linked to the organization.
+    async fn check_input(
+        &self,
+        org_id: i64,
+        input: &OrgTaskInput,
+        current: Option<&OrgTaskView>,
+    ) -> Result<(), Error> {
         let name = input.name.trim();
         if name.is_empty() {
             return Err(Error::invalid("name", "Give the task a name."));
@@ -709,7 +738,7 @@ impl Scheduler {
                 ),
             ));
         }
-        input.schedule.validate()?;
+        input.schedule.validate_for_organization()?;
         if let Schedule::Once { at } = input.schedule {
             if at < now_ms() - 60_000 {
                 return Err(Error::invalid(
@@ -720,7 +749,18 @@ impl Scheduler {
         }
         crate::input::check_document_budget("config", &input.config)?;
         match &registered.task_type.config_schema {
-            Some(schema) => crate::plugin::config::validate(schema, &input.config)?,
+            Some(schema) => {
+                crate::plugin::config::validate(schema, &input.config)?;
+                crate::bot::channels::check_config_channels(
+                    &self.plugins.bot(),
+                    &self.db,
+                    org_id,
+                    schema,
+                    current.map(|c| &c.config),
+                    &input.config,
+                )
+                .await?;
+            }
             None if !input.config.is_object() => {
                 return Err(Error::invalid(
                     "config",
@@ -738,7 +778,7 @@ impl Scheduler {
         input: OrgTaskInput,
         by: By,
     ) -> Result<OrgTaskView, Error> {
-        self.check_input(org_id, &input).await?;
+        self.check_input(org_id, &input, None).await?;
         let now = now_ms();
         let next = if input.active {
             input.schedule.first_due(now)?
@@ -747,6 +787,7 @@ impl Scheduler {
         };
         let (interval, cron, at) = schedule_columns(&input.schedule);
         let mut tx = self.db.begin().await?;
+        self.lock_org_tasks(&mut tx, org_id).await?;
         let id: i64 = sqlx::query(
             "INSERT INTO scheduled_tasks (organization_id, name, task_type, schedule_type,
                  interval_seconds, cron_expression, run_at, config, is_active, next_run_at,
@@ -773,6 +814,9 @@ impl Scheduler {
             input.name.trim()
         )))?
         .try_get(0)?;
+        if input.active {
+            ensure_active_cap(&mut tx, org_id).await?;
+        }
         audit::record(
             &mut *tx,
             AuditEntry {
@@ -796,7 +840,7 @@ impl Scheduler {
         by: By,
     ) -> Result<OrgTaskView, Error> {
         let current = self.org_task(org_id, task_id).await?;
-        self.check_input(org_id, &input).await?;
+        self.check_input(org_id, &input, Some(&current)).await?;
         let now = now_ms();
         // A new schedule (or switching on) starts afresh; otherwise the next slot stays.
         let next = if !input.active {
@@ -808,6 +852,7 @@ impl Scheduler {
         };
         let (interval, cron, at) = schedule_columns(&input.schedule);
         let mut tx = self.db.begin().await?;
+        self.lock_org_tasks(&mut tx, org_id).await?;
         sqlx::query(
             "UPDATE scheduled_tasks SET name = $1, task_type = $2, schedule_type = $3,
                  interval_seconds = $4, cron_expression = $5, run_at = $6, config = $7,
@@ -832,6 +877,9 @@ impl Scheduler {
             "This organization already has a task named \"{}\".",
             input.name.trim()
         )))?;
+        if input.active && !current.active {
+            ensure_active_cap(&mut tx, org_id).await?;
+        }
         audit::record(
             &mut *tx,
             AuditEntry {
@@ -1028,6 +1076,29 @@ fn org_task_from_row(row: &AnyRow) -> Result<OrgTaskView, Error> {
         created_by: row.try_get(14)?,
         created_at: row.try_get(15)?,
     })
+}
+
+/// Refuses the write being made when it leaves the organization with more than
+/// [`MAX_ACTIVE_TASKS_PER_ORG`] active tasks (counted after the write, inside its transaction).
+async fn ensure_active_cap(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    org_id: i64,
+) -> Result<(), Error> {
+    let active: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM scheduled_tasks WHERE organization_id = $1 AND is_active = $2",
+    )
+    .bind(org_id)
+    .bind(true)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?;
+    if active > MAX_ACTIVE_TASKS_PER_ORG {
+        return Err(Error::conflict(format!(
+            "This organization already has {MAX_ACTIVE_TASKS_PER_ORG} active tasks (the limit). \
+             Pause or delete one first, or save this one paused."
+        )));
+    }
+    Ok(())
 }
 
 fn schedule_columns(schedule: &Schedule) -> (Option<i64>, Option<String>, Option<i64>) {

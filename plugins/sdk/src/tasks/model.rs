@@ -2,8 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The shortest interval a task may have.
+/// The shortest interval a plugin's built-in task may have (plugin code, trusted).
 pub const MIN_INTERVAL_SECONDS: i64 = 1;
+/// The shortest interval an organization's task may have, and the most often its cron
+/// expression may fire (once a minute). Organization tasks are set up by organization admins and
+/// most of them post to Discord through the one site-wide bot, whose rate limits every
+/// organization shares: one organization's task every second would hammer Discord and the
+/// database for everybody. Nothing an organization schedules needs to run more often.
+pub const MIN_ORG_INTERVAL_SECONDS: i64 = 60;
+/// How many active tasks one organization may have at once (paused ones do not count).
+pub const MAX_ACTIVE_TASKS_PER_ORG: i64 = 50;
 
 /// When a task is due. Cron expressions are UTC, 5 fields (crontab) or 6 (seconds first).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,7 +15,7 @@ use croner::{
     Cron,
 };
 
-use super::model::{Schedule, MIN_INTERVAL_SECONDS};
+use super::model::{Schedule, MIN_INTERVAL_SECONDS, MIN_ORG_INTERVAL_SECONDS};
 use crate::Error;
 
 impl Schedule {
@@ -31,6 +31,44 @@ impl Schedule {
             Schedule::Interval { .. } => Ok(()),
             Schedule::Cron { expression } => parse_cron(expression).map(|_| ()),
             Schedule::Once { .. } => Ok(()),
+        }
+    }
+
+    /// Checks an organization task's schedule: valid, and due at most once a minute — an
+    /// interval of at least [`MIN_ORG_INTERVAL_SECONDS`], a cron expression whose seconds field
+    /// (when it has one) is a single second (5 fields and `@hourly`… fire at most once a
+    /// minute already).
+    pub fn validate_for_organization(&self) -> Result<(), Error> {
+        if !matches!(self, Schedule::Interval { .. }) {
+            self.validate()?;
+        }
+        match self {
+            Schedule::Interval { seconds } if *seconds < MIN_ORG_INTERVAL_SECONDS => {
+                Err(Error::invalid(
+                    "interval_seconds",
+                    format!(
+                        "The interval must be at least {MIN_ORG_INTERVAL_SECONDS} seconds (1 \
+                         minute): organization tasks run at most once a minute."
+                    ),
+                ))
+            }
+            Schedule::Cron { expression } => {
+                let expression = expression.trim();
+                let fields: Vec<&str> = expression.split_whitespace().collect();
+                let once_a_minute = expression.starts_with('@')
+                    || fields.len() != 6
+                    || fields[0].parse::<u8>().is_ok_and(|s| s < 60);
+                if once_a_minute {
+                    Ok(())
+                } else {
+                    Err(cron_error(format!(
+                        "`{expression}` runs more than once a minute; organization tasks run at \
+                         most once a minute. Use 5 fields (minute hour day month weekday), or \
+                         give the seconds field a single second such as `0`."
+                    )))
+                }
+            }
+            _ => Ok(()),
         }
     }
 
@@ -212,6 +250,53 @@ mod tests {
         }
         .validate()
         .is_ok());
+    }
+
+    #[test]
+    fn organization_tasks_run_at_most_once_a_minute() {
+        for (schedule, field) in [
+            (Schedule::Interval { seconds: 1 }, "interval_seconds"),
+            (Schedule::Interval { seconds: 59 }, "interval_seconds"),
+            (
+                Schedule::Cron {
+                    expression: "* * * * * *".into(),
+                },
+                "cron",
+            ),
+            (
+                Schedule::Cron {
+                    expression: "*/5 * * * * *".into(),
+                },
+                "cron",
+            ),
+            (
+                Schedule::Cron {
+                    expression: "0,30 * * * * *".into(),
+                },
+                "cron",
+            ),
+        ] {
+            let e = schedule.validate_for_organization().unwrap_err();
+            assert_eq!(e.field(), Some(field), "{schedule:?}");
+            assert!(e.message().contains("once a minute"), "{}", e.message());
+            // Plugins' own built-in tasks may still run that often.
+            assert!(schedule.validate().is_ok(), "{schedule:?}");
+        }
+        for schedule in [
+            Schedule::Interval { seconds: 60 },
+            Schedule::Cron {
+                expression: "* * * * *".into(),
+            },
+            Schedule::Cron {
+                expression: "30 * * * * *".into(),
+            },
+            Schedule::Cron {
+                expression: "@hourly".into(),
+            },
+            Schedule::Once { at: 0 },
+        ] {
+            assert!(schedule.validate_for_organization().is_ok(), "{schedule:?}");
+        }
     }
 
     #[test]
