@@ -395,6 +395,8 @@ both_backends!(
 async fn check_hide_results_reveals_after_results_shown(backend: Backend) {
     let league = league(backend).await;
     assert_eq!(league.ada_run(&league.bob).await["results_hidden"], true);
+    assert_eq!(league.par_times(&league.bob).await, vec![Value::Null]);
+    assert_eq!(league.leaderboard(&league.bob).await["hidden"], true);
     // The organizers close the qualifier: the results are shown to everyone.
     league
         .service

@@ -38,7 +38,7 @@ pub async fn serve(service: Tournaments, request: FeedRequest) -> Result<FeedRes
     let now = sdk::time::now_ms();
     let body = match parts.as_slice() {
         ["calendar", name] => {
-            let tournament = service.public_feed_tournament(&file(*name)?).await?;
+            let tournament = service.public_feed_tournament(&file(name)?).await?;
             platform
                 .plugins
                 .ensure_enabled(tournament.org_id, PLUGIN_ID)
@@ -48,7 +48,7 @@ pub async fn serve(service: Tournaments, request: FeedRequest) -> Result<FeedRes
                 .await?
         }
         ["calendar", org, name] => {
-            let token = file(*name)?;
+            let token = file(name)?;
             let org_id: i64 = org.parse().map_err(|_| nothing_here())?;
             let org = sdk::identity::orgs::get(&platform.db, org_id).await?;
             platform.plugins.ensure_enabled(org_id, PLUGIN_ID).await?;
