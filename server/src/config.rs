@@ -483,7 +483,11 @@ fn seconds(
 }
 
 /// A request count per minute from 1 to a million, or `default` when unset.
-fn per_minute(setting: &'static str, text: Option<String>, default: u32) -> Result<u32, ConfigError> {
+fn per_minute(
+    setting: &'static str,
+    text: Option<String>,
+    default: u32,
+) -> Result<u32, ConfigError> {
     let Some(text) = text else {
         return Ok(default);
     };

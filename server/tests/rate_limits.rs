@@ -91,7 +91,12 @@ async fn check_anonymous_flood_gets_429_per_ip(backend: Backend) {
     // Signing in is an anonymous request: one of the five.
     let member = app.signed_in("member").await;
     for i in 0..4 {
-        assert_eq!(anonymous_call(&app, None).await.status(), 200, "request {}", i + 2);
+        assert_eq!(
+            anonymous_call(&app, None).await.status(),
+            200,
+            "request {}",
+            i + 2
+        );
     }
     assert_rate_limited_json(anonymous_call(&app, None).await).await;
     assert_rate_limited_page(plain_client().get(app.url("/")).send().await.unwrap()).await;

@@ -35,16 +35,9 @@ async fn league(
     let ada = test.user("ada", GlobalLevel::User).await;
     let bob = test.user("bob", GlobalLevel::User).await;
     for user in [&ada, &bob] {
-        sdk::identity::orgs::add_member(
-            &test.db,
-            &platform.authorizer,
-            &admin,
-            org,
-            user.id,
-            None,
-        )
-        .await
-        .unwrap();
+        sdk::identity::orgs::add_member(&test.db, &platform.authorizer, &admin, org, user.id, None)
+            .await
+            .unwrap();
     }
     let schema = json!({"type": "object", "properties": {"mode": {"type": "string", "enum": ["open", "standard"]}}, "required": ["mode"]});
     let t = sdk::testing::as_caller(&platform, &admin, || {
@@ -65,7 +58,15 @@ async fn league(
     .unwrap();
     let (a, b) = (ada.id, bob.id);
     let m = sdk::testing::as_caller(&platform, &admin, || {
-        api::create_match(org, t.id, "Round 1".into(), None, vec![a, b], None, String::new())
+        api::create_match(
+            org,
+            t.id,
+            "Round 1".into(),
+            None,
+            vec![a, b],
+            None,
+            String::new(),
+        )
     })
     .await
     .unwrap();
@@ -89,24 +90,51 @@ async fn check_oversized_player_ids_refused(backend: Backend) {
     let huge: Vec<i64> = (1..=70_000).collect();
     let ids = huge.clone();
     let created = sdk::testing::as_caller(&platform, &admin, || {
-        api::create_match(org, tournament_id, "Everyone".into(), None, ids, None, String::new())
+        api::create_match(
+            org,
+            tournament_id,
+            "Everyone".into(),
+            None,
+            ids,
+            None,
+            String::new(),
+        )
     })
     .await;
     assert_invalid(created, "player_ids", "at most 64 players");
     let updated = sdk::testing::as_caller(&platform, &admin, || {
-        api::update_match(org, match_id, "Round 1".into(), None, huge, None, String::new())
+        api::update_match(
+            org,
+            match_id,
+            "Round 1".into(),
+            None,
+            huge,
+            None,
+            String::new(),
+        )
     })
     .await;
     assert_invalid(updated, "player_ids", "at most 64 players");
     // Just past the maximum is refused the same way, with the count.
     let one_too_many: Vec<i64> = (1..=(rules::PLAYERS_MAX as i64 + 1)).collect();
     let created = sdk::testing::as_caller(&platform, &admin, || {
-        api::create_match(org, tournament_id, "Big".into(), None, one_too_many, None, String::new())
+        api::create_match(
+            org,
+            tournament_id,
+            "Big".into(),
+            None,
+            one_too_many,
+            None,
+            String::new(),
+        )
     })
     .await;
     assert_invalid(created, "player_ids", "(this lists 65)");
 }
-both_backends!(oversized_player_ids_refused, check_oversized_player_ids_refused);
+both_backends!(
+    oversized_player_ids_refused,
+    check_oversized_player_ids_refused
+);
 
 /// A player could store a 200 KB document as their settings for each of 50 games of a match.
 async fn check_oversized_settings_submission_refused(backend: Backend) {

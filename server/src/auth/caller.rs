@@ -142,7 +142,7 @@ pub async fn resolve_caller(
                 }
                 return error_response(Error::unauthenticated(
                     "This API token is invalid, revoked or expired. Create a new one on your API keys page.",
-                ))
+                ));
             }
             Err(error) => return error_response(error),
         },

@@ -38,7 +38,9 @@ impl IpRange {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.network, canonical(ip)) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
@@ -120,9 +122,7 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
 /// IPv4 clients reaching an IPv6 socket appear as `::ffff:a.b.c.d`; count them as IPv4.
 fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
-        IpAddr::V6(v6) => v6
-            .to_ipv4_mapped()
-            .map_or(IpAddr::V6(v6), IpAddr::V4),
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
         v4 => v4,
     }
 }
@@ -176,7 +176,10 @@ mod tests {
     fn an_untrusted_peer_cannot_choose_its_address() {
         let proxies = TrustedProxies::parse("10.0.0.1").unwrap();
         let spoofed = headers(&["1.1.1.1"]);
-        assert_eq!(proxies.client_ip(ip("203.0.113.9"), &spoofed), ip("203.0.113.9"));
+        assert_eq!(
+            proxies.client_ip(ip("203.0.113.9"), &spoofed),
+            ip("203.0.113.9")
+        );
         assert_eq!(
             TrustedProxies::default().client_ip(ip("127.0.0.1"), &spoofed),
             ip("127.0.0.1")
@@ -188,7 +191,10 @@ mod tests {
         let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
         // The client made up 6.6.6.6; the first proxy saw 198.51.100.4; a second proxy 10.0.0.2.
         let chain = headers(&["6.6.6.6, 198.51.100.4", "10.0.0.2"]);
-        assert_eq!(proxies.client_ip(ip("10.0.0.1"), &chain), ip("198.51.100.4"));
+        assert_eq!(
+            proxies.client_ip(ip("10.0.0.1"), &chain),
+            ip("198.51.100.4")
+        );
         // Garbage ends the walk at the last trusted hop.
         let garbage = headers(&["198.51.100.4, not-an-ip, 10.0.0.2"]);
         assert_eq!(proxies.client_ip(ip("10.0.0.1"), &garbage), ip("10.0.0.2"));

@@ -57,8 +57,12 @@ impl Default for RateLimits {
 /// Who a request is counted against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Bucket {
-    Token { user_id: i64 },
-    Session { user_id: i64 },
+    Token {
+        user_id: i64,
+    },
+    Session {
+        user_id: i64,
+    },
     /// `client_ip::bucket_key` of the address.
     Address(String),
 }
@@ -210,10 +214,11 @@ impl RateLimiter {
         }
         let db = db.clone();
         tokio::spawn(async move {
-            if let Err(error) = sqlx::query("DELETE FROM rate_limit_windows WHERE window_start <= $1")
-                .bind(now - WINDOW_SECONDS)
-                .execute(db.pool())
-                .await
+            if let Err(error) =
+                sqlx::query("DELETE FROM rate_limit_windows WHERE window_start <= $1")
+                    .bind(now - WINDOW_SECONDS)
+                    .execute(db.pool())
+                    .await
             {
                 tracing::warn!(%error, "could not delete ended rate limit windows");
             }
