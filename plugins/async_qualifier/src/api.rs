@@ -618,20 +618,22 @@ pub async fn leaderboard(org_id: i64, qualifier_id: i64) -> Result<LeaderboardVi
     })
 }
 
-/// Runs of the qualifier, optionally of one player or one permalink (newest first).
+/// Runs of the qualifier, optionally of one player or one permalink (newest first), a page at a
+/// time (`sdk::page`).
 #[server(prefix = "/api/p/async_qualifier", endpoint = "list_races", input = Json, output = Json)]
 pub async fn list_races(
     org_id: i64,
     qualifier_id: i64,
     #[server(default)] user_id: Option<i64>,
     #[server(default)] permalink_id: Option<i64>,
-) -> Result<Vec<Race>, sdk::Error> {
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Race>, sdk::Error> {
     let call = Call::new(org_id, actions::RUN).await?;
     let q = call.service.qualifier(call.org(), qualifier_id).await?;
     let hidden = call.results_hidden(&q).await?;
     let manage = call.can_manage().await?;
     let me = call.scope.user.id;
-    Ok(call
+    let rows = call
         .service
         .races(
             call.org(),
@@ -640,12 +642,11 @@ pub async fn list_races(
                 user_id,
                 permalink_id,
                 review_queue: false,
+                page: Some(page),
             },
         )
-        .await?
-        .into_iter()
-        .map(|r| race_dto(r, me, manage, hidden))
-        .collect())
+        .await?;
+    Ok(sdk::page::Page::from_rows(rows, &page, |r| r.id).map(|r| race_dto(r, me, manage, hidden)))
 }
 
 /// What was done in the qualifier (newest first).
