@@ -475,6 +475,8 @@ pub struct MatchQuery {
     pub stream_channel_id: Option<i64>,
     /// Only matches this user plays in or crews.
     pub involving: Option<i64>,
+    /// One page, most recently created first (`sdk::page`); None: every match that fits.
+    pub page: Option<sdk::page::PageRequest>,
 }
 
 pub async fn matches(
@@ -512,10 +514,16 @@ pub async fn matches(
             user,
         );
     }
-    // Unscheduled (pending) matches last; then by time and id.
-    sql.push_str(
-        " ORDER BY CASE WHEN m.scheduled_at IS NULL THEN 1 ELSE 0 END, m.scheduled_at, m.id",
-    );
+    if let Some(page) = q.page {
+        add(&mut sql, " AND m.id < ?", page.before());
+        // A number of our own, not input: safe to write into the statement.
+        sql.push_str(&format!(" ORDER BY m.id DESC LIMIT {}", page.fetch_limit()));
+    } else {
+        // Unscheduled (pending) matches last; then by time and id.
+        sql.push_str(
+            " ORDER BY CASE WHEN m.scheduled_at IS NULL THEN 1 ELSE 0 END, m.scheduled_at, m.id",
+        );
+    }
     let mut query = sqlx::query(&sql);
     for b in &binds {
         query = query.bind(*b);

@@ -1,7 +1,7 @@
-//! Oversized inputs, on SQLite and PostgreSQL: a match's player list and a settings submission
-//! have a maximum, and going past it is a clear Invalid error naming the field — not a database
-//! error from a statement with tens of thousands of parameters, nor a stored document of
-//! hundreds of kilobytes per game.
+//! Oversized inputs and lists, on SQLite and PostgreSQL: a match's player list and a settings
+//! submission have a maximum, and going past it is a clear Invalid error naming the field — not a
+//! database error from a statement with tens of thousands of parameters, nor a stored document of
+//! hundreds of kilobytes per game; and the match list comes a page at a time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sdk::{auth::GlobalLevel, both_backends, db::Backend, testing::TestDb, Error};
@@ -155,4 +155,76 @@ async fn check_oversized_settings_submission_refused(backend: Backend) {
 both_backends!(
     oversized_settings_submission_refused,
     check_oversized_settings_submission_refused
+);
+
+/// The schedule answered every match of the organization at once; it now comes a page at a
+/// time, each page in schedule order.
+async fn check_match_list_pages_with_a_maximum(backend: Backend) {
+    let (test, platform, admin, ada, org, tournament_id, _match_id) = league(backend).await;
+    let bob = sdk::identity::users::find_by_username(&test.db, "bob")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let extra = sdk::page::MAX_LIMIT as usize + 5;
+    for i in 0..extra {
+        let players = vec![ada.id, bob];
+        let at = format!("2027-01-01T{:02}:{:02}:00Z", (i / 60) % 24, i % 60);
+        sdk::testing::as_caller(&platform, &admin, || {
+            api::create_match(
+                org,
+                tournament_id,
+                format!("Match {i}"),
+                Some(at),
+                players,
+                None,
+                String::new(),
+            )
+        })
+        .await
+        .unwrap();
+    }
+    let huge = sdk::page::PageRequest {
+        limit: Some(u32::MAX),
+        before_id: None,
+    };
+    let first = sdk::testing::as_caller(&platform, &admin, || {
+        api::list_matches(org, None, None, None, None, None, false, huge)
+    })
+    .await
+    .unwrap();
+    assert_eq!(first.items.len(), sdk::page::MAX_LIMIT as usize);
+    let times: Vec<_> = first.items.iter().map(|m| m.scheduled_at.clone()).collect();
+    let mut sorted = times.clone();
+    sorted.sort_by_key(|t| (t.is_none(), t.clone()));
+    assert_eq!(times, sorted, "a page is in schedule order");
+    let mut seen: std::collections::BTreeSet<i64> = first.items.iter().map(|m| m.id).collect();
+    let mut next = first.next_before_id;
+    assert!(next.is_some());
+    while let Some(before) = next {
+        let page = sdk::testing::as_caller(&platform, &admin, || {
+            api::list_matches(
+                org,
+                None,
+                None,
+                None,
+                None,
+                None,
+                false,
+                sdk::page::PageRequest::after(Some(before)),
+            )
+        })
+        .await
+        .unwrap();
+        for m in &page.items {
+            assert!(seen.insert(m.id), "match {} twice", m.id);
+        }
+        next = page.next_before_id;
+    }
+    // The league's first match and every one made here.
+    assert_eq!(seen.len(), extra + 1);
+}
+both_backends!(
+    match_list_pages_with_a_maximum,
+    check_match_list_pages_with_a_maximum
 );
