@@ -30,11 +30,14 @@ export FAKE_DISCORD_URL=$FAKE
 
 # The OAuth callback URL needs the address up front, so pick a free port.
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+# All browser tests come from 127.0.0.1 and several sign in as the same user, faster than people do:
+# the request rate limits are raised so the run tests the pages, not the limiter.
 DATABASE_URL="sqlite://$WORK/e2e.db" SAHABOT_DATA_DIR="$WORK" SAHABOT_SITE_ROOT="$SITE_ROOT" \
   SAHABOT_BASE_URL="http://127.0.0.1:$PORT" \
   SAHABOT_DISCORD_CLIENT_ID=e2e SAHABOT_DISCORD_CLIENT_SECRET=e2e-secret \
   SAHABOT_DISCORD_AUTHORIZE_URL="$FAKE/oauth2/authorize" SAHABOT_DISCORD_TOKEN_URL="$FAKE/api/oauth2/token" \
   SAHABOT_DISCORD_API_URL="$FAKE/api" SAHABOT_SUPERADMIN_DISCORD_IDS=1001 \
+  SAHABOT_RATE_LIMIT_ANONYMOUS_PER_MINUTE=100000 SAHABOT_RATE_LIMIT_SESSION_PER_MINUTE=100000 \
   "$BIN" serve --addr "127.0.0.1:$PORT" >"$WORK/stdout" 2>"$WORK/server.log" &
 SERVER_PID=$!
 URL=""

@@ -12,6 +12,8 @@ use std::{
 use rand::RngCore;
 use serde::Deserialize;
 
+use crate::auth::{client_ip::TrustedProxies, rate_limit::RateLimits};
+
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
 pub const DEFAULT_DATA_DIR: &str = "data";
 pub const DEFAULT_SITE_ROOT: &str = "target/site";
@@ -62,6 +64,13 @@ pub struct Config {
     /// How long a stopping server waits for running requests before it closes them
     /// (`SAHABOT_SHUTDOWN_GRACE_SECONDS`, default 10).
     pub shutdown_grace: std::time::Duration,
+    /// Requests per minute: `SAHABOT_RATE_LIMIT_ANONYMOUS_PER_MINUTE` per client address
+    /// (default 120), `SAHABOT_RATE_LIMIT_SESSION_PER_MINUTE` per signed-in user (300),
+    /// `SAHABOT_RATE_LIMIT_TOKEN_PER_MINUTE` per API token user without their own limit (60).
+    pub rate_limits: RateLimits,
+    /// `SAHABOT_TRUSTED_PROXIES`: addresses or CIDR ranges of reverse proxies whose
+    /// `X-Forwarded-For` names the client (default none: the socket peer is the client).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Config {
@@ -142,6 +151,10 @@ struct FileConfig {
     scheduler: Option<String>,
     request_timeout_seconds: Option<String>,
     shutdown_grace_seconds: Option<String>,
+    rate_limit_anonymous_per_minute: Option<String>,
+    rate_limit_session_per_minute: Option<String>,
+    rate_limit_token_per_minute: Option<String>,
+    trusted_proxies: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -359,6 +372,40 @@ impl Config {
             ),
             DEFAULT_SHUTDOWN_GRACE_SECONDS,
         )?;
+        let defaults = RateLimits::default();
+        let rate_limits = RateLimits {
+            anonymous_per_minute: per_minute(
+                "SAHABOT_RATE_LIMIT_ANONYMOUS_PER_MINUTE",
+                pick(
+                    "SAHABOT_RATE_LIMIT_ANONYMOUS_PER_MINUTE",
+                    file.rate_limit_anonymous_per_minute,
+                ),
+                defaults.anonymous_per_minute,
+            )?,
+            session_per_minute: per_minute(
+                "SAHABOT_RATE_LIMIT_SESSION_PER_MINUTE",
+                pick(
+                    "SAHABOT_RATE_LIMIT_SESSION_PER_MINUTE",
+                    file.rate_limit_session_per_minute,
+                ),
+                defaults.session_per_minute,
+            )?,
+            token_per_minute: per_minute(
+                "SAHABOT_RATE_LIMIT_TOKEN_PER_MINUTE",
+                pick(
+                    "SAHABOT_RATE_LIMIT_TOKEN_PER_MINUTE",
+                    file.rate_limit_token_per_minute,
+                ),
+                defaults.token_per_minute,
+            )?,
+        };
+        let trusted_proxies = TrustedProxies::parse(
+            &pick("SAHABOT_TRUSTED_PROXIES", file.trusted_proxies).unwrap_or_default(),
+        )
+        .map_err(|detail| ConfigError::Invalid {
+            setting: "SAHABOT_TRUSTED_PROXIES",
+            detail,
+        })?;
         Ok(Self {
             database_url,
             addr,
@@ -377,6 +424,8 @@ impl Config {
             racetime,
             request_timeout,
             shutdown_grace,
+            rate_limits,
+            trusted_proxies,
         })
     }
 
@@ -429,6 +478,24 @@ fn seconds(
         _ => Err(ConfigError::Invalid {
             setting,
             detail: format!("`{text}` is not a whole number of seconds from 1 to 86400"),
+        }),
+    }
+}
+
+/// A request count per minute from 1 to a million, or `default` when unset.
+fn per_minute(
+    setting: &'static str,
+    text: Option<String>,
+    default: u32,
+) -> Result<u32, ConfigError> {
+    let Some(text) = text else {
+        return Ok(default);
+    };
+    match text.trim().parse::<u32>() {
+        Ok(n) if (1..=1_000_000).contains(&n) => Ok(n),
+        _ => Err(ConfigError::Invalid {
+            setting,
+            detail: format!("`{text}` is not a whole number of requests from 1 to 1000000"),
         }),
     }
 }
@@ -547,6 +614,8 @@ mod tests {
             config.shutdown_grace.as_secs(),
             DEFAULT_SHUTDOWN_GRACE_SECONDS
         );
+        assert_eq!(config.rate_limits, RateLimits::default());
+        assert_eq!(config.trusted_proxies, TrustedProxies::default());
         // The generated key is kept and reused.
         let again = Config::load_from(&vars, None).unwrap();
         assert_eq!(again.secret_key, config.secret_key);
@@ -591,6 +660,10 @@ mod tests {
             ("SAHABOT_REQUEST_TIMEOUT_SECONDS", "0"),
             ("SAHABOT_REQUEST_TIMEOUT_SECONDS", "half a minute"),
             ("SAHABOT_SHUTDOWN_GRACE_SECONDS", "-1"),
+            ("SAHABOT_RATE_LIMIT_ANONYMOUS_PER_MINUTE", "0"),
+            ("SAHABOT_RATE_LIMIT_SESSION_PER_MINUTE", "lots"),
+            ("SAHABOT_RATE_LIMIT_TOKEN_PER_MINUTE", "-5"),
+            ("SAHABOT_TRUSTED_PROXIES", "10.0.0.1, proxy.internal"),
         ];
         for (setting, value) in cases {
             let mut vars = HashMap::from([key.clone()]);

@@ -30,7 +30,11 @@ use tracing::Span;
 
 use crate::{
     auth::{
-        caller::resolve_caller, discord::Discord, rate_limit::RateLimiter, routes as auth_routes,
+        caller::resolve_caller,
+        client_ip::TrustedProxies,
+        discord::Discord,
+        rate_limit::{RateLimiter, RateLimits},
+        routes as auth_routes,
         session_store::DbSessionStore,
     },
     migrate,
@@ -47,6 +51,10 @@ pub struct AppState {
     /// None when Discord sign-in is not configured.
     pub discord: Option<Arc<Discord>>,
     pub limiter: Arc<RateLimiter>,
+    /// Requests per window for anonymous clients, sessions and tokens.
+    pub rate_limits: RateLimits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<TrustedProxies>,
     /// Session cookies get `Secure` when the site is served over https.
     pub secure_cookies: bool,
     /// Discord ids promoted to SUPERADMIN at sign-in.

@@ -256,7 +256,10 @@ pub async fn start_with_plugins(
         leptos_options: options,
         platform: platform.clone(),
         discord,
-        limiter: Arc::new(auth::rate_limit::RateLimiter::default()),
+        // Counted in the database on PostgreSQL, so instances sharing it limit together.
+        limiter: Arc::new(auth::rate_limit::RateLimiter::for_database(&db)),
+        rate_limits: config.rate_limits,
+        trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         secure_cookies: config.base_url.starts_with("https://"),
         superadmin_discord_ids: Arc::new(config.superadmin_discord_ids.clone()),
         request_timeout: config.request_timeout,

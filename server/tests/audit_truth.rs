@@ -59,7 +59,7 @@ async fn check_impersonated_writes_name_the_impersonator(backend: Backend) {
             json!({"filter": {"org_id": org, "action": "invite."}}),
         )
         .await;
-    let entries = log.as_array().expect("audit entries");
+    let entries = log["items"].as_array().expect("audit entries");
     let invites: Vec<(Option<i64>, Option<i64>)> = entries
         .iter()
         .map(|e| (e["user_id"].as_i64(), e["impersonated_by"].as_i64()))

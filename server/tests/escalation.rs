@@ -71,7 +71,7 @@ impl Org {
             .app
             .ok(&self.alice, "list_members", json!({"org_id": self.id}))
             .await;
-        let member = members
+        let member = members["items"]
             .as_array()
             .unwrap()
             .iter()

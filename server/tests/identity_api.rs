@@ -90,7 +90,7 @@ async fn organizations_invites_and_roles(backend: Backend) {
     let members = app
         .ok(&admin, "list_members", json!({"org_id": org_id}))
         .await;
-    let names: Vec<&str> = members
+    let names: Vec<&str> = members["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -136,7 +136,7 @@ async fn organizations_invites_and_roles(backend: Backend) {
     let log = app
         .ok(&admin, "audit_log", json!({"filter": {"org_id": org_id}}))
         .await;
-    let actions: Vec<&str> = log
+    let actions: Vec<&str> = log["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -159,9 +159,7 @@ async fn organizations_invites_and_roles(backend: Backend) {
     }
     // Only a superadmin sees the whole site's log.
     assert_eq!(app.fails(Some(&admin), "audit_log", json!({})).await.0, 403);
-    assert!(!app
-        .ok(&root, "audit_log", json!({}))
-        .await
+    assert!(!app.ok(&root, "audit_log", json!({})).await["items"]
         .as_array()
         .unwrap()
         .is_empty());
@@ -252,7 +250,7 @@ async fn tokens_are_hashed_revocable_and_expire(backend: Backend) {
         .ok_in_session(&browser, "list_api_tokens", json!({}))
         .await;
     assert!(!listed.to_string().contains(&secret));
-    assert!(listed
+    assert!(listed["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -218,7 +218,7 @@ async fn check_plugin_pages_and_api_follow_enablement(backend: Backend) {
         .json::<serde_json::Value>()
         .await
         .unwrap();
-    assert_eq!(entries[0]["text"], "hello");
+    assert_eq!(entries["items"][0]["text"], "hello");
 
     // Site admin endpoints.
     let (status, _) = app.fails(Some(&member), "list_plugins", json!({})).await;

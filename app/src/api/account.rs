@@ -69,9 +69,11 @@ pub async fn create_api_token(
 }
 
 #[server(prefix = "/api/core", endpoint = "list_api_tokens", input = Json, output = Json)]
-pub async fn list_api_tokens() -> Result<Vec<ApiToken>, sdk::Error> {
+pub async fn list_api_tokens(
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<ApiToken>, sdk::Error> {
     let user = require_session_user("list API tokens")?;
-    tokens::list(&platform()?.db, user.id).await
+    tokens::list(&platform()?.db, user.id, &page).await
 }
 
 #[server(prefix = "/api/core", endpoint = "revoke_api_token", input = Json, output = Json)]

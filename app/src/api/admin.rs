@@ -13,9 +13,12 @@ use sdk::{
 use super::support::*;
 
 #[server(prefix = "/api/core", endpoint = "search_users", input = Json, output = Json)]
-pub async fn search_users(#[server(default)] query: String) -> Result<Vec<UserInfo>, sdk::Error> {
+pub async fn search_users(
+    #[server(default)] query: String,
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<UserInfo>, sdk::Error> {
     require_level(GlobalLevel::Admin)?;
-    users::search(&platform()?.db, &query, 100).await
+    users::search(&platform()?.db, &query, &page).await
 }
 
 #[server(prefix = "/api/core", endpoint = "admin_update_user", input = Json, output = Json)]

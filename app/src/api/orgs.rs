@@ -1,5 +1,7 @@
 //! Organizations: create or request, list, members, roles, invites, the audit log.
-//! Every org-scoped function takes `org_id` first and starts with the guard.
+//! Every org-scoped function takes `org_id` first and starts with the guard. Lists come a page
+//! at a time (`sdk::page`: `page: {limit, before_id}` in, `{items, next_before_id}` out), except
+//! roles: an organization's roles are few (made by its admins) and listed whole.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -8,6 +10,7 @@ use sdk::{
     identity::model::{
         AuditFilter, AuditRecord, Invite, InvitePreview, Member, OrgRequest, Organization, Role,
     },
+    page::{Page, PageRequest},
 };
 #[cfg(feature = "ssr")]
 use sdk::{
@@ -40,9 +43,11 @@ pub async fn request_organization(
 
 /// The caller's own requests (SUPERADMIN: everyone's).
 #[server(prefix = "/api/core", endpoint = "list_organization_requests", input = Json, output = Json)]
-pub async fn list_organization_requests() -> Result<Vec<OrgRequest>, sdk::Error> {
+pub async fn list_organization_requests(
+    #[server(default)] page: PageRequest,
+) -> Result<Page<OrgRequest>, sdk::Error> {
     let user = require_user()?;
-    orgs::list_requests(&platform()?.db, &user).await
+    orgs::list_requests(&platform()?.db, &user, &page).await
 }
 
 #[server(prefix = "/api/core", endpoint = "review_organization_request", input = Json, output = Json)]
@@ -69,13 +74,14 @@ pub async fn review_organization_request(
 #[server(prefix = "/api/core", endpoint = "list_organizations", input = Json, output = Json)]
 pub async fn list_organizations(
     #[server(default)] all: bool,
-) -> Result<Vec<Organization>, sdk::Error> {
+    #[server(default)] page: PageRequest,
+) -> Result<Page<Organization>, sdk::Error> {
     let db = platform()?.db;
     if all {
         require_level(GlobalLevel::Admin)?;
-        orgs::list_all(&db).await
+        orgs::list_all(&db, &page).await
     } else {
-        orgs::list_for_user(&db, require_user()?.id).await
+        orgs::list_for_user(&db, require_user()?.id, &page).await
     }
 }
 
@@ -104,9 +110,12 @@ pub async fn update_organization(
 }
 
 #[server(prefix = "/api/core", endpoint = "list_members", input = Json, output = Json)]
-pub async fn list_members(org_id: i64) -> Result<Vec<Member>, sdk::Error> {
+pub async fn list_members(
+    org_id: i64,
+    #[server(default)] page: PageRequest,
+) -> Result<Page<Member>, sdk::Error> {
     let scope = require(org_id, "member:read").await?;
-    orgs::list_members(&scope.db, scope.org_id).await
+    orgs::list_members(&scope.db, scope.org_id, &page).await
 }
 
 #[server(prefix = "/api/core", endpoint = "add_member", input = Json, output = Json)]
@@ -283,9 +292,12 @@ pub async fn set_member_policy(
 }
 
 #[server(prefix = "/api/core", endpoint = "list_invites", input = Json, output = Json)]
-pub async fn list_invites(org_id: i64) -> Result<Vec<Invite>, sdk::Error> {
+pub async fn list_invites(
+    org_id: i64,
+    #[server(default)] page: PageRequest,
+) -> Result<Page<Invite>, sdk::Error> {
     let scope = require(org_id, "member:invite").await?;
-    invites::list(&scope.db, scope.org_id).await
+    invites::list(&scope.db, scope.org_id, &page).await
 }
 
 #[server(prefix = "/api/core", endpoint = "create_invite", input = Json, output = Json)]
@@ -342,15 +354,16 @@ pub async fn accept_invite(slug: String) -> Result<i64, sdk::Error> {
     .await
 }
 
-/// An organization's log (its admins), or with no `org_id` the whole site's (SUPERADMIN).
+/// An organization's log (its admins), or with no `org_id` the whole site's (SUPERADMIN); a page
+/// at a time (`filter.limit`, `filter.before_id`).
 #[server(prefix = "/api/core", endpoint = "audit_log", input = Json, output = Json)]
 pub async fn audit_log(
     #[server(default)] filter: AuditFilter,
-) -> Result<Vec<AuditRecord>, sdk::Error> {
+) -> Result<Page<AuditRecord>, sdk::Error> {
     match filter.org_id {
         Some(org_id) => {
             let scope = require(org_id, "organization:audit").await?;
-            audit_log::list(
+            audit_log::page(
                 &scope.db,
                 &AuditFilter {
                     org_id: Some(scope.org_id),
@@ -361,7 +374,7 @@ pub async fn audit_log(
         }
         None => {
             require_level(GlobalLevel::Superadmin)?;
-            audit_log::list(&platform()?.db, &filter).await
+            audit_log::page(&platform()?.db, &filter).await
         }
     }
 }
@@ -373,7 +386,7 @@ pub struct OrgSummary {
     pub organization: Organization,
     pub my_roles: Vec<String>,
     pub allowed: Vec<String>,
-    pub member_count: usize,
+    pub member_count: i64,
     /// Navigation entries of the plugins on for this organization that the caller may use.
     pub plugin_nav: Vec<sdk::plugin::NavEntry>,
 }
@@ -391,12 +404,7 @@ pub async fn org_overview(org_id: i64) -> Result<OrgSummary, sdk::Error> {
             "You are not a member of this organization.",
         ));
     }
-    let members = orgs::list_members(&platform.db, org_id).await?;
-    let my_roles = members
-        .iter()
-        .find(|m| m.user_id == user.id)
-        .map(|m| m.roles.clone())
-        .unwrap_or_default();
+    let my_roles = orgs::member_roles(&platform.db, org_id, user.id).await?;
     let mut allowed = Vec::new();
     for info in platform.actions.all() {
         if platform
@@ -419,7 +427,7 @@ pub async fn org_overview(org_id: i64) -> Result<OrgSummary, sdk::Error> {
         organization,
         my_roles,
         allowed,
-        member_count: members.len(),
+        member_count: orgs::member_count(&platform.db, org_id).await?,
         plugin_nav,
     })
 }

@@ -32,23 +32,29 @@ fn by(user_id: i64) -> By {
     }
 }
 
-/// Every organization's tasks, for the site admin.
+/// Every organization's tasks, for the site admin: the built-in ones, and a page of the
+/// organizations' own (newest first; more with `org_tasks_next_before_id`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskOverview {
     pub builtins: Vec<BuiltinTaskView>,
     pub org_tasks: Vec<OrgTaskView>,
+    pub org_tasks_next_before_id: Option<i64>,
     /// The server's clock (epoch ms), so "next run in …" is measured from the same clock.
     pub now: i64,
 }
 
 #[server(prefix = "/api/core", endpoint = "admin_tasks", input = Json, output = Json)]
-pub async fn admin_tasks() -> Result<TaskOverview, sdk::Error> {
+pub async fn admin_tasks(
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<TaskOverview, sdk::Error> {
     require_level(GlobalLevel::Admin)?;
     let scheduler = scheduler()?;
     let builtins = scheduler.builtin_views().await?;
+    let org_tasks = scheduler.all_org_tasks(&page).await?;
     Ok(TaskOverview {
         builtins,
-        org_tasks: scheduler.all_org_tasks().await?,
+        org_tasks: org_tasks.items,
+        org_tasks_next_before_id: org_tasks.next_before_id,
         now: sdk::time::now_ms(),
     })
 }
@@ -73,13 +79,17 @@ pub async fn admin_run_builtin_task(key: String) -> Result<i64, sdk::Error> {
     scheduler()?.run_builtin_now(&key, by(user.id)).await
 }
 
-/// Recent runs of every task (or of one task key: `builtin:<plugin>.<name>`, `org:<id>`).
+/// Runs of every task (or of one task key: `builtin:<plugin>.<name>`, `org:<id>`), newest
+/// first, a page at a time.
 #[server(prefix = "/api/core", endpoint = "admin_task_runs", input = Json, output = Json)]
 pub async fn admin_task_runs(
     #[server(default)] task_key: Option<String>,
-) -> Result<Vec<TaskRunView>, sdk::Error> {
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<TaskRunView>, sdk::Error> {
     require_level(GlobalLevel::Admin)?;
-    scheduler()?.history(None, task_key.as_deref(), 100).await
+    scheduler()?
+        .history_page(None, task_key.as_deref(), &page)
+        .await
 }
 
 /// One run, to follow a manual run: site admins see any; members with `scheduled_task:read`
@@ -158,7 +168,8 @@ pub async fn admin_bot() -> Result<BotOverview, sdk::Error> {
 
 // ----- an organization's tasks -----
 
-/// The organization's tasks, the task types it can use, and its recent runs.
+/// The organization's tasks (at most `sdk::tasks::engine::MAX_ORG_TASKS`, so listed whole), the
+/// task types it can use, and its 50 most recent runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgTasks {
     pub tasks: Vec<OrgTaskView>,

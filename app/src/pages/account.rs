@@ -7,8 +7,8 @@ use sdk::{
     identity::model::{ProfileUpdate, RacetimeStatus},
     time::format_utc,
     ui::{
-        Button, ButtonKind, Card, Checkbox, EmptyState, FormError, LocalTime, PageHeader, Select,
-        SkeletonRows, SuccessNotice, TextField, ViewerZone, TABLE, TD, TH,
+        Button, ButtonKind, Card, Checkbox, EmptyState, FormError, LocalTime, PageHeader, Pager,
+        Select, SkeletonRows, SuccessNotice, TextField, ViewerZone, TABLE, TD, TH,
     },
 };
 
@@ -185,9 +185,10 @@ fn RacetimeCard() -> impl IntoView {
 pub fn ApiKeysPage() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
+    let before = RwSignal::new(None::<i64>);
     let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| list_api_tokens(),
+        move || (create.version().get(), revoke.version().get(), before.get()),
+        |(.., before)| list_api_tokens(sdk::page::PageRequest::after(before)),
     );
     let name = RwSignal::new(String::new());
     let error = Signal::derive(move || {
@@ -218,8 +219,8 @@ pub fn ApiKeysPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match tokens.await {
                             Err(error) => view! { <LoadError error/> }.into_any(),
-                            Ok(list) if list.is_empty() => view! { <EmptyState title="No API keys yet" detail="Create one to call the API from a script."/> }.into_any(),
-                            Ok(list) => view! {
+                            Ok(page) if page.items.is_empty() => view! { <EmptyState title="No API keys yet" detail="Create one to call the API from a script."/> }.into_any(),
+                            Ok(page) => { let next = page.next_before_id; let list = page.items; view! {
                                 <table class=TABLE>
                                     <thead><tr><th class=TH>"Name"</th><th class=TH>"Created"</th><th class=TH>"Last used"</th><th class=TH>"Status"</th><th class=TH></th></tr></thead>
                                     <tbody>
@@ -240,7 +241,8 @@ pub fn ApiKeysPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            }.into_any(),
+                                <Pager before next/>
+                            }.into_any() }
                         }
                     })}
                 </Suspense>

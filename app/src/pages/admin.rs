@@ -6,10 +6,11 @@ use leptos_meta::Title;
 use sdk::{
     auth::GlobalLevel,
     identity::model::{AdminUserUpdate, UserInfo},
+    page::PageRequest,
     time::format_utc,
     ui::{
         Badge, Button, ButtonKind, Card, Checkbox, EmptyState, ErrorNotice, FormError, PageHeader,
-        Select, SkeletonRows, SuccessNotice, Tabs, TextArea, TextField, Tone, TABLE, TD, TH,
+        Pager, Select, SkeletonRows, SuccessNotice, Tabs, TextArea, TextField, Tone, TABLE, TD, TH,
     },
 };
 
@@ -51,14 +52,15 @@ pub fn AdminUsersPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let applied = RwSignal::new(String::new());
     let update = ServerAction::<AdminUpdateUser>::new();
+    let before = RwSignal::new(None::<i64>);
     let users = Resource::new(
-        move || (applied.get(), update.version().get()),
-        |(q, _)| search_users(q),
+        move || (applied.get(), update.version().get(), before.get()),
+        |(q, _, before)| search_users(q, PageRequest::after(before)),
     );
     view! {
         <Title text="Users · Site admin"/>
         {admin_tabs("/admin")}
-        <form class="mb-4 flex items-end gap-3" on:submit=move |ev| { ev.prevent_default(); applied.set(query.get_untracked()); }>
+        <form class="mb-4 flex items-end gap-3" on:submit=move |ev| { ev.prevent_default(); before.set(None); applied.set(query.get_untracked()); }>
             <TextField label="Search users" name="query" value=query placeholder="name or Discord name"/>
             <Button button_type="submit" kind=ButtonKind::Secondary>"Search"</Button>
         </form>
@@ -67,13 +69,14 @@ pub fn AdminUsersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match users.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <EmptyState title="No users match"/> }.into_any(),
-                    Ok(list) => view! {
+                    Ok(page) if page.items.is_empty() => view! { <EmptyState title="No users match"/> }.into_any(),
+                    Ok(page) => { let next = page.next_before_id; let list = page.items; view! {
                         <table class=TABLE>
                             <thead><tr><th class=TH>"User"</th><th class=TH>"Level"</th><th class=TH>"API limit / min"</th><th class=TH>"Active"</th><th class=TH></th></tr></thead>
                             <tbody>{list.into_iter().map(|user| view! { <UserRow user update/> }).collect_view()}</tbody>
                         </table>
-                    }.into_any(),
+                        <Pager before next/>
+                    }.into_any() }
                 }
             })}
         </Suspense>
@@ -146,7 +149,11 @@ fn UserRow(user: UserInfo, update: ServerAction<AdminUpdateUser>) -> impl IntoVi
 
 #[component]
 pub fn AdminOrgsPage() -> impl IntoView {
-    let orgs = Resource::new(|| (), |_| list_organizations(true));
+    let before = RwSignal::new(None::<i64>);
+    let orgs = Resource::new(
+        move || before.get(),
+        |before| list_organizations(true, PageRequest::after(before)),
+    );
     view! {
         <Title text="Organizations · Site admin"/>
         {admin_tabs("/admin/orgs")}
@@ -154,8 +161,8 @@ pub fn AdminOrgsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match orgs.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <EmptyState title="No organizations yet" detail="Create one from the Organizations page."/> }.into_any(),
-                    Ok(list) => view! {
+                    Ok(page) if page.items.is_empty() => view! { <EmptyState title="No organizations yet" detail="Create one from the Organizations page."/> }.into_any(),
+                    Ok(page) => { let next = page.next_before_id; let list = page.items; view! {
                         <table class=TABLE>
                             <thead><tr><th class=TH>"Organization"</th><th class=TH>"Created"</th><th class=TH>"Status"</th></tr></thead>
                             <tbody>{list.into_iter().map(|org| view! {
@@ -167,7 +174,8 @@ pub fn AdminOrgsPage() -> impl IntoView {
                                 </tr>
                             }).collect_view()}</tbody>
                         </table>
-                    }.into_any(),
+                        <Pager before next/>
+                    }.into_any() }
                 }
             })}
         </Suspense>
@@ -177,9 +185,10 @@ pub fn AdminOrgsPage() -> impl IntoView {
 #[component]
 pub fn AdminRequestsPage() -> impl IntoView {
     let review = ServerAction::<ReviewOrganizationRequest>::new();
+    let before = RwSignal::new(None::<i64>);
     let requests = Resource::new(
-        move || review.version().get(),
-        |_| list_organization_requests(),
+        move || (review.version().get(), before.get()),
+        |(_, before)| list_organization_requests(PageRequest::after(before)),
     );
     view! {
         <Title text="Requests · Site admin"/>
@@ -189,8 +198,8 @@ pub fn AdminRequestsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match requests.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <EmptyState title="No organization requests"/> }.into_any(),
-                    Ok(list) => view! {
+                    Ok(page) if page.items.is_empty() => view! { <EmptyState title="No organization requests"/> }.into_any(),
+                    Ok(page) => { let next = page.next_before_id; let list = page.items; view! {
                         <ul class="flex flex-col gap-3">
                             {list.into_iter().map(|r| {
                                 let id = r.id;
@@ -216,7 +225,8 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-                    }.into_any(),
+                        <Pager before next/>
+                    }.into_any() }
                 }
             })}
         </Suspense>

@@ -6,10 +6,11 @@ use leptos_meta::Title;
 use sdk::{
     auth::policy::{parse_statements, Effect, Statement},
     identity::model::AuditFilter,
+    page::PageRequest,
     time::format_utc,
     ui::{
-        Badge, Button, ButtonKind, Card, EmptyState, ErrorNotice, FormError, PageHeader, Select,
-        SkeletonRows, SuccessNotice, Tabs, TextArea, TextField, Tone, TABLE, TD, TH,
+        Badge, Button, ButtonKind, Card, EmptyState, ErrorNotice, FormError, PageHeader, Pager,
+        Select, SkeletonRows, SuccessNotice, Tabs, TextArea, TextField, Tone, TABLE, TD, TH,
     },
 };
 
@@ -154,6 +155,7 @@ fn Members(overview: OrgSummary) -> impl IntoView {
     let unassign = ServerAction::<UnassignRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let add = ServerAction::<AddMember>::new();
+    let before = RwSignal::new(None::<i64>);
     let members = Resource::new(
         move || {
             (
@@ -161,9 +163,10 @@ fn Members(overview: OrgSummary) -> impl IntoView {
                 unassign.version().get(),
                 remove.version().get(),
                 add.version().get(),
+                before.get(),
             )
         },
-        move |_| list_members(org_id),
+        move |(.., before)| list_members(org_id, PageRequest::after(before)),
     );
     let roles = Resource::new(|| (), move |_| list_roles(org_id));
     let error = Signal::derive(move || {
@@ -197,7 +200,7 @@ fn Members(overview: OrgSummary) -> impl IntoView {
                     let role_names: Vec<(String, String)> = roles.await.unwrap_or_default().into_iter().map(|r| (r.name.clone(), r.name)).collect();
                     match members.await {
                         Err(error) => view! { <LoadError error/> }.into_any(),
-                        Ok(list) => view! {
+                        Ok(page) => { let next = page.next_before_id; let list = page.items; view! {
                             <table id="members" class=TABLE>
                                 <thead><tr><th class=TH>"Member"</th><th class=TH>"Roles"</th><th class=TH>"Joined"</th><th class=TH></th></tr></thead>
                                 <tbody>
@@ -242,7 +245,8 @@ fn Members(overview: OrgSummary) -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
+                            <Pager before next/>
+                        }.into_any() }
                     }
                 })}
             </Suspense>
@@ -386,7 +390,19 @@ fn Roles(overview: OrgSummary) -> impl IntoView {
 /// Statements for one member alone, beside their roles (replaces that member's earlier ones).
 #[component]
 fn DirectPermissions(org_id: i64) -> impl IntoView {
-    let members = Resource::new(|| (), move |_| list_members(org_id));
+    let before = RwSignal::new(None::<i64>);
+    let members = Resource::new(
+        move || before.get(),
+        move |before| {
+            list_members(
+                org_id,
+                PageRequest {
+                    limit: Some(sdk::page::MAX_LIMIT),
+                    before_id: before,
+                },
+            )
+        },
+    );
     let save = ServerAction::<SetMemberPolicy>::new();
     let member = RwSignal::new(String::new());
     let rules = RwSignal::new(String::from("DENY match:delete"));
@@ -401,9 +417,11 @@ fn DirectPermissions(org_id: i64) -> impl IntoView {
         <Card title="Direct permissions">
             <Suspense fallback=|| view! { <SkeletonRows rows=2/> }>
                 {move || Suspend::new(async move {
-                    let options: Vec<(String, String)> = members.await.unwrap_or_default().into_iter()
+                    let page = members.await.unwrap_or_default();
+                    let next = page.next_before_id;
+                    let options: Vec<(String, String)> = page.items.into_iter()
                         .map(|m| (m.user_id.to_string(), m.display_name.unwrap_or(m.username))).collect();
-                    if member.get_untracked().is_empty() {
+                    if !options.iter().any(|(id, _)| *id == member.get_untracked()) {
                         if let Some((id, _)) = options.first() { member.set(id.clone()); }
                     }
                     view! {
@@ -419,6 +437,7 @@ fn DirectPermissions(org_id: i64) -> impl IntoView {
                             }
                         }>
                             <Select label="Member" name="policy_user_id" value=member options=Signal::derive(move || options.clone())/>
+                            <Pager before next/>
                             <TextArea label="Their own rules" name="member_statements" value=rules error rows=3
                                 help="Same form as roles. These replace the member's earlier direct rules; DENY wins over any role."/>
                             <FormError error fields=&["member_statements"]/>
@@ -442,9 +461,10 @@ fn Invites(overview: OrgSummary) -> impl IntoView {
     let org_id = overview.organization.id;
     let create = ServerAction::<CreateInvite>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
+    let before = RwSignal::new(None::<i64>);
     let invites = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        move |_| list_invites(org_id),
+        move || (create.version().get(), revoke.version().get(), before.get()),
+        move |(.., before)| list_invites(org_id, PageRequest::after(before)),
     );
     let slug = RwSignal::new(String::new());
     let max_uses = RwSignal::new(String::new());
@@ -497,8 +517,8 @@ fn Invites(overview: OrgSummary) -> impl IntoView {
                     {move || Suspend::new(async move {
                         match invites.await {
                             Err(error) => view! { <LoadError error/> }.into_any(),
-                            Ok(list) if list.is_empty() => view! { <EmptyState title="No invite links" detail="Create one and share it with new members."/> }.into_any(),
-                            Ok(list) => view! {
+                            Ok(page) if page.items.is_empty() => view! { <EmptyState title="No invite links" detail="Create one and share it with new members."/> }.into_any(),
+                            Ok(page) => { let next = page.next_before_id; let list = page.items; view! {
                                 <table id="invites" class=TABLE>
                                     <thead><tr><th class=TH>"Link"</th><th class=TH>"Uses"</th><th class=TH>"Expires"</th><th class=TH>"Status"</th><th class=TH></th></tr></thead>
                                     <tbody>
@@ -520,7 +540,8 @@ fn Invites(overview: OrgSummary) -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            }.into_any(),
+                                <Pager before next/>
+                            }.into_any() }
                         }
                     })}
                 </Suspense>
@@ -540,21 +561,23 @@ pub fn AuditTable(org_id: Option<i64>) -> impl IntoView {
     let action = RwSignal::new(String::new());
     let user = RwSignal::new(String::new());
     let applied = RwSignal::new((String::new(), String::new()));
+    let before = RwSignal::new(None::<i64>);
     let entries = Resource::new(
-        move || applied.get(),
-        move |(action, user)| {
+        move || (applied.get(), before.get()),
+        move |((action, user), before_id)| {
             audit_log(AuditFilter {
                 org_id,
                 user_id: user.trim().parse().ok(),
                 action: (!action.trim().is_empty()).then_some(action),
-                before_id: None,
-                limit: Some(200),
+                before_id,
+                limit: Some(i64::from(sdk::page::MAX_LIMIT)),
             })
         },
     );
     view! {
         <form class="mb-4 flex flex-wrap items-end gap-3" on:submit=move |ev| {
             ev.prevent_default();
+            before.set(None);
             applied.set((action.get_untracked(), user.get_untracked()));
         }>
             <TextField label="Action starts with" name="action" value=action placeholder="member."/>
@@ -565,8 +588,8 @@ pub fn AuditTable(org_id: Option<i64>) -> impl IntoView {
             {move || Suspend::new(async move {
                 match entries.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <EmptyState title="Nothing logged yet"/> }.into_any(),
-                    Ok(list) => view! {
+                    Ok(page) if page.items.is_empty() => view! { <EmptyState title="Nothing logged yet"/> }.into_any(),
+                    Ok(page) => { let next = page.next_before_id; let list = page.items; view! {
                         <div class="overflow-x-auto">
                             <table id="audit" class=TABLE>
                                 <thead><tr><th class=TH>"When"</th><th class=TH>"Who"</th><th class=TH>"Action"</th><th class=TH>"Details"</th><th class=TH>"From"</th></tr></thead>
@@ -586,7 +609,8 @@ pub fn AuditTable(org_id: Option<i64>) -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
+                        <Pager before next/>
+                    }.into_any() }
                 }
             })}
         </Suspense>

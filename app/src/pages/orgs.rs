@@ -5,8 +5,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use sdk::{
     auth::GlobalLevel,
+    page::{Page, PageRequest},
     ui::{
-        Badge, Button, ButtonKind, Card, EmptyState, ErrorNotice, FormError, PageHeader,
+        Badge, Button, ButtonKind, Card, EmptyState, ErrorNotice, FormError, PageHeader, Pager,
         SkeletonRows, SuccessNotice, TextArea, TextField, Tone,
     },
 };
@@ -26,13 +27,15 @@ pub fn MyOrgsPage() -> impl IntoView {
     let create = ServerAction::<CreateOrganization>::new();
     let request = ServerAction::<RequestOrganization>::new();
     let leave = ServerAction::<LeaveOrganization>::new();
+    let before = RwSignal::new(None::<i64>);
     let orgs = Resource::new(
-        move || (create.version().get(), leave.version().get()),
-        |_| list_organizations(false),
+        move || (create.version().get(), leave.version().get(), before.get()),
+        |(.., before)| list_organizations(false, PageRequest::after(before)),
     );
+    // The newest page of the caller's own requests.
     let requests = Resource::new(
         move || request.version().get(),
-        |_| list_organization_requests(),
+        |_| list_organization_requests(PageRequest::first()),
     );
     view! {
         <Title text="Organizations"/>
@@ -44,10 +47,10 @@ pub fn MyOrgsPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match orgs.await {
                             Err(error) => view! { <LoadError error/> }.into_any(),
-                            Ok(list) if list.is_empty() => view! {
+                            Ok(page) if page.items.is_empty() => view! {
                                 <EmptyState title="No organizations yet" detail="Accept an invite link from an organization, or request a new one."/>
                             }.into_any(),
-                            Ok(list) => view! {
+                            Ok(page) => { let next = page.next_before_id; let list = page.items; view! {
                                 <ul id="my-orgs" class="flex flex-col gap-3">
                                     {list.into_iter().map(|org| {
                                         let id = org.id;
@@ -62,7 +65,8 @@ pub fn MyOrgsPage() -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </ul>
-                            }.into_any(),
+                                <Pager before next/>
+                            }.into_any() }
                         }
                     })}
                 </Suspense>
@@ -102,7 +106,7 @@ fn NewOrgForm(create: ServerAction<CreateOrganization>) -> impl IntoView {
 #[component]
 fn RequestOrgForm(
     request: ServerAction<RequestOrganization>,
-    requests: Resource<Result<Vec<sdk::identity::model::OrgRequest>, sdk::Error>>,
+    requests: Resource<Result<Page<sdk::identity::model::OrgRequest>, sdk::Error>>,
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
@@ -121,7 +125,7 @@ fn RequestOrgForm(
             </form>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let list = requests.await.unwrap_or_default();
+                    let list = requests.await.unwrap_or_default().items;
                     (!list.is_empty()).then(|| view! {
                         <ul class="mt-4 flex flex-col gap-2 text-sm">
                             {list.into_iter().map(|r| {

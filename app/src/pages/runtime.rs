@@ -9,8 +9,8 @@ use sdk::{
     tasks::model::{OrgTaskInput, OrgTaskView, Schedule, TaskRunView, TaskTypeView},
     time::{format_utc, parse_utc, relative},
     ui::{
-        Badge, Button, ButtonKind, Card, EmptyState, ErrorNotice, FormError, Select, SkeletonRows,
-        SuccessNotice, TextArea, TextField, Tone, TABLE, TD, TH,
+        Badge, Button, ButtonKind, Card, EmptyState, ErrorNotice, FormError, Pager, Select,
+        SkeletonRows, SuccessNotice, TextArea, TextField, Tone, TABLE, TD, TH,
     },
 };
 
@@ -103,8 +103,16 @@ pub fn AdminTasksPage() -> impl IntoView {
             refresh.get(),
         )
     };
-    let tasks = Resource::new(changes, |_| admin_tasks());
-    let runs = Resource::new(changes, |_| admin_task_runs(None));
+    let org_tasks_before = RwSignal::new(None::<i64>);
+    let tasks = Resource::new(
+        move || (changes(), org_tasks_before.get()),
+        |(_, before)| admin_tasks(sdk::page::PageRequest::after(before)),
+    );
+    let before = RwSignal::new(None::<i64>);
+    let runs = Resource::new(
+        move || (changes(), before.get()),
+        |(_, before)| admin_task_runs(None, sdk::page::PageRequest::after(before)),
+    );
     view! {
         <Title text="Tasks · Site admin"/>
         {admin_tabs("/admin/tasks")}
@@ -215,6 +223,7 @@ pub fn AdminTasksPage() -> impl IntoView {
                                                 </tbody>
                                             </table>
                                             </div>
+                                            <Pager before=org_tasks_before next=all.org_tasks_next_before_id/>
                                         }.into_any()
                                     }}
                                 </Card>
@@ -230,7 +239,10 @@ pub fn AdminTasksPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match runs.await {
                             Err(error) => view! { <LoadError error/> }.into_any(),
-                            Ok(runs) => view! { <RunsTable runs now=sdk::time::now_ms()/> }.into_any(),
+                            Ok(page) => { let next = page.next_before_id; view! {
+                                <RunsTable runs=page.items now=sdk::time::now_ms()/>
+                                <Pager before next/>
+                            }.into_any() }
                         }
                     })}
                 </Suspense>

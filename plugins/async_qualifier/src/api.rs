@@ -518,16 +518,19 @@ pub async fn leaderboard(org_id: i64, qualifier_id: i64) -> Result<LeaderboardVi
         .await
 }
 
-/// Runs of the qualifier, optionally of one player or one permalink (newest first).
+/// Runs of the qualifier, optionally of one player or one permalink (newest first), a page at a
+/// time (`sdk::page`).
 #[server(prefix = "/api/p/async_qualifier", endpoint = "list_races", input = Json, output = Json)]
 pub async fn list_races(
     org_id: i64,
     qualifier_id: i64,
     #[server(default)] user_id: Option<i64>,
     #[server(default)] permalink_id: Option<i64>,
-) -> Result<Vec<Race>, sdk::Error> {
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Race>, sdk::Error> {
     let call = Call::new(org_id, actions::RUN).await?;
-    call.service
+    let races = call
+        .service
         .races_view(
             call.org(),
             qualifier_id,
@@ -535,11 +538,13 @@ pub async fn list_races(
                 user_id,
                 permalink_id,
                 review_queue: false,
+                page: Some(page),
             },
             &call.viewer().await?,
             now(),
         )
-        .await
+        .await?;
+    Ok(sdk::page::Page::from_rows(races, &page, |r| r.id))
 }
 
 /// What was done in the qualifier (newest first).

@@ -536,6 +536,8 @@ pub struct RaceFilter {
     pub permalink_id: Option<i64>,
     /// Only finished, non-reattempted races waiting for review (oldest first).
     pub review_queue: bool,
+    /// One page, newest first (`sdk::page`); None: every race, for the server's own use.
+    pub page: Option<sdk::page::PageRequest>,
 }
 
 pub async fn races(
@@ -543,7 +545,9 @@ pub async fn races(
     qualifier_id: i64,
     filter: RaceFilter,
 ) -> Result<Vec<RaceRow>, Error> {
-    let order = if filter.review_queue {
+    let order = if filter.page.is_some() {
+        "r.id DESC"
+    } else if filter.review_queue {
         "r.end_time ASC, r.id ASC"
     } else {
         "r.thread_open_time DESC, r.id DESC"
@@ -553,13 +557,16 @@ pub async fn races(
             AND ($2 < 0 OR r.user_id = $2)
             AND ($3 < 0 OR r.permalink_id = $3)
             AND ($4 = 0 OR (r.status = 'finished' AND r.reattempted = $5 AND r.review_status = 'pending'))
-         ORDER BY {order}"
+            AND r.id < $6
+         ORDER BY {order} LIMIT $7"
     ))
     .bind(qualifier_id)
     .bind(filter.user_id.unwrap_or(-1))
     .bind(filter.permalink_id.unwrap_or(-1))
     .bind(i64::from(filter.review_queue))
     .bind(false)
+    .bind(filter.page.map_or(i64::MAX, |p| p.before()))
+    .bind(filter.page.map_or(i64::MAX, |p| p.fetch_limit()))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(race_row).collect()

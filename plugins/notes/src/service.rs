@@ -59,8 +59,11 @@ pub async fn add(scope: &OrgScope, text: &str) -> Result<Entry, Error> {
     Ok(entry)
 }
 
-pub async fn list(scope: &OrgScope) -> Result<Vec<Entry>, Error> {
-    repo::list(&scope.db, scope.org_id).await
+pub async fn list(
+    scope: &OrgScope,
+    page: &sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Entry>, Error> {
+    repo::list(&scope.db, scope.org_id, page).await
 }
 
 #[cfg(test)]

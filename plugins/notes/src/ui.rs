@@ -4,9 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::{components::Route, hooks::use_params_map, StaticSegment};
 use sdk::{
+    page::PageRequest,
     time::format_utc,
     ui::{
-        Button, Card, EmptyState, ErrorNotice, FormError, SkeletonRows, TextField, TABLE, TD, TH,
+        Button, Card, EmptyState, ErrorNotice, FormError, Pager, SkeletonRows, TextField, TABLE,
+        TD, TH,
     },
 };
 
@@ -28,9 +30,10 @@ fn EntriesPage() -> impl IntoView {
         })
     });
     let add = ServerAction::<AddEntry>::new();
+    let before = RwSignal::new(None::<i64>);
     let entries = Resource::new(
-        move || (org_id.get(), add.version().get()),
-        |(org, _)| list_entries(org),
+        move || (org_id.get(), add.version().get(), before.get()),
+        |(org, _, before)| list_entries(org, PageRequest::after(before)),
     );
     let text = RwSignal::new(String::new());
     let error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
@@ -56,8 +59,8 @@ fn EntriesPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match entries.await {
                             Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                            Ok(list) if list.is_empty() => view! { <EmptyState title="No entries yet"/> }.into_any(),
-                            Ok(list) => view! {
+                            Ok(page) if page.items.is_empty() => view! { <EmptyState title="No entries yet"/> }.into_any(),
+                            Ok(page) => { let next = page.next_before_id; let list = page.items; view! {
                                 <table class=TABLE id="notes-entries">
                                     <thead><tr><th class=TH>"Entry"</th><th class=TH>"Added"</th></tr></thead>
                                     <tbody>
@@ -66,7 +69,8 @@ fn EntriesPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            }.into_any(),
+                                <Pager before next/>
+                            }.into_any() }
                         }
                     })}
                 </Suspense>

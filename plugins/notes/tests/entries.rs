@@ -20,11 +20,21 @@ async fn check_entries_stay_in_their_organization(backend: Backend) {
         .await
         .unwrap();
 
-    let listed = notes::repo::list(&test.db, org_a).await.unwrap();
+    let listed = notes::repo::list(&test.db, org_a, &Default::default())
+        .await
+        .unwrap()
+        .items;
     let texts: Vec<&str> = listed.iter().map(|e| e.text.as_str()).collect();
     assert_eq!(texts, ["second", "first"]);
     assert_eq!(listed[1], first);
-    assert_eq!(notes::repo::list(&test.db, org_b).await.unwrap().len(), 1);
+    assert_eq!(
+        notes::repo::list(&test.db, org_b, &Default::default())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
 }
 
 both_backends!(

@@ -25,6 +25,7 @@ pub mod identity;
 pub mod input;
 #[cfg(feature = "ssr")]
 pub mod migrate;
+pub mod page;
 pub mod plugin;
 pub mod runtime;
 pub mod tasks;

@@ -340,9 +340,10 @@ pub async fn update_stream_channel(
 // ---------------------------------------------------------------------------------------------
 // Matches
 
-/// Matches, pending last then by time. `from`/`to` bound the scheduled time (RFC 3339); `status`
-/// is a status key (`scheduled`, `checked_in`, …); `mine` keeps the caller's matches (played or
-/// crewed).
+/// Matches a page at a time (`sdk::page`: the most recently created first), each page in
+/// schedule order: by time, pending last. `from`/`to` bound the scheduled time (RFC 3339);
+/// `status` is a status key (`scheduled`, `checked_in`, …); `mine` keeps the caller's matches
+/// (played or crewed).
 #[server(prefix = "/api/p/tournament", endpoint = "list_matches", input = Json, output = Json)]
 #[allow(clippy::too_many_arguments)]
 pub async fn list_matches(
@@ -353,7 +354,8 @@ pub async fn list_matches(
     #[server(default)] status: Option<String>,
     #[server(default)] stream_channel_id: Option<i64>,
     #[server(default)] mine: bool,
-) -> Result<Vec<Match>, sdk::Error> {
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Match>, sdk::Error> {
     let call = Call::new(org_id, actions::MATCH_READ).await?;
     let status = status_key("status", status.as_deref())?;
     let query = crate::repo::MatchQuery {
@@ -363,8 +365,11 @@ pub async fn list_matches(
         stream_channel_id,
         involving: mine.then(|| call.user()),
         open_tournaments_only: false,
+        page: None,
     };
-    call.service.matches(call.org(), &query, status).await
+    call.service
+        .matches_page(call.org(), &query, status, page)
+        .await
 }
 
 #[server(prefix = "/api/p/tournament", endpoint = "get_match", input = Json, output = Json)]

@@ -483,6 +483,8 @@ pub struct MatchQuery {
     pub involving: Option<i64>,
     /// Only matches of active, unarchived tournaments (the calendar feeds).
     pub open_tournaments_only: bool,
+    /// One page, most recently created first (`sdk::page`); None: every match that fits.
+    pub page: Option<sdk::page::PageRequest>,
 }
 
 pub async fn matches(
@@ -524,10 +526,16 @@ pub async fn matches(
         // TRUE reads as 1 on SQLite (INTEGER flags) and as a boolean on PostgreSQL.
         sql.push_str(" AND t.archived_at IS NULL AND t.is_active = TRUE");
     }
-    // Unscheduled (pending) matches last; then by time and id.
-    sql.push_str(
-        " ORDER BY CASE WHEN m.scheduled_at IS NULL THEN 1 ELSE 0 END, m.scheduled_at, m.id",
-    );
+    if let Some(page) = q.page {
+        add(&mut sql, " AND m.id < ?", page.before());
+        // A number of our own, not input: safe to write into the statement.
+        sql.push_str(&format!(" ORDER BY m.id DESC LIMIT {}", page.fetch_limit()));
+    } else {
+        // Unscheduled (pending) matches last; then by time and id.
+        sql.push_str(
+            " ORDER BY CASE WHEN m.scheduled_at IS NULL THEN 1 ELSE 0 END, m.scheduled_at, m.id",
+        );
+    }
     let mut query = sqlx::query(&sql);
     for b in &binds {
         query = query.bind(*b);

@@ -18,6 +18,12 @@ pub const STATION_MAX: usize = 20;
 pub const NOTES_MAX: usize = 4000;
 /// More games than any series plays; catches typos like 100 for 1.
 pub const GAME_NUMBER_MAX: i64 = 50;
+/// The most players one match may have (a free-for-all race of a big league fits; a list of
+/// every user id does not).
+pub const PLAYERS_MAX: usize = 64;
+/// The most one settings submission may take, as JSON: settings for one game are a handful of
+/// choices, not a document.
+pub const SETTINGS_MAX_BYTES: usize = 16 * 1024;
 /// How long a match lasts in calendar feeds (the reference's Discord event default).
 pub const CALENDAR_EVENT_MS: i64 = 120 * 60 * 1000;
 
@@ -280,8 +286,18 @@ pub fn parse_role(text: &str) -> Result<CrewRole, Error> {
         .ok_or_else(|| Error::invalid("role", "Choose commentator, tracker or restreamer."))
 }
 
-/// Players of a match: at least two, no one twice.
+/// Players of a match: at least two, at most [`PLAYERS_MAX`], no one twice.
 pub fn check_players(player_ids: &[i64]) -> Result<Vec<i64>, Error> {
+    // First, before any work proportional to the list (sorting, looking the ids up).
+    if player_ids.len() > PLAYERS_MAX {
+        return Err(Error::invalid(
+            "player_ids",
+            format!(
+                "A match has at most {PLAYERS_MAX} players (this lists {}).",
+                player_ids.len()
+            ),
+        ));
+    }
     let mut ids = player_ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -335,6 +351,18 @@ pub fn check_settings(schema: &Value, game_number: i64, settings: &Value) -> Res
         ));
     }
     sdk::input::check_document_budget("settings", settings)?;
+    // Within the budget the JSON text is bounded, so measuring it is cheap.
+    let size = settings.to_string().len();
+    if size > SETTINGS_MAX_BYTES {
+        return Err(Error::invalid(
+            "settings",
+            format!(
+                "These settings take {} KB; a submission holds at most {} KB. Keep to the form's choices.",
+                size.div_ceil(1024),
+                SETTINGS_MAX_BYTES / 1024
+            ),
+        ));
+    }
     sdk::plugin::config::validate(schema, settings).map_err(|e| match e {
         Error::Invalid { field, message } => Error::Invalid {
             field: if field == "config" {

@@ -537,6 +537,34 @@ impl Tournaments {
         Self::assemble(&mut conn, org_id, rows).await
     }
 
+    /// One page of matches (`page`: the most recently created first), shown in schedule order:
+    /// by time, unscheduled last. With a `status`, a page may hold fewer than its size.
+    pub async fn matches_page(
+        &self,
+        org_id: i64,
+        query: &MatchQuery,
+        status: Option<MatchStatus>,
+        page: sdk::page::PageRequest,
+    ) -> Result<sdk::page::Page<Match>, Error> {
+        let mut conn = self.conn().await?;
+        let query = MatchQuery {
+            page: Some(page),
+            ..query.clone()
+        };
+        let rows = repo::matches(&mut conn, org_id, &query).await?;
+        let rows = sdk::page::Page::from_rows(rows, &page, |r| r.id);
+        let mut shown: Vec<MatchRow> = rows
+            .items
+            .into_iter()
+            .filter(|r| status.is_none_or(|s| MatchStatus::of(&r.times) == s))
+            .collect();
+        shown.sort_by_key(|r| (r.times.scheduled_at.is_none(), r.times.scheduled_at, r.id));
+        Ok(sdk::page::Page {
+            items: Self::assemble(&mut conn, org_id, shown).await?,
+            next_before_id: rows.next_before_id,
+        })
+    }
+
     pub async fn get_match(&self, org_id: i64, id: i64) -> Result<Match, Error> {
         let mut conn = self.conn().await?;
         let row = repo::match_by_id(&mut conn, org_id, id)

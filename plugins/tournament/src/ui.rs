@@ -14,11 +14,12 @@ use leptos_router::{
     ParamSegment, StaticSegment,
 };
 use sdk::{
+    page::PageRequest,
     ui::{
         time::{viewer_zone, LocalTime},
         Badge, Button, ButtonKind, Card, Checkbox, EmptyState, ErrorNotice, FormError, PageHeader,
-        SchemaForm, Select, SkeletonRows, SuccessNotice, Tabs, TextArea, TextField, Tone, TABLE,
-        TD, TH,
+        Pager, SchemaForm, Select, SkeletonRows, SuccessNotice, Tabs, TextArea, TextField, Tone,
+        TABLE, TD, TH,
     },
     Error,
 };
@@ -365,6 +366,7 @@ fn SchedulePage() -> impl IntoView {
         streams,
         ..
     } = lists;
+    let before = RwSignal::new(None::<i64>);
     let matches = Resource::new(
         move || {
             (
@@ -374,9 +376,10 @@ fn SchedulePage() -> impl IntoView {
                 stream.get(),
                 mine.get(),
                 actions.version() + created.version().get(),
+                before.get(),
             )
         },
-        |(org, tournament, status, stream, mine, _)| {
+        |(org, tournament, status, stream, mine, _, before)| {
             list_matches(
                 org,
                 tournament.parse().ok(),
@@ -385,6 +388,7 @@ fn SchedulePage() -> impl IntoView {
                 Some(status).filter(|s| !s.is_empty()),
                 stream.parse().ok(),
                 mine,
+                PageRequest::after(before),
             )
         },
     );
@@ -431,7 +435,10 @@ fn SchedulePage() -> impl IntoView {
                                 <Transition fallback=|| view! { <SkeletonRows rows=4/> }>
                                     {move || matches.get().map(|result| match result {
                                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                                        Ok(list) => upcoming_and_past(list, rights, actions).into_any(),
+                                        Ok(page) => view! {
+                                            {upcoming_and_past(page.items, rights, actions)}
+                                            <Pager before next=page.next_before_id/>
+                                        }.into_any(),
                                     })}
                                 </Transition>
                             </div>
@@ -577,9 +584,21 @@ fn MyMatchesPage() -> impl IntoView {
     let org_id = param("org_id");
     let actions = RowActions::new();
     let rights = Resource::new(move || org_id.get(), my_rights);
+    let before = RwSignal::new(None::<i64>);
     let matches = Resource::new(
-        move || (org_id.get(), actions.version()),
-        |(org, _)| list_matches(org, None, None, None, None, None, true),
+        move || (org_id.get(), actions.version(), before.get()),
+        |(org, _, before)| {
+            list_matches(
+                org,
+                None,
+                None,
+                None,
+                None,
+                None,
+                true,
+                PageRequest::after(before),
+            )
+        },
     );
     view! {
         <Suspense fallback=|| view! { <SkeletonRows rows=6/> }>
@@ -595,10 +614,13 @@ fn MyMatchesPage() -> impl IntoView {
                                 <Transition fallback=|| view! { <SkeletonRows rows=4/> }>
                                     {move || matches.get().map(|result| match result {
                                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                                        Ok(list) if list.is_empty() => view! {
+                                        Ok(page) if page.items.is_empty() => view! {
                                             <EmptyState title="No matches for you yet" detail="Matches you play in or crew appear here."/>
                                         }.into_any(),
-                                        Ok(list) => upcoming_and_past(list, rights, actions).into_any(),
+                                        Ok(page) => view! {
+                                            {upcoming_and_past(page.items, rights, actions)}
+                                            <Pager before next=page.next_before_id/>
+                                        }.into_any(),
                                     })}
                                 </Transition>
                             </div>
@@ -858,15 +880,28 @@ fn TournamentPage() -> impl IntoView {
         },
         |(org, t, _)| list_players(org, t),
     );
+    let before = RwSignal::new(None::<i64>);
     let matches = Resource::new(
         move || {
             (
                 org_id.get(),
                 tournament_id.get(),
                 actions.version() + created.version().get(),
+                before.get(),
             )
         },
-        |(org, t, _)| list_matches(org, Some(t), None, None, None, None, false),
+        |(org, t, _, before)| {
+            list_matches(
+                org,
+                Some(t),
+                None,
+                None,
+                None,
+                None,
+                false,
+                PageRequest::after(before),
+            )
+        },
     );
     view! {
         <Suspense fallback=|| view! { <SkeletonRows rows=6/> }>
@@ -887,7 +922,10 @@ fn TournamentPage() -> impl IntoView {
                                     <Transition fallback=|| view! { <SkeletonRows rows=4/> }>
                                         {move || matches.get().map(|result| match result {
                                             Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                                            Ok(list) => upcoming_and_past(list, rights, actions).into_any(),
+                                            Ok(page) => view! {
+                                                {upcoming_and_past(page.items, rights, actions)}
+                                                <Pager before next=page.next_before_id/>
+                                            }.into_any(),
                                         })}
                                     </Transition>
                                 </section>

@@ -151,7 +151,18 @@ fn every_call(org: i64, ids: Ids) -> Vec<(&'static str, bool, Call)> {
         (
             "list_matches",
             true,
-            call(move || api::list_matches(org, Some(t), None, None, None, None, false)),
+            call(move || {
+                api::list_matches(
+                    org,
+                    Some(t),
+                    None,
+                    None,
+                    None,
+                    None,
+                    false,
+                    Default::default(),
+                )
+            }),
         ),
         ("get_match", true, call(move || api::get_match(org, m))),
         (
@@ -530,11 +541,20 @@ async fn check_tenant_isolation_of_every_id(backend: Backend) {
     // The other organization's lists hold none of the first's rows.
     let lists = w
         .as_user(&w.admin, || {
-            api::list_matches(other, None, None, None, None, None, false)
+            api::list_matches(
+                other,
+                None,
+                None,
+                None,
+                None,
+                None,
+                false,
+                Default::default(),
+            )
         })
         .await
         .unwrap();
-    assert!(lists.is_empty());
+    assert!(lists.items.is_empty());
     let channels = w
         .as_user(&w.admin, || api::list_stream_channels(other))
         .await
@@ -592,7 +612,16 @@ async fn check_json_shapes_and_errors(backend: Backend) {
     assert!(bad.message().contains("RFC 3339"), "{bad}");
     let bad = w
         .as_user(&ada, || {
-            api::list_matches(org, None, None, None, Some("done".into()), None, false)
+            api::list_matches(
+                org,
+                None,
+                None,
+                None,
+                Some("done".into()),
+                None,
+                false,
+                Default::default(),
+            )
         })
         .await
         .unwrap_err();
@@ -613,18 +642,19 @@ async fn check_json_shapes_and_errors(backend: Backend) {
                 Some("scheduled".into()),
                 None,
                 true,
+                Default::default(),
             )
         })
         .await
         .unwrap();
-    assert_eq!(scheduled.len(), 1);
+    assert_eq!(scheduled.items.len(), 1);
     let mine = w
         .as_user(&dee, || {
-            api::list_matches(org, None, None, None, None, None, true)
+            api::list_matches(org, None, None, None, None, None, true, Default::default())
         })
         .await
         .unwrap();
-    assert!(mine.is_empty(), "dee neither plays nor crews");
+    assert!(mine.items.is_empty(), "dee neither plays nor crews");
     // Rights say what the pages may offer.
     let rights = w.as_user(&dee, || api::my_rights(org)).await.unwrap();
     assert!(rights.crew_signup && !rights.schedule && !rights.approve_crew);

@@ -1,6 +1,8 @@
-//! Resolves who is calling, once per request, and hands it to the guard.
+//! Resolves who is calling, once per request, and hands it to the guard; and counts the request
+//! against the caller's rate limit (`super::rate_limit`): the token's user, the session's user,
+//! or, for anonymous requests and unknown tokens, the client's address (`super::client_ip`).
 
-use std::{net::SocketAddr, time::Instant};
+use std::net::SocketAddr;
 
 use axum::{
     body::Body,
@@ -20,7 +22,8 @@ use sdk::{
 use tower_sessions::Session;
 
 use super::{
-    rate_limit::DEFAULT_PER_MINUTE, SESSION_DISCORD_EXPIRES, SESSION_IMPERSONATING, SESSION_USER,
+    client_ip::bucket_key, rate_limit::Bucket, SESSION_DISCORD_EXPIRES, SESSION_IMPERSONATING,
+    SESSION_USER,
 };
 use crate::http::AppState;
 
@@ -52,9 +55,46 @@ fn bearer(req: &Request) -> Option<String> {
 }
 
 /// Static build output and public files need no caller; skipping them saves a session and user
-/// lookup per asset.
+/// lookup per asset. They are not rate limited either: a page load fetches several.
 fn is_static_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/favicon.ico" | "/robots.txt")
+    path.starts_with("/pkg/")
+        || path.starts_with("/assets/")
+        || matches!(path, "/favicon.svg" | "/favicon.ico" | "/robots.txt")
+}
+
+/// The answer to a rate-limited request: the JSON error body for the API (server functions
+/// under `/api/`), a small page for everything a browser shows; both with `Retry-After`.
+fn rate_limited_response(path: &str, wait: u64) -> Response {
+    let error = Error::rate_limited(wait);
+    if path.starts_with("/api/") {
+        return error_response(error);
+    }
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many requests</title></head>\
+         <body><h1>Too many requests</h1><p>{}</p></body></html>",
+        error.message()
+    );
+    (
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (header::RETRY_AFTER, HeaderValue::from(wait)),
+        ],
+        page,
+    )
+        .into_response()
+}
+
+/// Counts the request against `bucket`; the refusal to send when it is over its limit.
+async fn over_limit(state: &AppState, path: &str, bucket: Bucket, limit: u32) -> Option<Response> {
+    let now = now_ms() / 1000;
+    match state.limiter.check(&bucket, limit, now).await {
+        Ok(()) => None,
+        Err(wait) => Some(rate_limited_response(path, wait)),
+    }
 }
 
 pub async fn resolve_caller(
@@ -63,22 +103,27 @@ pub async fn resolve_caller(
     mut req: Request,
     next: Next,
 ) -> Response {
-    if is_static_asset(req.uri().path()) {
+    let path = req.uri().path().to_string();
+    if is_static_asset(&path) {
         return next.run(req).await;
     }
-    let ip = req
+    let client = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
+        .map(|info| state.trusted_proxies.client_ip(info.0.ip(), req.headers()));
+    let ip = client.map(|ip| ip.to_string());
+    let address = Bucket::Address(client.map_or_else(|| "unknown".to_string(), bucket_key));
+    let limits = state.rate_limits;
     let caller = match bearer(&req) {
         Some(secret) => match tokens::authenticate(&state.platform.db, &secret).await {
             Ok(Some((token_id, user))) => {
                 let limit = user
                     .api_rate_limit_per_minute
                     .and_then(|l| u32::try_from(l).ok())
-                    .unwrap_or(DEFAULT_PER_MINUTE);
-                if let Err(wait) = state.limiter.check(user.id, limit, Instant::now()) {
-                    return error_response(Error::rate_limited(wait));
+                    .unwrap_or(limits.token_per_minute);
+                let bucket = Bucket::Token { user_id: user.id };
+                if let Some(refused) = over_limit(&state, &path, bucket, limit).await {
+                    return refused;
                 }
                 req.extensions_mut()
                     .insert(ViewerTimeZone(user.time_zone.clone()));
@@ -89,14 +134,33 @@ pub async fn resolve_caller(
                 }
             }
             Ok(None) => {
+                // Guessing tokens counts against the address like any anonymous request.
+                if let Some(refused) =
+                    over_limit(&state, &path, address, limits.anonymous_per_minute).await
+                {
+                    return refused;
+                }
                 return error_response(Error::unauthenticated(
                     "This API token is invalid, revoked or expired. Create a new one on your API keys page.",
-                ))
+                ));
             }
             Err(error) => return error_response(error),
         },
         None => {
             let (caller, zone) = session_caller(&state, &session, ip).await;
+            // A SUPERADMIN acting as someone is counted as themselves.
+            let (bucket, limit) = match &caller.user {
+                Some(user) => (
+                    Bucket::Session {
+                        user_id: user.impersonated_by.unwrap_or(user.id),
+                    },
+                    limits.session_per_minute,
+                ),
+                None => (address, limits.anonymous_per_minute),
+            };
+            if let Some(refused) = over_limit(&state, &path, bucket, limit).await {
+                return refused;
+            }
             req.extensions_mut().insert(ViewerTimeZone(zone));
             caller
         }

@@ -3,12 +3,15 @@
 //! - [`session_store`]: tower-sessions records in the database (both backends), so sessions
 //!   survive restarts and are shared by instances on one PostgreSQL.
 //! - [`caller`]: middleware that resolves every request's caller — `Authorization: Bearer`
-//!   token first, else the session (honouring SUPERADMIN impersonation) — rate-limits token
-//!   requests, and hands a [`sdk::auth::guard::Caller`] to the guard through the request.
+//!   token first, else the session (honouring SUPERADMIN impersonation) — rate-limits every
+//!   request but static files ([`rate_limit`]: per token user, session user or client address,
+//!   the address from [`client_ip`]), and hands a [`sdk::auth::guard::Caller`] to the guard
+//!   through the request.
 //! - [`discord`]: Discord OAuth2 (authorize/token/API URLs are configuration).
 //! - [`routes`]: `/auth/login`, `/auth/callback`, `/auth/logout`, `/auth/link/{secret}`.
 
 pub mod caller;
+pub mod client_ip;
 pub mod discord;
 pub mod racetime;
 pub mod rate_limit;

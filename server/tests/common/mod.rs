@@ -39,6 +39,15 @@ pub fn test_config(database_url: &str) -> Config {
             server::config::DEFAULT_REQUEST_TIMEOUT_SECONDS,
         ),
         shutdown_grace: std::time::Duration::from_secs(5),
+        // High enough for tests that loop over many requests; the flood tests lower them. The
+        // token limit stays the default one, which `the_61st_request_in_a_minute_is_refused`
+        // checks.
+        rate_limits: server::auth::rate_limit::RateLimits {
+            anonymous_per_minute: 100_000,
+            session_per_minute: 100_000,
+            ..Default::default()
+        },
+        trusted_proxies: Default::default(),
     }
 }
 

@@ -1,11 +1,34 @@
-//! Reading the audit log: an organization's (its admins) or everything (SUPERADMIN).
+//! Reading the audit log: an organization's (its admins) or everything (SUPERADMIN), newest
+//! first, a page at a time (`filter.before_id` and `filter.limit` follow `crate::page`).
 
 pub use super::model::{AuditFilter, AuditRecord};
 use sqlx::Row;
 
-use crate::{db::Db, Error};
+use crate::{
+    db::Db,
+    page::{Page, PageRequest},
+    Error,
+};
 
+/// One page of the API's audit log: `filter.limit` up to [`crate::page::MAX_LIMIT`], and
+/// `next_before_id` when older entries follow.
+pub async fn page(db: &Db, filter: &AuditFilter) -> Result<Page<AuditRecord>, Error> {
+    let page = PageRequest {
+        limit: filter
+            .limit
+            .map(|l| u32::try_from(l.max(0)).unwrap_or(u32::MAX)),
+        before_id: filter.before_id,
+    };
+    let records = fetch(db, filter, page.fetch_limit()).await?;
+    Ok(Page::from_rows(records, &page, |r| r.id))
+}
+
+/// Up to `filter.limit` entries (default 100, at most 500), for the server's own use.
 pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditRecord>, Error> {
+    fetch(db, filter, filter.limit.unwrap_or(100).clamp(1, 500)).await
+}
+
+async fn fetch(db: &Db, filter: &AuditFilter, limit: i64) -> Result<Vec<AuditRecord>, Error> {
     let mut sql = String::from(
         "SELECT a.id, a.user_id, u.username, a.organization_id, a.action, a.details, a.ip_address, a.created_at,
                 a.impersonated_by, iu.username AS impersonated_by_name
@@ -48,7 +71,7 @@ pub async fn list(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditRecord>, Err
     if let Some(before) = filter.before_id {
         query = query.bind(before);
     }
-    query = query.bind(filter.limit.unwrap_or(100).clamp(1, 500));
+    query = query.bind(limit);
     let rows = query.fetch_all(db.pool()).await?;
     rows.iter()
         .map(|row| {

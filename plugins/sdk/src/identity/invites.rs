@@ -8,6 +8,7 @@ use crate::{
     audit::{record, AuditEntry},
     auth::{authorizer::Authorizer, tokens::new_secret, CurrentUser},
     db::{now_ms, Db, Flag},
+    page::{Page, PageRequest},
     Error,
 };
 
@@ -27,14 +28,19 @@ fn from_row(row: &AnyRow) -> Result<Invite, Error> {
     })
 }
 
-pub async fn list(db: &Db, org_id: i64) -> Result<Vec<Invite>, Error> {
+/// The organization's invites, newest first, a page at a time.
+pub async fn list(db: &Db, org_id: i64, page: &PageRequest) -> Result<Page<Invite>, Error> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM organization_invites WHERE organization_id = $1 ORDER BY created_at DESC"
+        "SELECT {COLUMNS} FROM organization_invites WHERE organization_id = $1 AND id < $2
+         ORDER BY id DESC LIMIT $3"
     ))
     .bind(org_id)
+    .bind(page.before())
+    .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(from_row).collect()
+    let invites = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_rows(invites, page, |i| i.id))
 }
 
 /// `slug` None makes a random one; `max_uses` None is unlimited; `expires_at` None never expires.

@@ -8,6 +8,7 @@ use crate::{
     audit::{record, AuditEntry},
     auth::{authorizer::Authorizer, policy::ADMIN_ROLE, CurrentUser, GlobalLevel},
     db::{now_ms, Db, Flag},
+    page::{Page, PageRequest},
     Error,
 };
 
@@ -36,27 +37,43 @@ pub async fn get(db: &Db, org_id: i64) -> Result<Organization, Error> {
         .ok_or_else(|| Error::not_found(format!("Organization {org_id} does not exist.")))
 }
 
-/// Every organization (site admins).
-pub async fn list_all(db: &Db) -> Result<Vec<Organization>, Error> {
+/// Every organization (site admins), newest first, a page at a time.
+pub async fn list_all(db: &Db, page: &PageRequest) -> Result<Page<Organization>, Error> {
     let rows = sqlx::query(&format!(
-        "SELECT {ORG_COLUMNS} FROM organizations ORDER BY name_key"
+        "SELECT {ORG_COLUMNS} FROM organizations WHERE id < $1 ORDER BY id DESC LIMIT $2"
     ))
+    .bind(page.before())
+    .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(org_from_row).collect()
+    let orgs = rows
+        .iter()
+        .map(org_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_rows(orgs, page, |o| o.id))
 }
 
-/// The organizations `user_id` is a member of.
-pub async fn list_for_user(db: &Db, user_id: i64) -> Result<Vec<Organization>, Error> {
+/// The organizations `user_id` is a member of, newest first, a page at a time.
+pub async fn list_for_user(
+    db: &Db,
+    user_id: i64,
+    page: &PageRequest,
+) -> Result<Page<Organization>, Error> {
     let rows = sqlx::query(
         "SELECT o.id, o.name, o.description, o.is_active, o.created_at FROM organizations o
          JOIN organization_members m ON m.organization_id = o.id
-         WHERE m.user_id = $1 ORDER BY o.name_key",
+         WHERE m.user_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
     )
     .bind(user_id)
+    .bind(page.before())
+    .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(org_from_row).collect()
+    let orgs = rows
+        .iter()
+        .map(org_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_rows(orgs, page, |o| o.id))
 }
 
 fn clean_name_and_description(name: &str, description: &str) -> Result<(String, String), Error> {
@@ -215,25 +232,36 @@ pub(crate) async fn insert_member(
     Ok(row.try_get("id")?)
 }
 
-pub async fn list_members(db: &Db, org_id: i64) -> Result<Vec<Member>, Error> {
+/// An organization's members, most recently joined first, a page at a time (`next_before_id`
+/// is a membership id).
+pub async fn list_members(db: &Db, org_id: i64, page: &PageRequest) -> Result<Page<Member>, Error> {
     let rows = sqlx::query(
         "SELECT u.id AS user_id, u.username, u.display_name, m.joined_at, m.id AS member_id
          FROM organization_members m JOIN users u ON u.id = m.user_id
-         WHERE m.organization_id = $1 ORDER BY LOWER(u.username)",
+         WHERE m.organization_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3",
     )
     .bind(org_id)
+    .bind(page.before())
+    .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
+    let rows = Page::from_rows(rows, page, |row| row.try_get("member_id").unwrap_or(0));
+    let (Some(newest), Some(oldest)) = (rows.items.first(), rows.items.last()) else {
+        return Ok(Page::default());
+    };
+    // The roles of this page's members only: their membership ids span newest..=oldest.
     let role_rows = sqlx::query(
         "SELECT mr.member_id, r.name FROM organization_member_roles mr
          JOIN organization_roles r ON r.id = mr.role_id
-         WHERE r.organization_id = $1 ORDER BY r.name",
+         WHERE r.organization_id = $1 AND mr.member_id BETWEEN $2 AND $3 ORDER BY r.name",
     )
     .bind(org_id)
+    .bind(oldest.try_get::<i64, _>("member_id")?)
+    .bind(newest.try_get::<i64, _>("member_id")?)
     .fetch_all(db.pool())
     .await?;
-    let mut members = Vec::with_capacity(rows.len());
-    for row in rows {
+    let mut members = Vec::with_capacity(rows.items.len());
+    for row in &rows.items {
         let member_id: i64 = row.try_get("member_id")?;
         let mut roles = Vec::new();
         for role in &role_rows {
@@ -249,7 +277,35 @@ pub async fn list_members(db: &Db, org_id: i64) -> Result<Vec<Member>, Error> {
             roles,
         });
     }
-    Ok(members)
+    Ok(Page {
+        items: members,
+        next_before_id: rows.next_before_id,
+    })
+}
+
+/// How many members the organization has.
+pub async fn member_count(db: &Db, org_id: i64) -> Result<i64, Error> {
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n FROM organization_members WHERE organization_id = $1")
+            .bind(org_id)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// The names of the roles `user_id` holds in the organization (none when not a member).
+pub async fn member_roles(db: &Db, org_id: i64, user_id: i64) -> Result<Vec<String>, Error> {
+    let rows = sqlx::query(
+        "SELECT r.name FROM organization_member_roles mr
+         JOIN organization_members m ON m.id = mr.member_id
+         JOIN organization_roles r ON r.id = mr.role_id
+         WHERE m.organization_id = $1 AND m.user_id = $2 ORDER BY r.name",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|row| Ok(row.try_get("name")?)).collect()
 }
 
 pub async fn add_member(
@@ -387,8 +443,9 @@ pub async fn request(
 }
 
 async fn get_request(db: &Db, id: i64) -> Result<OrgRequest, Error> {
-    list_requests_where(db, "r.id = $1", Some(id))
+    list_requests_where(db, "r.id = $1", Some(id), &PageRequest::first())
         .await?
+        .items
         .into_iter()
         .next()
         .ok_or_else(|| Error::not_found(format!("Organization request {id} does not exist.")))
@@ -398,19 +455,28 @@ async fn list_requests_where(
     db: &Db,
     filter: &str,
     id: Option<i64>,
-) -> Result<Vec<OrgRequest>, Error> {
+    page: &PageRequest,
+) -> Result<Page<OrgRequest>, Error> {
+    // `filter` uses `$1` when it binds `id`; the page bounds come after it.
+    let n = if id.is_some() { 2 } else { 1 };
     let sql = format!(
         "SELECT r.id, r.name, r.description, r.requested_by, u.username AS requested_by_name, r.status,
                 r.review_notes, r.organization_id, r.created_at
          FROM organization_requests r JOIN users u ON u.id = r.requested_by
-         WHERE {filter} ORDER BY r.created_at DESC"
+         WHERE {filter} AND r.id < ${n} ORDER BY r.id DESC LIMIT ${}",
+        n + 1
     );
     let mut query = sqlx::query(&sql);
     if let Some(id) = id {
         query = query.bind(id);
     }
-    let rows = query.fetch_all(db.pool()).await?;
-    rows.iter()
+    let rows = query
+        .bind(page.before())
+        .bind(page.fetch_limit())
+        .fetch_all(db.pool())
+        .await?;
+    let requests = rows
+        .iter()
         .map(|row| {
             Ok(OrgRequest {
                 id: row.try_get("id")?,
@@ -424,15 +490,20 @@ async fn list_requests_where(
                 created_at: row.try_get("created_at")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(Page::from_rows(requests, page, |r| r.id))
 }
 
-/// Site admins: every request, newest first. Users: their own.
-pub async fn list_requests(db: &Db, actor: &CurrentUser) -> Result<Vec<OrgRequest>, Error> {
+/// Site admins: every request, newest first. Users: their own. A page at a time.
+pub async fn list_requests(
+    db: &Db,
+    actor: &CurrentUser,
+    page: &PageRequest,
+) -> Result<Page<OrgRequest>, Error> {
     if actor.is_at_least(GlobalLevel::Superadmin) {
-        list_requests_where(db, "1 = 1", None).await
+        list_requests_where(db, "1 = 1", None, page).await
     } else {
-        list_requests_where(db, "r.requested_by = $1", Some(actor.id)).await
+        list_requests_where(db, "r.requested_by = $1", Some(actor.id), page).await
     }
 }
 

@@ -226,6 +226,10 @@ async fn insert_statements(
     Ok(())
 }
 
+/// The most roles one organization may have (built-in ones included): roles are listed whole,
+/// not paged, and this keeps that list short.
+pub const MAX_ROLES: i64 = 100;
+
 /// A custom role with its statements.
 #[allow(clippy::too_many_arguments)] // who acts, where, what: like every role service
 pub async fn create(
@@ -245,6 +249,17 @@ pub async fn create(
         .require_may_grant(actor, org_id, &statements)
         .await?;
     let mut tx = db.begin().await?;
+    let count: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM organization_roles WHERE organization_id = $1")
+            .bind(org_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+    if count >= MAX_ROLES {
+        return Err(Error::conflict(format!(
+            "An organization has at most {MAX_ROLES} roles; delete one it no longer uses first."
+        )));
+    }
     let row = sqlx::query(
         "INSERT INTO organization_roles (organization_id, name, description, is_builtin, is_locked, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

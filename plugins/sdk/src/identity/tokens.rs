@@ -61,14 +61,23 @@ pub async fn create(
     })
 }
 
-pub async fn list(db: &Db, user_id: i64) -> Result<Vec<ApiToken>, Error> {
+/// The user's tokens, newest first, a page at a time.
+pub async fn list(
+    db: &Db,
+    user_id: i64,
+    page: &crate::page::PageRequest,
+) -> Result<crate::page::Page<ApiToken>, Error> {
     let rows = sqlx::query(
-        "SELECT id, name, is_active, last_used_at, expires_at, created_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC",
+        "SELECT id, name, is_active, last_used_at, expires_at, created_at FROM api_tokens
+         WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
     )
     .bind(user_id)
+    .bind(page.before())
+    .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
+    let tokens = rows
+        .iter()
         .map(|row| {
             Ok(ApiToken {
                 id: row.try_get("id")?,
@@ -79,7 +88,8 @@ pub async fn list(db: &Db, user_id: i64) -> Result<Vec<ApiToken>, Error> {
                 created_at: row.try_get("created_at")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(crate::page::Page::from_rows(tokens, page, |t| t.id))
 }
 
 /// Revokes one of the user's own tokens.

@@ -316,20 +316,29 @@ pub async fn admin_update(
     get(db, id).await
 }
 
-/// Site admin search: by username, display name or Discord name; newest first.
-pub async fn search(db: &Db, query: &str, limit: i64) -> Result<Vec<UserInfo>, Error> {
+/// Site admin search: by username, display name or Discord name; newest first, a page at a time.
+pub async fn search(
+    db: &Db,
+    query: &str,
+    page: &crate::page::PageRequest,
+) -> Result<crate::page::Page<UserInfo>, Error> {
     let pattern = format!("%{}%", query.trim().to_lowercase());
     let rows = sqlx::query(&format!(
         "SELECT {USER_COLUMNS} FROM users
-         WHERE LOWER(username) LIKE $1 OR LOWER(COALESCE(display_name, '')) LIKE $1
-            OR LOWER(COALESCE(discord_username, '')) LIKE $1
-         ORDER BY id DESC LIMIT $2"
+         WHERE (LOWER(username) LIKE $1 OR LOWER(COALESCE(display_name, '')) LIKE $1
+            OR LOWER(COALESCE(discord_username, '')) LIKE $1) AND id < $2
+         ORDER BY id DESC LIMIT $3"
     ))
     .bind(pattern)
-    .bind(limit.clamp(1, 500))
+    .bind(page.before())
+    .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(user_from_row).collect()
+    let users = rows
+        .iter()
+        .map(user_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(crate::page::Page::from_rows(users, page, |u| u.id))
 }
 
 /// Links the RaceTime.gg account `profile` to user `id` and keeps its tokens, in one

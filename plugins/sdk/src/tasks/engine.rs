@@ -49,6 +49,9 @@ const NAME_MAX: usize = 100;
 /// PostgreSQL advisory lock namespace for organization task writes (XOR the organization id):
 /// the active-task cap is counted under it, so two creations at once cannot both pass it.
 const TASKS_LOCK_KEY: i64 = 0x7a5c_0000_0000_0000;
+/// The most tasks one organization may have, paused ones included: its task list is shown
+/// whole, not paged. (At most [`MAX_ACTIVE_TASKS_PER_ORG`] of them may be active.)
+pub const MAX_ORG_TASKS: i64 = 200;
 
 /// Runs the plugins' built-in tasks and the organizations' tasks.
 #[derive(Clone)]
@@ -642,14 +645,23 @@ impl Scheduler {
         rows.iter().map(org_task_from_row).collect()
     }
 
-    /// Every organization's tasks (site admins).
-    pub async fn all_org_tasks(&self) -> Result<Vec<OrgTaskView>, Error> {
+    /// Every organization's tasks (site admins), newest first, a page at a time.
+    pub async fn all_org_tasks(
+        &self,
+        page: &crate::page::PageRequest,
+    ) -> Result<crate::page::Page<OrgTaskView>, Error> {
         let rows = sqlx::query(&format!(
-            "SELECT {ORG_TASK_COLUMNS} FROM scheduled_tasks ORDER BY organization_id, name"
+            "SELECT {ORG_TASK_COLUMNS} FROM scheduled_tasks WHERE id < $1 ORDER BY id DESC LIMIT $2"
         ))
+        .bind(page.before())
+        .bind(page.fetch_limit())
         .fetch_all(self.db.pool())
         .await?;
-        rows.iter().map(org_task_from_row).collect()
+        let tasks = rows
+            .iter()
+            .map(org_task_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(crate::page::Page::from_rows(tasks, page, |t| t.id))
     }
 
     pub async fn org_task(&self, org_id: i64, task_id: i64) -> Result<OrgTaskView, Error> {
@@ -778,6 +790,19 @@ impl Scheduler {
         input: OrgTaskInput,
         by: By,
     ) -> Result<OrgTaskView, Error> {
+        // First: the list is shown whole, so it stays short. (Two creations at once may pass
+        // the count together; that overshoots by a task or two, not without end.)
+        let count: i64 =
+            sqlx::query("SELECT COUNT(*) FROM scheduled_tasks WHERE organization_id = $1")
+                .bind(org_id)
+                .fetch_one(self.db.pool())
+                .await?
+                .try_get(0)?;
+        if count >= MAX_ORG_TASKS {
+            return Err(Error::conflict(format!(
+                "An organization schedules at most {MAX_ORG_TASKS} tasks; delete one it no longer needs first."
+            )));
+        }
         self.check_input(org_id, &input, None).await?;
         let now = now_ms();
         let next = if input.active {
@@ -968,13 +993,26 @@ impl Scheduler {
         task_key: Option<&str>,
         limit: i64,
     ) -> Result<Vec<TaskRunView>, Error> {
-        self.runs(org_id, task_key, None, limit).await
+        self.runs(org_id, task_key, None, None, limit).await
+    }
+
+    /// Runs a page at a time, newest first (`crate::page`).
+    pub async fn history_page(
+        &self,
+        org_id: Option<i64>,
+        task_key: Option<&str>,
+        page: &crate::page::PageRequest,
+    ) -> Result<crate::page::Page<TaskRunView>, Error> {
+        let runs = self
+            .runs(org_id, task_key, None, page.before_id, page.fetch_limit())
+            .await?;
+        Ok(crate::page::Page::from_rows(runs, page, |r| r.id))
     }
 
     /// One run (to follow a manual run's outcome).
     pub async fn run(&self, run_id: i64) -> Result<Option<TaskRunView>, Error> {
         Ok(self
-            .runs(None, None, Some(run_id), 1)
+            .runs(None, None, Some(run_id), None, 1)
             .await?
             .into_iter()
             .next())
@@ -985,6 +1023,7 @@ impl Scheduler {
         org_id: Option<i64>,
         task_key: Option<&str>,
         run_id: Option<i64>,
+        before_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<TaskRunView>, Error> {
         let rows = sqlx::query(
@@ -993,12 +1032,13 @@ impl Scheduler {
              FROM task_runs r
              LEFT JOIN scheduled_tasks t ON r.task_key = ('org:' || CAST(t.id AS TEXT))
              WHERE ($1 IS NULL OR r.organization_id = $1) AND ($2 IS NULL OR r.task_key = $2)
-               AND ($3 IS NULL OR r.id = $3)
-             ORDER BY r.started_at DESC, r.id DESC LIMIT $4",
+               AND ($3 IS NULL OR r.id = $3) AND r.id < $4
+             ORDER BY r.id DESC LIMIT $5",
         )
         .bind(org_id)
         .bind(task_key)
         .bind(run_id)
+        .bind(before_id.unwrap_or(i64::MAX))
         .bind(limit.clamp(1, 500))
         .fetch_all(self.db.pool())
         .await?;

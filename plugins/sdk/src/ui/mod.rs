@@ -171,6 +171,8 @@ pub fn EmptyState(
 
 mod forms;
 pub use forms::{Checkbox, FormError, Select, TextArea, TextField};
+pub mod pager;
+pub use pager::Pager;
 pub mod schema_form;
 pub use schema_form::SchemaForm;
 pub mod time;

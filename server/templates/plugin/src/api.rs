@@ -10,11 +10,14 @@ use crate::{service, PLUGIN_ID};
 #[cfg(feature = "ssr")]
 use sdk::auth::guard::require_plugin;
 
-/// The organization's entries, newest first.
+/// The organization's entries, newest first, a page at a time.
 #[server(prefix = "/api/p/__ID__", endpoint = "list_entries", input = Json, output = Json)]
-pub async fn list_entries(org_id: i64) -> Result<Vec<Entry>, sdk::Error> {
+pub async fn list_entries(
+    org_id: i64,
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Entry>, sdk::Error> {
     let scope = require_plugin(org_id, PLUGIN_ID, "__ID__:read").await?;
-    service::list(&scope).await
+    service::list(&scope, &page).await
 }
 
 /// Adds an entry (at most the organization's `max_length` characters).

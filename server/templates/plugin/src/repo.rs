@@ -26,14 +26,20 @@ pub async fn insert(
     Ok(entry)
 }
 
-/// Newest first.
-pub async fn list(db: &Db, org_id: i64) -> Result<Vec<Entry>, Error> {
+/// Newest first, a page at a time (`sdk::page`).
+pub async fn list(
+    db: &Db,
+    org_id: i64,
+    page: &sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Entry>, Error> {
     let entries = sqlx::query_as::<_, Entry>(
         "SELECT id, organization_id, text, created_by, created_at FROM __ID___entries
-         WHERE organization_id = $1 ORDER BY created_at DESC, id DESC",
+         WHERE organization_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
     )
     .bind(org_id)
+    .bind(page.before())
+    .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
-    Ok(entries)
+    Ok(sdk::page::Page::from_rows(entries, page, |e| e.id))
 }
