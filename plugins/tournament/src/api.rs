@@ -141,10 +141,11 @@ pub async fn my_rights(org_id: i64) -> Result<Rights, sdk::Error> {
 pub async fn list_tournaments(
     org_id: i64,
     #[server(default)] include_archived: bool,
-) -> Result<Vec<Tournament>, sdk::Error> {
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Tournament>, sdk::Error> {
     let call = Call::new(org_id, actions::READ).await?;
     call.service
-        .tournaments(call.org(), call.user(), include_archived)
+        .tournaments(call.org(), call.user(), include_archived, &page)
         .await
 }
 
@@ -236,29 +237,35 @@ pub async fn archive_tournament(
 }
 
 #[server(prefix = "/api/p/tournament", endpoint = "list_players", input = Json, output = Json)]
-pub async fn list_players(org_id: i64, tournament_id: i64) -> Result<Vec<Person>, sdk::Error> {
+pub async fn list_players(
+    org_id: i64,
+    tournament_id: i64,
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Person>, sdk::Error> {
     let call = Call::new(org_id, actions::READ).await?;
-    call.service.players(call.org(), tournament_id).await
+    call.service.players(call.org(), tournament_id, &page).await
 }
 
+/// Adds a player; answers the first page of players.
 #[server(prefix = "/api/p/tournament", endpoint = "add_player", input = Json, output = Json)]
 pub async fn add_player(
     org_id: i64,
     tournament_id: i64,
     user_id: i64,
-) -> Result<Vec<Person>, sdk::Error> {
+) -> Result<sdk::page::Page<Person>, sdk::Error> {
     let call = Call::new(org_id, actions::UPDATE).await?;
     call.service
         .add_player(call.org(), &call.actor(), tournament_id, user_id, now())
         .await
 }
 
+/// Removes a player; answers the first page of players.
 #[server(prefix = "/api/p/tournament", endpoint = "remove_player", input = Json, output = Json)]
 pub async fn remove_player(
     org_id: i64,
     tournament_id: i64,
     user_id: i64,
-) -> Result<Vec<Person>, sdk::Error> {
+) -> Result<sdk::page::Page<Person>, sdk::Error> {
     let call = Call::new(org_id, actions::UPDATE).await?;
     call.service
         .remove_player(call.org(), &call.actor(), tournament_id, user_id)
@@ -285,9 +292,12 @@ pub async fn list_members(org_id: i64) -> Result<Vec<Person>, sdk::Error> {
 // Stream channels
 
 #[server(prefix = "/api/p/tournament", endpoint = "list_stream_channels", input = Json, output = Json)]
-pub async fn list_stream_channels(org_id: i64) -> Result<Vec<StreamChannel>, sdk::Error> {
+pub async fn list_stream_channels(
+    org_id: i64,
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<StreamChannel>, sdk::Error> {
     let call = Call::new(org_id, actions::MATCH_READ).await?;
-    call.service.stream_channels(call.org()).await
+    call.service.stream_channels(call.org(), &page).await
 }
 
 #[server(prefix = "/api/p/tournament", endpoint = "create_stream_channel", input = Json, output = Json)]

@@ -112,6 +112,31 @@ pub async fn tournaments(
     rows.iter().map(tournament_row).collect()
 }
 
+/// One page of the organization's tournaments, newest first (`sdk::page`).
+pub async fn tournaments_page(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    viewer: i64,
+    include_archived: bool,
+    page: &sdk::page::PageRequest,
+) -> Result<Vec<TournamentRow>, Error> {
+    let archived = if include_archived {
+        ""
+    } else {
+        " AND t.archived_at IS NULL"
+    };
+    let rows = sqlx::query(&format!(
+        "{TOURNAMENT_SELECT}{archived} AND t.id < $3 ORDER BY t.id DESC LIMIT $4"
+    ))
+    .bind(org_id)
+    .bind(viewer)
+    .bind(page.before())
+    .bind(page.fetch_limit())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(tournament_row).collect()
+}
+
 pub async fn tournament(
     conn: &mut AnyConnection,
     org_id: i64,
@@ -217,20 +242,28 @@ pub async fn set_archived(
 // People
 
 /// (user id, display name) of the tournament's players, by name.
+/// One page of the tournament's players (user id, name), by user id, highest first
+/// (`sdk::page`: a player has no row id of its own, so the user id is the key).
 pub async fn players(
     conn: &mut AnyConnection,
     tournament_id: i64,
-) -> Result<Vec<(i64, String)>, Error> {
+    page: &sdk::page::PageRequest,
+) -> Result<sdk::page::Page<(i64, String)>, Error> {
     let rows = sqlx::query(&format!(
         "SELECT p.user_id, {NAME} AS display_name FROM tournament_players p
-         JOIN users u ON u.id = p.user_id WHERE p.tournament_id = $1 ORDER BY display_name, p.user_id"
+         JOIN users u ON u.id = p.user_id WHERE p.tournament_id = $1 AND p.user_id < $2
+         ORDER BY p.user_id DESC LIMIT $3"
     ))
     .bind(tournament_id)
+    .bind(page.before())
+    .bind(page.fetch_limit())
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
+    let rows = rows
+        .iter()
         .map(|r| Ok((r.try_get("user_id")?, r.try_get("display_name")?)))
-        .collect()
+        .collect::<Result<Vec<(i64, String)>, Error>>()?;
+    Ok(sdk::page::Page::from_rows(rows, page, |(id, _)| *id))
 }
 
 /// Which of `user_ids` play in the tournament.
@@ -351,6 +384,28 @@ pub async fn stream_channels(
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(channel_row).collect()
+}
+
+/// One page of the organization's stream channels, newest first (`sdk::page`).
+pub async fn stream_channels_page(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    page: &sdk::page::PageRequest,
+) -> Result<sdk::page::Page<StreamChannel>, Error> {
+    let rows = sqlx::query(&format!(
+        "{CHANNEL_SELECT} WHERE organization_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+    ))
+    .bind(org_id)
+    .bind(page.before())
+    .bind(page.fetch_limit())
+    .fetch_all(&mut *conn)
+    .await?;
+    let rows = rows.iter().map(channel_row).collect::<Result<_, _>>()?;
+    Ok(sdk::page::Page::from_rows(
+        rows,
+        page,
+        |c: &StreamChannel| c.id,
+    ))
 }
 
 pub async fn stream_channel(

@@ -210,15 +210,23 @@ impl Tournaments {
         }
     }
 
+    /// One page of the organization's tournaments, newest first.
     pub async fn tournaments(
         &self,
         org_id: i64,
         viewer: i64,
         include_archived: bool,
-    ) -> Result<Vec<Tournament>, Error> {
-        let rows =
-            repo::tournaments(&mut *self.conn().await?, org_id, viewer, include_archived).await?;
-        Ok(rows.into_iter().map(Self::tournament_dto).collect())
+        page: &sdk::page::PageRequest,
+    ) -> Result<sdk::page::Page<Tournament>, Error> {
+        let rows = repo::tournaments_page(
+            &mut *self.conn().await?,
+            org_id,
+            viewer,
+            include_archived,
+            page,
+        )
+        .await?;
+        Ok(sdk::page::Page::from_rows(rows, page, |t| t.id).map(Self::tournament_dto))
     }
 
     pub async fn tournament(&self, org_id: i64, viewer: i64, id: i64) -> Result<Tournament, Error> {
@@ -336,19 +344,23 @@ impl Tournaments {
         Ok(t)
     }
 
-    pub async fn players(&self, org_id: i64, tournament_id: i64) -> Result<Vec<Person>, Error> {
+    /// One page of the tournament's players, by user id, highest first.
+    pub async fn players(
+        &self,
+        org_id: i64,
+        tournament_id: i64,
+        page: &sdk::page::PageRequest,
+    ) -> Result<sdk::page::Page<Person>, Error> {
         let mut conn = self.conn().await?;
         repo::tournament(&mut conn, org_id, 0, tournament_id)
             .await?
             .ok_or_else(|| no_tournament(tournament_id))?;
-        Ok(repo::players(&mut conn, tournament_id)
+        Ok(repo::players(&mut conn, tournament_id, page)
             .await?
-            .into_iter()
             .map(|(user_id, display_name)| Person {
                 user_id,
                 display_name,
-            })
-            .collect())
+            }))
     }
 
     /// The organization's members, for pickers.
@@ -386,7 +398,7 @@ impl Tournaments {
         tournament_id: i64,
         user_id: i64,
         now: i64,
-    ) -> Result<Vec<Person>, Error> {
+    ) -> Result<sdk::page::Page<Person>, Error> {
         let mut tx = self.begin().await?;
         repo::tournament(&mut tx, org_id, 0, tournament_id)
             .await?
@@ -404,7 +416,8 @@ impl Tournaments {
         )
         .await?;
         tx.commit().await?;
-        self.players(org_id, tournament_id).await
+        self.players(org_id, tournament_id, &sdk::page::PageRequest::first())
+            .await
     }
 
     pub async fn remove_player(
@@ -413,7 +426,7 @@ impl Tournaments {
         actor: &Actor,
         tournament_id: i64,
         user_id: i64,
-    ) -> Result<Vec<Person>, Error> {
+    ) -> Result<sdk::page::Page<Person>, Error> {
         let mut tx = self.begin().await?;
         repo::tournament(&mut tx, org_id, 0, tournament_id)
             .await?
@@ -432,7 +445,8 @@ impl Tournaments {
         )
         .await?;
         tx.commit().await?;
-        self.players(org_id, tournament_id).await
+        self.players(org_id, tournament_id, &sdk::page::PageRequest::first())
+            .await
     }
 
     /// A member joins a tournament that allows it.
@@ -473,8 +487,13 @@ impl Tournaments {
     // -----------------------------------------------------------------------------------------
     // Stream channels
 
-    pub async fn stream_channels(&self, org_id: i64) -> Result<Vec<StreamChannel>, Error> {
-        repo::stream_channels(&mut *self.conn().await?, org_id).await
+    /// One page of the organization's stream channels, newest first.
+    pub async fn stream_channels(
+        &self,
+        org_id: i64,
+        page: &sdk::page::PageRequest,
+    ) -> Result<sdk::page::Page<StreamChannel>, Error> {
+        repo::stream_channels_page(&mut *self.conn().await?, org_id, page).await
     }
 
     /// Creates a stream channel (`id` None) or changes one.

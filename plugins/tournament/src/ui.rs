@@ -199,6 +199,14 @@ impl RowActions {
     }
 }
 
+/// The page a picker inside a form reads: the first, of the maximum size.
+fn picker_page() -> PageRequest {
+    PageRequest {
+        limit: Some(sdk::page::MAX_LIMIT),
+        before_id: None,
+    }
+}
+
 /// The lists forms pick from, created once at the top of a page (resources created inside a
 /// suspended view would be created again when it re-renders, with new form state).
 #[derive(Clone, Copy)]
@@ -212,8 +220,24 @@ impl PageLists {
     fn new(org_id: Memo<i64>) -> Self {
         Self {
             members: Resource::new(move || org_id.get(), list_members),
-            tournaments: Resource::new(move || org_id.get(), |org| list_tournaments(org, false)),
-            streams: Resource::new(move || org_id.get(), list_stream_channels),
+            // A picker: the first page of the maximum size (200) is enough to choose from.
+            tournaments: Resource::new(
+                move || org_id.get(),
+                |org| async move {
+                    list_tournaments(org, false, picker_page())
+                        .await
+                        .map(|page| page.items)
+                },
+            ),
+            // A picker too: the first page of the maximum size.
+            streams: Resource::new(
+                move || org_id.get(),
+                |org| async move {
+                    list_stream_channels(org, picker_page())
+                        .await
+                        .map(|page| page.items)
+                },
+            ),
         }
     }
 }
@@ -644,9 +668,17 @@ fn TournamentsPage() -> impl IntoView {
     let archived = RwSignal::new(false);
     let join = ServerAction::<Register>::new();
     let rights = Resource::new(move || org_id.get(), my_rights);
+    let before = RwSignal::new(None::<i64>);
     let list = Resource::new(
-        move || (org_id.get(), archived.get(), join.version().get()),
-        |(org, archived, _)| list_tournaments(org, archived),
+        move || {
+            (
+                org_id.get(),
+                archived.get(),
+                join.version().get(),
+                before.get(),
+            )
+        },
+        |(org, archived, _, before)| list_tournaments(org, archived, PageRequest::after(before)),
     );
     view! {
         <Suspense fallback=|| view! { <SkeletonRows rows=5/> }>
@@ -664,8 +696,8 @@ fn TournamentsPage() -> impl IntoView {
                         <Transition fallback=|| view! { <SkeletonRows rows=4/> }>
                             {move || list.get().map(|result| match result {
                                 Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                                Ok(list) if list.is_empty() => view! { <EmptyState title="No tournaments yet" detail="When the organizers create one, it appears here."/> }.into_any(),
-                                Ok(list) => view! {
+                                Ok(page) if page.items.is_empty() => view! { <EmptyState title="No tournaments yet" detail="When the organizers create one, it appears here."/> }.into_any(),
+                                Ok(page) => { let next = page.next_before_id; let list = page.items; view! {
                                     <div class="mt-4 overflow-x-auto">
                                         <table class=TABLE id="tournament-list">
                                             <thead><tr><th class=TH>"Tournament"</th><th class=TH>"Status"</th><th class=TH>"Players"</th><th class=TH></th></tr></thead>
@@ -690,7 +722,8 @@ fn TournamentsPage() -> impl IntoView {
                                             </tbody>
                                         </table>
                                     </div>
-                                }.into_any(),
+                                    <Pager before next/>
+                                }.into_any() }
                             })}
                         </Transition>
                     }.into_any(),
@@ -870,15 +903,17 @@ fn TournamentPage() -> impl IntoView {
         },
         |(org, t, _, _)| get_tournament(org, t),
     );
+    let players_before = RwSignal::new(None::<i64>);
     let players = Resource::new(
         move || {
             (
                 org_id.get(),
                 tournament_id.get(),
                 add.version().get() + remove.version().get() + created.version().get(),
+                players_before.get(),
             )
         },
-        |(org, t, _)| list_players(org, t),
+        |(org, t, _, before)| list_players(org, t, PageRequest::after(before)),
     );
     let before = RwSignal::new(None::<i64>);
     let matches = Resource::new(
@@ -935,9 +970,9 @@ fn TournamentPage() -> impl IntoView {
                                         <Transition fallback=|| view! { <SkeletonRows rows=3/> }>
                                             {move || players.get().map(|result| match result {
                                                 Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                                                Ok(list) => view! {
+                                                Ok(page) => { let next = page.next_before_id; view! {
                                                     <ul id="players" class="grid gap-1 text-sm">
-                                                        {list.into_iter().map(|p| {
+                                                        {page.items.into_iter().map(|p| {
                                                             let user = p.user_id;
                                                             view! {
                                                                 <li class="flex items-center justify-between gap-2">
@@ -949,7 +984,8 @@ fn TournamentPage() -> impl IntoView {
                                                             }
                                                         }).collect_view()}
                                                     </ul>
-                                                }.into_any(),
+                                                    <Pager before=players_before next/>
+                                                }.into_any() }
                                             })}
                                         </Transition>
                                         {rights.manage_tournament.then(|| view! { <AddPerson members=lists.members label="Add player" on_add=Callback::new(move |user_id| { add.dispatch(AddPlayer { org_id: org, tournament_id: tid, user_id }); })/> })}
@@ -1624,14 +1660,16 @@ fn StreamsPage() -> impl IntoView {
     let create = ServerAction::<CreateStreamChannel>::new();
     let update = ServerAction::<UpdateStreamChannel>::new();
     let rights = Resource::new(move || org_id.get(), my_rights);
+    let before = RwSignal::new(None::<i64>);
     let list = Resource::new(
         move || {
             (
                 org_id.get(),
                 create.version().get() + update.version().get(),
+                before.get(),
             )
         },
-        |(org, _)| list_stream_channels(org),
+        |(org, _, before)| list_stream_channels(org, PageRequest::after(before)),
     );
     let name = RwSignal::new(String::new());
     let url = RwSignal::new(String::new());
@@ -1666,8 +1704,9 @@ fn StreamsPage() -> impl IntoView {
                             <Transition fallback=|| view! { <SkeletonRows rows=3/> }>
                                 {move || list.get().map(|result| match result {
                                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                                    Ok(list) if list.is_empty() => view! { <EmptyState title="No stream channels yet" detail="Add the channels your matches are shown on."/> }.into_any(),
-                                    Ok(list) => view! {
+                                    Ok(page) if page.items.is_empty() => view! { <EmptyState title="No stream channels yet" detail="Add the channels your matches are shown on."/> }.into_any(),
+                                    Ok(page) => { let next = page.next_before_id; let list = page.items; view! {
+                                        <div>
                                         <table class=TABLE id="stream-list">
                                             <thead><tr><th class=TH>"Channel"</th><th class=TH>"Status"</th><th class=TH></th></tr></thead>
                                             <tbody>
@@ -1696,7 +1735,9 @@ fn StreamsPage() -> impl IntoView {
                                                 }).collect_view()}
                                             </tbody>
                                         </table>
-                                    }.into_any(),
+                                        <Pager before next/>
+                                        </div>
+                                    }.into_any() }
                                 })}
                             </Transition>
                             <Card title="Add or edit a channel">

@@ -11,6 +11,7 @@ use sdk::{
     both_backends,
     context::Platform,
     db::Backend,
+    page::PageRequest,
     plugin::host::Actor,
     testing::TestDb,
     Error,
@@ -131,7 +132,7 @@ fn every_call(org: i64, ids: Ids) -> Vec<(&'static str, bool, Call)> {
         (
             "list_tournaments",
             true,
-            call(move || api::list_tournaments(org, true)),
+            call(move || api::list_tournaments(org, true, PageRequest::first())),
         ),
         (
             "get_tournament",
@@ -141,12 +142,12 @@ fn every_call(org: i64, ids: Ids) -> Vec<(&'static str, bool, Call)> {
         (
             "list_players",
             true,
-            call(move || api::list_players(org, t)),
+            call(move || api::list_players(org, t, PageRequest::first())),
         ),
         (
             "list_stream_channels",
             true,
-            call(move || api::list_stream_channels(org)),
+            call(move || api::list_stream_channels(org, PageRequest::first())),
         ),
         (
             "list_matches",
@@ -556,10 +557,12 @@ async fn check_tenant_isolation_of_every_id(backend: Backend) {
         .unwrap();
     assert!(lists.items.is_empty());
     let channels = w
-        .as_user(&w.admin, || api::list_stream_channels(other))
+        .as_user(&w.admin, || {
+            api::list_stream_channels(other, PageRequest::first())
+        })
         .await
         .unwrap();
-    assert!(channels.iter().all(|c| c.org_id == other));
+    assert!(channels.items.iter().all(|c| c.org_id == other));
     let after = w
         .as_user(&w.admin, || api::get_match(org, ids.r#match))
         .await

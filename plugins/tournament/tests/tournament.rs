@@ -535,7 +535,12 @@ async fn check_onsite_and_edits(backend: Backend) {
         2
     );
     assert!(m.players.iter().any(|p| p.user_id == cy.id));
-    let players = w.svc.players(org, t).await.unwrap();
+    let players = w
+        .svc
+        .players(org, t, &Default::default())
+        .await
+        .unwrap()
+        .items;
     assert!(
         players.iter().any(|p| p.user_id == cy.id),
         "match players join the tournament"
@@ -996,7 +1001,12 @@ async fn check_tenant_isolation(backend: Backend) {
             .await
             .unwrap_err(),
     );
-    not_found(w.svc.players(other, t).await.unwrap_err());
+    not_found(
+        w.svc
+            .players(other, t, &Default::default())
+            .await
+            .unwrap_err(),
+    );
     not_found(w.svc.add_player(other, &a, t, cy.id, T0).await.unwrap_err());
     not_found(w.svc.submissions(other, id, None).await.unwrap_err());
     not_found(
@@ -1030,7 +1040,13 @@ async fn check_tenant_isolation(backend: Backend) {
             .unwrap_err(),
     );
     // Another organization's stream channel or members cannot be attached.
-    let theirs = w.svc.tournaments(other, 0, false).await.unwrap()[0].id;
+    let theirs = w
+        .svc
+        .tournaments(other, 0, false, &Default::default())
+        .await
+        .unwrap()
+        .items[0]
+        .id;
     let refused = w
         .svc
         .create_match(
@@ -1211,14 +1227,23 @@ async fn check_filters_and_archive(backend: Backend) {
         .unwrap();
     let listed: Vec<i64> = w
         .svc
-        .tournaments(org, ada.id, false)
+        .tournaments(org, ada.id, false, &Default::default())
         .await
         .unwrap()
+        .items
         .iter()
         .map(|t| t.id)
         .collect();
     assert_eq!(listed, vec![t2]);
-    assert_eq!(w.svc.tournaments(org, ada.id, true).await.unwrap().len(), 2);
+    assert_eq!(
+        w.svc
+            .tournaments(org, ada.id, true, &Default::default())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
     let refused = w
         .svc
         .create_match(
@@ -1241,7 +1266,7 @@ async fn check_filters_and_archive(backend: Backend) {
         .add_player(org, &w.admin(), t2, dee.id, T0)
         .await
         .unwrap();
-    assert!(players.iter().any(|p| p.user_id == dee.id));
+    assert!(players.items.iter().any(|p| p.user_id == dee.id));
     assert_eq!(
         w.svc
             .add_player(org, &w.admin(), t2, dee.id, T0)
@@ -1255,7 +1280,7 @@ async fn check_filters_and_archive(backend: Backend) {
         .remove_player(org, &w.admin(), t2, dee.id)
         .await
         .unwrap();
-    assert!(!players.iter().any(|p| p.user_id == dee.id));
+    assert!(!players.items.iter().any(|p| p.user_id == dee.id));
     // Seeds: set, shown, cleared; a bad link is refused on its field.
     let m = w
         .svc
