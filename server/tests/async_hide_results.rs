@@ -288,7 +288,7 @@ impl League {
                 json!({"org_id": self.org, "qualifier_id": self.q}),
             )
             .await;
-        pools[0]["permalinks"]
+        pools["items"][0]["permalinks"]
             .as_array()
             .unwrap()
             .iter()

@@ -116,18 +116,19 @@ pub async fn my_rights(org_id: i64) -> Result<Rights, sdk::Error> {
     })
 }
 
-/// The organization's qualifiers (active first).
+/// The organization's qualifiers, newest first, a page at a time.
 #[server(prefix = "/api/p/async_qualifier", endpoint = "list_qualifiers", input = Json, output = Json)]
-pub async fn list_qualifiers(org_id: i64) -> Result<Vec<Qualifier>, sdk::Error> {
+pub async fn list_qualifiers(
+    org_id: i64,
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Qualifier>, sdk::Error> {
     let call = Call::new(org_id, actions::RUN).await?;
     let viewer = call.viewer().await?;
     Ok(call
         .service
-        .qualifiers(call.org())
+        .qualifiers(call.org(), &page)
         .await?
-        .into_iter()
-        .map(|q| crate::views::qualifier(q, &viewer))
-        .collect())
+        .map(|q| crate::views::qualifier(q, &viewer)))
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "get_qualifier", input = Json, output = Json)]
@@ -304,12 +305,16 @@ pub async fn update_permalink(
 }
 
 /// Pools with their permalinks (par, play counts; seeds only for managers) and the caller's
-/// remaining runs in each.
+/// remaining runs in each; newest first, a page at a time.
 #[server(prefix = "/api/p/async_qualifier", endpoint = "list_pools", input = Json, output = Json)]
-pub async fn list_pools(org_id: i64, qualifier_id: i64) -> Result<Vec<Pool>, sdk::Error> {
+pub async fn list_pools(
+    org_id: i64,
+    qualifier_id: i64,
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Pool>, sdk::Error> {
     let call = Call::new(org_id, actions::RUN).await?;
     call.service
-        .pools_view(call.org(), qualifier_id, &call.viewer().await?)
+        .pools_view(call.org(), qualifier_id, &call.viewer().await?, &page)
         .await
 }
 
@@ -322,10 +327,16 @@ pub async fn dashboard(org_id: i64, qualifier_id: i64) -> Result<DashboardView, 
     let me = viewer.user_id;
     let q = call.service.qualifier(call.org(), qualifier_id).await?;
     let (can_start, reattempts_used) = call.service.start_check(call.org(), &q, me).await?;
+    // The pools to start a run in: a picker, so the first page of the maximum size (200).
+    let first = sdk::page::PageRequest {
+        limit: Some(sdk::page::MAX_LIMIT),
+        before_id: None,
+    };
     let pools = call
         .service
-        .pools_view(call.org(), qualifier_id, &viewer)
-        .await?;
+        .pools_view(call.org(), qualifier_id, &viewer, &first)
+        .await?
+        .items;
     let my_races = call
         .service
         .races_view(
@@ -472,22 +483,30 @@ pub async fn review_race(
     call.race_dto(race).await
 }
 
-/// Finished, non-reattempted runs waiting for review, oldest first.
+/// Finished, non-reattempted runs waiting for review, newest first, a page at a time
+/// (`sdk::page`).
 #[server(prefix = "/api/p/async_qualifier", endpoint = "review_queue", input = Json, output = Json)]
-pub async fn review_queue(org_id: i64, qualifier_id: i64) -> Result<Vec<Race>, sdk::Error> {
+pub async fn review_queue(
+    org_id: i64,
+    qualifier_id: i64,
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Race>, sdk::Error> {
     let call = Call::new(org_id, actions::REVIEW).await?;
-    call.service
+    let races = call
+        .service
         .races_view(
             call.org(),
             qualifier_id,
             crate::repo::RaceFilter {
                 review_queue: true,
+                page: Some(page),
                 ..Default::default()
             },
             &call.viewer().await?,
             now(),
         )
-        .await
+        .await?;
+    Ok(sdk::page::Page::from_rows(races, &page, |r| r.id))
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "reattempt_race", input = Json, output = Json)]

@@ -25,6 +25,12 @@ use crate::{
     service::{Actor, Qualifiers},
 };
 
+/// The pools Discord reads: the first page, of the maximum size.
+const FIRST_PAGE_MAX: sdk::page::PageRequest = sdk::page::PageRequest {
+    limit: Some(sdk::page::MAX_LIMIT),
+    before_id: None,
+};
+
 /// The prefix of every button this plugin puts on Discord.
 pub const PREFIX: &str = "async:";
 
@@ -134,7 +140,11 @@ pub async fn post_embed(
             "Set the qualifier's Discord channel id first (under Settings), then post it.",
         )
     })?;
-    let pools = service.pools(org_id, qualifier_id, None).await?;
+    // The embed lists the first page of the maximum size (200); Discord cuts a longer text.
+    let pools = service
+        .pools(org_id, qualifier_id, None, &FIRST_PAGE_MAX)
+        .await?
+        .items;
     if pools.is_empty() {
         return Err(Error::invalid(
             "pools",
@@ -203,9 +213,11 @@ async fn on_click(service: &Qualifiers, ctx: &CommandContext) -> Result<CommandR
     match click {
         Click::Start { qualifier_id } => {
             let user = ctx.user.as_ref().map(|u| u.id);
+            // A picker: the first page of the maximum size (200); at most 5 are offered.
             let open: Vec<_> = service
-                .pools(org, qualifier_id, user)
+                .pools(org, qualifier_id, user, &FIRST_PAGE_MAX)
                 .await?
+                .items
                 .into_iter()
                 .filter(|(_, links, left)| *left > 0 && !links.is_empty())
                 .collect();

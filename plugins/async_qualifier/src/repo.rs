@@ -143,14 +143,26 @@ pub async fn qualifier(
     row.as_ref().map(qualifier_row).transpose()
 }
 
-pub async fn qualifiers(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<QualifierRow>, Error> {
+/// One page of the organization's qualifiers, newest first (`sdk::page`).
+pub async fn qualifiers(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    page: &sdk::page::PageRequest,
+) -> Result<sdk::page::Page<QualifierRow>, Error> {
     let rows = sqlx::query(&format!(
-        "{QUALIFIER_SELECT} WHERE organization_id = $1 ORDER BY is_active DESC, created_at DESC, id DESC"
+        "{QUALIFIER_SELECT} WHERE organization_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
     ))
     .bind(org_id)
+    .bind(page.before())
+    .bind(page.fetch_limit())
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(qualifier_row).collect()
+    let rows = rows.iter().map(qualifier_row).collect::<Result<_, _>>()?;
+    Ok(sdk::page::Page::from_rows(
+        rows,
+        page,
+        |q: &QualifierRow| q.id,
+    ))
 }
 
 /// Every active qualifier on the site (the hourly recalculation).
@@ -272,6 +284,25 @@ pub async fn pools(conn: &mut AnyConnection, qualifier_id: i64) -> Result<Vec<Po
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(pool_row).collect()
+}
+
+/// One page of the qualifier's pools, newest first (`sdk::page`).
+pub async fn pools_page(
+    conn: &mut AnyConnection,
+    qualifier_id: i64,
+    page: &sdk::page::PageRequest,
+) -> Result<sdk::page::Page<PoolRow>, Error> {
+    let rows = sqlx::query(
+        "SELECT id, qualifier_id, name, description FROM async_qualifier_pools
+         WHERE qualifier_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+    )
+    .bind(qualifier_id)
+    .bind(page.before())
+    .bind(page.fetch_limit())
+    .fetch_all(&mut *conn)
+    .await?;
+    let rows = rows.iter().map(pool_row).collect::<Result<_, _>>()?;
+    Ok(sdk::page::Page::from_rows(rows, page, |p: &PoolRow| p.id))
 }
 
 /// A pool, when it belongs to a qualifier of the organization.

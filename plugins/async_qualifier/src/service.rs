@@ -191,8 +191,13 @@ impl Qualifiers {
             .ok_or_else(|| Error::not_found(format!("There is no async qualifier {id} here.")))
     }
 
-    pub async fn qualifiers(&self, org_id: i64) -> Result<Vec<QualifierRow>, Error> {
-        repo::qualifiers(&mut *self.conn().await?, org_id).await
+    /// One page of the organization's qualifiers, newest first.
+    pub async fn qualifiers(
+        &self,
+        org_id: i64,
+        page: &sdk::page::PageRequest,
+    ) -> Result<sdk::page::Page<QualifierRow>, Error> {
+        repo::qualifiers(&mut *self.conn().await?, org_id, page).await
     }
 
     pub async fn create_qualifier(
@@ -365,37 +370,36 @@ impl Qualifiers {
             .ok_or_else(|| Error::not_found(format!("There is no permalink {permalink_id} here.")))
     }
 
-    /// The qualifier's pools with their permalinks and the runs `user_id` has left in each.
+    /// One page of the qualifier's pools (newest first) with their permalinks and the runs
+    /// `user_id` has left in each.
     pub async fn pools(
         &self,
         org_id: i64,
         qualifier_id: i64,
         user_id: Option<i64>,
-    ) -> Result<Vec<(PoolRow, Vec<PermalinkRow>, i64)>, Error> {
+        page: &sdk::page::PageRequest,
+    ) -> Result<sdk::page::Page<(PoolRow, Vec<PermalinkRow>, i64)>, Error> {
         let q = self.qualifier(org_id, qualifier_id).await?;
         let mut conn = self.conn().await?;
-        let pools = repo::pools(&mut conn, qualifier_id).await?;
+        let pools = repo::pools_page(&mut conn, qualifier_id, page).await?;
         let links = repo::permalinks(&mut conn, qualifier_id).await?;
         let used = match user_id {
             Some(user) => repo::used_per_pool(&mut conn, qualifier_id, user).await?,
             None => Vec::new(),
         };
-        Ok(pools
-            .into_iter()
-            .map(|pool| {
-                let mine = used
-                    .iter()
-                    .find(|(p, _)| *p == pool.id)
-                    .map(|(_, n)| *n)
-                    .unwrap_or(0);
-                let of_pool = links
-                    .iter()
-                    .filter(|l| l.pool_id == pool.id)
-                    .cloned()
-                    .collect();
-                (pool, of_pool, rules::remaining_runs(q.runs_per_pool, mine))
-            })
-            .collect())
+        Ok(pools.map(|pool| {
+            let mine = used
+                .iter()
+                .find(|(p, _)| *p == pool.id)
+                .map(|(_, n)| *n)
+                .unwrap_or(0);
+            let of_pool = links
+                .iter()
+                .filter(|l| l.pool_id == pool.id)
+                .cloned()
+                .collect();
+            (pool, of_pool, rules::remaining_runs(q.runs_per_pool, mine))
+        }))
     }
 
     // -----------------------------------------------------------------------------------------

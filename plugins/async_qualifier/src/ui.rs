@@ -148,7 +148,11 @@ fn header(q: &Qualifier, rights: Rights, current: &str) -> impl IntoView {
 #[component]
 fn ListPage() -> impl IntoView {
     let org_id = param("org_id");
-    let list = Resource::new(move || org_id.get(), list_qualifiers);
+    let before = RwSignal::new(None::<i64>);
+    let list = Resource::new(
+        move || (org_id.get(), before.get()),
+        |(org, before)| list_qualifiers(org, sdk::page::PageRequest::after(before)),
+    );
     let rights = Resource::new(move || org_id.get(), my_rights);
     view! {
         <Title text="Async qualifiers"/>
@@ -157,7 +161,7 @@ fn ListPage() -> impl IntoView {
                 let org = org_id.get_untracked();
                 match (list.await, rights.await) {
                     (Err(error), _) | (_, Err(error)) => view! { <ErrorNotice error/> }.into_any(),
-                    (Ok(list), Ok(rights)) => view! {
+                    (Ok(page), Ok(rights)) => { let next = page.next_before_id; let list = page.items; view! {
                         <PageHeader title="Async qualifiers" subtitle="Run the seeds on your own time; scores compare your time with the par of each seed.">
                             {rights.create.then(|| view! { <a id="new-qualifier" class=PRIMARY_LINK href=format!("{}/new", base(org))>"New qualifier"</a> })}
                         </PageHeader>
@@ -183,9 +187,10 @@ fn ListPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 </div>
+                                <Pager before next/>
                             }.into_any()
                         }}
-                    }.into_any(),
+                    }.into_any() }
                 }
             })}
         </Suspense>
@@ -730,15 +735,17 @@ fn PoolsPage() -> impl IntoView {
     let (qualifier, rights) = qualifier_resources(org_id, qualifier_id);
     let add_pool = ServerAction::<CreatePool>::new();
     let add_link = ServerAction::<CreatePermalink>::new();
+    let before = RwSignal::new(None::<i64>);
     let pools = Resource::new(
         move || {
             (
                 org_id.get(),
                 qualifier_id.get(),
                 add_pool.version().get() + add_link.version().get(),
+                before.get(),
             )
         },
-        |(org, q, _)| list_pools(org, q),
+        |(org, q, _, before)| list_pools(org, q, sdk::page::PageRequest::after(before)),
     );
     let pool_name = RwSignal::new(String::new());
     let pool_error = Signal::derive(move || add_pool.value().get().and_then(|r| r.err()));
@@ -748,8 +755,10 @@ fn PoolsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match (qualifier.await, rights.await, pools.await) {
                     (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => view! { <ErrorNotice error/> }.into_any(),
-                    (Ok(q), Ok(rights), Ok(pools)) => {
+                    (Ok(q), Ok(rights), Ok(page)) => {
                         let (org, qid) = (q.org_id, q.id);
+                        let next = page.next_before_id;
+                        let pools = page.items;
                         view! {
                             {header(&q, rights, "pools")}
                             {pools.is_empty().then(|| view! { <EmptyState title="No pools yet" detail="Managers add pools and their seeds here."/> })}
@@ -792,6 +801,7 @@ fn PoolsPage() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </div>
+                            <Pager before next/>
                             {rights.manage.then(|| view! {
                                 <Card title="New pool" class="mt-4">
                                     <form id="pool-form" class="flex flex-wrap items-end gap-3" on:submit=move |ev| {
@@ -912,9 +922,17 @@ fn ReviewPage() -> impl IntoView {
     let qualifier_id = param("qualifier_id");
     let (qualifier, rights) = qualifier_resources(org_id, qualifier_id);
     let decide = ServerAction::<ReviewRace>::new();
+    let before = RwSignal::new(None::<i64>);
     let queue = Resource::new(
-        move || (org_id.get(), qualifier_id.get(), decide.version().get()),
-        |(org, q, _)| review_queue(org, q),
+        move || {
+            (
+                org_id.get(),
+                qualifier_id.get(),
+                decide.version().get(),
+                before.get(),
+            )
+        },
+        |(org, q, _, before)| review_queue(org, q, sdk::page::PageRequest::after(before)),
     );
     let error = Signal::derive(move || decide.value().get().and_then(|r| r.err()));
     view! {
@@ -922,12 +940,14 @@ fn ReviewPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match (qualifier.await, rights.await, queue.await) {
                     (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => view! { <ErrorNotice error/> }.into_any(),
-                    (Ok(q), Ok(rights), Ok(queue)) => {
+                    (Ok(q), Ok(rights), Ok(page)) => {
                         let org = q.org_id;
+                        let next = page.next_before_id;
+                        let queue = page.items;
                         view! {
                             {header(&q, rights, "review")}
                             <FormError error fields=&["elapsed_override_seconds"]/>
-                            {queue.is_empty().then(|| view! { <EmptyState title="Nothing to review" detail="Finished runs appear here, oldest first."/> })}
+                            {queue.is_empty().then(|| view! { <EmptyState title="Nothing to review" detail="Finished runs appear here, newest first."/> })}
                             <div class="grid gap-4">
                                 {queue.into_iter().map(|r| {
                                     let id = r.id;
@@ -960,6 +980,7 @@ fn ReviewPage() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </div>
+                            <Pager before next/>
                         }.into_any()
                     }
                 }

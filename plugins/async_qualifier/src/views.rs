@@ -166,14 +166,13 @@ impl Qualifiers {
         org_id: i64,
         qualifier_id: i64,
         viewer: &Viewer,
-    ) -> Result<Vec<Pool>, Error> {
+        page: &sdk::page::PageRequest,
+    ) -> Result<sdk::page::Page<Pool>, Error> {
         let q = setting(&self.qualifier(org_id, qualifier_id).await?);
         Ok(self
-            .pools(org_id, qualifier_id, Some(viewer.user_id))
+            .pools(org_id, qualifier_id, Some(viewer.user_id), page)
             .await?
-            .into_iter()
-            .map(|p| pool(p, q, viewer))
-            .collect())
+            .map(|p| pool(p, q, viewer)))
     }
 
     /// The standings, or none (`hidden`) while results are hidden from the viewer.

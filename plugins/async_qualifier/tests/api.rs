@@ -92,7 +92,7 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
 
     // Off for the organization: NotEnabled (HTTP 404) with the plugin's name.
     let err = w
-        .as_user(&ada, || api::list_qualifiers(org))
+        .as_user(&ada, || api::list_qualifiers(org, Default::default()))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "NotEnabled");
@@ -191,9 +191,10 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
 
     // Members see the pools without the seeds, with their runs left.
     let pools = w
-        .as_user(&ada, || api::list_pools(org, q.id))
+        .as_user(&ada, || api::list_pools(org, q.id, Default::default()))
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     assert_eq!(pools[0].remaining_runs, 1);
     assert!(pools[0].permalinks.iter().all(|l| l.url.is_empty()));
 
@@ -290,14 +291,15 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
 
     // Review: members may not; the queue and recalculation are for their roles.
     let err = w
-        .as_user(&bob, || api::review_queue(org, q.id))
+        .as_user(&bob, || api::review_queue(org, q.id, Default::default()))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "Forbidden");
     assert_eq!(
-        w.as_user(&admin, || api::review_queue(org, q.id))
+        w.as_user(&admin, || api::review_queue(org, q.id, Default::default()))
             .await
             .unwrap()
+            .items
             .len(),
         1
     );

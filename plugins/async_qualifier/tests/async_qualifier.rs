@@ -448,13 +448,18 @@ async fn check_eligibility_and_balancing(backend: Backend) {
         .await
         .unwrap_err();
     assert!(err.message().contains("all 1"), "{}", err.message());
-    let pools = w.svc.pools(w.org, q, Some(runners[0].id)).await.unwrap();
+    let pools = w
+        .svc
+        .pools(w.org, q, Some(runners[0].id), &Default::default())
+        .await
+        .unwrap();
     assert_eq!(
         pools
+            .items
             .iter()
             .map(|(p, _, left)| (p.id, *left))
             .collect::<Vec<_>>(),
-        [(pool, 0), (other_pool, 1)]
+        [(other_pool, 1), (pool, 0)]
     );
     // Not a member: refused.
     let stranger = w.test.user("stranger", GlobalLevel::User).await;

@@ -127,7 +127,13 @@ async fn check_another_orgs_channel_is_refused_for_qualifier(backend: Backend) {
             .unwrap_err();
         assert_not_linked(&e);
     }
-    assert!(w.svc.qualifiers(w.org_a).await.unwrap().is_empty());
+    assert!(w
+        .svc
+        .qualifiers(w.org_a, &Default::default())
+        .await
+        .unwrap()
+        .items
+        .is_empty());
     // Its own channel is fine; changing it to B's is refused and keeps the old one.
     let q = w
         .svc
