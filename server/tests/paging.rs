@@ -1,4 +1,4 @@
-//! Every core list endpoint answers a page at a time, on SQLite and PostgreSQL: with more rows
+//! Every list endpoint (core and plugin) answers a page at a time, on SQLite and PostgreSQL: with more rows
 //! than the maximum page, asking for a huge page gets at most the maximum and a
 //! `next_before_id`, and following it gets every other row exactly once. Before, each of these
 //! read and sent the whole table in one answer.
@@ -21,22 +21,22 @@ use serde_json::{json, Value};
 /// More rows than one page may hold.
 const ROWS: usize = MAX_LIMIT as usize + 7;
 
-/// One list endpoint: its name, its request body around a page request, and where its items
-/// sit in the answer.
+/// One list endpoint: its name (`plugin/endpoint` for a plugin's, under `/api/p/`; a bare name
+/// is a core one, under `/api/core/`) and its request body around a page request.
 struct ListEndpoint {
     endpoint: &'static str,
-    body: fn(org_id: i64, page: Value) -> Value,
+    body: fn(ids: &Ids, page: Value) -> Value,
 }
 
 fn endpoints() -> Vec<ListEndpoint> {
     vec![
         ListEndpoint {
             endpoint: "list_members",
-            body: |org, page| json!({"org_id": org, "page": page}),
+            body: |ids, page| json!({"org_id": ids.org, "page": page}),
         },
         ListEndpoint {
             endpoint: "list_invites",
-            body: |org, page| json!({"org_id": org, "page": page}),
+            body: |ids, page| json!({"org_id": ids.org, "page": page}),
         },
         ListEndpoint {
             endpoint: "list_api_tokens",
@@ -65,18 +65,165 @@ fn endpoints() -> Vec<ListEndpoint> {
         // The audit log keeps its filter's own `limit` and `before_id`.
         ListEndpoint {
             endpoint: "audit_log",
-            body: |org, page| {
-                let mut filter = json!({"org_id": org});
+            body: |ids, page| {
+                let mut filter = json!({"org_id": ids.org});
                 if let Value::Object(p) = page {
                     filter.as_object_mut().unwrap().extend(p);
                 }
                 json!({"filter": filter})
             },
         },
+        ListEndpoint {
+            endpoint: "tournament/list_tournaments",
+            body: |ids, page| json!({"org_id": ids.org, "include_archived": true, "page": page}),
+        },
+        ListEndpoint {
+            endpoint: "async_qualifier/list_qualifiers",
+            body: |ids, page| json!({"org_id": ids.org, "page": page}),
+        },
+        ListEndpoint {
+            endpoint: "presets/list_namespaces",
+            body: |ids, page| json!({"org_id": ids.org, "page": page}),
+        },
+        ListEndpoint {
+            endpoint: "tournament/list_players",
+            body: |ids, page| json!({"org_id": ids.org, "tournament_id": ids.tournament, "page": page}),
+        },
+        ListEndpoint {
+            endpoint: "tournament/list_stream_channels",
+            body: |ids, page| json!({"org_id": ids.org, "page": page}),
+        },
+        ListEndpoint {
+            endpoint: "async_qualifier/list_pools",
+            body: |ids, page| json!({"org_id": ids.org, "qualifier_id": ids.qualifier, "page": page}),
+        },
+        ListEndpoint {
+            endpoint: "async_qualifier/review_queue",
+            body: |ids, page| json!({"org_id": ids.org, "qualifier_id": ids.qualifier, "page": page}),
+        },
     ]
 }
 
-/// Fills every list past one page: members (and users), invites, tokens, organizations the
+/// The ids list endpoints are called with.
+struct Ids {
+    org: i64,
+    /// The tournament whose players fill a list.
+    tournament: i64,
+    /// The qualifier whose pools and review queue fill a list.
+    qualifier: i64,
+}
+
+/// The plugins whose lists are paged here.
+const PLUGINS: [&str; 3] = ["tournament", "async_qualifier", "presets"];
+
+/// Fills the plugins' lists past one page: tournaments, qualifiers, preset namespaces, stream
+/// channels, one tournament's players, one qualifier's pools and its review queue (a finished run
+/// of every user).
+async fn seed_plugins(app: &TestApp, org_id: i64) -> Ids {
+    let db = app.db();
+    let run = |sql: &'static str, binds: Vec<Value>| async move {
+        let mut query = sqlx::query(sql);
+        for bind in binds {
+            query = match bind {
+                Value::Number(n) => query.bind(n.as_i64().unwrap()),
+                other => query.bind(other.as_str().unwrap().to_string()),
+            };
+        }
+        query.execute(db.pool()).await.unwrap();
+    };
+    for i in 0..ROWS {
+        run(
+            "INSERT INTO tournaments (organization_id, name, created_at, updated_at)
+             VALUES ($1, $2, 0, 0)",
+            vec![json!(org_id), json!(format!("Cup {i}"))],
+        )
+        .await;
+        run(
+            "INSERT INTO tournament_stream_channels (organization_id, name, stream_url, created_at)
+             VALUES ($1, $2, 'https://twitch.tv/x', 0)",
+            vec![json!(org_id), json!(format!("Channel {i}"))],
+        )
+        .await;
+        run(
+            "INSERT INTO async_qualifiers (organization_id, name, created_at, updated_at)
+             VALUES ($1, $2, 0, 0)",
+            vec![json!(org_id), json!(format!("Qualifier {i}"))],
+        )
+        .await;
+        run(
+            "INSERT INTO preset_namespaces (slug, display_name, owner_org_id, created_at, updated_at)
+             VALUES ($1, $1, $2, 0, 0)",
+            vec![json!(format!("league-{i}")), json!(org_id)],
+        )
+        .await;
+    }
+    let first = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .bind(org_id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+    };
+    let tournament = first("SELECT MIN(id) FROM tournaments WHERE organization_id = $1").await;
+    let qualifier = first("SELECT MIN(id) FROM async_qualifiers WHERE organization_id = $1").await;
+    // Every user (more than a page of them) plays in the tournament and has a run to review.
+    run(
+        "INSERT INTO tournament_players (tournament_id, user_id, added_at)
+         SELECT $1, id, 0 FROM users",
+        vec![json!(tournament)],
+    )
+    .await;
+    for i in 0..ROWS {
+        run(
+            "INSERT INTO async_qualifier_pools (qualifier_id, name, created_at) VALUES ($1, $2, 0)",
+            vec![json!(qualifier), json!(format!("Pool {i}"))],
+        )
+        .await;
+    }
+    run(
+        "INSERT INTO async_qualifier_permalinks (pool_id, url, created_at)
+         SELECT MIN(id), 'https://alttpr.com/h/x', 0 FROM async_qualifier_pools
+         WHERE qualifier_id = $1",
+        vec![json!(qualifier)],
+    )
+    .await;
+    run(
+        "INSERT INTO async_qualifier_races (qualifier_id, permalink_id, user_id, thread_open_time,
+             thread_timeout_time, start_time, end_time, status, created_at, updated_at)
+         SELECT $1, (SELECT MIN(id) FROM async_qualifier_permalinks), id, 0, 0, 0, 1000,
+             'finished', 0, 0 FROM users",
+        vec![json!(qualifier)],
+    )
+    .await;
+    Ids {
+        org: org_id,
+        tournament,
+        qualifier,
+    }
+}
+
+/// Calls a list endpoint (see [`ListEndpoint`]) in the browser's session; the JSON answer.
+async fn list_at(app: &TestApp, browser: &reqwest::Client, endpoint: &str, body: Value) -> Value {
+    let path = if endpoint.contains('/') {
+        format!("/api/p/{endpoint}")
+    } else {
+        format!("/api/core/{endpoint}")
+    };
+    let res = browser
+        .post(app.url(&path))
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert!(status.is_success(), "{endpoint} {body} → {status}: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Fills every core list past one page: members (and users), invites, tokens, organizations the
 /// root is a member of, organization requests, task runs; these writes also fill the audit log.
 async fn seed(app: &TestApp, root: &CurrentUser, org_id: i64) {
     let db = app.db();
@@ -132,17 +279,26 @@ async fn check_list_endpoints_page_with_a_maximum(backend: Backend) {
         .await;
     let org_id = org["id"].as_i64().unwrap();
     seed(&app, &root, org_id).await;
+    for plugin in PLUGINS {
+        app.ok_in_session(
+            &browser,
+            "set_plugin_enabled",
+            json!({"org_id": org_id, "plugin_id": plugin, "enabled": true}),
+        )
+        .await;
+    }
+    let ids = seed_plugins(&app, org_id).await;
 
     for list in endpoints() {
-        let name = format!("{} {}", list.endpoint, (list.body)(org_id, json!({})));
+        let name = format!("{} {}", list.endpoint, (list.body)(&ids, json!({})));
         // A huge page is cut to the maximum, and says where the rest starts.
-        let first = app
-            .ok_in_session(
-                &browser,
-                list.endpoint,
-                (list.body)(org_id, json!({"limit": u32::MAX})),
-            )
-            .await;
+        let first = list_at(
+            &app,
+            &browser,
+            list.endpoint,
+            (list.body)(&ids, json!({"limit": u32::MAX})),
+        )
+        .await;
         let items = first["items"]
             .as_array()
             .unwrap_or_else(|| panic!("{name}: {first}"));
@@ -153,13 +309,13 @@ async fn check_list_endpoints_page_with_a_maximum(backend: Backend) {
         // Following it, in default-sized pages, gets every other row once.
         let mut pages = 1;
         while let Some(before_id) = next {
-            let page = app
-                .ok_in_session(
-                    &browser,
-                    list.endpoint,
-                    (list.body)(org_id, json!({"before_id": before_id})),
-                )
-                .await;
+            let page = list_at(
+                &app,
+                &browser,
+                list.endpoint,
+                (list.body)(&ids, json!({"before_id": before_id})),
+            )
+            .await;
             let items = page["items"].as_array().unwrap();
             assert!(items.len() <= DEFAULT_LIMIT as usize, "{name}");
             for item in items {

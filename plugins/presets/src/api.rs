@@ -118,13 +118,15 @@ pub async fn list_randomizers() -> Result<Vec<RandomizerInfo>, sdk::Error> {
     service::randomizers()
 }
 
-/// Namespaces the caller owns, has grants in, or that belong to the organization.
+/// Namespaces the caller owns, has grants in, or that belong to the organization; newest first, a
+/// page at a time.
 #[server(prefix = "/api/p/presets", endpoint = "list_namespaces", input = Json, output = Json)]
 pub async fn list_namespaces(
     #[server(default)] org_id: Option<i64>,
-) -> Result<Vec<Namespace>, sdk::Error> {
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Namespace>, sdk::Error> {
     let ctx = Ctx::from_request(org_id, true).await?;
-    service::list_namespaces(&ctx).await
+    service::list_namespaces(&ctx, &page).await
 }
 
 /// Creates a namespace owned by the organization (`for_organization`, needs

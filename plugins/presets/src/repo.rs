@@ -64,22 +64,33 @@ pub async fn namespace_by_id(db: &Db, id: i64) -> Result<Option<NamespaceRow>, E
 }
 
 /// Namespaces owned by the user, granted to them, or owned by the organization.
+/// One page (`sdk::page`, newest first) of the namespaces the user or organization owns or the
+/// user has grants in.
 pub async fn namespaces_for(
     db: &Db,
     user_id: Option<i64>,
     org_id: Option<i64>,
-) -> Result<Vec<NamespaceRow>, Error> {
+    page: &sdk::page::PageRequest,
+) -> Result<sdk::page::Page<NamespaceRow>, Error> {
     let rows = sqlx::query(&format!(
         "{NAMESPACE_SELECT}
-         WHERE n.owner_user_id = $1 OR n.owner_org_id = $2
-            OR n.id IN (SELECT namespace_id FROM preset_namespace_permissions WHERE user_id = $1)
-         ORDER BY n.display_name, n.id"
+         WHERE (n.owner_user_id = $1 OR n.owner_org_id = $2
+            OR n.id IN (SELECT namespace_id FROM preset_namespace_permissions WHERE user_id = $1))
+           AND n.id < $3
+         ORDER BY n.id DESC LIMIT $4"
     ))
     .bind(user_id.unwrap_or(-1))
     .bind(org_id.unwrap_or(-1))
+    .bind(page.before())
+    .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(namespace).collect()
+    let rows = rows.iter().map(namespace).collect::<Result<_, _>>()?;
+    Ok(sdk::page::Page::from_rows(
+        rows,
+        page,
+        |n: &NamespaceRow| n.id,
+    ))
 }
 
 pub struct NewNamespace<'a> {

@@ -767,10 +767,16 @@ pub struct NamespaceInput {
     pub for_organization: bool,
 }
 
-pub async fn list_namespaces(ctx: &Ctx) -> Result<Vec<Namespace>, Error> {
-    let rows = repo::namespaces_for(ctx.db(), ctx.user.as_ref().map(|u| u.id), ctx.org_id).await?;
+/// One page of the namespaces the caller may read. Rights are decided here after reading, so a
+/// page may hold fewer than its size; `next_before_id` still says where the next one starts.
+pub async fn list_namespaces(
+    ctx: &Ctx,
+    page: &sdk::page::PageRequest,
+) -> Result<sdk::page::Page<Namespace>, Error> {
+    let rows =
+        repo::namespaces_for(ctx.db(), ctx.user.as_ref().map(|u| u.id), ctx.org_id, page).await?;
     let mut out = Vec::new();
-    for ns in rows {
+    for ns in rows.items {
         let f = facts(ctx, &ns).await?;
         let mut r = rights(&f);
         if r.read {
@@ -783,7 +789,10 @@ pub async fn list_namespaces(ctx: &Ctx) -> Result<Vec<Namespace>, Error> {
             out.push(to_namespace(ns, r));
         }
     }
-    Ok(out)
+    Ok(sdk::page::Page {
+        items: out,
+        next_before_id: rows.next_before_id,
+    })
 }
 
 pub async fn create_namespace(ctx: &Ctx, input: NamespaceInput) -> Result<Namespace, Error> {

@@ -13,7 +13,7 @@ use sdk::{
     time::format_utc,
     ui::{
         Badge, Button, ButtonKind, Card, Checkbox, EmptyState, ErrorNotice, FormError, PageHeader,
-        Select, SkeletonRows, SuccessNotice, TextField, Tone, TABLE, TD, TH,
+        Pager, Select, SkeletonRows, SuccessNotice, TextField, Tone, TABLE, TD, TH,
     },
     Error,
 };
@@ -280,7 +280,19 @@ fn PresetView(
 fn NewPresetPage() -> impl IntoView {
     let org_id = param("org_id");
     // Resources and actions live here, outside the suspense, so server and browser agree.
-    let namespaces = Resource::new(move || org_id.get(), |org| list_namespaces(Some(org)));
+    // A picker: the first page of the maximum size (200) is enough to choose from.
+    let namespaces = Resource::new(
+        move || org_id.get(),
+        |org| async move {
+            let first = sdk::page::PageRequest {
+                limit: Some(sdk::page::MAX_LIMIT),
+                before_id: None,
+            };
+            list_namespaces(Some(org), first)
+                .await
+                .map(|page| page.items)
+        },
+    );
     let randomizers = Resource::new(|| (), |_| list_randomizers());
     let actions = FormActions::new();
     view! {
@@ -498,9 +510,17 @@ fn NamespacesPage() -> impl IntoView {
     let org_id = param("org_id");
     let create = ServerAction::<CreateNamespace>::new();
     let grant = ServerAction::<GrantNamespacePermission>::new();
+    let before = RwSignal::new(None::<i64>);
     let namespaces = Resource::new(
-        move || (org_id.get(), create.version().get(), grant.version().get()),
-        |(org, _, _)| list_namespaces(Some(org)),
+        move || {
+            (
+                org_id.get(),
+                create.version().get(),
+                grant.version().get(),
+                before.get(),
+            )
+        },
+        |(org, _, _, before)| list_namespaces(Some(org), sdk::page::PageRequest::after(before)),
     );
     let slug = RwSignal::new(String::new());
     let display_name = RwSignal::new(String::new());
@@ -521,12 +541,13 @@ fn NamespacesPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match namespaces.await {
                             Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                            Ok(list) if list.is_empty() => view! { <EmptyState title="No namespaces yet" detail="Create one to start writing presets."/> }.into_any(),
-                            Ok(list) => view! {
+                            Ok(page) if page.items.is_empty() && page.next_before_id.is_none() => view! { <EmptyState title="No namespaces yet" detail="Create one to start writing presets."/> }.into_any(),
+                            Ok(page) => { let next = page.next_before_id; view! {
                                 <ul id="namespace-list" class="flex flex-col gap-3">
-                                    {list.into_iter().map(|n| view! { <NamespaceItem n org=org_id.get_untracked() grant/> }).collect_view()}
+                                    {page.items.into_iter().map(|n| view! { <NamespaceItem n org=org_id.get_untracked() grant/> }).collect_view()}
                                 </ul>
-                            }.into_any(),
+                                <Pager before next/>
+                            }.into_any() }
                         }
                     })}
                 </Suspense>

@@ -420,10 +420,10 @@ async fn check_organization_namespaces(backend: Backend) {
         .kind(),
         "NotFound"
     );
-    let listed = service::list_namespaces(&w.ctx(Some(&admin_b), Some(org_b)))
+    let listed = service::list_namespaces(&w.ctx(Some(&admin_b), Some(org_b)), &Default::default())
         .await
         .unwrap();
-    assert!(listed.is_empty());
+    assert!(listed.items.is_empty());
     // Even org A's admin cannot change it from org B's pages.
     let _ = w.member(&root, org_b, "admina_in_b", None).await;
     let both = w.test.user("both", GlobalLevel::User).await;
