@@ -327,16 +327,18 @@ pub async fn dashboard(org_id: i64, qualifier_id: i64) -> Result<DashboardView, 
     let me = viewer.user_id;
     let q = call.service.qualifier(call.org(), qualifier_id).await?;
     let (can_start, reattempts_used) = call.service.start_check(call.org(), &q, me).await?;
-    // The pools to start a run in: a picker, so the first page of the maximum size (200).
+    // The pools to start a run in: a picker, so the first page of the maximum size (200),
+    // oldest first as before.
     let first = sdk::page::PageRequest {
         limit: Some(sdk::page::MAX_LIMIT),
         before_id: None,
     };
-    let pools = call
+    let mut pools = call
         .service
         .pools_view(call.org(), qualifier_id, &viewer, &first)
         .await?
         .items;
+    pools.reverse();
     let my_races = call
         .service
         .races_view(

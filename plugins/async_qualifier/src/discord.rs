@@ -140,11 +140,13 @@ pub async fn post_embed(
             "Set the qualifier's Discord channel id first (under Settings), then post it.",
         )
     })?;
-    // The embed lists the first page of the maximum size (200); Discord cuts a longer text.
-    let pools = service
+    // The embed lists the first page of the maximum size (200), oldest first; Discord cuts a
+    // longer text.
+    let mut pools = service
         .pools(org_id, qualifier_id, None, &FIRST_PAGE_MAX)
         .await?
         .items;
+    pools.reverse();
     if pools.is_empty() {
         return Err(Error::invalid(
             "pools",
@@ -213,12 +215,14 @@ async fn on_click(service: &Qualifiers, ctx: &CommandContext) -> Result<CommandR
     match click {
         Click::Start { qualifier_id } => {
             let user = ctx.user.as_ref().map(|u| u.id);
-            // A picker: the first page of the maximum size (200); at most 5 are offered.
+            // A picker: the first page of the maximum size (200), oldest first; at most 5 are
+            // offered.
             let open: Vec<_> = service
                 .pools(org, qualifier_id, user, &FIRST_PAGE_MAX)
                 .await?
                 .items
                 .into_iter()
+                .rev()
                 .filter(|(_, links, left)| *left > 0 && !links.is_empty())
                 .collect();
             match open.as_slice() {
