@@ -47,7 +47,7 @@ for (const file of files) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       contexts.push(context);
       const page = await context.newPage();
-      page.on('console', m => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+      page.on('console', m => { if (m.type() === 'error') problems.push(`console error on ${page.url()}: ${m.text()}`); });
       page.on('pageerror', e => problems.push(`page error: ${e.message}`));
       // ERR_ABORTED is a navigation cancelling a load in flight (a test moving on), not a fault.
       page.on('requestfailed', r => {
@@ -76,6 +76,8 @@ for (const file of files) {
     } catch (e) {
       failed++;
       console.log(`FAIL ${title}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
+      // What the browser said meanwhile often explains the failure (a hydration panic, say).
+      if (problems.length) console.log(`     browser reported:\n       ${problems.join('\n       ')}`);
       await page.screenshot({ path: path.join(artifacts, `FAILED-${test.name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
     } finally {
       limit.clear();

@@ -41,7 +41,10 @@ use crate::{
 };
 
 mod calendar;
-use calendar::{MyFeed, ScheduleFeeds, TournamentFeed};
+use calendar::{
+    my_feed_state, schedule_feed_state, tournament_feed_state, MyFeed, ScheduleFeeds,
+    TournamentFeed,
+};
 
 #[component(transparent)]
 pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
@@ -240,6 +243,17 @@ impl PageLists {
             ),
         }
     }
+
+    /// Waits for the pickers' lists. A page awaits this in its Suspense before rendering a form
+    /// that shows them: read unawaited, the server may render before a list arrives and the
+    /// browser after, and the two pages would not hydrate.
+    async fn ready(self) {
+        let _ = (
+            self.members.await,
+            self.tournaments.await,
+            self.streams.await,
+        );
+    }
 }
 
 #[component]
@@ -384,6 +398,7 @@ fn SchedulePage() -> impl IntoView {
     let stream = RwSignal::new(String::new());
     let mine = RwSignal::new(false);
     let rights = Resource::new(move || org_id.get(), my_rights);
+    let feeds = schedule_feed_state(move || org_id.get());
     let lists = PageLists::new(org_id);
     let PageLists {
         tournaments,
@@ -443,6 +458,7 @@ fn SchedulePage() -> impl IntoView {
         <Suspense fallback=|| view! { <SkeletonRows rows=6/> }>
             {move || Suspend::new(async move {
                 let org = org_id.get_untracked();
+                lists.ready().await;
                 match rights.await {
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     Ok(rights) => view! {
@@ -468,7 +484,7 @@ fn SchedulePage() -> impl IntoView {
                             </div>
                             <aside class="space-y-4">
                                 {rights.schedule.then(|| view! { <ScheduleForm org fixed_tournament=None created lists/> })}
-                                <ScheduleFeeds org/>
+                                <ScheduleFeeds feeds/>
                             </aside>
                         </div>
                     }.into_any(),
@@ -608,6 +624,7 @@ fn MyMatchesPage() -> impl IntoView {
     let org_id = param("org_id");
     let actions = RowActions::new();
     let rights = Resource::new(move || org_id.get(), my_rights);
+    let (reset, feeds) = my_feed_state(move || org_id.get());
     let before = RwSignal::new(None::<i64>);
     let matches = Resource::new(
         move || (org_id.get(), actions.version(), before.get()),
@@ -649,7 +666,7 @@ fn MyMatchesPage() -> impl IntoView {
                                 </Transition>
                             </div>
                             <aside>
-                                <MyFeed org/>
+                                <MyFeed org reset feeds/>
                             </aside>
                         </div>
                     }.into_any(),
@@ -891,6 +908,7 @@ fn TournamentPage() -> impl IntoView {
     let add = ServerAction::<AddPlayer>::new();
     let remove = ServerAction::<RemovePlayer>::new();
     let rights = Resource::new(move || org_id.get(), my_rights);
+    let (rotate, public_feeds) = tournament_feed_state(move || org_id.get());
     let lists = PageLists::new(org_id);
     let tournament = Resource::new(
         move || {
@@ -943,6 +961,7 @@ fn TournamentPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let org = org_id.get_untracked();
                 let tid = tournament_id.get_untracked();
+                lists.ready().await;
                 match (rights.await, tournament.await) {
                     (Err(error), _) | (_, Err(error)) => view! { <ErrorNotice error/> }.into_any(),
                     (Ok(rights), Ok(t)) => {
@@ -991,7 +1010,7 @@ fn TournamentPage() -> impl IntoView {
                                         {rights.manage_tournament.then(|| view! { <AddPerson members=lists.members label="Add player" on_add=Callback::new(move |user_id| { add.dispatch(AddPlayer { org_id: org, tournament_id: tid, user_id }); })/> })}
                                         {move || add.value().get().and_then(|r| r.err()).or_else(|| remove.value().get().and_then(|r| r.err())).map(|error| view! { <ErrorNotice error/> })}
                                     </Card>
-                                    {t.public_feed.then(|| view! { <TournamentFeed org tournament_id=tid manage=rights.manage_tournament/> })}
+                                    {t.public_feed.then(|| view! { <TournamentFeed org tournament_id=tid manage=rights.manage_tournament rotate feeds=public_feeds/> })}
                                     {rights.manage_tournament.then(|| view! {
                                         <Card title="Settings">
                                             <TournamentForm org existing=Some(t.clone()) create update/>
@@ -1111,6 +1130,7 @@ fn MatchPage() -> impl IntoView {
         <Suspense fallback=|| view! { <SkeletonRows rows=8/> }>
             {move || Suspend::new(async move {
                 let org = org_id.get_untracked();
+                lists.ready().await;
                 match (rights.await, data.await, form.await) {
                     (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => view! { <ErrorNotice error/> }.into_any(),
                     (Ok(rights), Ok(m), Ok(schema)) => view! {

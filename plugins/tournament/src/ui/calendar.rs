@@ -15,12 +15,13 @@ const INPUT: &str = "mt-2 w-full rounded border border-slate-300 bg-transparent 
 
 /// The public feeds of the organization's open tournaments (schedule page).
 #[component]
-pub fn ScheduleFeeds(org: i64) -> impl IntoView {
-    let feeds = Resource::new(move || org, |org| calendar_links(org, false));
+pub fn ScheduleFeeds(feeds: Resource<Result<CalendarFeeds, sdk::Error>>) -> impl IntoView {
     view! {
         <Card title="Calendar">
             <Suspense fallback=|| ()>
-                {move || feeds.get().and_then(|r| r.ok()).map(|links: CalendarFeeds| view! {
+                {move || feeds.get().map(|result| match result {
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    Ok(links) => view! {
                     {if links.public.is_empty() {
                         view! { <p class="text-sm">"No tournament publishes a calendar feed."</p> }.into_any()
                     } else {
@@ -34,6 +35,7 @@ pub fn ScheduleFeeds(org: i64) -> impl IntoView {
                         }.into_any()
                     }}
                     <p class=format!("mt-2 {MUTED}")>"Your own matches have a private feed under My matches."</p>
+                    }.into_any(),
                 })}
             </Suspense>
         </Card>
@@ -42,18 +44,23 @@ pub fn ScheduleFeeds(org: i64) -> impl IntoView {
 
 /// A tournament's public feed address, and for managers a button that replaces it.
 #[component]
-pub fn TournamentFeed(org: i64, tournament_id: i64, manage: bool) -> impl IntoView {
-    let rotate = ServerAction::<RotatePublicFeed>::new();
-    let feeds = Resource::new(
-        move || (org, rotate.version().get()),
-        |(org, _)| calendar_links(org, false),
-    );
+pub fn TournamentFeed(
+    org: i64,
+    tournament_id: i64,
+    manage: bool,
+    rotate: ServerAction<RotatePublicFeed>,
+    feeds: Resource<Result<CalendarFeeds, sdk::Error>>,
+) -> impl IntoView {
     view! {
         <Card title="Public calendar">
             <Suspense fallback=|| ()>
-                {move || feeds.get().and_then(|r| r.ok()).and_then(|links| links.public.into_iter().find(|f| f.tournament_id == tournament_id)).map(|feed| view! {
-                    <p class="text-sm">"Anyone with this address sees the scheduled matches' times, titles and players."</p>
-                    <input id="public-feed" class=INPUT readonly aria-label="Public calendar link" value=feed.url/>
+                {move || feeds.get().map(|result| match result.map(|links| links.public.into_iter().find(|f| f.tournament_id == tournament_id)) {
+                    Ok(Some(feed)) => view! {
+                        <p class="text-sm">"Anyone with this address sees the scheduled matches' times, titles and players."</p>
+                        <input id="public-feed" class=INPUT readonly aria-label="Public calendar link" value=feed.url/>
+                    }.into_any(),
+                    Ok(None) => view! { <p class="text-sm">"This tournament publishes no calendar feed."</p> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 })}
             </Suspense>
             {manage.then(|| view! {
@@ -67,14 +74,15 @@ pub fn TournamentFeed(org: i64, tournament_id: i64, manage: bool) -> impl IntoVi
     }
 }
 
-/// The member's private feed: made (or replaced) on request and shown only then.
+/// The member's private feed: made (or replaced) on request and shown only then. The page makes
+/// `reset` and `feeds` before its own Suspense (see [`my_feed_state`]): made inside it, they did not
+/// hydrate.
 #[component]
-pub fn MyFeed(org: i64) -> impl IntoView {
-    let reset = ServerAction::<CalendarLinks>::new();
-    let feeds = Resource::new(
-        move || (org, reset.version().get()),
-        |(org, _)| calendar_links(org, false),
-    );
+pub fn MyFeed(
+    org: i64,
+    reset: ServerAction<CalendarLinks>,
+    feeds: Resource<Result<CalendarFeeds, sdk::Error>>,
+) -> impl IntoView {
     let fresh = move || {
         reset
             .value()
@@ -85,27 +93,63 @@ pub fn MyFeed(org: i64) -> impl IntoView {
     view! {
         <Card title="Your calendar">
             <p class="text-sm">"Your matches, for your calendar app. Keep the link private; make a new one if it leaks (the old one then stops working)."</p>
-            {move || match fresh() {
-                Some(url) => view! {
-                    <input id="my-feed" class=INPUT readonly aria-label="Private calendar link" value=url/>
-                    <p class=format!("mt-1 {MUTED}")>"Copy it now: it is shown only once."</p>
-                }.into_any(),
-                None => view! {
-                    <Suspense fallback=|| ()>
-                        {move || feeds.get().map(|result| match result {
-                            Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                            Ok(links) => match links.my_url_created_at {
-                                Some(_) => view! { <p id="my-feed-exists" class=format!("mt-2 {MUTED}")>"You have a private link. It was shown when you made it; make a new one if you lost it."</p> }.into_any(),
-                                None => ().into_any(),
-                            },
-                        })}
-                    </Suspense>
-                }.into_any(),
-            }}
+            // One Suspense whose content follows both the feed state and a just-made link: a
+            // closure switching between a Suspense and plain nodes does not hydrate.
+            <Suspense fallback=|| ()>
+                {move || feeds.get().map(|result| match (result, fresh()) {
+                    (_, Some(url)) => view! {
+                        <input id="my-feed" class=INPUT readonly aria-label="Private calendar link" value=url/>
+                        <p class=format!("mt-1 {MUTED}")>"Copy it now: it is shown only once."</p>
+                    }.into_any(),
+                    (Err(error), None) => view! { <ErrorNotice error/> }.into_any(),
+                    (Ok(links), None) => match links.my_url_created_at {
+                        Some(_) => view! { <p id="my-feed-exists" class=format!("mt-2 {MUTED}")>"You have a private link. It was shown when you made it; make a new one if you lost it."</p> }.into_any(),
+                        None => view! { <p id="my-feed-none" class=format!("mt-2 {MUTED}")>"You have no private link yet."</p> }.into_any(),
+                    },
+                })}
+            </Suspense>
             <div class="mt-2">
                 <Button id="new-feed" kind=ButtonKind::Secondary busy=reset.pending() on_click=Callback::new(move |_| { reset.dispatch(CalendarLinks { org_id: org, reset: true }); })>"Make a new private link"</Button>
             </div>
             {move || reset.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorNotice error/> })}
         </Card>
     }
+}
+
+/// The organization's public feeds, for [`ScheduleFeeds`]: made before the page's Suspense.
+pub fn schedule_feed_state(
+    org: impl Fn() -> i64 + Send + Sync + 'static,
+) -> Resource<Result<CalendarFeeds, sdk::Error>> {
+    Resource::new(org, |org| calendar_links(org, false))
+}
+
+/// The action that gives a tournament's public feed a new address and the feeds it refreshes,
+/// for [`TournamentFeed`]: made before the page's Suspense.
+pub fn tournament_feed_state(
+    org: impl Fn() -> i64 + Send + Sync + 'static,
+) -> (
+    ServerAction<RotatePublicFeed>,
+    Resource<Result<CalendarFeeds, sdk::Error>>,
+) {
+    let rotate = ServerAction::<RotatePublicFeed>::new();
+    let feeds = Resource::new(
+        move || (org(), rotate.version().get()),
+        |(org, _)| calendar_links(org, false),
+    );
+    (rotate, feeds)
+}
+
+/// The action that makes a new private link and the feed state it refreshes, for [`MyFeed`].
+pub fn my_feed_state(
+    org: impl Fn() -> i64 + Send + Sync + 'static,
+) -> (
+    ServerAction<CalendarLinks>,
+    Resource<Result<CalendarFeeds, sdk::Error>>,
+) {
+    let reset = ServerAction::<CalendarLinks>::new();
+    let feeds = Resource::new(
+        move || (org(), reset.version().get()),
+        |(org, _)| calendar_links(org, false),
+    );
+    (reset, feeds)
 }
