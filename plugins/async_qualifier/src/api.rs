@@ -568,23 +568,25 @@ pub async fn list_races(
     Ok(sdk::page::Page::from_rows(races, &page, |r| r.id))
 }
 
-/// What was done in the qualifier (newest first).
+/// What was done in the qualifier (newest first), a page at a time (`sdk::page`).
 #[server(prefix = "/api/p/async_qualifier", endpoint = "audit_log", input = Json, output = Json)]
-pub async fn audit_log(org_id: i64, qualifier_id: i64) -> Result<Vec<AuditEntry>, sdk::Error> {
+pub async fn audit_log(
+    org_id: i64,
+    qualifier_id: i64,
+    #[server(default)] page: sdk::page::PageRequest,
+) -> Result<sdk::page::Page<AuditEntry>, sdk::Error> {
     let call = Call::new(org_id, actions::AUDIT).await?;
     Ok(call
         .service
-        .audit_log(call.org(), qualifier_id)
+        .audit_log(call.org(), qualifier_id, page)
         .await?
-        .into_iter()
         .map(|r| AuditEntry {
             id: r.id,
             username: r.username,
             action: r.action,
             details: r.details,
             at: crate::time::rfc3339(r.created_at),
-        })
-        .collect())
+        }))
 }
 
 /// The API prefix, for documentation and tests.

@@ -1056,9 +1056,10 @@ fn AuditPage() -> impl IntoView {
     let org_id = param("org_id");
     let qualifier_id = param("qualifier_id");
     let (qualifier, rights) = qualifier_resources(org_id, qualifier_id);
+    let before = RwSignal::new(None::<i64>);
     let entries = Resource::new(
-        move || (org_id.get(), qualifier_id.get()),
-        |(org, q)| audit_log(org, q),
+        move || (org_id.get(), qualifier_id.get(), before.get()),
+        |(org, q, before)| audit_log(org, q, sdk::page::PageRequest::after(before)),
     );
     view! {
         <Suspense fallback=|| view! { <SkeletonRows rows=8/> }>
@@ -1071,7 +1072,7 @@ fn AuditPage() -> impl IntoView {
                         <table class=TABLE id="audit-log">
                             <thead><tr><th class=TH>"When"</th><th class=TH>"Who"</th><th class=TH>"What"</th><th class=TH>"Details"</th></tr></thead>
                             <tbody>
-                                {entries.into_iter().map(|e| view! {
+                                {entries.items.into_iter().map(|e| view! {
                                     <tr>
                                         <td class=TD>{when(&Some(e.at.clone()))}</td>
                                         <td class=TD>{e.username.clone().unwrap_or_else(|| "system".into())}</td>
@@ -1082,6 +1083,7 @@ fn AuditPage() -> impl IntoView {
                             </tbody>
                         </table>
                         </div>
+                        <Pager before next=entries.next_before_id/>
                     }.into_any(),
                 }
             })}

@@ -310,10 +310,13 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
         1
     );
     let log = w
-        .as_user(&admin, || api::audit_log(org, q.id))
+        .as_user(&admin, || {
+            api::audit_log(org, q.id, sdk::page::PageRequest::default())
+        })
         .await
         .unwrap();
     assert!(log
+        .items
         .iter()
         .any(|e| e.action == "async_qualifier.race_finish"));
     let rights = w.as_user(&ada, || api::my_rights(org)).await.unwrap();

@@ -1273,7 +1273,13 @@ async fn check_thread_link_is_audited(backend: Backend) {
             .filter(|e| e.action == "async_qualifier.race_thread")
             .collect()
     };
-    let entries = threads(w.svc.audit_log(w.org, q).await.unwrap());
+    let entries = threads(
+        w.svc
+            .audit_log(w.org, q, sdk::page::PageRequest::default())
+            .await
+            .unwrap()
+            .items,
+    );
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(entries[0].user_id, Some(runner.id));
     let details: serde_json::Value = serde_json::from_str(&entries[0].details).unwrap();
@@ -1287,7 +1293,13 @@ async fn check_thread_link_is_audited(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "NotFound");
-    assert_eq!(threads(w.svc.audit_log(w.org, q).await.unwrap()).len(), 1);
+    assert_eq!(threads(
+        w.svc
+            .audit_log(w.org, q, sdk::page::PageRequest::default())
+            .await
+            .unwrap()
+            .items,
+    ).len(), 1);
     assert_eq!(
         w.svc.race_by_thread(w.org, "777777777").await.unwrap().id,
         race.id

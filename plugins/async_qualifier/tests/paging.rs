@@ -119,3 +119,95 @@ both_backends!(
     run_lists_page_with_a_maximum,
     check_run_lists_page_with_a_maximum
 );
+
+/// The qualifier's log pages through the organization's whole history: entries naming the
+/// qualifier come newest first, each once, however many other entries lie between them (more
+/// than one page's scan).
+async fn check_the_qualifier_log_pages_through_all_history(backend: Backend) {
+    let test = TestDb::new(backend).await;
+    test.migrate_core().await;
+    let platform = test
+        .platform_with_plugin(
+            async_qualifier::MANIFEST,
+            env!("CARGO_MANIFEST_DIR"),
+            async_qualifier::plugin(),
+        )
+        .await;
+    let admin = test.user("admin", GlobalLevel::Superadmin).await;
+    let org = test.org(&admin, "League").await;
+    let by = Actor {
+        user_id: Some(admin.id),
+        ip: None,
+    };
+    platform
+        .plugins
+        .set_enabled(org, async_qualifier::PLUGIN_ID, true, false, &by)
+        .await
+        .unwrap();
+    let q = sdk::testing::as_caller(&platform, &admin, || {
+        api::create_qualifier(
+            org,
+            "Logged".into(),
+            String::new(),
+            1,
+            -1,
+            false,
+            true,
+            None,
+            false,
+        )
+    })
+    .await
+    .unwrap()
+    .id;
+    // What creating it logged: the oldest entries naming it.
+    let created: Vec<i64> = sdk::testing::as_caller(&platform, &admin, || {
+        api::audit_log(org, q, PageRequest::default())
+    })
+    .await
+    .unwrap()
+    .items
+    .iter()
+    .map(|e| e.id)
+    .collect();
+    // 300 entries naming this qualifier, the oldest 100 of them behind 2 500 naming another.
+    let mut expected = Vec::new();
+    let mut tx = test.db.begin().await.unwrap();
+    for n in 0..2_800_i64 {
+        let qualifier = if !(100..2_600).contains(&n) { q } else { q + 1 };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO audit_logs (user_id, organization_id, action, details, created_at)
+             VALUES (NULL, $1, 'async_qualifier.race_finish', $2, $3) RETURNING id",
+        )
+        .bind(org)
+        .bind(serde_json::json!({"qualifier_id": qualifier, "n": n}).to_string())
+        .bind(n)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        if qualifier == q {
+            expected.push(id);
+        }
+    }
+    tx.commit().await.unwrap();
+    expected.reverse();
+    expected.extend(created);
+    let mut seen = Vec::new();
+    let mut request = PageRequest::default();
+    for _ in 0..50 {
+        let page = sdk::testing::as_caller(&platform, &admin, || api::audit_log(org, q, request))
+            .await
+            .unwrap();
+        assert!(page.items.len() <= request.limit() as usize);
+        seen.extend(page.items.iter().map(|e| e.id));
+        match page.next_before_id {
+            Some(next) => request = PageRequest::after(Some(next)),
+            None => break,
+        }
+    }
+    assert_eq!(seen, expected, "every entry naming the qualifier, newest first, once");
+}
+both_backends!(
+    the_qualifier_log_pages_through_all_history,
+    check_the_qualifier_log_pages_through_all_history
+);
