@@ -1293,13 +1293,17 @@ async fn check_thread_link_is_audited(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "NotFound");
-    assert_eq!(threads(
-        w.svc
-            .audit_log(w.org, q, sdk::page::PageRequest::default())
-            .await
-            .unwrap()
-            .items,
-    ).len(), 1);
+    assert_eq!(
+        threads(
+            w.svc
+                .audit_log(w.org, q, sdk::page::PageRequest::default())
+                .await
+                .unwrap()
+                .items,
+        )
+        .len(),
+        1
+    );
     assert_eq!(
         w.svc.race_by_thread(w.org, "777777777").await.unwrap().id,
         race.id

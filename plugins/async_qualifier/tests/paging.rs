@@ -205,7 +205,10 @@ async fn check_the_qualifier_log_pages_through_all_history(backend: Backend) {
             None => break,
         }
     }
-    assert_eq!(seen, expected, "every entry naming the qualifier, newest first, once");
+    assert_eq!(
+        seen, expected,
+        "every entry naming the qualifier, newest first, once"
+    );
 }
 both_backends!(
     the_qualifier_log_pages_through_all_history,
