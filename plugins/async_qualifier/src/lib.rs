@@ -1,5 +1,5 @@
 //! Async qualifiers: players draw a seed from a pool, press Ready, race the clock on their own
-//! time, and are scored against the permalink's par (shared/reference/sahabot2.md §4).
+//! time, and are scored against the permalink's par (the rules are in `rules.rs`).
 //!
 //! How the pieces fit:
 //! - `plugin.toml` — the manifest: actions, pages, events, tasks.

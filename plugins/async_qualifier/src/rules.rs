@@ -1,4 +1,4 @@
-//! The rules of async qualifiers (reference §4) as pure functions of what is known and of a
+//! The rules of async qualifiers as pure functions of what is known and of a
 //! given `now`: scoring and par, the leaderboard, who may start a run and on which seed, pool
 //! balancing, reattempts, reviews, timeouts, and who sees which results ([`visibility`]). No
 //! database, no clock, no request: the web, the Discord adapters, the scheduled tasks and the

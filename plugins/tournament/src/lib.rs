@@ -1,6 +1,6 @@
 //! Tournaments: matches on a schedule, moved by managers from Scheduled through Checked in, In
 //! progress and Finished to Recorded; players, crew sign-up with approval, stream channels,
-//! per-game settings forms, and calendar feeds (shared/reference/sahabot2.md §1 and §3).
+//! per-game settings forms, and calendar feeds (the rules, with their reasons, are in `rules.rs`).
 //!
 //! How the pieces fit:
 //! - `plugin.toml` — the manifest: actions, pages, events.
