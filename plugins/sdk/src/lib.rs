@@ -5,6 +5,7 @@
 //! Dependencies point one way — `server → app → plugins → sdk` — so nothing in this crate may
 //! know about a particular plugin or about the app.
 
+pub mod actor;
 #[cfg(feature = "ssr")]
 pub mod audit;
 pub mod auth;
@@ -34,4 +35,5 @@ pub mod testing;
 pub mod time;
 pub mod ui;
 
+pub use actor::Actor;
 pub use error::{Error, Result};

@@ -227,6 +227,60 @@ pub fn rfc3339_utc(epoch_ms: i64) -> String {
     format!("{}Z", text.trim_end_matches(" UTC").replacen(' ', "T", 1))
 }
 
+/// The API's one time format: `2026-11-22T14:05:09Z`, or `2026-11-22T14:05:09.250Z` when the
+/// instant has milliseconds, so what the server sends reads back to the same instant.
+pub fn api_instant(epoch_ms: i64) -> String {
+    let millis = epoch_ms.rem_euclid(1000);
+    let seconds = rfc3339_utc(epoch_ms);
+    if millis == 0 {
+        seconds
+    } else {
+        format!("{}.{millis:03}Z", seconds.trim_end_matches('Z'))
+    }
+}
+
+/// Serde for instants in DTOs: epoch milliseconds in Rust, an RFC 3339 UTC string on the wire
+/// (see [`api_instant`]); reading accepts any RFC 3339 offset. Use
+/// `#[serde(with = "sdk::time::rfc3339")]`, or `sdk::time::rfc3339::option` for `Option<i64>`.
+pub mod rfc3339 {
+    use serde::{de::Error as _, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(epoch_ms: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&super::api_instant(*epoch_ms))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        super::parse_rfc3339(&text).map_err(D::Error::custom)
+    }
+
+    /// The same for an optional instant (`null` when absent).
+    pub mod option {
+        use serde::{de::Error as _, Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(
+            epoch_ms: &Option<i64>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match epoch_ms {
+                Some(ms) => serializer.serialize_str(&super::super::api_instant(*ms)),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<i64>, D::Error> {
+            match Option::<String>::deserialize(deserializer)? {
+                Some(text) => super::super::parse_rfc3339(&text)
+                    .map(Some)
+                    .map_err(D::Error::custom),
+                None => Ok(None),
+            }
+        }
+    }
+}
+
 /// `2026-03-08T03:30`: the value a `datetime-local` input shows for `epoch_ms` at `offset_secs`.
 pub fn to_local_input(epoch_ms: i64, offset_secs: i32) -> String {
     let wall = epoch_ms.div_euclid(1000) + i64::from(offset_secs);
@@ -582,5 +636,29 @@ mod tests {
             local_input_to_utc("2026-03-08T13:00", Some("Asia/Kolkata")),
             Ok(DST_DAY)
         );
+    }
+
+    #[test]
+    fn api_instants_round_trip_through_serde() {
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct Dto {
+            #[serde(with = "super::rfc3339")]
+            at: i64,
+            #[serde(with = "super::rfc3339::option", default)]
+            until: Option<i64>,
+        }
+        for at in [0, 1_764_892_800_000, 1_764_892_800_250, -1_500] {
+            let dto = Dto { at, until: Some(at + 1) };
+            let json = serde_json::to_string(&dto).unwrap();
+            assert!(json.contains('Z'), "{json}");
+            assert_eq!(serde_json::from_str::<Dto>(&json).unwrap(), dto, "{json}");
+        }
+        assert_eq!(super::api_instant(1_764_892_800_250), "2025-12-05T00:00:00.250Z");
+        let none = serde_json::to_string(&Dto { at: 0, until: None }).unwrap();
+        assert_eq!(none, r#"{"at":"1970-01-01T00:00:00Z","until":null}"#);
+        let offset: Dto = serde_json::from_str(r#"{"at":"2025-12-05T01:00:00+01:00"}"#).unwrap();
+        assert_eq!(offset.at, 1_764_892_800_000);
+        let wrong = serde_json::from_str::<Dto>(r#"{"at":"yesterday"}"#).unwrap_err();
+        assert!(wrong.to_string().contains("RFC 3339"), "{wrong}");
     }
 }
