@@ -23,8 +23,8 @@ NEXTEST_JUNIT=$ROOT/target/nextest/default/junit.xml
 # The whole Rust suite: every test in its own process under nextest's time limits, then the
 # doctests (nextest does not run those).
 run_rust_tests() {
-  cargo nextest run --workspace --exclude frontend --features sdk/testing --no-fail-fast "$@" \
-    && cargo test --workspace --exclude frontend --features sdk/testing --doc
+  cargo nextest run --workspace --exclude frontend --no-fail-fast "$@" \
+    && cargo test --workspace --exclude frontend --doc
 }
 
 say() { printf '== %s\n' "$*" >&2; }

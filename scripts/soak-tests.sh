@@ -16,14 +16,14 @@ ensure_test_postgres
 OUT=$CARGO_TARGET_DIR/soak/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 say "building the tests once"
-cargo nextest run --workspace --exclude frontend --features sdk/testing --no-run
+cargo nextest run --workspace --exclude frontend --no-run
 bad_runs=0
 summary=()
 for run in $(seq 1 "$RUNS"); do
   say "run $run of $RUNS"
   t0=$(date +%s)
   status=0
-  cargo nextest run --workspace --exclude frontend --features sdk/testing --no-fail-fast "$@" \
+  cargo nextest run --workspace --exclude frontend --no-fail-fast "$@" \
     >"$OUT/run-$run.log" 2>&1 || status=$?
   seconds=$(( $(date +%s) - t0 ))
   cp "$NEXTEST_JUNIT" "$OUT/run-$run.xml" 2>/dev/null || true

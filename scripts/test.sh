@@ -10,7 +10,7 @@ ensure_test_postgres
 
 say "format and lints"
 cargo fmt --all -- --check || die "code is not formatted: run cargo fmt --all"
-cargo clippy --workspace --exclude frontend --all-targets --features sdk/testing -- -D warnings
+cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 
 say "unit and integration tests (cargo nextest: one process per test, a hung test is killed after 60 s)"
 t0=$(date +%s)

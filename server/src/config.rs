@@ -336,7 +336,7 @@ impl Config {
         ) {
             (Some(client_id), Some(client_secret)) => Some(RacetimeConfig {
                 url: racetime_var("RACETIME_URL")
-                    .unwrap_or_else(|| sdk::identity::racetime::DEFAULT_URL.into())
+                    .unwrap_or_else(|| platform::identity::racetime::DEFAULT_URL.into())
                     .trim_end_matches('/')
                     .to_string(),
                 client_id,

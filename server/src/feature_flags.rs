@@ -9,7 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use sdk::{context::Platform, plugin::host::Actor};
+use platform::Host;
+use sdk::Actor;
 use serde_json::Value;
 
 /// SahaBot2's flag → our plugin (`None`: built into the platform, nothing to switch).
@@ -55,7 +56,7 @@ fn truthy(value: Option<&Value>) -> Option<bool> {
 }
 
 /// Applies the export; returns one line per row (and per plugin change) for the report.
-pub async fn import(platform: &Platform, json: &str) -> Result<Vec<String>, String> {
+pub async fn import(platform: &Host, json: &str) -> Result<Vec<String>, String> {
     let rows: Vec<Value> = serde_json::from_str(json)
         .map_err(|e| format!("the file is not a JSON array of rows: {e}"))?;
     let mut report = Vec::new();

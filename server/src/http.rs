@@ -21,7 +21,8 @@ use leptos::prelude::*;
 use leptos_axum::{
     file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
 };
-use sdk::{context::Platform, error::ErrorBody, Error};
+use platform::Host;
+use sdk::{error::ErrorBody, Error};
 use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 use tower_http::trace::TraceLayer;
@@ -47,7 +48,7 @@ pub const SESSION_COOKIE: &str = "sahabot_session";
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub platform: Platform,
+    pub platform: Host,
     /// None when Discord sign-in is not configured.
     pub discord: Option<Arc<Discord>>,
     pub limiter: Arc<RateLimiter>,
@@ -60,7 +61,7 @@ pub struct AppState {
     /// Discord ids promoted to SUPERADMIN at sign-in.
     pub superadmin_discord_ids: Arc<Vec<String>>,
     /// RaceTime.gg account links; None when not configured.
-    pub racetime: Option<Arc<sdk::identity::racetime::RacetimeOAuth>>,
+    pub racetime: Option<Arc<platform::identity::racetime::RacetimeOAuth>>,
     /// How long one request may take (`Config::request_timeout`).
     pub request_timeout: Duration,
 }
@@ -88,10 +89,14 @@ pub fn router(state: AppState) -> Router {
     let routes = app_routes();
     // Values every page render and server function finds in its Leptos context.
     let context = {
-        let platform = state.platform.clone();
-        let racetime = sdk::identity::racetime::RacetimeLinking(state.racetime.clone());
+        // The host for the core functions, and the same platform behind the SDK's traits for
+        // the plugins'.
+        let host = state.platform.clone();
+        let contract = host.contract();
+        let racetime = platform::identity::racetime::RacetimeLinking(state.racetime.clone());
         move || {
-            provide_context(platform.clone());
+            provide_context(host.clone());
+            provide_context(contract.clone());
             provide_context(racetime.clone());
         }
     };
@@ -212,7 +217,7 @@ async fn plugin_feed(
     let request = sdk::plugin::feeds::FeedRequest {
         path,
         query,
-        platform: state.platform.clone(),
+        platform: state.platform.contract(),
     };
     match state.platform.plugins.feeds().serve(&plugin, request).await {
         Ok(feed) => {

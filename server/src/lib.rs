@@ -20,7 +20,8 @@ use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use leptos::prelude::LeptosOptions;
 use leptos_config::Env;
-use sdk::{db::Db, plugin::PluginHost};
+use platform::{Host, PluginHost};
+use sdk::db::Db;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 use crate::config::Config;
@@ -69,7 +70,7 @@ pub async fn load_plugins(
     config: &Config,
     bundles: Vec<sdk::plugin::Bundle>,
 ) -> Result<PluginHost, StartupError> {
-    let options = sdk::plugin::host::LoadOptions {
+    let options = platform::LoadOptions {
         disabled: config.disabled_plugins.clone(),
         settings: config.plugin_settings(),
         ..Default::default()
@@ -80,14 +81,14 @@ pub async fn load_plugins(
 }
 
 /// The shared services every request and command works with.
-pub fn platform(db: &Db, config: &Config, plugins: Arc<PluginHost>) -> sdk::context::Platform {
+pub fn platform(db: &Db, config: &Config, plugins: Arc<PluginHost>) -> Host {
     // The authorizer is connected to the bus: rights changed through another instance reach
     // this one's cache at once.
-    sdk::context::Platform::new(db.clone(), plugins, config.base_url.clone())
+    Host::new(db.clone(), plugins, config.base_url.clone())
 }
 
 /// Opens the database, migrates, loads the built-in plugins: what the CLI commands work with.
-pub async fn open_platform(config: &Config) -> Result<sdk::context::Platform, StartupError> {
+pub async fn open_platform(config: &Config) -> Result<Host, StartupError> {
     let db = open_database(config).await?;
     let host = load_plugins(&db, config, app::plugins::bundles()).await?;
     Ok(platform(&db, config, Arc::new(host)))
@@ -111,11 +112,11 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub struct RunningServer {
     pub addr: SocketAddr,
     pub db: Db,
-    pub platform: sdk::context::Platform,
+    pub platform: Host,
     /// Ends the PostgreSQL event relay (when there is one).
     relay_stop: tokio::sync::watch::Sender<bool>,
     /// The scheduler's clock (None with `SAHABOT_SCHEDULER=off`).
-    scheduler: Option<sdk::tasks::engine::Driver>,
+    scheduler: Option<platform::tasks::engine::Driver>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), StartupError>>,
     /// How long stopping waits for running requests (`Config::shutdown_grace`).
@@ -264,7 +265,7 @@ pub async fn start_with_plugins(
         superadmin_discord_ids: Arc::new(config.superadmin_discord_ids.clone()),
         request_timeout: config.request_timeout,
         racetime: config.racetime.as_ref().map(|r| {
-            Arc::new(sdk::identity::racetime::RacetimeOAuth {
+            Arc::new(platform::identity::racetime::RacetimeOAuth {
                 base_url: r.url.clone(),
                 client_id: r.client_id.clone(),
                 client_secret: r.client_secret.clone(),
@@ -287,11 +288,11 @@ pub async fn start_with_plugins(
         task_db.close().await;
         served.map_err(|e| StartupError::Serve(e.to_string()))
     });
-    platform.plugins.start(&platform).await;
+    platform.plugins.start(&platform.contract()).await;
     let scheduler = if config.scheduler {
         let period = std::time::Duration::from_secs(config.scheduler_tick_seconds.max(1));
-        match sdk::tasks::engine::Driver::start(
-            sdk::tasks::engine::Scheduler::new(&platform),
+        match platform::tasks::engine::Driver::start(
+            platform::tasks::engine::Scheduler::new(&platform),
             period,
         )
         .await

@@ -3,10 +3,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use sdk::{
-    auth::GlobalLevel,
-    identity::{login_links, tokens, users},
-};
+use platform::{identity::login_links, identity::tokens, identity::users};
+use sdk::auth::GlobalLevel;
 use server::{
     cli::{
         Cli, Command, ImportCommand, PluginsCommand, PresetsCommand, TokensCommand, UsersCommand,
@@ -172,7 +170,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 }
 
 async fn import_presets(
-    platform: &sdk::context::Platform,
+    platform: &platform::Host,
     dir: &std::path::Path,
     namespace: &str,
     username: &str,
@@ -183,7 +181,7 @@ async fn import_presets(
         .map_err(|e| e.message())?
         .ok_or_else(|| format!("there is no user `{username}`"))?;
     let ctx = presets::service::Ctx {
-        platform: platform.clone(),
+        platform: platform.contract(),
         user: Some(sdk::auth::CurrentUser {
             id: user.id,
             username: user.username,
@@ -211,11 +209,8 @@ async fn import_presets(
     Ok(())
 }
 
-async fn plugins_command(
-    platform: &sdk::context::Platform,
-    command: PluginsCommand,
-) -> Result<(), String> {
-    let actor = sdk::plugin::host::Actor::default();
+async fn plugins_command(platform: &platform::Host, command: PluginsCommand) -> Result<(), String> {
+    let actor = sdk::Actor::default();
     match command {
         PluginsCommand::List { org } => {
             let list = platform

@@ -1,4 +1,4 @@
-//! The migration runner lives in the SDK (`sdk::migrate`) so plugin crates can build the core
+//! The migration runner lives in the SDK (`platform::migrate`) so plugin crates can build the core
 //! schema plus their own in their tests; the server re-exports it under its old name.
 
-pub use sdk::migrate::*;
+pub use platform::migrate::*;

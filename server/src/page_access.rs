@@ -62,14 +62,14 @@ async fn refusal(state: &AppState, path: &str, caller: Option<Caller>) -> Option
             let Some(user) = user else {
                 return Some(StatusCode::UNAUTHORIZED);
             };
-            match authorize_member(&state.platform, &user, org_id).await {
+            match authorize_member(&state.platform.contract(), &user, org_id).await {
                 Ok(()) => None,
                 Err(error) => Some(status_of(&error)),
             }
         }
         "invite" => {
             let slug = segments.next()?;
-            match sdk::identity::invites::preview(&state.platform.db, slug).await {
+            match platform::identity::invites::preview(&state.platform.db, slug).await {
                 Ok(_) => None,
                 Err(error) => Some(status_of(&error)),
             }

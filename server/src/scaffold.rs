@@ -153,6 +153,7 @@ mod tests {
         let mut files = Vec::new();
         collect(&TEMPLATE, &mut files);
         assert!(files.len() >= 10);
+        let mut templated = std::collections::BTreeSet::new();
         for (relative, contents) in files {
             let relative = relative.to_string_lossy().replace("__ID__", "notes");
             let expected = contents
@@ -165,7 +166,35 @@ mod tests {
                 actual, expected,
                 "plugins/notes/{relative} differs from the template: change both"
             );
+            templated.insert(relative);
         }
+        // And nothing more: a file only the example has would teach what the scaffold does not.
+        for dir in ["src", "tests", "migrations"] {
+            for path in files_below(&root.join(dir)) {
+                let relative = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                assert!(
+                    templated.contains(&relative),
+                    "plugins/notes/{relative} is not in the scaffold's templates: add it there or remove it"
+                );
+            }
+        }
+    }
+
+    fn files_below(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                found.extend(files_below(&path));
+            } else {
+                found.push(path);
+            }
+        }
+        found
     }
 
     #[test]

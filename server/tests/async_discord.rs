@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use async_qualifier::service::{Actor, QualifierInput, Qualifiers};
 use common::TestApp;
-use sdk::{auth::GlobalLevel, both_backends, db::Backend, fake_discord::FakeDiscord, time::now_ms};
+use sdk::{auth::GlobalLevel, db::Backend, time::now_ms};
 use serde_json::json;
+use testkit::{both_backends, fake_discord::FakeDiscord};
 
 const GUILD: &str = "1300000000000000009";
 /// The channel every command used through the fake comes from.

@@ -12,13 +12,9 @@ use async_qualifier::{
     service::{Actor, QualifierInput, Qualifiers, Review},
 };
 use common::{TestApp, TestUser};
-use sdk::{
-    auth::{policy::Statement, GlobalLevel},
-    both_backends,
-    db::Backend,
-    time::now_ms,
-};
+use sdk::{auth::policy::Statement, auth::GlobalLevel, db::Backend, time::now_ms};
 use serde_json::{json, Value};
+use testkit::both_backends;
 
 /// What Ada's run carries that nobody else may see while results are hidden.
 const SECRETS: [&str; 4] = [
@@ -103,11 +99,11 @@ async fn league(backend: Backend) -> League {
     .await;
     // The reviewer reviews; they do not manage.
     let platform = &app.server.platform;
-    let admin_user = sdk::identity::users::get(app.db(), admin.id)
+    let admin_user = platform::identity::users::get(app.db(), admin.id)
         .await
         .unwrap()
         .to_current(None);
-    sdk::identity::roles::set_user_statements(
+    platform::identity::roles::set_user_statements(
         app.db(),
         &platform.authorizer,
         &admin_user,

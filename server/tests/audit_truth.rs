@@ -11,8 +11,9 @@ use std::{
 
 use common::TestApp;
 use regex::Regex;
-use sdk::{auth::GlobalLevel, both_backends, db::Backend};
+use sdk::{auth::GlobalLevel, db::Backend};
 use serde_json::json;
+use testkit::both_backends;
 
 /// A SUPERADMIN impersonating an organization's Admin changes the organization: the entry names
 /// the Admin (as whom the app acted) and the SUPERADMIN (who really did it).

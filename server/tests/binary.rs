@@ -7,7 +7,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use sdk::{both_backends, db::Backend, testing::TestDb};
+use sdk::db::Backend;
+
+use testkit::{both_backends, TestDb};
 
 fn sahabot(database_url: &str, data_dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sahabot"));
@@ -20,7 +22,7 @@ fn sahabot(database_url: &str, data_dir: &std::path::Path) -> Command {
 }
 
 fn data_dir() -> std::path::PathBuf {
-    std::env::temp_dir().join(sdk::testing::unique_name("sahabot_bin"))
+    std::env::temp_dir().join(testkit::unique_name("sahabot_bin"))
 }
 
 async fn migrate_then_serve_until_sigterm(backend: Backend) {
@@ -172,7 +174,7 @@ async fn self_hosting_commands(backend: Backend) {
     let out = run(&["tokens", "create", "ada", "--name", "bot"]);
     let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert_eq!(token.len(), 43, "prints only the token: {token}");
-    let (_, user) = sdk::identity::tokens::authenticate(&test.db, &token)
+    let (_, user) = platform::identity::tokens::authenticate(&test.db, &token)
         .await
         .unwrap()
         .unwrap();
@@ -182,7 +184,7 @@ async fn self_hosting_commands(backend: Backend) {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nobody"));
 
     // Plugins from the command line.
-    let owner = sdk::identity::users::get(&test.db, id).await.unwrap();
+    let owner = platform::identity::users::get(&test.db, id).await.unwrap();
     let owner = sdk::auth::CurrentUser {
         id,
         username: owner.username,
@@ -190,7 +192,7 @@ async fn self_hosting_commands(backend: Backend) {
         level: sdk::auth::GlobalLevel::Superadmin,
         impersonated_by: None,
     };
-    let org = sdk::identity::orgs::create(&test.db, &owner, "CLI League", "", None)
+    let org = platform::identity::orgs::create(&test.db, &owner, "CLI League", "", None)
         .await
         .unwrap()
         .id

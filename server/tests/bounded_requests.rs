@@ -13,14 +13,10 @@ use std::{
 
 use common::{plain_client, test_config, TestApp};
 use sdk::{
-    auth::GlobalLevel,
-    both_backends,
-    db::Backend,
-    plugin::{Bundle, LoadContext, Plugin},
-    testing::TestDb,
-    Error,
+    auth::GlobalLevel, db::Backend, plugin::Bundle, plugin::LoadContext, plugin::Plugin, Error,
 };
 use serde_json::json;
+use testkit::{both_backends, TestDb};
 
 /// A plugin whose feed (`/p/stuck/…`) never answers.
 const STUCK_MANIFEST: &str = r#"

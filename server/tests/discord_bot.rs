@@ -1,4 +1,4 @@
-//! The Discord bot end to end against the fake Discord (`sdk::fake_discord`) on a local port, on
+//! The Discord bot end to end against the fake Discord (`testkit::fake_discord`) on a local port, on
 //! SQLite and PostgreSQL: the bot connects, registers its commands, answers a slash command
 //! used through the fake gateway, follows a dropped connection; without a token the app runs
 //! with the bot off; servers are linked through the invite and its callback over HTTP; and two
@@ -11,17 +11,16 @@ use std::{sync::Arc, time::Duration};
 
 use common::{browser_like_client, test_config, TestApp};
 use sdk::{
-    auth::GlobalLevel,
-    bot::{command_handler, BotCommand, CommandContext, CommandOption, CommandReply, OptionKind},
-    both_backends,
-    db::Backend,
-    fake_discord::{FakeDiscord, FakeGuild, APPLICATION_ID, BOT_USERNAME},
-    plugin::{Bundle, LoadContext, Plugin},
-    testing::TestDb,
-    Error,
+    auth::GlobalLevel, bot::command_handler, bot::BotCommand, bot::CommandContext,
+    bot::CommandOption, bot::CommandReply, bot::OptionKind, db::Backend, plugin::Bundle,
+    plugin::LoadContext, plugin::Plugin, Error,
 };
 use serde_json::{json, Value};
 use server::config::{Config, DiscordConfig};
+use testkit::{
+    both_backends, fake_discord::FakeDiscord, fake_discord::FakeGuild,
+    fake_discord::APPLICATION_ID, fake_discord::BOT_USERNAME, TestDb,
+};
 
 const TOKEN: &str = "test-bot-token";
 
@@ -160,7 +159,7 @@ fn event_count(server: &server::RunningServer, name: &str) -> usize {
 /// (user id, organization id).
 async fn owner_with_org(app: &TestApp, name: &str, discord_id: &str, org: &str) -> (i64, i64) {
     let db = app.db();
-    let user = sdk::identity::users::create(db, name, GlobalLevel::User)
+    let user = platform::identity::users::create(db, name, GlobalLevel::User)
         .await
         .unwrap();
     sqlx::query("UPDATE users SET discord_id = $1 WHERE id = $2")
@@ -169,9 +168,10 @@ async fn owner_with_org(app: &TestApp, name: &str, discord_id: &str, org: &str) 
         .execute(db.pool())
         .await
         .unwrap();
-    let root = sdk::identity::users::create(db, &format!("root-{name}"), GlobalLevel::Superadmin)
-        .await
-        .unwrap();
+    let root =
+        platform::identity::users::create(db, &format!("root-{name}"), GlobalLevel::Superadmin)
+            .await
+            .unwrap();
     let root = sdk::auth::CurrentUser {
         id: root.id,
         username: root.username,
@@ -180,13 +180,13 @@ async fn owner_with_org(app: &TestApp, name: &str, discord_id: &str, org: &str) 
         impersonated_by: None,
     };
     let authorizer = &app.server.platform.authorizer;
-    let org = sdk::identity::orgs::create(db, &root, org, "", None)
+    let org = platform::identity::orgs::create(db, &root, org, "", None)
         .await
         .unwrap();
-    sdk::identity::orgs::add_member(db, authorizer, &root, org.id, user.id, None)
+    platform::identity::orgs::add_member(db, authorizer, &root, org.id, user.id, None)
         .await
         .unwrap();
-    sdk::identity::roles::assign(db, authorizer, &root, org.id, user.id, "Admin", None)
+    platform::identity::roles::assign(db, authorizer, &root, org.id, user.id, "Admin", None)
         .await
         .unwrap();
     (user.id, org.id)

@@ -6,8 +6,9 @@
 mod common;
 
 use common::{TestApp, TestUser};
-use sdk::{auth::GlobalLevel, both_backends, db::Backend};
+use sdk::{auth::GlobalLevel, db::Backend};
 use serde_json::{json, Value};
+use testkit::both_backends;
 
 /// An organization (founded by a site admin) with `alice` as its Admin, with `mallory` holding the built-in Member
 /// Manager role (`member:*`) and `bob`, a plain member who is mallory's accomplice.

@@ -12,14 +12,12 @@ use std::{
 
 use common::{test_config, TestApp};
 use sdk::{
-    auth::GlobalLevel,
-    both_backends,
-    db::Backend,
-    events::{system::PluginDisabled, system::PluginEnabled, Event},
-    testing::TestDb,
+    auth::GlobalLevel, db::Backend, events::system::PluginDisabled, events::system::PluginEnabled,
+    events::Event,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use testkit::{both_backends, TestDb};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Hello {
@@ -148,7 +146,7 @@ async fn enablement_changes_reach_other_instances_at_once() {
     let test_db = TestDb::new(Backend::Postgres).await;
     let first = server::start(test_config(&test_db.url)).await.unwrap();
     let second = server::start(test_config(&test_db.url)).await.unwrap();
-    let owner = sdk::identity::users::create(&first.db, "owner", GlobalLevel::Superadmin)
+    let owner = platform::identity::users::create(&first.db, "owner", GlobalLevel::Superadmin)
         .await
         .unwrap();
     let owner = sdk::auth::CurrentUser {
@@ -158,7 +156,7 @@ async fn enablement_changes_reach_other_instances_at_once() {
         level: GlobalLevel::Superadmin,
         impersonated_by: None,
     };
-    let org = sdk::identity::orgs::create(&first.db, &owner, "Shared", "", None)
+    let org = platform::identity::orgs::create(&first.db, &owner, "Shared", "", None)
         .await
         .unwrap()
         .id;
@@ -204,7 +202,7 @@ async fn access_changes_reach_other_instances_at_once() {
     let user = |name: &'static str, level| {
         let db = first.db.clone();
         async move {
-            let u = sdk::identity::users::create(&db, name, level)
+            let u = platform::identity::users::create(&db, name, level)
                 .await
                 .unwrap();
             sdk::auth::CurrentUser {
@@ -218,11 +216,11 @@ async fn access_changes_reach_other_instances_at_once() {
     };
     let owner = user("owner", GlobalLevel::Superadmin).await;
     let member = user("member", GlobalLevel::User).await;
-    let org = sdk::identity::orgs::create(&first.db, &owner, "Shared", "", None)
+    let org = platform::identity::orgs::create(&first.db, &owner, "Shared", "", None)
         .await
         .unwrap()
         .id;
-    sdk::identity::orgs::add_member(
+    platform::identity::orgs::add_member(
         &first.db,
         &first.platform.authorizer,
         &owner,
@@ -239,7 +237,7 @@ async fn access_changes_reach_other_instances_at_once() {
         .allowed(&member, org, "member:invite")
         .await
         .unwrap());
-    sdk::identity::roles::assign(
+    platform::identity::roles::assign(
         &first.db,
         &first.platform.authorizer,
         &owner,

@@ -5,7 +5,8 @@
 mod common;
 
 use common::TestApp;
-use sdk::{both_backends, db::Backend};
+use sdk::db::Backend;
+use testkit::both_backends;
 
 async fn health_reports_ok_and_the_backend(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -26,7 +27,7 @@ async fn health_is_503_when_the_database_is_gone(backend: Backend) {
     match backend {
         // Really take the database away under the running server.
         sdk::db::Backend::Postgres => {
-            let admin = sdk::db::Db::connect(&sdk::testing::postgres_admin_url())
+            let admin = sdk::db::Db::connect(&testkit::postgres_admin_url())
                 .await
                 .unwrap();
             let name = app.test_db.url.rsplit('/').next().unwrap().to_string();

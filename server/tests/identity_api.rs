@@ -5,8 +5,9 @@
 mod common;
 
 use common::{TestApp, TestUser};
-use sdk::{auth::GlobalLevel, both_backends, db::Backend};
+use sdk::{auth::GlobalLevel, db::Backend};
 use serde_json::json;
+use testkit::both_backends;
 
 /// A superadmin's org with an admin, an invite accepted by a member, and a role assigned.
 async fn org_with_people(app: &TestApp, root: &TestUser, name: &str) -> (i64, TestUser) {

@@ -15,8 +15,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{TestApp, TestUser};
-use sdk::{auth::GlobalLevel, both_backends, db::Backend};
+use sdk::{auth::GlobalLevel, db::Backend};
 use serde_json::{json, Value};
+use testkit::both_backends;
 
 /// `levels` objects inside each other around a text.
 fn nested(levels: usize) -> Value {

@@ -4,13 +4,11 @@
 
 mod common;
 
-use sdk::{
-    both_backends,
-    db::{Backend, Db, Flag},
-    testing::TestDb,
-};
+use sdk::{db::Backend, db::Db, db::Flag};
+
 use server::migrate::{self, Migration, MigrationError};
 use sqlx::Row;
+use testkit::{both_backends, TestDb};
 
 fn good_set() -> Vec<Migration> {
     vec![

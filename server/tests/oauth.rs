@@ -14,8 +14,9 @@ use axum::{
     Form, Json, Router,
 };
 use common::{browser_like_client, TestApp};
-use sdk::{both_backends, db::Backend};
+use sdk::db::Backend;
 use server::config::DiscordConfig;
+use testkit::both_backends;
 
 #[derive(Clone, Default)]
 struct FakeDiscord {
@@ -157,7 +158,7 @@ async fn sign_in_with_discord(backend: Backend) {
         *fake.grants.lock().unwrap(),
         vec!["authorization_code", "refresh_token"]
     );
-    let stored = sdk::identity::users::discord_tokens(app.db(), me["id"].as_i64().unwrap())
+    let stored = platform::identity::users::discord_tokens(app.db(), me["id"].as_i64().unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -264,10 +265,10 @@ async fn one_time_login_links(backend: Backend) {
     assert_eq!(res.status(), 503);
     assert!(res.text().await.unwrap().contains("login-link"));
 
-    sdk::identity::users::create(app.db(), "selfhost", sdk::auth::GlobalLevel::Superadmin)
+    platform::identity::users::create(app.db(), "selfhost", sdk::auth::GlobalLevel::Superadmin)
         .await
         .unwrap();
-    let (_, secret) = sdk::identity::login_links::create(app.db(), "selfhost")
+    let (_, secret) = platform::identity::login_links::create(app.db(), "selfhost")
         .await
         .unwrap();
     let client = browser_like_client();
@@ -287,7 +288,7 @@ async fn one_time_login_links(backend: Backend) {
         .unwrap();
     assert_eq!(res.status(), 401);
     assert!(res.text().await.unwrap().contains("already used"));
-    assert!(sdk::identity::login_links::create(app.db(), "nobody")
+    assert!(platform::identity::login_links::create(app.db(), "nobody")
         .await
         .is_err());
     app.stop().await;
@@ -313,13 +314,15 @@ both_backends!(
 
 async fn superadmins_impersonate_and_stop(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let root = sdk::identity::users::create(app.db(), "root", sdk::auth::GlobalLevel::Superadmin)
-        .await
-        .unwrap();
-    let target = sdk::identity::users::create(app.db(), "target", sdk::auth::GlobalLevel::User)
-        .await
-        .unwrap();
-    let (_, secret) = sdk::identity::login_links::create(app.db(), "root")
+    let root =
+        platform::identity::users::create(app.db(), "root", sdk::auth::GlobalLevel::Superadmin)
+            .await
+            .unwrap();
+    let target =
+        platform::identity::users::create(app.db(), "target", sdk::auth::GlobalLevel::User)
+            .await
+            .unwrap();
+    let (_, secret) = platform::identity::login_links::create(app.db(), "root")
         .await
         .unwrap();
     let client = browser_like_client();

@@ -17,7 +17,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::TestApp;
-use sdk::{auth::GlobalLevel, both_backends, db::Backend};
+use sdk::{auth::GlobalLevel, db::Backend};
+use testkit::both_backends;
 
 /// Pages that read resources in several suspense boundaries (layout, org frame, plugin gate).
 fn pages(org: i64) -> Vec<String> {
@@ -40,7 +41,7 @@ fn pages(org: i64) -> Vec<String> {
 
 async fn admin_of_an_org(app: &TestApp) -> (reqwest::Client, i64) {
     let db = app.db();
-    let root = sdk::identity::users::create(db, "root", GlobalLevel::Superadmin)
+    let root = platform::identity::users::create(db, "root", GlobalLevel::Superadmin)
         .await
         .unwrap();
     let root = sdk::auth::CurrentUser {
@@ -50,7 +51,7 @@ async fn admin_of_an_org(app: &TestApp) -> (reqwest::Client, i64) {
         level: GlobalLevel::Superadmin,
         impersonated_by: None,
     };
-    let org = sdk::identity::orgs::create(db, &root, "Streaming", "", None)
+    let org = platform::identity::orgs::create(db, &root, "Streaming", "", None)
         .await
         .unwrap();
     // Every plugin on, so each plugin's page renders in full.

@@ -9,14 +9,12 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::TestApp;
+use platform::{identity::invites, identity::orgs, identity::tokens, identity::users};
 use sdk::{
-    auth::{CurrentUser, GlobalLevel},
-    both_backends,
-    db::Backend,
-    identity::{invites, orgs, tokens, users},
-    page::{DEFAULT_LIMIT, MAX_LIMIT},
+    auth::CurrentUser, auth::GlobalLevel, db::Backend, page::DEFAULT_LIMIT, page::MAX_LIMIT,
 };
 use serde_json::{json, Value};
+use testkit::both_backends;
 
 /// More rows than one page may hold.
 const ROWS: usize = MAX_LIMIT as usize + 7;
@@ -351,7 +349,7 @@ async fn check_lists_shown_whole_have_a_maximum(backend: Backend) {
     let mut made = 0;
     let refused = loop {
         let name = format!("Role {made}");
-        match sdk::identity::roles::create(
+        match platform::identity::roles::create(
             app.db(),
             &app.server.platform.authorizer,
             &root,
@@ -367,7 +365,7 @@ async fn check_lists_shown_whole_have_a_maximum(backend: Backend) {
             Err(error) => break error,
         }
         assert!(
-            made <= sdk::identity::roles::MAX_ROLES,
+            made <= platform::identity::roles::MAX_ROLES,
             "no maximum on roles"
         );
     };
@@ -381,10 +379,10 @@ async fn check_lists_shown_whole_have_a_maximum(backend: Backend) {
         .await;
     assert_eq!(
         roles.as_array().unwrap().len(),
-        sdk::identity::roles::MAX_ROLES as usize
+        platform::identity::roles::MAX_ROLES as usize
     );
 
-    let max_tasks = sdk::tasks::engine::MAX_ORG_TASKS;
+    let max_tasks = platform::tasks::engine::MAX_ORG_TASKS;
     for i in 0..max_tasks {
         sqlx::query(
             "INSERT INTO scheduled_tasks (organization_id, name, task_type, schedule_type, interval_seconds, is_active, created_at, updated_at)

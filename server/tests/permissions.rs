@@ -5,12 +5,12 @@
 mod common;
 
 use common::TestApp;
+use platform::{authorizer::Authorizer, identity::orgs, identity::roles, identity::users};
 use sdk::{
-    auth::{authorizer::Authorizer, guard::authorize, policy::Statement, CurrentUser, GlobalLevel},
-    both_backends,
+    auth::guard::authorize, auth::policy::Statement, auth::CurrentUser, auth::GlobalLevel,
     db::Backend,
-    identity::{orgs, roles, users},
 };
+use testkit::both_backends;
 
 const ACTIONS: [&str; 12] = [
     "organization:read",

@@ -7,8 +7,9 @@
 mod common;
 
 use common::TestApp;
-use sdk::{auth::GlobalLevel, both_backends, db::Backend};
+use sdk::{auth::GlobalLevel, db::Backend};
 use serde_json::json;
+use testkit::both_backends;
 
 async fn check_plugin_pages_and_api_follow_enablement(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -243,7 +244,7 @@ both_backends!(
 
 /// A session cookie for `name` through a one-time login link.
 async fn sign_in(app: &TestApp, name: &str) -> String {
-    let (_, secret) = sdk::identity::login_links::create(app.db(), name)
+    let (_, secret) = platform::identity::login_links::create(app.db(), name)
         .await
         .unwrap();
     let res = common::browser_like_client()

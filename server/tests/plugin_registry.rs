@@ -12,18 +12,13 @@ use std::{
 };
 
 use async_trait::async_trait;
+use platform::{authorizer::Authorizer, LoadOptions, PluginHost};
 use sdk::{
-    auth::{authorizer::Authorizer, GlobalLevel},
-    both_backends,
-    db::Backend,
-    plugin::{
-        host::{Actor, LoadOptions},
-        Bundle, HookContext, LoadContext, Plugin, PluginHost, PluginStatus,
-    },
-    testing::TestDb,
-    Error,
+    auth::GlobalLevel, db::Backend, plugin::Bundle, plugin::HookContext, plugin::LoadContext,
+    plugin::Plugin, plugin::PluginStatus, Actor, Error,
 };
 use serde_json::json;
+use testkit::{both_backends, TestDb};
 
 #[derive(Default)]
 struct TestPlugin {
@@ -85,7 +80,7 @@ fn bundle(
     let list = |files: &[(&str, &str)]| {
         files
             .iter()
-            .map(|(n, s)| sdk::migrate::Migration::new(*n, *s))
+            .map(|(n, s)| platform::migrate::Migration::new(*n, *s))
             .collect()
     };
     Bundle {
@@ -318,10 +313,7 @@ async fn check_enablement_rules(backend: Backend) {
     let owner = test.user("owner", GlobalLevel::Superadmin).await;
     let org = test.org(&owner, "Org One").await;
     let other = test.org(&owner, "Org Two").await;
-    let actor = Actor {
-        user_id: Some(owner.id),
-        ip: None,
-    };
+    let actor = Actor::user(owner.clone());
 
     // Defaults: alpha on by default, beta off, global always on, failed and disabled off.
     let on: BTreeSet<String> = host
@@ -660,14 +652,14 @@ async fn check_services_reload_and_permissions(backend: Backend) {
     let owner = test.user("owner", GlobalLevel::Superadmin).await;
     let org = test.org(&owner, "Org One").await;
     let moderator = test.user("mod", GlobalLevel::User).await;
-    sdk::identity::orgs::add_member(&test.db, &authorizer, &owner, org, moderator.id, None)
+    platform::identity::orgs::add_member(&test.db, &authorizer, &owner, org, moderator.id, None)
         .await
         .unwrap();
     assert!(!authorizer
         .allowed(&moderator, org, "alpha:use")
         .await
         .unwrap());
-    sdk::identity::roles::assign(
+    platform::identity::roles::assign(
         &test.db,
         &authorizer,
         &owner,

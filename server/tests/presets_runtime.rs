@@ -17,18 +17,13 @@ use std::{
 
 use async_trait::async_trait;
 use common::{browser_like_client, test_config, TestApp, TestUser};
+use platform::tasks::engine::Scheduler;
 use presets::events::PresetCreated;
 use sdk::{
-    auth::GlobalLevel,
-    both_backends,
-    db::Backend,
-    fake_discord::FakeDiscord,
-    plugin::{Bundle, LoadContext, Plugin},
-    tasks::engine::Scheduler,
-    testing::TestDb,
-    Error,
+    auth::GlobalLevel, db::Backend, plugin::Bundle, plugin::LoadContext, plugin::Plugin, Error,
 };
 use serde_json::{json, Value};
+use testkit::{both_backends, fake_discord::FakeDiscord, TestDb};
 
 const CHANNEL: &str = "1200000000000000001";
 const LIST_CHANNEL: &str = "1200000000000000002";

@@ -1,4 +1,4 @@
-//! RaceTime.gg account links over real HTTP against `sdk::fake_racetime`, on both databases:
+//! RaceTime.gg account links over real HTTP against `testkit::fake_racetime`, on both databases:
 //! the link starts with a state signed for the signed-in user, the callback exchanges the code
 //! and reads the account; a tampered state, another user's state and an account linked to
 //! someone else are refused with clear messages; unlink; and without a RaceTime application
@@ -8,14 +8,14 @@
 mod common;
 
 use common::{browser_like_client, TestApp};
-use sdk::{
-    both_backends,
-    db::Backend,
-    fake_racetime::{FakeRacetime, CLIENT_ID, CLIENT_SECRET},
-    identity::users,
-};
+use platform::identity::users;
+use sdk::db::Backend;
 use serde_json::{json, Value};
 use server::config::RacetimeConfig;
+use testkit::{
+    both_backends, fake_racetime::FakeRacetime, fake_racetime::CLIENT_ID,
+    fake_racetime::CLIENT_SECRET,
+};
 
 async fn spawn(backend: Backend, fake: Option<&FakeRacetime>) -> TestApp {
     let racetime = fake.map(|fake| RacetimeConfig {
@@ -31,7 +31,7 @@ async fn signed_in(app: &TestApp, name: &str) -> (reqwest::Client, i64) {
     let user = users::create(app.db(), name, sdk::auth::GlobalLevel::User)
         .await
         .unwrap();
-    let (_, secret) = sdk::identity::login_links::create(app.db(), name)
+    let (_, secret) = platform::identity::login_links::create(app.db(), name)
         .await
         .unwrap();
     let client = browser_like_client();

@@ -7,9 +7,10 @@
 mod common;
 
 use common::{plain_client, test_config, TestApp};
-use sdk::{auth::GlobalLevel, both_backends, db::Backend};
+use sdk::{auth::GlobalLevel, db::Backend};
 use serde_json::json;
 use server::{auth::client_ip::TrustedProxies, config::Config};
+use testkit::both_backends;
 
 fn limits(anonymous: u32, session: u32) -> impl FnOnce(&mut Config) {
     move |config: &mut Config| {

@@ -12,21 +12,14 @@ use std::sync::{
 };
 
 use async_trait::async_trait;
+use platform::{tasks::engine::Scheduler, LoadOptions, PluginHost};
 use sdk::{
-    auth::GlobalLevel,
-    both_backends,
-    db::Backend,
-    plugin::{host::LoadOptions, Bundle, LoadContext, Plugin, PluginHost},
-    tasks::{
-        engine::{By, Scheduler},
-        handler,
-        model::OrgTaskInput,
-        BuiltinTask, Schedule, TaskType,
-    },
-    testing::TestDb,
-    Error,
+    auth::GlobalLevel, db::Backend, plugin::Bundle, plugin::LoadContext, plugin::Plugin,
+    tasks::handler, tasks::model::OrgTaskInput, tasks::BuiltinTask, tasks::Schedule,
+    tasks::TaskType, Actor, Error,
 };
 use serde_json::json;
+use testkit::{both_backends, TestDb};
 
 /// 2026-01-01T00:00:00Z
 const T0: i64 = 1_767_225_600_000;
@@ -259,12 +252,12 @@ both_backends!(
 async fn check_failures_are_recorded_and_wait_for_the_next_slot(backend: Backend) {
     let w = World::new(backend).await;
     let s = w.scheduler("a");
-    let admin = By { user_id: None };
+    let admin = Actor::system();
     tick(&s, T0).await;
-    s.set_builtin_active("ticker.flaky", Some(true), admin)
+    s.set_builtin_active("ticker.flaky", Some(true), &admin)
         .await
         .unwrap();
-    s.set_builtin_active("ticker.boom", Some(true), admin)
+    s.set_builtin_active("ticker.boom", Some(true), &admin)
         .await
         .unwrap();
     // Switching on starts the schedule from the real clock; move it to T0 for the test.
@@ -326,7 +319,7 @@ async fn check_overrides_and_run_now(backend: Backend) {
     let s = w.scheduler("a");
     tick(&s, T0).await;
     let off = s
-        .set_builtin_active("ticker.count", Some(false), By::default())
+        .set_builtin_active("ticker.count", Some(false), &Actor::system())
         .await
         .unwrap();
     assert!(!off.active && off.active_override == Some(false) && off.next_run_at.is_none());
@@ -349,7 +342,7 @@ async fn check_overrides_and_run_now(backend: Backend) {
 
     // Run now works while it is off, and is recorded as manual.
     let run_id = s
-        .run_builtin_now("ticker.count", By::default())
+        .run_builtin_now("ticker.count", &Actor::system())
         .await
         .unwrap();
     let run = wait_for_run(&s, run_id).await;
@@ -357,7 +350,7 @@ async fn check_overrides_and_run_now(backend: Backend) {
     assert_eq!(run.trigger, "manual");
     assert_eq!(w.counters.count.load(Ordering::SeqCst), 1);
     assert_eq!(
-        s.run_builtin_now("ticker.nope", By::default())
+        s.run_builtin_now("ticker.nope", &Actor::system())
             .await
             .unwrap_err()
             .kind(),
@@ -366,7 +359,7 @@ async fn check_overrides_and_run_now(backend: Backend) {
 
     // Back to the default (on): the schedule starts afresh from the real clock, no catch-up.
     let on = s
-        .set_builtin_active("ticker.count", None, By::default())
+        .set_builtin_active("ticker.count", None, &Actor::system())
         .await
         .unwrap();
     assert!(on.active && on.active_override.is_none());
@@ -393,7 +386,7 @@ async fn wait_for_run(s: &Scheduler, run_id: i64) -> sdk::tasks::model::TaskRunV
 async fn check_one_time_tasks_run_once(backend: Backend) {
     let w = World::new(backend).await;
     let s = w.scheduler("a");
-    s.set_builtin_active("ticker.once", Some(true), By::default())
+    s.set_builtin_active("ticker.once", Some(true), &Actor::system())
         .await
         .unwrap();
     assert!(tick(&s, T0).await.is_empty());
@@ -421,9 +414,7 @@ async fn check_one_time_tasks_run_once(backend: Backend) {
                 config: json!({"message": "hi"}),
                 active: true,
             },
-            By {
-                user_id: Some(owner.id),
-            },
+            &Actor::user(owner.clone()),
         )
         .await
         .unwrap();
@@ -449,9 +440,7 @@ async fn check_organization_tasks(backend: Backend) {
     let owner = w.test.user("owner", GlobalLevel::Superadmin).await;
     let org = w.test.org(&owner, "Org").await;
     let other_org = w.test.org(&owner, "Other").await;
-    let by = By {
-        user_id: Some(owner.id),
-    };
+    let by = Actor::user(owner.clone());
     let input = |name: &str, schedule: Schedule, config: serde_json::Value| OrgTaskInput {
         name: name.into(),
         task_type: "ticker.echo".into(),
@@ -505,7 +494,7 @@ async fn check_organization_tasks(backend: Backend) {
         ),
     ];
     for (bad, field, text) in cases {
-        let err = s.create_org_task(org, bad, by).await.unwrap_err();
+        let err = s.create_org_task(org, bad, &by).await.unwrap_err();
         assert_eq!(err.field(), Some(field), "{err:?}");
         assert!(err.message().contains(text), "{}", err.message());
     }
@@ -514,7 +503,7 @@ async fn check_organization_tasks(backend: Backend) {
         .create_org_task(
             org,
             input("Echo", every_five.clone(), json!({"message": "hello"})),
-            by,
+            &by,
         )
         .await
         .unwrap();
@@ -522,7 +511,7 @@ async fn check_organization_tasks(backend: Backend) {
         .create_org_task(
             org,
             input("Echo", every_five.clone(), json!({"message": "again"})),
-            by,
+            &by,
         )
         .await
         .unwrap_err();
@@ -532,7 +521,7 @@ async fn check_organization_tasks(backend: Backend) {
         .create_org_task(
             other_org,
             input("Echo", every_five.clone(), json!({"message": "theirs"})),
-            by,
+            &by,
         )
         .await
         .unwrap();
@@ -562,7 +551,7 @@ async fn check_organization_tasks(backend: Backend) {
             org,
             task.id,
             input("Echo", every_five.clone(), json!({"message": "fail"})),
-            by,
+            &by,
         )
         .await
         .unwrap();
@@ -574,13 +563,7 @@ async fn check_organization_tasks(backend: Backend) {
 
     // The plugin switched off for the organization: the slot is skipped and says why.
     w.host
-        .set_enabled(
-            org,
-            "ticker",
-            false,
-            false,
-            &sdk::plugin::host::Actor::default(),
-        )
+        .set_enabled(org, "ticker", false, false, &sdk::Actor::default())
         .await
         .unwrap();
     let started = tick(&s, due + 10 * MIN).await;
@@ -590,20 +573,14 @@ async fn check_organization_tasks(backend: Backend) {
     assert!(t.last_error.unwrap().contains("Ticker is not enabled"));
     assert_eq!(t.next_run_at, Some(due + 15 * MIN));
     assert_eq!(
-        s.run_org_task_now(org, task.id, by)
+        s.run_org_task_now(org, task.id, &by)
             .await
             .unwrap_err()
             .kind(),
         "NotEnabled"
     );
     w.host
-        .set_enabled(
-            org,
-            "ticker",
-            true,
-            false,
-            &sdk::plugin::host::Actor::default(),
-        )
+        .set_enabled(org, "ticker", true, false, &sdk::Actor::default())
         .await
         .unwrap();
 
@@ -612,19 +589,19 @@ async fn check_organization_tasks(backend: Backend) {
         org,
         task.id,
         input("Echo", every_five, json!({"message": "now"})),
-        by,
+        &by,
     )
     .await
     .unwrap();
-    let run = wait_for_run(&s, s.run_org_task_now(org, task.id, by).await.unwrap()).await;
+    let run = wait_for_run(&s, s.run_org_task_now(org, task.id, &by).await.unwrap()).await;
     assert_eq!(
         (run.status.as_str(), run.trigger.as_str()),
         ("success", "manual")
     );
-    s.delete_org_task(org, task.id, by).await.unwrap();
+    s.delete_org_task(org, task.id, &by).await.unwrap();
     assert!(s.org_tasks(org).await.unwrap().is_empty());
     assert_eq!(
-        s.delete_org_task(org, task.id, by)
+        s.delete_org_task(org, task.id, &by)
             .await
             .unwrap_err()
             .kind(),

@@ -5,15 +5,10 @@
 mod common;
 
 use common::{TestApp, TestUser};
-use sdk::{
-    auth::{
-        authorizer::{Authorizer, MAX_CACHED_ANSWERS},
-        GlobalLevel,
-    },
-    both_backends,
-    db::Backend,
-};
+use platform::{authorizer::Authorizer, authorizer::MAX_CACHED_ANSWERS};
+use sdk::{auth::GlobalLevel, db::Backend};
 use serde_json::json;
+use testkit::both_backends;
 
 /// Any signed-in user could name organization ids that do not exist to `leave_organization`;
 /// each id left an answer in the authorizer's cache, forever growing the server's memory.
@@ -201,7 +196,7 @@ async fn check_protected_pages_answer_401_403_404(backend: Backend) {
         .await["id"]
         .as_i64()
         .unwrap();
-    let member_id = sdk::identity::users::find_by_username(app.db(), "member")
+    let member_id = platform::identity::users::find_by_username(app.db(), "member")
         .await
         .unwrap()
         .unwrap()

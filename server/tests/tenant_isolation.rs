@@ -18,8 +18,9 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{TestApp, TestUser};
-use sdk::{auth::GlobalLevel, both_backends, db::Backend};
+use sdk::{auth::GlobalLevel, db::Backend};
 use serde_json::{json, Map, Value};
+use testkit::both_backends;
 
 /// Written into A's names and texts; no answer to B or to an anonymous caller may contain it.
 const MARKER: &str = "ALPHA-PRIVATE";

@@ -9,8 +9,9 @@
 mod common;
 
 use common::{TestApp, TestUser};
-use sdk::{auth::GlobalLevel, both_backends, db::Backend};
+use sdk::{auth::GlobalLevel, db::Backend};
 use serde_json::{json, Value};
+use testkit::both_backends;
 
 /// Calls `/api/p/tournament/{endpoint}` as `user`; answers (status, JSON).
 async fn tournament_call(

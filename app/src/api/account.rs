@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
-use sdk::identity::{tokens, users};
+use platform::{identity::tokens, identity::users};
 use sdk::{
     auth::CurrentUser,
     identity::model::{ApiToken, CreatedToken, ProfileUpdate, RacetimeStatus, UserInfo},
@@ -40,7 +40,7 @@ pub async fn time_zones() -> Result<Vec<String>, sdk::Error> {
 #[server(prefix = "/api/core", endpoint = "my_racetime", input = Json, output = Json)]
 pub async fn my_racetime() -> Result<RacetimeStatus, sdk::Error> {
     let user = require_user()?;
-    let configured = use_context::<sdk::identity::racetime::RacetimeLinking>()
+    let configured = use_context::<platform::identity::racetime::RacetimeLinking>()
         .is_some_and(|linking| linking.0.is_some());
     let profile = users::get(&platform()?.db, user.id).await?;
     Ok(RacetimeStatus {

@@ -2,12 +2,11 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use sdk::identity::model::{AdminUserUpdate, Setting, UserInfo};
 #[cfg(feature = "ssr")]
-use sdk::{
-    auth::GlobalLevel,
-    identity::{settings, users},
-};
+use platform::{identity::settings, identity::users};
+#[cfg(feature = "ssr")]
+use sdk::auth::GlobalLevel;
+use sdk::identity::model::{AdminUserUpdate, Setting, UserInfo};
 
 #[cfg(feature = "ssr")]
 use super::support::*;

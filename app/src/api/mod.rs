@@ -36,9 +36,11 @@ pub mod runtime;
 /// Server-side helpers shared by the core server functions.
 #[cfg(feature = "ssr")]
 pub(crate) mod support {
-    pub use sdk::{
-        auth::guard::{caller, require, require_level, require_session_user, require_user},
-        context::platform,
+    /// The core functions use the host itself (plugin admin, identity services, the
+    /// authorizer); plugins get `sdk::context::Platform`, the same platform behind the SDK.
+    pub use platform::host as platform;
+    pub use sdk::auth::guard::{
+        caller, require, require_level, require_session_user, require_user,
     };
 
     /// The caller's address for the audit log.

@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+#[cfg(feature = "ssr")]
+use platform::{identity::invites, identity::orgs, identity::roles};
 use sdk::{
     auth::policy::Statement,
     identity::model::{
@@ -13,10 +15,7 @@ use sdk::{
     page::{Page, PageRequest},
 };
 #[cfg(feature = "ssr")]
-use sdk::{
-    auth::GlobalLevel,
-    identity::{audit_log, invites, orgs, roles},
-};
+use sdk::{auth::GlobalLevel, identity::audit_log};
 
 #[cfg(feature = "ssr")]
 use super::support::*;

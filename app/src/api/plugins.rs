@@ -7,18 +7,10 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use sdk::plugin::{EnablementChange, PluginConfigView, PluginStatus, PluginSummary};
 #[cfg(feature = "ssr")]
-use sdk::{auth::GlobalLevel, plugin::host::Actor};
+use sdk::{auth::GlobalLevel, Actor};
 
 #[cfg(feature = "ssr")]
 use super::support::*;
-
-#[cfg(feature = "ssr")]
-fn actor(user_id: i64) -> Actor {
-    Actor {
-        user_id: Some(user_id),
-        ip: ip(),
-    }
-}
 
 /// Every plugin with its status and dependencies. With `org_id` (members): whether each is on
 /// there and what blocks it; private plugins appear only once granted (site admins see all).
@@ -74,7 +66,7 @@ pub async fn set_plugin_enabled(
             &plugin_id,
             enabled,
             with_dependencies,
-            &actor(scope.user.id),
+            &Actor::from(&scope),
         )
         .await
 }
@@ -101,7 +93,7 @@ pub async fn set_plugin_config(
     let scope = require(org_id, "organization:plugins").await?;
     platform()?
         .plugins
-        .set_config(org_id, &plugin_id, config, &actor(scope.user.id))
+        .set_config(org_id, &plugin_id, config, &Actor::from(&scope))
         .await
 }
 
@@ -112,7 +104,7 @@ pub async fn admin_set_plugin_active(plugin_id: String, active: bool) -> Result<
     let user = require_level(GlobalLevel::Admin)?;
     platform()?
         .plugins
-        .set_active(&plugin_id, active, &actor(user.id))
+        .set_active(&plugin_id, active, &Actor::user(user.clone()).from_ip(ip()))
         .await
 }
 
@@ -126,7 +118,12 @@ pub async fn admin_grant_plugin(
     let user = require_level(GlobalLevel::Admin)?;
     platform()?
         .plugins
-        .set_granted(org_id, &plugin_id, granted, &actor(user.id))
+        .set_granted(
+            org_id,
+            &plugin_id,
+            granted,
+            &Actor::user(user.clone()).from_ip(ip()),
+        )
         .await
 }
 
@@ -140,7 +137,7 @@ pub async fn admin_set_install_config(
     let user = require_level(GlobalLevel::Admin)?;
     platform()?
         .plugins
-        .set_install_config(&plugin_id, config, &actor(user.id))
+        .set_install_config(&plugin_id, config, &Actor::user(user.clone()).from_ip(ip()))
         .await
 }
 

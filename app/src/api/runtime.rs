@@ -15,21 +15,13 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use super::support::*;
 #[cfg(feature = "ssr")]
-use sdk::{
-    auth::GlobalLevel,
-    tasks::engine::{By, Scheduler},
-};
+use platform::tasks::engine::Scheduler;
+#[cfg(feature = "ssr")]
+use sdk::{auth::GlobalLevel, Actor};
 
 #[cfg(feature = "ssr")]
 fn scheduler() -> Result<Scheduler, sdk::Error> {
     Ok(Scheduler::new(&platform()?))
-}
-
-#[cfg(feature = "ssr")]
-fn by(user_id: i64) -> By {
-    By {
-        user_id: Some(user_id),
-    }
 }
 
 /// Every organization's tasks, for the site admin: the built-in ones, and a page of the
@@ -68,7 +60,7 @@ pub async fn admin_set_builtin_task(
 ) -> Result<BuiltinTaskView, sdk::Error> {
     let user = require_level(GlobalLevel::Admin)?;
     scheduler()?
-        .set_builtin_active(&key, active, by(user.id))
+        .set_builtin_active(&key, active, &Actor::user(user.clone()).from_ip(ip()))
         .await
 }
 
@@ -76,7 +68,9 @@ pub async fn admin_set_builtin_task(
 #[server(prefix = "/api/core", endpoint = "admin_run_builtin_task", input = Json, output = Json)]
 pub async fn admin_run_builtin_task(key: String) -> Result<i64, sdk::Error> {
     let user = require_level(GlobalLevel::Admin)?;
-    scheduler()?.run_builtin_now(&key, by(user.id)).await
+    scheduler()?
+        .run_builtin_now(&key, &Actor::user(user.clone()).from_ip(ip()))
+        .await
 }
 
 /// Runs of every task (or of one task key: `builtin:<plugin>.<name>`, `org:<id>`), newest
@@ -168,7 +162,7 @@ pub async fn admin_bot() -> Result<BotOverview, sdk::Error> {
 
 // ----- an organization's tasks -----
 
-/// The organization's tasks (at most `sdk::tasks::engine::MAX_ORG_TASKS`, so listed whole), the
+/// The organization's tasks (at most `platform::tasks::engine::MAX_ORG_TASKS`, so listed whole), the
 /// task types it can use, and its 50 most recent runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgTasks {
@@ -194,7 +188,7 @@ pub async fn list_org_tasks(org_id: i64) -> Result<OrgTasks, sdk::Error> {
 pub async fn create_org_task(org_id: i64, task: OrgTaskInput) -> Result<OrgTaskView, sdk::Error> {
     let scope = require(org_id, "scheduled_task:create").await?;
     scheduler()?
-        .create_org_task(org_id, task, by(scope.user.id))
+        .create_org_task(org_id, task, &Actor::from(&scope))
         .await
 }
 
@@ -206,7 +200,7 @@ pub async fn update_org_task(
 ) -> Result<OrgTaskView, sdk::Error> {
     let scope = require(org_id, "scheduled_task:update").await?;
     scheduler()?
-        .update_org_task(org_id, task_id, task, by(scope.user.id))
+        .update_org_task(org_id, task_id, task, &Actor::from(&scope))
         .await
 }
 
@@ -214,7 +208,7 @@ pub async fn update_org_task(
 pub async fn delete_org_task(org_id: i64, task_id: i64) -> Result<(), sdk::Error> {
     let scope = require(org_id, "scheduled_task:delete").await?;
     scheduler()?
-        .delete_org_task(org_id, task_id, by(scope.user.id))
+        .delete_org_task(org_id, task_id, &Actor::from(&scope))
         .await
 }
 
@@ -223,6 +217,6 @@ pub async fn delete_org_task(org_id: i64, task_id: i64) -> Result<(), sdk::Error
 pub async fn run_org_task(org_id: i64, task_id: i64) -> Result<i64, sdk::Error> {
     let scope = require(org_id, "scheduled_task:run").await?;
     scheduler()?
-        .run_org_task_now(org_id, task_id, by(scope.user.id))
+        .run_org_task_now(org_id, task_id, &Actor::from(&scope))
         .await
 }

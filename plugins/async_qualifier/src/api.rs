@@ -81,7 +81,12 @@ mod ssr {
         }
 
         pub async fn viewer(&self) -> Result<Viewer, Error> {
-            views::viewer(&self.platform.authorizer, &self.scope.user, self.org()).await
+            views::viewer(
+                self.platform.authorizer.as_ref(),
+                &self.scope.user,
+                self.org(),
+            )
+            .await
         }
 
         pub async fn qualifier_dto(&self, q: QualifierRow) -> Result<Qualifier, Error> {

@@ -297,7 +297,7 @@ async fn on_click(service: &Qualifiers, ctx: &CommandContext) -> Result<CommandR
         }
         Click::Timer { race_id } => {
             // Under hide_results, only whoever may see the run's results gets its clock.
-            let authorizer = &ctx.platform.authorizer;
+            let authorizer = ctx.platform.authorizer.as_ref();
             let text = service
                 .timer_view(authorizer, ctx.user.as_ref(), org, race_id, now)
                 .await?;

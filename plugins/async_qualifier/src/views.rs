@@ -5,10 +5,7 @@
 //! times and the leaderboard, until the qualifier closes — except from its reviewers and
 //! managers.
 
-use sdk::{
-    auth::{authorizer::Authorizer, CurrentUser},
-    Error,
-};
+use sdk::{auth::CurrentUser, context::Rights, Error};
 
 use crate::{
     api::actions,
@@ -21,7 +18,7 @@ use crate::{
 
 /// `user`'s rights in the organization that decide what they see.
 pub async fn viewer(
-    authorizer: &Authorizer,
+    authorizer: &dyn Rights,
     user: &CurrentUser,
     org_id: i64,
 ) -> Result<Viewer, Error> {
@@ -214,7 +211,7 @@ impl Qualifiers {
     /// they may see the run's results (their own run, or results not hidden from them).
     pub async fn timer_view(
         &self,
-        authorizer: &Authorizer,
+        authorizer: &dyn Rights,
         user: Option<&CurrentUser>,
         org_id: i64,
         race_id: i64,

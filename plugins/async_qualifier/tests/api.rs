@@ -4,14 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use async_qualifier::{api, model::RaceStatus, time::parse_rfc3339};
-use sdk::{
-    auth::{CurrentUser, GlobalLevel},
-    both_backends,
-    context::Platform,
-    db::Backend,
-    plugin::host::Actor,
-    testing::TestDb,
-};
+use sdk::{auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend, Actor};
+use testkit::platform;
+use testkit::{both_backends, TestDb};
 
 struct World {
     test: TestDb,
@@ -47,14 +42,14 @@ impl World {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = T>,
     {
-        sdk::testing::as_caller(&self.platform, user, f).await
+        testkit::as_caller(&self.platform, user, f).await
     }
 
     async fn member(&self, name: &str) -> CurrentUser {
         let user = self.test.user(name, GlobalLevel::User).await;
-        sdk::identity::orgs::add_member(
+        platform::identity::orgs::add_member(
             &self.test.db,
-            &self.platform.authorizer,
+            testkit::authorizer(&self.platform),
             &self.admin,
             self.org,
             user.id,
@@ -66,17 +61,13 @@ impl World {
     }
 
     async fn enable(&self) {
-        self.platform
-            .plugins
+        testkit::plugin_host(&self.platform)
             .set_enabled(
                 self.org,
                 async_qualifier::PLUGIN_ID,
                 true,
                 false,
-                &Actor {
-                    user_id: Some(self.admin.id),
-                    ip: None,
-                },
+                &Actor::user(self.admin.clone()),
             )
             .await
             .unwrap();

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
+use testkit::platform;
 
 use async_qualifier::{
     events::{
@@ -15,15 +16,9 @@ use async_qualifier::{
     rules::{self, RaceStatus, ReviewStatus},
     service::{Actor, QualifierInput, Qualifiers, Review},
 };
-use sdk::{
-    auth::{CurrentUser, GlobalLevel},
-    both_backends,
-    context::Platform,
-    db::Backend,
-    plugin::{host::LoadOptions, Bundle, PluginHost},
-    tasks::engine::Scheduler,
-    testing::{record, TestDb},
-};
+use platform::{tasks::engine::Scheduler, LoadOptions, PluginHost};
+use sdk::{auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend, plugin::Bundle};
+use testkit::{both_backends, record, TestDb};
 
 /// 2026-11-22 12:00:00 UTC.
 const T0: i64 = 1_795_348_800_000;
@@ -43,7 +38,7 @@ async fn world(backend: Backend) -> World {
     test.migrate_core().await;
     let dir = env!("CARGO_MANIFEST_DIR");
     let read = |b: &str| {
-        sdk::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
+        platform::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
     };
     let bundle = Bundle {
         manifest_source: async_qualifier::MANIFEST.into(),
@@ -62,7 +57,8 @@ async fn world(backend: Backend) -> World {
         None,
         "the plugin loads"
     );
-    let platform = Platform::new(test.db.clone(), Arc::clone(&host), "http://localhost");
+    let platform =
+        platform::Host::new(test.db.clone(), Arc::clone(&host), "http://localhost").contract();
     let svc = Qualifiers::from_platform(&platform);
     // Only superadmins create organizations; the creator becomes the organization's Admin.
     let admin = test.user("admin", GlobalLevel::Superadmin).await;
@@ -97,8 +93,8 @@ impl World {
 
     async fn member(&self, name: &str, role: Option<&str>) -> CurrentUser {
         let user = self.test.user(name, GlobalLevel::User).await;
-        let authorizer = &self.platform.authorizer;
-        sdk::identity::orgs::add_member(
+        let authorizer = testkit::authorizer(&self.platform);
+        platform::identity::orgs::add_member(
             &self.test.db,
             authorizer,
             &self.admin,
@@ -109,7 +105,7 @@ impl World {
         .await
         .unwrap();
         if let Some(role) = role {
-            sdk::identity::roles::assign(
+            platform::identity::roles::assign(
                 &self.test.db,
                 authorizer,
                 &self.admin,
@@ -812,7 +808,7 @@ async fn check_reviews(backend: Backend) {
         .is_err());
 
     // Actions: plain members hold async_race:run (the Member grant) and not review.
-    let authz = &w.platform.authorizer;
+    let authz = testkit::authorizer(&w.platform);
     assert!(authz
         .allowed(&runners[3], w.org, "async_race:run")
         .await
@@ -1052,7 +1048,7 @@ async fn check_racetime_required(backend: Backend) {
         .start_run(w.org, &Actor::user(runner.id), q, pool, T0)
         .await
         .is_err());
-    sdk::identity::users::link_racetime(
+    platform::identity::users::link_racetime(
         &w.test.db,
         runner.id,
         &sdk::identity::model::RacetimeProfile {
@@ -1077,7 +1073,7 @@ async fn check_racetime_required(backend: Backend) {
         .unwrap();
     assert_eq!(race.status, RaceStatus::Pending);
     // After unlinking, the link is what stands in the way again (checked before the live run).
-    sdk::identity::users::unlink_racetime(&w.test.db, runner.id, None)
+    platform::identity::users::unlink_racetime(&w.test.db, runner.id, None)
         .await
         .unwrap();
     let err = w

@@ -5,21 +5,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
+use testkit::platform;
 
 use async_qualifier::{
     events::TimeoutWarning,
     service::{Actor, QualifierInput, Qualifiers},
 };
+use platform::{LoadOptions, PluginHost};
 use sdk::{
-    auth::{CurrentUser, GlobalLevel},
-    bot::DiscordRest,
-    both_backends,
-    context::Platform,
-    db::Backend,
-    fake_discord::FakeDiscord,
-    plugin::{host::LoadOptions, Bundle, PluginHost},
-    testing::{record, TestDb},
+    auth::CurrentUser, auth::GlobalLevel, bot::DiscordRest, context::Platform, db::Backend,
+    plugin::Bundle,
 };
+use testkit::{both_backends, fake_discord::FakeDiscord, record, TestDb};
 
 /// 2026-11-22 12:00:00 UTC.
 const T0: i64 = 1_795_348_800_000;
@@ -43,7 +40,7 @@ async fn world(backend: Backend) -> World {
     test.migrate_core().await;
     let dir = env!("CARGO_MANIFEST_DIR");
     let read = |b: &str| {
-        sdk::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
+        platform::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
     };
     let bundle = Bundle {
         manifest_source: async_qualifier::MANIFEST.into(),
@@ -57,7 +54,8 @@ async fn world(backend: Backend) -> World {
             .await
             .unwrap(),
     );
-    let platform = Platform::new(test.db.clone(), Arc::clone(&host), "http://localhost");
+    let platform =
+        platform::Host::new(test.db.clone(), Arc::clone(&host), "http://localhost").contract();
     let fake = FakeDiscord::start().await;
     host.bot().set_rest(Some(DiscordRest::new(
         format!("{}/v10", fake.api_url()),

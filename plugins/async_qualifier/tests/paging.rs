@@ -5,14 +5,8 @@
 use std::collections::BTreeSet;
 
 use async_qualifier::{api, repo};
-use sdk::{
-    auth::GlobalLevel,
-    both_backends,
-    db::Backend,
-    page::{PageRequest, MAX_LIMIT},
-    plugin::host::Actor,
-    testing::TestDb,
-};
+use sdk::{auth::GlobalLevel, db::Backend, page::PageRequest, page::MAX_LIMIT, Actor};
+use testkit::{both_backends, TestDb};
 
 async fn check_run_lists_page_with_a_maximum(backend: Backend) {
     let test = TestDb::new(backend).await;
@@ -26,21 +20,17 @@ async fn check_run_lists_page_with_a_maximum(backend: Backend) {
         .await;
     let admin = test.user("admin", GlobalLevel::Superadmin).await;
     let org = test.org(&admin, "League").await;
-    platform
-        .plugins
+    testkit::plugin_host(&platform)
         .set_enabled(
             org,
             async_qualifier::PLUGIN_ID,
             true,
             false,
-            &Actor {
-                user_id: Some(admin.id),
-                ip: None,
-            },
+            &Actor::user(admin.clone()),
         )
         .await
         .unwrap();
-    let q = sdk::testing::as_caller(&platform, &admin, || {
+    let q = testkit::as_caller(&platform, &admin, || {
         api::create_qualifier(
             org,
             "Busy".into(),
@@ -55,12 +45,12 @@ async fn check_run_lists_page_with_a_maximum(backend: Backend) {
     })
     .await
     .unwrap();
-    let pool = sdk::testing::as_caller(&platform, &admin, || {
+    let pool = testkit::as_caller(&platform, &admin, || {
         api::create_pool(org, q.id, "Open".into(), String::new())
     })
     .await
     .unwrap();
-    let link = sdk::testing::as_caller(&platform, &admin, || {
+    let link = testkit::as_caller(&platform, &admin, || {
         api::create_permalink(org, pool.id, "https://alttpr.com/h/a".into(), String::new())
     })
     .await
@@ -87,7 +77,7 @@ async fn check_run_lists_page_with_a_maximum(backend: Backend) {
         limit: Some(u32::MAX),
         before_id: None,
     };
-    let first = sdk::testing::as_caller(&platform, &admin, || {
+    let first = testkit::as_caller(&platform, &admin, || {
         api::list_races(org, q.id, None, Some(link.id), huge)
     })
     .await
@@ -97,7 +87,7 @@ async fn check_run_lists_page_with_a_maximum(backend: Backend) {
     let mut next = first.next_before_id;
     assert!(next.is_some());
     while let Some(before) = next {
-        let page = sdk::testing::as_caller(&platform, &admin, || {
+        let page = testkit::as_caller(&platform, &admin, || {
             api::list_races(
                 org,
                 q.id,
@@ -135,16 +125,12 @@ async fn check_the_qualifier_log_pages_through_all_history(backend: Backend) {
         .await;
     let admin = test.user("admin", GlobalLevel::Superadmin).await;
     let org = test.org(&admin, "League").await;
-    let by = Actor {
-        user_id: Some(admin.id),
-        ip: None,
-    };
-    platform
-        .plugins
+    let by = Actor::user(admin.clone());
+    testkit::plugin_host(&platform)
         .set_enabled(org, async_qualifier::PLUGIN_ID, true, false, &by)
         .await
         .unwrap();
-    let q = sdk::testing::as_caller(&platform, &admin, || {
+    let q = testkit::as_caller(&platform, &admin, || {
         api::create_qualifier(
             org,
             "Logged".into(),
@@ -161,7 +147,7 @@ async fn check_the_qualifier_log_pages_through_all_history(backend: Backend) {
     .unwrap()
     .id;
     // What creating it logged: the oldest entries naming it.
-    let created: Vec<i64> = sdk::testing::as_caller(&platform, &admin, || {
+    let created: Vec<i64> = testkit::as_caller(&platform, &admin, || {
         api::audit_log(org, q, PageRequest::default())
     })
     .await
@@ -195,7 +181,7 @@ async fn check_the_qualifier_log_pages_through_all_history(backend: Backend) {
     let mut seen = Vec::new();
     let mut request = PageRequest::default();
     for _ in 0..50 {
-        let page = sdk::testing::as_caller(&platform, &admin, || api::audit_log(org, q, request))
+        let page = testkit::as_caller(&platform, &admin, || api::audit_log(org, q, request))
             .await
             .unwrap();
         assert!(page.items.len() <= request.limit() as usize);

@@ -426,7 +426,7 @@ async fn try_link(
     // Still allowed to link there (the role may have changed within the 15 minutes).
     sdk::auth::guard::authorize(
         &platform.db,
-        &platform.authorizer,
+        platform.authorizer.as_ref(),
         &user,
         state.org_id,
         crate::api::ACTION,

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{collections::BTreeMap, sync::Arc};
+use testkit::platform;
 
 use discordbot::{
     bot::{command_call, Bot},
@@ -12,20 +13,14 @@ use discordbot::{
     service::{self, UserGuild},
     settings::Settings,
 };
+use platform::{LoadOptions, PluginHost};
 use sdk::{
-    auth::{CurrentUser, GlobalLevel},
-    bot::{
-        command_handler, BotCommand, CommandCall, CommandContext, CommandOption, CommandReply,
-        OptionKind,
-    },
-    both_backends,
-    context::Platform,
-    db::Backend,
-    plugin::{host::LoadOptions, Bundle, LoadContext, Plugin, PluginHost},
-    testing::TestDb,
-    Error,
+    auth::CurrentUser, auth::GlobalLevel, bot::command_handler, bot::BotCommand, bot::CommandCall,
+    bot::CommandContext, bot::CommandOption, bot::CommandReply, bot::OptionKind, context::Platform,
+    db::Backend, plugin::Bundle, plugin::LoadContext, plugin::Plugin, Error,
 };
 use serde_json::json;
+use testkit::{both_backends, TestDb};
 
 /// A small plugin with one command that needs an action and one that does not.
 const BOTTEST_MANIFEST: &str = r#"
@@ -89,7 +84,7 @@ struct World {
 fn discordbot_bundle() -> Bundle {
     let dir = env!("CARGO_MANIFEST_DIR");
     let read = |b: &str| {
-        sdk::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
+        platform::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
     };
     Bundle {
         manifest_source: discordbot::MANIFEST.into(),
@@ -132,7 +127,7 @@ async fn world(backend: Backend) -> World {
         .await
         .unwrap(),
     );
-    let platform = Platform::new(test.db.clone(), host, "http://sahabot.test");
+    let platform = platform::Host::new(test.db.clone(), host, "http://sahabot.test").contract();
     let settings = Arc::new(Settings::from_lookup(|k| test_settings().get(k).cloned()));
     let bot = Bot {
         platform: platform.clone(),
@@ -160,9 +155,9 @@ impl World {
     }
 
     async fn join(&self, owner: &CurrentUser, org: i64, user: &CurrentUser) {
-        sdk::identity::orgs::add_member(
+        platform::identity::orgs::add_member(
             &self.test.db,
-            &self.platform.authorizer,
+            testkit::authorizer(&self.platform),
             owner,
             org,
             user.id,
@@ -183,9 +178,9 @@ impl World {
             .await;
         let org = self.test.org(&root, name).await;
         self.join(&root, org, admin).await;
-        sdk::identity::roles::assign(
+        platform::identity::roles::assign(
             &self.test.db,
-            &self.platform.authorizer,
+            testkit::authorizer(&self.platform),
             &root,
             org,
             admin.id,
@@ -241,8 +236,7 @@ async fn check_dispatch_rules(backend: Backend) {
         "{reply}"
     );
 
-    w.platform
-        .plugins
+    testkit::plugin_host(&w.platform)
         .set_enabled(org, "bottest", true, false, &Default::default())
         .await
         .unwrap();
@@ -399,7 +393,7 @@ both_backends!(gateway_lease, check_gateway_lease);
 #[test]
 fn the_fake_interaction_decodes_into_a_command_call() {
     use poise::serenity_prelude as serenity;
-    let payload = sdk::fake_discord::command_interaction(
+    let payload = testkit::fake_discord::command_interaction(
         "777",
         "5001",
         "echo",

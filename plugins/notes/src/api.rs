@@ -1,28 +1,34 @@
-//! Server functions: the JSON API under `/api/p/notes/`. Each is guard → service → DTO; the
-//! guard answers NotEnabled (404) when the organization has not switched the plugin on.
+//! Server functions: the JSON API under `/api/p/notes/`. Each is guard → service → DTO: the
+//! guard answers NotEnabled (404) when the organization has not switched the plugin on and
+//! Forbidden without the action; the service decides everything else.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use sdk::page::{Page, PageRequest};
 
 use crate::model::Entry;
 #[cfg(feature = "ssr")]
-use crate::{service, PLUGIN_ID};
+use crate::{actions, service::Entries, PLUGIN_ID};
 #[cfg(feature = "ssr")]
-use sdk::auth::guard::require_plugin;
+use sdk::{auth::guard::require_plugin, context::platform, Actor};
 
 /// The organization's entries, newest first, a page at a time.
 #[server(prefix = "/api/p/notes", endpoint = "list_entries", input = Json, output = Json)]
 pub async fn list_entries(
     org_id: i64,
-    #[server(default)] page: sdk::page::PageRequest,
-) -> Result<sdk::page::Page<Entry>, sdk::Error> {
-    let scope = require_plugin(org_id, PLUGIN_ID, "notes:read").await?;
-    service::list(&scope, &page).await
+    #[server(default)] page: PageRequest,
+) -> Result<Page<Entry>, sdk::Error> {
+    // The request's context is there until the first await: read it first.
+    let service = Entries::from_platform(&platform()?);
+    let scope = require_plugin(org_id, PLUGIN_ID, actions::READ).await?;
+    service.list(org_id, &Actor::from(&scope), &page).await
 }
 
 /// Adds an entry (at most the organization's `max_length` characters).
 #[server(prefix = "/api/p/notes", endpoint = "add_entry", input = Json, output = Json)]
 pub async fn add_entry(org_id: i64, text: String) -> Result<Entry, sdk::Error> {
-    let scope = require_plugin(org_id, PLUGIN_ID, "notes:write").await?;
-    service::add(&scope, &text).await
+    let service = Entries::from_platform(&platform()?);
+    let scope = require_plugin(org_id, PLUGIN_ID, actions::WRITE).await?;
+    let now = sdk::time::now_ms();
+    service.add(org_id, &Actor::from(&scope), &text, now).await
 }

@@ -1,4 +1,5 @@
-//! What the browser and API clients see.
+//! What the browser and API clients see. Compiled for the browser too; the server reads rows
+//! straight into these types (`FromRow`, under `ssr`).
 
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +11,7 @@ pub struct Entry {
     pub organization_id: i64,
     pub text: String,
     pub created_by: Option<i64>,
-    /// Epoch milliseconds UTC.
+    /// Stored as epoch milliseconds; an RFC 3339 UTC string on the API.
+    #[serde(with = "sdk::time::rfc3339")]
     pub created_at: i64,
 }

@@ -893,7 +893,7 @@ pub async fn grant(
 ) -> Result<Vec<NamespaceGrant>, Error> {
     let actor = ctx.user()?.clone();
     let ns = managed_namespace(ctx, slug).await?;
-    let target = sdk::identity::users::find(ctx.db(), user_id)
+    let target = sdk::identity::lookup::find(ctx.db(), user_id)
         .await?
         .ok_or_else(|| Error::invalid("user_id", format!("There is no user {user_id}.")))?;
     if ns.owner_user_id == Some(target.id) {

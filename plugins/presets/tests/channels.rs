@@ -10,27 +10,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{sync::Arc, time::Duration};
+use testkit::platform;
 
+use platform::{tasks::engine::Scheduler, LoadOptions, PluginHost};
 use presets::service::{self, Ctx, NamespaceInput, PresetInput};
 use sdk::{
-    auth::{CurrentUser, GlobalLevel},
-    bot::DiscordRest,
-    both_backends,
-    context::Platform,
-    db::Backend,
-    fake_discord::FakeDiscord,
-    plugin::{
-        host::{Actor, LoadOptions},
-        Bundle, PluginHost,
-    },
-    tasks::{
-        engine::{By, Scheduler},
-        model::{OrgTaskInput, MAX_ACTIVE_TASKS_PER_ORG},
-        Schedule,
-    },
-    testing::TestDb,
+    auth::CurrentUser, auth::GlobalLevel, bot::DiscordRest, context::Platform, db::Backend,
+    plugin::Bundle, tasks::model::OrgTaskInput, tasks::model::MAX_ACTIVE_TASKS_PER_ORG,
+    tasks::Schedule, Actor,
 };
 use serde_json::{json, Value};
+use testkit::{both_backends, fake_discord::FakeDiscord, TestDb};
 
 const GUILD_A: &str = "1300000000000000001";
 const GUILD_B: &str = "1300000000000000002";
@@ -54,7 +44,7 @@ async fn world(backend: Backend) -> World {
     test.migrate_core().await;
     let dir = env!("CARGO_MANIFEST_DIR");
     let read = |b: &str| {
-        sdk::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
+        platform::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
     };
     let bundle = Bundle {
         manifest_source: presets::MANIFEST.into(),
@@ -68,7 +58,8 @@ async fn world(backend: Backend) -> World {
             .await
             .unwrap(),
     );
-    let platform = Platform::new(test.db.clone(), Arc::clone(&host), "http://localhost");
+    let platform =
+        platform::Host::new(test.db.clone(), Arc::clone(&host), "http://localhost").contract();
     host.start(&platform).await;
     let fake = FakeDiscord::start().await;
     host.bot().set_rest(Some(DiscordRest::new(
@@ -117,20 +108,19 @@ impl World {
     }
 
     async fn set_announce(&self, org: i64, channel: &str) -> Result<Value, sdk::Error> {
-        self.platform
-            .plugins
+        testkit::plugin_host(&self.platform)
             .set_config(
                 org,
                 "presets",
                 json!({ "announce_channel_id": channel }),
-                &Actor::default(),
+                &sdk::Actor::default(),
             )
             .await
             .map(|view| view.effective)
     }
 
     fn scheduler(&self) -> Scheduler {
-        Scheduler::new(&self.platform)
+        Scheduler::new(&testkit::host_of(&self.platform))
     }
 
     fn ctx(&self, org: i64) -> Ctx {
@@ -226,22 +216,25 @@ async fn check_another_orgs_channel_is_refused_for_post_list_task(backend: Backe
     let w = world(backend).await;
     w.namespace(w.org_a, "league").await;
     let scheduler = w.scheduler();
-    let by = By {
-        user_id: Some(w.admin.id),
-    };
+    let by = Actor::user(w.admin.clone());
     let e = scheduler
-        .create_org_task(w.org_a, post_list("Theirs", CHANNEL_B, hourly()), by)
+        .create_org_task(w.org_a, post_list("Theirs", CHANNEL_B, hourly()), &by)
         .await
         .unwrap_err();
     assert_not_linked(&e, "channel_id");
     assert!(scheduler.org_tasks(w.org_a).await.unwrap().is_empty());
     // Created with its own channel, then changed to B's: refused too, the task keeps its own.
     let task = scheduler
-        .create_org_task(w.org_a, post_list("Ours", CHANNEL_A, hourly()), by)
+        .create_org_task(w.org_a, post_list("Ours", CHANNEL_A, hourly()), &by)
         .await
         .unwrap();
     let e = scheduler
-        .update_org_task(w.org_a, task.id, post_list("Ours", CHANNEL_B, hourly()), by)
+        .update_org_task(
+            w.org_a,
+            task.id,
+            post_list("Ours", CHANNEL_B, hourly()),
+            &by,
+        )
         .await
         .unwrap_err();
     assert_not_linked(&e, "channel_id");
@@ -262,11 +255,9 @@ async fn check_unlinked_guild_stops_receiving_posts(backend: Backend) {
     let w = world(backend).await;
     w.namespace(w.org_a, "league").await;
     let scheduler = w.scheduler();
-    let by = By {
-        user_id: Some(w.admin.id),
-    };
+    let by = Actor::user(w.admin.clone());
     let task = scheduler
-        .create_org_task(w.org_a, post_list("List", CHANNEL_A, hourly()), by)
+        .create_org_task(w.org_a, post_list("List", CHANNEL_A, hourly()), &by)
         .await
         .unwrap();
     w.set_announce(w.org_a, CHANNEL_A).await.unwrap();
@@ -369,9 +360,7 @@ async fn check_interval_below_minimum_is_refused(backend: Backend) {
     let w = world(backend).await;
     w.namespace(w.org_a, "league").await;
     let scheduler = w.scheduler();
-    let by = By {
-        user_id: Some(w.admin.id),
-    };
+    let by = Actor::user(w.admin.clone());
     for (schedule, field) in [
         (Schedule::Interval { seconds: 1 }, "interval_seconds"),
         (Schedule::Interval { seconds: 59 }, "interval_seconds"),
@@ -383,7 +372,7 @@ async fn check_interval_below_minimum_is_refused(backend: Backend) {
         ),
     ] {
         let e = scheduler
-            .create_org_task(w.org_a, post_list("Fast", CHANNEL_A, schedule.clone()), by)
+            .create_org_task(w.org_a, post_list("Fast", CHANNEL_A, schedule.clone()), &by)
             .await
             .unwrap_err();
         assert_eq!(e.field(), Some(field), "{schedule:?}: {e:?}");
@@ -394,7 +383,7 @@ async fn check_interval_below_minimum_is_refused(backend: Backend) {
         .create_org_task(
             w.org_a,
             post_list("Slow", CHANNEL_A, Schedule::Interval { seconds: 60 }),
-            by,
+            &by,
         )
         .await
         .unwrap();
@@ -403,7 +392,7 @@ async fn check_interval_below_minimum_is_refused(backend: Backend) {
             w.org_a,
             task.id,
             post_list("Slow", CHANNEL_A, Schedule::Interval { seconds: 1 }),
-            by,
+            &by,
         )
         .await
         .unwrap_err();
@@ -422,21 +411,19 @@ async fn check_active_task_cap_is_enforced(backend: Backend) {
     let w = world(backend).await;
     w.namespace(w.org_a, "league").await;
     let scheduler = w.scheduler();
-    let by = By {
-        user_id: Some(w.admin.id),
-    };
+    let by = Actor::user(w.admin.clone());
     for i in 0..MAX_ACTIVE_TASKS_PER_ORG {
         scheduler
             .create_org_task(
                 w.org_a,
                 post_list(&format!("t{i}"), CHANNEL_A, hourly()),
-                by,
+                &by,
             )
             .await
             .unwrap();
     }
     let e = scheduler
-        .create_org_task(w.org_a, post_list("one too many", CHANNEL_A, hourly()), by)
+        .create_org_task(w.org_a, post_list("one too many", CHANNEL_A, hourly()), &by)
         .await
         .unwrap_err();
     assert_eq!(e.kind(), "Conflict", "{e:?}");
@@ -449,12 +436,12 @@ async fn check_active_task_cap_is_enforced(backend: Backend) {
     let mut paused = post_list("paused", CHANNEL_A, hourly());
     paused.active = false;
     let paused_task = scheduler
-        .create_org_task(w.org_a, paused.clone(), by)
+        .create_org_task(w.org_a, paused.clone(), &by)
         .await
         .unwrap();
     paused.active = true;
     let e = scheduler
-        .update_org_task(w.org_a, paused_task.id, paused.clone(), by)
+        .update_org_task(w.org_a, paused_task.id, paused.clone(), &by)
         .await
         .unwrap_err();
     assert_eq!(e.kind(), "Conflict", "{e:?}");
@@ -475,11 +462,11 @@ async fn check_active_task_cap_is_enforced(backend: Backend) {
     let mut off = post_list("t0", CHANNEL_A, hourly());
     off.active = false;
     scheduler
-        .update_org_task(w.org_a, first.id, off, by)
+        .update_org_task(w.org_a, first.id, off, &by)
         .await
         .unwrap();
     scheduler
-        .update_org_task(w.org_a, paused_task.id, paused, by)
+        .update_org_task(w.org_a, paused_task.id, paused, &by)
         .await
         .unwrap();
     // Another organization has its own count.
@@ -487,7 +474,7 @@ async fn check_active_task_cap_is_enforced(backend: Backend) {
     let mut theirs = post_list("theirs", CHANNEL_B, hourly());
     theirs.config = json!({ "channel_id": CHANNEL_B, "namespace": "league-b" });
     scheduler
-        .create_org_task(w.org_b, theirs, by)
+        .create_org_task(w.org_b, theirs, &by)
         .await
         .unwrap();
 }
@@ -503,11 +490,9 @@ async fn check_channel_saved_without_a_bot_is_checked_before_posting(backend: Ba
     w.platform.plugins.bot().set_rest(None);
     w.set_announce(w.org_a, CHANNEL_B).await.unwrap();
     let scheduler = w.scheduler();
-    let by = By {
-        user_id: Some(w.admin.id),
-    };
+    let by = Actor::user(w.admin.clone());
     let task = scheduler
-        .create_org_task(w.org_a, post_list("Early", CHANNEL_B, hourly()), by)
+        .create_org_task(w.org_a, post_list("Early", CHANNEL_B, hourly()), &by)
         .await
         .unwrap();
     // …but not their shape.

@@ -9,22 +9,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
+use testkit::platform;
 
+use platform::{LoadOptions, PluginHost};
 use presets::{
     format,
     samples::hostile_yaml,
     service::{self, Ctx, NamespaceInput, PresetInput},
 };
 use proptest::{prelude::*, strategy::ValueTree, test_runner::TestRunner};
-use sdk::{
-    auth::GlobalLevel,
-    both_backends,
-    context::Platform,
-    db::Backend,
-    plugin::{host::LoadOptions, Bundle, PluginHost},
-    testing::TestDb,
-};
+use sdk::{auth::GlobalLevel, db::Backend, plugin::Bundle};
 use serde_json::Value;
+use testkit::{both_backends, TestDb};
 
 // ----- the property every entry point must keep -----
 
@@ -201,7 +197,7 @@ async fn check_create_preset_survives_generated_documents(backend: Backend) {
     test.migrate_core().await;
     let dir = env!("CARGO_MANIFEST_DIR");
     let read = |b: &str| {
-        sdk::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
+        platform::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
     };
     let bundle = Bundle {
         manifest_source: presets::MANIFEST.into(),
@@ -215,7 +211,7 @@ async fn check_create_preset_survives_generated_documents(backend: Backend) {
             .await
             .unwrap(),
     );
-    let platform = Platform::new(test.db.clone(), host, "http://localhost");
+    let platform = platform::Host::new(test.db.clone(), host, "http://localhost").contract();
     let ada = test.user("ada", GlobalLevel::User).await;
     let ctx = Ctx {
         platform,

@@ -3,19 +3,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
+use testkit::platform;
 
+use platform::{LoadOptions, PluginHost};
 use presets::{
     events::PresetCreated,
     service::{self, Ctx, NamespaceInput, PresetChange, PresetInput, PresetService},
 };
-use sdk::{
-    auth::{CurrentUser, GlobalLevel},
-    both_backends,
-    context::Platform,
-    db::Backend,
-    plugin::{host::LoadOptions, Bundle, PluginHost},
-    testing::{record, TestDb},
-};
+use sdk::{auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend, plugin::Bundle};
+use testkit::{both_backends, record, TestDb};
 
 struct World {
     test: TestDb,
@@ -27,7 +23,7 @@ async fn world(backend: Backend) -> World {
     test.migrate_core().await;
     let dir = env!("CARGO_MANIFEST_DIR");
     let read = |b: &str| {
-        sdk::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
+        platform::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
     };
     let bundle = Bundle {
         manifest_source: presets::MANIFEST.into(),
@@ -41,7 +37,7 @@ async fn world(backend: Backend) -> World {
             .await
             .unwrap(),
     );
-    let platform = Platform::new(test.db.clone(), host, "http://localhost");
+    let platform = platform::Host::new(test.db.clone(), host, "http://localhost").contract();
     World { test, platform }
 }
 
@@ -63,12 +59,12 @@ impl World {
         role: Option<&str>,
     ) -> CurrentUser {
         let user = self.test.user(name, GlobalLevel::User).await;
-        let authorizer = &self.platform.authorizer;
-        sdk::identity::orgs::add_member(&self.test.db, authorizer, owner, org, user.id, None)
+        let authorizer = testkit::authorizer(&self.platform);
+        platform::identity::orgs::add_member(&self.test.db, authorizer, owner, org, user.id, None)
             .await
             .unwrap();
         if let Some(role) = role {
-            sdk::identity::roles::assign(
+            platform::identity::roles::assign(
                 &self.test.db,
                 authorizer,
                 owner,
@@ -427,9 +423,9 @@ async fn check_organization_namespaces(backend: Backend) {
     // Even org A's admin cannot change it from org B's pages.
     let _ = w.member(&root, org_b, "admina_in_b", None).await;
     let both = w.test.user("both", GlobalLevel::User).await;
-    sdk::identity::orgs::add_member(
+    platform::identity::orgs::add_member(
         &w.test.db,
-        &w.platform.authorizer,
+        testkit::authorizer(&w.platform),
         &root,
         org_a,
         both.id,
@@ -437,9 +433,9 @@ async fn check_organization_namespaces(backend: Backend) {
     )
     .await
     .unwrap();
-    sdk::identity::roles::assign(
+    platform::identity::roles::assign(
         &w.test.db,
-        &w.platform.authorizer,
+        testkit::authorizer(&w.platform),
         &root,
         org_a,
         both.id,
@@ -448,9 +444,9 @@ async fn check_organization_namespaces(backend: Backend) {
     )
     .await
     .unwrap();
-    sdk::identity::orgs::add_member(
+    platform::identity::orgs::add_member(
         &w.test.db,
-        &w.platform.authorizer,
+        testkit::authorizer(&w.platform),
         &root,
         org_b,
         both.id,

@@ -29,12 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row;
 
-use crate::{
-    auth::{authorizer::Decision, CurrentUser},
-    context::Platform,
-    db::Db,
-    Error,
-};
+use crate::{auth::CurrentUser, context::Decision, context::Platform, db::Db, Error};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,9 +1,11 @@
 //! The SahaBot SDK: the contract between the platform (`app`, `server`) and every plugin.
 //!
-//! Everything here compiles for the browser too, except what sits behind the `ssr` feature:
-//! database access ([`db`]) and, with `testing`, fresh test databases ([`testing`]).
-//! Dependencies point one way — `server → app → plugins → sdk` — so nothing in this crate may
-//! know about a particular plugin or about the app.
+//! Everything here compiles for the browser too, except what sits behind the `ssr` feature
+//! (database access, the events bus, the bot's and tasks' server side). The host that runs
+//! plugins implements this contract in the `platform` crate, and the test kit (`testkit`)
+//! builds on it; plugins depend on this crate only. Dependencies point one way —
+//! `server → app → plugins → sdk`, `app, server → platform → sdk` — so nothing here may know
+//! about a particular plugin, the app or the host.
 
 pub mod actor;
 #[cfg(feature = "ssr")]
@@ -18,20 +20,12 @@ pub mod db;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod events;
-#[cfg(feature = "testing")]
-pub mod fake_discord;
-#[cfg(feature = "testing")]
-pub mod fake_racetime;
 pub mod identity;
 pub mod input;
-#[cfg(feature = "ssr")]
-pub mod migrate;
 pub mod page;
 pub mod plugin;
 pub mod runtime;
 pub mod tasks;
-#[cfg(feature = "testing")]
-pub mod testing;
 pub mod time;
 pub mod ui;
 

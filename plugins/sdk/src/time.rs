@@ -648,12 +648,18 @@ mod tests {
             until: Option<i64>,
         }
         for at in [0, 1_764_892_800_000, 1_764_892_800_250, -1_500] {
-            let dto = Dto { at, until: Some(at + 1) };
+            let dto = Dto {
+                at,
+                until: Some(at + 1),
+            };
             let json = serde_json::to_string(&dto).unwrap();
             assert!(json.contains('Z'), "{json}");
             assert_eq!(serde_json::from_str::<Dto>(&json).unwrap(), dto, "{json}");
         }
-        assert_eq!(super::api_instant(1_764_892_800_250), "2025-12-05T00:00:00.250Z");
+        assert_eq!(
+            super::api_instant(1_764_892_800_250),
+            "2025-12-05T00:00:00.250Z"
+        );
         let none = serde_json::to_string(&Dto { at: 0, until: None }).unwrap();
         assert_eq!(none, r#"{"at":"1970-01-01T00:00:00Z","until":null}"#);
         let offset: Dto = serde_json::from_str(r#"{"at":"2025-12-05T01:00:00+01:00"}"#).unwrap();

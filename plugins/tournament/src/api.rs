@@ -35,8 +35,7 @@ mod ssr {
     use sdk::{
         auth::guard::{require_plugin, OrgScope},
         context::{platform, Platform},
-        plugin::host::Actor,
-        Error,
+        Actor, Error,
     };
 
     use crate::{model::MatchStatus, service::Tournaments, PLUGIN_ID};
@@ -70,10 +69,7 @@ mod ssr {
         }
 
         pub fn actor(&self) -> Actor {
-            Actor {
-                user_id: Some(self.scope.user.id),
-                ip: self.scope.ip.clone(),
-            }
+            Actor::from(&self.scope)
         }
 
         pub async fn may(&self, action: &str) -> Result<bool, Error> {

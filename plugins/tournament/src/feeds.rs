@@ -50,11 +50,11 @@ pub async fn serve(service: Tournaments, request: FeedRequest) -> Result<FeedRes
         ["calendar", org, name] => {
             let token = file(name)?;
             let org_id: i64 = org.parse().map_err(|_| nothing_here())?;
-            let org = sdk::identity::orgs::get(&platform.db, org_id).await?;
+            let org = sdk::identity::lookup::get(&platform.db, org_id).await?;
             platform.plugins.ensure_enabled(org_id, PLUGIN_ID).await?;
             service
                 .player_calendar(
-                    &platform.authorizer,
+                    platform.authorizer.as_ref(),
                     org_id,
                     &org.name,
                     &token,

@@ -18,9 +18,8 @@ use sdk::{
     context::Platform,
     db::Db,
     events::EventBus,
-    plugin::host::Actor,
     time::rfc3339_utc,
-    Error,
+    Actor, Error,
 };
 use serde_json::{json, Value};
 use sqlx::AnyConnection;
@@ -134,9 +133,7 @@ fn no_match(id: i64) -> Error {
 }
 
 fn user_of(actor: &Actor) -> Result<i64, Error> {
-    actor
-        .user_id
-        .ok_or_else(|| Error::unauthenticated("Sign in to do this."))
+    actor.id()
 }
 
 fn opt_time(ms: Option<i64>) -> Option<String> {
@@ -170,7 +167,7 @@ impl Tournaments {
         audit::record(
             conn,
             AuditEntry {
-                user_id: actor.user_id,
+                user_id: actor.user_id(),
                 org_id: Some(org_id),
                 action,
                 details,
@@ -181,7 +178,7 @@ impl Tournaments {
     }
 
     fn emit<E: sdk::events::Event>(&self, org_id: i64, actor: &Actor, event: E) {
-        self.events.emit(Some(org_id), actor.user_id, event);
+        self.events.emit(Some(org_id), actor.user_id(), event);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1104,10 +1101,7 @@ impl Tournaments {
             return Err(no_match(id));
         }
         repo::put_hold(&mut tx, id, holder, reason, now).await?;
-        let system = Actor {
-            user_id: None,
-            ip: None,
-        };
+        let system = Actor::system();
         Self::audit(
             &mut tx,
             &system,
@@ -1133,10 +1127,7 @@ impl Tournaments {
         }
         let released = repo::release_hold(&mut tx, id, holder).await?;
         if released {
-            let system = Actor {
-                user_id: None,
-                ip: None,
-            };
+            let system = Actor::system();
             Self::audit(
                 &mut tx,
                 &system,

@@ -5,18 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{future::Future, pin::Pin};
+use testkit::platform;
 
 use sdk::{
-    auth::{CurrentUser, GlobalLevel},
-    both_backends,
-    context::Platform,
-    db::Backend,
-    page::PageRequest,
-    plugin::host::Actor,
-    testing::TestDb,
+    auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend, page::PageRequest, Actor,
     Error,
 };
+
 use serde_json::json;
+use testkit::{both_backends, TestDb};
 use tournament::{
     api,
     model::{RankInput, StationInput},
@@ -67,7 +64,7 @@ impl World {
         F: FnOnce() -> Fut,
         Fut: Future<Output = T>,
     {
-        sdk::testing::as_caller(&self.platform, user, f).await
+        testkit::as_caller(&self.platform, user, f).await
     }
 
     async fn run(&self, user: &CurrentUser, call: Call) -> Result<(), Error> {
@@ -76,9 +73,9 @@ impl World {
 
     async fn member_of(&self, org: i64, name: &str, role: Option<&str>) -> CurrentUser {
         let user = self.test.user(name, GlobalLevel::User).await;
-        sdk::identity::orgs::add_member(
+        platform::identity::orgs::add_member(
             &self.test.db,
-            &self.platform.authorizer,
+            testkit::authorizer(&self.platform),
             &self.admin,
             org,
             user.id,
@@ -87,9 +84,9 @@ impl World {
         .await
         .unwrap();
         if let Some(role) = role {
-            sdk::identity::roles::assign(
+            platform::identity::roles::assign(
                 &self.test.db,
-                &self.platform.authorizer,
+                testkit::authorizer(&self.platform),
                 &self.admin,
                 org,
                 user.id,
@@ -768,17 +765,13 @@ async fn check_json_shapes_and_errors(backend: Backend) {
         .unwrap();
     assert_ne!(rotated.url, public.url);
     // Off for the organization: NotEnabled with the plugin's name, for every call.
-    w.platform
-        .plugins
+    testkit::plugin_host(&w.platform)
         .set_enabled(
             org,
             tournament::PLUGIN_ID,
             false,
             false,
-            &Actor {
-                user_id: Some(admin.id),
-                ip: None,
-            },
+            &Actor::user(admin.clone()),
         )
         .await
         .unwrap();

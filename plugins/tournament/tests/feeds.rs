@@ -5,16 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sdk::{
-    auth::{policy::Statement, CurrentUser, GlobalLevel},
-    both_backends,
-    context::Platform,
-    db::Backend,
-    identity::{model::AdminUserUpdate, orgs, roles, users},
-    plugin::host::Actor,
-    testing::TestDb,
-    Error,
+    auth::policy::Statement, auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend,
+    identity::model::AdminUserUpdate, Actor, Error,
 };
+use testkit::platform;
+
+use platform::{identity::orgs, identity::roles, identity::users};
+
 use sqlx::Row;
+use testkit::{both_backends, TestDb};
 use tournament::{
     model::CrewRole,
     repo::TournamentRow,
@@ -56,10 +55,7 @@ async fn world(backend: Backend) -> World {
 }
 
 fn actor(user: &CurrentUser) -> Actor {
-    Actor {
-        user_id: Some(user.id),
-        ip: None,
-    }
+    Actor::user(user.clone())
 }
 
 fn cup(name: &str, public_feed: bool) -> TournamentInput {
@@ -80,7 +76,7 @@ impl World {
         let user = self.test.user(name, GlobalLevel::User).await;
         orgs::add_member(
             &self.test.db,
-            &self.platform.authorizer,
+            testkit::authorizer(&self.platform),
             &self.admin,
             self.org,
             user.id,
@@ -132,7 +128,7 @@ impl World {
     async fn private_feed(&self, token: &str) -> Result<String, Error> {
         self.svc
             .player_calendar(
-                &self.platform.authorizer,
+                testkit::authorizer(&self.platform),
                 self.org,
                 "League",
                 token,
@@ -247,7 +243,14 @@ async fn check_calendar_feeds(backend: Backend) {
     let other = w.test.org(&w.admin, "Other League").await;
     let elsewhere = w
         .svc
-        .player_calendar(&w.platform.authorizer, other, "Other", &fresh, BASE, T0)
+        .player_calendar(
+            testkit::authorizer(&w.platform),
+            other,
+            "Other",
+            &fresh,
+            BASE,
+            T0,
+        )
         .await
         .unwrap_err();
     assert_eq!(elsewhere.kind(), "NotFound");
@@ -521,7 +524,7 @@ async fn check_deactivated_user_feed_stops_working(backend: Backend) {
     // Bob leaves the organization.
     orgs::remove_member(
         &w.test.db,
-        &w.platform.authorizer,
+        testkit::authorizer(&w.platform),
         &w.admin,
         w.org,
         bob.id,
@@ -538,7 +541,7 @@ async fn check_deactivated_user_feed_stops_working(backend: Backend) {
     // Cal is denied `match:read`.
     roles::set_user_statements(
         &w.test.db,
-        &w.platform.authorizer,
+        testkit::authorizer(&w.platform),
         &w.admin,
         w.org,
         cal.id,

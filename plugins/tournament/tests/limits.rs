@@ -4,8 +4,11 @@
 //! hundreds of kilobytes per game; and the match list comes a page at a time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use sdk::{auth::GlobalLevel, both_backends, db::Backend, testing::TestDb, Error};
+use sdk::{auth::GlobalLevel, db::Backend, Error};
+use testkit::platform;
+
 use serde_json::json;
+use testkit::{both_backends, TestDb};
 use tournament::{api, rules};
 
 /// A league with a tournament (with a settings form) and a match between `ada` and `bob`; the
@@ -35,12 +38,19 @@ async fn league(
     let ada = test.user("ada", GlobalLevel::User).await;
     let bob = test.user("bob", GlobalLevel::User).await;
     for user in [&ada, &bob] {
-        sdk::identity::orgs::add_member(&test.db, &platform.authorizer, &admin, org, user.id, None)
-            .await
-            .unwrap();
+        platform::identity::orgs::add_member(
+            &test.db,
+            testkit::authorizer(&platform),
+            &admin,
+            org,
+            user.id,
+            None,
+        )
+        .await
+        .unwrap();
     }
     let schema = json!({"type": "object", "properties": {"mode": {"type": "string", "enum": ["open", "standard"]}}, "required": ["mode"]});
-    let t = sdk::testing::as_caller(&platform, &admin, || {
+    let t = testkit::as_caller(&platform, &admin, || {
         api::create_tournament(
             org,
             "Cup".into(),
@@ -58,7 +68,7 @@ async fn league(
     .await
     .unwrap();
     let (a, b) = (ada.id, bob.id);
-    let m = sdk::testing::as_caller(&platform, &admin, || {
+    let m = testkit::as_caller(&platform, &admin, || {
         api::create_match(
             org,
             t.id,
@@ -90,7 +100,7 @@ async fn check_oversized_player_ids_refused(backend: Backend) {
     let (_test, platform, admin, _ada, org, tournament_id, match_id) = league(backend).await;
     let huge: Vec<i64> = (1..=70_000).collect();
     let ids = huge.clone();
-    let created = sdk::testing::as_caller(&platform, &admin, || {
+    let created = testkit::as_caller(&platform, &admin, || {
         api::create_match(
             org,
             tournament_id,
@@ -103,7 +113,7 @@ async fn check_oversized_player_ids_refused(backend: Backend) {
     })
     .await;
     assert_invalid(created, "player_ids", "at most 64 players");
-    let updated = sdk::testing::as_caller(&platform, &admin, || {
+    let updated = testkit::as_caller(&platform, &admin, || {
         api::update_match(
             org,
             match_id,
@@ -118,7 +128,7 @@ async fn check_oversized_player_ids_refused(backend: Backend) {
     assert_invalid(updated, "player_ids", "at most 64 players");
     // Just past the maximum is refused the same way, with the count.
     let one_too_many: Vec<i64> = (1..=(rules::PLAYERS_MAX as i64 + 1)).collect();
-    let created = sdk::testing::as_caller(&platform, &admin, || {
+    let created = testkit::as_caller(&platform, &admin, || {
         api::create_match(
             org,
             tournament_id,
@@ -141,13 +151,13 @@ both_backends!(
 async fn check_oversized_settings_submission_refused(backend: Backend) {
     let (_test, platform, _admin, ada, org, _tournament_id, match_id) = league(backend).await;
     let bulky = json!({"mode": "open", "extra": "x".repeat(200 * 1024)});
-    let submitted = sdk::testing::as_caller(&platform, &ada, || {
+    let submitted = testkit::as_caller(&platform, &ada, || {
         api::submit_match_settings(org, match_id, 1, bulky, String::new())
     })
     .await;
     assert_invalid(submitted, "settings", "at most 16 KB");
     // An ordinary submission still goes through.
-    let fine = sdk::testing::as_caller(&platform, &ada, || {
+    let fine = testkit::as_caller(&platform, &ada, || {
         api::submit_match_settings(org, match_id, 1, json!({"mode": "open"}), String::new())
     })
     .await;
@@ -162,7 +172,7 @@ both_backends!(
 /// time, each page in schedule order.
 async fn check_match_list_pages_with_a_maximum(backend: Backend) {
     let (test, platform, admin, ada, org, tournament_id, _match_id) = league(backend).await;
-    let bob = sdk::identity::users::find_by_username(&test.db, "bob")
+    let bob = platform::identity::users::find_by_username(&test.db, "bob")
         .await
         .unwrap()
         .unwrap()
@@ -171,7 +181,7 @@ async fn check_match_list_pages_with_a_maximum(backend: Backend) {
     for i in 0..extra {
         let players = vec![ada.id, bob];
         let at = format!("2027-01-01T{:02}:{:02}:00Z", (i / 60) % 24, i % 60);
-        sdk::testing::as_caller(&platform, &admin, || {
+        testkit::as_caller(&platform, &admin, || {
             api::create_match(
                 org,
                 tournament_id,
@@ -189,7 +199,7 @@ async fn check_match_list_pages_with_a_maximum(backend: Backend) {
         limit: Some(u32::MAX),
         before_id: None,
     };
-    let first = sdk::testing::as_caller(&platform, &admin, || {
+    let first = testkit::as_caller(&platform, &admin, || {
         api::list_matches(org, None, None, None, None, None, false, huge)
     })
     .await
@@ -203,7 +213,7 @@ async fn check_match_list_pages_with_a_maximum(backend: Backend) {
     let mut next = first.next_before_id;
     assert!(next.is_some());
     while let Some(before) = next {
-        let page = sdk::testing::as_caller(&platform, &admin, || {
+        let page = testkit::as_caller(&platform, &admin, || {
             api::list_matches(
                 org,
                 None,

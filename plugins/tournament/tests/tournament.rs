@@ -5,15 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sdk::{
-    auth::{CurrentUser, GlobalLevel},
-    both_backends,
-    context::Platform,
-    db::Backend,
-    plugin::host::Actor,
-    testing::{Recorded, TestDb},
-    time::rfc3339_utc,
+    auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend, time::rfc3339_utc, Actor,
 };
+use testkit::platform;
+
 use serde_json::json;
+use testkit::{both_backends, Recorded, TestDb};
 use tournament::{
     events::{MatchFinished, MatchScheduled, MatchStatusChanged},
     model::{CrewRole, MatchStatus, RankInput, StationInput},
@@ -56,10 +53,7 @@ async fn world(backend: Backend) -> World {
 }
 
 fn actor(user: &CurrentUser) -> Actor {
-    Actor {
-        user_id: Some(user.id),
-        ip: None,
-    }
+    Actor::user(user.clone())
 }
 
 fn stream(name: &str, url: &str) -> StreamChannelInput {
@@ -89,9 +83,9 @@ impl World {
 
     async fn member_of(&self, org: i64, name: &str) -> CurrentUser {
         let user = self.test.user(name, GlobalLevel::User).await;
-        sdk::identity::orgs::add_member(
+        platform::identity::orgs::add_member(
             &self.test.db,
-            &self.platform.authorizer,
+            testkit::authorizer(&self.platform),
             &self.admin,
             org,
             user.id,
@@ -126,7 +120,7 @@ impl World {
 
     /// Collects the events of type `E` this world's plugins emit.
     fn record<E: sdk::events::Event + Clone>(&self) -> Recorded<E> {
-        sdk::testing::record(&self.platform.events)
+        testkit::record(&self.platform.events)
     }
 }
 
@@ -421,7 +415,7 @@ async fn check_holds(backend: Backend) {
         .svc
         .advance(
             org,
-            &sdk::plugin::host::Actor::default(),
+            &sdk::Actor::default(),
             id,
             &[],
             Some("RaceTime.gg"),
@@ -997,7 +991,7 @@ async fn check_tenant_isolation(backend: Backend) {
     );
     not_found(
         w.svc
-            .tournament(other, a.user_id.unwrap(), t)
+            .tournament(other, a.user_id().unwrap(), t)
             .await
             .unwrap_err(),
     );

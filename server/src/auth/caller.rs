@@ -11,12 +11,9 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use platform::{identity::tokens, identity::users};
 use sdk::{
-    auth::guard::{Caller, Via},
-    db::now_ms,
-    error::ErrorBody,
-    identity::{tokens, users},
-    time::ViewerTimeZone,
+    auth::guard::Caller, auth::guard::Via, db::now_ms, error::ErrorBody, time::ViewerTimeZone,
     Error,
 };
 use tower_sessions::Session;

@@ -5,11 +5,8 @@ use oauth2::{
     basic::BasicClient, reqwest, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
     EndpointNotSet, EndpointSet, RedirectUrl, RefreshToken, Scope, TokenResponse, TokenUrl,
 };
-use sdk::{
-    db::now_ms,
-    identity::users::{DiscordProfile, DiscordTokens},
-    Error,
-};
+use platform::{identity::users::DiscordProfile, identity::users::DiscordTokens};
+use sdk::{db::now_ms, Error};
 
 use crate::config::DiscordConfig;
 

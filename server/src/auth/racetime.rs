@@ -1,6 +1,6 @@
 //! `/auth/racetime/*`: linking the signed-in user's RaceTime.gg account through OAuth2. The
 //! rules (signed state bound to the user, code exchange, profile, one-transaction link) live in
-//! `sdk::identity::racetime`; these handlers only read the request and redirect.
+//! `platform::identity::racetime`; these handlers only read the request and redirect.
 
 use axum::{
     extract::{ConnectInfo, Query, State},

@@ -7,10 +7,8 @@ use axum::{
     routing::{get, post},
     Router,
 };
-use sdk::{
-    db::now_ms,
-    identity::{login_links, users},
-};
+use platform::{identity::login_links, identity::users};
+use sdk::db::now_ms;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use tower_sessions::Session;

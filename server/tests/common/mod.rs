@@ -2,11 +2,10 @@
 //! fresh database, and typed calls against it.
 #![allow(dead_code)]
 
-use sdk::{
-    db::Backend,
-    testing::{unique_name, TestDb},
-};
+use sdk::db::Backend;
+
 use server::{config::Config, RunningServer};
+use testkit::{unique_name, TestDb};
 
 pub struct TestApp {
     pub server: RunningServer,
@@ -95,7 +94,7 @@ impl TestApp {
 
     /// A browser-like client signed in as the existing user `name` (through a one-time link).
     pub async fn signed_in(&self, name: &str) -> reqwest::Client {
-        let (_, secret) = sdk::identity::login_links::create(self.db(), name)
+        let (_, secret) = platform::identity::login_links::create(self.db(), name)
             .await
             .unwrap();
         let client = browser_like_client();
@@ -153,10 +152,10 @@ impl TestApp {
     }
 
     pub async fn user(&self, name: &str, level: sdk::auth::GlobalLevel) -> TestUser {
-        let user = sdk::identity::users::create(self.db(), name, level)
+        let user = platform::identity::users::create(self.db(), name, level)
             .await
             .unwrap();
-        let created = sdk::identity::tokens::create(self.db(), user.id, "test", None, None)
+        let created = platform::identity::tokens::create(self.db(), user.id, "test", None, None)
             .await
             .unwrap();
         TestUser {

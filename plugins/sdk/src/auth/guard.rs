@@ -9,8 +9,12 @@
 use http::request::Parts;
 use leptos::prelude::use_context;
 
-use super::{authorizer::Decision, CurrentUser, GlobalLevel};
-use crate::{context::platform, db::Db, Error};
+use super::{CurrentUser, GlobalLevel};
+use crate::{
+    context::{platform, Decision, Rights},
+    db::Db,
+    Error,
+};
 
 /// Session keys the server and the app share.
 pub const SESSION_USER: &str = "user_id";
@@ -100,7 +104,14 @@ pub async fn require(org_id: i64, action: &str) -> Result<OrgScope, Error> {
         .user
         .ok_or_else(|| Error::unauthenticated("Sign in to do this."))?;
     let platform = platform()?;
-    authorize(&platform.db, &platform.authorizer, &user, org_id, action).await?;
+    authorize(
+        &platform.db,
+        platform.authorizer.as_ref(),
+        &user,
+        org_id,
+        action,
+    )
+    .await?;
     Ok(OrgScope {
         user,
         org_id,
@@ -119,7 +130,7 @@ pub async fn require_plugin(org_id: i64, plugin_id: &str, action: &str) -> Resul
     let platform = platform()?;
     ensure_org_exists(&platform.db, org_id).await?;
     platform.plugins.ensure_enabled(org_id, plugin_id).await?;
-    decide(&platform.authorizer, &user, org_id, action).await?;
+    decide(platform.authorizer.as_ref(), &user, org_id, action).await?;
     Ok(OrgScope {
         user,
         org_id,
@@ -166,7 +177,7 @@ pub async fn ensure_org_exists(db: &Db, org_id: i64) -> Result<(), Error> {
 /// The check behind [`require`], usable outside a request (CLI, bot, tests).
 pub async fn authorize(
     db: &Db,
-    authorizer: &super::authorizer::Authorizer,
+    authorizer: &dyn Rights,
     user: &CurrentUser,
     org_id: i64,
     action: &str,
@@ -175,9 +186,25 @@ pub async fn authorize(
     decide(authorizer, user, org_id, action).await
 }
 
+/// The check a service makes for whoever acts through it (API, pages, Discord, tasks): the
+/// organization exists and a user holds `action` there. The system (no user: the scheduler,
+/// listeners) is the platform itself and may.
+pub async fn authorize_actor(
+    db: &Db,
+    authorizer: &dyn Rights,
+    actor: &crate::Actor,
+    org_id: i64,
+    action: &str,
+) -> Result<(), Error> {
+    match &actor.user {
+        Some(user) => authorize(db, authorizer, user, org_id, action).await,
+        None => ensure_org_exists(db, org_id).await,
+    }
+}
+
 /// The policy decision alone, for an organization known to exist.
 async fn decide(
-    authorizer: &super::authorizer::Authorizer,
+    authorizer: &dyn Rights,
     user: &CurrentUser,
     org_id: i64,
     action: &str,

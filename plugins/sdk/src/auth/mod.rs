@@ -6,12 +6,11 @@
 //!   statements decide: any matching DENY wins, else any matching ALLOW, else no.
 //! - [`actions`]: the open registry of actions. The platform registers its own; plugins add
 //!   theirs at start-up, so no list of every action exists in code.
-//! - (server) [`guard`]: the one call at the top of every server function; [`authorizer`]:
-//!   loads and caches each member's statements; [`tokens`]: API tokens and one-time links.
+//! - (server) [`guard`]: the one call at the top of every server function, which asks the
+//!   platform's authorizer (behind [`crate::context::Rights`]); [`tokens`]: API tokens and
+//!   one-time links.
 
 pub mod actions;
-#[cfg(feature = "ssr")]
-pub mod authorizer;
 pub mod escalation;
 #[cfg(feature = "ssr")]
 pub mod guard;

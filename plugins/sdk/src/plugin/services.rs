@@ -48,6 +48,14 @@ impl ServiceRegistry {
         Some((owner.clone(), service))
     }
 
+    /// The service registered under `wanted`'s type id and the plugin that provides it.
+    pub fn get_by_type(&self, wanted: TypeId) -> Option<(String, Arc<dyn Any + Send + Sync>)> {
+        let services = self.services.read().ok()?;
+        services
+            .get(&wanted)
+            .map(|(owner, service)| (owner.clone(), Arc::clone(service)))
+    }
+
     /// Drops everything `owner` published (before a reload, or when its `on_load` failed).
     pub fn remove_owner(&self, owner: &str) {
         if let Ok(mut services) = self.services.write() {

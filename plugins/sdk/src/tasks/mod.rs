@@ -8,13 +8,11 @@
 //!   (action `scheduled_task:*`) from a [`TaskType`] a plugin registered, with their own schedule
 //!   and JSON config. They run only while the plugin is enabled for that organization.
 //!
-//! The [`engine::Scheduler`] decides what is due from the database, claims each run by inserting
+//! The scheduler (the `platform` crate's task engine) decides what is due from the database, claims each run by inserting
 //! a unique (task, due time) row into `task_runs` — so several instances on one PostgreSQL run
 //! it once — records how it went, and sets the next due time from the schedule. A failed run is
 //! recorded and waits for its next slot like any other: there is no retry loop.
 
-#[cfg(feature = "ssr")]
-pub mod engine;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod schedule;

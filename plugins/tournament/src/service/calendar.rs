@@ -7,12 +7,7 @@
 //!   shown once and stored as its sha256; each fetch checks that the user is still active, still a
 //!   member and still holds `match:read`, so the feed stops with their access.
 
-use sdk::{
-    auth::{authorizer::Authorizer, tokens},
-    identity::users,
-    plugin::host::Actor,
-    Error,
-};
+use sdk::{auth::tokens, context::Rights, identity::lookup as users, Actor, Error};
 use serde_json::json;
 use sqlx::AnyConnection;
 
@@ -180,7 +175,7 @@ impl Tournaments {
     /// organization or lost `match:read` — is "not found", whoever asks.
     pub async fn player_calendar(
         &self,
-        authorizer: &Authorizer,
+        authorizer: &dyn Rights,
         org_id: i64,
         org_name: &str,
         token: &str,

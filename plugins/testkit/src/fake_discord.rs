@@ -1,0 +1,1286 @@
+//! A fake Discord for tests: a real HTTP server on a random local port that speaks enough of
+//! Discord's REST API, OAuth2 and gateway for the bot (serenity + poise) and the app to run
+//! against it, and records everything they send.
+//!
+//! ```ignore
+//! let fake = FakeDiscord::start().await;
+//! // Point the app at it: DISCORD_API_URL = fake.api_url(), DISCORD_TOKEN = "any token",
+//! // DISCORD_AUTHORIZE_URL = fake.authorize_url(), DISCORD_TOKEN_URL = fake.token_url().
+//! fake.wait_for_identify(1, Duration::from_secs(20)).await;
+//! let reply = fake.use_command("123", "456", "sahabot", json!({})).await?;
+//! assert!(reply.content.contains("not linked"));
+//! ```
+//!
+//! What it serves (paths relative to [`FakeDiscord::base_url`]):
+//!
+//! | Request | Answer |
+//! | --- | --- |
+//! | `GET /api/v10/gateway`, `GET /api/v10/gateway/bot` | the gateway URL, `ws://…/gateway` |
+//! | `GET /api/v10/users/@me` | the bot user ([`BOT_USER_ID`]) |
+//! | `GET /api/v10/applications/@me`, `/oauth2/applications/@me` | the application ([`APPLICATION_ID`]) |
+//! | `PUT /api/v10/applications/{app}/commands` (and `…/guilds/{guild}/commands`) | the registered commands, with ids |
+//! | `GET /api/v10/channels/{channel}` | a channel added with [`FakeDiscord::add_channel`] with its `guild_id` (a thread the app created: its parent's server); 404 "Unknown Channel" otherwise |
+//! | `POST /api/v10/channels/{channel}/messages` | a message; recorded in [`FakeDiscord::messages`] |
+//! | `POST /api/v10/interactions/{id}/{token}/callback` | 204; answers a waiting [`FakeDiscord::use_command`] |
+//! | `POST /api/v10/webhooks/{app}/{token}`, `PATCH …/messages/@original` | follow-ups after a deferred answer |
+//! | `POST /api/oauth2/token` | a user token for a code added with [`FakeDiscord::add_oauth_user`] |
+//! | `GET /api/users/@me`, `GET /api/users/@me/guilds` | that user and their servers (bearer token) |
+//! | `GET /oauth2/authorize` | a placeholder page (a browser would consent here) |
+//! | `GET /gateway` (websocket) | HELLO → IDENTIFY → READY (close 4004 for a [`FakeDiscord::reject_token`]); heartbeats ACKed; RESUME → RESUMED (or INVALID_SESSION for an unknown session) |
+//!
+//! Every other request is recorded and answered 404 with a Discord-style error body, so a test
+//! can see what the code under test asked for ([`FakeDiscord::requests`]).
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+    time::Duration,
+};
+
+use axum::{
+    body::Bytes,
+    extract::{
+        ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade},
+        State,
+    },
+    http::{HeaderMap, Method, StatusCode, Uri},
+    response::{IntoResponse, Response},
+    routing::any,
+    Json, Router,
+};
+use serde_json::{json, Value};
+use tokio::sync::{mpsc, oneshot};
+
+/// The fake bot's Discord user id.
+pub const BOT_USER_ID: &str = "900000000000000001";
+/// The fake bot's user name.
+pub const BOT_USERNAME: &str = "SahaBot Test";
+/// The fake application's id (also the bot's OAuth2 client id).
+pub const APPLICATION_ID: &str = "900000000000000002";
+/// Close code the fake uses when a test drops the gateway connection (Discord's "unknown error",
+/// after which clients resume).
+pub const DROP_CLOSE_CODE: u16 = 4000;
+/// Interaction response flag: only the user who used the command sees the answer.
+pub const EPHEMERAL: u64 = 1 << 6;
+
+/// One HTTP request the fake received.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    /// The `Authorization` header as sent (`Bot …` or `Bearer …`).
+    pub authorization: Option<String>,
+    /// JSON bodies parsed; form bodies as an object of strings; anything else as a string.
+    pub body: Value,
+}
+
+/// A message the app posted to a channel (`POST /channels/{id}/messages`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostedMessage {
+    /// The message's id (as the fake answered it).
+    pub id: String,
+    pub channel_id: String,
+    pub content: String,
+    /// The first embed's title and description, when it had one.
+    pub embed: Option<(String, String)>,
+    /// The custom ids of its buttons, in order.
+    pub custom_ids: Vec<String>,
+}
+
+/// A thread the app created (`POST /channels/{id}/threads`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedThread {
+    pub id: String,
+    pub parent_id: String,
+    pub name: String,
+    /// 12: private thread.
+    pub kind: u64,
+    /// Discord user ids added with `PUT /channels/{id}/thread-members/{user}`.
+    pub members: Vec<String>,
+}
+
+/// What the bot answered to a command used through [`FakeDiscord::use_command`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InteractionReply {
+    /// The interaction response type of the first callback (4: a message, 5: deferred).
+    pub kind: u64,
+    pub content: String,
+    pub flags: u64,
+    /// The custom ids of the reply's buttons, in order.
+    pub custom_ids: Vec<String>,
+}
+
+impl InteractionReply {
+    /// Only the user who used the command sees it.
+    pub fn ephemeral(&self) -> bool {
+        self.flags & EPHEMERAL != 0
+    }
+}
+
+/// A Discord server as `GET /users/@me/guilds` lists it for an OAuth2 user.
+#[derive(Debug, Clone)]
+pub struct FakeGuild {
+    pub id: String,
+    pub name: String,
+    /// The user owns the server.
+    pub owner: bool,
+    /// The user's permission bits there (ADMINISTRATOR is `0x8`).
+    pub permissions: u64,
+}
+
+impl FakeGuild {
+    pub fn new(id: &str, name: &str, owner: bool, permissions: u64) -> Self {
+        Self {
+            id: id.to_string(),
+            name: name.to_string(),
+            owner,
+            permissions,
+        }
+    }
+}
+
+/// A Discord account that signs in through OAuth2 with a given code.
+#[derive(Debug, Clone)]
+struct OauthUser {
+    id: String,
+    username: String,
+    guilds: Vec<FakeGuild>,
+}
+
+/// An open gateway connection.
+struct Session {
+    conn: u64,
+    out: mpsc::UnboundedSender<Message>,
+    /// Set once IDENTIFY (or RESUME) succeeded.
+    session_id: Option<String>,
+}
+
+/// A use of a command waiting for the bot's answer.
+struct Pending {
+    /// The first callback's type, flags and content, once it arrived.
+    callback: Option<(u64, u64, String)>,
+    done: Option<oneshot::Sender<InteractionReply>>,
+}
+
+#[derive(Default)]
+struct Inner {
+    requests: Vec<RecordedRequest>,
+    messages: Vec<PostedMessage>,
+    threads: Vec<CreatedThread>,
+    /// The body of each command registration (PUT), with the guild for per-server ones.
+    registrations: Vec<(Option<String>, Value)>,
+    identifies: Vec<Value>,
+    resumes: usize,
+    sessions: Vec<Session>,
+    /// Session id → last sequence number, for RESUME.
+    known_sessions: HashMap<String, u64>,
+    pending: HashMap<String, Pending>,
+    oauth_codes: HashMap<String, OauthUser>,
+    /// Access token → code it was issued for.
+    access_tokens: HashMap<String, String>,
+    /// Bot tokens whose IDENTIFY is refused (close code 4004, like a revoked token).
+    rejected_tokens: Vec<String>,
+    /// Channel id → the id of the Discord server it is in.
+    channels: HashMap<String, String>,
+}
+
+struct Shared {
+    base_url: String,
+    heartbeat_interval_ms: u64,
+    ids: AtomicU64,
+    inner: Mutex<Inner>,
+}
+
+impl Shared {
+    fn next_id(&self) -> String {
+        (1_200_000_000_000_000_000 + self.ids.fetch_add(1, Ordering::Relaxed)).to_string()
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
+        let mut inner = match self.inner.lock() {
+            Ok(inner) => inner,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut inner)
+    }
+}
+
+/// The fake, running until dropped.
+pub struct FakeDiscord {
+    shared: Arc<Shared>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeDiscord {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl FakeDiscord {
+    /// Starts the fake on `127.0.0.1` with a random port.
+    pub async fn start() -> Self {
+        Self::start_with_heartbeat(Duration::from_millis(41_250)).await
+    }
+
+    /// Starts the fake with the heartbeat interval its HELLO announces.
+    pub async fn start_with_heartbeat(interval: Duration) -> Self {
+        let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
+            Ok(listener) => listener,
+            Err(e) => panic!("the fake Discord could not listen on 127.0.0.1: {e}"),
+        };
+        let addr = match listener.local_addr() {
+            Ok(addr) => addr,
+            Err(e) => panic!("the fake Discord has no local address: {e}"),
+        };
+        let shared = Arc::new(Shared {
+            base_url: format!("http://{addr}"),
+            heartbeat_interval_ms: u64::try_from(interval.as_millis()).unwrap_or(41_250),
+            ids: AtomicU64::new(1),
+            inner: Mutex::default(),
+        });
+        let router = Router::new()
+            .route("/gateway", any(gateway))
+            .fallback(rest)
+            .with_state(Arc::clone(&shared));
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.ok();
+        });
+        Self { shared, server }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    /// What `DISCORD_API_URL` should be: `http://127.0.0.1:PORT/api`.
+    pub fn api_url(&self) -> String {
+        format!("{}/api", self.shared.base_url)
+    }
+
+    /// What `DISCORD_AUTHORIZE_URL` should be.
+    pub fn authorize_url(&self) -> String {
+        format!("{}/oauth2/authorize", self.shared.base_url)
+    }
+
+    /// What `DISCORD_TOKEN_URL` should be.
+    pub fn token_url(&self) -> String {
+        format!("{}/api/oauth2/token", self.shared.base_url)
+    }
+
+    /// The websocket URL `GET /gateway` answers with.
+    pub fn gateway_url(&self) -> String {
+        format!("{}/gateway", self.shared.base_url.replacen("http", "ws", 1))
+    }
+
+    /// Every HTTP request so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.with(|i| i.requests.clone())
+    }
+
+    /// Requests with this method whose path starts with `prefix`.
+    pub fn requests_to(&self, method: &str, prefix: &str) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method.eq_ignore_ascii_case(method) && r.path.starts_with(prefix))
+            .collect()
+    }
+
+    /// Messages posted to channels, oldest first.
+    pub fn threads(&self) -> Vec<CreatedThread> {
+        self.shared.with(|i| i.threads.clone())
+    }
+
+    pub fn messages(&self) -> Vec<PostedMessage> {
+        self.shared.with(|i| i.messages.clone())
+    }
+
+    /// Names of the slash commands in the latest registration (global or for any server).
+    pub fn registered_commands(&self) -> Vec<String> {
+        self.shared.with(|i| {
+            i.registrations
+                .last()
+                .and_then(|(_, body)| body.as_array().cloned())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+    }
+
+    /// Every command registration: (server id for per-server ones, the body as sent).
+    pub fn registrations(&self) -> Vec<(Option<String>, Value)> {
+        self.shared.with(|i| i.registrations.clone())
+    }
+
+    /// How many IDENTIFYs (new gateway sessions) arrived.
+    pub fn identify_count(&self) -> usize {
+        self.shared.with(|i| i.identifies.len())
+    }
+
+    /// The IDENTIFY payloads (`d`), token included.
+    pub fn identifies(&self) -> Vec<Value> {
+        self.shared.with(|i| i.identifies.clone())
+    }
+
+    /// How many RESUMEs were accepted.
+    pub fn resume_count(&self) -> usize {
+        self.shared.with(|i| i.resumes)
+    }
+
+    /// Open gateway connections that identified or resumed.
+    pub fn live_sessions(&self) -> usize {
+        self.shared.with(|i| {
+            i.sessions
+                .iter()
+                .filter(|s| s.session_id.is_some() && !s.out.is_closed())
+                .count()
+        })
+    }
+
+    /// Waits until `check` holds (polled every 50 ms); false after `timeout`.
+    pub async fn wait_until(&self, timeout: Duration, check: impl Fn(&Self) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if check(self) {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until at least `n` IDENTIFYs arrived and a session is live.
+    pub async fn wait_for_identify(&self, n: usize, timeout: Duration) -> bool {
+        self.wait_until(timeout, |f| {
+            f.identify_count() >= n && f.live_sessions() > 0
+        })
+        .await
+    }
+
+    /// Closes every gateway connection (close code [`DROP_CLOSE_CODE`]), as when Discord's
+    /// gateway restarts. Their sessions stay resumable.
+    pub fn drop_connections(&self) {
+        self.shared.with(|i| {
+            for session in i.sessions.drain(..) {
+                session
+                    .out
+                    .send(Message::Close(Some(CloseFrame {
+                        code: DROP_CLOSE_CODE,
+                        reason: Utf8Bytes::from_static("the fake Discord dropped the connection"),
+                    })))
+                    .ok();
+            }
+        });
+    }
+
+    /// Makes `channel_id` a text channel of the Discord server `guild_id`: what
+    /// `GET /channels/{channel_id}` answers (the check that a channel belongs to the
+    /// organization posting to it). Threads created in it belong to the same server.
+    pub fn add_channel(&self, channel_id: &str, guild_id: &str) {
+        self.shared.with(|i| {
+            i.channels
+                .insert(channel_id.to_string(), guild_id.to_string())
+        });
+    }
+
+    /// Refuses IDENTIFY with this bot token (as sent, without `Bot `): the gateway closes with
+    /// 4004 "Authentication failed", as Discord does for a wrong or revoked token.
+    pub fn reject_token(&self, token: &str) {
+        self.shared
+            .with(|i| i.rejected_tokens.push(token.to_string()));
+    }
+
+    /// Lets a Discord account sign in through OAuth2: the token endpoint accepts `code` and
+    /// `GET /users/@me/guilds` then lists `guilds` for that user.
+    pub fn add_oauth_user(
+        &self,
+        code: &str,
+        user_id: &str,
+        username: &str,
+        guilds: Vec<FakeGuild>,
+    ) {
+        self.shared.with(|i| {
+            i.oauth_codes.insert(
+                code.to_string(),
+                OauthUser {
+                    id: user_id.to_string(),
+                    username: username.to_string(),
+                    guilds,
+                },
+            );
+        });
+    }
+
+    /// Uses the slash command `name` in server `guild_id` as Discord user `user_id`, with
+    /// `options` (a JSON object of option name → string, integer, boolean or number), and waits
+    /// for the bot's answer (up to 15 seconds). A deferred answer waits for the follow-up.
+    pub async fn use_command(
+        &self,
+        guild_id: &str,
+        user_id: &str,
+        name: &str,
+        options: Value,
+    ) -> Result<InteractionReply, String> {
+        let interaction_id = self.shared.next_id();
+        let token = format!("interaction-token-{interaction_id}");
+        let payload = interaction_payload(&InteractionSpec {
+            interaction_id: &interaction_id,
+            token: &token,
+            command_id: &self.shared.next_id(),
+            guild_id,
+            channel_id: "1100000000000000001",
+            user_id,
+            name,
+            options: &options,
+        });
+        self.interact(&token, payload, &format!("/{name}")).await
+    }
+
+    /// Clicks the button `custom_id` on a message in `channel_id` of server `guild_id` as
+    /// Discord user `user_id`, and waits for the bot's answer (a deferred one waits for the
+    /// follow-up).
+    pub async fn click_button(
+        &self,
+        guild_id: &str,
+        channel_id: &str,
+        user_id: &str,
+        custom_id: &str,
+    ) -> Result<InteractionReply, String> {
+        let interaction_id = self.shared.next_id();
+        let token = format!("interaction-token-{interaction_id}");
+        let message_id = self.shared.next_id();
+        let mut message = message_json(&message_id, channel_id, "", 0);
+        message["components"] = json!([{ "type": 1, "components": [
+            { "type": 2, "style": 1, "label": "button", "custom_id": custom_id }
+        ]}]);
+        let mut payload = interaction_payload(&InteractionSpec {
+            interaction_id: &interaction_id,
+            token: &token,
+            command_id: "",
+            guild_id,
+            channel_id,
+            user_id,
+            name: "",
+            options: &Value::Null,
+        });
+        payload["type"] = json!(3);
+        payload["data"] = json!({ "custom_id": custom_id, "component_type": 2 });
+        payload["message"] = message;
+        self.interact(&token, payload, &format!("the button {custom_id}"))
+            .await
+    }
+
+    /// Sends an interaction and waits (up to 15 seconds) for the bot's answer to it.
+    async fn interact(
+        &self,
+        token: &str,
+        payload: Value,
+        what: &str,
+    ) -> Result<InteractionReply, String> {
+        let (done, answered) = oneshot::channel();
+        let sent = self.shared.with(|i| {
+            i.pending.insert(
+                token.to_string(),
+                Pending {
+                    callback: None,
+                    done: Some(done),
+                },
+            );
+            dispatch(i, "INTERACTION_CREATE", payload)
+        });
+        if !sent {
+            return Err("no bot is connected to the fake gateway".into());
+        }
+        match tokio::time::timeout(Duration::from_secs(15), answered).await {
+            Ok(Ok(reply)) => Ok(reply),
+            Ok(Err(_)) => Err("the interaction was dropped".into()),
+            Err(_) => Err(format!(
+                "the bot did not answer {what} within 15 seconds; requests seen: {:?}",
+                self.requests()
+                    .iter()
+                    .map(|r| format!("{} {}", r.method, r.path))
+                    .collect::<Vec<_>>()
+            )),
+        }
+    }
+
+    /// Sends any dispatch event (`t`, `d`) to the newest connected bot; false when none is.
+    pub fn dispatch_event(&self, name: &str, data: Value) -> bool {
+        self.shared.with(|i| dispatch(i, name, data))
+    }
+}
+
+/// Sends a dispatch to the newest identified session, with its next sequence number.
+fn dispatch(inner: &mut Inner, name: &str, data: Value) -> bool {
+    let Some(session) = inner
+        .sessions
+        .iter()
+        .rev()
+        .find(|s| s.session_id.is_some() && !s.out.is_closed())
+    else {
+        return false;
+    };
+    let Some(session_id) = session.session_id.clone() else {
+        return false;
+    };
+    let seq = inner.known_sessions.entry(session_id).or_insert(0);
+    *seq += 1;
+    let frame = json!({ "op": 0, "s": *seq, "t": name, "d": data });
+    session
+        .out
+        .send(Message::Text(frame.to_string().into()))
+        .is_ok()
+}
+
+/// An APPLICATION_COMMAND interaction as the fake sends it (for tests that decode it
+/// themselves): `/name` with `options` used in server `guild_id` by Discord user `user_id`.
+pub fn command_interaction(guild_id: &str, user_id: &str, name: &str, options: &Value) -> Value {
+    interaction_payload(&InteractionSpec {
+        interaction_id: "1200000000000000001",
+        token: "interaction-token",
+        command_id: "1200000000000000002",
+        guild_id,
+        channel_id: "1100000000000000001",
+        user_id,
+        name,
+        options,
+    })
+}
+
+struct InteractionSpec<'a> {
+    interaction_id: &'a str,
+    token: &'a str,
+    command_id: &'a str,
+    guild_id: &'a str,
+    channel_id: &'a str,
+    user_id: &'a str,
+    name: &'a str,
+    options: &'a Value,
+}
+
+/// An APPLICATION_COMMAND interaction as Discord sends it in INTERACTION_CREATE.
+fn interaction_payload(spec: &InteractionSpec<'_>) -> Value {
+    let options: Vec<Value> = spec
+        .options
+        .as_object()
+        .map(|map| {
+            map.iter()
+                .map(|(name, value)| {
+                    // Discord's option types: 3 string, 4 integer, 5 boolean, 10 number.
+                    let kind = match value {
+                        Value::Bool(_) => 5,
+                        Value::Number(n) if n.is_i64() || n.is_u64() => 4,
+                        Value::Number(_) => 10,
+                        _ => 3,
+                    };
+                    json!({ "name": name, "type": kind, "value": value })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "id": spec.interaction_id,
+        "application_id": APPLICATION_ID,
+        "type": 2,
+        "data": {
+            "id": spec.command_id,
+            "name": spec.name,
+            "type": 1,
+            "options": options,
+        },
+        "guild_id": spec.guild_id,
+        "channel_id": spec.channel_id,
+        "member": {
+            "user": user_json(spec.user_id, &format!("user{}", spec.user_id), false),
+            "roles": [],
+            "joined_at": "2024-01-01T00:00:00.000000+00:00",
+            "deaf": false,
+            "mute": false,
+            "flags": 0,
+            "permissions": "2147483647",
+        },
+        "token": spec.token,
+        "version": 1,
+        "app_permissions": "2147483647",
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "entitlements": [],
+        "attachment_size_limit": 8_388_608,
+    })
+}
+
+fn user_json(id: &str, username: &str, bot: bool) -> Value {
+    json!({
+        "id": id,
+        "username": username,
+        "global_name": null,
+        "avatar": null,
+        "bot": bot,
+    })
+}
+
+fn message_json(id: &str, channel_id: &str, content: &str, flags: u64) -> Value {
+    json!({
+        "id": id,
+        "channel_id": channel_id,
+        "author": user_json(BOT_USER_ID, BOT_USERNAME, true),
+        "content": content,
+        "timestamp": "2024-01-01T00:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": false,
+        "type": 0,
+        "flags": flags,
+    })
+}
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "message": message, "code": 0 }))).into_response()
+}
+
+fn parse_body(headers: &HeaderMap, body: &Bytes) -> Value {
+    if body.is_empty() {
+        return Value::Null;
+    }
+    if let Ok(value) = serde_json::from_slice::<Value>(body) {
+        return value;
+    }
+    let text = String::from_utf8_lossy(body).to_string();
+    let is_form = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        let map: BTreeMap<String, Value> = text
+            .split('&')
+            .filter_map(|pair| {
+                let (k, v) = pair.split_once('=')?;
+                Some((decode(k), Value::String(decode(v))))
+            })
+            .collect();
+        return json!(map);
+    }
+    Value::String(text)
+}
+
+/// Percent-decoding of form fields (`+` is a space).
+fn decode(text: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'+', _, _) => out.push(b' '),
+            (b'%', Some(&hi), Some(&lo)) => match (hex(hi), hex(lo)) {
+                (Some(hi), Some(lo)) => {
+                    out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            (b, _, _) => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
+/// Every REST request: recorded, then answered by path.
+async fn rest(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_string();
+    let authorization = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = parse_body(&headers, &body);
+    shared.with(|i| {
+        i.requests.push(RecordedRequest {
+            method: method.to_string(),
+            path: path.clone(),
+            query: uri.query().map(str::to_string),
+            authorization: authorization.clone(),
+            body: body.clone(),
+        })
+    });
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["oauth2", "authorize"] => "the fake Discord's authorize page".into_response(),
+        ["api", "oauth2", "token"] => oauth_token(&shared, &body),
+        ["api", "users", "@me"] => match oauth_user(&shared, authorization.as_deref()) {
+            Some(user) => Json(user_json(&user.id, &user.username, false)).into_response(),
+            None => error(StatusCode::UNAUTHORIZED, "401: Unauthorized"),
+        },
+        ["api", "users", "@me", "guilds"] => match oauth_user(&shared, authorization.as_deref()) {
+            Some(user) => Json(
+                user.guilds
+                    .iter()
+                    .map(|g| {
+                        json!({
+                            "id": g.id,
+                            "name": g.name,
+                            "icon": null,
+                            "owner": g.owner,
+                            "permissions": g.permissions.to_string(),
+                            "features": [],
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .into_response(),
+            None => error(StatusCode::UNAUTHORIZED, "401: Unauthorized"),
+        },
+        ["api", "v10", rest @ ..] => {
+            if !authorization
+                .as_deref()
+                .is_some_and(|a| a.starts_with("Bot ") && a.len() > 4)
+            {
+                return error(StatusCode::UNAUTHORIZED, "401: Unauthorized");
+            }
+            bot_api(&shared, &method, rest, body)
+        }
+        _ => error(StatusCode::NOT_FOUND, "404: Not Found (fake Discord)"),
+    }
+}
+
+/// The bot's REST API under `/api/v10`.
+fn bot_api(shared: &Shared, method: &Method, path: &[&str], body: Value) -> Response {
+    match (method.as_str(), path) {
+        ("GET", ["gateway"]) | ("GET", ["gateway", "bot"]) => Json(json!({
+            "url": format!("{}/gateway", shared.base_url.replacen("http", "ws", 1)),
+            "shards": 1,
+            "session_start_limit": {
+                "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1
+            },
+        }))
+        .into_response(),
+        ("GET", ["users", "@me"]) => {
+            Json(user_json(BOT_USER_ID, BOT_USERNAME, true)).into_response()
+        }
+        ("GET", ["applications", "@me"]) | ("GET", ["oauth2", "applications", "@me"]) => {
+            Json(json!({
+                "id": APPLICATION_ID,
+                "name": BOT_USERNAME,
+                "icon": null,
+                "description": "",
+                "bot_public": true,
+                "bot_require_code_grant": false,
+                "verify_key": "0",
+                "flags": 0,
+                "owner": user_json("900000000000000003", "owner", false),
+                "team": null,
+            }))
+            .into_response()
+        }
+        ("PUT", ["applications", _, "commands"]) => register(shared, None, &body),
+        ("PUT", ["applications", _, "guilds", guild, "commands"]) => {
+            register(shared, Some((*guild).to_string()), &body)
+        }
+        ("GET", ["channels", channel]) => {
+            let found = shared.with(|i| {
+                if let Some(guild) = i.channels.get(*channel) {
+                    return Some(json!({
+                        "id": channel, "type": 0, "guild_id": guild, "name": "channel",
+                    }));
+                }
+                let thread = i.threads.iter().find(|t| t.id == *channel)?;
+                let guild = i.channels.get(&thread.parent_id)?;
+                Some(json!({
+                    "id": channel, "type": thread.kind, "guild_id": guild,
+                    "parent_id": thread.parent_id, "name": thread.name,
+                }))
+            });
+            match found {
+                Some(channel) => Json(channel).into_response(),
+                None => (
+                    StatusCode::NOT_FOUND,
+                    Json(json!({ "message": "Unknown Channel", "code": 10003 })),
+                )
+                    .into_response(),
+            }
+        }
+        ("POST", ["channels", channel, "messages"]) => {
+            let content = body
+                .get("content")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let id = shared.next_id();
+            let embed = body.pointer("/embeds/0").map(|e| {
+                let text = |k: &str| {
+                    e.get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                (text("title"), text("description"))
+            });
+            shared.with(|i| {
+                i.messages.push(PostedMessage {
+                    id: id.clone(),
+                    channel_id: (*channel).to_string(),
+                    content: content.clone(),
+                    embed,
+                    custom_ids: custom_ids(&body),
+                })
+            });
+            Json(message_json(&id, channel, &content, 0)).into_response()
+        }
+        ("POST", ["channels", channel, "threads"]) => {
+            let id = shared.next_id();
+            let name = body.get("name").and_then(Value::as_str).unwrap_or_default();
+            let kind = body.get("type").and_then(Value::as_u64).unwrap_or(11);
+            shared.with(|i| {
+                i.threads.push(CreatedThread {
+                    id: id.clone(),
+                    parent_id: (*channel).to_string(),
+                    name: name.to_string(),
+                    kind,
+                    members: Vec::new(),
+                })
+            });
+            Json(json!({ "id": id, "type": kind, "parent_id": channel, "name": name }))
+                .into_response()
+        }
+        ("PUT", ["channels", thread, "thread-members", user]) => {
+            let known = shared.with(|i| {
+                let found = i.threads.iter_mut().find(|t| t.id == *thread);
+                if let Some(t) = found {
+                    t.members.push((*user).to_string());
+                    true
+                } else {
+                    false
+                }
+            });
+            if known {
+                StatusCode::NO_CONTENT.into_response()
+            } else {
+                error(StatusCode::NOT_FOUND, "Unknown Channel")
+            }
+        }
+        ("POST", ["interactions", _, token, "callback"]) => {
+            interaction_callback(shared, token, &body);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        ("POST", ["webhooks", _, token]) | ("PATCH", ["webhooks", _, token, "messages", _]) => {
+            let content = body
+                .get("content")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let flags = body.get("flags").and_then(Value::as_u64);
+            interaction_followup(shared, token, &content, flags, custom_ids(&body));
+            let id = shared.next_id();
+            Json(message_json(
+                &id,
+                "1100000000000000001",
+                &content,
+                flags.unwrap_or(0),
+            ))
+            .into_response()
+        }
+        _ => error(StatusCode::NOT_FOUND, "404: Not Found (fake Discord)"),
+    }
+}
+
+/// Stores a command registration and answers like Discord: the commands with ids.
+fn register(shared: &Shared, guild: Option<String>, body: &Value) -> Response {
+    let commands: Vec<Value> = body
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|mut command| {
+            if let Some(map) = command.as_object_mut() {
+                map.insert("id".into(), json!(shared.next_id()));
+                map.insert("application_id".into(), json!(APPLICATION_ID));
+                map.insert("version".into(), json!(shared.next_id()));
+                map.entry("type").or_insert(json!(1));
+                if let Some(g) = &guild {
+                    map.insert("guild_id".into(), json!(g));
+                }
+            }
+            command
+        })
+        .collect();
+    shared.with(|i| i.registrations.push((guild, body.clone())));
+    Json(commands).into_response()
+}
+
+/// The first answer to an interaction: a message (type 4) completes the waiting
+/// `use_command`; a deferral (type 5) waits for the follow-up.
+fn interaction_callback(shared: &Shared, token: &str, body: &Value) {
+    let kind = body.get("type").and_then(Value::as_u64).unwrap_or(0);
+    let data = body.get("data").cloned().unwrap_or(Value::Null);
+    let buttons = custom_ids(&data);
+    let content = data
+        .get("content")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let flags = data.get("flags").and_then(Value::as_u64).unwrap_or(0);
+    shared.with(|i| {
+        if let Some(pending) = i.pending.get_mut(token) {
+            pending.callback = Some((kind, flags, content.clone()));
+            if kind != 5 {
+                if let Some(done) = pending.done.take() {
+                    done.send(InteractionReply {
+                        kind,
+                        content,
+                        flags,
+                        custom_ids: buttons,
+                    })
+                    .ok();
+                }
+            }
+        }
+    });
+}
+
+/// The custom ids of the buttons in a message body's `components`.
+fn custom_ids(body: &Value) -> Vec<String> {
+    body.get("components")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|row| row.get("components").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|c| {
+            c.get("custom_id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+fn interaction_followup(
+    shared: &Shared,
+    token: &str,
+    content: &str,
+    flags: Option<u64>,
+    custom_ids: Vec<String>,
+) {
+    shared.with(|i| {
+        if let Some(pending) = i.pending.get_mut(token) {
+            let (kind, deferred_flags) = pending
+                .callback
+                .as_ref()
+                .map(|(k, f, _)| (*k, *f))
+                .unwrap_or((0, 0));
+            if let Some(done) = pending.done.take() {
+                done.send(InteractionReply {
+                    kind,
+                    content: content.to_string(),
+                    flags: flags.unwrap_or(deferred_flags),
+                    custom_ids,
+                })
+                .ok();
+            }
+        }
+    });
+}
+
+fn oauth_token(shared: &Shared, body: &Value) -> Response {
+    let code = body.get("code").and_then(Value::as_str).unwrap_or_default();
+    let known = shared.with(|i| i.oauth_codes.contains_key(code));
+    if !known {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "error": "invalid_grant", "error_description": "Invalid \"code\" in request." })),
+        )
+            .into_response();
+    }
+    let token = format!("user-access-{}", shared.next_id());
+    shared.with(|i| i.access_tokens.insert(token.clone(), code.to_string()));
+    Json(json!({
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": 604_800,
+        "refresh_token": format!("refresh-{token}"),
+        "scope": "bot applications.commands guilds",
+    }))
+    .into_response()
+}
+
+fn oauth_user(shared: &Shared, authorization: Option<&str>) -> Option<OauthUser> {
+    let token = authorization?.strip_prefix("Bearer ")?;
+    shared.with(|i| {
+        let code = i.access_tokens.get(token)?;
+        i.oauth_codes.get(code).cloned()
+    })
+}
+
+async fn gateway(State(shared): State<Arc<Shared>>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.on_upgrade(move |socket| gateway_connection(shared, socket))
+}
+
+/// One gateway connection: HELLO, then IDENTIFY → READY or RESUME → RESUMED, heartbeats ACKed,
+/// and whatever the test dispatches.
+async fn gateway_connection(shared: Arc<Shared>, mut socket: WebSocket) {
+    let conn: u64 = shared.ids.fetch_add(1, Ordering::Relaxed);
+    let (out, mut outgoing) = mpsc::unbounded_channel::<Message>();
+    shared.with(|i| {
+        i.sessions.push(Session {
+            conn,
+            out: out.clone(),
+            session_id: None,
+        })
+    });
+    let hello = json!({ "op": 10, "d": { "heartbeat_interval": shared.heartbeat_interval_ms } });
+    out.send(Message::Text(hello.to_string().into())).ok();
+    loop {
+        tokio::select! {
+            next = outgoing.recv() => {
+                let Some(message) = next else { break };
+                let closing = matches!(message, Message::Close(_));
+                if socket.send(message).await.is_err() || closing {
+                    break;
+                }
+            }
+            incoming = socket.recv() => {
+                let Some(Ok(message)) = incoming else { break };
+                let text = match message {
+                    Message::Text(text) => text.to_string(),
+                    Message::Close(_) => break,
+                    _ => continue,
+                };
+                let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
+                gateway_frame(&shared, conn, &out, &frame);
+            }
+        }
+    }
+    shared.with(|i| i.sessions.retain(|s| s.conn != conn));
+}
+
+fn gateway_frame(shared: &Shared, conn: u64, out: &mpsc::UnboundedSender<Message>, frame: &Value) {
+    let send = |value: Value| {
+        out.send(Message::Text(value.to_string().into())).ok();
+    };
+    match frame.get("op").and_then(Value::as_u64) {
+        // Heartbeat.
+        Some(1) => send(json!({ "op": 11 })),
+        // Identify: a new session (unless the token is refused).
+        Some(2) => {
+            let token = frame
+                .get("d")
+                .and_then(|d| d.get("token"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let token = token.strip_prefix("Bot ").unwrap_or(token);
+            if shared.with(|i| i.rejected_tokens.iter().any(|t| t == token)) {
+                out.send(Message::Close(Some(CloseFrame {
+                    code: 4004,
+                    reason: Utf8Bytes::from_static("Authentication failed."),
+                })))
+                .ok();
+                return;
+            }
+            let session_id = format!("session-{}", shared.next_id());
+            shared.with(|i| {
+                i.identifies
+                    .push(frame.get("d").cloned().unwrap_or(Value::Null));
+                i.known_sessions.insert(session_id.clone(), 1);
+                if let Some(s) = i.sessions.iter_mut().find(|s| s.conn == conn) {
+                    s.session_id = Some(session_id.clone());
+                }
+            });
+            send(json!({
+                "op": 0,
+                "s": 1,
+                "t": "READY",
+                "d": {
+                    "v": 10,
+                    "user": {
+                        "id": BOT_USER_ID,
+                        "username": BOT_USERNAME,
+                        "global_name": null,
+                        "avatar": null,
+                        "bot": true,
+                        "verified": true,
+                        "mfa_enabled": false,
+                        "flags": 0,
+                    },
+                    "guilds": [],
+                    "session_id": session_id,
+                    "resume_gateway_url": format!("{}/gateway", shared.base_url.replacen("http", "ws", 1)),
+                    "shard": [0, 1],
+                    "application": { "id": APPLICATION_ID, "flags": 0 },
+                },
+            }));
+        }
+        // Resume: known session → RESUMED; otherwise the session is invalid (not resumable).
+        Some(6) => {
+            let session_id = frame
+                .get("d")
+                .and_then(|d| d.get("session_id"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let seq = shared.with(|i| {
+                let seq = i.known_sessions.get_mut(&session_id).map(|seq| {
+                    *seq += 1;
+                    *seq
+                });
+                if seq.is_some() {
+                    i.resumes += 1;
+                    if let Some(s) = i.sessions.iter_mut().find(|s| s.conn == conn) {
+                        s.session_id = Some(session_id.clone());
+                    }
+                }
+                seq
+            });
+            match seq {
+                Some(seq) => send(json!({ "op": 0, "s": seq, "t": "RESUMED", "d": {} })),
+                None => send(json!({ "op": 9, "d": false })),
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn form_fields_are_decoded() {
+        assert_eq!(decode("a+b%20c%2Fd"), "a b c/d");
+        assert_eq!(decode("100%"), "100%");
+        assert_eq!(decode("%zz"), "%zz");
+    }
+
+    #[tokio::test]
+    async fn oauth_users_see_their_guilds() {
+        let fake = FakeDiscord::start().await;
+        fake.add_oauth_user(
+            "code-1",
+            "42",
+            "speedy",
+            vec![FakeGuild::new("7", "Speedruns", false, 0x8)],
+        );
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let refused = client
+            .post(fake.token_url())
+            .form(&[("grant_type", "authorization_code"), ("code", "nope")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 400);
+        let token: Value = client
+            .post(fake.token_url())
+            .form(&[("grant_type", "authorization_code"), ("code", "code-1")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let access = token["access_token"].as_str().unwrap();
+        let guilds: Value = client
+            .get(format!("{}/users/@me/guilds", fake.api_url()))
+            .bearer_auth(access)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(guilds[0]["id"], "7");
+        assert_eq!(guilds[0]["permissions"], "8");
+        let recorded = fake.requests_to("POST", "/api/oauth2/token");
+        assert_eq!(recorded.len(), 2);
+        assert_eq!(recorded[1].body["code"], "code-1");
+    }
+
+    #[tokio::test]
+    async fn posted_messages_are_recorded() {
+        let fake = FakeDiscord::start().await;
+        let rest = sdk::bot::DiscordRest::new(format!("{}/v10", fake.api_url()), "token");
+        let id = rest.post_message("555", "hello there").await.unwrap();
+        assert!(!id.is_empty());
+        assert_eq!(
+            fake.messages(),
+            vec![PostedMessage {
+                id: id.clone(),
+                channel_id: "555".into(),
+                content: "hello there".into(),
+                embed: None,
+                custom_ids: Vec::new(),
+            }]
+        );
+        // An embed with buttons, a private thread and a member in it.
+        let message = sdk::bot::OutgoingMessage {
+            content: String::new(),
+            embed: Some(("Title".into(), "Body".into())),
+            buttons: vec![sdk::bot::Button::new(
+                "x:1",
+                "Go",
+                sdk::bot::ButtonStyle::Primary,
+            )],
+        };
+        rest.send("555", &message).await.unwrap();
+        let last = fake.messages().pop().unwrap();
+        assert_eq!(last.embed, Some(("Title".into(), "Body".into())));
+        assert_eq!(last.custom_ids, vec!["x:1".to_string()]);
+        let thread = rest.create_private_thread("555", "A thread").await.unwrap();
+        rest.add_thread_member(&thread, "42").await.unwrap();
+        let threads = fake.threads();
+        assert_eq!(threads.len(), 1);
+        assert_eq!(
+            (
+                threads[0].parent_id.as_str(),
+                threads[0].kind,
+                threads[0].members.clone()
+            ),
+            ("555", 12, vec!["42".to_string()])
+        );
+        assert!(rest.add_thread_member("999", "42").await.is_err());
+        // Channels resolve to their server (threads to their parent's); unknown ones to none.
+        fake.add_channel("55555", "7777777");
+        assert_eq!(
+            rest.channel_guild("55555").await.unwrap().as_deref(),
+            Some("7777777")
+        );
+        let inner = rest.create_private_thread("55555", "Inner").await.unwrap();
+        assert_eq!(
+            rest.channel_guild(&inner).await.unwrap().as_deref(),
+            Some("7777777")
+        );
+        assert_eq!(rest.channel_guild(&thread).await.unwrap(), None);
+        assert_eq!(rest.channel_guild("99999").await.unwrap(), None);
+        // Without the bot's token the API refuses, like Discord.
+        let anonymous = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap()
+            .post(format!("{}/v10/channels/1/messages", fake.api_url()))
+            .json(&json!({"content": "x"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), 401);
+    }
+}

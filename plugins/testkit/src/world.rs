@@ -1,0 +1,209 @@
+//! [`PluginWorld`]: what a plugin's tests start from — a fresh database on one backend with the
+//! core schema, the plugins under test loaded the way the server loads them (manifest,
+//! migrations, `on_load`), a site admin, and one organization.
+//!
+//! ```ignore
+//! let world = PluginWorld::new(backend, notes::MANIFEST, env!("CARGO_MANIFEST_DIR"), notes::plugin()).await;
+//! let alice = world.member("alice", &["Admin"]).await;
+//! let page = world.call(&alice, || notes::api::list_entries(world.org, Default::default())).await;
+//! ```
+//!
+//! A test that needs more (a second plugin, deployment settings, a fake Discord) uses
+//! [`PluginWorld::builder`].
+
+use std::{collections::BTreeMap, path::Path, sync::Arc};
+
+use sdk::{
+    auth::{CurrentUser, GlobalLevel},
+    db::Backend,
+    plugin::{Bundle, Plugin},
+    Actor,
+};
+
+use crate::TestDb;
+
+/// A built-in plugin as the app's generated list makes it, with its migrations read from
+/// `<plugin_dir>/migrations/<backend>/` (pass `env!("CARGO_MANIFEST_DIR")`).
+pub fn bundle_from_dir(
+    manifest: &'static str,
+    plugin_dir: &str,
+    plugin: Arc<dyn Plugin>,
+) -> Bundle {
+    let read = |backend: &str| {
+        let dir = Path::new(plugin_dir).join("migrations").join(backend);
+        platform::migrate::load_dir(&dir)
+            .unwrap_or_else(|e| panic!("could not read {}: {e}", dir.display()))
+    };
+    Bundle {
+        manifest_source: manifest.into(),
+        origin: format!("{plugin_dir}/plugin.toml"),
+        sqlite: read("sqlite"),
+        postgres: read("postgres"),
+        plugin,
+    }
+}
+
+/// The database, the running platform with the plugins under test, a site admin and an
+/// organization.
+pub struct PluginWorld {
+    pub test: TestDb,
+    /// The host with its concrete parts (identity services take its authorizer).
+    pub host: platform::Host,
+    /// What the plugins see (`sdk::context::Platform`): services are built from this.
+    pub platform: sdk::context::Platform,
+    /// A SUPERADMIN, who created [`PluginWorld::org`].
+    pub admin: CurrentUser,
+    /// An organization named "League".
+    pub org: i64,
+}
+
+/// Which plugins to load and with which deployment settings.
+pub struct PluginWorldBuilder {
+    backend: Backend,
+    bundles: Vec<Bundle>,
+    settings: BTreeMap<String, String>,
+}
+
+impl PluginWorldBuilder {
+    /// Loads this plugin crate too (dependencies first is not required: the registry orders
+    /// them).
+    pub fn plugin(
+        mut self,
+        manifest: &'static str,
+        plugin_dir: &str,
+        plugin: Arc<dyn Plugin>,
+    ) -> Self {
+        self.bundles
+            .push(bundle_from_dir(manifest, plugin_dir, plugin));
+        self
+    }
+
+    /// A deployment setting the plugins read in `on_load` (`DISCORD_TOKEN`, base URLs …).
+    pub fn setting(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.settings.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// Creates the database, loads the plugins (panicking with the reason when one does not
+    /// load), and makes the admin and the organization.
+    pub async fn build(self) -> PluginWorld {
+        let test = TestDb::new(self.backend).await;
+        test.migrate_core().await;
+        let options = platform::LoadOptions {
+            settings: self.settings,
+            ..platform::LoadOptions::default()
+        };
+        let plugins = platform::PluginHost::load(&test.db, self.bundles, options)
+            .await
+            .unwrap_or_else(|e| panic!("the plugin host loads: {e}"));
+        for id in plugins.ids() {
+            if let Some(reason) = plugins.reason(&id) {
+                panic!("plugin {id} did not load: {reason}");
+            }
+        }
+        let host = platform::Host::new(test.db.clone(), Arc::new(plugins), "http://sahabot.test");
+        let platform = host.contract();
+        let admin = test.user("admin", GlobalLevel::Superadmin).await;
+        let org = test.org(&admin, "League").await;
+        PluginWorld {
+            test,
+            host,
+            platform,
+            admin,
+            org,
+        }
+    }
+}
+
+impl PluginWorld {
+    /// One plugin crate on `backend`.
+    pub async fn new(
+        backend: Backend,
+        manifest: &'static str,
+        plugin_dir: &str,
+        plugin: Arc<dyn Plugin>,
+    ) -> Self {
+        Self::builder(backend)
+            .plugin(manifest, plugin_dir, plugin)
+            .build()
+            .await
+    }
+
+    pub fn builder(backend: Backend) -> PluginWorldBuilder {
+        PluginWorldBuilder {
+            backend,
+            bundles: Vec::new(),
+            settings: BTreeMap::new(),
+        }
+    }
+
+    /// A new plain user, not in any organization.
+    pub async fn user(&self, name: &str) -> CurrentUser {
+        self.test.user(name, GlobalLevel::User).await
+    }
+
+    /// A new user who is a member of [`PluginWorld::org`] with these built-in or custom roles
+    /// (none: a plain member).
+    pub async fn member(&self, name: &str, roles: &[&str]) -> CurrentUser {
+        self.member_of(self.org, name, roles).await
+    }
+
+    /// A new user who is a member of `org` with these roles.
+    pub async fn member_of(&self, org: i64, name: &str, roles: &[&str]) -> CurrentUser {
+        let user = self.user(name).await;
+        self.join(org, &user, roles).await;
+        user
+    }
+
+    /// Makes an existing user a member of `org` with these roles, as the admin.
+    pub async fn join(&self, org: i64, user: &CurrentUser, roles: &[&str]) {
+        let db = &self.test.db;
+        let authorizer = &self.host.authorizer;
+        platform::identity::orgs::add_member(db, authorizer, &self.admin, org, user.id, None)
+            .await
+            .unwrap_or_else(|e| panic!("{} joins organization {org}: {e}", user.username));
+        for role in roles {
+            platform::identity::roles::assign(
+                db,
+                authorizer,
+                &self.admin,
+                org,
+                user.id,
+                role,
+                None,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{} gets the role {role}: {e}", user.username));
+        }
+    }
+
+    /// Switches `plugin_id` (and what it requires) on or off for [`PluginWorld::org`], as the
+    /// admin would on the Plugins tab.
+    pub async fn set_enabled(&self, plugin_id: &str, enabled: bool) {
+        let actor = Actor::user(self.admin.clone());
+        self.host
+            .plugins
+            .set_enabled(self.org, plugin_id, enabled, enabled, &actor)
+            .await
+            .unwrap_or_else(|e| panic!("switching {plugin_id} to {enabled}: {e}"));
+    }
+
+    /// A second organization, created by the admin.
+    pub async fn other_org(&self, name: &str) -> i64 {
+        self.test.org(&self.admin, name).await
+    }
+
+    /// `user` as the services' actor (from no particular address).
+    pub fn actor(&self, user: &CurrentUser) -> Actor {
+        Actor::user(user.clone())
+    }
+
+    /// Runs `f` as a request by `user` would run a server function (see [`crate::as_caller`]).
+    pub async fn call<T, F, Fut>(&self, user: &CurrentUser, f: F) -> T
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        crate::as_caller(&self.platform, user, f).await
+    }
+}

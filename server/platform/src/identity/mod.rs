@@ -1,0 +1,23 @@
+//! Users, organizations, members, roles, invites, API tokens, login links and site settings:
+//! the identity services of the platform. The types the browser shares (`model`), the reads
+//! plugins need (`lookup`) and the audit log's reader (`audit_log`) are contract and live in
+//! `sdk::identity`; they are re-exported here so the services read as one module.
+//!
+//! Each module holds the rules of one subject and its SQL. Functions that change more than one
+//! row take a transaction and write their audit entry inside it. Every function that touches an
+//! organization's rows takes the organization id as an argument from the guard's `OrgScope`
+//! and filters by it, so no call can reach another organization's rows. After a change to
+//! memberships, roles or statements, callers invalidate the
+//! [`Authorizer`](crate::authorizer::Authorizer) cache.
+
+pub use sdk::identity::*;
+
+pub mod invites;
+pub mod login_links;
+pub mod orgs;
+pub mod racetime;
+pub mod roles;
+pub mod settings;
+pub mod tokens;
+pub mod users;
+pub mod validate;
