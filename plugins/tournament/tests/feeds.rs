@@ -10,9 +10,8 @@ use sdk::{
     context::Platform,
     db::Backend,
     identity::{model::AdminUserUpdate, orgs, roles, users},
-    plugin::host::Actor,
     testing::TestDb,
-    Error,
+    Actor, Error,
 };
 use sqlx::Row;
 use tournament::{
@@ -56,10 +55,7 @@ async fn world(backend: Backend) -> World {
 }
 
 fn actor(user: &CurrentUser) -> Actor {
-    Actor {
-        user_id: Some(user.id),
-        ip: None,
-    }
+    Actor::user(user.clone())
 }
 
 fn cup(name: &str, public_feed: bool) -> TournamentInput {
@@ -148,6 +144,14 @@ impl World {
             .await
             .unwrap()
     }
+}
+
+/// The token in a public feed's address (`{BASE}/p/tournament/calendar/{token}.ics`).
+fn token_in(url: &str) -> String {
+    url.strip_prefix(&format!("{BASE}/p/tournament/calendar/"))
+        .and_then(|rest| rest.strip_suffix(".ics"))
+        .unwrap_or_else(|| panic!("not a public feed address: {url}"))
+        .to_string()
 }
 
 fn parse_one(text: &str) -> ical::parser::ical::component::IcalCalendar {
@@ -325,7 +329,7 @@ async fn check_public_feed_is_opt_in(backend: Backend) {
     assert_eq!(w.public_token(quiet).await, None);
     let err = w
         .svc
-        .rotate_public_feed(org, &w.admin(), quiet, T0)
+        .rotate_public_feed(org, &w.admin(), quiet, BASE, T0)
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("public_feed"));
@@ -360,9 +364,10 @@ async fn check_public_feed_is_opt_in(backend: Backend) {
     assert_eq!(w.public_token(loud).await.as_deref(), Some(token.as_str()));
     let rotated = w
         .svc
-        .rotate_public_feed(org, &w.admin(), loud, T0)
+        .rotate_public_feed(org, &w.admin(), loud, BASE, T0)
         .await
         .unwrap();
+    let rotated = token_in(&rotated.url);
     assert_ne!(rotated, token);
     assert_eq!(w.public_feed(&token).await.unwrap_err().kind(), "NotFound");
     assert!(w.public_feed(&rotated).await.is_ok());
@@ -390,7 +395,7 @@ async fn check_public_feed_is_opt_in(backend: Backend) {
     let other = w.test.org(&w.admin, "Other League").await;
     let err = w
         .svc
-        .rotate_public_feed(other, &w.admin(), loud, T0)
+        .rotate_public_feed(other, &w.admin(), loud, BASE, T0)
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "NotFound");
