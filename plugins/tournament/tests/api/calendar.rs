@@ -8,8 +8,6 @@ async fn check_calendar_links_point_at_the_feeds(backend: Backend) {
     let w = world(backend).await;
     let org = w.org;
     let l = w.standard_league().await;
-    // Calendar links point at the feeds: the tournament's public one (it opted in), and a
-    // private one only in the answer that made it.
     let links = w
         .as_user(&l.ada, || api::calendar_links(org, false))
         .await

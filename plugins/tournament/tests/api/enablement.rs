@@ -7,7 +7,6 @@ async fn check_a_disabled_plugin_answers_not_enabled_on_every_call(backend: Back
     let w = world(backend).await;
     let org = w.org;
     let l = w.standard_league().await;
-    // Off for the organization: NotEnabled with the plugin's name, for every call.
     w.platform
         .plugins
         .set_enabled(

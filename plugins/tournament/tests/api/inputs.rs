@@ -7,7 +7,6 @@ async fn check_instants_in_and_out_and_errors_name_their_field(backend: Backend)
     let w = world(backend).await;
     let org = w.org;
     let l = w.standard_league().await;
-    // RFC 3339 with an offset in, UTC out.
     let m = w
         .as_user(&l.ada, || api::get_match(org, l.ids.r#match))
         .await
@@ -70,7 +69,6 @@ async fn check_filters_by_status_and_mine(backend: Backend) {
     let w = world(backend).await;
     let org = w.org;
     let l = w.standard_league().await;
-    // Filters: status and mine.
     let scheduled = w
         .as_user(&l.ada, || {
             api::list_matches(
@@ -102,7 +100,6 @@ async fn check_rights_say_what_the_pages_may_offer(backend: Backend) {
     let w = world(backend).await;
     let org = w.org;
     let l = w.standard_league().await;
-    // Rights say what the pages may offer.
     let rights = w.as_user(&l.dee, || api::my_rights(org)).await.unwrap();
     assert!(rights.crew_signup && !rights.schedule && !rights.approve_crew);
     let rights = w.as_user(&w.admin, || api::my_rights(org)).await.unwrap();

@@ -8,7 +8,6 @@ async fn check_steps_carry_stations_and_the_status_seen(backend: Backend) {
     let w = world(backend).await;
     let org = w.org;
     let l = w.standard_league().await;
-    // Onsite stations travel with advance; settings are per player; managers see them all.
     let m = w
         .as_user(&w.admin, || {
             api::advance_match(

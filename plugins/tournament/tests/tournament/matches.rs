@@ -2,7 +2,19 @@
 
 use super::*;
 
-async fn check_onsite_and_edits(backend: Backend) {
+/// An onsite tournament ("LAN") and its match between ada and bob; cy is a member too. The
+/// recorder has seen the match scheduled.
+struct Lan {
+    w: World,
+    scheduled: Recorded<MatchScheduled>,
+    ada: CurrentUser,
+    bob: CurrentUser,
+    cy: CurrentUser,
+    t: i64,
+    id: i64,
+}
+
+async fn lan(backend: Backend) -> Lan {
     let w = world(backend).await;
     let scheduled = w.record::<MatchScheduled>();
     let (ada, bob, cy) = (
@@ -17,6 +29,23 @@ async fn check_onsite_and_edits(backend: Backend) {
         })
         .await;
     let id = w.scheduled_match(t, &[&ada, &bob]).await;
+    Lan {
+        w,
+        scheduled,
+        ada,
+        bob,
+        cy,
+        t,
+        id,
+    }
+}
+
+/// Checking in an onsite match takes a station per player; its time cannot be cleared while
+/// checked in; reverting clears the stations.
+async fn check_onsite_stations(backend: Backend) {
+    let Lan {
+        w, ada, bob, id, ..
+    } = lan(backend).await;
     let org = w.org;
     let refused = w
         .svc
@@ -65,8 +94,22 @@ async fn check_onsite_and_edits(backend: Backend) {
     );
     let m = w.svc.revert(org, &w.admin(), id, None, T0).await.unwrap();
     assert_eq!(station_of(&m, ada.id), None);
+}
+both_backends!(onsite_stations, check_onsite_stations);
 
-    // Rescheduling and changing players before the start; a stranger is refused.
+/// Rescheduling and changing players before the start (match players join the tournament;
+/// a stranger or a lone player is refused), and the schedule change is announced.
+async fn check_edits_before_the_start(backend: Backend) {
+    let Lan {
+        w,
+        scheduled,
+        ada,
+        cy,
+        t,
+        id,
+        ..
+    } = lan(backend).await;
+    let org = w.org;
     let edit = MatchInput {
         title: "Round 1 (moved)".into(),
         scheduled_at: Some(T0 + 120 * MIN),
@@ -142,8 +185,25 @@ async fn check_onsite_and_edits(backend: Backend) {
         (events[1].scheduled_at, events[1].previous),
         (T0 + 120 * MIN, Some(T0 + 60 * MIN))
     );
+}
+both_backends!(edits_before_the_start, check_edits_before_the_start);
 
-    // Players of a started match are fixed.
+/// Players of a started match are fixed.
+async fn check_players_of_a_started_match_are_fixed(backend: Backend) {
+    let Lan {
+        w,
+        ada,
+        bob,
+        cy,
+        id,
+        ..
+    } = lan(backend).await;
+    let org = w.org;
+    let edit = MatchInput {
+        title: "Round 1".into(),
+        scheduled_at: Some(T0 + 60 * MIN),
+        ..MatchInput::default()
+    };
     w.svc
         .advance(
             org,
@@ -155,7 +215,7 @@ async fn check_onsite_and_edits(backend: Backend) {
                     station: "1".into(),
                 },
                 StationInput {
-                    user_id: cy.id,
+                    user_id: bob.id,
                     station: "2".into(),
                 },
             ],
@@ -175,7 +235,7 @@ async fn check_onsite_and_edits(backend: Backend) {
             &w.admin(),
             id,
             &MatchInput {
-                player_ids: vec![ada.id, bob.id],
+                player_ids: vec![ada.id, cy.id],
                 ..edit
             },
             T0,
@@ -184,7 +244,10 @@ async fn check_onsite_and_edits(backend: Backend) {
         .unwrap_err();
     assert_eq!(refused.field(), Some("player_ids"));
 }
-both_backends!(onsite_and_edits, check_onsite_and_edits);
+both_backends!(
+    players_of_a_started_match_are_fixed,
+    check_players_of_a_started_match_are_fixed
+);
 
 /// Two tournaments (Two takes self-registration), each with a match between ada and bob: the
 /// early one checked in, the late one ten hours later.

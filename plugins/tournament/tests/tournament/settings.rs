@@ -2,15 +2,51 @@
 
 use super::*;
 
-async fn check_settings_forms(backend: Backend) {
+/// A tournament with a settings form (mode required, goal optional) and its match: ada and bob
+/// play, cal does not.
+struct Form {
+    w: World,
+    ada: CurrentUser,
+    bob: CurrentUser,
+    cal: CurrentUser,
+    id: i64,
+}
+
+async fn form_match(backend: Backend) -> Form {
     let w = world(backend).await;
     let (ada, bob, cal) = (
         w.member("ada").await,
         w.member("bob").await,
         w.member("cal").await,
     );
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "mode": {"type": "string", "enum": ["open", "standard", "inverted"]},
+            "goal": {"type": "string", "enum": ["ganon", "fast_ganon"]}
+        },
+        "required": ["mode"]
+    });
+    let t = w
+        .tournament(TournamentInput {
+            settings_form_schema: Some(schema),
+            ..cup("Settings Cup")
+        })
+        .await;
+    let id = w.scheduled_match(t, &[&ada, &bob]).await;
+    Form {
+        w,
+        ada,
+        bob,
+        cal,
+        id,
+    }
+}
+
+/// A broken form is refused when the tournament is saved.
+async fn check_a_broken_form_is_refused(backend: Backend) {
+    let w = world(backend).await;
     let org = w.org;
-    // A broken form is refused when the tournament is saved.
     let broken = w
         .svc
         .create_tournament(
@@ -27,21 +63,16 @@ async fn check_settings_forms(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(broken.field(), Some("settings_form_schema"));
-    let schema = json!({
-        "type": "object",
-        "properties": {
-            "mode": {"type": "string", "enum": ["open", "standard", "inverted"]},
-            "goal": {"type": "string", "enum": ["ganon", "fast_ganon"]}
-        },
-        "required": ["mode"]
-    });
-    let t = w
-        .tournament(TournamentInput {
-            settings_form_schema: Some(schema),
-            ..cup("Settings Cup")
-        })
-        .await;
-    let id = w.scheduled_match(t, &[&ada, &bob]).await;
+}
+both_backends!(a_broken_form_is_refused, check_a_broken_form_is_refused);
+
+/// A submission is checked against the form (errors name the setting), by game number, and
+/// only the players of the match submit.
+async fn check_submissions_follow_the_form(backend: Backend) {
+    let Form {
+        w, ada, cal, id, ..
+    } = form_match(backend).await;
+    let org = w.org;
     let wrong = w
         .svc
         .submit_settings(
@@ -76,6 +107,19 @@ async fn check_settings_forms(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(stranger.kind(), "Forbidden");
+}
+both_backends!(
+    submissions_follow_the_form,
+    check_submissions_follow_the_form
+);
+
+/// A new submission for the same game replaces the old one; managers see every submission,
+/// a player their own.
+async fn check_submissions_replace_and_who_sees_them(backend: Backend) {
+    let Form {
+        w, ada, bob, id, ..
+    } = form_match(backend).await;
+    let org = w.org;
     let first = w
         .svc
         .submit_settings(
@@ -146,7 +190,17 @@ async fn check_settings_forms(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(own.len(), 1);
-    // Without a form there is nothing to submit.
+}
+both_backends!(
+    submissions_replace_and_who_sees_them,
+    check_submissions_replace_and_who_sees_them
+);
+
+/// Without a form there is nothing to submit.
+async fn check_no_form_no_submissions(backend: Backend) {
+    let w = world(backend).await;
+    let org = w.org;
+    let (ada, bob) = (w.member("ada").await, w.member("bob").await);
     let plain = w.tournament(cup("Plain")).await;
     let id = w.scheduled_match(plain, &[&ada, &bob]).await;
     assert_eq!(
@@ -158,4 +212,4 @@ async fn check_settings_forms(backend: Backend) {
         "Conflict"
     );
 }
-both_backends!(settings_forms, check_settings_forms);
+both_backends!(no_form_no_submissions, check_no_form_no_submissions);
