@@ -5,6 +5,13 @@
 //! stations, result, crew approval, seed, settings submissions, edit, delete) and the stream
 //! channels. Every page creates its resources and actions at its top; lists refetch when an
 //! action's version changes. Times are the server's; the browser only shows them.
+//!
+//! One file per page: `schedule`, `my_matches`, `tournaments` (the list and a new tournament),
+//! `tournament`, `match_page` (its forms in `match_forms`), `streams`. `rows` holds the match row
+//! every list shows and the pickers' lists a page awaits before its forms (`PageLists::ready`);
+//! `calendar` the feed cards, whose resources the pages make at their top, outside any Suspense,
+//! so the server and the browser render the same thing. This module keeps the routes and the
+//! helpers every page uses.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
