@@ -1,8 +1,23 @@
 //! Tenant isolation: nothing of another organization can be read, named or changed.
 
 use super::*;
+use tournament::model::StreamChannel;
 
-async fn check_tenant_isolation(backend: Backend) {
+/// The world's league with a match of ada and bob in its "Cup" and a "Main" stream channel,
+/// and another league (cy and di are its members) with a channel and a tournament of the same
+/// names.
+struct Leagues {
+    w: World,
+    ada: CurrentUser,
+    cy: CurrentUser,
+    di: CurrentUser,
+    t: i64,
+    id: i64,
+    channel: StreamChannel,
+    other: i64,
+}
+
+async fn two_leagues(backend: Backend) -> Leagues {
     let w = world(backend).await;
     let (ada, bob) = (w.member("ada").await, w.member("bob").await);
     let t = w.tournament(cup("Cup")).await;
@@ -18,7 +33,7 @@ async fn check_tenant_isolation(backend: Backend) {
         )
         .await
         .unwrap();
-    // The same names are free in another organization; nothing of the first is reachable there.
+    // The same names are free in another organization.
     let other = w.test.org(&w.admin, "Other League").await;
     let (cy, di) = (
         w.member_of(other, "cy").await,
@@ -38,6 +53,29 @@ async fn check_tenant_isolation(backend: Backend) {
         .create_tournament(other, &w.admin(), &cup("Cup"), T0)
         .await
         .unwrap();
+    Leagues {
+        w,
+        ada,
+        cy,
+        di,
+        t,
+        id,
+        channel,
+        other,
+    }
+}
+
+/// Nothing of the first organization is reachable from the other: every id is "not found".
+async fn check_nothing_of_another_organization_is_reachable(backend: Backend) {
+    let Leagues {
+        w,
+        cy,
+        di,
+        t,
+        id,
+        other,
+        ..
+    } = two_leagues(backend).await;
     let a = w.admin();
     let not_found = |e: sdk::Error| assert_eq!(e.kind(), "NotFound", "{e}");
     not_found(w.svc.get_match(other, id).await.unwrap_err());
@@ -105,7 +143,24 @@ async fn check_tenant_isolation(backend: Backend) {
             .await
             .unwrap_err(),
     );
-    // Another organization's stream channel or members cannot be attached.
+}
+both_backends!(
+    nothing_of_another_organization_is_reachable,
+    check_nothing_of_another_organization_is_reachable
+);
+
+/// Another organization's stream channel or members cannot be attached.
+async fn check_another_organizations_channel_or_members_cannot_be_attached(backend: Backend) {
+    let Leagues {
+        w,
+        ada,
+        cy,
+        di,
+        channel,
+        other,
+        ..
+    } = two_leagues(backend).await;
+    let a = w.admin();
     let theirs = w
         .svc
         .tournaments(other, &Actor::system(), false, &Default::default())
@@ -150,7 +205,16 @@ async fn check_tenant_isolation(backend: Backend) {
         .await
         .unwrap()
         .is_empty());
-    // Duplicate names within one organization are conflicts.
+}
+both_backends!(
+    another_organizations_channel_or_members_cannot_be_attached,
+    check_another_organizations_channel_or_members_cannot_be_attached
+);
+
+/// Duplicate names within one organization are conflicts.
+async fn check_duplicate_names_conflict(backend: Backend) {
+    let Leagues { w, .. } = two_leagues(backend).await;
+    let a = w.admin();
     assert_eq!(
         w.svc
             .create_tournament(w.org, &a, &cup("Cup"), T0)
@@ -168,4 +232,4 @@ async fn check_tenant_isolation(backend: Backend) {
         "Conflict"
     );
 }
-both_backends!(tenant_isolation, check_tenant_isolation);
+both_backends!(duplicate_names_conflict, check_duplicate_names_conflict);
