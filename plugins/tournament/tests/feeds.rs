@@ -460,6 +460,7 @@ async fn check_private_feed_token_is_stored_hashed(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(rows.len(), 1);
+    // try_get: the raw row, so every column the table has is looked at, whatever it holds.
     let stored: String = rows[0].try_get("token_hash").unwrap();
     assert_eq!(stored, sdk::auth::tokens::hash(&token));
     assert_ne!(stored, token);
