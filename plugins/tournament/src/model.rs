@@ -1,5 +1,5 @@
-//! What the browser and API clients see. Instants are RFC 3339 UTC strings (`sdk::time`), ids
-//! are i64, and a match's status is derived from its timestamps ([`MatchStatus::of`]).
+//! What the browser and API clients see. Instants are epoch milliseconds in Rust and RFC 3339 UTC
+//! on the wire (`sdk::time::rfc3339`), ids are i64, and a match's status is derived from its timestamps ([`MatchStatus::of`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -99,6 +99,7 @@ impl MatchStatus {
 
 /// The status timestamps of a match (epoch milliseconds).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct MatchTimes {
     pub scheduled_at: Option<i64>,
     pub checked_in_at: Option<i64>,
@@ -159,8 +160,10 @@ pub struct Tournament {
     pub settings_form_schema: Option<Value>,
     pub randomizer: Option<String>,
     pub preset: Option<String>,
-    pub archived_at: Option<String>,
-    pub created_at: String,
+    #[serde(with = "sdk::time::rfc3339::option", default)]
+    pub archived_at: Option<i64>,
+    #[serde(with = "sdk::time::rfc3339")]
+    pub created_at: i64,
     pub player_count: i64,
     /// Whether the caller plays in it.
     pub joined: bool,
@@ -176,6 +179,7 @@ pub struct Person {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct MatchPlayer {
     pub user_id: i64,
     pub display_name: String,
@@ -193,11 +197,14 @@ pub struct CrewMember {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct StreamChannel {
     pub id: i64,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "organization_id"))]
     pub org_id: i64,
     pub name: String,
     pub stream_url: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "sdk::db::Flag"))]
     pub is_active: bool,
 }
 
@@ -209,6 +216,7 @@ pub struct MatchSeed {
 
 /// Another plugin's claim on a match (a linked race room, a SpeedGaming episode).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct MatchHold {
     pub holder: String,
     pub reason: String,
@@ -223,11 +231,16 @@ pub struct Match {
     pub title: String,
     pub comment: String,
     pub status: MatchStatus,
-    pub scheduled_at: Option<String>,
-    pub checked_in_at: Option<String>,
-    pub started_at: Option<String>,
-    pub finished_at: Option<String>,
-    pub confirmed_at: Option<String>,
+    #[serde(with = "sdk::time::rfc3339::option", default)]
+    pub scheduled_at: Option<i64>,
+    #[serde(with = "sdk::time::rfc3339::option", default)]
+    pub checked_in_at: Option<i64>,
+    #[serde(with = "sdk::time::rfc3339::option", default)]
+    pub started_at: Option<i64>,
+    #[serde(with = "sdk::time::rfc3339::option", default)]
+    pub finished_at: Option<i64>,
+    #[serde(with = "sdk::time::rfc3339::option", default)]
+    pub confirmed_at: Option<i64>,
     pub stream_channel: Option<StreamChannel>,
     pub players: Vec<MatchPlayer>,
     pub crew: Vec<CrewMember>,
@@ -250,7 +263,8 @@ pub struct SettingsSubmission {
     pub display_name: String,
     pub settings: Value,
     pub notes: String,
-    pub submitted_at: String,
+    #[serde(with = "sdk::time::rfc3339")]
+    pub submitted_at: i64,
 }
 
 /// A finish rank given by a manager (1 = winner; equal ranks are ties).
@@ -299,6 +313,7 @@ pub struct CalendarFeeds {
     pub public: Vec<PublicFeed>,
     /// The new private address (only in the answer that made it).
     pub my_url: Option<String>,
-    /// When the caller's current private address was made (RFC 3339), if they have one.
-    pub my_url_created_at: Option<String>,
+    /// When the caller's current private address was made, if they have one.
+    #[serde(with = "sdk::time::rfc3339::option", default)]
+    pub my_url_created_at: Option<i64>,
 }

@@ -4,16 +4,13 @@
 //! that stop with the reader's access or the tournament's life.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use sdk::{
-    auth::policy::Statement, auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend,
-    identity::model::AdminUserUpdate, Actor, Error,
-};
 use testkit::platform;
+use sdk::{Actor, Error, auth::CurrentUser, auth::GlobalLevel, auth::policy::Statement, context::Platform, db::Backend, identity::model::AdminUserUpdate};
 
 use platform::{identity::orgs, identity::roles, identity::users};
 
+use testkit::{TestDb, both_backends};
 use sqlx::Row;
-use testkit::{both_backends, TestDb};
 use tournament::{
     model::CrewRole,
     repo::TournamentRow,
@@ -146,6 +143,14 @@ impl World {
     }
 }
 
+/// The token in a public feed's address (`{BASE}/p/tournament/calendar/{token}.ics`).
+fn token_in(url: &str) -> String {
+    url.strip_prefix(&format!("{BASE}/p/tournament/calendar/"))
+        .and_then(|rest| rest.strip_suffix(".ics"))
+        .unwrap_or_else(|| panic!("not a public feed address: {url}"))
+        .to_string()
+}
+
 fn parse_one(text: &str) -> ical::parser::ical::component::IcalCalendar {
     let mut reader = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
     let calendar = reader.next().expect("one calendar").expect("it parses");
@@ -243,14 +248,7 @@ async fn check_calendar_feeds(backend: Backend) {
     let other = w.test.org(&w.admin, "Other League").await;
     let elsewhere = w
         .svc
-        .player_calendar(
-            testkit::authorizer(&w.platform),
-            other,
-            "Other",
-            &fresh,
-            BASE,
-            T0,
-        )
+        .player_calendar(testkit::authorizer(&w.platform), other, "Other", &fresh, BASE, T0)
         .await
         .unwrap_err();
     assert_eq!(elsewhere.kind(), "NotFound");
@@ -328,7 +326,7 @@ async fn check_public_feed_is_opt_in(backend: Backend) {
     assert_eq!(w.public_token(quiet).await, None);
     let err = w
         .svc
-        .rotate_public_feed(org, &w.admin(), quiet, T0)
+        .rotate_public_feed(org, &w.admin(), quiet, BASE, T0)
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("public_feed"));
@@ -363,9 +361,10 @@ async fn check_public_feed_is_opt_in(backend: Backend) {
     assert_eq!(w.public_token(loud).await.as_deref(), Some(token.as_str()));
     let rotated = w
         .svc
-        .rotate_public_feed(org, &w.admin(), loud, T0)
+        .rotate_public_feed(org, &w.admin(), loud, BASE, T0)
         .await
         .unwrap();
+    let rotated = token_in(&rotated.url);
     assert_ne!(rotated, token);
     assert_eq!(w.public_feed(&token).await.unwrap_err().kind(), "NotFound");
     assert!(w.public_feed(&rotated).await.is_ok());
@@ -393,7 +392,7 @@ async fn check_public_feed_is_opt_in(backend: Backend) {
     let other = w.test.org(&w.admin, "Other League").await;
     let err = w
         .svc
-        .rotate_public_feed(other, &w.admin(), loud, T0)
+        .rotate_public_feed(other, &w.admin(), loud, BASE, T0)
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "NotFound");
@@ -458,6 +457,7 @@ async fn check_private_feed_token_is_stored_hashed(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(rows.len(), 1);
+    // try_get: the raw row, so every column the table has is looked at, whatever it holds.
     let stored: String = rows[0].try_get("token_hash").unwrap();
     assert_eq!(stored, sdk::auth::tokens::hash(&token));
     assert_ne!(stored, token);

@@ -205,9 +205,9 @@ async fn check_match_list_pages_with_a_maximum(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(first.items.len(), sdk::page::MAX_LIMIT as usize);
-    let times: Vec<_> = first.items.iter().map(|m| m.scheduled_at.clone()).collect();
+    let times: Vec<_> = first.items.iter().map(|m| m.scheduled_at).collect();
     let mut sorted = times.clone();
-    sorted.sort_by_key(|t| (t.is_none(), t.clone()));
+    sorted.sort_by_key(|t| (t.is_none(), *t));
     assert_eq!(times, sorted, "a page is in schedule order");
     let mut seen: std::collections::BTreeSet<i64> = first.items.iter().map(|m| m.id).collect();
     let mut next = first.next_before_id;

@@ -1,7 +1,7 @@
 //! The SQL of the calendar feeds: members' private feed tokens (kept as their sha256 only) and
 //! tournaments' public feed tokens. Who may read a feed is decided in `service::calendar`.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use sdk::Error;
 
@@ -36,15 +36,14 @@ pub async fn token_created_at(
     org_id: i64,
     user_id: i64,
 ) -> Result<Option<i64>, Error> {
-    let row = sqlx::query(
+    Ok(sqlx::query_scalar::<_, i64>(
         "SELECT created_at FROM tournament_calendar_tokens
          WHERE organization_id = $1 AND user_id = $2",
     )
     .bind(org_id)
     .bind(user_id)
     .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(|r| r.try_get("created_at")).transpose()?)
+    .await?)
 }
 
 /// The member whose private token hashes to `token_hash` in the organization (members only: a
@@ -54,7 +53,7 @@ pub async fn user_of_token_hash(
     org_id: i64,
     token_hash: &str,
 ) -> Result<Option<i64>, Error> {
-    let row = sqlx::query(
+    Ok(sqlx::query_scalar::<_, i64>(
         "SELECT c.user_id FROM tournament_calendar_tokens c
          JOIN organization_members m ON m.organization_id = c.organization_id AND m.user_id = c.user_id
          WHERE c.organization_id = $1 AND c.token_hash = $2",
@@ -62,8 +61,7 @@ pub async fn user_of_token_hash(
     .bind(org_id)
     .bind(token_hash)
     .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(|r| r.try_get("user_id")).transpose()?)
+    .await?)
 }
 
 /// The tournament (of any organization) whose public feed has this token.
@@ -71,15 +69,15 @@ pub async fn tournament_by_public_token(
     conn: &mut AnyConnection,
     token: &str,
 ) -> Result<Option<TournamentRow>, Error> {
-    let row =
-        sqlx::query("SELECT id, organization_id FROM tournaments WHERE public_feed_token = $1")
-            .bind(token)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some(row) = row else {
+    let row = sqlx::query_as::<_, (i64, i64)>(
+        "SELECT id, organization_id FROM tournaments WHERE public_feed_token = $1",
+    )
+    .bind(token)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id, org_id)) = row else {
         return Ok(None);
     };
-    let (id, org_id): (i64, i64) = (row.try_get("id")?, row.try_get("organization_id")?);
     super::tournament(conn, org_id, 0, id).await
 }
 

@@ -7,15 +7,19 @@
 //!   shown once and stored as its sha256; each fetch checks that the user is still active, still a
 //!   member and still holds `match:read`, so the feed stops with their access.
 
-use sdk::{auth::tokens, context::Rights, identity::lookup as users, Actor, Error};
+use sdk::{
+    auth::tokens,
+    context::Rights,
+    identity::lookup as users,
+    Actor, Error,
+};
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::{no_tournament, user_of, Tournaments};
+use super::{no_tournament, Tournaments};
 use crate::{
-    api::actions,
-    ics,
-    model::Match,
+    actions, ics,
+    model::{CalendarFeeds, Match, PublicFeed},
     repo::{self, calendar as feeds, MatchQuery, TournamentRow},
     rules,
 };
@@ -55,6 +59,11 @@ pub(super) async fn publish(
     Ok(())
 }
 
+/// Where the feeds are served (see `crate::feeds`).
+fn feed_base(base_url: &str) -> String {
+    format!("{base_url}/p/tournament/calendar")
+}
+
 /// The feed of an open tournament (active, not archived) only.
 fn open(t: &TournamentRow) -> bool {
     t.is_active && t.archived_at.is_none()
@@ -69,29 +78,15 @@ impl Tournaments {
         actor: &Actor,
         now: i64,
     ) -> Result<String, Error> {
-        let user = user_of(actor)?;
+        let user = actor.id()?;
         let token = tokens::new_secret();
         let mut tx = self.begin().await?;
         feeds::put_token_hash(&mut tx, org_id, user, &tokens::hash(&token), now).await?;
-        Self::audit(
-            &mut tx,
-            actor,
-            org_id,
-            "tournament.calendar_link",
-            json!({}),
-        )
-        .await?;
+        actor
+            .audit(&mut tx, Some(org_id), "tournament.calendar_link", json!({}))
+            .await?;
         tx.commit().await?;
         Ok(token)
-    }
-
-    /// When the user's current private feed token was made, if they have one.
-    pub async fn calendar_token_created_at(
-        &self,
-        org_id: i64,
-        user_id: i64,
-    ) -> Result<Option<i64>, Error> {
-        feeds::token_created_at(&mut *self.conn().await?, org_id, user_id).await
     }
 
     /// The open tournaments of the organization that publish a feed: (tournament, token).
@@ -107,15 +102,62 @@ impl Tournaments {
             .collect())
     }
 
+    /// When the user's current private feed token was made, if they have one.
+    pub async fn calendar_token_created_at(
+        &self,
+        org_id: i64,
+        user_id: i64,
+    ) -> Result<Option<i64>, Error> {
+        feeds::token_created_at(&mut *self.conn().await?, org_id, user_id).await
+    }
+
+    /// The public feeds of the organization's open tournaments, and whether `actor` has a private
+    /// feed of their own matches; with `reset`, a new private address (the old one stops working),
+    /// which is in this answer only, as the database keeps its hash. Addresses start at `base_url`.
+    pub async fn calendar_links(
+        &self,
+        org_id: i64,
+        actor: &Actor,
+        base_url: &str,
+        reset: bool,
+        now: i64,
+    ) -> Result<CalendarFeeds, Error> {
+        let user = actor.id()?;
+        let base = feed_base(base_url);
+        let my_url = if reset {
+            let token = self.new_calendar_token(org_id, actor, now).await?;
+            Some(format!("{base}/{org_id}/{token}.ics"))
+        } else {
+            None
+        };
+        let public = self
+            .public_feeds(org_id)
+            .await?
+            .into_iter()
+            .map(|(t, token)| PublicFeed {
+                tournament_id: t.id,
+                tournament_name: t.name,
+                url: format!("{base}/{token}.ics"),
+            })
+            .collect();
+        let created = self.calendar_token_created_at(org_id, user).await?;
+        Ok(CalendarFeeds {
+            public,
+            my_url,
+            my_url_created_at: created,
+        })
+    }
+
     /// Gives the tournament's public feed a new address (the old one stops working); answers the
-    /// new token. The feed must be on.
+    /// new address, under `base_url`. The feed must be on.
     pub async fn rotate_public_feed(
         &self,
         org_id: i64,
         actor: &Actor,
         tournament_id: i64,
+        base_url: &str,
         now: i64,
-    ) -> Result<String, Error> {
+    ) -> Result<PublicFeed, Error> {
         let mut tx = self.begin().await?;
         let t = repo::tournament(&mut tx, org_id, 0, tournament_id)
             .await?
@@ -128,16 +170,20 @@ impl Tournaments {
         }
         let token = tokens::new_secret();
         feeds::set_public_token(&mut tx, org_id, tournament_id, Some(&token), now).await?;
-        Self::audit(
-            &mut tx,
-            actor,
-            org_id,
-            "tournament.public_feed_rotate",
-            json!({"tournament_id": tournament_id}),
-        )
-        .await?;
+        actor
+            .audit(
+                &mut tx,
+                Some(org_id),
+                "tournament.public_feed_rotate",
+                json!({"tournament_id": tournament_id}),
+            )
+            .await?;
         tx.commit().await?;
-        Ok(token)
+        Ok(PublicFeed {
+            tournament_id,
+            tournament_name: t.name,
+            url: format!("{}/{token}.ics", feed_base(base_url)),
+        })
     }
 
     /// The open tournament whose public feed has this token; "not found" for any other token
@@ -223,10 +269,7 @@ fn calendar_events(matches: &[Match], base_url: &str, detail: Detail) -> Vec<ics
     matches
         .iter()
         .filter_map(|m| {
-            let start = m
-                .scheduled_at
-                .as_deref()
-                .and_then(|t| sdk::time::parse_rfc3339(t).ok())?;
+            let start = m.scheduled_at?;
             let players = m
                 .players
                 .iter()
