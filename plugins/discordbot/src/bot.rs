@@ -31,7 +31,7 @@ use serde_json::Value;
 
 use crate::{
     events::{BotDisconnected, BotReady},
-    service::fit_reply,
+    rules::fit_reply,
     settings::Settings,
 };
 
