@@ -59,3 +59,35 @@ pub struct Lease {
     pub heartbeat_at: i64,
     pub expires_at: i64,
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn instants_travel_as_rfc3339_utc() {
+        let server = LinkedServer {
+            guild_id: "1".into(),
+            guild_name: "Speedruns".into(),
+            linked_by: None,
+            linked_at: 1_700_000_000_000,
+        };
+        let json = serde_json::to_value(&server).unwrap();
+        assert_eq!(json["linked_at"], "2023-11-14T22:13:20Z");
+        assert_eq!(
+            sdk::time::parse_rfc3339(json["linked_at"].as_str().unwrap()),
+            Ok(1_700_000_000_000)
+        );
+        assert_eq!(
+            serde_json::from_value::<LinkedServer>(json).unwrap(),
+            server
+        );
+        let invite = InviteLink {
+            url: "https://discord.com".into(),
+            expires_at: 0,
+        };
+        let json = serde_json::to_value(&invite).unwrap();
+        assert_eq!(json["expires_at"], "1970-01-01T00:00:00Z");
+    }
+}

@@ -40,10 +40,6 @@ impl DiscordBotService {
         Ok(Self::new(platform.clone(), settings))
     }
 
-    pub fn settings(&self) -> &Settings {
-        &self.settings
-    }
-
     /// The actor's user, when they may link servers to `org_id` (the organization exists and
     /// they hold [`actions::LINK`] there).
     async fn may_link<'a>(&self, actor: &'a Actor, org_id: i64) -> Result<&'a CurrentUser, Error> {
