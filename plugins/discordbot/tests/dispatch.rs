@@ -1,6 +1,7 @@
 //! The bot without Discord, on SQLite and PostgreSQL: the dispatch rules a command goes through
 //! (linked server, plugin on for the organization, Discord user known, action held), linking and
-//! unlinking servers with their audit entries, and the gateway lease statement. Plus: the
+//! unlinking servers with their audit entries (and who may: `discord:link`), and the gateway
+//! lease statement. Plus: the
 //! interaction the fake Discord sends decodes with serenity into the call the platform expects.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
