@@ -1,63 +1,57 @@
 //! Server functions: the JSON API under `/api/p/discordbot/`. Each is guard → service → DTO; the
-//! guard wants the action `discord:link` in the organization.
+//! guard wants the action `discord:link` ([`crate::actions::LINK`]) in the organization.
 //!
 //! `link_callback` is where Discord sends the browser back after the bot was added to a server
 //! (a GET with `code`, `state`, `guild_id`): it links the server when the state is ours, was
 //! issued to the signed-in user, and that user administers the server — then redirects to the
-//! organization's Discord page with the outcome (`?linked=…` or `?error=…`).
+//! organization's Discord page with the outcome (`?linked=…` or `?error=…`). It has no guard:
+//! whoever Discord sends back is checked by the service against the signed state.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
 use crate::model::{DiscordPage, InviteLink, LinkOutcome};
 #[cfg(feature = "ssr")]
-use crate::{service, settings::Settings, PLUGIN_ID};
+use crate::{actions, rules, service::DiscordBotService, PLUGIN_ID};
 #[cfg(feature = "ssr")]
-use sdk::auth::guard::require_plugin;
+use sdk::{auth::guard::require_plugin, Actor};
 
-/// The action every function here needs.
-pub const ACTION: &str = "discord:link";
-
+/// The guard of every function but the callback: the plugin, and `discord:link` in `org_id`.
 #[cfg(feature = "ssr")]
-fn settings(platform: &sdk::context::Platform) -> Result<std::sync::Arc<Settings>, sdk::Error> {
-    platform.plugins.service::<Settings>(PLUGIN_ID)
+async fn guard(org_id: i64) -> Result<(DiscordBotService, Actor), sdk::Error> {
+    // Context first: during server rendering it is only certain before the first await.
+    let platform = sdk::context::platform()?;
+    let scope = require_plugin(org_id, PLUGIN_ID, actions::LINK).await?;
+    Ok((
+        DiscordBotService::from_platform(&platform)?,
+        Actor::from(&scope),
+    ))
 }
 
 /// The organization's Discord page: bot status and linked servers.
 #[server(prefix = "/api/p/discordbot", endpoint = "discord_overview", input = Json, output = Json)]
 pub async fn discord_overview(org_id: i64) -> Result<DiscordPage, sdk::Error> {
-    // Context first: during server rendering it is only certain before the first await.
-    let platform = sdk::context::platform()?;
-    require_plugin(org_id, PLUGIN_ID, ACTION).await?;
-    service::page(&platform, &*settings(&platform)?, org_id).await
+    let (service, actor) = guard(org_id).await?;
+    service.page(&actor, org_id, sdk::time::now_ms()).await
 }
 
 /// A bot invite for this organization, valid for 15 minutes, for the signed-in user only.
 #[server(prefix = "/api/p/discordbot", endpoint = "bot_invite", input = Json, output = Json)]
 pub async fn bot_invite(org_id: i64) -> Result<InviteLink, sdk::Error> {
-    let platform = sdk::context::platform()?;
-    let scope = require_plugin(org_id, PLUGIN_ID, ACTION).await?;
-    service::new_invite(
-        &*settings(&platform)?,
-        org_id,
-        scope.user.id,
-        sdk::time::now_ms(),
-    )
+    let (service, actor) = guard(org_id).await?;
+    service
+        .new_invite(&actor, org_id, sdk::time::now_ms())
+        .await
 }
 
 /// Unlinks one of the organization's Discord servers.
 #[server(prefix = "/api/p/discordbot", endpoint = "unlink_server", input = Json, output = Json)]
 pub async fn unlink_server(org_id: i64, guild_id: String) -> Result<(), sdk::Error> {
-    let scope = require_plugin(org_id, PLUGIN_ID, ACTION).await?;
-    service::unlink_guild(
-        &scope.db,
-        org_id,
-        scope.user.id,
-        &guild_id,
-        scope.ip.as_deref(),
-    )
-    .await
-    .map(|_| ())
+    let (service, actor) = guard(org_id).await?;
+    service
+        .unlink_guild(&actor, org_id, &guild_id)
+        .await
+        .map(|_| ())
 }
 
 /// Discord's redirect after the bot was added (or adding it was cancelled).
@@ -70,17 +64,23 @@ pub async fn link_callback(
     #[server(default)] error_description: Option<String>,
 ) -> Result<LinkOutcome, sdk::Error> {
     let platform = sdk::context::platform()?;
-    let callback = service::Callback {
+    let callback = rules::Callback {
         code,
         state,
         guild_id,
         error,
         error_description,
     };
-    let outcome = match settings(&platform) {
-        Ok(settings) => {
+    let outcome = match DiscordBotService::from_platform(&platform) {
+        Ok(service) => {
             let caller = sdk::auth::guard::caller();
-            service::finish_link(&platform, &settings, &callback, &caller).await
+            let actor = Actor {
+                user: caller.user,
+                ip: caller.ip,
+            };
+            service
+                .finish_link(&actor, &callback, sdk::time::now_ms())
+                .await
         }
         Err(e) => LinkOutcome {
             linked: false,
@@ -89,6 +89,6 @@ pub async fn link_callback(
             message: e.message(),
         },
     };
-    leptos_axum::redirect(&service::page_after_link(&outcome));
+    leptos_axum::redirect(&rules::page_after_link(&outcome));
     Ok(outcome)
 }

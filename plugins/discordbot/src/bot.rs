@@ -1,4 +1,5 @@
-//! The serenity client with its poise framework.
+//! The serenity client with its poise framework: the bot runner (with `gateway`), not a set of
+//! commands. It answers every plugin's commands; this plugin's own `/sahabot` is in `commands`.
 //!
 //! Commands are not written with `#[poise::command]`: every plugin's [`sdk::bot::BotCommand`]
 //! becomes a `poise::Command` here, all sharing one slash action, [`run_slash`], which looks the
@@ -31,7 +32,7 @@ use serde_json::Value;
 
 use crate::{
     events::{BotDisconnected, BotReady},
-    service::fit_reply,
+    rules::fit_reply,
     settings::Settings,
 };
 

@@ -21,7 +21,7 @@ use tokio::{sync::watch, task::JoinHandle};
 use crate::{
     bot::{client, describe_client_error, Bot},
     repo,
-    service::{lease_step, retry_delay_ms, LeaseStep},
+    rules::{lease_step, retry_delay_ms, LeaseStep},
 };
 
 /// Building the client includes a request to Discord; it may not hold the lease loop forever.

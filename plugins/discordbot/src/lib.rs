@@ -1,21 +1,38 @@
 //! The Discord bot: a global plugin (always on) that runs serenity + poise in the server process.
 //!
-//! How the pieces fit:
-//! - `plugin.toml` — the manifest: global, the `discord:link` action, the `/org/{id}/discord`
-//!   page, the events it emits.
+//! Two halves live here. The **plugin inside**, shaped like every other plugin:
+//! - `plugin.toml` — the manifest: global, the `discord:link` action ([`actions`]), the
+//!   `/org/{id}/discord` page, the `/sahabot` command, the events it emits.
+//! - [`model`] — what the browser and the API see (and the lease row).
+//! - `rules` (server) — pure rules, `now` passed in: the invite's signed state and URL, who may
+//!   link a server and what a link may replace, the callback's checks, the lease decisions.
+//! - `service` (server) — [`DiscordBotService`](service::DiscordBotService): rights (the actor
+//!   holds `discord:link`) and the writes, each in one transaction with its audit entry; one file
+//!   per feature (guild links, the page's status, `/sahabot`'s answer).
+//! - `oauth` (server) — the OAuth2 client of the link callback (code exchange, the user's
+//!   servers). A leaf the service calls; it knows nothing of the service.
+//! - `repo` (server) — the SQL (`discord_guilds`, `discordbot_gateway_lease`), rows via FromRow.
+//! - [`api`] — server functions under `/api/p/discordbot/`: guard → service, plus the link
+//!   callback Discord redirects to.
+//! - [`ui`] — the organization's Discord page.
+//! - `commands` (server) — `/sahabot`, this plugin's own command, an adapter over the service.
+//! - `tasks`, `listeners` (server) — none; their docs say why.
+//! - [`events`] — BotReady / BotDisconnected.
+//!
+//! And the **bot runner**, which no other plugin has: it is not a command but the machinery that
+//! answers every plugin's commands.
 //! - `settings` (server) — `DISCORD_TOKEN`, `DISCORD_API_URL`, the OAuth2 application,
-//!   `SECRET_KEY`, `BASE_URL`, `DISCORD_GATEWAY_LEASE_SECONDS`, read in `on_load`.
+//!   `SECRET_KEY`, `BASE_URL`, `DISCORD_GATEWAY_LEASE_SECONDS`, read in `on_load` and published
+//!   for the service.
 //! - `gateway` (server) — the supervisor started in `on_start` when a token is set: it holds the
 //!   gateway lease (one instance per database connects) and runs the client while it does.
-//! - `bot` (server) — the serenity client and poise framework; every plugin's command is a
-//!   slash command answered through [`sdk::bot::dispatch`].
-//! - `service` (server) — the rules: signed invite state, invite URL, who may link a server,
-//!   lease decisions, linking and unlinking with their audit entries.
-//! - `oauth` (server) — the code exchange and server list of the link callback.
-//! - `repo` (server) — the SQL (`discord_guilds`, `discordbot_gateway_lease`).
-//! - [`api`] — server functions under `/api/p/discordbot/`, including the link callback.
-//! - [`events`] — BotReady / BotDisconnected.
-//! - [`ui`] — the organization's Discord page.
+//! - `bot` (server) — the serenity client and poise framework; every plugin's registered command
+//!   becomes a slash command answered through [`sdk::bot::dispatch`], and the connection's
+//!   status and events are kept here.
+//!
+//! Dependencies run one way: `api`, `commands` → `service` → `oauth`, `repo`, `rules` → `model`,
+//! `settings`; the bot runner uses `repo` and `rules` directly (the lease is the system's, not an
+//! actor's).
 //!
 //! Without `DISCORD_TOKEN` nothing connects: the platform's bot status says `configured: false`
 //! and the page says the bot is off; linking servers still works.
@@ -25,18 +42,26 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod bot;
+#[cfg(feature = "ssr")]
+pub mod commands;
 pub mod events;
 #[cfg(feature = "ssr")]
 pub mod gateway;
+#[cfg(feature = "ssr")]
+pub mod listeners;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod oauth;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
+pub mod rules;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod settings;
+#[cfg(feature = "ssr")]
+pub mod tasks;
 pub mod ui;
 
 /// This plugin's id, as in `plugin.toml`.
@@ -44,6 +69,12 @@ pub const PLUGIN_ID: &str = "discordbot";
 
 /// The manifest, embedded so tests can check it.
 pub const MANIFEST: &str = include_str!("../plugin.toml");
+
+/// The actions this plugin defines (`[[permissions]]` in plugin.toml).
+pub mod actions {
+    /// Link the organization's Discord servers to it and unlink them; see its Discord page.
+    pub const LINK: &str = "discord:link";
+}
 
 /// The plugin object the registry loads.
 #[cfg(feature = "ssr")]
@@ -61,7 +92,8 @@ struct DiscordBotPlugin {
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 impl sdk::plugin::Plugin for DiscordBotPlugin {
-    /// Reads the settings, tells the platform whether a bot is configured (and gives it the REST
+    /// Reads the settings and publishes them (the service is assembled from them and the
+    /// platform per call), tells the platform whether a bot is configured (and gives it the REST
     /// client), registers `/sahabot`. Connects nothing: CLI commands load plugins too.
     async fn on_load(&self, ctx: &sdk::plugin::LoadContext) -> Result<(), sdk::Error> {
         use std::sync::Arc;
@@ -82,14 +114,9 @@ impl sdk::plugin::Plugin for DiscordBotPlugin {
                 .as_ref()
                 .map(|token| sdk::bot::DiscordRest::new(settings.rest_base(), token.clone())),
         );
-        ctx.command(sdk::bot::BotCommand {
-            name: "sahabot".into(),
-            description: "Which organization this Discord server belongs to, and its commands"
-                .into(),
-            options: vec![],
-            action: None,
-            handler: sdk::bot::command_handler(service::about_server),
-        })?;
+        commands::register(ctx)?;
+        tasks::register(ctx)?;
+        listeners::register(ctx)?;
         if let Ok(mut slot) = self.settings.write() {
             *slot = Some(settings);
         }
@@ -132,5 +159,13 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(manifest.id, super::PLUGIN_ID);
         assert!(manifest.global);
+        assert!(
+            manifest
+                .permissions
+                .iter()
+                .any(|p| p.action == super::actions::LINK),
+            "the manifest defines {}",
+            super::actions::LINK
+        );
     }
 }

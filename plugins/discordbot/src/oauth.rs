@@ -1,6 +1,9 @@
-//! The two Discord OAuth2 calls of the link callback: exchange the code for the user's token,
-//! then list the user's servers with their permissions. Both URLs come from the settings, so
-//! tests use the fake Discord.
+//! The Discord OAuth2 client of the link callback: exchange the code for the user's token, then
+//! list the user's servers with their permissions. Both URLs come from the settings, so tests use
+//! the fake Discord.
+//!
+//! A leaf: it knows the settings and the rules' [`UserGuild`], nothing of `service`, which calls
+//! it (api → service → oauth, never back).
 
 use std::time::Duration;
 
@@ -8,7 +11,7 @@ use sdk::Error;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::{service::UserGuild, settings::Settings};
+use crate::{rules::UserGuild, settings::Settings};
 
 const TIMEOUT: Duration = Duration::from_secs(15);
 

@@ -1,26 +1,24 @@
 //! The bot without Discord, on SQLite and PostgreSQL: the dispatch rules a command goes through
 //! (linked server, plugin on for the organization, Discord user known, action held), linking and
-//! unlinking servers with their audit entries, and the gateway lease statement. Plus: the
+//! unlinking servers with their audit entries (and who may: `discord:link`), and the gateway
+//! lease statement. Plus: the
 //! interaction the fake Discord sends decodes with serenity into the call the platform expects.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{collections::BTreeMap, sync::Arc};
 use testkit::platform;
+use std::{collections::BTreeMap, sync::Arc};
 
 use discordbot::{
     bot::{command_call, Bot},
     repo,
-    service::{self, UserGuild},
+    rules::{self, UserGuild},
+    service::DiscordBotService,
     settings::Settings,
 };
+use sdk::{Actor, Error, auth::CurrentUser, auth::GlobalLevel, bot::BotCommand, bot::CommandCall, bot::CommandContext, bot::CommandOption, bot::CommandReply, bot::OptionKind, bot::command_handler, context::Platform, db::Backend, plugin::Bundle, plugin::LoadContext, plugin::Plugin};
 use platform::{LoadOptions, PluginHost};
-use sdk::{
-    auth::CurrentUser, auth::GlobalLevel, bot::command_handler, bot::BotCommand, bot::CommandCall,
-    bot::CommandContext, bot::CommandOption, bot::CommandReply, bot::OptionKind, context::Platform,
-    db::Backend, plugin::Bundle, plugin::LoadContext, plugin::Plugin, Error,
-};
+use testkit::{TestDb, both_backends};
 use serde_json::json;
-use testkit::{both_backends, TestDb};
 
 /// A small plugin with one command that needs an action and one that does not.
 const BOTTEST_MANIFEST: &str = r#"
@@ -79,6 +77,7 @@ struct World {
     test: TestDb,
     platform: Platform,
     bot: Bot,
+    service: DiscordBotService,
 }
 
 fn discordbot_bundle() -> Bundle {
@@ -131,13 +130,15 @@ async fn world(backend: Backend) -> World {
     let settings = Arc::new(Settings::from_lookup(|k| test_settings().get(k).cloned()));
     let bot = Bot {
         platform: platform.clone(),
-        settings,
+        settings: Arc::clone(&settings),
         instance: platform.events.instance().to_string(),
     };
+    let service = DiscordBotService::new(platform.clone(), settings);
     World {
         test,
         platform,
         bot,
+        service,
     }
 }
 
@@ -192,6 +193,27 @@ impl World {
         org
     }
 
+    /// "Org A" with `owner` (Discord 5001) as admin, the server `guild` linked to it and the
+    /// test plugin on.
+    async fn linked_org_with_bottest(&self, guild_id: &str) -> (CurrentUser, i64) {
+        let owner = self.discord_user("owner", "5001").await;
+        let org = self.org_with_admin("Org A", &owner).await;
+        self.service
+            .link_guild(
+                &Actor::user(owner.clone()),
+                org,
+                &guild(guild_id, "Speedruns"),
+                NOW,
+            )
+            .await
+            .unwrap();
+        testkit::plugin_host(&self.platform)
+            .set_enabled(org, "bottest", true, false, &Default::default())
+            .await
+            .unwrap();
+        (owner, org)
+    }
+
     async fn use_command(&self, guild: &str, discord_user: &str, name: &str, text: &str) -> String {
         let mut options = BTreeMap::new();
         options.insert("text".to_string(), json!(text));
@@ -207,6 +229,9 @@ impl World {
     }
 }
 
+/// When the tests link servers.
+const NOW: i64 = 1_700_000_000_000;
+
 fn guild(id: &str, name: &str) -> UserGuild {
     UserGuild {
         id: id.into(),
@@ -216,7 +241,7 @@ fn guild(id: &str, name: &str) -> UserGuild {
     }
 }
 
-async fn check_dispatch_rules(backend: Backend) {
+async fn check_unlinked_servers_and_disabled_plugins_are_refused(backend: Backend) {
     let w = world(backend).await;
     let owner = w.discord_user("owner", "5001").await;
     let org = w.org_with_admin("Org A", &owner).await;
@@ -225,7 +250,13 @@ async fn check_dispatch_rules(backend: Backend) {
     let reply = w.use_command("777", "5001", "echo", "hi").await;
     assert!(reply.contains("not linked to an organization"), "{reply}");
 
-    service::link_guild(&w.test.db, org, owner.id, &guild("777", "Speedruns"), None)
+    w.service
+        .link_guild(
+            &Actor::user(owner.clone()),
+            org,
+            &guild("777", "Speedruns"),
+            NOW,
+        )
         .await
         .unwrap();
 
@@ -235,11 +266,15 @@ async fn check_dispatch_rules(backend: Backend) {
         reply.contains("Bot Test is not enabled for Org A"),
         "{reply}"
     );
+}
+both_backends!(
+    unlinked_servers_and_disabled_plugins_are_refused,
+    check_unlinked_servers_and_disabled_plugins_are_refused
+);
 
-    testkit::plugin_host(&w.platform)
-        .set_enabled(org, "bottest", true, false, &Default::default())
-        .await
-        .unwrap();
+async fn check_a_command_needs_a_known_member_with_its_action(backend: Backend) {
+    let w = world(backend).await;
+    let (owner, org) = w.linked_org_with_bottest("777").await;
 
     // A Discord account SahaBot does not know.
     let reply = w.use_command("777", "9999", "echo", "hi").await;
@@ -263,6 +298,15 @@ async fn check_dispatch_rules(backend: Backend) {
     // The organization's admin: the handler runs with the organization and the user.
     let reply = w.use_command("777", "5001", "echo", "hi").await;
     assert_eq!(reply, format!("echo hi for org {org} by owner"));
+}
+both_backends!(
+    a_command_needs_a_known_member_with_its_action,
+    check_a_command_needs_a_known_member_with_its_action
+);
+
+async fn check_sahabot_lists_the_servers_commands(backend: Backend) {
+    let w = world(backend).await;
+    w.linked_org_with_bottest("777").await;
 
     // The bot's own command lists what the server can use.
     let reply = w.use_command("777", "5001", "sahabot", "").await;
@@ -276,7 +320,55 @@ async fn check_dispatch_rules(backend: Backend) {
     let reply = w.use_command("777", "5001", "gone", "").await;
     assert!(reply.contains("no longer available"), "{reply}");
 }
-both_backends!(dispatch_rules, check_dispatch_rules);
+both_backends!(
+    sahabot_lists_the_servers_commands,
+    check_sahabot_lists_the_servers_commands
+);
+
+async fn check_only_holders_of_discord_link_manage_servers(backend: Backend) {
+    let w = world(backend).await;
+    let owner = w.test.user("owner", GlobalLevel::User).await;
+    let org = w.org_with_admin("Org A", &owner).await;
+    let member = w.test.user("member", GlobalLevel::User).await;
+    w.join(&owner, org, &member).await;
+    let member = Actor::user(member);
+
+    let err = w
+        .service
+        .link_guild(&member, org, &guild("100", "Speedruns"), NOW)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "Forbidden");
+    assert!(err.message().contains("`discord:link`"), "{err:?}");
+    w.service
+        .link_guild(&Actor::user(owner), org, &guild("100", "Speedruns"), NOW)
+        .await
+        .unwrap();
+    let err = w
+        .service
+        .unlink_guild(&member, org, "100")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "Forbidden");
+    let err = w.service.servers(&member, org).await.unwrap_err();
+    assert_eq!(err.kind(), "Forbidden");
+    let err = w.service.new_invite(&member, org, NOW).await.unwrap_err();
+    assert_eq!(err.kind(), "Forbidden");
+    let err = w.service.page(&member, org, NOW).await.unwrap_err();
+    assert_eq!(err.kind(), "Forbidden");
+
+    // Linking is a person's act: the system signs no link.
+    let err = w
+        .service
+        .link_guild(&Actor::system(), org, &guild("200", "Other"), NOW)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "Unauthenticated");
+}
+both_backends!(
+    only_holders_of_discord_link_manage_servers,
+    check_only_holders_of_discord_link_manage_servers
+);
 
 async fn check_linking_and_unlinking(backend: Backend) {
     let w = world(backend).await;
@@ -284,28 +376,32 @@ async fn check_linking_and_unlinking(backend: Backend) {
     let org_a = w.org_with_admin("Org A", &owner).await;
     let org_b = w.org_with_admin("Org B", &owner).await;
     let db = &w.test.db;
+    let service = &w.service;
+    let actor = Actor::user(owner.clone());
 
-    service::link_guild(
-        db,
-        org_a,
-        owner.id,
-        &guild("100", "Speedruns"),
-        Some("10.0.0.1"),
-    )
-    .await
-    .unwrap();
-    // Again with a new name: still one link, the name follows Discord.
-    service::link_guild(db, org_a, owner.id, &guild("100", "Speedruns 2"), None)
+    service
+        .link_guild(
+            &actor.clone().from_ip(Some("10.0.0.1".into())),
+            org_a,
+            &guild("100", "Speedruns"),
+            NOW,
+        )
         .await
         .unwrap();
-    let servers = service::servers(db, org_a).await.unwrap();
+    // Again with a new name: still one link, the name follows Discord.
+    service
+        .link_guild(&actor, org_a, &guild("100", "Speedruns 2"), NOW)
+        .await
+        .unwrap();
+    let servers = service.servers(&actor, org_a).await.unwrap();
     assert_eq!(servers.len(), 1);
     assert_eq!(servers[0].guild_name, "Speedruns 2");
     assert_eq!(servers[0].linked_by.as_deref(), Some("owner"));
-    assert!(service::servers(db, org_b).await.unwrap().is_empty());
+    assert!(service.servers(&actor, org_b).await.unwrap().is_empty());
 
     // Another organization cannot take it.
-    let err = service::link_guild(db, org_b, owner.id, &guild("100", "Speedruns"), None)
+    let err = service
+        .link_guild(&actor, org_b, &guild("100", "Speedruns"), NOW)
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "Conflict");
@@ -315,20 +411,20 @@ async fn check_linking_and_unlinking(backend: Backend) {
         "{err:?}"
     );
     // Nor unlink it.
-    let err = service::unlink_guild(db, org_b, owner.id, "100", None)
+    let err = service
+        .unlink_guild(&actor, org_b, "100")
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "NotFound");
 
     assert_eq!(
-        service::unlink_guild(db, org_a, owner.id, "100", None)
-            .await
-            .unwrap(),
+        service.unlink_guild(&actor, org_a, "100").await.unwrap(),
         "Speedruns 2"
     );
-    assert!(service::servers(db, org_a).await.unwrap().is_empty());
+    assert!(service.servers(&actor, org_a).await.unwrap().is_empty());
     // Free again: Org B may link it now.
-    service::link_guild(db, org_b, owner.id, &guild("100", "Speedruns"), None)
+    service
+        .link_guild(&actor, org_b, &guild("100", "Speedruns"), NOW)
         .await
         .unwrap();
     assert_eq!(sdk::bot::linked_org(db, "100").await.unwrap(), Some(org_b));
@@ -364,7 +460,7 @@ async fn check_gateway_lease(backend: Backend) {
     assert_eq!(lease.acquired_at, 1_000, "a renewal keeps the start");
     assert_eq!(lease.heartbeat_at, 11_000);
     assert_eq!(lease.expires_at, 41_000);
-    assert!(!service::may_take_lease(Some(&lease), "b", 40_999));
+    assert!(!rules::may_take_lease(Some(&lease), "b", 40_999));
 
     // a stops renewing: once the lease ran out, b takes over and a cannot come back.
     assert!(!repo::claim_lease(db, "b", 40_999, LEASE).await.unwrap());

@@ -1,15 +1,12 @@
-//! The page under `/org/{org_id}/discord`: the bot's status, the organization's linked Discord
-//! servers (with unlink), and "Add the bot to a Discord server". The link callback sends the
-//! browser back here with `?linked=…` or `?error=…`. Resources and actions are created at the
-//! page's top, outside the suspense, so server and browser render the same.
+//! The organization's Discord page (`/org/{org_id}/discord`): the bot's status, the
+//! organization's linked Discord servers (with unlink), and "Add the bot to a Discord server".
+//! The link callback sends the browser back here with `?linked=…` or `?error=…`. Resources and
+//! actions are created at the page's top, outside the suspense, so server and browser render the
+//! same.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{
-    components::Route,
-    hooks::{use_params_map, use_query_map},
-    StaticSegment,
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use sdk::{
     time::format_utc,
     ui::{
@@ -24,13 +21,8 @@ use crate::{
     model::DiscordPage,
 };
 
-#[component(transparent)]
-pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    view! { <Route path=StaticSegment("") view=DiscordServersPage/> }.into_inner()
-}
-
 #[component]
-fn DiscordServersPage() -> impl IntoView {
+pub fn DiscordServersPage() -> impl IntoView {
     let params = use_params_map();
     let org_id = Memo::new(move |_| {
         params.with(|p| {

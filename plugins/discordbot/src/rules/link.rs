@@ -1,20 +1,11 @@
-//! The rules: signed invite state, the invite URL, who may link a server, the gateway lease
-//! decisions, and the writes (link, unlink), each in one transaction with its audit entry.
-//! The pure parts are unit tested here; the writes in `tests/` on both databases.
+//! Linking a Discord server: the invite's signed state, the invite URL, who may link a server,
+//! what a link may replace, the callback's checks and where the browser goes afterwards.
 
-use sdk::{
-    audit::{self, AuditEntry},
-    bot::{CommandContext, CommandReply},
-    context::Platform,
-    db::Db,
-    time::now_ms,
-    Error,
-};
-use serde_json::{json, Value};
+use sdk::Error;
+use serde_json::Value;
 
 use crate::{
-    model::{DiscordPage, InviteLink, LinkOutcome, LinkedServer},
-    repo,
+    model::{InviteLink, LinkOutcome},
     settings::Settings,
 };
 
@@ -25,13 +16,8 @@ pub const ADMINISTRATOR: u64 = 0x8;
 /// What the bot asks for when invited: view channels (0x400), send messages (0x800), embed
 /// links (0x4000), read message history (0x10000).
 pub const BOT_PERMISSIONS: u64 = 0x400 | 0x800 | 0x4000 | 0x10000;
-/// Discord's longest message.
-pub const MAX_REPLY_CHARS: usize = 2000;
 
-// ---------------------------------------------------------------------------------------------
-// The invite's state: who started adding the bot, for which organization, until when.
-
-/// What a verified state says.
+/// What a verified state says: who started adding the bot, for which organization, until when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LinkState {
     pub org_id: i64,
@@ -97,9 +83,6 @@ pub fn check_state_user(state: &LinkState, user_id: i64) -> Result<(), Error> {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// The invite URL.
-
 /// Why the invite cannot work on this site, if it cannot.
 pub fn invite_problem(settings: &Settings) -> Option<String> {
     if settings.client_id.is_none() || settings.client_secret.is_none() {
@@ -143,7 +126,7 @@ pub fn invite_url(settings: &Settings, state: &str) -> Result<String, Error> {
     Ok(url.to_string())
 }
 
-/// A fresh invite for `user_id` in `org_id`.
+/// A fresh invite for `user_id` in `org_id`, valid for [`STATE_VALIDITY_MS`] from `now`.
 pub fn new_invite(
     settings: &Settings,
     org_id: i64,
@@ -164,9 +147,6 @@ pub fn new_invite(
         expires_at,
     })
 }
-
-// ---------------------------------------------------------------------------------------------
-// Who may link a server.
 
 /// A server as Discord lists it for the signed-in user (`GET /users/@me/guilds`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,135 +202,21 @@ pub fn guild_to_link<'a>(guilds: &'a [UserGuild], guild_id: &str) -> Result<&'a 
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// The gateway lease.
-
-/// What the gateway supervisor does after looking at the lease.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LeaseStep {
-    /// We hold the lease and have no client: connect.
-    Connect,
-    /// We hold it and are connected (or waiting to retry a failed connection): carry on.
-    Keep,
-    /// Someone else holds it but our client still runs: shut it down now.
-    Disconnect,
-    /// Someone else holds it and we are idle: wait and look again.
-    Wait,
-}
-
-/// `holds`: the claim succeeded; `running`: our client is up; `may_retry`: the back-off after a
-/// failed connection has passed.
-pub fn lease_step(holds: bool, running: bool, may_retry: bool) -> LeaseStep {
-    match (holds, running) {
-        (true, false) if may_retry => LeaseStep::Connect,
-        (true, _) => LeaseStep::Keep,
-        (false, true) => LeaseStep::Disconnect,
-        (false, false) => LeaseStep::Wait,
-    }
-}
-
-/// What the claim statement decides, in Rust: may `me` take the lease at `now`?
-pub fn may_take_lease(current: Option<&repo::Lease>, me: &str, now: i64) -> bool {
+/// A server is linked to one organization at most. When linking `guild_name` to `org_id` finds
+/// it already linked (`current`: the organization and its name), Ok means it is ours and only its
+/// name is refreshed; another organization's server is a Conflict naming it; a link that vanished
+/// in between is a Conflict asking to try again.
+pub fn relink(org_id: i64, guild_name: &str, current: Option<(i64, &str)>) -> Result<(), Error> {
     match current {
-        None => true,
-        Some(lease) => lease.holder == me || lease.expires_at <= now,
+        Some((owner, _)) if owner == org_id => Ok(()),
+        Some((_, other)) => Err(Error::conflict(format!(
+            "The Discord server {guild_name} is already linked to the organization {other}. An \
+             admin of {other} must unlink it there first."
+        ))),
+        None => Err(Error::conflict(
+            "The Discord server changed while it was being linked. Try again.",
+        )),
     }
-}
-
-/// Wait before reconnecting after the `failures`-th failed connection in a row: 5 s, doubling,
-/// at most 5 minutes.
-pub fn retry_delay_ms(failures: u32) -> i64 {
-    let doubled = 5_000_i64.saturating_mul(1_i64 << failures.saturating_sub(1).min(6));
-    doubled.min(300_000)
-}
-
-/// A reply cut to Discord's 2000 characters.
-pub fn fit_reply(content: &str) -> String {
-    if content.chars().count() <= MAX_REPLY_CHARS {
-        return content.to_string();
-    }
-    let mut out: String = content.chars().take(MAX_REPLY_CHARS - 1).collect();
-    out.push('…');
-    out
-}
-
-// ---------------------------------------------------------------------------------------------
-// Linking and unlinking (one transaction each, with the audit entry).
-
-/// Links `guild` to `org_id` as `user_id`. Linking a server the organization already has only
-/// refreshes its name; a server of another organization is a Conflict naming it.
-pub async fn link_guild(
-    db: &Db,
-    org_id: i64,
-    user_id: i64,
-    guild: &UserGuild,
-    ip: Option<&str>,
-) -> Result<(), Error> {
-    let mut tx = db.begin().await?;
-    if !repo::insert_guild(&mut tx, org_id, &guild.id, &guild.name, user_id, now_ms()).await? {
-        match repo::guild_link(&mut tx, &guild.id).await? {
-            Some((owner, _)) if owner == org_id => {
-                repo::rename_guild(&mut tx, org_id, &guild.id, &guild.name).await?;
-                tx.commit().await?;
-                return Ok(());
-            }
-            Some((_, other)) => {
-                return Err(Error::conflict(format!(
-                    "The Discord server {} is already linked to the organization {other}. An \
-                     admin of {other} must unlink it there first.",
-                    guild.name
-                )))
-            }
-            // Unlinked in between: the caller may simply try again.
-            None => {
-                return Err(Error::conflict(
-                    "The Discord server changed while it was being linked. Try again.",
-                ))
-            }
-        }
-    }
-    audit::record(
-        &mut *tx,
-        AuditEntry {
-            user_id: Some(user_id),
-            org_id: Some(org_id),
-            action: "discord.guild_link",
-            details: json!({ "guild_id": guild.id, "guild_name": guild.name }),
-            ip,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Unlinks one of the organization's servers.
-pub async fn unlink_guild(
-    db: &Db,
-    org_id: i64,
-    user_id: i64,
-    guild_id: &str,
-    ip: Option<&str>,
-) -> Result<String, Error> {
-    let mut tx = db.begin().await?;
-    let Some(name) = repo::delete_guild(&mut tx, org_id, guild_id).await? else {
-        return Err(Error::not_found(format!(
-            "The Discord server {guild_id} is not linked to this organization."
-        )));
-    };
-    audit::record(
-        &mut *tx,
-        AuditEntry {
-            user_id: Some(user_id),
-            org_id: Some(org_id),
-            action: "discord.guild_unlink",
-            details: json!({ "guild_id": guild_id, "guild_name": name }),
-            ip,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(name)
 }
 
 /// What Discord sends back to the link callback.
@@ -364,93 +230,40 @@ pub struct Callback {
     pub error_description: Option<String>,
 }
 
-/// The link callback: verify the state (ours, not expired, issued to `caller`), exchange the
-/// code, check the caller administers the server on Discord, link it. Never fails: the outcome
-/// carries the message the organization's page shows.
-pub async fn finish_link(
-    platform: &Platform,
-    settings: &Settings,
-    callback: &Callback,
-    caller: &sdk::auth::guard::Caller,
-) -> LinkOutcome {
-    let claimed = callback.state.as_deref().and_then(claimed_org);
-    match try_link(platform, settings, callback, caller).await {
-        Ok((org_id, guild)) => LinkOutcome {
-            linked: true,
-            org_id: Some(org_id),
-            guild_id: Some(guild.id),
-            message: format!(
-                "Linked the Discord server {} to this organization.",
-                guild.name
-            ),
-        },
-        Err(e) => {
-            tracing::info!(error = %e.message(), "a Discord server was not linked");
-            LinkOutcome {
-                linked: false,
-                org_id: claimed,
-                guild_id: callback.guild_id.clone(),
-                message: e.message(),
-            }
+impl Callback {
+    /// The state, which every answer of ours carries.
+    pub fn state(&self) -> Result<&str, Error> {
+        self.state.as_deref().ok_or_else(|| {
+            Error::invalid(
+                "state",
+                "Discord's answer carries no state, so it cannot be matched to an organization. \
+                 Start again with \"Add the bot\" on the organization's Discord page.",
+            )
+        })
+    }
+
+    /// Refused when the user cancelled on Discord.
+    pub fn not_cancelled(&self) -> Result<(), Error> {
+        match &self.error {
+            Some(error) => Err(Error::forbidden(format!(
+                "Adding the bot was cancelled on Discord ({}).",
+                self.error_description.as_deref().unwrap_or(error)
+            ))),
+            None => Ok(()),
         }
     }
-}
 
-async fn try_link(
-    platform: &Platform,
-    settings: &Settings,
-    callback: &Callback,
-    caller: &sdk::auth::guard::Caller,
-) -> Result<(i64, UserGuild), Error> {
-    let Some(state) = callback.state.as_deref() else {
-        return Err(Error::invalid(
-            "state",
-            "Discord's answer carries no state, so it cannot be matched to an organization. \
-             Start again with \"Add the bot\" on the organization's Discord page.",
-        ));
-    };
-    let state = verify_state(&settings.secret_key, state, now_ms())?;
-    let user = caller.user.clone().ok_or_else(|| {
-        Error::unauthenticated(
-            "Sign in to SahaBot in this browser first, then add the bot again from the \
-             organization's Discord page.",
-        )
-    })?;
-    check_state_user(&state, user.id)?;
-    if let Some(error) = &callback.error {
-        return Err(Error::forbidden(format!(
-            "Adding the bot was cancelled on Discord ({}).",
-            callback.error_description.as_deref().unwrap_or(error)
-        )));
+    /// The authorization code and the server the bot was added to.
+    pub fn code_and_guild(&self) -> Result<(&str, &str), Error> {
+        match (&self.code, &self.guild_id) {
+            (Some(code), Some(guild_id)) => Ok((code, guild_id)),
+            _ => Err(Error::invalid(
+                "code",
+                "Discord's answer lacks the authorization code or the server. Add the bot again \
+                 from the organization's Discord page.",
+            )),
+        }
     }
-    // Still allowed to link there (the role may have changed within the 15 minutes).
-    sdk::auth::guard::authorize(
-        &platform.db,
-        platform.authorizer.as_ref(),
-        &user,
-        state.org_id,
-        crate::api::ACTION,
-    )
-    .await?;
-    let (Some(code), Some(guild_id)) = (&callback.code, &callback.guild_id) else {
-        return Err(Error::invalid(
-            "code",
-            "Discord's answer lacks the authorization code or the server. Add the bot again \
-             from the organization's Discord page.",
-        ));
-    };
-    let token = crate::oauth::exchange_code(settings, code).await?;
-    let guilds = crate::oauth::user_guilds(settings, &token).await?;
-    let guild = guild_to_link(&guilds, guild_id)?.clone();
-    link_guild(
-        &platform.db,
-        state.org_id,
-        user.id,
-        &guild,
-        caller.ip.as_deref(),
-    )
-    .await?;
-    Ok((state.org_id, guild))
 }
 
 /// Where the browser goes after the callback: the organization's Discord page with the outcome
@@ -479,59 +292,6 @@ pub fn encode_query(text: &str) -> String {
         }
     }
     out
-}
-
-/// The organization's Discord page.
-pub async fn page(
-    platform: &Platform,
-    settings: &Settings,
-    org_id: i64,
-) -> Result<DiscordPage, Error> {
-    let status = platform.plugins.bot().status();
-    let lease = repo::lease(&platform.db).await?;
-    let someone_holds = lease.is_some_and(|l| l.expires_at > now_ms());
-    Ok(DiscordPage {
-        org_id,
-        bot_configured: settings.token.is_some(),
-        bot_online: status.connected || (settings.token.is_some() && someone_holds),
-        bot_user: status.bot_user,
-        invite_problem: invite_problem(settings),
-        servers: repo::linked_servers(&platform.db, org_id).await?,
-    })
-}
-
-/// The linked servers (for tests and the page).
-pub async fn servers(db: &Db, org_id: i64) -> Result<Vec<LinkedServer>, Error> {
-    repo::linked_servers(db, org_id).await
-}
-
-// ---------------------------------------------------------------------------------------------
-// The bot's own command.
-
-/// `/sahabot`: which organization this server belongs to and the commands it has on.
-pub async fn about_server(ctx: CommandContext) -> Result<CommandReply, Error> {
-    let platform = &ctx.platform;
-    let name: Option<String> = sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1")
-        .bind(ctx.org_id)
-        .fetch_optional(platform.db.pool())
-        .await?;
-    let name = name.unwrap_or_else(|| format!("organization {}", ctx.org_id));
-    let enabled = platform.plugins.enabled_plugins(ctx.org_id).await?;
-    let mut commands: Vec<String> = platform
-        .plugins
-        .bot()
-        .commands
-        .all()
-        .into_iter()
-        .filter(|c| enabled.contains(&c.plugin_id))
-        .map(|c| format!("/{}", c.command.name))
-        .collect();
-    commands.sort();
-    Ok(CommandReply::private(format!(
-        "This Discord server belongs to {name} on {}. Commands here: {}.",
-        platform.base_url,
-        commands.join(", ")
-    )))
 }
 
 #[cfg(test)]
@@ -693,34 +453,59 @@ mod tests {
     }
 
     #[test]
-    fn lease_decisions() {
-        use LeaseStep::*;
-        assert_eq!(lease_step(true, false, true), Connect);
-        assert_eq!(
-            lease_step(true, false, false),
-            Keep,
-            "back-off after a failure"
+    fn linking_a_server_again_only_refreshes_it_for_its_own_organization() {
+        assert!(relink(1, "Speedruns", Some((1, "Org A"))).is_ok());
+        let err = relink(2, "Speedruns", Some((1, "Org A"))).unwrap_err();
+        assert_eq!(err.kind(), "Conflict");
+        assert!(
+            err.message()
+                .contains("Speedruns is already linked to the organization Org A"),
+            "{err:?}"
         );
-        assert_eq!(lease_step(true, true, true), Keep);
-        assert_eq!(lease_step(false, true, true), Disconnect);
-        assert_eq!(lease_step(false, false, true), Wait);
+        let err = relink(1, "Speedruns", None).unwrap_err();
+        assert_eq!(err.kind(), "Conflict");
+        assert!(err.message().contains("Try again"), "{err:?}");
+    }
 
-        let lease = |holder: &str, expires_at| repo::Lease {
-            holder: holder.into(),
-            acquired_at: 0,
-            heartbeat_at: 0,
-            expires_at,
+    #[test]
+    fn the_callback_needs_a_state_a_code_and_a_server() {
+        let full = Callback {
+            code: Some("c".into()),
+            state: Some("s".into()),
+            guild_id: Some("g".into()),
+            ..Default::default()
         };
-        assert!(may_take_lease(None, "a", 5));
-        assert!(may_take_lease(Some(&lease("a", 10)), "a", 5), "renewal");
-        assert!(!may_take_lease(Some(&lease("b", 10)), "a", 5), "held");
-        assert!(may_take_lease(Some(&lease("b", 10)), "a", 10), "ran out");
-        assert!(may_take_lease(Some(&lease("b", 0)), "a", 5), "released");
+        assert_eq!(full.state().unwrap(), "s");
+        assert!(full.not_cancelled().is_ok());
+        assert_eq!(full.code_and_guild().unwrap(), ("c", "g"));
 
-        assert_eq!(retry_delay_ms(1), 5_000);
-        assert_eq!(retry_delay_ms(2), 10_000);
-        assert_eq!(retry_delay_ms(4), 40_000);
-        assert_eq!(retry_delay_ms(30), 300_000);
+        let empty = Callback::default();
+        assert_eq!(empty.state().unwrap_err().kind(), "Invalid");
+        let no_guild = Callback {
+            guild_id: None,
+            ..full.clone()
+        };
+        assert!(no_guild.code_and_guild().is_err());
+    }
+
+    #[test]
+    fn a_cancelled_callback_says_why() {
+        let cancelled = Callback {
+            error: Some("access_denied".into()),
+            ..Default::default()
+        };
+        let err = cancelled.not_cancelled().unwrap_err();
+        assert_eq!(err.kind(), "Forbidden");
+        assert!(err.message().contains("(access_denied)"), "{err:?}");
+        let described = Callback {
+            error_description: Some("The user said no".into()),
+            ..cancelled
+        };
+        assert!(described
+            .not_cancelled()
+            .unwrap_err()
+            .message()
+            .contains("(The user said no)"));
     }
 
     #[test]
@@ -746,14 +531,5 @@ mod tests {
             ..outcome
         };
         assert!(page_after_link(&lost).starts_with("/?discord_error="));
-    }
-
-    #[test]
-    fn replies_fit_discord() {
-        assert_eq!(fit_reply("short"), "short");
-        let long = "é".repeat(2500);
-        let fitted = fit_reply(&long);
-        assert_eq!(fitted.chars().count(), MAX_REPLY_CHARS);
-        assert!(fitted.ends_with('…'));
     }
 }

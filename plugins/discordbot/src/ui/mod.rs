@@ -1,0 +1,14 @@
+//! The pages under `/org/{org_id}/discord`, one file each: [`discord_page`] (the bot's status,
+//! the organization's linked servers, "Add the bot").
+
+use leptos::prelude::*;
+use leptos_router::{components::Route, StaticSegment};
+
+mod discord_page;
+
+use discord_page::DiscordServersPage;
+
+#[component(transparent)]
+pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! { <Route path=StaticSegment("") view=DiscordServersPage/> }.into_inner()
+}
