@@ -46,7 +46,7 @@ impl DiscordBotService {
         let user = actor.require_user()?;
         sdk::auth::guard::authorize(
             &self.platform.db,
-            &self.platform.authorizer,
+            self.platform.authorizer.as_ref(),
             user,
             org_id,
             actions::LINK,

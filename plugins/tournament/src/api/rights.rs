@@ -12,6 +12,6 @@ use {super::guard::*, crate::actions};
 pub async fn my_rights(org_id: i64) -> Result<Rights, sdk::Error> {
     let g = guard(org_id, actions::MATCH_READ).await?;
     g.service
-        .rights(&g.platform.authorizer, g.org_id, &g.actor)
+        .rights(g.platform.authorizer.as_ref(), g.org_id, &g.actor)
         .await
 }

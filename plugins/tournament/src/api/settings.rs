@@ -38,6 +38,6 @@ pub async fn list_match_settings(
 ) -> Result<Vec<SettingsSubmission>, sdk::Error> {
     let g = guard(org_id, actions::MATCH_READ).await?;
     g.service
-        .submissions(&g.platform.authorizer, g.org_id, &g.actor, match_id)
+        .submissions(g.platform.authorizer.as_ref(), g.org_id, &g.actor, match_id)
         .await
 }

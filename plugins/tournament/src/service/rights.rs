@@ -3,14 +3,14 @@
 //! The authorizer comes from the adapter (the request's platform); the guard in front of every
 //! server function has already checked the action that lets the caller in at all.
 
-use sdk::{context::Rights, Actor, Error};
+use sdk::{context::Rights as Authorizer, Actor, Error};
 
 use super::Tournaments;
 use crate::{actions, model::Rights};
 
 /// Whether `actor` holds `action` in the organization (the system and strangers do not).
 pub(super) async fn may(
-    authorizer: &dyn Rights,
+    authorizer: &dyn Authorizer,
     org_id: i64,
     actor: &Actor,
     action: &str,
@@ -25,7 +25,7 @@ impl Tournaments {
     /// What `actor` may do in the organization's tournaments.
     pub async fn rights(
         &self,
-        authorizer: &dyn Rights,
+        authorizer: &dyn Authorizer,
         org_id: i64,
         actor: &Actor,
     ) -> Result<Rights, Error> {
