@@ -9,9 +9,11 @@
 //!   `MAX_ACTIVE_TASKS_PER_ORG` active tasks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::{sync::Arc, time::Duration};
 
-use presets::service::{self, Ctx, NamespaceInput, PresetInput};
+use presets::service::{NamespaceInput, PresetInput, Presets};
 use sdk::{
     auth::{CurrentUser, GlobalLevel},
     bot::DiscordRest,
@@ -19,16 +21,14 @@ use sdk::{
     context::Platform,
     db::Backend,
     fake_discord::FakeDiscord,
-    plugin::{
-        host::{Actor, LoadOptions},
-        Bundle, PluginHost,
-    },
+    plugin::host::Actor,
     tasks::{
         engine::{By, Scheduler},
         model::{OrgTaskInput, MAX_ACTIVE_TASKS_PER_ORG},
         Schedule,
     },
     testing::TestDb,
+    time::now_ms,
 };
 use serde_json::{json, Value};
 
@@ -50,24 +50,7 @@ struct World {
 /// Two organizations, each with its Discord server linked (A: `GUILD_A` with `CHANNEL_A`, B:
 /// `GUILD_B` with `CHANNEL_B`), a third server linked to nobody, and the bot pointed at the fake.
 async fn world(backend: Backend) -> World {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let dir = env!("CARGO_MANIFEST_DIR");
-    let read = |b: &str| {
-        sdk::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
-    };
-    let bundle = Bundle {
-        manifest_source: presets::MANIFEST.into(),
-        origin: "plugins/presets/plugin.toml".into(),
-        sqlite: read("sqlite"),
-        postgres: read("postgres"),
-        plugin: presets::plugin(),
-    };
-    let host = Arc::new(
-        PluginHost::load(&test.db, vec![bundle], LoadOptions::default())
-            .await
-            .unwrap(),
-    );
+    let (test, host) = common::load(backend).await;
     let platform = Platform::new(test.db.clone(), Arc::clone(&host), "http://localhost");
     host.start(&platform).await;
     let fake = FakeDiscord::start().await;
@@ -133,29 +116,39 @@ impl World {
         Scheduler::new(&self.platform)
     }
 
-    fn ctx(&self, org: i64) -> Ctx {
-        Ctx {
-            platform: self.platform.clone(),
-            user: Some(self.admin.clone()),
-            org_id: Some(org),
-            ip: None,
-        }
-    }
-
     /// The organization's namespace `slug`, for `post_list`.
     async fn namespace(&self, org: i64, slug: &str) {
-        service::create_namespace(
-            &self.ctx(org),
-            NamespaceInput {
-                slug: slug.into(),
-                display_name: slug.into(),
-                description: String::new(),
-                is_public: true,
-                for_organization: true,
-            },
-        )
-        .await
-        .unwrap();
+        let input = NamespaceInput {
+            slug: slug.into(),
+            display_name: slug.into(),
+            description: String::new(),
+            is_public: true,
+            for_organization: true,
+        };
+        Presets::new(self.platform.clone())
+            .create_namespace(Some(org), &self.actor(), input, now_ms())
+            .await
+            .unwrap();
+    }
+
+    /// The site admin writes the preset `name` in org's namespace `league`.
+    async fn create_preset(&self, org: i64, name: &str) {
+        let input = PresetInput {
+            namespace: Some("league".into()),
+            randomizer: "alttpr".into(),
+            name: name.into(),
+            description: String::new(),
+            yaml: "goal: ganon\n".into(),
+            is_public: true,
+        };
+        Presets::new(self.platform.clone())
+            .create_preset(Some(org), &self.actor(), input, now_ms())
+            .await
+            .unwrap();
+    }
+
+    fn actor(&self) -> sdk::Actor {
+        sdk::Actor::user(self.admin.clone())
     }
 
     fn posted_to(&self, channel: &str) -> usize {
@@ -274,19 +267,7 @@ async fn check_unlinked_guild_stops_receiving_posts(backend: Backend) {
     let due = task.next_run_at.unwrap();
     scheduler.tick_at(due).await.unwrap().finished().await;
     assert_eq!(w.posted_to(CHANNEL_A), 1);
-    service::create_preset(
-        &w.ctx(w.org_a),
-        PresetInput {
-            namespace: Some("league".into()),
-            randomizer: "alttpr".into(),
-            name: "Open".into(),
-            description: String::new(),
-            yaml: "goal: ganon\n".into(),
-            is_public: true,
-        },
-    )
-    .await
-    .unwrap();
+    w.create_preset(w.org_a, "Open").await;
     assert!(
         w.fake
             .wait_until(Duration::from_secs(10), |f| f
@@ -321,19 +302,7 @@ async fn check_unlinked_guild_stops_receiving_posts(backend: Backend) {
             .contains("is not in a Discord server linked to this organization"),
         "{run:?}"
     );
-    service::create_preset(
-        &w.ctx(w.org_a),
-        PresetInput {
-            namespace: Some("league".into()),
-            randomizer: "alttpr".into(),
-            name: "Late".into(),
-            description: String::new(),
-            yaml: "goal: ganon\n".into(),
-            is_public: true,
-        },
-    )
-    .await
-    .unwrap();
+    w.create_preset(w.org_a, "Late").await;
     // The announcement listener refuses (logged, kept with the bus's failures).
     let refused = |failures: Vec<sdk::events::ListenerFailure>| {
         failures.iter().any(|f| {
