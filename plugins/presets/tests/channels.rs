@@ -251,7 +251,7 @@ both_backends!(
     check_another_orgs_channel_is_refused_for_post_list_task
 );
 
-async fn check_unlinked_guild_stops_receiving_posts(backend: Backend) {
+async fn check_unlinked_guild_fails_the_post_list_run(backend: Backend) {
     let w = world(backend).await;
     w.namespace(w.org_a, "league").await;
     let scheduler = w.scheduler();
@@ -262,24 +262,12 @@ async fn check_unlinked_guild_stops_receiving_posts(backend: Backend) {
         .create_org_task(w.org_a, post_list("List", CHANNEL_A, hourly()), by)
         .await
         .unwrap();
-    w.set_announce(w.org_a, CHANNEL_A).await.unwrap();
-    // While linked, both reach the channel (the announcement through the bus).
+    // While linked, the run reaches the channel.
     let due = task.next_run_at.unwrap();
     scheduler.tick_at(due).await.unwrap().finished().await;
     assert_eq!(w.posted_to(CHANNEL_A), 1);
-    w.create_preset(w.org_a, "Open").await;
-    assert!(
-        w.fake
-            .wait_until(Duration::from_secs(10), |f| f
-                .messages()
-                .iter()
-                .any(|m| m.content.contains("New preset **Open**")))
-            .await,
-        "{:?}",
-        w.fake.messages()
-    );
 
-    // The server is unlinked (and linked to org B): nothing more reaches it for org A.
+    // The server is unlinked (and linked to org B): the next run fails, saying why.
     w.unlink(GUILD_A).await;
     w.link(GUILD_A, w.org_b).await;
     let next = scheduler.org_task(w.org_a, task.id).await.unwrap();
@@ -302,8 +290,40 @@ async fn check_unlinked_guild_stops_receiving_posts(backend: Backend) {
             .contains("is not in a Discord server linked to this organization"),
         "{run:?}"
     );
+    assert_eq!(
+        w.posted_to(CHANNEL_A),
+        1,
+        "only the post from before: {:?}",
+        w.fake.messages()
+    );
+}
+both_backends!(
+    unlinked_guild_fails_the_post_list_run,
+    check_unlinked_guild_fails_the_post_list_run
+);
+
+async fn check_unlinked_guild_gets_no_announcement(backend: Backend) {
+    let w = world(backend).await;
+    w.namespace(w.org_a, "league").await;
+    w.set_announce(w.org_a, CHANNEL_A).await.unwrap();
+    // While linked, the announcement reaches the channel through the bus.
+    w.create_preset(w.org_a, "Open").await;
+    assert!(
+        w.fake
+            .wait_until(Duration::from_secs(10), |f| f
+                .messages()
+                .iter()
+                .any(|m| m.content.contains("New preset **Open**")))
+            .await,
+        "{:?}",
+        w.fake.messages()
+    );
+
+    // The server is unlinked (and linked to org B): the listener refuses (logged, kept with
+    // the bus's failures) and nothing more reaches it for org A.
+    w.unlink(GUILD_A).await;
+    w.link(GUILD_A, w.org_b).await;
     w.create_preset(w.org_a, "Late").await;
-    // The announcement listener refuses (logged, kept with the bus's failures).
     let refused = |failures: Vec<sdk::events::ListenerFailure>| {
         failures.iter().any(|f| {
             f.listener == "presets"
@@ -324,14 +344,14 @@ async fn check_unlinked_guild_stops_receiving_posts(backend: Backend) {
     );
     assert_eq!(
         w.posted_to(CHANNEL_A),
-        2,
-        "only the posts from before: {:?}",
+        1,
+        "only the announcement from before: {:?}",
         w.fake.messages()
     );
 }
 both_backends!(
-    unlinked_guild_stops_receiving_posts,
-    check_unlinked_guild_stops_receiving_posts
+    unlinked_guild_gets_no_announcement,
+    check_unlinked_guild_gets_no_announcement
 );
 
 async fn check_interval_below_minimum_is_refused(backend: Backend) {
