@@ -1,14 +1,15 @@
-//! A preset's settings by its key `(namespace, randomizer, name)`: what other plugins
-//! (tournaments, seed rolling) use through the published [`PresetService`], and what the
-//! `/preset` command shows.
+//! Reading presets by key rather than by id: a preset's settings by `(namespace, randomizer,
+//! name)` — what other plugins (tournaments, seed rolling) use through the published
+//! [`PresetService`], and what the `/preset` command shows ([`Presets::settings_for`]) — and a
+//! namespace's catalog for the `post_list` task. [`PresetService`] is published in `on_load`,
+//! before the platform exists, so it holds only the database.
 
 use sdk::{db::Db, Actor, Error};
 
 use super::Presets;
 use crate::{actions, format::PresetKind, repo};
 
-/// What other plugins use: a preset's settings by its key. Published in `on_load`, so it holds
-/// only the database.
+/// What other plugins use: a preset's settings by its key.
 #[derive(Debug, Clone)]
 pub struct PresetService {
     db: Db,

@@ -14,7 +14,9 @@
 //! - `import` — the CLI's import of a folder of YAML files;
 //! - `yaml` — checking a document without saving it;
 //! - [`randomizers`] — the registry of randomizers, published for other plugins;
-//! - `lookup` — [`PresetService`], the settings of a preset by its key, for other plugins.
+//! - `rights` — the facts about the actor in a namespace, and the tenant rule;
+//! - `lookup` — presets by key: [`PresetService`] (published for other plugins, and the
+//!   `post_list` task's catalog, which needs only the database) and what `/preset` may show.
 //!
 //! Tenant isolation: an organization's namespace is changed only from that organization, and
 //! the caller's standing in an organization counts only when acting from it.
