@@ -10,7 +10,40 @@ use leptos::server_fn::codec::Json;
 
 use crate::model::{Namespace, NamespaceGrant, Preset, PresetSummary, RandomizerInfo, YamlCheck};
 #[cfg(feature = "ssr")]
-use crate::service::{self, Ctx};
+use crate::service::{self, Presets};
+#[cfg(feature = "ssr")]
+use sdk::{time::now_ms, Actor};
+
+/// The guard of every presets server function that names an organization or not: with one, the
+/// caller must be signed in, a member (or site admin), and the plugin on there (else
+/// NotEnabled); without, the plugin must be running on the site, and `signed_in` says whether
+/// anonymous callers are refused. The request's context is read before the first await.
+#[cfg(feature = "ssr")]
+async fn guard(org_id: Option<i64>, signed_in: bool) -> Result<(Presets, Actor), sdk::Error> {
+    let platform = sdk::context::platform()?;
+    let caller = sdk::auth::guard::caller();
+    let actor = Actor {
+        user: caller.user,
+        ip: caller.ip,
+    };
+    match org_id {
+        Some(org_id) => {
+            let user = actor.require_user()?;
+            sdk::auth::guard::authorize_member(&platform, user, org_id).await?;
+            platform
+                .plugins
+                .ensure_enabled(org_id, crate::PLUGIN_ID)
+                .await?;
+        }
+        None => {
+            Presets::new(platform.clone()).ensure_running().await?;
+            if signed_in {
+                actor.require_user()?;
+            }
+        }
+    }
+    Ok((Presets::new(platform), actor))
+}
 
 /// Presets the caller may see, filtered by randomizer, namespace slug and text.
 #[server(prefix = "/api/p/presets", endpoint = "list_presets", input = Json, output = Json)]
@@ -20,8 +53,13 @@ pub async fn list_presets(
     #[server(default)] namespace: Option<String>,
     #[server(default)] q: Option<String>,
 ) -> Result<Vec<PresetSummary>, sdk::Error> {
-    let ctx = Ctx::from_request(org_id, false).await?;
-    service::list_presets(&ctx, randomizer, namespace, q).await
+    let (presets, actor) = guard(org_id, false).await?;
+    let filter = service::PresetFilter {
+        randomizer,
+        namespace,
+        q,
+    };
+    presets.list_presets(org_id, &actor, filter).await
 }
 
 #[server(prefix = "/api/p/presets", endpoint = "get_preset", input = Json, output = Json)]
@@ -29,8 +67,8 @@ pub async fn get_preset(
     #[server(default)] org_id: Option<i64>,
     preset_id: i64,
 ) -> Result<Preset, sdk::Error> {
-    let ctx = Ctx::from_request(org_id, false).await?;
-    service::get_preset(&ctx, preset_id).await
+    let (presets, actor) = guard(org_id, false).await?;
+    presets.get_preset(org_id, &actor, preset_id).await
 }
 
 /// Creates a preset in `namespace` (a slug; none: a global preset, SUPERADMIN only).
@@ -44,19 +82,16 @@ pub async fn create_preset(
     yaml: String,
     #[server(default)] is_public: bool,
 ) -> Result<Preset, sdk::Error> {
-    let ctx = Ctx::from_request(org_id, true).await?;
-    service::create_preset(
-        &ctx,
-        service::PresetInput {
-            namespace,
-            randomizer,
-            name,
-            description,
-            yaml,
-            is_public,
-        },
-    )
-    .await
+    let (presets, actor) = guard(org_id, true).await?;
+    let input = service::PresetInput {
+        namespace,
+        randomizer,
+        name,
+        description,
+        yaml,
+        is_public,
+    };
+    presets.create_preset(org_id, &actor, input, now_ms()).await
 }
 
 /// Changes what is given (name, description, YAML, public flag).
@@ -69,18 +104,16 @@ pub async fn update_preset(
     #[server(default)] yaml: Option<String>,
     #[server(default)] is_public: Option<bool>,
 ) -> Result<Preset, sdk::Error> {
-    let ctx = Ctx::from_request(org_id, true).await?;
-    service::update_preset(
-        &ctx,
-        preset_id,
-        service::PresetChange {
-            name,
-            description,
-            yaml,
-            is_public,
-        },
-    )
-    .await
+    let (presets, actor) = guard(org_id, true).await?;
+    let change = service::PresetChange {
+        name,
+        description,
+        yaml,
+        is_public,
+    };
+    presets
+        .update_preset(org_id, &actor, preset_id, change, now_ms())
+        .await
 }
 
 #[server(prefix = "/api/p/presets", endpoint = "delete_preset", input = Json, output = Json)]
@@ -88,8 +121,8 @@ pub async fn delete_preset(
     #[server(default)] org_id: Option<i64>,
     preset_id: i64,
 ) -> Result<(), sdk::Error> {
-    let ctx = Ctx::from_request(org_id, true).await?;
-    service::delete_preset(&ctx, preset_id).await
+    let (presets, actor) = guard(org_id, true).await?;
+    presets.delete_preset(org_id, &actor, preset_id).await
 }
 
 /// The preset's YAML, for download.
@@ -98,8 +131,8 @@ pub async fn export_preset(
     #[server(default)] org_id: Option<i64>,
     preset_id: i64,
 ) -> Result<String, sdk::Error> {
-    let ctx = Ctx::from_request(org_id, false).await?;
-    Ok(service::get_preset(&ctx, preset_id).await?.yaml)
+    let (presets, actor) = guard(org_id, false).await?;
+    Ok(presets.get_preset(org_id, &actor, preset_id).await?.yaml)
 }
 
 /// Checks YAML without saving: the kind it is, or the error with its line and column.
@@ -107,15 +140,18 @@ pub async fn export_preset(
 #[server(prefix = "/api/p/presets", endpoint = "check_preset_yaml", input = Json, output = Json)]
 pub async fn check_preset_yaml(yaml: String) -> Result<YamlCheck, sdk::Error> {
     sdk::auth::guard::require_user()?;
-    service::ensure_running(&sdk::context::platform()?).await?;
+    Presets::new(sdk::context::platform()?)
+        .ensure_running()
+        .await?;
     service::check_yaml(&yaml)
 }
 
 /// Randomizers presets can be written for.
 #[server(prefix = "/api/p/presets", endpoint = "list_randomizers", input = Json, output = Json)]
 pub async fn list_randomizers() -> Result<Vec<RandomizerInfo>, sdk::Error> {
-    service::ensure_running(&sdk::context::platform()?).await?;
-    service::randomizers()
+    let presets = Presets::new(sdk::context::platform()?);
+    presets.ensure_running().await?;
+    presets.randomizers()
 }
 
 /// Namespaces the caller owns, has grants in, or that belong to the organization; newest first, a
@@ -125,8 +161,8 @@ pub async fn list_namespaces(
     #[server(default)] org_id: Option<i64>,
     #[server(default)] page: sdk::page::PageRequest,
 ) -> Result<sdk::page::Page<Namespace>, sdk::Error> {
-    let ctx = Ctx::from_request(org_id, true).await?;
-    service::list_namespaces(&ctx, &page).await
+    let (presets, actor) = guard(org_id, true).await?;
+    presets.list_namespaces(org_id, &actor, &page).await
 }
 
 /// Creates a namespace owned by the organization (`for_organization`, needs
@@ -140,18 +176,17 @@ pub async fn create_namespace(
     #[server(default)] is_public: bool,
     #[server(default)] for_organization: bool,
 ) -> Result<Namespace, sdk::Error> {
-    let ctx = Ctx::from_request(org_id, true).await?;
-    service::create_namespace(
-        &ctx,
-        service::NamespaceInput {
-            slug,
-            display_name,
-            description,
-            is_public,
-            for_organization,
-        },
-    )
-    .await
+    let (presets, actor) = guard(org_id, true).await?;
+    let input = service::NamespaceInput {
+        slug,
+        display_name,
+        description,
+        is_public,
+        for_organization,
+    };
+    presets
+        .create_namespace(org_id, &actor, input, now_ms())
+        .await
 }
 
 /// Grants (or, with all three false, removes) a user's rights in a namespace.
@@ -164,14 +199,11 @@ pub async fn grant_namespace_permission(
     #[server(default)] can_update: bool,
     #[server(default)] can_delete: bool,
 ) -> Result<Vec<NamespaceGrant>, sdk::Error> {
-    let ctx = Ctx::from_request(org_id, true).await?;
-    service::grant(
-        &ctx,
-        &namespace,
-        user_id,
-        [can_create, can_update, can_delete],
-    )
-    .await
+    let (presets, actor) = guard(org_id, true).await?;
+    let rights = [can_create, can_update, can_delete];
+    presets
+        .grant(org_id, &actor, &namespace, user_id, rights, now_ms())
+        .await
 }
 
 /// The grants of a namespace (managers only).
@@ -180,6 +212,6 @@ pub async fn list_namespace_grants(
     #[server(default)] org_id: Option<i64>,
     namespace: String,
 ) -> Result<Vec<NamespaceGrant>, sdk::Error> {
-    let ctx = Ctx::from_request(org_id, true).await?;
-    service::grants(&ctx, &namespace).await
+    let (presets, actor) = guard(org_id, true).await?;
+    presets.grants(org_id, &actor, &namespace).await
 }

@@ -1,21 +1,33 @@
 //! Presets: namespaces of randomizer presets, shared by organizations and users.
 //!
+//! Presets work with or without an organization: a namespace is owned by a user or by an
+//! organization, and every call names the organization it is made from, if any (site-wide,
+//! only the caller's own and public things are in reach).
+//!
 //! How the pieces fit:
 //! - `plugin.toml` — the manifest: actions, pages, events, the services it publishes.
-//! - [`format`] — the YAML preset format (mapping, SahasrahBot's wrapper, mystery detection).
+//! - [`format`] — the YAML preset format (mapping, SahasrahBot's wrapper, mystery detection,
+//!   the size budgets).
 //! - [`model`] — what the browser and API see.
-//! - [`api`] — server functions under `/api/p/presets/`.
-//! - `service` (server) — who may do what (a pure `rights` function) and every write, each in one
-//!   transaction followed by its event; `PresetService` for other plugins.
+//! - [`rules`] — the pure rules: who may do what in a namespace, which presets are visible,
+//!   what names and slugs look like.
+//! - `service` (server) — `Presets`: loads the facts, applies the rules, writes each change in
+//!   one transaction with its audit entry, then emits the event; every adapter goes through it.
+//!   Also `PresetService` (a preset's settings by key, for other plugins) and the randomizer
+//!   registry ([`randomizers`], published for randomizer plugins to extend).
 //! - `repo` (server) — the SQL, tested on SQLite and PostgreSQL (`tests/`).
-//! - `randomizers` — the registry of randomizers, published as a service other plugins extend.
+//! - [`api`] — server functions under `/api/p/presets/`: guard → service → DTO.
+//! - [`ui`] — the pages under `/org/{org_id}/presets`, one file per page.
+//! - `commands` (server) — the `/preset` Discord command.
+//! - `tasks` (server) — the `post_list` task type (a namespace's presets to a channel).
+//! - `listeners` (server) — the announcement of new presets in the organization's channel.
+//! - `messages` (server) — the texts the bot posts.
 //! - [`events`] — PresetCreated / PresetUpdated / PresetDeleted / NamespaceCreated.
-//! - [`ui`] — the pages under `/org/{org_id}/presets`.
 //! - `samples` (server, tests only) — hostile preset documents from a seed, for the fuzz tests.
 
 pub mod api;
 #[cfg(feature = "ssr")]
-pub mod discord;
+pub mod commands;
 pub mod events;
 #[cfg(feature = "ssr")]
 pub mod format;
@@ -25,19 +37,44 @@ pub mod format {
     pub use crate::kind::PresetKind;
 }
 mod kind;
+#[cfg(feature = "ssr")]
+pub mod listeners;
+#[cfg(feature = "ssr")]
+pub mod messages;
 pub mod model;
-pub mod randomizers;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod rules;
 #[cfg(feature = "ssr")]
 #[doc(hidden)]
 pub mod samples;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod tasks;
 pub mod ui;
+
+/// The randomizer registry, at the path plugin.toml names.
+#[cfg(feature = "ssr")]
+pub use service::randomizers;
 
 /// This plugin's id, as in `plugin.toml`.
 pub const PLUGIN_ID: &str = "presets";
+
+/// The actions this plugin defines (`[[permissions]]` in plugin.toml), as the service asks the
+/// authorizer about them.
+pub mod actions {
+    /// See the organization's private presets.
+    pub const PRESET_READ: &str = "preset:read";
+    /// Add presets to the organization's namespaces.
+    pub const PRESET_CREATE: &str = "preset:create";
+    /// Change presets in the organization's namespaces.
+    pub const PRESET_UPDATE: &str = "preset:update";
+    /// Delete presets in the organization's namespaces.
+    pub const PRESET_DELETE: &str = "preset:delete";
+    /// Create the organization's namespaces and grant people rights in them.
+    pub const NAMESPACE_MANAGE: &str = "namespace:manage";
+}
 
 /// The manifest, embedded so tests can check it.
 pub const MANIFEST: &str = include_str!("../plugin.toml");
@@ -59,10 +96,12 @@ struct PresetsPlugin {
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 impl sdk::plugin::Plugin for PresetsPlugin {
-    /// Publishes the randomizer registry and the preset lookup for other plugins; registers the
-    /// `/preset` command, the `post_list` task type and the new-preset announcement.
+    /// Registers the `/preset` command, the `post_list` task type and the new-preset
+    /// announcement; publishes the randomizer registry and the preset lookup for other plugins.
     async fn on_load(&self, ctx: &sdk::plugin::LoadContext) -> Result<(), sdk::Error> {
-        discord::register(ctx, std::sync::Arc::clone(&self.platform))?;
+        commands::register(ctx)?;
+        tasks::register(ctx)?;
+        listeners::register(ctx, std::sync::Arc::clone(&self.platform))?;
         ctx.provide(std::sync::Arc::new(
             randomizers::RandomizerRegistry::with_known(),
         ));
@@ -87,5 +126,26 @@ mod tests {
         let manifest = sdk::plugin::manifest::Manifest::parse(super::MANIFEST, "plugin.toml")
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(manifest.id, super::PLUGIN_ID);
+    }
+
+    #[test]
+    fn every_action_is_in_the_manifest() {
+        use super::actions::*;
+        let manifest = sdk::plugin::manifest::Manifest::parse(super::MANIFEST, "plugin.toml")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let declared: Vec<&str> = manifest
+            .permissions
+            .iter()
+            .map(|p| p.action.as_str())
+            .collect();
+        for action in [
+            PRESET_READ,
+            PRESET_CREATE,
+            PRESET_UPDATE,
+            PRESET_DELETE,
+            NAMESPACE_MANAGE,
+        ] {
+            assert!(declared.contains(&action), "{action} is not in plugin.toml");
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! What the browser and API clients see of presets and namespaces.
+//! What the browser and API clients see of presets and namespaces. Instants are epoch
+//! milliseconds in Rust and RFC 3339 UTC on the wire.
 
 use serde::{Deserialize, Serialize};
 
@@ -46,13 +47,18 @@ pub struct Namespace {
     pub rights: NamespaceRights,
 }
 
-/// A per-user grant in a namespace.
+/// A per-user grant in a namespace (one row of `preset_namespace_permissions` with the user's
+/// name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct NamespaceGrant {
     pub user_id: i64,
     pub username: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "sdk::db::Flag"))]
     pub can_create: bool,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "sdk::db::Flag"))]
     pub can_update: bool,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "sdk::db::Flag"))]
     pub can_delete: bool,
 }
 
@@ -67,6 +73,7 @@ pub struct PresetSummary {
     pub description: String,
     pub kind: PresetKind,
     pub is_public: bool,
+    #[serde(with = "sdk::time::rfc3339")]
     pub updated_at: i64,
 }
 
@@ -79,6 +86,7 @@ pub struct Preset {
     /// The same as JSON.
     pub settings: serde_json::Value,
     pub created_by: Option<String>,
+    #[serde(with = "sdk::time::rfc3339")]
     pub created_at: i64,
     /// The caller may edit / delete it.
     pub can_update: bool,

@@ -9,18 +9,16 @@
 //!   `MAX_ACTIVE_TASKS_PER_ORG` active tasks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{sync::Arc, time::Duration};
-use testkit::platform;
+mod common;
 
-use platform::{tasks::engine::Scheduler, LoadOptions, PluginHost};
-use presets::service::{self, Ctx, NamespaceInput, PresetInput};
-use sdk::{
-    auth::CurrentUser, auth::GlobalLevel, bot::DiscordRest, context::Platform, db::Backend,
-    plugin::Bundle, tasks::model::OrgTaskInput, tasks::model::MAX_ACTIVE_TASKS_PER_ORG,
-    tasks::Schedule, Actor,
-};
+use testkit::platform;
+use std::{sync::Arc, time::Duration};
+
+use presets::service::{NamespaceInput, PresetInput, Presets};
+use sdk::{Actor, auth::CurrentUser, auth::GlobalLevel, bot::DiscordRest, context::Platform, db::Backend, tasks::Schedule, tasks::model::MAX_ACTIVE_TASKS_PER_ORG, tasks::model::OrgTaskInput, time::now_ms};
+use platform::tasks::engine::Scheduler;
+use testkit::{TestDb, both_backends, fake_discord::FakeDiscord};
 use serde_json::{json, Value};
-use testkit::{both_backends, fake_discord::FakeDiscord, TestDb};
 
 const GUILD_A: &str = "1300000000000000001";
 const GUILD_B: &str = "1300000000000000002";
@@ -40,26 +38,8 @@ struct World {
 /// Two organizations, each with its Discord server linked (A: `GUILD_A` with `CHANNEL_A`, B:
 /// `GUILD_B` with `CHANNEL_B`), a third server linked to nobody, and the bot pointed at the fake.
 async fn world(backend: Backend) -> World {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let dir = env!("CARGO_MANIFEST_DIR");
-    let read = |b: &str| {
-        platform::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
-    };
-    let bundle = Bundle {
-        manifest_source: presets::MANIFEST.into(),
-        origin: "plugins/presets/plugin.toml".into(),
-        sqlite: read("sqlite"),
-        postgres: read("postgres"),
-        plugin: presets::plugin(),
-    };
-    let host = Arc::new(
-        PluginHost::load(&test.db, vec![bundle], LoadOptions::default())
-            .await
-            .unwrap(),
-    );
-    let platform =
-        platform::Host::new(test.db.clone(), Arc::clone(&host), "http://localhost").contract();
+    let (test, host) = common::load(backend).await;
+    let platform = platform::Host::new(test.db.clone(), Arc::clone(&host), "http://localhost").contract();
     host.start(&platform).await;
     let fake = FakeDiscord::start().await;
     host.bot().set_rest(Some(DiscordRest::new(
@@ -113,7 +93,7 @@ impl World {
                 org,
                 "presets",
                 json!({ "announce_channel_id": channel }),
-                &sdk::Actor::default(),
+                &Actor::default(),
             )
             .await
             .map(|view| view.effective)
@@ -123,29 +103,39 @@ impl World {
         Scheduler::new(&testkit::host_of(&self.platform))
     }
 
-    fn ctx(&self, org: i64) -> Ctx {
-        Ctx {
-            platform: self.platform.clone(),
-            user: Some(self.admin.clone()),
-            org_id: Some(org),
-            ip: None,
-        }
-    }
-
     /// The organization's namespace `slug`, for `post_list`.
     async fn namespace(&self, org: i64, slug: &str) {
-        service::create_namespace(
-            &self.ctx(org),
-            NamespaceInput {
-                slug: slug.into(),
-                display_name: slug.into(),
-                description: String::new(),
-                is_public: true,
-                for_organization: true,
-            },
-        )
-        .await
-        .unwrap();
+        let input = NamespaceInput {
+            slug: slug.into(),
+            display_name: slug.into(),
+            description: String::new(),
+            is_public: true,
+            for_organization: true,
+        };
+        Presets::new(self.platform.clone())
+            .create_namespace(Some(org), &self.actor(), input, now_ms())
+            .await
+            .unwrap();
+    }
+
+    /// The site admin writes the preset `name` in org's namespace `league`.
+    async fn create_preset(&self, org: i64, name: &str) {
+        let input = PresetInput {
+            namespace: Some("league".into()),
+            randomizer: "alttpr".into(),
+            name: name.into(),
+            description: String::new(),
+            yaml: "goal: ganon\n".into(),
+            is_public: true,
+        };
+        Presets::new(self.platform.clone())
+            .create_preset(Some(org), &self.actor(), input, now_ms())
+            .await
+            .unwrap();
+    }
+
+    fn actor(&self) -> sdk::Actor {
+        sdk::Actor::user(self.admin.clone())
     }
 
     fn posted_to(&self, channel: &str) -> usize {
@@ -229,12 +219,7 @@ async fn check_another_orgs_channel_is_refused_for_post_list_task(backend: Backe
         .await
         .unwrap();
     let e = scheduler
-        .update_org_task(
-            w.org_a,
-            task.id,
-            post_list("Ours", CHANNEL_B, hourly()),
-            &by,
-        )
+        .update_org_task(w.org_a, task.id, post_list("Ours", CHANNEL_B, hourly()), &by)
         .await
         .unwrap_err();
     assert_not_linked(&e, "channel_id");
@@ -251,7 +236,7 @@ both_backends!(
     check_another_orgs_channel_is_refused_for_post_list_task
 );
 
-async fn check_unlinked_guild_stops_receiving_posts(backend: Backend) {
+async fn check_unlinked_guild_fails_the_post_list_run(backend: Backend) {
     let w = world(backend).await;
     w.namespace(w.org_a, "league").await;
     let scheduler = w.scheduler();
@@ -260,36 +245,12 @@ async fn check_unlinked_guild_stops_receiving_posts(backend: Backend) {
         .create_org_task(w.org_a, post_list("List", CHANNEL_A, hourly()), &by)
         .await
         .unwrap();
-    w.set_announce(w.org_a, CHANNEL_A).await.unwrap();
-    // While linked, both reach the channel (the announcement through the bus).
+    // While linked, the run reaches the channel.
     let due = task.next_run_at.unwrap();
     scheduler.tick_at(due).await.unwrap().finished().await;
     assert_eq!(w.posted_to(CHANNEL_A), 1);
-    service::create_preset(
-        &w.ctx(w.org_a),
-        PresetInput {
-            namespace: Some("league".into()),
-            randomizer: "alttpr".into(),
-            name: "Open".into(),
-            description: String::new(),
-            yaml: "goal: ganon\n".into(),
-            is_public: true,
-        },
-    )
-    .await
-    .unwrap();
-    assert!(
-        w.fake
-            .wait_until(Duration::from_secs(10), |f| f
-                .messages()
-                .iter()
-                .any(|m| m.content.contains("New preset **Open**")))
-            .await,
-        "{:?}",
-        w.fake.messages()
-    );
 
-    // The server is unlinked (and linked to org B): nothing more reaches it for org A.
+    // The server is unlinked (and linked to org B): the next run fails, saying why.
     w.unlink(GUILD_A).await;
     w.link(GUILD_A, w.org_b).await;
     let next = scheduler.org_task(w.org_a, task.id).await.unwrap();
@@ -312,20 +273,40 @@ async fn check_unlinked_guild_stops_receiving_posts(backend: Backend) {
             .contains("is not in a Discord server linked to this organization"),
         "{run:?}"
     );
-    service::create_preset(
-        &w.ctx(w.org_a),
-        PresetInput {
-            namespace: Some("league".into()),
-            randomizer: "alttpr".into(),
-            name: "Late".into(),
-            description: String::new(),
-            yaml: "goal: ganon\n".into(),
-            is_public: true,
-        },
-    )
-    .await
-    .unwrap();
-    // The announcement listener refuses (logged, kept with the bus's failures).
+    assert_eq!(
+        w.posted_to(CHANNEL_A),
+        1,
+        "only the post from before: {:?}",
+        w.fake.messages()
+    );
+}
+both_backends!(
+    unlinked_guild_fails_the_post_list_run,
+    check_unlinked_guild_fails_the_post_list_run
+);
+
+async fn check_unlinked_guild_gets_no_announcement(backend: Backend) {
+    let w = world(backend).await;
+    w.namespace(w.org_a, "league").await;
+    w.set_announce(w.org_a, CHANNEL_A).await.unwrap();
+    // While linked, the announcement reaches the channel through the bus.
+    w.create_preset(w.org_a, "Open").await;
+    assert!(
+        w.fake
+            .wait_until(Duration::from_secs(10), |f| f
+                .messages()
+                .iter()
+                .any(|m| m.content.contains("New preset **Open**")))
+            .await,
+        "{:?}",
+        w.fake.messages()
+    );
+
+    // The server is unlinked (and linked to org B): the listener refuses (logged, kept with
+    // the bus's failures) and nothing more reaches it for org A.
+    w.unlink(GUILD_A).await;
+    w.link(GUILD_A, w.org_b).await;
+    w.create_preset(w.org_a, "Late").await;
     let refused = |failures: Vec<sdk::events::ListenerFailure>| {
         failures.iter().any(|f| {
             f.listener == "presets"
@@ -346,14 +327,14 @@ async fn check_unlinked_guild_stops_receiving_posts(backend: Backend) {
     );
     assert_eq!(
         w.posted_to(CHANNEL_A),
-        2,
-        "only the posts from before: {:?}",
+        1,
+        "only the announcement from before: {:?}",
         w.fake.messages()
     );
 }
 both_backends!(
-    unlinked_guild_stops_receiving_posts,
-    check_unlinked_guild_stops_receiving_posts
+    unlinked_guild_gets_no_announcement,
+    check_unlinked_guild_gets_no_announcement
 );
 
 async fn check_interval_below_minimum_is_refused(backend: Backend) {

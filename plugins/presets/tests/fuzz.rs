@@ -8,19 +8,18 @@
 //! seconds.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-use testkit::platform;
+mod common;
 
-use platform::{LoadOptions, PluginHost};
 use presets::{
     format,
     samples::hostile_yaml,
-    service::{self, Ctx, NamespaceInput, PresetInput},
+    service::{self, NamespaceInput, PresetInput, Presets},
 };
 use proptest::{prelude::*, strategy::ValueTree, test_runner::TestRunner};
-use sdk::{auth::GlobalLevel, db::Backend, plugin::Bundle};
+use sdk::{Actor, auth::GlobalLevel, db::Backend, time::now_ms};
+use testkit::platform;
+use testkit::both_backends;
 use serde_json::Value;
-use testkit::{both_backends, TestDb};
 
 // ----- the property every entry point must keep -----
 
@@ -193,44 +192,21 @@ proptest! {
 // ----- the service's create path, on both databases -----
 
 async fn check_create_preset_survives_generated_documents(backend: Backend) {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let dir = env!("CARGO_MANIFEST_DIR");
-    let read = |b: &str| {
-        platform::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
-    };
-    let bundle = Bundle {
-        manifest_source: presets::MANIFEST.into(),
-        origin: "plugins/presets/plugin.toml".into(),
-        sqlite: read("sqlite"),
-        postgres: read("postgres"),
-        plugin: presets::plugin(),
-    };
-    let host = Arc::new(
-        PluginHost::load(&test.db, vec![bundle], LoadOptions::default())
-            .await
-            .unwrap(),
-    );
+    let (test, host) = common::load(backend).await;
     let platform = platform::Host::new(test.db.clone(), host, "http://localhost").contract();
-    let ada = test.user("ada", GlobalLevel::User).await;
-    let ctx = Ctx {
-        platform,
-        user: Some(ada),
-        org_id: None,
-        ip: None,
+    let ada = Actor::user(test.user("ada", GlobalLevel::User).await);
+    let presets = Presets::new(platform);
+    let namespace = NamespaceInput {
+        slug: "fuzz".into(),
+        display_name: "Fuzz".into(),
+        description: String::new(),
+        is_public: true,
+        for_organization: false,
     };
-    service::create_namespace(
-        &ctx,
-        NamespaceInput {
-            slug: "fuzz".into(),
-            display_name: "Fuzz".into(),
-            description: String::new(),
-            is_public: true,
-            for_organization: false,
-        },
-    )
-    .await
-    .unwrap();
+    presets
+        .create_namespace(None, &ada, namespace, now_ms())
+        .await
+        .unwrap();
 
     // Seeded hostile documents and generated JSON documents, a fixed number of each.
     let mut documents: Vec<String> = (0..40u64).map(|s| hostile_yaml(s * 7919)).collect();
@@ -243,18 +219,15 @@ async fn check_create_preset_survives_generated_documents(backend: Backend) {
     let mut stored = 0;
     for (i, yaml) in documents.iter().enumerate() {
         let expected = format::parse_yaml(yaml);
-        let created = service::create_preset(
-            &ctx,
-            PresetInput {
-                namespace: Some("fuzz".into()),
-                randomizer: "alttpr".into(),
-                name: format!("p{i}"),
-                description: String::new(),
-                yaml: yaml.clone(),
-                is_public: true,
-            },
-        )
-        .await;
+        let input = PresetInput {
+            namespace: Some("fuzz".into()),
+            randomizer: "alttpr".into(),
+            name: format!("p{i}"),
+            description: String::new(),
+            yaml: yaml.clone(),
+            is_public: true,
+        };
+        let created = presets.create_preset(None, &ada, input, now_ms()).await;
         match (created, expected) {
             (Ok(preset), Ok(parsed)) => {
                 assert_eq!(preset.settings, parsed.settings, "document {i}");

@@ -1,10 +1,17 @@
 //! The randomizers presets can be written for: a registry this plugin publishes as a service,
 //! filled with the known randomizers at load. A randomizer plugin that requires `presets`
-//! adds its own (`service::<RandomizerRegistry>(…)?.register(…)`) — no enum to edit.
+//! adds its own (`service::<RandomizerRegistry>(…)?.register(…)`) — no enum to edit. Also
+//! reachable as `presets::randomizers` (the path in plugin.toml).
+//!
+//! [`Presets`] reads the published registry (so what other plugins added counts) to list the
+//! randomizers and to refuse a preset for an unknown one.
 
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
-use crate::model::RandomizerInfo;
+use sdk::Error;
+
+use super::Presets;
+use crate::{model::RandomizerInfo, PLUGIN_ID};
 
 /// The randomizers SahasrahBot and SahaBot2 supported.
 pub const KNOWN: &[(&str, &str)] = &[
@@ -58,6 +65,38 @@ impl RandomizerRegistry {
 
     pub fn all(&self) -> Vec<RandomizerInfo> {
         self.entries.read().map(|e| e.clone()).unwrap_or_default()
+    }
+}
+
+impl Presets {
+    /// The registry as published, with what other plugins registered.
+    fn registry(&self) -> Result<Arc<RandomizerRegistry>, Error> {
+        self.platform
+            .plugins
+            .service::<RandomizerRegistry>(PLUGIN_ID)
+    }
+
+    /// Randomizers presets can be written for.
+    pub fn randomizers(&self) -> Result<Vec<RandomizerInfo>, Error> {
+        Ok(self.registry()?.all())
+    }
+
+    /// The randomizer id as stored (trimmed, lowercase), or Invalid naming the known ones.
+    pub(super) fn known_randomizer(&self, id: &str) -> Result<String, Error> {
+        let registry = self.registry()?;
+        let id = id.trim().to_lowercase();
+        if registry.get(&id).is_some() {
+            Ok(id)
+        } else {
+            let known: Vec<String> = registry.all().into_iter().map(|r| r.id).collect();
+            Err(Error::invalid(
+                "randomizer",
+                format!(
+                    "`{id}` is not a randomizer here; choose one of {}.",
+                    known.join(", ")
+                ),
+            ))
+        }
     }
 }
 

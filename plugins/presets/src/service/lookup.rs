@@ -1,0 +1,113 @@
+//! Reading presets by key rather than by id: a preset's settings by `(namespace, randomizer,
+//! name)` — what other plugins (tournaments, seed rolling) use through the published
+//! [`PresetService`], and what the `/preset` command shows ([`Presets::settings_for`]) — and a
+//! namespace's catalog for the `post_list` task. [`PresetService`] is published in `on_load`,
+//! before the platform exists, so it holds only the database.
+
+use sdk::{db::Db, Actor, Error};
+
+use super::Presets;
+use crate::{actions, format::PresetKind, repo};
+
+/// What other plugins use: a preset's settings by its key.
+#[derive(Debug, Clone)]
+pub struct PresetService {
+    db: Db,
+}
+
+impl PresetService {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    /// The settings of `(namespace, randomizer, name)` as organization `org_id` may use them:
+    /// public presets in public namespaces, global public presets, and anything in the
+    /// organization's own namespaces. Namespace None: the global preset.
+    pub async fn settings(
+        &self,
+        org_id: Option<i64>,
+        namespace: Option<&str>,
+        randomizer: &str,
+        name: &str,
+    ) -> Result<(PresetKind, serde_json::Value), Error> {
+        let randomizer = randomizer.trim().to_lowercase();
+        let name = name.trim();
+        let missing = || {
+            Error::not_found(format!(
+                "There is no {randomizer} preset \"{name}\"{} that this organization may use.",
+                namespace
+                    .map(|n| format!(" in namespace {n}"))
+                    .unwrap_or_default()
+            ))
+        };
+        // None: everything is usable (the organization's own namespace); Some(public): only
+        // public presets, and only when the namespace is public.
+        let (namespace_id, restriction) = match namespace.map(|n| n.trim().to_lowercase()) {
+            Some(slug) => {
+                let ns = repo::namespace_by_slug(&self.db, &slug)
+                    .await?
+                    .ok_or_else(missing)?;
+                let own = ns.owner_org_id.is_some() && ns.owner_org_id == org_id;
+                (Some(ns.id), if own { None } else { Some(ns.is_public) })
+            }
+            None => (None, Some(true)),
+        };
+        let row = repo::preset_by_key(&self.db, namespace_id, &randomizer, name)
+            .await?
+            .filter(|row| match restriction {
+                None => true,
+                Some(namespace_public) => namespace_public && row.is_public,
+            })
+            .ok_or_else(missing)?;
+        Ok((
+            row.kind,
+            serde_json::from_str(&row.settings).map_err(Error::internal)?,
+        ))
+    }
+
+    /// The `(randomizer, name)` of the presets in organization `org_id`'s namespace `slug`, at
+    /// most 500 (what the `post_list` task posts). Invalid when the namespace is not the
+    /// organization's.
+    pub async fn catalog(
+        &self,
+        org_id: Option<i64>,
+        slug: &str,
+    ) -> Result<Vec<(String, String)>, Error> {
+        let slug = slug.to_lowercase();
+        let namespace = repo::namespace_by_slug(&self.db, &slug)
+            .await?
+            .filter(|ns| ns.owner_org_id.is_some() && ns.owner_org_id == org_id)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "namespace",
+                    format!("The namespace `{slug}` does not exist or does not belong to this organization."),
+                )
+            })?;
+        let rows = repo::search_presets(&self.db, None, Some(namespace.id), None, 500).await?;
+        Ok(rows.into_iter().map(|r| (r.randomizer, r.name)).collect())
+    }
+}
+
+impl Presets {
+    /// The settings of a preset as `actor` may see them from organization `org_id`: members
+    /// holding `preset:read` there get the organization's private presets too, everybody else
+    /// public ones only.
+    pub async fn settings_for(
+        &self,
+        org_id: i64,
+        actor: &Actor,
+        namespace: Option<&str>,
+        randomizer: &str,
+        name: &str,
+    ) -> Result<(PresetKind, serde_json::Value), Error> {
+        let may_read_private = self.org_allows(actor, org_id, actions::PRESET_READ).await?;
+        PresetService::new(self.db().clone())
+            .settings(
+                may_read_private.then_some(org_id),
+                namespace,
+                randomizer,
+                name,
+            )
+            .await
+    }
+}

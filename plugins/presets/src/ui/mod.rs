@@ -1,0 +1,64 @@
+//! The pages under `/org/{org_id}/presets`, one file per page: browse and search
+//! (`browse`), view with settings, raw YAML, copy and download (`preset`), create and edit
+//! with inline YAML checking (`new_preset`, `edit_preset`, sharing `preset_form`), and
+//! namespaces with their grants (`namespaces`). Every page creates its resources at its top,
+//! outside any suspense. Pages call the server functions of [`crate::api`] only.
+
+mod browse;
+mod edit_preset;
+mod namespaces;
+mod new_preset;
+mod preset;
+mod preset_form;
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{Outlet, ParentRoute, Route},
+    hooks::use_params_map,
+    ParamSegment, StaticSegment,
+};
+use sdk::ui::{Badge, Tone};
+
+use crate::format::PresetKind;
+
+#[component(transparent)]
+pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=StaticSegment("") view=Outlet>
+            <Route path=StaticSegment("") view=browse::BrowsePage/>
+            <Route path=StaticSegment("new") view=new_preset::NewPresetPage/>
+            <Route path=StaticSegment("namespaces") view=namespaces::NamespacesPage/>
+            <Route path=(StaticSegment("p"), ParamSegment("preset_id")) view=preset::PresetPage/>
+            <Route path=(StaticSegment("p"), ParamSegment("preset_id"), StaticSegment("edit")) view=edit_preset::EditPresetPage/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+pub(crate) fn param(name: &'static str) -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params.with(|p| p.get(name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0))
+    })
+}
+
+pub(crate) fn kind_badge(kind: PresetKind) -> impl IntoView {
+    let tone = if kind == PresetKind::Mystery {
+        Tone::Accent
+    } else {
+        Tone::Neutral
+    };
+    view! { <Badge tone>{kind.label()}</Badge> }
+}
+
+pub(crate) fn visibility_badge(public: bool) -> impl IntoView {
+    if public {
+        view! { <Badge tone=Tone::Good>"Public"</Badge> }.into_any()
+    } else {
+        view! { <Badge tone=Tone::Warning>"Private"</Badge> }.into_any()
+    }
+}
+
+pub(crate) const LINK: &str = "text-indigo-600 hover:underline dark:text-indigo-400";
+pub(crate) const SECONDARY_LINK: &str = "inline-flex items-center rounded-md bg-white px-4 py-2 text-sm font-semibold text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-600";
+pub(crate) const PRIMARY_LINK: &str = "inline-flex items-center rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500";
