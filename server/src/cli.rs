@@ -47,16 +47,15 @@ pub enum Command {
         #[command(subcommand)]
         command: PluginsCommand,
     },
-    /// Presets: import a folder of SahasrahBot-style YAML files.
-    Presets {
-        #[command(subcommand)]
-        command: PresetsCommand,
-    },
     /// Bring data over from SahaBot2.
     Import {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// A plugin's own command: `sahabot <plugin> <command> [arguments]`, e.g. `sahabot presets
+    /// import DIR --namespace NAME --user USERNAME`; `sahabot <plugin>` lists them.
+    #[command(external_subcommand)]
+    Plugin(Vec<String>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,24 +88,6 @@ pub enum PluginsCommand {
         /// The workspace folder (the one holding `plugins/` and `app/`).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum PresetsCommand {
-    /// Import every *.yaml / *.yml file of DIR into a namespace (name = file name; randomizer =
-    /// the file's `randomizer:` key or --randomizer); prints each file's result.
-    Import {
-        dir: PathBuf,
-        /// The namespace's short name (it must exist; the user must be allowed to write there).
-        #[arg(long)]
-        namespace: String,
-        /// The user the presets are written as.
-        #[arg(long)]
-        user: String,
-        /// For files without a `randomizer:` key.
-        #[arg(long)]
-        randomizer: Option<String>,
     },
 }
 

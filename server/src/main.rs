@@ -6,9 +6,7 @@ use clap::Parser;
 use platform::{identity::login_links, identity::tokens, identity::users};
 use sdk::auth::GlobalLevel;
 use server::{
-    cli::{
-        Cli, Command, ImportCommand, PluginsCommand, PresetsCommand, TokensCommand, UsersCommand,
-    },
+    cli::{Cli, Command, ImportCommand, PluginsCommand, TokensCommand, UsersCommand},
     config::Config,
     migrate,
 };
@@ -100,20 +98,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             platform.db.close().await;
             result
         }
-        Command::Presets {
-            command:
-                PresetsCommand::Import {
-                    dir,
-                    namespace,
-                    user,
-                    randomizer,
-                },
-        } => {
+        Command::Plugin(words) => {
             let platform = server::open_platform(&config)
                 .await
                 .map_err(|e| e.to_string())?;
-            let result =
-                import_presets(&platform, &dir, &namespace, &user, randomizer.as_deref()).await;
+            let result = plugin_command(&platform, &words).await;
             platform.db.close().await;
             result
         }
@@ -169,43 +158,52 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-async fn import_presets(
-    platform: &platform::Host,
-    dir: &std::path::Path,
-    namespace: &str,
-    username: &str,
-    randomizer: Option<&str>,
-) -> Result<(), String> {
-    let user = users::find_by_username(&platform.db, username)
-        .await
-        .map_err(|e| e.message())?
-        .ok_or_else(|| format!("there is no user `{username}`"))?;
-    let ctx = presets::service::Ctx {
-        platform: platform.contract(),
-        user: Some(sdk::auth::CurrentUser {
-            id: user.id,
-            username: user.username,
-            display_name: user.display_name,
-            level: user.level,
-            impersonated_by: None,
-        }),
-        org_id: None,
-        ip: None,
-    };
-    let results = presets::service::import_dir(&ctx, dir, namespace, randomizer)
-        .await
-        .map_err(|e| e.message())?;
-    let mut failed = 0;
-    for r in &results {
-        match &r.outcome {
-            Ok(name) => println!("ok    {}: {name}", r.file),
-            Err(why) => {
-                failed += 1;
-                println!("error {}: {why}", r.file);
-            }
-        }
+/// `sahabot <plugin> <command> …`: a command a plugin contributed (`sdk::plugin::cli`); the
+/// CLI itself knows no plugin. Without a command, or with an unknown one, lists the plugin's.
+async fn plugin_command(platform: &platform::Host, words: &[String]) -> Result<(), String> {
+    let (plugin_id, rest) = words.split_first().ok_or("no command given")?;
+    let cli = platform.plugins.cli();
+    let commands = cli.of(plugin_id);
+    if platform.plugins.manifest(plugin_id).is_none() {
+        return Err(format!(
+            "`{plugin_id}` is neither a command nor a loaded plugin; see `sahabot --help`"
+        ));
     }
-    println!("{} imported, {failed} failed", results.len() - failed);
+    let listing = || {
+        let mut text = format!("{plugin_id}'s commands:");
+        for c in &commands {
+            text += &format!(
+                "\n  sahabot {plugin_id} {} {}\n      {}",
+                c.name, c.usage, c.about
+            );
+        }
+        if commands.is_empty() {
+            text += " none";
+        }
+        text
+    };
+    let Some((name, args)) = rest.split_first() else {
+        return Err(listing());
+    };
+    let Some(command) = cli.find(plugin_id, name) else {
+        return Err(format!(
+            "{plugin_id} has no command `{name}`.\n{}",
+            listing()
+        ));
+    };
+    let call = sdk::plugin::cli::CliCall {
+        platform: platform.contract(),
+        args: args.to_vec(),
+    };
+    let output = (command.handler)(call).await.map_err(|e| match e.field() {
+        Some(field) => format!(
+            "{field}: {}\nusage: sahabot {plugin_id} {name} {}",
+            e.message(),
+            command.usage
+        ),
+        None => e.message(),
+    })?;
+    println!("{output}");
     Ok(())
 }
 

@@ -5,8 +5,8 @@
 //! interaction the fake Discord sends decodes with serenity into the call the platform expects.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use testkit::platform;
 use std::{collections::BTreeMap, sync::Arc};
+use testkit::platform;
 
 use discordbot::{
     bot::{command_call, Bot},
@@ -15,10 +15,14 @@ use discordbot::{
     service::DiscordBotService,
     settings::Settings,
 };
-use sdk::{Actor, Error, auth::CurrentUser, auth::GlobalLevel, bot::BotCommand, bot::CommandCall, bot::CommandContext, bot::CommandOption, bot::CommandReply, bot::OptionKind, bot::command_handler, context::Platform, db::Backend, plugin::Bundle, plugin::LoadContext, plugin::Plugin};
 use platform::{LoadOptions, PluginHost};
-use testkit::{TestDb, both_backends};
+use sdk::{
+    auth::CurrentUser, auth::GlobalLevel, bot::command_handler, bot::BotCommand, bot::CommandCall,
+    bot::CommandContext, bot::CommandOption, bot::CommandReply, bot::OptionKind, context::Platform,
+    db::Backend, plugin::Bundle, plugin::LoadContext, plugin::Plugin, Actor, Error,
+};
 use serde_json::json;
+use testkit::{both_backends, TestDb};
 
 /// A small plugin with one command that needs an action and one that does not.
 const BOTTEST_MANIFEST: &str = r#"

@@ -1,18 +1,81 @@
-//! Presets on Discord: the `/preset randomizer name [namespace]` command, a thin adapter over
-//! [`Presets::settings_for`](crate::service::Presets::settings_for), which decides what the
-//! user may see; the reply's text comes from [`crate::messages`].
+//! Presets' commands, thin adapters over the service:
+//! - on Discord, `/preset randomizer name [namespace]` over
+//!   [`Presets::settings_for`](crate::service::Presets::settings_for), which decides what the
+//!   user may see; the reply's text comes from [`crate::messages`];
+//! - on the command line, `sahabot presets import DIR --namespace NAME --user USERNAME
+//!   [--randomizer NAME]` over [`Presets::import_dir`](crate::service::Presets::import_dir), as
+//!   that user, with the same rights checks as the API.
+
+use std::{path::PathBuf, sync::Arc};
 
 use sdk::{
+    auth::CurrentUser,
     bot::{command_handler, BotCommand, CommandOption, CommandReply, OptionKind},
-    plugin::LoadContext,
+    plugin::{
+        cli::{CliArgs, CliCall, CliCommand},
+        LoadContext,
+    },
     Actor, Error,
 };
 
 use crate::{messages::preset_summary, service::Presets};
 
-/// Registers `/preset`.
+/// Registers `/preset` and `sahabot presets import`.
 pub fn register(ctx: &LoadContext) -> Result<(), Error> {
-    ctx.command(preset_command())
+    ctx.command(preset_command())?;
+    ctx.cli_command(import_command())
+}
+
+/// `sahabot presets import DIR --namespace NAME --user USERNAME [--randomizer NAME]`.
+fn import_command() -> CliCommand {
+    CliCommand {
+        name: "import".into(),
+        about: "Import every *.yaml / *.yml file of DIR into a namespace (name = file name; \
+                randomizer = the file's `randomizer:` key or --randomizer)"
+            .into(),
+        usage: "DIR --namespace NAME --user USERNAME [--randomizer NAME]".into(),
+        handler: Arc::new(|call| Box::pin(import(call))),
+    }
+}
+
+async fn import(call: CliCall) -> Result<String, Error> {
+    let args = CliArgs::parse(&call.args, &["namespace", "user", "randomizer"])?;
+    let dir = PathBuf::from(args.positional(0, "folder of YAML files")?);
+    let namespace = args.require("namespace")?;
+    let username = args.require("user")?;
+    let user = sdk::identity::lookup::find_by_username(&call.platform.db, username)
+        .await?
+        .ok_or_else(|| Error::invalid("user", format!("there is no user `{username}`")))?;
+    let actor = Actor::user(CurrentUser {
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        level: user.level,
+        impersonated_by: None,
+    });
+    let results = Presets::new(call.platform)
+        .import_dir(
+            None,
+            &actor,
+            &dir,
+            namespace,
+            args.option("randomizer"),
+            sdk::time::now_ms(),
+        )
+        .await?;
+    let mut out = String::new();
+    let mut failed = 0;
+    for r in &results {
+        match &r.outcome {
+            Ok(name) => out += &format!("ok    {}: {name}\n", r.file),
+            Err(why) => {
+                failed += 1;
+                out += &format!("error {}: {why}\n", r.file);
+            }
+        }
+    }
+    out += &format!("{} imported, {failed} failed", results.len() - failed);
+    Ok(out)
 }
 
 /// `/preset randomizer name [namespace]`: a preset's summary. Members who hold `preset:read`

@@ -11,14 +11,18 @@
 
 mod common;
 
-use testkit::platform;
 use std::{sync::Arc, time::Duration};
+use testkit::platform;
 
-use presets::service::{NamespaceInput, PresetInput, Presets};
-use sdk::{Actor, auth::CurrentUser, auth::GlobalLevel, bot::DiscordRest, context::Platform, db::Backend, tasks::Schedule, tasks::model::MAX_ACTIVE_TASKS_PER_ORG, tasks::model::OrgTaskInput, time::now_ms};
 use platform::tasks::engine::Scheduler;
-use testkit::{TestDb, both_backends, fake_discord::FakeDiscord};
+use presets::service::{NamespaceInput, PresetInput, Presets};
+use sdk::{
+    auth::CurrentUser, auth::GlobalLevel, bot::DiscordRest, context::Platform, db::Backend,
+    tasks::model::OrgTaskInput, tasks::model::MAX_ACTIVE_TASKS_PER_ORG, tasks::Schedule,
+    time::now_ms, Actor,
+};
 use serde_json::{json, Value};
+use testkit::{both_backends, fake_discord::FakeDiscord, TestDb};
 
 const GUILD_A: &str = "1300000000000000001";
 const GUILD_B: &str = "1300000000000000002";
@@ -39,7 +43,8 @@ struct World {
 /// `GUILD_B` with `CHANNEL_B`), a third server linked to nobody, and the bot pointed at the fake.
 async fn world(backend: Backend) -> World {
     let (test, host) = common::load(backend).await;
-    let platform = platform::Host::new(test.db.clone(), Arc::clone(&host), "http://localhost").contract();
+    let platform =
+        platform::Host::new(test.db.clone(), Arc::clone(&host), "http://localhost").contract();
     host.start(&platform).await;
     let fake = FakeDiscord::start().await;
     host.bot().set_rest(Some(DiscordRest::new(
@@ -219,7 +224,12 @@ async fn check_another_orgs_channel_is_refused_for_post_list_task(backend: Backe
         .await
         .unwrap();
     let e = scheduler
-        .update_org_task(w.org_a, task.id, post_list("Ours", CHANNEL_B, hourly()), &by)
+        .update_org_task(
+            w.org_a,
+            task.id,
+            post_list("Ours", CHANNEL_B, hourly()),
+            &by,
+        )
         .await
         .unwrap_err();
     assert_not_linked(&e, "channel_id");

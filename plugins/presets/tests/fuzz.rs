@@ -16,10 +16,10 @@ use presets::{
     service::{self, NamespaceInput, PresetInput, Presets},
 };
 use proptest::{prelude::*, strategy::ValueTree, test_runner::TestRunner};
-use sdk::{Actor, auth::GlobalLevel, db::Backend, time::now_ms};
-use testkit::platform;
-use testkit::both_backends;
+use sdk::{auth::GlobalLevel, db::Backend, time::now_ms, Actor};
 use serde_json::Value;
+use testkit::both_backends;
+use testkit::platform;
 
 // ----- the property every entry point must keep -----
 

@@ -7,7 +7,7 @@ mod common;
 
 use common::{ns, preset, world, World};
 use presets::{events::PresetCreated, model::Preset, service::PresetService};
-use sdk::{Actor, auth::GlobalLevel, db::Backend};
+use sdk::{auth::GlobalLevel, db::Backend, Actor};
 use testkit::{both_backends, record};
 
 /// Ada's public namespace `ada` with "Fast", written in SahasrahBot's format.

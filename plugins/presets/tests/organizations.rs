@@ -8,7 +8,7 @@ mod common;
 
 use common::{kind, ns, preset, world, World};
 use presets::{model::Preset, service::PresetChange};
-use sdk::{Actor, auth::GlobalLevel, db::Backend};
+use sdk::{auth::GlobalLevel, db::Backend, Actor};
 use testkit::both_backends;
 
 /// Orgs A and B; A's admin, a tournament manager and a plain member, B's admin; A's private

@@ -10,7 +10,7 @@ use presets::{
     model::{Namespace, Preset},
     service::{PresetChange, PresetFilter},
 };
-use sdk::{Actor, auth::GlobalLevel, db::Backend};
+use sdk::{auth::GlobalLevel, db::Backend, Actor};
 use testkit::both_backends;
 
 /// Ada's public namespace `ada-presets` with a public preset "Open" and a private "Secret";

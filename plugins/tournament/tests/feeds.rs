@@ -4,13 +4,16 @@
 //! that stop with the reader's access or the tournament's life.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use sdk::{
+    auth::policy::Statement, auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend,
+    identity::model::AdminUserUpdate, Actor, Error,
+};
 use testkit::platform;
-use sdk::{Actor, Error, auth::CurrentUser, auth::GlobalLevel, auth::policy::Statement, context::Platform, db::Backend, identity::model::AdminUserUpdate};
 
 use platform::{identity::orgs, identity::roles, identity::users};
 
-use testkit::{TestDb, both_backends};
 use sqlx::Row;
+use testkit::{both_backends, TestDb};
 use tournament::{
     model::CrewRole,
     repo::TournamentRow,
@@ -248,7 +251,14 @@ async fn check_calendar_feeds(backend: Backend) {
     let other = w.test.org(&w.admin, "Other League").await;
     let elsewhere = w
         .svc
-        .player_calendar(testkit::authorizer(&w.platform), other, "Other", &fresh, BASE, T0)
+        .player_calendar(
+            testkit::authorizer(&w.platform),
+            other,
+            "Other",
+            &fresh,
+            BASE,
+            T0,
+        )
         .await
         .unwrap_err();
     assert_eq!(elsewhere.kind(), "NotFound");

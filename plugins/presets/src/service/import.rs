@@ -1,6 +1,7 @@
-//! Importing a folder of YAML files into a namespace (`sahabot import presets`).
+//! Importing a folder of YAML files into a namespace (`sahabot presets import`, see
+//! `crate::commands`).
 
-use sdk::{auth::CurrentUser, context::Platform, Actor, Error};
+use sdk::{Actor, Error};
 
 use super::{PresetChange, PresetInput, Presets};
 use crate::{format, repo};
@@ -103,39 +104,4 @@ impl Presets {
         }
         Ok(results)
     }
-}
-
-/// The CLI's call shape (`server/src/main.rs` builds it for `import presets`): who imports,
-/// from where. Kept so the binary keeps compiling; new callers use [`Presets::import_dir`] with
-/// an [`sdk::Actor`].
-pub struct Ctx {
-    pub platform: Platform,
-    pub user: Option<CurrentUser>,
-    /// The organization the import is made from, if any.
-    pub org_id: Option<i64>,
-    /// The client's address, for the audit log.
-    pub ip: Option<String>,
-}
-
-/// [`Presets::import_dir`] for the CLI's [`Ctx`], at the current time.
-pub async fn import_dir(
-    ctx: &Ctx,
-    dir: &std::path::Path,
-    namespace: &str,
-    default_randomizer: Option<&str>,
-) -> Result<Vec<ImportResult>, Error> {
-    let actor = Actor {
-        user: ctx.user.clone(),
-        ip: ctx.ip.clone(),
-    };
-    Presets::new(ctx.platform.clone())
-        .import_dir(
-            ctx.org_id,
-            &actor,
-            dir,
-            namespace,
-            default_randomizer,
-            sdk::time::now_ms(),
-        )
-        .await
 }

@@ -34,7 +34,7 @@ use sdk::{auth::GlobalLevel, context::Platform, db::Db, Actor, Error};
 
 use crate::PLUGIN_ID;
 
-pub use import::{import_dir, Ctx, ImportResult};
+pub use import::ImportResult;
 pub use lookup::PresetService;
 pub use namespaces::NamespaceInput;
 pub use presets::{PresetChange, PresetFilter, PresetInput};

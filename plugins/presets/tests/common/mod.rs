@@ -4,15 +4,17 @@
 // Each test binary uses some of the helpers.
 #![allow(dead_code)]
 
-use testkit::platform;
 use std::sync::Arc;
+use testkit::platform;
 
+use platform::{LoadOptions, PluginHost};
 use presets::{
     model::{Namespace, Preset, PresetSummary},
     service::{NamespaceInput, PresetChange, PresetFilter, PresetInput, Presets},
 };
-use sdk::{Actor, Error, auth::GlobalLevel, context::Platform, db::Backend, plugin::Bundle, time::now_ms};
-use platform::{LoadOptions, PluginHost};
+use sdk::{
+    auth::GlobalLevel, context::Platform, db::Backend, plugin::Bundle, time::now_ms, Actor, Error,
+};
 use testkit::TestDb;
 
 pub async fn load(backend: Backend) -> (TestDb, Arc<PluginHost>) {
@@ -79,9 +81,17 @@ impl World {
             .await
             .unwrap();
         if let Some(role) = role {
-            platform::identity::roles::assign(&self.test.db, authorizer, owner, org, id, role, None)
-                .await
-                .unwrap();
+            platform::identity::roles::assign(
+                &self.test.db,
+                authorizer,
+                owner,
+                org,
+                id,
+                role,
+                None,
+            )
+            .await
+            .unwrap();
         }
     }
 

@@ -42,6 +42,17 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<UserInfo>, Error> {
 }
 
 /// An active user, for signing someone in.
+/// The user with this username, whatever its case.
+pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<UserInfo>, Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE LOWER(username) = LOWER($1)"
+    ))
+    .bind(username.trim())
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
 pub async fn active(db: &Db, id: i64) -> Result<Option<UserInfo>, Error> {
     Ok(find(db, id).await?.filter(|u| u.is_active))
 }

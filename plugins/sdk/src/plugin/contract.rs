@@ -13,7 +13,11 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
-use super::{feeds::FeedRegistry, services::ServiceRegistry};
+use super::{
+    cli::{CliCommand, CliRegistry},
+    feeds::FeedRegistry,
+    services::ServiceRegistry,
+};
 use crate::{
     bot::{BotCommand, BotComponent, BotRuntime},
     db::{Backend, Db},
@@ -93,6 +97,7 @@ pub struct LoadContext {
     tasks: Arc<TaskRegistry>,
     bot: Arc<BotRuntime>,
     feeds: Arc<FeedRegistry>,
+    cli: Arc<CliRegistry>,
     settings: Arc<BTreeMap<String, String>>,
 }
 
@@ -107,6 +112,7 @@ impl LoadContext {
         tasks: Arc<TaskRegistry>,
         bot: Arc<BotRuntime>,
         feeds: Arc<FeedRegistry>,
+        cli: Arc<CliRegistry>,
         settings: Arc<BTreeMap<String, String>>,
     ) -> Self {
         Self {
@@ -117,8 +123,15 @@ impl LoadContext {
             tasks,
             bot,
             feeds,
+            cli,
             settings,
         }
+    }
+
+    /// Contributes a command-line command, `sahabot <plugin id> <name> …` (see
+    /// [`super::cli`]).
+    pub fn cli_command(&self, command: CliCommand) -> Result<(), Error> {
+        self.cli.add(&self.plugin_id, command)
     }
 
     /// Publishes a service other plugins (that declare this one as a dependency) can fetch.

@@ -9,6 +9,7 @@
 //! - [`config`] merges and validates configuration against the manifest's JSON Schema.
 //! - [`feeds`] holds the plain GET endpoints plugins serve under `/p/{plugin_id}/` (calendar
 //!   feeds).
+//! - [`cli`] holds the command-line commands plugins contribute (`sahabot <plugin> <command>`).
 //! - [`services`] lets one plugin publish a typed service that a dependent plugin fetches.
 //! - [`model`] holds the DTOs the browser sees (compiled for wasm too).
 //!
@@ -19,6 +20,8 @@
 
 pub mod model;
 
+#[cfg(feature = "ssr")]
+pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]

@@ -7,12 +7,7 @@
 //!   shown once and stored as its sha256; each fetch checks that the user is still active, still a
 //!   member and still holds `match:read`, so the feed stops with their access.
 
-use sdk::{
-    auth::tokens,
-    context::Rights,
-    identity::lookup as users,
-    Actor, Error,
-};
+use sdk::{auth::tokens, context::Rights, identity::lookup as users, Actor, Error};
 use serde_json::json;
 use sqlx::AnyConnection;
 

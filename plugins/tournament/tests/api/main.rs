@@ -10,13 +10,16 @@ mod guards;
 mod inputs;
 mod steps;
 
-use testkit::platform;
 use std::{future::Future, pin::Pin};
+use testkit::platform;
 
-use sdk::{Actor, Error, auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend, page::PageRequest};
+use sdk::{
+    auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend, page::PageRequest, Actor,
+    Error,
+};
 
-use testkit::{TestDb, both_backends};
 use serde_json::json;
+use testkit::{both_backends, TestDb};
 use tournament::{
     api,
     model::{RankInput, StationInput},

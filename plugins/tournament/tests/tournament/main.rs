@@ -12,11 +12,11 @@ mod matches;
 mod settings;
 mod tenancy;
 
+use sdk::{auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend, Actor};
 use testkit::platform;
-use sdk::{Actor, auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend};
 
-use testkit::{Recorded, TestDb, both_backends};
 use serde_json::json;
+use testkit::{both_backends, Recorded, TestDb};
 use tournament::{
     events::{MatchFinished, MatchScheduled, MatchStatusChanged},
     model::{CrewRole, MatchStatus, RankInput, StationInput},

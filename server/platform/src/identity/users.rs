@@ -14,22 +14,12 @@ use sdk::{
     Error,
 };
 
-pub use sdk::identity::lookup::{active, find, user_from_row, USER_COLUMNS};
+pub use sdk::identity::lookup::{active, find, find_by_username, user_from_row, USER_COLUMNS};
 
 pub async fn get(db: &Db, id: i64) -> Result<UserInfo, Error> {
     find(db, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("User {id} does not exist.")))
-}
-
-pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<UserInfo>, Error> {
-    let row = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE LOWER(username) = LOWER($1)"
-    ))
-    .bind(username.trim())
-    .fetch_optional(db.pool())
-    .await?;
-    row.as_ref().map(user_from_row).transpose()
 }
 
 /// Creates a user without Discord (CLI, tests). The username must be free.

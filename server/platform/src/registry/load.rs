@@ -105,6 +105,7 @@ impl PluginHost {
         let tasks = Arc::new(TaskRegistry::default());
         let bot = Arc::new(BotRuntime::default());
         let feeds = Arc::new(sdk::plugin::feeds::FeedRegistry::default());
+        let cli = Arc::new(sdk::plugin::cli::CliRegistry::default());
         let settings = Arc::new(options.settings.clone());
         let backend = db.backend();
         for id in &resolution.order {
@@ -139,6 +140,7 @@ impl PluginHost {
                 Arc::clone(&tasks),
                 Arc::clone(&bot),
                 Arc::clone(&feeds),
+                Arc::clone(&cli),
                 Arc::clone(&settings),
             );
             if let Err(e) = entry.bundle.plugin.on_load(&ctx).await {
@@ -148,6 +150,7 @@ impl PluginHost {
                 bot.commands.remove_owner(id);
                 bot.components.remove_owner(id);
                 feeds.remove_owner(id);
+                cli.remove_owner(id);
                 states.insert(
                     id.clone(),
                     failed(format!("on_load failed: {}", describe(&e))),
@@ -249,6 +252,7 @@ impl PluginHost {
             tasks,
             bot,
             feeds,
+            cli,
             settings,
             orgs,
         })
@@ -283,6 +287,7 @@ impl PluginHost {
             Arc::clone(&self.tasks),
             Arc::clone(&self.bot),
             Arc::clone(&self.feeds),
+            Arc::clone(&self.cli),
             Arc::clone(&self.settings),
         );
         let state = match entry.bundle.plugin.on_load(&ctx).await {
@@ -339,6 +344,7 @@ impl PluginHost {
         self.bot.commands.remove_owner(plugin_id);
         self.bot.components.remove_owner(plugin_id);
         self.feeds.remove_owner(plugin_id);
+        self.cli.remove_owner(plugin_id);
     }
 }
 

@@ -133,6 +133,7 @@ pub struct PluginHost {
     tasks: Arc<TaskRegistry>,
     bot: Arc<BotRuntime>,
     feeds: Arc<sdk::plugin::feeds::FeedRegistry>,
+    cli: Arc<sdk::plugin::cli::CliRegistry>,
     settings: Arc<BTreeMap<String, String>>,
     /// Shared with the bus listener that drops an organization's entry when another instance
     /// changes its plugins.
@@ -166,7 +167,12 @@ impl PluginHost {
         Arc::clone(&self.bot)
     }
 
-    /// The plain GET endpoints plugins serve (see [`super::feeds`]).
+    /// The command-line commands plugins contribute.
+    pub fn cli(&self) -> Arc<sdk::plugin::cli::CliRegistry> {
+        Arc::clone(&self.cli)
+    }
+
+    /// The plain GET endpoints plugins serve (see `sdk::plugin::feeds`).
     pub fn feeds(&self) -> Arc<sdk::plugin::feeds::FeedRegistry> {
         Arc::clone(&self.feeds)
     }
