@@ -345,6 +345,23 @@ async fn self_hosting_commands(backend: Backend) {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no namespace `nope`"));
+    // The command is presets' own (`sdk::plugin::cli`): the CLI lists a plugin's commands,
+    // names a mistyped option, and tells a plugin from nothing at all.
+    let out = run(&["presets"]);
+    assert_eq!(out.status.code(), Some(1));
+    let listing = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        listing.contains("sahabot presets import DIR --namespace NAME --user USERNAME"),
+        "{listing}"
+    );
+    let out = run(&["presets", "import", folder.to_str().unwrap(), "--namespce", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    let typo = String::from_utf8_lossy(&out.stderr);
+    assert!(typo.contains("`--namespce` is not an option"), "{typo}");
+    let out = run(&["nosuchplugin", "go"]);
+    assert_eq!(out.status.code(), Some(1));
+    let unknown = String::from_utf8_lossy(&out.stderr);
+    assert!(unknown.contains("neither a command nor a loaded plugin"), "{unknown}");
 
     std::fs::write(&flags, "{not json").unwrap();
     let out = run(&["import", "feature-flags", flags.to_str().unwrap()]);
