@@ -76,7 +76,11 @@ mod tests {
         let manifest = sdk::plugin::manifest::Manifest::parse(super::MANIFEST, "plugin.toml")
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(manifest.id, super::PLUGIN_ID);
-        let defined: Vec<&str> = manifest.permissions.iter().map(|p| p.action.as_str()).collect();
+        let defined: Vec<&str> = manifest
+            .permissions
+            .iter()
+            .map(|p| p.action.as_str())
+            .collect();
         for action in [super::actions::READ, super::actions::WRITE] {
             assert!(defined.contains(&action), "{action} is not in plugin.toml");
         }

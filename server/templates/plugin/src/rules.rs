@@ -1,8 +1,8 @@
 //! The plugin's rules, pure: no database, no clock (callers pass `now` where time matters), so
 //! they are unit tested here and every adapter gets the same answer.
 
-use serde_json::Value;
 use sdk::Error;
+use serde_json::Value;
 
 /// The longest entry when the organization has not set `max_length`.
 pub const DEFAULT_MAX_LENGTH: usize = 200;
@@ -49,6 +49,9 @@ mod tests {
     fn max_length_comes_from_the_config_or_the_default() {
         assert_eq!(max_length(&serde_json::json!({"max_length": 12})), 12);
         assert_eq!(max_length(&serde_json::json!({})), DEFAULT_MAX_LENGTH);
-        assert_eq!(max_length(&serde_json::json!({"max_length": "x"})), DEFAULT_MAX_LENGTH);
+        assert_eq!(
+            max_length(&serde_json::json!({"max_length": "x"})),
+            DEFAULT_MAX_LENGTH
+        );
     }
 }

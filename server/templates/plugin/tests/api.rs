@@ -40,7 +40,10 @@ async fn check_a_writer_adds_and_members_read(backend: Backend) {
     assert_eq!(added.events(), [EntryAdded { entry_id: entry.id }]);
 }
 
-both_backends!(a_writer_adds_and_members_read, check_a_writer_adds_and_members_read);
+both_backends!(
+    a_writer_adds_and_members_read,
+    check_a_writer_adds_and_members_read
+);
 
 async fn check_reading_is_not_writing(backend: Backend) {
     let world = world(backend).await;
@@ -50,7 +53,11 @@ async fn check_reading_is_not_writing(backend: Backend) {
         .await
         .unwrap_err();
     assert!(matches!(refused, Error::Forbidden { .. }), "{refused:?}");
-    assert!(refused.message().contains("__ID__:write"), "{}", refused.message());
+    assert!(
+        refused.message().contains("__ID__:write"),
+        "{}",
+        refused.message()
+    );
 }
 
 both_backends!(reading_is_not_writing, check_reading_is_not_writing);
@@ -65,7 +72,9 @@ async fn check_outsiders_and_switched_off_organizations_see_nothing(backend: Bac
     let other = world.other_org("Elsewhere").await;
     let outsider = world.member_of(other, "outsider", &["Admin"]).await;
     let refused = world
-        .call(&outsider, || api::list_entries(world.org, Default::default()))
+        .call(&outsider, || {
+            api::list_entries(world.org, Default::default())
+        })
         .await
         .unwrap_err();
     assert!(matches!(refused, Error::Forbidden { .. }), "{refused:?}");
@@ -115,10 +124,16 @@ async fn check_each_entry_is_audited_with_its_author(backend: Backend) {
         action: Some("__ID__.add".into()),
         ..Default::default()
     };
-    let log = sdk::identity::audit_log::list(&world.test.db, &filter).await.unwrap();
+    let log = sdk::identity::audit_log::list(&world.test.db, &filter)
+        .await
+        .unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].user_id, Some(writer.id));
-    assert!(log[0].details.contains(&entry.id.to_string()), "{}", log[0].details);
+    assert!(
+        log[0].details.contains(&entry.id.to_string()),
+        "{}",
+        log[0].details
+    );
 }
 
 both_backends!(
