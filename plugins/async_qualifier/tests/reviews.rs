@@ -237,3 +237,47 @@ both_backends!(
     members_run_and_reviewers_review,
     check_members_run_and_reviewers_review
 );
+
+/// Approving and rejecting are separate rights, checked by the service (so by every adapter):
+/// a reviewer denied `async_race:reject` may accept a run but not reject one.
+async fn check_rejecting_needs_its_own_right(backend: Backend) {
+    let Reviewed {
+        w, reviewer, races, ..
+    } = reviewed(backend).await;
+    sdk::identity::roles::set_user_statements(
+        &w.test.db,
+        &w.platform.authorizer,
+        &w.admin,
+        w.org,
+        reviewer.id,
+        &[sdk::auth::policy::Statement::deny(&["async_race:reject"])],
+        None,
+    )
+    .await
+    .unwrap();
+    let err = w
+        .review(
+            &reviewer,
+            races[1],
+            &review(ReviewStatus::Rejected, "no VOD", None),
+            T0,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "Forbidden");
+    assert!(err.message().contains("async_race:reject"), "{err:?}");
+    let accepted = w
+        .review(
+            &reviewer,
+            races[1],
+            &review(ReviewStatus::Accepted, "fine", None),
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(accepted.review_status, ReviewStatus::Accepted);
+}
+both_backends!(
+    rejecting_needs_its_own_right,
+    check_rejecting_needs_its_own_right
+);

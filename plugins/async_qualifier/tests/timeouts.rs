@@ -42,21 +42,14 @@ async fn check_timeouts(backend: Backend) {
     assert_eq!(warned_at, Some(10), "warned at open + 10 min");
     let race = w.svc.race(w.org, pending.id).await.unwrap();
     assert_eq!(race.status, RaceStatus::Forfeit);
-    let warnings = sqlx::query(
-        "SELECT COUNT(*) FROM audit_logs WHERE action = 'async_qualifier.timeout_warning'",
-    )
-    .fetch_one(w.test.db.pool())
-    .await
-    .unwrap();
-    let n: i64 = sqlx::Row::try_get(&warnings, 0).unwrap();
+    let count = |action: &'static str| {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_logs WHERE action = $1")
+            .bind(action)
+            .fetch_one(w.test.db.pool())
+    };
+    let n = count("async_qualifier.timeout_warning").await.unwrap();
     assert_eq!(n, 1, "the warning is sent once");
-    let timeouts = sqlx::query(
-        "SELECT COUNT(*) FROM audit_logs WHERE action = 'async_qualifier.race_timeout'",
-    )
-    .fetch_one(w.test.db.pool())
-    .await
-    .unwrap();
-    assert_eq!(sqlx::Row::try_get::<i64, _>(&timeouts, 0).unwrap(), 1);
+    assert_eq!(count("async_qualifier.race_timeout").await.unwrap(), 1);
 }
 both_backends!(timeouts_on_a_chosen_clock, check_timeouts);
 
