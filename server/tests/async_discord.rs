@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use async_qualifier::service::{Actor, QualifierInput, Qualifiers};
+use async_qualifier::service::{QualifierInput, Qualifiers};
 use common::TestApp;
 use sdk::{auth::GlobalLevel, db::Backend, time::now_ms};
 use serde_json::json;
@@ -96,7 +96,7 @@ async fn league(backend: Backend) -> League {
     let q = service
         .create_qualifier(
             org,
-            &Actor::user(admin.id),
+            &app.actor(&admin).await,
             &QualifierInput {
                 name: "Spring Qualifier".into(),
                 description: String::new(),
@@ -112,13 +112,13 @@ async fn league(backend: Backend) -> League {
         .await
         .unwrap();
     let pool = service
-        .create_pool(org, &Actor::user(admin.id), q.id, "Open", "", now)
+        .create_pool(org, &app.actor(&admin).await, q.id, "Open", "", now)
         .await
         .unwrap();
     service
         .create_permalink(
             org,
-            &Actor::user(admin.id),
+            &app.actor(&admin).await,
             pool.id,
             "https://alttpr.com/h/abc",
             "",
@@ -175,7 +175,7 @@ async fn check_async_commands(backend: Backend) {
 
     // Extend the timeout of a pending run opened in a thread.
     let race = service
-        .start_run(org, &Actor::user(runner.id), q.id, pool.id, now)
+        .start_run(org, &app.actor(&runner).await, q.id, pool.id, now)
         .await
         .unwrap();
     let reply = fake
@@ -192,7 +192,7 @@ async fn check_async_commands(backend: Backend) {
         "{reply:?}"
     );
     service
-        .set_discord_thread(org, &Actor::user(runner.id), race.id, FAKE_CHANNEL, now)
+        .set_discord_thread(org, &app.actor(&runner).await, race.id, FAKE_CHANNEL, now)
         .await
         .unwrap();
     let reply = fake
@@ -261,13 +261,13 @@ async fn check_runs_from_discord(backend: Backend) {
     } = league(backend).await;
     let now = now_ms();
     let hard = service
-        .create_pool(org, &Actor::user(admin.id), q.id, "Hard", "", now)
+        .create_pool(org, &app.actor(&admin).await, q.id, "Hard", "", now)
         .await
         .unwrap();
     service
         .create_permalink(
             org,
-            &Actor::user(admin.id),
+            &app.actor(&admin).await,
             hard.id,
             "https://alttpr.com/h/hard",
             "",

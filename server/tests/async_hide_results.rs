@@ -9,10 +9,10 @@ mod common;
 
 use async_qualifier::{
     rules::COUNTDOWN_MS,
-    service::{Actor, QualifierInput, Qualifiers, Review},
+    service::{QualifierInput, Qualifiers, Review},
 };
 use common::{TestApp, TestUser};
-use sdk::{auth::policy::Statement, auth::GlobalLevel, db::Backend, time::now_ms};
+use sdk::{auth::policy::Statement, auth::GlobalLevel, db::Backend, time::now_ms, Actor};
 use serde_json::{json, Value};
 use testkit::both_backends;
 
@@ -42,7 +42,14 @@ struct League {
 }
 
 /// A run from `at`: Ready a second later, finished `elapsed_ms` after the countdown.
+/// `id` as the services' actor, with the level the database gives them.
+async fn actor_of(db: &sdk::db::Db, id: i64) -> Actor {
+    let user = platform::identity::users::get(db, id).await.unwrap();
+    Actor::user(user.to_current(None))
+}
+
 async fn run(
+    db: &sdk::db::Db,
     service: &Qualifiers,
     org: i64,
     user: i64,
@@ -51,7 +58,7 @@ async fn run(
     at: i64,
     elapsed_ms: i64,
 ) -> i64 {
-    let actor = Actor::user(user);
+    let actor = actor_of(db, user).await;
     let race = service.start_run(org, &actor, q, pool, at).await.unwrap();
     let ready = service
         .ready_run(org, &actor, race.id, at + 1000)
@@ -123,7 +130,7 @@ async fn league(backend: Backend) -> League {
         .plugins
         .service::<Qualifiers>("async_qualifier")
         .unwrap();
-    let boss = Actor::user(admin.id);
+    let boss = actor_of(&platform.db, admin.id).await;
     // Fifteen minutes ago, so the runs are done by now and no timeout touches them.
     let at = now_ms() - 15 * 60_000;
     let q = service
@@ -155,9 +162,19 @@ async fn league(backend: Backend) -> League {
         .await
         .unwrap()
         .id;
-    let ada_race = run(&service, org, ada.id, q, pool, at, ADA_ELAPSED_MS).await;
-    let bob_race = run(&service, org, bob.id, q, pool, at, 1_500_000).await;
-    let ada_actor = Actor::user(ada.id);
+    let ada_race = run(
+        &platform.db,
+        &service,
+        org,
+        ada.id,
+        q,
+        pool,
+        at,
+        ADA_ELAPSED_MS,
+    )
+    .await;
+    let bob_race = run(&platform.db, &service, org, bob.id, q, pool, at, 1_500_000).await;
+    let ada_actor = actor_of(&platform.db, ada.id).await;
     service
         .submit_vod(
             org,
@@ -175,6 +192,7 @@ async fn league(backend: Backend) -> League {
         .unwrap();
     service
         .review_race(
+            platform.authorizer.as_ref(),
             org,
             &boss,
             ada_race,
@@ -398,7 +416,7 @@ async fn check_hide_results_reveals_after_results_shown(backend: Backend) {
         .service
         .update_qualifier(
             league.org,
-            &Actor::user(league.admin.id),
+            &actor_of(league.app.db(), league.admin.id).await,
             league.q,
             &QualifierInput {
                 name: "Secret Qualifier".into(),

@@ -354,14 +354,23 @@ async fn self_hosting_commands(backend: Backend) {
         listing.contains("sahabot presets import DIR --namespace NAME --user USERNAME"),
         "{listing}"
     );
-    let out = run(&["presets", "import", folder.to_str().unwrap(), "--namespce", "x"]);
+    let out = run(&[
+        "presets",
+        "import",
+        folder.to_str().unwrap(),
+        "--namespce",
+        "x",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let typo = String::from_utf8_lossy(&out.stderr);
     assert!(typo.contains("`--namespce` is not an option"), "{typo}");
     let out = run(&["nosuchplugin", "go"]);
     assert_eq!(out.status.code(), Some(1));
     let unknown = String::from_utf8_lossy(&out.stderr);
-    assert!(unknown.contains("neither a command nor a loaded plugin"), "{unknown}");
+    assert!(
+        unknown.contains("neither a command nor a loaded plugin"),
+        "{unknown}"
+    );
 
     std::fs::write(&flags, "{not json").unwrap();
     let out = run(&["import", "feature-flags", flags.to_str().unwrap()]);

@@ -13,24 +13,20 @@ use testkit::TestDb;
 /// table → its columns, as the database reports them.
 async fn schema(db: &Db) -> BTreeMap<String, BTreeSet<String>> {
     let rows: Vec<(String, String)> = match db.backend() {
-        Backend::Sqlite => {
-            sqlx::query_as(
-                "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+        Backend::Sqlite => sqlx::query_as(
+            "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
                  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
-            )
-            .fetch_all(db.pool())
-            .await
-            .unwrap()
-        }
-        Backend::Postgres => {
-            sqlx::query_as(
-                "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap(),
+        Backend::Postgres => sqlx::query_as(
+            "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns
                  WHERE table_schema = 'public'",
-            )
-            .fetch_all(db.pool())
-            .await
-            .unwrap()
-        }
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap(),
     };
     let mut tables: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (table, column) in rows {
@@ -62,11 +58,21 @@ async fn migrated(backend: Backend) -> (TestDb, BTreeSet<String>) {
 async fn both_dialects_make_the_same_tables_and_columns() {
     let (sqlite, sqlite_failed) = migrated(Backend::Sqlite).await;
     let (postgres, postgres_failed) = migrated(Backend::Postgres).await;
-    assert!(sqlite_failed.is_empty(), "plugins failed on SQLite: {sqlite_failed:?}");
-    assert!(postgres_failed.is_empty(), "plugins failed on PostgreSQL: {postgres_failed:?}");
+    assert!(
+        sqlite_failed.is_empty(),
+        "plugins failed on SQLite: {sqlite_failed:?}"
+    );
+    assert!(
+        postgres_failed.is_empty(),
+        "plugins failed on PostgreSQL: {postgres_failed:?}"
+    );
     let on_sqlite = schema(&sqlite.db).await;
     let on_postgres = schema(&postgres.db).await;
-    assert!(on_sqlite.len() > 20, "only {} tables on SQLite", on_sqlite.len());
+    assert!(
+        on_sqlite.len() > 20,
+        "only {} tables on SQLite",
+        on_sqlite.len()
+    );
 
     let mut differences = Vec::new();
     let tables: BTreeSet<&String> = on_sqlite.keys().chain(on_postgres.keys()).collect();

@@ -1,7 +1,7 @@
 //! Server functions: the JSON API under `/api/p/async_qualifier/`. Every call takes `org_id`
-//! first and is guard (`require_plugin` with the action) → service → what the caller may see
-//! (`crate::views`, which applies `hide_results`). Instants are RFC 3339 UTC; scores are
-//! unrounded floats.
+//! first and is guard (`require_plugin` with the action, `Guarded`) → service → DTO; what the
+//! caller may do and see (`hide_results`) is the service's decision, as for Discord. Instants
+//! are RFC 3339 UTC; scores are unrounded floats.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -13,91 +13,48 @@ use crate::model::{
 #[cfg(feature = "ssr")]
 pub use ssr::*;
 
-/// The actions of this plugin.
-pub mod actions {
-    pub const CREATE: &str = "async_tournament:create";
-    pub const UPDATE: &str = "async_tournament:update";
-    pub const RECALCULATE: &str = "async_tournament:recalculate";
-    pub const AUDIT: &str = "async_tournament:audit";
-    pub const RUN: &str = "async_race:run";
-    pub const REVIEW: &str = "async_race:review";
-    pub const APPROVE: &str = "async_race:approve";
-    pub const REJECT: &str = "async_race:reject";
-}
+/// The actions, where they were first published (`crate::actions`).
+pub use crate::actions;
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use sdk::{
-        auth::guard::{require_plugin, OrgScope},
+        auth::guard::require_plugin,
+        context::Rights,
         context::{platform, Platform},
         time::now_ms,
-        Error,
+        Actor, Error,
     };
 
-    use crate::{
-        model::{Qualifier, Race},
-        repo::{QualifierRow, RaceRow},
-        rules::visibility::Viewer,
-        service::{Actor, Qualifiers},
-        views, PLUGIN_ID,
-    };
+    use crate::{service::Qualifiers, PLUGIN_ID};
 
-    /// The caller, the service, and what they may see (`crate::views` decides what of it).
-    pub struct Call {
-        pub scope: OrgScope,
+    /// A request past the guard: the organization, who calls, and the service over the
+    /// request's platform. Everything else — rights, what the caller sees — is the service's.
+    pub struct Guarded {
+        pub org_id: i64,
+        pub actor: Actor,
         pub platform: Platform,
         pub service: Qualifiers,
     }
 
-    impl Call {
+    impl Guarded {
+        /// `require_plugin` with `action`: signed in, the org real, the plugin on, the action
+        /// held.
         pub async fn new(org_id: i64, action: &str) -> Result<Self, Error> {
             // The request's context is only there until the first await: read it first.
             let platform = platform()?;
             let scope = require_plugin(org_id, PLUGIN_ID, action).await?;
             let service = Qualifiers::from_platform(&platform);
             Ok(Self {
-                scope,
+                org_id: scope.org_id,
+                actor: Actor::from(&scope),
                 platform,
                 service,
             })
         }
 
-        pub fn org(&self) -> i64 {
-            self.scope.org_id
-        }
-
-        pub fn actor(&self) -> Actor {
-            Actor {
-                user_id: Some(self.scope.user.id),
-                ip: self.scope.ip.clone(),
-            }
-        }
-
-        pub async fn may(&self, action: &str) -> Result<bool, Error> {
-            self.platform
-                .authorizer
-                .allowed(&self.scope.user, self.scope.org_id, action)
-                .await
-        }
-
-        pub async fn viewer(&self) -> Result<Viewer, Error> {
-            views::viewer(
-                self.platform.authorizer.as_ref(),
-                &self.scope.user,
-                self.org(),
-            )
-            .await
-        }
-
-        pub async fn qualifier_dto(&self, q: QualifierRow) -> Result<Qualifier, Error> {
-            Ok(views::qualifier(q, &self.viewer().await?))
-        }
-
-        /// A run the caller just changed, as they see it.
-        pub async fn race_dto(&self, r: RaceRow) -> Result<Race, Error> {
-            self.service
-                .race_view(self.org(), r.id, &self.viewer().await?, now())
-                .await
+        pub fn authorizer(&self) -> &dyn Rights {
+            self.platform.authorizer.as_ref()
         }
     }
 
@@ -111,14 +68,8 @@ const P: &str = "/api/p/async_qualifier";
 /// What the caller may do here.
 #[server(prefix = "/api/p/async_qualifier", endpoint = "my_rights", input = Json, output = Json)]
 pub async fn my_rights(org_id: i64) -> Result<Rights, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    Ok(Rights {
-        create: call.may(actions::CREATE).await?,
-        manage: call.may(actions::UPDATE).await?,
-        review: call.may(actions::REVIEW).await?,
-        recalculate: call.may(actions::RECALCULATE).await?,
-        audit: call.may(actions::AUDIT).await?,
-    })
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    g.service.rights(g.authorizer(), g.org_id, &g.actor).await
 }
 
 /// The organization's qualifiers, newest first, a page at a time.
@@ -127,20 +78,18 @@ pub async fn list_qualifiers(
     org_id: i64,
     #[server(default)] page: sdk::page::PageRequest,
 ) -> Result<sdk::page::Page<Qualifier>, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    let viewer = call.viewer().await?;
-    Ok(call
-        .service
-        .qualifiers(call.org(), &page)
-        .await?
-        .map(|q| crate::views::qualifier(q, &viewer)))
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    g.service
+        .qualifiers_view(g.authorizer(), g.org_id, &g.actor, &page)
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "get_qualifier", input = Json, output = Json)]
 pub async fn get_qualifier(org_id: i64, qualifier_id: i64) -> Result<Qualifier, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    let q = call.service.qualifier(call.org(), qualifier_id).await?;
-    call.qualifier_dto(q).await
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    g.service
+        .qualifier_view(g.authorizer(), g.org_id, &g.actor, qualifier_id)
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "create_qualifier", input = Json, output = Json)]
@@ -156,7 +105,7 @@ pub async fn create_qualifier(
     #[server(default)] discord_channel_id: Option<String>,
     #[server(default)] require_racetime: bool,
 ) -> Result<Qualifier, sdk::Error> {
-    let call = Call::new(org_id, actions::CREATE).await?;
+    let g = Guarded::new(org_id, actions::CREATE).await?;
     let input = crate::service::QualifierInput {
         name,
         description,
@@ -167,11 +116,13 @@ pub async fn create_qualifier(
         max_reattempts,
         require_racetime,
     };
-    let q = call
+    let q = g
         .service
-        .create_qualifier(call.org(), &call.actor(), &input, now())
+        .create_qualifier(g.org_id, &g.actor, &input, now())
         .await?;
-    call.qualifier_dto(q).await
+    g.service
+        .qualifier_view(g.authorizer(), g.org_id, &g.actor, q.id)
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "update_qualifier", input = Json, output = Json)]
@@ -188,7 +139,7 @@ pub async fn update_qualifier(
     #[server(default)] discord_channel_id: Option<String>,
     #[server(default)] require_racetime: bool,
 ) -> Result<Qualifier, sdk::Error> {
-    let call = Call::new(org_id, actions::UPDATE).await?;
+    let g = Guarded::new(org_id, actions::UPDATE).await?;
     let input = crate::service::QualifierInput {
         name,
         description,
@@ -199,11 +150,13 @@ pub async fn update_qualifier(
         max_reattempts,
         require_racetime,
     };
-    let q = call
+    let q = g
         .service
-        .update_qualifier(call.org(), &call.actor(), qualifier_id, &input, now())
+        .update_qualifier(g.org_id, &g.actor, qualifier_id, &input, now())
         .await?;
-    call.qualifier_dto(q).await
+    g.service
+        .qualifier_view(g.authorizer(), g.org_id, &g.actor, q.id)
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "create_pool", input = Json, output = Json)]
@@ -213,28 +166,14 @@ pub async fn create_pool(
     name: String,
     #[server(default)] description: String,
 ) -> Result<Pool, sdk::Error> {
-    let call = Call::new(org_id, actions::UPDATE).await?;
-    let pool = call
+    let g = Guarded::new(org_id, actions::UPDATE).await?;
+    let pool = g
         .service
-        .create_pool(
-            call.org(),
-            &call.actor(),
-            qualifier_id,
-            &name,
-            &description,
-            now(),
-        )
+        .create_pool(g.org_id, &g.actor, qualifier_id, &name, &description, now())
         .await?;
-    let viewer = call.viewer().await?;
-    let q = call
-        .service
-        .qualifier(call.org(), pool.qualifier_id)
-        .await?;
-    Ok(crate::views::pool(
-        (pool, Vec::new(), 0),
-        crate::views::setting(&q),
-        &viewer,
-    ))
+    g.service
+        .pool_view(g.authorizer(), g.org_id, &g.actor, pool.id)
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "update_pool", input = Json, output = Json)]
@@ -244,21 +183,14 @@ pub async fn update_pool(
     name: String,
     #[server(default)] description: String,
 ) -> Result<Pool, sdk::Error> {
-    let call = Call::new(org_id, actions::UPDATE).await?;
-    let pool = call
+    let g = Guarded::new(org_id, actions::UPDATE).await?;
+    let pool = g
         .service
-        .update_pool(call.org(), &call.actor(), pool_id, &name, &description)
+        .update_pool(g.org_id, &g.actor, pool_id, &name, &description)
         .await?;
-    let viewer = call.viewer().await?;
-    let q = call
-        .service
-        .qualifier(call.org(), pool.qualifier_id)
-        .await?;
-    Ok(crate::views::pool(
-        (pool, Vec::new(), 0),
-        crate::views::setting(&q),
-        &viewer,
-    ))
+    g.service
+        .pool_view(g.authorizer(), g.org_id, &g.actor, pool.id)
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "create_permalink", input = Json, output = Json)]
@@ -268,21 +200,14 @@ pub async fn create_permalink(
     url: String,
     #[server(default)] notes: String,
 ) -> Result<crate::model::Permalink, sdk::Error> {
-    let call = Call::new(org_id, actions::UPDATE).await?;
-    let link = call
+    let g = Guarded::new(org_id, actions::UPDATE).await?;
+    let link = g
         .service
-        .create_permalink(call.org(), &call.actor(), pool_id, &url, &notes, now())
+        .create_permalink(g.org_id, &g.actor, pool_id, &url, &notes, now())
         .await?;
-    let viewer = call.viewer().await?;
-    let q = call
-        .service
-        .qualifier(call.org(), link.qualifier_id)
-        .await?;
-    Ok(crate::views::permalink(
-        link,
-        crate::views::setting(&q),
-        &viewer,
-    ))
+    g.service
+        .permalink_view(g.authorizer(), g.org_id, &g.actor, link.id)
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "update_permalink", input = Json, output = Json)]
@@ -292,21 +217,14 @@ pub async fn update_permalink(
     url: String,
     #[server(default)] notes: String,
 ) -> Result<crate::model::Permalink, sdk::Error> {
-    let call = Call::new(org_id, actions::UPDATE).await?;
-    let link = call
+    let g = Guarded::new(org_id, actions::UPDATE).await?;
+    let link = g
         .service
-        .update_permalink(call.org(), &call.actor(), permalink_id, &url, &notes)
+        .update_permalink(g.org_id, &g.actor, permalink_id, &url, &notes)
         .await?;
-    let viewer = call.viewer().await?;
-    let q = call
-        .service
-        .qualifier(call.org(), link.qualifier_id)
-        .await?;
-    Ok(crate::views::permalink(
-        link,
-        crate::views::setting(&q),
-        &viewer,
-    ))
+    g.service
+        .permalink_view(g.authorizer(), g.org_id, &g.actor, link.id)
+        .await
 }
 
 /// Pools with their permalinks (par, play counts; seeds only for managers) and the caller's
@@ -317,9 +235,9 @@ pub async fn list_pools(
     qualifier_id: i64,
     #[server(default)] page: sdk::page::PageRequest,
 ) -> Result<sdk::page::Page<Pool>, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    call.service
-        .pools_view(call.org(), qualifier_id, &call.viewer().await?, &page)
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    g.service
+        .pools_view(g.authorizer(), g.org_id, &g.actor, qualifier_id, &page)
         .await
 }
 
@@ -327,43 +245,10 @@ pub async fn list_pools(
 /// whether they may start one now.
 #[server(prefix = "/api/p/async_qualifier", endpoint = "dashboard", input = Json, output = Json)]
 pub async fn dashboard(org_id: i64, qualifier_id: i64) -> Result<DashboardView, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    let viewer = call.viewer().await?;
-    let me = viewer.user_id;
-    let q = call.service.qualifier(call.org(), qualifier_id).await?;
-    let (can_start, reattempts_used) = call.service.start_check(call.org(), &q, me).await?;
-    // The pools to start a run in: a picker, so the first page of the maximum size (200),
-    // oldest first as before.
-    let first = sdk::page::PageRequest {
-        limit: Some(sdk::page::MAX_LIMIT),
-        before_id: None,
-    };
-    let mut pools = call
-        .service
-        .pools_view(call.org(), qualifier_id, &viewer, &first)
-        .await?
-        .items;
-    pools.reverse();
-    let my_races = call
-        .service
-        .races_view(
-            call.org(),
-            qualifier_id,
-            crate::repo::RaceFilter {
-                user_id: Some(me),
-                ..Default::default()
-            },
-            &viewer,
-            now(),
-        )
-        .await?;
-    Ok(DashboardView {
-        qualifier: crate::views::qualifier(q, &viewer),
-        pools,
-        my_races,
-        reattempts_used,
-        can_start: can_start.map_err(|e| e.message()),
-    })
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    g.service
+        .dashboard(g.authorizer(), g.org_id, &g.actor, qualifier_id, now())
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "start_run", input = Json, output = Json)]
@@ -372,10 +257,10 @@ pub async fn start_run(
     qualifier_id: i64,
     pool_id: i64,
 ) -> Result<StartedRun, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    let race = call
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    let race = g
         .service
-        .start_run(call.org(), &call.actor(), qualifier_id, pool_id, now())
+        .start_run(g.org_id, &g.actor, qualifier_id, pool_id, now())
         .await?;
     Ok(StartedRun {
         race_id: race.id,
@@ -386,46 +271,49 @@ pub async fn start_run(
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "get_race", input = Json, output = Json)]
 pub async fn get_race(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    call.service
-        .race_view(call.org(), race_id, &call.viewer().await?, now())
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    g.service
+        .race_view(g.authorizer(), g.org_id, &g.actor, race_id, now())
         .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "ready_run", input = Json, output = Json)]
 pub async fn ready_run(org_id: i64, race_id: i64) -> Result<ReadyAnswer, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    let race = call
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    let race = g
         .service
-        .ready_run(call.org(), &call.actor(), race_id, now())
+        .ready_run(g.org_id, &g.actor, race_id, now())
         .await?;
+    let server_now = now();
     Ok(ReadyAnswer {
-        start_time: race
-            .start_time
-            .map(crate::time::rfc3339)
-            .unwrap_or_default(),
-        server_now: crate::time::rfc3339(now()),
+        // Set by Ready; the server's clock is the fallback a browser can count from.
+        start_time: race.start_time.unwrap_or(server_now),
+        server_now,
     })
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "finish_run", input = Json, output = Json)]
 pub async fn finish_run(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    let race = call
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    let race = g
         .service
-        .finish_run(call.org(), &call.actor(), race_id, now())
+        .finish_run(g.org_id, &g.actor, race_id, now())
         .await?;
-    call.race_dto(race).await
+    g.service
+        .race_view(g.authorizer(), g.org_id, &g.actor, race.id, now())
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "forfeit_run", input = Json, output = Json)]
 pub async fn forfeit_run(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    let race = call
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    let race = g
         .service
-        .forfeit_run(call.org(), &call.actor(), race_id, now())
+        .forfeit_run(g.org_id, &g.actor, race_id, now())
         .await?;
-    call.race_dto(race).await
+    g.service
+        .race_view(g.authorizer(), g.org_id, &g.actor, race.id, now())
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "submit_vod", input = Json, output = Json)]
@@ -435,22 +323,26 @@ pub async fn submit_vod(
     #[server(default)] vod_url: String,
     #[server(default)] notes: String,
 ) -> Result<Race, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    let race = call
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    let race = g
         .service
-        .submit_vod(call.org(), &call.actor(), race_id, &vod_url, &notes, now())
+        .submit_vod(g.org_id, &g.actor, race_id, &vod_url, &notes, now())
         .await?;
-    call.race_dto(race).await
+    g.service
+        .race_view(g.authorizer(), g.org_id, &g.actor, race.id, now())
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "request_review", input = Json, output = Json)]
 pub async fn request_review(org_id: i64, race_id: i64, reason: String) -> Result<Race, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    let race = call
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    let race = g
         .service
-        .request_review(call.org(), &call.actor(), race_id, &reason, now())
+        .request_review(g.org_id, &g.actor, race_id, &reason, now())
         .await?;
-    call.race_dto(race).await
+    g.service
+        .race_view(g.authorizer(), g.org_id, &g.actor, race.id, now())
+        .await
 }
 
 /// Accept (`async_race:approve`) or reject (`async_race:reject`) a finished run, with notes and
@@ -463,31 +355,26 @@ pub async fn review_race(
     #[server(default)] notes: String,
     #[server(default)] elapsed_override_seconds: Option<f64>,
 ) -> Result<Race, sdk::Error> {
-    let call = Call::new(org_id, actions::REVIEW).await?;
-    let needed = match status {
-        crate::model::ReviewStatus::Rejected => actions::REJECT,
-        _ => actions::APPROVE,
+    let g = Guarded::new(org_id, actions::REVIEW).await?;
+    let decision = crate::service::Review {
+        status,
+        notes,
+        elapsed_override_seconds,
     };
-    if !call.may(needed).await? {
-        return Err(sdk::Error::forbidden(format!(
-            "You do not have permission for `{needed}` in this organization."
-        )));
-    }
-    let race = call
+    let race = g
         .service
         .review_race(
-            call.org(),
-            &call.actor(),
+            g.authorizer(),
+            g.org_id,
+            &g.actor,
             race_id,
-            &crate::service::Review {
-                status,
-                notes,
-                elapsed_override_seconds,
-            },
+            &decision,
             now(),
         )
         .await?;
-    call.race_dto(race).await
+    g.service
+        .race_view(g.authorizer(), g.org_id, &g.actor, race.id, now())
+        .await
 }
 
 /// Finished, non-reattempted runs waiting for review, newest first, a page at a time
@@ -498,49 +385,46 @@ pub async fn review_queue(
     qualifier_id: i64,
     #[server(default)] page: sdk::page::PageRequest,
 ) -> Result<sdk::page::Page<Race>, sdk::Error> {
-    let call = Call::new(org_id, actions::REVIEW).await?;
-    let races = call
-        .service
-        .races_view(
-            call.org(),
+    let g = Guarded::new(org_id, actions::REVIEW).await?;
+    g.service
+        .review_queue(
+            g.authorizer(),
+            g.org_id,
+            &g.actor,
             qualifier_id,
-            crate::repo::RaceFilter {
-                review_queue: true,
-                page: Some(page),
-                ..Default::default()
-            },
-            &call.viewer().await?,
+            page,
             now(),
         )
-        .await?;
-    Ok(sdk::page::Page::from_rows(races, &page, |r| r.id))
+        .await
 }
 
 #[server(prefix = "/api/p/async_qualifier", endpoint = "reattempt_race", input = Json, output = Json)]
 pub async fn reattempt_race(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    let race = call
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    let race = g
         .service
-        .reattempt_race(call.org(), &call.actor(), race_id, now())
+        .reattempt_race(g.org_id, &g.actor, race_id, now())
         .await?;
-    call.race_dto(race).await
+    g.service
+        .race_view(g.authorizer(), g.org_id, &g.actor, race.id, now())
+        .await
 }
 
 /// Recomputes par times and scores of the whole qualifier; answers how many permalinks had a par.
 #[server(prefix = "/api/p/async_qualifier", endpoint = "recalculate", input = Json, output = Json)]
 pub async fn recalculate(org_id: i64, qualifier_id: i64) -> Result<usize, sdk::Error> {
-    let call = Call::new(org_id, actions::RECALCULATE).await?;
-    call.service
-        .recalculate(call.org(), &call.actor(), qualifier_id, now(), "manual")
+    let g = Guarded::new(org_id, actions::RECALCULATE).await?;
+    g.service
+        .recalculate(g.org_id, &g.actor, qualifier_id, now(), "manual")
         .await
 }
 
 /// The standings; empty with `hidden` while results are hidden from the caller.
 #[server(prefix = "/api/p/async_qualifier", endpoint = "leaderboard", input = Json, output = Json)]
 pub async fn leaderboard(org_id: i64, qualifier_id: i64) -> Result<LeaderboardView, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    call.service
-        .leaderboard_view(call.org(), qualifier_id, &call.viewer().await?)
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    g.service
+        .leaderboard_view(g.authorizer(), g.org_id, &g.actor, qualifier_id)
         .await
 }
 
@@ -554,19 +438,21 @@ pub async fn list_races(
     #[server(default)] permalink_id: Option<i64>,
     #[server(default)] page: sdk::page::PageRequest,
 ) -> Result<sdk::page::Page<Race>, sdk::Error> {
-    let call = Call::new(org_id, actions::RUN).await?;
-    let races = call
+    let g = Guarded::new(org_id, actions::RUN).await?;
+    let filter = crate::repo::RaceFilter {
+        user_id,
+        permalink_id,
+        review_queue: false,
+        page: Some(page),
+    };
+    let races = g
         .service
         .races_view(
-            call.org(),
+            g.authorizer(),
+            g.org_id,
+            &g.actor,
             qualifier_id,
-            crate::repo::RaceFilter {
-                user_id,
-                permalink_id,
-                review_queue: false,
-                page: Some(page),
-            },
-            &call.viewer().await?,
+            filter,
             now(),
         )
         .await?;
@@ -580,18 +466,8 @@ pub async fn audit_log(
     qualifier_id: i64,
     #[server(default)] page: sdk::page::PageRequest,
 ) -> Result<sdk::page::Page<AuditEntry>, sdk::Error> {
-    let call = Call::new(org_id, actions::AUDIT).await?;
-    Ok(call
-        .service
-        .audit_log(call.org(), qualifier_id, page)
-        .await?
-        .map(|r| AuditEntry {
-            id: r.id,
-            username: r.username,
-            action: r.action,
-            details: r.details,
-            at: crate::time::rfc3339(r.created_at),
-        }))
+    let g = Guarded::new(org_id, actions::AUDIT).await?;
+    g.service.audit_entries(g.org_id, qualifier_id, page).await
 }
 
 /// The API prefix, for documentation and tests.
@@ -601,6 +477,6 @@ pub const PREFIX: &str = P;
 /// channel (again, when it was posted before); answers the message id.
 #[server(prefix = "/api/p/async_qualifier", endpoint = "post_discord_embed", input = Json, output = Json)]
 pub async fn post_discord_embed(org_id: i64, qualifier_id: i64) -> Result<String, sdk::Error> {
-    let call = Call::new(org_id, actions::UPDATE).await?;
-    crate::discord::post_embed(&call.platform, &call.service, call.org(), qualifier_id).await
+    let g = Guarded::new(org_id, actions::UPDATE).await?;
+    g.service.post_embed(g.org_id, qualifier_id).await
 }

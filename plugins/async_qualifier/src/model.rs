@@ -1,5 +1,6 @@
-//! What the browser and API clients see. Instants are RFC 3339 UTC strings (`2026-11-22T14:05:09.250Z`);
-//! scores and par times are unrounded floats.
+//! What the browser and API clients see. Instants are epoch milliseconds in Rust and RFC 3339
+//! UTC on the wire (`2026-11-22T14:05:09.250Z`, through `sdk::time::rfc3339`); scores and par
+//! times are unrounded floats.
 
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +19,8 @@ pub struct Qualifier {
     /// −1 unlimited, 0 none, n at most n.
     pub max_reattempts: i64,
     pub require_racetime: bool,
-    pub created_at: String,
+    #[serde(with = "sdk::time::rfc3339")]
+    pub created_at: i64,
     /// The caller may change it (and sees hidden results).
     pub can_manage: bool,
     /// The caller may review its runs.
@@ -44,7 +46,8 @@ pub struct Permalink {
     pub notes: String,
     /// Seconds; None until someone finishes it.
     pub par_time: Option<f64>,
-    pub par_updated_at: Option<String>,
+    #[serde(default, with = "sdk::time::rfc3339::option")]
+    pub par_updated_at: Option<i64>,
     /// Non-reattempted runs on it.
     pub play_count: i64,
 }
@@ -66,11 +69,15 @@ pub struct Race {
     /// qualifier hides results until it closes (`rules::visibility`); they read as empty.
     pub results_hidden: bool,
     pub status: RaceStatus,
-    pub opened_at: String,
+    #[serde(with = "sdk::time::rfc3339")]
+    pub opened_at: i64,
     /// When a still-pending run is forfeited.
-    pub timeout_at: String,
-    pub start_time: Option<String>,
-    pub end_time: Option<String>,
+    #[serde(with = "sdk::time::rfc3339")]
+    pub timeout_at: i64,
+    #[serde(default, with = "sdk::time::rfc3339::option")]
+    pub start_time: Option<i64>,
+    #[serde(default, with = "sdk::time::rfc3339::option")]
+    pub end_time: Option<i64>,
     pub elapsed_seconds: Option<f64>,
     pub score: Option<f64>,
     pub reattempted: bool,
@@ -82,7 +89,8 @@ pub struct Race {
     pub review_requested: bool,
     pub review_request_reason: String,
     /// The server's clock when this was read, so timers do not depend on the browser's clock.
-    pub server_now: String,
+    #[serde(with = "sdk::time::rfc3339")]
+    pub server_now: i64,
 }
 
 /// The answer to `start_run`.
@@ -96,8 +104,10 @@ pub struct StartedRun {
 /// The answer to `ready_run`: the clock starts after the countdown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadyAnswer {
-    pub start_time: String,
-    pub server_now: String,
+    #[serde(with = "sdk::time::rfc3339")]
+    pub start_time: i64,
+    #[serde(with = "sdk::time::rfc3339")]
+    pub server_now: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -137,7 +147,8 @@ pub struct AuditEntry {
     pub username: Option<String>,
     pub action: String,
     pub details: String,
-    pub at: String,
+    #[serde(with = "sdk::time::rfc3339")]
+    pub at: i64,
 }
 
 /// What the caller may do in the organization's qualifiers (for showing buttons; the server
@@ -149,4 +160,25 @@ pub struct Rights {
     pub review: bool,
     pub recalculate: bool,
     pub audit: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::ReadyAnswer;
+
+    /// Instants travel as RFC 3339 UTC with their milliseconds, and read back the same.
+    #[test]
+    fn instants_are_rfc3339_on_the_wire() {
+        let t = 1_795_356_309_250;
+        let answer = ReadyAnswer {
+            start_time: t,
+            server_now: 1000,
+        };
+        let wire = serde_json::to_value(answer.clone()).unwrap();
+        let start = wire["start_time"].as_str().unwrap();
+        assert!(start.ends_with(".250Z") && start.contains('T'), "{start}");
+        assert_eq!(wire["server_now"], "1970-01-01T00:00:01Z");
+        assert_eq!(serde_json::from_value::<ReadyAnswer>(wire).unwrap(), answer);
+    }
 }

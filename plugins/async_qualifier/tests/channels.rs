@@ -9,12 +9,12 @@ use testkit::platform;
 
 use async_qualifier::{
     events::TimeoutWarning,
-    service::{Actor, QualifierInput, Qualifiers},
+    service::{QualifierInput, Qualifiers},
 };
 use platform::{LoadOptions, PluginHost};
 use sdk::{
     auth::CurrentUser, auth::GlobalLevel, bot::DiscordRest, context::Platform, db::Backend,
-    plugin::Bundle,
+    plugin::Bundle, Actor,
 };
 use testkit::{both_backends, fake_discord::FakeDiscord, record, TestDb};
 
@@ -115,7 +115,7 @@ fn assert_not_linked(e: &sdk::Error) {
 
 async fn check_another_orgs_channel_is_refused_for_qualifier(backend: Backend) {
     let w = world(backend).await;
-    let admin = Actor::user(w.admin.id);
+    let admin = Actor::user(w.admin.clone());
     // Org B's channel, or one Discord does not know: refused, nothing stored.
     for channel in [CHANNEL_B, "1299999999999999999"] {
         let e = w
@@ -161,7 +161,7 @@ both_backends!(
 
 async fn check_unlinked_guild_stops_receiving_qualifier_posts(backend: Backend) {
     let w = world(backend).await;
-    let admin = Actor::user(w.admin.id);
+    let admin = Actor::user(w.admin.clone());
     let q = w
         .svc
         .create_qualifier(w.org_a, &admin, &input("Posted", CHANNEL_A), T0)
@@ -177,9 +177,7 @@ async fn check_unlinked_guild_stops_receiving_qualifier_posts(backend: Backend) 
         .await
         .unwrap();
     // Linked: the embed goes out.
-    async_qualifier::discord::post_embed(&w.platform, &w.svc, w.org_a, q.id)
-        .await
-        .unwrap();
+    w.svc.post_embed(w.org_a, q.id).await.unwrap();
     assert_eq!(w.fake.messages().len(), 1);
 
     // Unlinked: neither the embed nor the timeout warning reaches the server.
@@ -188,9 +186,7 @@ async fn check_unlinked_guild_stops_receiving_qualifier_posts(backend: Backend) 
         .execute(w.test.db.pool())
         .await
         .unwrap();
-    let e = async_qualifier::discord::post_embed(&w.platform, &w.svc, w.org_a, q.id)
-        .await
-        .unwrap_err();
+    let e = w.svc.post_embed(w.org_a, q.id).await.unwrap_err();
     assert_not_linked(&e);
     let warnings = record::<TimeoutWarning>(&w.platform.events);
     w.svc

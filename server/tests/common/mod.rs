@@ -151,6 +151,14 @@ impl TestApp {
         &self.server.db
     }
 
+    /// `user` as the services' actor, with the level the database gives them.
+    pub async fn actor(&self, user: &TestUser) -> sdk::Actor {
+        let info = platform::identity::users::get(self.db(), user.id)
+            .await
+            .unwrap();
+        sdk::Actor::user(info.to_current(None))
+    }
+
     pub async fn user(&self, name: &str, level: sdk::auth::GlobalLevel) -> TestUser {
         let user = platform::identity::users::create(self.db(), name, level)
             .await

@@ -6,7 +6,7 @@
 //! the managers, whatever the setting.
 //!
 //! Pure functions of the qualifier's settings and the viewer's rights, so the API, the pages
-//! (which read the API) and the Discord adapters decide alike (`crate::views` applies them).
+//! (which read the API) and the Discord adapters decide alike (`crate::service::views` applies them).
 
 /// Who is looking, with the rights that matter here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
