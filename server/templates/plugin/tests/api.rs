@@ -35,7 +35,7 @@ async fn check_a_writer_adds_and_members_read(backend: Backend) {
         .call(&reader, || api::list_entries(world.org, Default::default()))
         .await
         .unwrap();
-    assert_eq!(page.items, [entry.clone()]);
+    assert_eq!(page.items, std::slice::from_ref(&entry));
     added.wait_for(1).await;
     assert_eq!(added.events(), [EntryAdded { entry_id: entry.id }]);
 }
