@@ -49,25 +49,23 @@ async fn actor_of(db: &sdk::db::Db, id: i64) -> Actor {
 }
 
 async fn run(
-    db: &sdk::db::Db,
     service: &Qualifiers,
     org: i64,
-    user: i64,
+    actor: &Actor,
     q: i64,
     pool: i64,
     at: i64,
     elapsed_ms: i64,
 ) -> i64 {
-    let actor = actor_of(db, user).await;
-    let race = service.start_run(org, &actor, q, pool, at).await.unwrap();
+    let race = service.start_run(org, actor, q, pool, at).await.unwrap();
     let ready = service
-        .ready_run(org, &actor, race.id, at + 1000)
+        .ready_run(org, actor, race.id, at + 1000)
         .await
         .unwrap();
     let start = ready.start_time.unwrap();
     assert_eq!(start, at + 1000 + COUNTDOWN_MS);
     service
-        .finish_run(org, &actor, race.id, start + elapsed_ms)
+        .finish_run(org, actor, race.id, start + elapsed_ms)
         .await
         .unwrap();
     race.id
@@ -163,17 +161,25 @@ async fn league(backend: Backend) -> League {
         .unwrap()
         .id;
     let ada_race = run(
-        &platform.db,
         &service,
         org,
-        ada.id,
+        &actor_of(&platform.db, ada.id).await,
         q,
         pool,
         at,
         ADA_ELAPSED_MS,
     )
     .await;
-    let bob_race = run(&platform.db, &service, org, bob.id, q, pool, at, 1_500_000).await;
+    let bob_race = run(
+        &service,
+        org,
+        &actor_of(&platform.db, bob.id).await,
+        q,
+        pool,
+        at,
+        1_500_000,
+    )
+    .await;
     let ada_actor = actor_of(&platform.db, ada.id).await;
     service
         .submit_vod(
