@@ -163,7 +163,9 @@ fn every_write_path_records_an_audit_entry() {
     let plugins = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins");
     let crates = functions_by_crate(&plugins);
     let write = Regex::new(r#""\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+(\w+)"#).unwrap();
-    let direct = Regex::new(r"\brecord\(|AuditEntry\s*\{").unwrap();
+    // `record(..)` and `AuditEntry { .. }` write an entry; so does `sdk::Actor::audit`, called as
+    // `actor.audit(..)` (possibly on the next line).
+    let direct = Regex::new(r"\brecord\(|AuditEntry\s*\{|\.audit\s*\(").unwrap();
     // Helpers that record (each plugin's `audit(..)`), wherever they are defined.
     let helpers: Vec<String> = crates
         .values()
@@ -215,7 +217,14 @@ fn every_caller_audits(
     if depth > 6 {
         return false;
     }
-    let qualified = if target.file.file_stem().is_some_and(|s| s == "repo") {
+    // A repository is `repo.rs` or a file under `repo/`.
+    let in_repo = target.file.file_stem().is_some_and(|s| s == "repo")
+        || target
+            .file
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == "repo");
+    let qualified = if in_repo {
         format!(r"\brepo::{}\s*\(", target.name)
     } else {
         format!(r"(?:^|[^.\w]){}\s*\(", target.name)
