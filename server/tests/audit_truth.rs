@@ -207,7 +207,8 @@ fn every_write_path_records_an_audit_entry() {
 }
 
 /// Whether `target` is called at least once and every function calling it records an entry
-/// (itself or through its own callers). Repository functions are called as `repo::name(`.
+/// (itself or through its own callers). Repository functions are called through their module
+/// path (`repo::name(`, `repo::guilds::name(`).
 fn every_caller_audits(
     functions: &[Function],
     target: &Function,
@@ -225,7 +226,8 @@ fn every_caller_audits(
             .and_then(Path::file_name)
             .is_some_and(|d| d == "repo");
     let qualified = if in_repo {
-        format!(r"\brepo::{}\s*\(", target.name)
+        // Called through its module path: `repo::name(`, `repo::guilds::name(`, or an alias.
+        format!(r"\b(?:\w+::)+{}\s*\(", target.name)
     } else {
         format!(r"(?:^|[^.\w]){}\s*\(", target.name)
     };
