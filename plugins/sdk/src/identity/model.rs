@@ -117,10 +117,12 @@ impl UserInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Organization {
     pub id: i64,
     pub name: String,
     pub description: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_active: bool,
     pub created_at: i64,
 }
@@ -135,6 +137,7 @@ pub struct Member {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct OrgRequest {
     pub id: i64,
     pub name: String,
