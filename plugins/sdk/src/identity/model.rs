@@ -163,10 +163,12 @@ pub struct Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Invite {
     pub id: i64,
     pub organization_id: i64,
     pub slug: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_active: bool,
     pub max_uses: Option<i64>,
     pub uses_count: i64,
@@ -201,9 +203,11 @@ impl Invite {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ApiToken {
     pub id: i64,
     pub name: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_active: bool,
     pub last_used_at: Option<i64>,
     pub expires_at: Option<i64>,
