@@ -252,10 +252,12 @@ pub struct AuditFilter {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Setting {
     pub key: String,
     pub value: String,
     pub description: Option<String>,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_public: bool,
     pub updated_at: i64,
 }
