@@ -27,7 +27,6 @@ use std::{
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::Row;
 
 use crate::{auth::CurrentUser, context::Decision, context::Platform, db::Db, Error};
 
@@ -390,19 +389,17 @@ fn validate_command_name(name: &str) -> Result<(), String> {
 
 /// The organization a Discord server is linked to.
 pub async fn linked_org(db: &Db, guild_id: &str) -> Result<Option<i64>, Error> {
-    let row = sqlx::query("SELECT organization_id FROM discord_guilds WHERE guild_id = $1")
-        .bind(guild_id)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(match row {
-        Some(row) => Some(row.try_get::<i64, _>(0)?),
-        None => None,
-    })
+    let org_id =
+        sqlx::query_scalar("SELECT organization_id FROM discord_guilds WHERE guild_id = $1")
+            .bind(guild_id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(org_id)
 }
 
 /// Discord servers linked to organizations: all, or one organization's.
 pub async fn linked_guilds(db: &Db, org_id: Option<i64>) -> Result<Vec<LinkedGuild>, Error> {
-    let rows = sqlx::query(
+    let guilds = sqlx::query_as(
         "SELECT g.guild_id, g.guild_name, g.organization_id, o.name, g.linked_by, g.linked_at
          FROM discord_guilds g JOIN organizations o ON o.id = g.organization_id
          WHERE ($1 IS NULL OR g.organization_id = $1)
@@ -411,23 +408,12 @@ pub async fn linked_guilds(db: &Db, org_id: Option<i64>) -> Result<Vec<LinkedGui
     .bind(org_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(LinkedGuild {
-                guild_id: row.try_get(0)?,
-                guild_name: row.try_get(1)?,
-                org_id: row.try_get(2)?,
-                org_name: row.try_get(3)?,
-                linked_by: row.try_get(4)?,
-                linked_at: row.try_get(5)?,
-            })
-        })
-        .collect()
+    Ok(guilds)
 }
 
 /// The SahaBot user with this Discord account.
 pub async fn user_by_discord_id(db: &Db, discord_id: &str) -> Result<Option<CurrentUser>, Error> {
-    let row = sqlx::query(
+    let row: Option<DiscordUserRow> = sqlx::query_as(
         "SELECT id, username, display_name, permission FROM users \
          WHERE discord_id = $1 AND is_active = $2",
     )
@@ -435,15 +421,22 @@ pub async fn user_by_discord_id(db: &Db, discord_id: &str) -> Result<Option<Curr
     .bind(true)
     .fetch_optional(db.pool())
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let permission: i64 = row.try_get(3)?;
-    Ok(Some(CurrentUser {
-        id: row.try_get(0)?,
-        username: row.try_get(1)?,
-        display_name: row.try_get(2)?,
-        level: crate::auth::GlobalLevel::from_value(permission),
+    Ok(row.map(|row| CurrentUser {
+        id: row.id,
+        username: row.username,
+        display_name: row.display_name,
+        level: crate::auth::GlobalLevel::from_value(row.permission),
         impersonated_by: None,
     }))
+}
+
+/// What `user_by_discord_id` reads.
+#[derive(sqlx::FromRow)]
+struct DiscordUserRow {
+    id: i64,
+    username: String,
+    display_name: Option<String>,
+    permission: i64,
 }
 
 /// Runs `command` for `call` after the platform's checks; always produces a reply.
@@ -572,14 +565,11 @@ pub async fn checked_for(
 }
 
 async fn org_name(db: &Db, org_id: i64) -> Result<String, Error> {
-    let row = sqlx::query("SELECT name FROM organizations WHERE id = $1")
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1")
         .bind(org_id)
         .fetch_optional(db.pool())
         .await?;
-    Ok(match row {
-        Some(row) => row.try_get(0)?,
-        None => format!("organization {org_id}"),
-    })
+    Ok(name.unwrap_or_else(|| format!("organization {org_id}")))
 }
 
 pub use crate::runtime::{BotStatus, LinkedGuild};

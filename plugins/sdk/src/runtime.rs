@@ -46,10 +46,14 @@ pub struct BotStatus {
 
 /// A Discord server linked to an organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct LinkedGuild {
     pub guild_id: String,
     pub guild_name: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "organization_id"))]
     pub org_id: i64,
+    /// The organization's name (`o.name`).
+    #[cfg_attr(feature = "ssr", sqlx(rename = "name"))]
     pub org_name: String,
     pub linked_by: Option<i64>,
     pub linked_at: i64,

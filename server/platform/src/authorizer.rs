@@ -13,8 +13,6 @@ use std::{
     time::{Duration, Instant},
 };
 
-use sqlx::Row;
-
 use sdk::auth::{
     actions::ActionRegistry,
     escalation,
@@ -195,7 +193,7 @@ impl Authorizer {
         org_id: i64,
         role_id: i64,
     ) -> Result<Vec<Statement>, Error> {
-        let Some(role) = sqlx::query(
+        let Some(role) = sqlx::query_as::<_, BuiltinFlagRow>(
             "SELECT name, is_builtin FROM organization_roles WHERE id = $1 AND organization_id = $2",
         )
         .bind(role_id)
@@ -206,11 +204,10 @@ impl Authorizer {
             return Ok(Vec::new());
         };
         let mut statements = Vec::new();
-        let name: String = role.try_get("name")?;
-        if role.try_get::<sdk::db::Flag, _>("is_builtin")?.0 {
-            statements.extend(builtin_role_statements(&self.actions, &name));
+        if role.is_builtin {
+            statements.extend(builtin_role_statements(&self.actions, &role.name));
         }
-        let stored = sqlx::query(
+        let stored: Vec<StatementRow> = sqlx::query_as(
             "SELECT effect, actions, resources FROM policy_statements
              WHERE organization_id = $1 AND role_id = $2",
         )
@@ -219,7 +216,7 @@ impl Authorizer {
         .fetch_all(self.db.pool())
         .await?;
         for row in stored {
-            statements.push(statement_from_row(&row)?);
+            statements.push(Statement::try_from(row)?);
         }
         Ok(statements)
     }
@@ -230,7 +227,7 @@ impl Authorizer {
         org_id: i64,
         user_id: i64,
     ) -> Result<Vec<Statement>, Error> {
-        let rows = sqlx::query(
+        let rows: Vec<StatementRow> = sqlx::query_as(
             "SELECT effect, actions, resources FROM policy_statements
              WHERE organization_id = $1 AND user_id = $2",
         )
@@ -238,7 +235,7 @@ impl Authorizer {
         .bind(user_id)
         .fetch_all(self.db.pool())
         .await?;
-        rows.iter().map(statement_from_row).collect()
+        rows.into_iter().map(Statement::try_from).collect()
     }
 
     /// Announces this authorizer's invalidations on `bus` and applies those of other instances.
@@ -339,24 +336,23 @@ async fn load_statements(
     user_id: i64,
     org_id: i64,
 ) -> Result<Option<Vec<Statement>>, Error> {
-    let member = sqlx::query(
+    let member: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM organization_members WHERE organization_id = $1 AND user_id = $2",
     )
     .bind(org_id)
     .bind(user_id)
     .fetch_optional(db.pool())
     .await?;
-    let Some(member) = member else {
+    let Some(member_id) = member else {
         return Ok(None);
     };
-    let member_id: i64 = member.try_get("id")?;
 
     let mut statements = Vec::new();
     let for_members = actions.role_grants(sdk::auth::policy::MEMBER_ROLE);
     if !for_members.is_empty() {
         statements.push(Statement::allow(&for_members));
     }
-    let roles = sqlx::query(
+    let roles: Vec<BuiltinFlagRow> = sqlx::query_as(
         "SELECT r.name, r.is_builtin FROM organization_member_roles mr
          JOIN organization_roles r ON r.id = mr.role_id
          WHERE mr.member_id = $1",
@@ -365,13 +361,11 @@ async fn load_statements(
     .fetch_all(db.pool())
     .await?;
     for role in roles {
-        let builtin: sdk::db::Flag = role.try_get("is_builtin")?;
-        let name: String = role.try_get("name")?;
-        if builtin.0 {
-            statements.extend(builtin_role_statements(actions, &name));
+        if role.is_builtin {
+            statements.extend(builtin_role_statements(actions, &role.name));
         }
     }
-    let stored = sqlx::query(
+    let stored: Vec<StatementRow> = sqlx::query_as(
         "SELECT effect, actions, resources FROM policy_statements
          WHERE organization_id = $1
            AND (user_id = $2
@@ -383,7 +377,7 @@ async fn load_statements(
     .fetch_all(db.pool())
     .await?;
     for row in stored {
-        statements.push(statement_from_row(&row)?);
+        statements.push(Statement::try_from(row)?);
     }
     Ok(Some(statements))
 }
@@ -418,15 +412,36 @@ async fn holds_role(db: &Db, user_id: i64, org_id: i64, role: &str) -> Result<bo
     Ok(row.is_some())
 }
 
+/// A `policy_statements` row as stored: effect, actions JSON, resources JSON.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StatementRow {
+    pub effect: String,
+    pub actions: String,
+    pub resources: String,
+}
+
+impl TryFrom<StatementRow> for Statement {
+    type Error = Error;
+
+    fn try_from(row: StatementRow) -> Result<Self, Error> {
+        Ok(Statement {
+            effect: Effect::parse(&row.effect)
+                .ok_or_else(|| Error::internal(format!("bad effect {}", row.effect)))?,
+            actions: serde_json::from_str(&row.actions).map_err(Error::internal)?,
+            resources: serde_json::from_str(&row.resources).map_err(Error::internal)?,
+        })
+    }
+}
+
+/// A role's name and whether it is built in.
+#[derive(sqlx::FromRow)]
+struct BuiltinFlagRow {
+    name: String,
+    #[sqlx(try_from = "sdk::db::Flag")]
+    is_builtin: bool,
+}
+
 /// Reads a `policy_statements` row (effect, actions JSON, resources JSON).
 pub fn statement_from_row(row: &sqlx::any::AnyRow) -> Result<Statement, Error> {
-    let effect: String = row.try_get("effect")?;
-    let actions: String = row.try_get("actions")?;
-    let resources: String = row.try_get("resources")?;
-    Ok(Statement {
-        effect: Effect::parse(&effect)
-            .ok_or_else(|| Error::internal(format!("bad effect {effect}")))?,
-        actions: serde_json::from_str(&actions).map_err(Error::internal)?,
-        resources: serde_json::from_str(&resources).map_err(Error::internal)?,
-    })
+    Statement::try_from(<StatementRow as sqlx::FromRow<_>>::from_row(row)?)
 }

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 
 use include_dir::{include_dir, Dir};
 use sdk::db::{now_ms, Backend, Db, Flag};
-use sqlx::{pool::PoolConnection, Any, Row};
+use sqlx::{pool::PoolConnection, Any};
 
 /// The owner name of the platform's own migrations.
 pub const CORE: &str = "core";
@@ -267,23 +267,33 @@ async fn recorded_migrations(
     conn: &mut PoolConnection<Any>,
     owner: &str,
 ) -> Result<HashMap<String, Recorded>, MigrationError> {
-    let rows =
-        sqlx::query("SELECT name, checksum, success FROM plugin_migrations WHERE plugin_id = $1")
-            .bind(owner)
-            .fetch_all(&mut **conn)
-            .await?;
-    rows.into_iter()
+    let rows: Vec<RecordedRow> = sqlx::query_as(
+        "SELECT name, checksum, success FROM plugin_migrations WHERE plugin_id = $1",
+    )
+    .bind(owner)
+    .fetch_all(&mut **conn)
+    .await?;
+    Ok(rows
+        .into_iter()
         .map(|row| {
-            Ok((
-                row.try_get::<String, _>("name")?,
+            (
+                row.name,
                 Recorded {
-                    checksum: row.try_get("checksum")?,
-                    success: row.try_get::<Flag, _>("success")?.0,
+                    checksum: row.checksum,
+                    success: row.success,
                 },
-            ))
+            )
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect())
+}
+
+/// A `plugin_migrations` row (`recorded_migrations`).
+#[derive(sqlx::FromRow)]
+struct RecordedRow {
+    name: String,
+    checksum: String,
+    #[sqlx(try_from = "Flag")]
+    success: bool,
 }
 
 async fn record<'c, E>(
@@ -318,9 +328,8 @@ where
 
 /// How many recorded migrations failed (for `/health`).
 pub async fn failed_count(db: &Db) -> Result<i64, sqlx::Error> {
-    let row = sqlx::query("SELECT COUNT(*) AS failed FROM plugin_migrations WHERE success = $1")
+    sqlx::query_scalar("SELECT COUNT(*) AS failed FROM plugin_migrations WHERE success = $1")
         .bind(false)
         .fetch_one(db.pool())
-        .await?;
-    row.try_get::<i64, _>("failed")
+        .await
 }

@@ -23,7 +23,6 @@ use std::{
 };
 
 use sdk::db::{Backend, Db};
-use sqlx::Row;
 
 /// The token limit when neither the user nor the configuration sets one.
 pub const DEFAULT_PER_MINUTE: u32 = 60;
@@ -178,7 +177,7 @@ impl RateLimiter {
 
     /// One statement: start a window or count in the running one, and read it back.
     async fn count_shared(&self, db: &Db, key: &str, now: i64) -> Result<Window, sqlx::Error> {
-        let row = sqlx::query(
+        let row: (i64, i64) = sqlx::query_as(
             "INSERT INTO rate_limit_windows (bucket, window_start, count) VALUES ($1, $2, 1)
              ON CONFLICT (bucket) DO UPDATE SET
                window_start = CASE WHEN rate_limit_windows.window_start <= $3
@@ -195,9 +194,10 @@ impl RateLimiter {
         .fetch_one(db.pool())
         .await?;
         self.sweep_if_due(db, now);
+        let (start, count) = row;
         Ok(Window {
-            start: row.try_get("window_start")?,
-            count: u64::try_from(row.try_get::<i64, _>("count")?).unwrap_or(u64::MAX),
+            start,
+            count: u64::try_from(count).unwrap_or(u64::MAX),
         })
     }
 

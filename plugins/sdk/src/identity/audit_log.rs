@@ -2,7 +2,6 @@
 //! first, a page at a time (`filter.before_id` and `filter.limit` follow `crate::page`).
 
 pub use super::model::{AuditFilter, AuditRecord};
-use sqlx::Row;
 
 use crate::{
     db::Db,
@@ -58,7 +57,7 @@ async fn fetch(db: &Db, filter: &AuditFilter, limit: i64) -> Result<Vec<AuditRec
         sql += &format!(" AND a.id < {}", next());
     }
     sql += &format!(" ORDER BY a.id DESC LIMIT {}", next());
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as::<_, AuditRecord>(&sql);
     if let Some(org) = filter.org_id {
         query = query.bind(org);
     }
@@ -72,21 +71,5 @@ async fn fetch(db: &Db, filter: &AuditFilter, limit: i64) -> Result<Vec<AuditRec
         query = query.bind(before);
     }
     query = query.bind(limit);
-    let rows = query.fetch_all(db.pool()).await?;
-    rows.iter()
-        .map(|row| {
-            Ok(AuditRecord {
-                id: row.try_get("id")?,
-                user_id: row.try_get("user_id")?,
-                username: row.try_get("username")?,
-                organization_id: row.try_get("organization_id")?,
-                action: row.try_get("action")?,
-                details: row.try_get("details")?,
-                ip_address: row.try_get("ip_address")?,
-                created_at: row.try_get("created_at")?,
-                impersonated_by: row.try_get("impersonated_by")?,
-                impersonated_by_name: row.try_get("impersonated_by_name")?,
-            })
-        })
-        .collect()
+    Ok(query.fetch_all(db.pool()).await?)
 }

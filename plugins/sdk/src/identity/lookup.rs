@@ -1,7 +1,7 @@
 //! The reads of core identity rows that plugins need (a user's name, an organization): the
 //! platform's identity services build on the same functions, so there is one mapping each.
 
-use sqlx::{any::AnyRow, Row};
+use sqlx::{any::AnyRow, FromRow};
 
 use super::model::{Organization, UserInfo};
 use crate::{
@@ -14,23 +14,50 @@ pub const USER_COLUMNS: &str = "id, username, display_name, pronouns, show_prono
      discord_username, permission, is_active, api_rate_limit_per_minute, created_at, time_zone, \
      racetime_id, racetime_name";
 
+/// A `users` row as [`USER_COLUMNS`] selects it.
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: Option<String>,
+    pronouns: Option<String>,
+    #[sqlx(try_from = "Flag")]
+    show_pronouns: bool,
+    discord_id: Option<String>,
+    discord_username: Option<String>,
+    permission: i64,
+    #[sqlx(try_from = "Flag")]
+    is_active: bool,
+    api_rate_limit_per_minute: Option<i64>,
+    created_at: i64,
+    time_zone: Option<String>,
+    racetime_id: Option<String>,
+    racetime_name: Option<String>,
+}
+
+impl From<UserRow> for UserInfo {
+    fn from(row: UserRow) -> Self {
+        UserInfo {
+            id: row.id,
+            username: row.username,
+            display_name: row.display_name,
+            pronouns: row.pronouns,
+            show_pronouns: row.show_pronouns,
+            discord_id: row.discord_id,
+            discord_username: row.discord_username,
+            level: GlobalLevel::from_value(row.permission),
+            is_active: row.is_active,
+            api_rate_limit_per_minute: row.api_rate_limit_per_minute,
+            created_at: row.created_at,
+            time_zone: row.time_zone,
+            racetime_id: row.racetime_id,
+            racetime_name: row.racetime_name,
+        }
+    }
+}
+
 pub fn user_from_row(row: &AnyRow) -> Result<UserInfo, Error> {
-    Ok(UserInfo {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        pronouns: row.try_get("pronouns")?,
-        show_pronouns: row.try_get::<Flag, _>("show_pronouns")?.0,
-        discord_id: row.try_get("discord_id")?,
-        discord_username: row.try_get("discord_username")?,
-        level: GlobalLevel::from_value(row.try_get::<i64, _>("permission")?),
-        is_active: row.try_get::<Flag, _>("is_active")?.0,
-        api_rate_limit_per_minute: row.try_get("api_rate_limit_per_minute")?,
-        created_at: row.try_get("created_at")?,
-        time_zone: row.try_get("time_zone")?,
-        racetime_id: row.try_get("racetime_id")?,
-        racetime_name: row.try_get("racetime_name")?,
-    })
+    Ok(UserRow::from_row(row)?.into())
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<UserInfo>, Error> {
@@ -58,13 +85,7 @@ pub async fn active(db: &Db, id: i64) -> Result<Option<UserInfo>, Error> {
 }
 
 pub fn org_from_row(row: &AnyRow) -> Result<Organization, Error> {
-    Ok(Organization {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        description: row.try_get("description")?,
-        is_active: row.try_get::<Flag, _>("is_active")?.0,
-        created_at: row.try_get("created_at")?,
-    })
+    Ok(Organization::from_row(row)?)
 }
 
 pub const ORG_COLUMNS: &str = "id, name, description, is_active, created_at";

@@ -117,10 +117,12 @@ impl UserInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Organization {
     pub id: i64,
     pub name: String,
     pub description: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_active: bool,
     pub created_at: i64,
 }
@@ -135,6 +137,7 @@ pub struct Member {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct OrgRequest {
     pub id: i64,
     pub name: String,
@@ -160,10 +163,12 @@ pub struct Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Invite {
     pub id: i64,
     pub organization_id: i64,
     pub slug: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_active: bool,
     pub max_uses: Option<i64>,
     pub uses_count: i64,
@@ -198,9 +203,11 @@ impl Invite {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ApiToken {
     pub id: i64,
     pub name: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_active: bool,
     pub last_used_at: Option<i64>,
     pub expires_at: Option<i64>,
@@ -215,6 +222,7 @@ pub struct CreatedToken {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditRecord {
     pub id: i64,
     pub user_id: Option<i64>,
@@ -244,10 +252,12 @@ pub struct AuditFilter {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Setting {
     pub key: String,
     pub value: String,
     pub description: Option<String>,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_public: bool,
     pub updated_at: i64,
 }

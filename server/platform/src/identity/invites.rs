@@ -1,14 +1,12 @@
 //! Invite links: `/invite/{slug}`, with optional use limit and expiry, revocable.
 pub use super::model::{Invite, InvitePreview};
 
-use sqlx::{any::AnyRow, Row};
-
 use super::{orgs, validate};
 use crate::authorizer::Authorizer;
 use sdk::{
     audit::{record, AuditEntry},
     auth::{tokens::new_secret, CurrentUser},
-    db::{now_ms, Db, Flag},
+    db::{now_ms, Db},
     page::{Page, PageRequest},
     Error,
 };
@@ -16,22 +14,9 @@ use sdk::{
 const COLUMNS: &str =
     "id, organization_id, slug, is_active, max_uses, uses_count, expires_at, created_at";
 
-fn from_row(row: &AnyRow) -> Result<Invite, Error> {
-    Ok(Invite {
-        id: row.try_get("id")?,
-        organization_id: row.try_get("organization_id")?,
-        slug: row.try_get("slug")?,
-        is_active: row.try_get::<Flag, _>("is_active")?.0,
-        max_uses: row.try_get::<Option<i64>, _>("max_uses")?,
-        uses_count: row.try_get("uses_count")?,
-        expires_at: row.try_get("expires_at")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
 /// The organization's invites, newest first, a page at a time.
 pub async fn list(db: &Db, org_id: i64, page: &PageRequest) -> Result<Page<Invite>, Error> {
-    let rows = sqlx::query(&format!(
+    let invites: Vec<Invite> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM organization_invites WHERE organization_id = $1 AND id < $2
          ORDER BY id DESC LIMIT $3"
     ))
@@ -40,7 +25,6 @@ pub async fn list(db: &Db, org_id: i64, page: &PageRequest) -> Result<Page<Invit
     .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
-    let invites = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_rows(invites, page, |i| i.id))
 }
 
@@ -74,7 +58,7 @@ pub async fn create(
         return Err(Error::invalid("expires_at", "must be in the future"));
     }
     let mut tx = db.begin().await?;
-    let row = sqlx::query(&format!(
+    let invite: Invite = sqlx::query_as(&format!(
         "INSERT INTO organization_invites (organization_id, slug, created_by, max_uses, expires_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
     ))
@@ -87,7 +71,6 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await
     .map_err(Error::conflict_if_duplicate(format!("The invite link “{slug}” is taken; choose another.")))?;
-    let invite = from_row(&row)?;
     record(
         &mut *tx,
         AuditEntry {
@@ -141,7 +124,7 @@ pub async fn revoke(
 
 async fn by_slug(db: &Db, slug: &str) -> Result<Invite, Error> {
     let slug = validate::slug("slug", slug)?;
-    let row = sqlx::query(&format!(
+    let invite = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM organization_invites WHERE slug = $1"
     ))
     .bind(&slug)
@@ -150,7 +133,7 @@ async fn by_slug(db: &Db, slug: &str) -> Result<Invite, Error> {
     .ok_or_else(|| {
         Error::not_found("This invite link does not exist. Check the link or ask for a new one.")
     })?;
-    from_row(&row)
+    Ok(invite)
 }
 
 pub async fn preview(db: &Db, slug: &str) -> Result<InvitePreview, Error> {

@@ -1,7 +1,5 @@
 //! One-time login links for self-hosting without a Discord app (`sahabot users login-link`).
 
-use sqlx::Row;
-
 use super::users;
 use sdk::{
     audit::{record, AuditEntry},
@@ -42,7 +40,7 @@ pub async fn create(db: &Db, username: &str) -> Result<(users::UserInfo, String)
 pub async fn redeem(db: &Db, secret: &str, ip: Option<&str>) -> Result<users::UserInfo, Error> {
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let row = sqlx::query(
+    let user_id: i64 = sqlx::query_scalar(
         "UPDATE login_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
     )
     .bind(now)
@@ -50,7 +48,6 @@ pub async fn redeem(db: &Db, secret: &str, ip: Option<&str>) -> Result<users::Us
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| Error::unauthenticated("This login link is invalid, expired or already used. Ask for a new one."))?;
-    let user_id: i64 = row.try_get("user_id")?;
     record(
         &mut *tx,
         AuditEntry {

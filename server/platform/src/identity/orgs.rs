@@ -1,7 +1,7 @@
 //! Organizations, their members, and requests for new organizations.
 
 pub use super::model::{Member, OrgRequest, Organization};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::{roles, users, validate};
 use crate::authorizer::Authorizer;
@@ -17,17 +17,13 @@ pub use sdk::identity::lookup::{get, org_from_row, ORG_COLUMNS};
 
 /// Every organization (site admins), newest first, a page at a time.
 pub async fn list_all(db: &Db, page: &PageRequest) -> Result<Page<Organization>, Error> {
-    let rows = sqlx::query(&format!(
+    let orgs: Vec<Organization> = sqlx::query_as(&format!(
         "SELECT {ORG_COLUMNS} FROM organizations WHERE id < $1 ORDER BY id DESC LIMIT $2"
     ))
     .bind(page.before())
     .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
-    let orgs = rows
-        .iter()
-        .map(org_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_rows(orgs, page, |o| o.id))
 }
 
@@ -37,7 +33,7 @@ pub async fn list_for_user(
     user_id: i64,
     page: &PageRequest,
 ) -> Result<Page<Organization>, Error> {
-    let rows = sqlx::query(
+    let orgs: Vec<Organization> = sqlx::query_as(
         "SELECT o.id, o.name, o.description, o.is_active, o.created_at FROM organizations o
          JOIN organization_members m ON m.organization_id = o.id
          WHERE m.user_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
@@ -47,10 +43,6 @@ pub async fn list_for_user(
     .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
-    let orgs = rows
-        .iter()
-        .map(org_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_rows(orgs, page, |o| o.id))
 }
 
@@ -95,7 +87,7 @@ async fn create_in_tx(
 ) -> Result<i64, Error> {
     ensure_name_free(tx, name, None).await?;
     let now = now_ms();
-    let row = sqlx::query(
+    let org_id: i64 = sqlx::query_scalar(
         "INSERT INTO organizations (name, name_key, description, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -109,7 +101,6 @@ async fn create_in_tx(
     .map_err(Error::conflict_if_duplicate(format!(
         "An organization named “{name}” already exists."
     )))?;
-    let org_id: i64 = row.try_get("id")?;
     roles::seed_builtin_roles(tx, org_id, actor.id).await?;
     let member_id = insert_member(tx, org_id, owner_id).await?;
     roles::assign_by_name(tx, member_id, org_id, ADMIN_ROLE, actor.id).await?;
@@ -199,7 +190,7 @@ pub(crate) async fn insert_member(
     if existing.is_some() {
         return Err(Error::conflict("That user is already a member."));
     }
-    let row = sqlx::query(
+    let id = sqlx::query_scalar(
         "INSERT INTO organization_members (organization_id, user_id, joined_at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(org_id)
@@ -207,13 +198,13 @@ pub(crate) async fn insert_member(
     .bind(now_ms())
     .fetch_one(&mut **tx)
     .await?;
-    Ok(row.try_get("id")?)
+    Ok(id)
 }
 
 /// An organization's members, most recently joined first, a page at a time (`next_before_id`
 /// is a membership id).
 pub async fn list_members(db: &Db, org_id: i64, page: &PageRequest) -> Result<Page<Member>, Error> {
-    let rows = sqlx::query(
+    let rows: Vec<MemberRow> = sqlx::query_as(
         "SELECT u.id AS user_id, u.username, u.display_name, m.joined_at, m.id AS member_id
          FROM organization_members m JOIN users u ON u.id = m.user_id
          WHERE m.organization_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3",
@@ -223,35 +214,33 @@ pub async fn list_members(db: &Db, org_id: i64, page: &PageRequest) -> Result<Pa
     .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
-    let rows = Page::from_rows(rows, page, |row| row.try_get("member_id").unwrap_or(0));
+    let rows = Page::from_rows(rows, page, |row| row.member_id);
     let (Some(newest), Some(oldest)) = (rows.items.first(), rows.items.last()) else {
         return Ok(Page::default());
     };
     // The roles of this page's members only: their membership ids span newest..=oldest.
-    let role_rows = sqlx::query(
+    let role_rows: Vec<MemberRoleRow> = sqlx::query_as(
         "SELECT mr.member_id, r.name FROM organization_member_roles mr
          JOIN organization_roles r ON r.id = mr.role_id
          WHERE r.organization_id = $1 AND mr.member_id BETWEEN $2 AND $3 ORDER BY r.name",
     )
     .bind(org_id)
-    .bind(oldest.try_get::<i64, _>("member_id")?)
-    .bind(newest.try_get::<i64, _>("member_id")?)
+    .bind(oldest.member_id)
+    .bind(newest.member_id)
     .fetch_all(db.pool())
     .await?;
     let mut members = Vec::with_capacity(rows.items.len());
-    for row in &rows.items {
-        let member_id: i64 = row.try_get("member_id")?;
-        let mut roles = Vec::new();
-        for role in &role_rows {
-            if role.try_get::<i64, _>("member_id")? == member_id {
-                roles.push(role.try_get("name")?);
-            }
-        }
+    for row in rows.items {
+        let roles = role_rows
+            .iter()
+            .filter(|role| role.member_id == row.member_id)
+            .map(|role| role.name.clone())
+            .collect();
         members.push(Member {
-            user_id: row.try_get("user_id")?,
-            username: row.try_get("username")?,
-            display_name: row.try_get("display_name")?,
-            joined_at: row.try_get("joined_at")?,
+            user_id: row.user_id,
+            username: row.username,
+            display_name: row.display_name,
+            joined_at: row.joined_at,
             roles,
         });
     }
@@ -263,17 +252,18 @@ pub async fn list_members(db: &Db, org_id: i64, page: &PageRequest) -> Result<Pa
 
 /// How many members the organization has.
 pub async fn member_count(db: &Db, org_id: i64) -> Result<i64, Error> {
-    let row =
-        sqlx::query("SELECT COUNT(*) AS n FROM organization_members WHERE organization_id = $1")
-            .bind(org_id)
-            .fetch_one(db.pool())
-            .await?;
-    Ok(row.try_get("n")?)
+    let n = sqlx::query_scalar(
+        "SELECT COUNT(*) AS n FROM organization_members WHERE organization_id = $1",
+    )
+    .bind(org_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n)
 }
 
 /// The names of the roles `user_id` holds in the organization (none when not a member).
 pub async fn member_roles(db: &Db, org_id: i64, user_id: i64) -> Result<Vec<String>, Error> {
-    let rows = sqlx::query(
+    let names = sqlx::query_scalar(
         "SELECT r.name FROM organization_member_roles mr
          JOIN organization_members m ON m.id = mr.member_id
          JOIN organization_roles r ON r.id = mr.role_id
@@ -283,7 +273,7 @@ pub async fn member_roles(db: &Db, org_id: i64, user_id: i64) -> Result<Vec<Stri
     .bind(user_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(|row| Ok(row.try_get("name")?)).collect()
+    Ok(names)
 }
 
 pub async fn add_member(
@@ -333,7 +323,7 @@ pub async fn remove_member(
             .await?;
     }
     let mut tx = db.begin().await?;
-    let member = sqlx::query(
+    let member_id: i64 = sqlx::query_scalar(
         "SELECT id FROM organization_members WHERE organization_id = $1 AND user_id = $2",
     )
     .bind(org_id)
@@ -341,7 +331,6 @@ pub async fn remove_member(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| Error::not_found("That user is not a member of this organization."))?;
-    let member_id: i64 = member.try_get("id")?;
     if roles::is_last_admin(&mut tx, org_id, member_id).await? {
         return Err(Error::conflict(
             "This is the organization's last Admin. Give someone else the Admin role first.",
@@ -395,7 +384,7 @@ pub async fn request(
             "A request for “{name}” is already waiting for review."
         )));
     }
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO organization_requests (name, description, requested_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(&name)
@@ -404,7 +393,6 @@ pub async fn request(
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await?;
-    let id: i64 = row.try_get("id")?;
     record(
         &mut *tx,
         AuditEntry {
@@ -444,31 +432,15 @@ async fn list_requests_where(
          WHERE {filter} AND r.id < ${n} ORDER BY r.id DESC LIMIT ${}",
         n + 1
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as::<_, OrgRequest>(&sql);
     if let Some(id) = id {
         query = query.bind(id);
     }
-    let rows = query
+    let requests = query
         .bind(page.before())
         .bind(page.fetch_limit())
         .fetch_all(db.pool())
         .await?;
-    let requests = rows
-        .iter()
-        .map(|row| {
-            Ok(OrgRequest {
-                id: row.try_get("id")?,
-                name: row.try_get("name")?,
-                description: row.try_get("description")?,
-                requested_by: row.try_get("requested_by")?,
-                requested_by_name: row.try_get("requested_by_name")?,
-                status: row.try_get("status")?,
-                review_notes: row.try_get("review_notes")?,
-                organization_id: row.try_get("organization_id")?,
-                created_at: row.try_get("created_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
     Ok(Page::from_rows(requests, page, |r| r.id))
 }
 
@@ -562,4 +534,21 @@ pub async fn review_request(
         authorizer.invalidate_org(org_id);
     }
     get_request(db, request_id).await
+}
+
+/// A membership row with its user (`list_members`).
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    user_id: i64,
+    username: String,
+    display_name: Option<String>,
+    joined_at: i64,
+    member_id: i64,
+}
+
+/// One role a member holds (`list_members`).
+#[derive(sqlx::FromRow)]
+struct MemberRoleRow {
+    member_id: i64,
+    name: String,
 }

@@ -2,10 +2,10 @@
 //! ALLOW/DENY statements), their assignment to members, and direct statements for one member.
 
 pub use super::model::Role;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::validate;
-use crate::authorizer::{statement_from_row, Authorizer};
+use crate::authorizer::{Authorizer, StatementRow};
 use sdk::{
     audit::{record, AuditEntry},
     auth::{
@@ -43,23 +43,24 @@ async fn role_id_by_name<'e, E>(executor: E, org_id: i64, name: &str) -> Result<
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let row =
-        sqlx::query("SELECT id FROM organization_roles WHERE organization_id = $1 AND name = $2")
-            .bind(org_id)
-            .bind(name.trim())
-            .fetch_optional(executor)
-            .await?
-            .ok_or_else(|| {
-                Error::invalid(
-                    "role",
-                    format!("This organization has no role named “{}”.", name.trim()),
-                )
-            })?;
-    Ok(row.try_get("id")?)
+    let id = sqlx::query_scalar(
+        "SELECT id FROM organization_roles WHERE organization_id = $1 AND name = $2",
+    )
+    .bind(org_id)
+    .bind(name.trim())
+    .fetch_optional(executor)
+    .await?
+    .ok_or_else(|| {
+        Error::invalid(
+            "role",
+            format!("This organization has no role named “{}”.", name.trim()),
+        )
+    })?;
+    Ok(id)
 }
 
 async fn member_id(tx: &mut Transaction<'_, Any>, org_id: i64, user_id: i64) -> Result<i64, Error> {
-    let row = sqlx::query(
+    let id = sqlx::query_scalar(
         "SELECT id FROM organization_members WHERE organization_id = $1 AND user_id = $2",
     )
     .bind(org_id)
@@ -67,7 +68,7 @@ async fn member_id(tx: &mut Transaction<'_, Any>, org_id: i64, user_id: i64) -> 
     .fetch_optional(&mut **tx)
     .await?
     .ok_or_else(|| Error::invalid("user_id", "That user is not a member of this organization."))?;
-    Ok(row.try_get("id")?)
+    Ok(id)
 }
 
 pub(crate) async fn assign_by_name(
@@ -97,7 +98,7 @@ pub(crate) async fn is_last_admin(
     org_id: i64,
     member_id: i64,
 ) -> Result<bool, Error> {
-    let rows = sqlx::query(
+    let admins: Vec<i64> = sqlx::query_scalar(
         "SELECT mr.member_id FROM organization_member_roles mr
          JOIN organization_roles r ON r.id = mr.role_id
          WHERE r.organization_id = $1 AND r.name = $2 AND r.is_builtin = $3",
@@ -107,15 +108,11 @@ pub(crate) async fn is_last_admin(
     .bind(true)
     .fetch_all(&mut **tx)
     .await?;
-    let admins: Vec<i64> = rows
-        .iter()
-        .map(|r| r.try_get("member_id"))
-        .collect::<Result<_, _>>()?;
     Ok(admins == vec![member_id])
 }
 
 pub async fn list(db: &Db, org_id: i64) -> Result<Vec<Role>, Error> {
-    let rows = sqlx::query(
+    let rows: Vec<RoleRow> = sqlx::query_as(
         "SELECT r.id, r.name, r.description, r.is_builtin, r.is_locked,
                 (SELECT COUNT(*) FROM organization_member_roles mr WHERE mr.role_id = r.id) AS member_count
          FROM organization_roles r WHERE r.organization_id = $1 ORDER BY r.is_builtin DESC, r.name",
@@ -123,15 +120,20 @@ pub async fn list(db: &Db, org_id: i64) -> Result<Vec<Role>, Error> {
     .bind(org_id)
     .fetch_all(db.pool())
     .await?;
-    let stored = sqlx::query("SELECT role_id, effect, actions, resources FROM policy_statements WHERE organization_id = $1 AND role_id IS NOT NULL ORDER BY id")
+    let stored: Vec<RoleStatementRow> = sqlx::query_as("SELECT role_id, effect, actions, resources FROM policy_statements WHERE organization_id = $1 AND role_id IS NOT NULL ORDER BY id")
         .bind(org_id)
         .fetch_all(db.pool())
         .await?;
     let mut roles = Vec::with_capacity(rows.len());
     for row in rows {
-        let id: i64 = row.try_get("id")?;
-        let name: String = row.try_get("name")?;
-        let is_builtin = row.try_get::<Flag, _>("is_builtin")?.0;
+        let RoleRow {
+            id,
+            name,
+            description,
+            is_builtin,
+            is_locked,
+            member_count,
+        } = row;
         let mut statements: Vec<Statement> = if is_builtin {
             builtin_role(&name)
                 .map(|r| vec![Statement::allow(r.actions)])
@@ -140,18 +142,18 @@ pub async fn list(db: &Db, org_id: i64) -> Result<Vec<Role>, Error> {
             Vec::new()
         };
         for s in &stored {
-            if s.try_get::<i64, _>("role_id")? == id {
-                statements.push(statement_from_row(s)?);
+            if s.role_id == id {
+                statements.push(Statement::try_from(s.statement.clone())?);
             }
         }
         roles.push(Role {
             id,
             name,
-            description: row.try_get("description")?,
+            description,
             is_builtin,
-            is_locked: row.try_get::<Flag, _>("is_locked")?.0,
+            is_locked,
             statements,
-            member_count: row.try_get("member_count")?,
+            member_count,
         });
     }
     Ok(roles)
@@ -249,18 +251,18 @@ pub async fn create(
         .require_may_grant(actor, org_id, &statements)
         .await?;
     let mut tx = db.begin().await?;
-    let count: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM organization_roles WHERE organization_id = $1")
-            .bind(org_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) AS n FROM organization_roles WHERE organization_id = $1",
+    )
+    .bind(org_id)
+    .fetch_one(&mut *tx)
+    .await?;
     if count >= MAX_ROLES {
         return Err(Error::conflict(format!(
             "An organization has at most {MAX_ROLES} roles; delete one it no longer uses first."
         )));
     }
-    let row = sqlx::query(
+    let role_id: i64 = sqlx::query_scalar(
         "INSERT INTO organization_roles (organization_id, name, description, is_builtin, is_locked, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -274,7 +276,6 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await
     .map_err(Error::conflict_if_duplicate(format!("This organization already has a role named “{name}”.")))?;
-    let role_id: i64 = row.try_get("id")?;
     insert_statements(&mut tx, org_id, Some(role_id), None, &statements, actor.id).await?;
     record(
         &mut *tx,
@@ -300,7 +301,7 @@ async fn editable_role(
     org_id: i64,
     role_id: i64,
 ) -> Result<String, Error> {
-    let row = sqlx::query(
+    let row: EditableRoleRow = sqlx::query_as(
         "SELECT name, is_locked FROM organization_roles WHERE id = $1 AND organization_id = $2",
     )
     .bind(role_id)
@@ -312,8 +313,8 @@ async fn editable_role(
             "Role {role_id} does not exist in this organization."
         ))
     })?;
-    let name: String = row.try_get("name")?;
-    if row.try_get::<Flag, _>("is_locked")?.0 {
+    let EditableRoleRow { name, is_locked } = row;
+    if is_locked {
         return Err(Error::forbidden(format!(
             "The built-in role “{name}” is locked and cannot be changed."
         )));
@@ -532,4 +533,33 @@ pub async fn set_user_statements(
     tx.commit().await?;
     authorizer.invalidate_org(org_id);
     Ok(())
+}
+
+/// An `organization_roles` row with its member count (`list`).
+#[derive(sqlx::FromRow)]
+struct RoleRow {
+    id: i64,
+    name: String,
+    description: String,
+    #[sqlx(try_from = "Flag")]
+    is_builtin: bool,
+    #[sqlx(try_from = "Flag")]
+    is_locked: bool,
+    member_count: i64,
+}
+
+/// A role's stored statement (`list`).
+#[derive(sqlx::FromRow)]
+struct RoleStatementRow {
+    role_id: i64,
+    #[sqlx(flatten)]
+    statement: StatementRow,
+}
+
+/// What `editable_role` reads.
+#[derive(sqlx::FromRow)]
+struct EditableRoleRow {
+    name: String,
+    #[sqlx(try_from = "Flag")]
+    is_locked: bool,
 }

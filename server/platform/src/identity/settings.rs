@@ -1,13 +1,12 @@
 //! Site-wide settings (key/value, public or not) and the MOTD banner.
 
 pub use super::model::Setting;
-use sqlx::Row;
 
 use super::validate;
 use sdk::{
     audit::{record, AuditEntry},
     auth::CurrentUser,
-    db::{now_ms, Db, Flag},
+    db::{now_ms, Db},
     Error,
 };
 
@@ -15,23 +14,11 @@ use sdk::{
 pub const MOTD_KEY: &str = "motd";
 
 pub async fn list(db: &Db, public_only: bool) -> Result<Vec<Setting>, Error> {
-    let rows = sqlx::query(
+    let settings: Vec<Setting> = sqlx::query_as(
         "SELECT key, value, description, is_public, updated_at FROM global_settings ORDER BY key",
     )
     .fetch_all(db.pool())
     .await?;
-    let settings = rows
-        .iter()
-        .map(|row| {
-            Ok(Setting {
-                key: row.try_get("key")?,
-                value: row.try_get("value")?,
-                description: row.try_get("description")?,
-                is_public: row.try_get::<Flag, _>("is_public")?.0,
-                updated_at: row.try_get("updated_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
     Ok(settings
         .into_iter()
         .filter(|s| s.is_public || !public_only)
@@ -40,14 +27,12 @@ pub async fn list(db: &Db, public_only: bool) -> Result<Vec<Setting>, Error> {
 
 /// The MOTD banner text, when one is set (it is always public).
 pub async fn motd(db: &Db) -> Result<Option<String>, Error> {
-    let row = sqlx::query("SELECT value FROM global_settings WHERE key = $1")
-        .bind(MOTD_KEY)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(row
-        .map(|r| r.try_get::<String, _>("value"))
-        .transpose()?
-        .filter(|v| !v.trim().is_empty()))
+    let value: Option<String> =
+        sqlx::query_scalar("SELECT value FROM global_settings WHERE key = $1")
+            .bind(MOTD_KEY)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(value.filter(|v| !v.trim().is_empty()))
 }
 
 /// Sets (or with an empty value, clears) a setting.

@@ -1,13 +1,12 @@
 //! API tokens: shown once when created, stored only as their sha256.
 
 pub use super::model::{ApiToken, CreatedToken};
-use sqlx::Row;
 
 use super::{users, validate};
 use sdk::{
     audit::{record, AuditEntry},
     auth::tokens::{hash, new_secret},
-    db::{now_ms, Db, Flag},
+    db::{now_ms, Db},
     Error,
 };
 
@@ -25,7 +24,7 @@ pub async fn create(
     }
     let secret = new_secret();
     let mut tx = db.begin().await?;
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO api_tokens (user_id, name, token_hash, expires_at, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(user_id)
@@ -35,7 +34,6 @@ pub async fn create(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    let id: i64 = row.try_get("id")?;
     record(
         &mut *tx,
         AuditEntry {
@@ -67,7 +65,7 @@ pub async fn list(
     user_id: i64,
     page: &sdk::page::PageRequest,
 ) -> Result<sdk::page::Page<ApiToken>, Error> {
-    let rows = sqlx::query(
+    let tokens: Vec<ApiToken> = sqlx::query_as(
         "SELECT id, name, is_active, last_used_at, expires_at, created_at FROM api_tokens
          WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
     )
@@ -76,19 +74,6 @@ pub async fn list(
     .bind(page.fetch_limit())
     .fetch_all(db.pool())
     .await?;
-    let tokens = rows
-        .iter()
-        .map(|row| {
-            Ok(ApiToken {
-                id: row.try_get("id")?,
-                name: row.try_get("name")?,
-                is_active: row.try_get::<Flag, _>("is_active")?.0,
-                last_used_at: row.try_get("last_used_at")?,
-                expires_at: row.try_get("expires_at")?,
-                created_at: row.try_get("created_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
     Ok(sdk::page::Page::from_rows(tokens, page, |t| t.id))
 }
 
@@ -130,7 +115,7 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<(i64, users::U
     // not audited: using a token only stamps its `last_used_at`; an entry per API request would
     // drown the log.
     let now = now_ms();
-    let row = sqlx::query(
+    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
         "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND is_active = $2 AND (expires_at IS NULL OR expires_at > $3)",
     )
     .bind(hash(secret))
@@ -138,14 +123,14 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<(i64, users::U
     .bind(now)
     .fetch_optional(db.pool())
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let token_id: i64 = row.try_get("id")?;
-    let Some(user) = users::active(db, row.try_get("user_id")?).await? else {
+    let Some((token_id, user_id, last_used)) = row else {
+        return Ok(None);
+    };
+    let Some(user) = users::active(db, user_id).await? else {
         return Ok(None);
     };
     // Every API request lands here: record the use at most once a minute rather than writing on
     // each call (on SQLite every write waits for the one writer).
-    let last_used: Option<i64> = row.try_get("last_used_at")?;
     if last_used.is_none_or(|at| now - at >= LAST_USED_PRECISION_MS) {
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(now)

@@ -32,7 +32,7 @@ pub async fn create(db: &Db, username: &str, level: GlobalLevel) -> Result<UserI
     }
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let row = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (username, permission, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
     )
     .bind(&username)
@@ -40,7 +40,6 @@ pub async fn create(db: &Db, username: &str, level: GlobalLevel) -> Result<UserI
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    let id: i64 = row.try_get("id")?;
     record(
         &mut *tx,
         AuditEntry {
@@ -68,13 +67,12 @@ pub async fn upsert_discord(
 ) -> Result<(UserInfo, bool), Error> {
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let existing = sqlx::query("SELECT id FROM users WHERE discord_id = $1")
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE discord_id = $1")
         .bind(&profile.id)
         .fetch_optional(&mut *tx)
         .await?;
     let (id, created) = match existing {
-        Some(row) => {
-            let id: i64 = row.try_get("id")?;
+        Some(id) => {
             sqlx::query(
                 "UPDATE users SET discord_username = $1, discord_avatar = $2, discord_email = $3,
                  discord_access_token = $4, discord_refresh_token = $5, discord_token_expires_at = $6,
@@ -106,7 +104,7 @@ pub async fn upsert_discord(
             } else {
                 base
             };
-            let row = sqlx::query(
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (username, discord_id, discord_username, discord_avatar, discord_email,
                  discord_access_token, discord_refresh_token, discord_token_expires_at, display_name,
                  permission, created_at, updated_at)
@@ -125,7 +123,7 @@ pub async fn upsert_discord(
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            (row.try_get::<i64, _>("id")?, true)
+            (id, true)
         }
     };
     if promote {
@@ -159,10 +157,14 @@ pub async fn discord_tokens(db: &Db, id: i64) -> Result<Option<DiscordTokens>, E
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
+    // try_get: the optional columns read as None when they do not decode (`.ok()`), which a
+    // FromRow struct would turn into an error.
     let access: Option<String> = row.try_get("discord_access_token")?;
     Ok(access.map(|access_token| DiscordTokens {
         access_token,
+        // try_get: a value that does not decode reads as None (see above).
         refresh_token: row.try_get("discord_refresh_token").ok().flatten(),
+        // try_get: a value that does not decode reads as None (see above).
         expires_at: row.try_get("discord_token_expires_at").ok().flatten(),
     }))
 }
@@ -307,12 +309,10 @@ pub async fn link_racetime(
     ip: Option<&str>,
 ) -> Result<UserInfo, Error> {
     let mut tx = db.begin().await?;
-    let holder: Option<i64> = sqlx::query("SELECT id FROM users WHERE racetime_id = $1")
+    let holder: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE racetime_id = $1")
         .bind(&profile.id)
         .fetch_optional(&mut *tx)
-        .await?
-        .map(|row| row.try_get(0))
-        .transpose()?;
+        .await?;
     if holder.is_some_and(|holder| holder != id) {
         return Err(Error::conflict(format!(
             "The RaceTime.gg account {} is already linked to another SahaBot user; unlink it there first.",
@@ -378,12 +378,10 @@ pub async fn unlink_racetime(db: &Db, id: i64, ip: Option<&str>) -> Result<UserI
 
 /// The RaceTime.gg account id linked to user `id`, if any.
 pub async fn racetime_id(db: &Db, id: i64) -> Result<Option<String>, Error> {
-    let row = sqlx::query("SELECT racetime_id FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(match row {
-        Some(row) => row.try_get(0)?,
-        None => None,
-    })
+    let racetime_id: Option<Option<String>> =
+        sqlx::query_scalar("SELECT racetime_id FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(racetime_id.flatten())
 }

@@ -217,7 +217,7 @@ pub(super) async fn read_org_rows(
     conn: &mut AnyConnection,
     org_id: i64,
 ) -> Result<BTreeMap<String, OrgRow>, Error> {
-    let rows = sqlx::query(
+    let rows: Vec<OrgPluginRow> = sqlx::query_as(
         "SELECT plugin_id, enabled, granted, config FROM organization_plugins
          WHERE organization_id = $1",
     )
@@ -226,23 +226,29 @@ pub(super) async fn read_org_rows(
     .await?;
     let mut map = BTreeMap::new();
     for row in rows {
-        let (id, org_row) = org_row(&row)?;
+        let (id, org_row) = org_row(row);
         map.insert(id, org_row);
     }
     Ok(map)
 }
 
-pub(super) fn org_row(row: &AnyRow) -> Result<(String, OrgRow), Error> {
-    let id: String = row.try_get("plugin_id")?;
-    let enabled: Option<Flag> = row.try_get("enabled")?;
-    let granted: Flag = row.try_get("granted")?;
-    let config: String = row.try_get("config")?;
-    Ok((
-        id,
+/// An `organization_plugins` row as stored (`read_org_rows`).
+#[derive(sqlx::FromRow)]
+pub(super) struct OrgPluginRow {
+    plugin_id: String,
+    enabled: Option<Flag>,
+    #[sqlx(try_from = "Flag")]
+    granted: bool,
+    config: String,
+}
+
+pub(super) fn org_row(row: OrgPluginRow) -> (String, OrgRow) {
+    (
+        row.plugin_id,
         OrgRow {
-            enabled: enabled.map(|f| f.0),
-            granted: granted.0,
-            config: serde_json::from_str(&config).unwrap_or(Value::Object(Map::new())),
+            enabled: row.enabled.map(|f| f.0),
+            granted: row.granted,
+            config: serde_json::from_str(&row.config).unwrap_or(Value::Object(Map::new())),
         },
-    ))
+    )
 }

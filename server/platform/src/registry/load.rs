@@ -50,10 +50,11 @@ impl PluginHost {
         let mut upgrades = BTreeMap::new();
         for entry in &entries {
             let Some(m) = &entry.manifest else { continue };
-            let existing = sqlx::query("SELECT version FROM plugins WHERE id = $1")
-                .bind(&m.id)
-                .fetch_optional(db.pool())
-                .await?;
+            let existing: Option<String> =
+                sqlx::query_scalar("SELECT version FROM plugins WHERE id = $1")
+                    .bind(&m.id)
+                    .fetch_optional(db.pool())
+                    .await?;
             match existing {
                 None => {
                     sqlx::query(
@@ -69,8 +70,7 @@ impl PluginHost {
                     .execute(db.pool())
                     .await?;
                 }
-                Some(row) => {
-                    let old: String = row.try_get("version")?;
+                Some(old) => {
                     if old != m.version {
                         upgrades.insert(m.id.clone(), old);
                     }
@@ -349,21 +349,27 @@ impl PluginHost {
 }
 
 pub(super) async fn read_installs(db: &Db) -> Result<BTreeMap<String, Install>, Error> {
-    let rows = sqlx::query("SELECT id, active, config FROM plugins")
+    let rows: Vec<InstallRow> = sqlx::query_as("SELECT id, active, config FROM plugins")
         .fetch_all(db.pool())
         .await?;
     let mut out = BTreeMap::new();
     for row in rows {
-        let id: String = row.try_get("id")?;
-        let active: Flag = row.try_get("active")?;
-        let config: String = row.try_get("config")?;
         out.insert(
-            id,
+            row.id,
             Install {
-                active: active.0,
-                config: serde_json::from_str(&config).unwrap_or(Value::Object(Map::new())),
+                active: row.active,
+                config: serde_json::from_str(&row.config).unwrap_or(Value::Object(Map::new())),
             },
         );
     }
     Ok(out)
+}
+
+/// A `plugins` row (`read_installs`).
+#[derive(sqlx::FromRow)]
+struct InstallRow {
+    id: String,
+    #[sqlx(try_from = "Flag")]
+    active: bool,
+    config: String,
 }

@@ -29,7 +29,7 @@ use std::{
 
 use semver::Version;
 use serde_json::{Map, Value};
-use sqlx::{any::AnyRow, AnyConnection, Row};
+use sqlx::{AnyConnection, Row};
 
 use crate::{
     migrate,

@@ -22,7 +22,6 @@ use std::{
 
 use futures::FutureExt;
 use serde_json::Value;
-use sqlx::{any::AnyRow, Row};
 
 use super::{
     model::{
@@ -160,7 +159,7 @@ impl Scheduler {
     }
 
     async fn due_org_tasks(&self, now: i64) -> Result<Vec<Due>, Error> {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<OrgTaskRow> = sqlx::query_as(&format!(
             "SELECT {ORG_TASK_COLUMNS} FROM scheduled_tasks
              WHERE is_active = $1 AND next_run_at IS NOT NULL AND next_run_at <= $2
              ORDER BY next_run_at, id"
@@ -171,7 +170,7 @@ impl Scheduler {
         .await?;
         let mut due = Vec::new();
         for row in rows {
-            let task = org_task_from_row(&row)?;
+            let task = OrgTaskView::from(row);
             let Some(registered) = self.plugins.tasks().task_type(&task.task_type) else {
                 // Its plugin is not loaded here; it waits (the admin page says so).
                 continue;
@@ -257,7 +256,7 @@ impl Scheduler {
         trigger: &str,
         by: Option<i64>,
     ) -> Result<Option<i64>, Error> {
-        let row = sqlx::query(
+        let id = sqlx::query_scalar(
             "INSERT INTO task_runs (task_key, organization_id, due_at, trigger_kind, started_at,
                                     status, instance, triggered_by)
              VALUES ($1, $2, $3, $4, $5, 'running', $6, $7)
@@ -273,10 +272,7 @@ impl Scheduler {
         .bind(by)
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(match row {
-            Some(row) => Some(row.try_get(0)?),
-            None => None,
-        })
+        Ok(id)
     }
 
     /// Moves the task's `next_run_at` from `item.due_at` to `next` (compare-and-set), and
@@ -473,21 +469,20 @@ impl Scheduler {
     }
 
     async fn read_builtin_state(&self, key: &str) -> Result<Option<BuiltinState>, Error> {
-        let row = sqlx::query(
+        let row: Option<BuiltinStateRow> = sqlx::query_as(
             "SELECT active_override, next_run_at, last_run_at, last_status, last_error
              FROM builtin_tasks WHERE task_key = $1",
         )
         .bind(key)
         .fetch_optional(self.db.pool())
         .await?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some(BuiltinState {
-            override_: row.try_get::<Option<Flag>, _>(0)?.map(|f| f.0),
+        Ok(row.map(|row| BuiltinState {
+            override_: row.active_override.map(|f| f.0),
             active: false,
-            next_run_at: row.try_get(1)?,
-            last_run_at: row.try_get(2)?,
-            last_status: row.try_get(3)?,
-            last_error: row.try_get(4)?,
+            next_run_at: row.next_run_at,
+            last_run_at: row.last_run_at,
+            last_status: row.last_status,
+            last_error: row.last_error,
         }))
     }
 
@@ -628,14 +623,14 @@ impl Scheduler {
     }
 
     pub async fn org_tasks(&self, org_id: i64) -> Result<Vec<OrgTaskView>, Error> {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<OrgTaskRow> = sqlx::query_as(&format!(
             "SELECT {ORG_TASK_COLUMNS} FROM scheduled_tasks WHERE organization_id = $1
              ORDER BY name"
         ))
         .bind(org_id)
         .fetch_all(self.db.pool())
         .await?;
-        rows.iter().map(org_task_from_row).collect()
+        Ok(rows.into_iter().map(OrgTaskView::from).collect())
     }
 
     /// Every organization's tasks (site admins), newest first, a page at a time.
@@ -643,22 +638,19 @@ impl Scheduler {
         &self,
         page: &sdk::page::PageRequest,
     ) -> Result<sdk::page::Page<OrgTaskView>, Error> {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<OrgTaskRow> = sqlx::query_as(&format!(
             "SELECT {ORG_TASK_COLUMNS} FROM scheduled_tasks WHERE id < $1 ORDER BY id DESC LIMIT $2"
         ))
         .bind(page.before())
         .bind(page.fetch_limit())
         .fetch_all(self.db.pool())
         .await?;
-        let tasks = rows
-            .iter()
-            .map(org_task_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let tasks: Vec<OrgTaskView> = rows.into_iter().map(OrgTaskView::from).collect();
         Ok(sdk::page::Page::from_rows(tasks, page, |t| t.id))
     }
 
     pub async fn org_task(&self, org_id: i64, task_id: i64) -> Result<OrgTaskView, Error> {
-        let row = sqlx::query(&format!(
+        let row: OrgTaskRow = sqlx::query_as(&format!(
             "SELECT {ORG_TASK_COLUMNS} FROM scheduled_tasks WHERE id = $1 AND organization_id = $2"
         ))
         .bind(task_id)
@@ -666,7 +658,7 @@ impl Scheduler {
         .fetch_optional(self.db.pool())
         .await?
         .ok_or_else(|| Error::not_found(format!("This organization has no task {task_id}.")))?;
-        org_task_from_row(&row)
+        Ok(OrgTaskView::from(row))
     }
 
     /// Serializes this organization's task writes across instances (PostgreSQL; on SQLite the
@@ -786,11 +778,10 @@ impl Scheduler {
         // First: the list is shown whole, so it stays short. (Two creations at once may pass
         // the count together; that overshoots by a task or two, not without end.)
         let count: i64 =
-            sqlx::query("SELECT COUNT(*) FROM scheduled_tasks WHERE organization_id = $1")
+            sqlx::query_scalar("SELECT COUNT(*) FROM scheduled_tasks WHERE organization_id = $1")
                 .bind(org_id)
                 .fetch_one(self.db.pool())
-                .await?
-                .try_get(0)?;
+                .await?;
         if count >= MAX_ORG_TASKS {
             return Err(Error::conflict(format!(
                 "An organization schedules at most {MAX_ORG_TASKS} tasks; delete one it no longer needs first."
@@ -806,7 +797,7 @@ impl Scheduler {
         let (interval, cron, at) = schedule_columns(&input.schedule);
         let mut tx = self.db.begin().await?;
         self.lock_org_tasks(&mut tx, org_id).await?;
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO scheduled_tasks (organization_id, name, task_type, schedule_type,
                  interval_seconds, cron_expression, run_at, config, is_active, next_run_at,
                  created_by, created_at, updated_at)
@@ -830,8 +821,7 @@ impl Scheduler {
         .map_err(Error::conflict_if_duplicate(format!(
             "This organization already has a task named \"{}\".",
             input.name.trim()
-        )))?
-        .try_get(0)?;
+        )))?;
         if input.active {
             ensure_active_cap(&mut tx, org_id).await?;
         }
@@ -1029,7 +1019,7 @@ impl Scheduler {
         before_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<TaskRunView>, Error> {
-        let rows = sqlx::query(
+        let rows: Vec<RunRow> = sqlx::query_as(
             "SELECT r.id, r.task_key, t.name, r.organization_id, r.due_at, r.trigger_kind,
                     r.started_at, r.finished_at, r.status, r.error, r.duration_ms, r.instance
              FROM task_runs r
@@ -1045,28 +1035,56 @@ impl Scheduler {
         .bind(limit.clamp(1, 500))
         .fetch_all(self.db.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                let key: String = row.try_get(1)?;
-                let name: Option<String> = row.try_get(2)?;
-                Ok(TaskRunView {
-                    id: row.try_get(0)?,
-                    task_name: name
-                        .unwrap_or_else(|| key.trim_start_matches("builtin:").to_string()),
-                    task_key: key,
-                    org_id: row.try_get(3)?,
-                    due_at: row.try_get(4)?,
-                    trigger: row.try_get(5)?,
-                    started_at: row.try_get(6)?,
-                    finished_at: row.try_get(7)?,
-                    status: row.try_get(8)?,
-                    error: row.try_get(9)?,
-                    duration_ms: row.try_get(10)?,
-                    instance: row.try_get(11)?,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(TaskRunView::from).collect())
     }
+}
+
+/// A `task_runs` row joined with its organization task's name (`runs`).
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    id: i64,
+    task_key: String,
+    name: Option<String>,
+    organization_id: Option<i64>,
+    due_at: i64,
+    trigger_kind: String,
+    started_at: i64,
+    finished_at: Option<i64>,
+    status: String,
+    error: Option<String>,
+    duration_ms: Option<i64>,
+    instance: String,
+}
+
+impl From<RunRow> for TaskRunView {
+    fn from(row: RunRow) -> Self {
+        TaskRunView {
+            id: row.id,
+            task_name: row
+                .name
+                .unwrap_or_else(|| row.task_key.trim_start_matches("builtin:").to_string()),
+            task_key: row.task_key,
+            org_id: row.organization_id,
+            due_at: row.due_at,
+            trigger: row.trigger_kind,
+            started_at: row.started_at,
+            finished_at: row.finished_at,
+            status: row.status,
+            error: row.error,
+            duration_ms: row.duration_ms,
+            instance: row.instance,
+        }
+    }
+}
+
+/// A `builtin_tasks` row (`read_builtin_state`).
+#[derive(sqlx::FromRow)]
+struct BuiltinStateRow {
+    active_override: Option<Flag>,
+    next_run_at: Option<i64>,
+    last_run_at: Option<i64>,
+    last_status: Option<String>,
+    last_error: Option<String>,
 }
 
 struct BuiltinState {
@@ -1089,36 +1107,58 @@ const ORG_TASK_COLUMNS: &str = "id, organization_id, name, task_type, schedule_t
      interval_seconds, cron_expression, run_at, config, is_active, next_run_at, last_run_at, \
      last_status, last_error, created_by, created_at";
 
-fn org_task_from_row(row: &AnyRow) -> Result<OrgTaskView, Error> {
-    let kind: String = row.try_get(4)?;
-    let schedule = match kind.as_str() {
-        "interval" => Schedule::Interval {
-            seconds: row.try_get::<Option<i64>, _>(5)?.unwrap_or(60),
-        },
-        "cron" => Schedule::Cron {
-            expression: row.try_get::<Option<String>, _>(6)?.unwrap_or_default(),
-        },
-        _ => Schedule::Once {
-            at: row.try_get::<Option<i64>, _>(7)?.unwrap_or_default(),
-        },
-    };
-    let config: String = row.try_get(8)?;
-    Ok(OrgTaskView {
-        id: row.try_get(0)?,
-        org_id: row.try_get(1)?,
-        name: row.try_get(2)?,
-        task_type: row.try_get(3)?,
-        schedule_text: schedule.describe(),
-        schedule,
-        config: serde_json::from_str(&config).unwrap_or(Value::Object(Default::default())),
-        active: row.try_get::<Flag, _>(9)?.0,
-        next_run_at: row.try_get(10)?,
-        last_run_at: row.try_get(11)?,
-        last_status: row.try_get(12)?,
-        last_error: row.try_get(13)?,
-        created_by: row.try_get(14)?,
-        created_at: row.try_get(15)?,
-    })
+/// A `scheduled_tasks` row as [`ORG_TASK_COLUMNS`] selects it.
+#[derive(sqlx::FromRow)]
+struct OrgTaskRow {
+    id: i64,
+    organization_id: i64,
+    name: String,
+    task_type: String,
+    schedule_type: String,
+    interval_seconds: Option<i64>,
+    cron_expression: Option<String>,
+    run_at: Option<i64>,
+    config: String,
+    #[sqlx(try_from = "Flag")]
+    is_active: bool,
+    next_run_at: Option<i64>,
+    last_run_at: Option<i64>,
+    last_status: Option<String>,
+    last_error: Option<String>,
+    created_by: Option<i64>,
+    created_at: i64,
+}
+
+impl From<OrgTaskRow> for OrgTaskView {
+    fn from(row: OrgTaskRow) -> Self {
+        let schedule = match row.schedule_type.as_str() {
+            "interval" => Schedule::Interval {
+                seconds: row.interval_seconds.unwrap_or(60),
+            },
+            "cron" => Schedule::Cron {
+                expression: row.cron_expression.unwrap_or_default(),
+            },
+            _ => Schedule::Once {
+                at: row.run_at.unwrap_or_default(),
+            },
+        };
+        OrgTaskView {
+            id: row.id,
+            org_id: row.organization_id,
+            name: row.name,
+            task_type: row.task_type,
+            schedule_text: schedule.describe(),
+            schedule,
+            config: serde_json::from_str(&row.config).unwrap_or(Value::Object(Default::default())),
+            active: row.is_active,
+            next_run_at: row.next_run_at,
+            last_run_at: row.last_run_at,
+            last_status: row.last_status,
+            last_error: row.last_error,
+            created_by: row.created_by,
+            created_at: row.created_at,
+        }
+    }
 }
 
 /// Refuses the write being made when it leaves the organization with more than
@@ -1127,14 +1167,13 @@ async fn ensure_active_cap(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     org_id: i64,
 ) -> Result<(), Error> {
-    let active: i64 = sqlx::query(
+    let active: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM scheduled_tasks WHERE organization_id = $1 AND is_active = $2",
     )
     .bind(org_id)
     .bind(true)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get(0)?;
+    .await?;
     if active > MAX_ACTIVE_TASKS_PER_ORG {
         return Err(Error::conflict(format!(
             "This organization already has {MAX_ACTIVE_TASKS_PER_ORG} active tasks (the limit). \
