@@ -1,0 +1,386 @@
+//! The fake's REST API (`/api/v10/...`): what the bot's HTTP client calls — messages, threads,
+//! channels, command registration, interaction callbacks and follow-ups — recorded for tests.
+
+use super::*;
+
+/// Every REST request: recorded, then answered by path.
+pub(super) async fn rest(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_string();
+    let authorization = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = parse_body(&headers, &body);
+    shared.with(|i| {
+        i.requests.push(RecordedRequest {
+            method: method.to_string(),
+            path: path.clone(),
+            query: uri.query().map(str::to_string),
+            authorization: authorization.clone(),
+            body: body.clone(),
+        })
+    });
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["oauth2", "authorize"] => "the fake Discord's authorize page".into_response(),
+        ["api", "oauth2", "token"] => oauth_token(&shared, &body),
+        ["api", "users", "@me"] => match oauth_user(&shared, authorization.as_deref()) {
+            Some(user) => Json(user_json(&user.id, &user.username, false)).into_response(),
+            None => error(StatusCode::UNAUTHORIZED, "401: Unauthorized"),
+        },
+        ["api", "users", "@me", "guilds"] => match oauth_user(&shared, authorization.as_deref()) {
+            Some(user) => Json(
+                user.guilds
+                    .iter()
+                    .map(|g| {
+                        json!({
+                            "id": g.id,
+                            "name": g.name,
+                            "icon": null,
+                            "owner": g.owner,
+                            "permissions": g.permissions.to_string(),
+                            "features": [],
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .into_response(),
+            None => error(StatusCode::UNAUTHORIZED, "401: Unauthorized"),
+        },
+        ["api", "v10", rest @ ..] => {
+            if !authorization
+                .as_deref()
+                .is_some_and(|a| a.starts_with("Bot ") && a.len() > 4)
+            {
+                return error(StatusCode::UNAUTHORIZED, "401: Unauthorized");
+            }
+            bot_api(&shared, &method, rest, body)
+        }
+        _ => error(StatusCode::NOT_FOUND, "404: Not Found (fake Discord)"),
+    }
+}
+
+/// The bot's REST API under `/api/v10`.
+pub(super) fn bot_api(shared: &Shared, method: &Method, path: &[&str], body: Value) -> Response {
+    match (method.as_str(), path) {
+        ("GET", ["gateway"]) | ("GET", ["gateway", "bot"]) => Json(json!({
+            "url": format!("{}/gateway", shared.base_url.replacen("http", "ws", 1)),
+            "shards": 1,
+            "session_start_limit": {
+                "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1
+            },
+        }))
+        .into_response(),
+        ("GET", ["users", "@me"]) => {
+            Json(user_json(BOT_USER_ID, BOT_USERNAME, true)).into_response()
+        }
+        ("GET", ["applications", "@me"]) | ("GET", ["oauth2", "applications", "@me"]) => {
+            Json(json!({
+                "id": APPLICATION_ID,
+                "name": BOT_USERNAME,
+                "icon": null,
+                "description": "",
+                "bot_public": true,
+                "bot_require_code_grant": false,
+                "verify_key": "0",
+                "flags": 0,
+                "owner": user_json("900000000000000003", "owner", false),
+                "team": null,
+            }))
+            .into_response()
+        }
+        ("PUT", ["applications", _, "commands"]) => register(shared, None, &body),
+        ("PUT", ["applications", _, "guilds", guild, "commands"]) => {
+            register(shared, Some((*guild).to_string()), &body)
+        }
+        ("GET", ["channels", channel]) => {
+            let found = shared.with(|i| {
+                if let Some(guild) = i.channels.get(*channel) {
+                    return Some(json!({
+                        "id": channel, "type": 0, "guild_id": guild, "name": "channel",
+                    }));
+                }
+                let thread = i.threads.iter().find(|t| t.id == *channel)?;
+                let guild = i.channels.get(&thread.parent_id)?;
+                Some(json!({
+                    "id": channel, "type": thread.kind, "guild_id": guild,
+                    "parent_id": thread.parent_id, "name": thread.name,
+                }))
+            });
+            match found {
+                Some(channel) => Json(channel).into_response(),
+                None => (
+                    StatusCode::NOT_FOUND,
+                    Json(json!({ "message": "Unknown Channel", "code": 10003 })),
+                )
+                    .into_response(),
+            }
+        }
+        ("POST", ["channels", channel, "messages"]) => {
+            let content = body
+                .get("content")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let id = shared.next_id();
+            let embed = body.pointer("/embeds/0").map(|e| {
+                let text = |k: &str| {
+                    e.get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                (text("title"), text("description"))
+            });
+            shared.with(|i| {
+                i.messages.push(PostedMessage {
+                    id: id.clone(),
+                    channel_id: (*channel).to_string(),
+                    content: content.clone(),
+                    embed,
+                    custom_ids: custom_ids(&body),
+                })
+            });
+            Json(message_json(&id, channel, &content, 0)).into_response()
+        }
+        ("POST", ["channels", channel, "threads"]) => {
+            let id = shared.next_id();
+            let name = body.get("name").and_then(Value::as_str).unwrap_or_default();
+            let kind = body.get("type").and_then(Value::as_u64).unwrap_or(11);
+            shared.with(|i| {
+                i.threads.push(CreatedThread {
+                    id: id.clone(),
+                    parent_id: (*channel).to_string(),
+                    name: name.to_string(),
+                    kind,
+                    members: Vec::new(),
+                })
+            });
+            Json(json!({ "id": id, "type": kind, "parent_id": channel, "name": name }))
+                .into_response()
+        }
+        ("PUT", ["channels", thread, "thread-members", user]) => {
+            let known = shared.with(|i| {
+                let found = i.threads.iter_mut().find(|t| t.id == *thread);
+                if let Some(t) = found {
+                    t.members.push((*user).to_string());
+                    true
+                } else {
+                    false
+                }
+            });
+            if known {
+                StatusCode::NO_CONTENT.into_response()
+            } else {
+                error(StatusCode::NOT_FOUND, "Unknown Channel")
+            }
+        }
+        ("POST", ["interactions", _, token, "callback"]) => {
+            interaction_callback(shared, token, &body);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        ("POST", ["webhooks", _, token]) | ("PATCH", ["webhooks", _, token, "messages", _]) => {
+            let content = body
+                .get("content")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let flags = body.get("flags").and_then(Value::as_u64);
+            interaction_followup(shared, token, &content, flags, custom_ids(&body));
+            let id = shared.next_id();
+            Json(message_json(
+                &id,
+                "1100000000000000001",
+                &content,
+                flags.unwrap_or(0),
+            ))
+            .into_response()
+        }
+        _ => error(StatusCode::NOT_FOUND, "404: Not Found (fake Discord)"),
+    }
+}
+
+/// Stores a command registration and answers like Discord: the commands with ids.
+pub(super) fn register(shared: &Shared, guild: Option<String>, body: &Value) -> Response {
+    let commands: Vec<Value> = body
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|mut command| {
+            if let Some(map) = command.as_object_mut() {
+                map.insert("id".into(), json!(shared.next_id()));
+                map.insert("application_id".into(), json!(APPLICATION_ID));
+                map.insert("version".into(), json!(shared.next_id()));
+                map.entry("type").or_insert(json!(1));
+                if let Some(g) = &guild {
+                    map.insert("guild_id".into(), json!(g));
+                }
+            }
+            command
+        })
+        .collect();
+    shared.with(|i| i.registrations.push((guild, body.clone())));
+    Json(commands).into_response()
+}
+
+/// The first answer to an interaction: a message (type 4) completes the waiting
+/// `use_command`; a deferral (type 5) waits for the follow-up.
+pub(super) fn interaction_callback(shared: &Shared, token: &str, body: &Value) {
+    let kind = body.get("type").and_then(Value::as_u64).unwrap_or(0);
+    let data = body.get("data").cloned().unwrap_or(Value::Null);
+    let buttons = custom_ids(&data);
+    let content = data
+        .get("content")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let flags = data.get("flags").and_then(Value::as_u64).unwrap_or(0);
+    shared.with(|i| {
+        if let Some(pending) = i.pending.get_mut(token) {
+            pending.callback = Some((kind, flags, content.clone()));
+            if kind != 5 {
+                if let Some(done) = pending.done.take() {
+                    done.send(InteractionReply {
+                        kind,
+                        content,
+                        flags,
+                        custom_ids: buttons,
+                    })
+                    .ok();
+                }
+            }
+        }
+    });
+}
+
+/// The custom ids of the buttons in a message body's `components`.
+pub(super) fn custom_ids(body: &Value) -> Vec<String> {
+    body.get("components")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|row| row.get("components").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|c| {
+            c.get("custom_id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+pub(super) fn interaction_followup(
+    shared: &Shared,
+    token: &str,
+    content: &str,
+    flags: Option<u64>,
+    custom_ids: Vec<String>,
+) {
+    shared.with(|i| {
+        if let Some(pending) = i.pending.get_mut(token) {
+            let (kind, deferred_flags) = pending
+                .callback
+                .as_ref()
+                .map(|(k, f, _)| (*k, *f))
+                .unwrap_or((0, 0));
+            if let Some(done) = pending.done.take() {
+                done.send(InteractionReply {
+                    kind,
+                    content: content.to_string(),
+                    flags: flags.unwrap_or(deferred_flags),
+                    custom_ids,
+                })
+                .ok();
+            }
+        }
+    });
+}
+
+pub(super) fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "message": message, "code": 0 }))).into_response()
+}
+
+pub(super) fn parse_body(headers: &HeaderMap, body: &Bytes) -> Value {
+    if body.is_empty() {
+        return Value::Null;
+    }
+    if let Ok(value) = serde_json::from_slice::<Value>(body) {
+        return value;
+    }
+    let text = String::from_utf8_lossy(body).to_string();
+    let is_form = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        let map: BTreeMap<String, Value> = text
+            .split('&')
+            .filter_map(|pair| {
+                let (k, v) = pair.split_once('=')?;
+                Some((decode(k), Value::String(decode(v))))
+            })
+            .collect();
+        return json!(map);
+    }
+    Value::String(text)
+}
+
+/// Percent-decoding of form fields (`+` is a space).
+pub(super) fn decode(text: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'+', _, _) => out.push(b' '),
+            (b'%', Some(&hi), Some(&lo)) => match (hex(hi), hex(lo)) {
+                (Some(hi), Some(lo)) => {
+                    out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            (b, _, _) => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
+pub(super) fn message_json(id: &str, channel_id: &str, content: &str, flags: u64) -> Value {
+    json!({
+        "id": id,
+        "channel_id": channel_id,
+        "author": user_json(BOT_USER_ID, BOT_USERNAME, true),
+        "content": content,
+        "timestamp": "2024-01-01T00:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": false,
+        "type": 0,
+        "flags": flags,
+    })
+}
+
+pub(super) fn user_json(id: &str, username: &str, bot: bool) -> Value {
+    json!({
+        "id": id,
+        "username": username,
+        "global_name": null,
+        "avatar": null,
+        "bot": bot,
+    })
+}
