@@ -178,21 +178,9 @@ impl TestDb {
         plugin: std::sync::Arc<dyn sdk::plugin::Plugin>,
     ) -> sdk::context::Platform {
         let bundle = world::bundle_from_dir(manifest, plugin_dir, plugin);
-        let host =
-            platform::PluginHost::load(&self.db, vec![bundle], platform::LoadOptions::default())
-                .await
-                .unwrap_or_else(|e| panic!("the plugin host loads: {e}"));
-        for id in host.ids() {
-            if let Some(reason) = host.reason(&id) {
-                panic!("plugin {id} did not load: {reason}");
-            }
-        }
-        platform::Host::new(
-            self.db.clone(),
-            std::sync::Arc::new(host),
-            "http://sahabot.test",
-        )
-        .contract()
+        world::load_host(&self.db, vec![bundle], platform::LoadOptions::default())
+            .await
+            .contract()
     }
 }
 

@@ -43,6 +43,24 @@ pub fn bundle_from_dir(
     }
 }
 
+/// The host over `db` with `bundles` loaded as the server loads them; panics naming any plugin
+/// that did not load.
+pub(crate) async fn load_host(
+    db: &sdk::db::Db,
+    bundles: Vec<Bundle>,
+    options: platform::LoadOptions,
+) -> platform::Host {
+    let plugins = platform::PluginHost::load(db, bundles, options)
+        .await
+        .unwrap_or_else(|e| panic!("the plugin host loads: {e}"));
+    for id in plugins.ids() {
+        if let Some(reason) = plugins.reason(&id) {
+            panic!("plugin {id} did not load: {reason}");
+        }
+    }
+    platform::Host::new(db.clone(), Arc::new(plugins), "http://sahabot.test")
+}
+
 /// The database, the running platform with the plugins under test, a site admin and an
 /// organization.
 pub struct PluginWorld {
@@ -93,15 +111,7 @@ impl PluginWorldBuilder {
             settings: self.settings,
             ..platform::LoadOptions::default()
         };
-        let plugins = platform::PluginHost::load(&test.db, self.bundles, options)
-            .await
-            .unwrap_or_else(|e| panic!("the plugin host loads: {e}"));
-        for id in plugins.ids() {
-            if let Some(reason) = plugins.reason(&id) {
-                panic!("plugin {id} did not load: {reason}");
-            }
-        }
-        let host = platform::Host::new(test.db.clone(), Arc::new(plugins), "http://sahabot.test");
+        let host = load_host(&test.db, self.bundles, options).await;
         let platform = host.contract();
         let admin = test.user("admin", GlobalLevel::Superadmin).await;
         let org = test.org(&admin, "League").await;
