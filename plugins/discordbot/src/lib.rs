@@ -9,8 +9,6 @@
 //! - `service` (server) — [`DiscordBotService`](service::DiscordBotService): rights (the actor
 //!   holds `discord:link`) and the writes, each in one transaction with its audit entry; one file
 //!   per feature (guild links, the page's status, `/sahabot`'s answer).
-//! - `oauth` (server) — the OAuth2 client of the link callback (code exchange, the user's
-//!   servers). A leaf the service calls; it knows nothing of the service.
 //! - `repo` (server) — the SQL (`discord_guilds`, `discordbot_gateway_lease`), rows via FromRow.
 //! - [`api`] — server functions under `/api/p/discordbot/`: guard → service, plus the link
 //!   callback Discord redirects to.
@@ -30,7 +28,7 @@
 //!   becomes a slash command answered through [`sdk::bot::dispatch`], and the connection's
 //!   status and events are kept here.
 //!
-//! Dependencies run one way: `api`, `commands` → `service` → `oauth`, `repo`, `rules` → `model`,
+//! Dependencies run one way: `api`, `commands` → `service` → `repo`, `rules` → `model`,
 //! `settings`; the bot runner uses `repo` and `rules` directly (the lease is the system's, not an
 //! actor's).
 //!
@@ -50,8 +48,6 @@ pub mod gateway;
 #[cfg(feature = "ssr")]
 pub mod listeners;
 pub mod model;
-#[cfg(feature = "ssr")]
-pub mod oauth;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use sdk::{http::oauth::OAuthApp, Error};
+
 /// Where a Discord OAuth2 consent screen lives unless `DISCORD_AUTHORIZE_URL` says otherwise.
 pub const DEFAULT_AUTHORIZE_URL: &str = "https://discord.com/oauth2/authorize";
 /// Discord's REST API unless `DISCORD_API_URL` says otherwise.
@@ -112,6 +114,26 @@ impl Settings {
     /// The redirect URI of the invite link: the link callback server function.
     pub fn link_callback_url(&self) -> String {
         format!("{}/api/p/discordbot/link_callback", self.base_url)
+    }
+
+    /// The site's Discord application on the shared OAuth flow, for the invite and its
+    /// callback; an error saying what to configure when it has no client id or secret.
+    pub fn oauth_app(&self) -> Result<OAuthApp, Error> {
+        let (Some(client_id), Some(client_secret)) = (&self.client_id, &self.client_secret) else {
+            return Err(Error::upstream(
+                "Discord",
+                "Discord sign-in is not configured on this site (SAHABOT_DISCORD_CLIENT_ID and \
+                 SAHABOT_DISCORD_CLIENT_SECRET), so servers cannot be linked.",
+            ));
+        };
+        Ok(OAuthApp {
+            service: "Discord",
+            authorize_url: self.authorize_url.clone(),
+            token_url: self.token_url.clone(),
+            client_id: client_id.clone(),
+            client_secret: client_secret.clone(),
+            redirect_uri: self.link_callback_url(),
+        })
     }
 
     /// How often the holder renews the gateway lease and others look at it.

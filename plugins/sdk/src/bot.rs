@@ -596,12 +596,9 @@ impl DiscordRest {
         Self {
             base_url: base_url.into().trim_end_matches('/').to_string(),
             token: token.into(),
-            // Every call to Discord ends: a stalled connection fails after this long instead of
-            // holding the request (or the task) that made it.
-            client: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(15))
-                .build()
-                .unwrap_or_default(),
+            // The shared client: every call to Discord ends (a stalled connection fails instead
+            // of holding the request or task that made it), and redirects are not followed.
+            client: crate::http::client(),
         }
     }
 

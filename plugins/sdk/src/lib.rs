@@ -20,6 +20,8 @@ pub mod db;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod events;
+#[cfg(feature = "ssr")]
+pub mod http;
 pub mod identity;
 pub mod input;
 pub mod page;

@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use tower_sessions::Session;
 
 use super::{SESSION_DISCORD_EXPIRES, SESSION_IMPERSONATING, SESSION_OAUTH, SESSION_USER};
-use crate::http::AppState;
+use crate::state::AppState;
 
 /// How long a sign-in attempt may take between leaving for Discord and coming back.
 pub const STATE_TTL_MS: i64 = 10 * 60 * 1000;
@@ -137,7 +137,10 @@ async fn login(
             "This server has no Discord application configured. Ask its admin for a one-time login link (sahabot users login-link <name>).",
         );
     };
-    let (url, csrf) = discord.authorize_url();
+    let (url, csrf) = match discord.authorize_url() {
+        Ok(started) => started,
+        Err(error) => return problem_page(error.status(), "Sign-in failed", &error.message()),
+    };
     let pending = PendingLogin {
         state: csrf,
         redirect: safe_redirect(query.redirect.as_deref()),

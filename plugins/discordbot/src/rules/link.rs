@@ -106,24 +106,11 @@ pub fn invite_url(settings: &Settings, state: &str) -> Result<String, Error> {
     if let Some(problem) = invite_problem(settings) {
         return Err(Error::upstream("Discord", problem));
     }
-    let client_id = settings.client_id.clone().unwrap_or_default();
-    let mut url = reqwest::Url::parse(&settings.authorize_url).map_err(|e| {
-        Error::upstream(
-            "Discord",
-            format!(
-                "DISCORD_AUTHORIZE_URL `{}` is not a URL: {e}",
-                settings.authorize_url
-            ),
-        )
-    })?;
-    url.query_pairs_mut()
-        .append_pair("client_id", &client_id)
-        .append_pair("scope", "bot applications.commands guilds")
-        .append_pair("permissions", &BOT_PERMISSIONS.to_string())
-        .append_pair("response_type", "code")
-        .append_pair("redirect_uri", &settings.link_callback_url())
-        .append_pair("state", state);
-    Ok(url.to_string())
+    settings.oauth_app()?.authorize_url(
+        &["bot", "applications.commands", "guilds"],
+        state,
+        &[("permissions", &BOT_PERMISSIONS.to_string())],
+    )
 }
 
 /// A fresh invite for `user_id` in `org_id`, valid for [`STATE_VALIDITY_MS`] from `now`.

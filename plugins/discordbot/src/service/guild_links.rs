@@ -1,13 +1,13 @@
-//! Linking the organization's Discord servers: the invite, the link callback (state → OAuth →
-//! the user administers the server → link), linking and unlinking with their audit entries.
+//! Linking the organization's Discord servers: the invite, the link callback (state → OAuth on
+//! the shared `sdk::http::oauth` flow → the user administers the server → link), linking and unlinking with their audit entries.
 
 use sdk::{Actor, Error};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::DiscordBotService;
 use crate::{
     model::{InviteLink, LinkOutcome, LinkedServer},
-    oauth, repo,
+    repo,
     rules::{self, Callback, UserGuild},
 };
 
@@ -147,8 +147,17 @@ impl DiscordBotService {
         // Still allowed to link there (the role may have changed within the 15 minutes).
         self.may_link(actor, state.org_id).await?;
         let (code, guild_id) = callback.code_and_guild()?;
-        let token = oauth::exchange_code(&self.settings, code).await?;
-        let guilds = oauth::user_guilds(&self.settings, &token).await?;
+        // The user's servers with their rights there, read with the user's own token.
+        let discord = self.settings.oauth_app()?;
+        let tokens = discord.exchange_code(code, now).await?;
+        let guilds: Vec<Value> = discord
+            .get_as_user(
+                &format!("{}/users/@me/guilds", self.settings.api_url),
+                &tokens.access_token,
+                "the list of your servers",
+            )
+            .await?;
+        let guilds: Vec<UserGuild> = guilds.iter().filter_map(UserGuild::from_json).collect();
         let guild = rules::guild_to_link(&guilds, guild_id)?.clone();
         self.write_link(actor, user.id, state.org_id, &guild, now)
             .await?;

@@ -17,6 +17,7 @@ pub struct UserInfo {
     pub level: GlobalLevel,
     pub is_active: bool,
     pub api_rate_limit_per_minute: Option<i64>,
+    #[serde(with = "crate::time::rfc3339")]
     pub created_at: i64,
     /// IANA zone chosen on the profile; `None`: the browser's.
     #[serde(default)]
@@ -67,22 +68,20 @@ impl RacetimeProfile {
     }
 }
 
-/// RaceTime.gg OAuth tokens to keep for later calls on the user's behalf.
+/// OAuth tokens to keep for later calls on the user's behalf (Discord's and RaceTime.gg's have
+/// the same shape; [`crate::http::oauth`] obtains and refreshes them).
 #[derive(Debug, Clone)]
-pub struct RacetimeTokens {
+pub struct OAuthTokens {
     pub access_token: String,
     pub refresh_token: Option<String>,
-    /// Epoch ms.
+    /// Epoch ms; `None` when the service did not say.
     pub expires_at: Option<i64>,
 }
 
-/// Discord OAuth tokens to keep for later calls on the user's behalf.
-#[derive(Debug, Clone)]
-pub struct DiscordTokens {
-    pub access_token: String,
-    pub refresh_token: Option<String>,
-    pub expires_at: Option<i64>,
-}
+/// RaceTime.gg OAuth tokens.
+pub type RacetimeTokens = OAuthTokens;
+/// Discord OAuth tokens.
+pub type DiscordTokens = OAuthTokens;
 
 /// The profile fields a user edits themselves.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -124,6 +123,7 @@ pub struct Organization {
     pub description: String,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_active: bool,
+    #[serde(with = "crate::time::rfc3339")]
     pub created_at: i64,
 }
 
@@ -132,6 +132,7 @@ pub struct Member {
     pub user_id: i64,
     pub username: String,
     pub display_name: Option<String>,
+    #[serde(with = "crate::time::rfc3339")]
     pub joined_at: i64,
     pub roles: Vec<String>,
 }
@@ -147,6 +148,7 @@ pub struct OrgRequest {
     pub status: String,
     pub review_notes: Option<String>,
     pub organization_id: Option<i64>,
+    #[serde(with = "crate::time::rfc3339")]
     pub created_at: i64,
 }
 
@@ -172,7 +174,9 @@ pub struct Invite {
     pub is_active: bool,
     pub max_uses: Option<i64>,
     pub uses_count: i64,
+    #[serde(default, with = "crate::time::rfc3339::option")]
     pub expires_at: Option<i64>,
+    #[serde(with = "crate::time::rfc3339")]
     pub created_at: i64,
 }
 
@@ -209,8 +213,11 @@ pub struct ApiToken {
     pub name: String,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_active: bool,
+    #[serde(default, with = "crate::time::rfc3339::option")]
     pub last_used_at: Option<i64>,
+    #[serde(default, with = "crate::time::rfc3339::option")]
     pub expires_at: Option<i64>,
+    #[serde(with = "crate::time::rfc3339")]
     pub created_at: i64,
 }
 
@@ -231,6 +238,7 @@ pub struct AuditRecord {
     pub action: String,
     pub details: String,
     pub ip_address: Option<String>,
+    #[serde(with = "crate::time::rfc3339")]
     pub created_at: i64,
     /// The SUPERADMIN who acted as `user_id` (impersonating), if any.
     #[serde(default)]
@@ -259,5 +267,6 @@ pub struct Setting {
     pub description: Option<String>,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_public: bool,
+    #[serde(with = "crate::time::rfc3339")]
     pub updated_at: i64,
 }

@@ -1,16 +1,14 @@
 //! Linking a RaceTime.gg account to a SahaBot user through RaceTime's OAuth2: the authorize
-//! URL with a signed state bound to the user and an expiry, the code exchange at `/o/token`,
-//! the profile from `/o/userinfo`, and the link itself (one transaction with its audit entry,
-//! in [`users::link_racetime`]). The base URL is configuration, so tests run against
+//! URL with a signed state bound to the user and an expiry, the code exchange at `/o/token` and
+//! the profile from `/o/userinfo` (both on the shared `sdk::http::oauth` flow), and the link
+//! itself (one transaction with its audit entry, in [`users::link_racetime`]). The base URL is configuration, so tests run against
 //! `testkit::fake_racetime`.
 
-use serde::Deserialize;
-
 use super::{
-    model::{RacetimeProfile, RacetimeTokens, UserInfo},
+    model::{RacetimeProfile, UserInfo},
     users,
 };
-use sdk::{auth::signed, db::Db, Error};
+use sdk::{auth::signed, db::Db, http::oauth::OAuthApp, Error};
 
 /// How long a link attempt may take between leaving for RaceTime.gg and coming back.
 pub const STATE_VALIDITY_MS: i64 = 15 * 60 * 1000;
@@ -33,15 +31,6 @@ pub struct RacetimeOAuth {
     pub secret_key: String,
 }
 
-#[derive(Debug, Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default)]
-    expires_in: Option<i64>,
-}
-
 impl RacetimeOAuth {
     /// A fresh signed state for `user_id`, valid for [`STATE_VALIDITY_MS`].
     pub fn state_for(&self, user_id: i64, now: i64) -> Result<String, Error> {
@@ -52,17 +41,21 @@ impl RacetimeOAuth {
         )
     }
 
+    /// The application on the shared OAuth flow.
+    fn app(&self) -> OAuthApp {
+        OAuthApp {
+            service: "RaceTime.gg",
+            authorize_url: format!("{}/o/authorize", self.base_url),
+            token_url: format!("{}/o/token", self.base_url),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            redirect_uri: self.redirect_uri.clone(),
+        }
+    }
+
     /// Where the browser goes to allow the link.
     pub fn authorize_url(&self, state: &str) -> Result<String, Error> {
-        let mut url = reqwest::Url::parse(&format!("{}/o/authorize", self.base_url))
-            .map_err(|e| Error::internal(format!("RACETIME_URL is not a URL: {e}")))?;
-        url.query_pairs_mut()
-            .append_pair("client_id", &self.client_id)
-            .append_pair("response_type", "code")
-            .append_pair("scope", "read")
-            .append_pair("redirect_uri", &self.redirect_uri)
-            .append_pair("state", state);
-        Ok(url.to_string())
+        self.app().authorize_url(&["read"], state, &[])
     }
 
     /// Checks that `state` is this site's, issued to `user_id` and not expired.
@@ -90,69 +83,6 @@ impl RacetimeOAuth {
         Ok(())
     }
 
-    /// Trades the authorization `code` for tokens at `POST {RACETIME_URL}/o/token`.
-    pub async fn exchange(
-        &self,
-        http: &reqwest::Client,
-        code: &str,
-        now: i64,
-    ) -> Result<RacetimeTokens, Error> {
-        let answer = http
-            .post(format!("{}/o/token", self.base_url))
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("client_id", &self.client_id),
-                ("client_secret", &self.client_secret),
-                ("redirect_uri", &self.redirect_uri),
-            ])
-            .send()
-            .await
-            .map_err(|e| Error::upstream("RaceTime.gg", format!("could not reach it: {e}")))?;
-        if !answer.status().is_success() {
-            return Err(Error::upstream(
-                "RaceTime.gg",
-                format!(
-                    "it refused the sign-in code ({}); start again from your profile page",
-                    answer.status()
-                ),
-            ));
-        }
-        let tokens: TokenAnswer = answer
-            .json()
-            .await
-            .map_err(|e| Error::upstream("RaceTime.gg", format!("unreadable token answer: {e}")))?;
-        Ok(RacetimeTokens {
-            access_token: tokens.access_token,
-            refresh_token: tokens.refresh_token,
-            expires_at: tokens.expires_in.map(|s| now + s * 1000),
-        })
-    }
-
-    /// The account behind `access_token` (`GET {RACETIME_URL}/o/userinfo`).
-    pub async fn userinfo(
-        &self,
-        http: &reqwest::Client,
-        access_token: &str,
-    ) -> Result<RacetimeProfile, Error> {
-        let answer = http
-            .get(format!("{}/o/userinfo", self.base_url))
-            .bearer_auth(access_token)
-            .send()
-            .await
-            .map_err(|e| Error::upstream("RaceTime.gg", format!("could not reach it: {e}")))?;
-        if !answer.status().is_success() {
-            return Err(Error::upstream(
-                "RaceTime.gg",
-                format!("it did not tell who you are ({})", answer.status()),
-            ));
-        }
-        answer
-            .json()
-            .await
-            .map_err(|e| Error::upstream("RaceTime.gg", format!("unreadable user info: {e}")))
-    }
-
     /// The callback: checks the state against the signed-in `user_id`, exchanges the code,
     /// reads the account and links it.
     pub async fn complete_link(
@@ -171,12 +101,15 @@ impl RacetimeOAuth {
                 "RaceTime.gg sent no authorization code.",
             ));
         }
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(15))
-            .build()
-            .map_err(Error::internal)?;
-        let tokens = self.exchange(&http, code, now).await?;
-        let profile = self.userinfo(&http, &tokens.access_token).await?;
+        let app = self.app();
+        let tokens = app.exchange_code(code, now).await?;
+        let profile: RacetimeProfile = app
+            .get_as_user(
+                &format!("{}/o/userinfo", self.base_url),
+                &tokens.access_token,
+                "your account",
+            )
+            .await?;
         users::link_racetime(db, user_id, &profile, &tokens, ip).await
     }
 }
