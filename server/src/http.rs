@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use axum::{
     body::Body,
-    extract::{FromRef, Path, Query, State},
+    extract::{Path, Query, State},
     http::{header, HeaderValue, Request, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
@@ -21,56 +21,18 @@ use leptos::prelude::*;
 use leptos_axum::{
     file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
 };
-use platform::Host;
 use sdk::{error::ErrorBody, Error};
 use serde::Serialize;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use tower_http::trace::TraceLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tracing::Span;
 
 use crate::{
-    auth::{
-        caller::resolve_caller,
-        client_ip::TrustedProxies,
-        discord::Discord,
-        rate_limit::{RateLimiter, RateLimits},
-        routes as auth_routes,
-        session_store::DbSessionStore,
-    },
+    auth::{caller::resolve_caller, routes as auth_routes, session_store::DbSessionStore},
     migrate,
+    state::{AppState, SESSION_COOKIE},
 };
-
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "sahabot_session";
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub platform: Host,
-    /// None when Discord sign-in is not configured.
-    pub discord: Option<Arc<Discord>>,
-    pub limiter: Arc<RateLimiter>,
-    /// Requests per window for anonymous clients, sessions and tokens.
-    pub rate_limits: RateLimits,
-    /// Reverse proxies whose `X-Forwarded-For` names the client.
-    pub trusted_proxies: Arc<TrustedProxies>,
-    /// Session cookies get `Secure` when the site is served over https.
-    pub secure_cookies: bool,
-    /// Discord ids promoted to SUPERADMIN at sign-in.
-    pub superadmin_discord_ids: Arc<Vec<String>>,
-    /// RaceTime.gg account links; None when not configured.
-    pub racetime: Option<Arc<platform::identity::racetime::RacetimeOAuth>>,
-    /// How long one request may take (`Config::request_timeout`).
-    pub request_timeout: Duration,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
 
 /// The app's page routes, listed once per process.
 ///

@@ -14,6 +14,7 @@ pub mod http;
 pub mod migrate;
 pub mod page_access;
 pub mod scaffold;
+pub mod state;
 pub mod web_security;
 
 use std::{future::Future, net::SocketAddr, sync::Arc};
@@ -253,7 +254,7 @@ pub async fn start_with_plugins(
         )),
         None => None,
     };
-    let router = http::router(http::AppState {
+    let router = http::router(state::AppState {
         leptos_options: options,
         platform: platform.clone(),
         discord,

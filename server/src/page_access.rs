@@ -25,7 +25,7 @@ use sdk::{
     Error,
 };
 
-use crate::http::AppState;
+use crate::state::AppState;
 
 pub async fn page_status(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let refusal = if request.method() == Method::GET {

@@ -24,7 +24,7 @@ use axum::{
 };
 use sdk::{error::ErrorBody, Error};
 
-use crate::http::SESSION_COOKIE;
+use crate::state::SESSION_COOKIE;
 
 /// The policy every page is served with.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \

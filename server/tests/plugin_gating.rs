@@ -257,7 +257,7 @@ async fn sign_in(app: &TestApp, name: &str) -> String {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(server::http::SESSION_COOKIE))
+        .find(|v| v.starts_with(server::state::SESSION_COOKIE))
         .expect("the login link sets a session cookie");
     cookie.split(';').next().unwrap().to_string()
 }

@@ -22,7 +22,7 @@ use super::{
     client_ip::bucket_key, rate_limit::Bucket, SESSION_DISCORD_EXPIRES, SESSION_IMPERSONATING,
     SESSION_USER,
 };
-use crate::http::AppState;
+use crate::state::AppState;
 
 /// An SDK error as an HTTP response: its status, `Retry-After` when rate limited, JSON body.
 pub fn error_response(error: Error) -> Response {

@@ -13,7 +13,7 @@ use sdk::{auth::guard::Caller, db::now_ms};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
-use crate::http::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
