@@ -255,7 +255,9 @@ async fn tokens_are_hashed_revocable_and_expire(backend: Backend) {
         .as_array()
         .unwrap()
         .iter()
-        .any(|t| t["last_used_at"].is_i64()));
+        .any(|t| t["last_used_at"]
+            .as_str()
+            .is_some_and(|at| at.ends_with('Z'))));
 
     // The raw token is nowhere in the database.
     assert!(
@@ -276,7 +278,8 @@ async fn tokens_are_hashed_revocable_and_expire(backend: Backend) {
     );
 
     // Expired tokens are refused too.
-    let soon = sdk::db::now_ms() + 60_000;
+    // Every API time is an RFC 3339 string.
+    let soon = sdk::time::api_instant(sdk::db::now_ms() + 60_000);
     let expiring = app
         .ok_in_session(
             &browser,
@@ -303,7 +306,11 @@ async fn tokens_are_hashed_revocable_and_expire(backend: Backend) {
     // Bad input names the field.
     for (body, field) in [
         (json!({"name": "  "}), "name"),
-        (json!({"name": "x", "expires_at": 5}), "expires_at"),
+        (
+            json!({"name": "x", "expires_at": "1970-01-01T00:00:00.005Z"}),
+            "expires_at",
+        ),
+        (json!({"name": "x", "expires_at": "tomorrow"}), "expires_at"),
     ] {
         let res = app
             .call_in_session(&browser, "create_api_token", body)

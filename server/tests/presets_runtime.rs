@@ -239,7 +239,7 @@ async fn check_presets_use_bus_task_and_command(backend: Backend) {
             }}),
         )
         .await;
-    let due = task["next_run_at"].as_i64().unwrap();
+    let due = sdk::time::parse_rfc3339(task["next_run_at"].as_str().unwrap()).unwrap();
     let scheduler = Scheduler::new(&app.server.platform);
     let started = scheduler.tick_at(due).await.unwrap().finished().await;
     assert!(

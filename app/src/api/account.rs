@@ -58,13 +58,15 @@ pub async fn unlink_racetime() -> Result<UserInfo, sdk::Error> {
     users::unlink_racetime(&platform()?.db, user.id, ip().as_deref()).await
 }
 
-/// Creates an API token for the caller. The token itself is in the answer and nowhere else.
+/// Creates an API token for the caller, expiring at `expires_at` (RFC 3339) if given. The token
+/// itself is in the answer and nowhere else.
 #[server(prefix = "/api/core", endpoint = "create_api_token", input = Json, output = Json)]
 pub async fn create_api_token(
     name: String,
-    #[server(default)] expires_at: Option<i64>,
+    #[server(default)] expires_at: Option<String>,
 ) -> Result<CreatedToken, sdk::Error> {
     let user = require_session_user("create API tokens")?;
+    let expires_at = sdk::input::optional_instant("expires_at", expires_at.as_deref())?;
     tokens::create(&platform()?.db, user.id, &name, expires_at, ip().as_deref()).await
 }
 

@@ -304,9 +304,12 @@ pub async fn create_invite(
     org_id: i64,
     #[server(default)] slug: Option<String>,
     #[server(default)] max_uses: Option<i64>,
-    #[server(default)] expires_at: Option<i64>,
+    /// RFC 3339; none: the invite never expires.
+    #[server(default)]
+    expires_at: Option<String>,
 ) -> Result<Invite, sdk::Error> {
     let scope = require(org_id, "member:invite").await?;
+    let expires_at = sdk::input::optional_instant("expires_at", expires_at.as_deref())?;
     invites::create(
         &scope.db,
         &scope.user,

@@ -43,6 +43,18 @@ pub fn clean_name(field: &str, name: &str, max: usize) -> Result<String, Error> 
     Ok(name.to_string())
 }
 
+/// An optional instant sent by a client as an RFC 3339 string (any offset; the API's one time
+/// format); empty or absent means none. A malformed one is an error on `field` saying how to
+/// write it.
+pub fn optional_instant(field: &str, text: Option<&str>) -> Result<Option<i64>, Error> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => crate::time::parse_rfc3339(text)
+            .map(Some)
+            .map_err(|message| Error::invalid(field, message)),
+    }
+}
+
 /// An http(s) URL (or, when `optional`, nothing).
 pub fn clean_url(field: &str, url: &str, optional: bool) -> Result<String, Error> {
     let url = url.trim();

@@ -9,6 +9,7 @@ pub struct EventRecord {
     pub name: String,
     pub org_id: Option<i64>,
     pub actor: Option<i64>,
+    #[serde(with = "crate::time::rfc3339")]
     pub at: i64,
     pub listeners: usize,
 }
@@ -19,6 +20,7 @@ pub struct ListenerFailure {
     pub event: String,
     pub listener: String,
     pub org_id: Option<i64>,
+    #[serde(with = "crate::time::rfc3339")]
     pub at: i64,
     pub error: String,
 }
@@ -37,6 +39,7 @@ pub struct BotStatus {
     /// The instance holding the gateway, as recorded in the lease.
     pub gateway_instance: Option<String>,
     /// When the last READY arrived (epoch ms).
+    #[serde(default, with = "crate::time::rfc3339::option")]
     pub ready_at: Option<i64>,
     /// Slash commands registered with Discord.
     pub commands_registered: Vec<String>,
@@ -56,5 +59,6 @@ pub struct LinkedGuild {
     #[cfg_attr(feature = "ssr", sqlx(rename = "name"))]
     pub org_name: String,
     pub linked_by: Option<i64>,
+    #[serde(with = "crate::time::rfc3339")]
     pub linked_at: i64,
 }

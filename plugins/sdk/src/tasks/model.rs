@@ -23,8 +23,9 @@ pub enum Schedule {
     Cron {
         expression: String,
     },
-    /// Epoch milliseconds.
+    /// Epoch ms in Rust; an RFC 3339 UTC string on the wire, like every API time.
     Once {
+        #[serde(with = "crate::time::rfc3339")]
         at: i64,
     },
 }
@@ -65,7 +66,9 @@ pub struct BuiltinTaskView {
     pub active: bool,
     /// False while the plugin is off for the whole site: the task does not run then.
     pub plugin_running: bool,
+    #[serde(default, with = "crate::time::rfc3339::option")]
     pub next_run_at: Option<i64>,
+    #[serde(default, with = "crate::time::rfc3339::option")]
     pub last_run_at: Option<i64>,
     pub last_status: Option<String>,
     pub last_error: Option<String>,
@@ -93,11 +96,14 @@ pub struct OrgTaskView {
     pub schedule_text: String,
     pub config: serde_json::Value,
     pub active: bool,
+    #[serde(default, with = "crate::time::rfc3339::option")]
     pub next_run_at: Option<i64>,
+    #[serde(default, with = "crate::time::rfc3339::option")]
     pub last_run_at: Option<i64>,
     pub last_status: Option<String>,
     pub last_error: Option<String>,
     pub created_by: Option<i64>,
+    #[serde(with = "crate::time::rfc3339")]
     pub created_at: i64,
 }
 
@@ -129,10 +135,13 @@ pub struct TaskRunView {
     /// The built-in's key or the organization task's name.
     pub task_name: String,
     pub org_id: Option<i64>,
+    #[serde(with = "crate::time::rfc3339")]
     pub due_at: i64,
     /// `schedule` or `manual`.
     pub trigger: String,
+    #[serde(with = "crate::time::rfc3339")]
     pub started_at: i64,
+    #[serde(default, with = "crate::time::rfc3339::option")]
     pub finished_at: Option<i64>,
     /// `running`, `success` or `failed`.
     pub status: String,

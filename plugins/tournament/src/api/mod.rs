@@ -80,11 +80,6 @@ mod guard {
 
     /// An optional RFC 3339 instant from the client; empty means none.
     pub fn instant(field: &str, text: Option<&str>) -> Result<Option<i64>, Error> {
-        match text.map(str::trim).filter(|t| !t.is_empty()) {
-            None => Ok(None),
-            Some(text) => sdk::time::parse_rfc3339(text)
-                .map(Some)
-                .map_err(|message| Error::invalid(field, message)),
-        }
+        sdk::input::optional_instant(field, text)
     }
 }
