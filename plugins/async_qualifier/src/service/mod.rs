@@ -132,6 +132,21 @@ impl Qualifiers {
         Self::race_in(tx, org_id, race_id).await
     }
 
+    /// The end of a change to one run: its audit entry, the run as it now reads, the commit.
+    async fn commit_race_change(
+        mut tx: Tx<'static>,
+        actor: &Actor,
+        org_id: i64,
+        race_id: i64,
+        action: &str,
+        details: serde_json::Value,
+    ) -> Result<RaceRow, Error> {
+        actor.audit(&mut tx, Some(org_id), action, details).await?;
+        let race = Self::race_in(&mut tx, org_id, race_id).await?;
+        tx.commit().await?;
+        Ok(race)
+    }
+
     /// The actor's id when the run is theirs; a run is only ever changed by its runner.
     fn own(race: &RaceRow, actor: &Actor) -> Result<i64, Error> {
         let user_id = actor.id()?;

@@ -178,17 +178,15 @@ impl Qualifiers {
                 "This run was changed meanwhile; reload it.",
             ));
         }
-        actor
-            .audit(
-                &mut tx,
-                Some(org_id),
-                "async_qualifier.race_ready",
-                json!({"qualifier_id": race.qualifier_id, "race_id": race_id, "start_time": start}),
-            )
-            .await?;
-        let race = Self::race_in(&mut tx, org_id, race_id).await?;
-        tx.commit().await?;
-        Ok(race)
+        Self::commit_race_change(
+            tx,
+            actor,
+            org_id,
+            race_id,
+            "async_qualifier.race_ready",
+            json!({"qualifier_id": race.qualifier_id, "race_id": race_id, "start_time": start}),
+        )
+        .await
     }
 
     /// "Finish": the end time is now; par and scores of the permalink are recomputed.
@@ -354,17 +352,15 @@ impl Qualifiers {
             ));
         }
         repo::set_submission(&mut tx, race_id, &vod_url, &notes, now).await?;
-        actor
-            .audit(
-                &mut tx,
-                Some(org_id),
-                "async_qualifier.race_vod",
-                json!({"qualifier_id": race.qualifier_id, "race_id": race_id, "vod_url": vod_url}),
-            )
-            .await?;
-        let race = Self::race_in(&mut tx, org_id, race_id).await?;
-        tx.commit().await?;
-        Ok(race)
+        Self::commit_race_change(
+            tx,
+            actor,
+            org_id,
+            race_id,
+            "async_qualifier.race_vod",
+            json!({"qualifier_id": race.qualifier_id, "race_id": race_id, "vod_url": vod_url}),
+        )
+        .await
     }
 
     /// The runner gives up a finished or forfeited run to run the pool again (on another seed).
@@ -436,17 +432,15 @@ impl Qualifiers {
         }
         let timeout = race.timeout_at.max(now) + minutes * 60_000;
         repo::extend_timeout(&mut tx, race_id, timeout, now).await?;
-        actor
-            .audit(
-                &mut tx,
-                Some(org_id),
-                "async_qualifier.race_extend",
-                json!({"qualifier_id": race.qualifier_id, "race_id": race_id, "minutes": minutes}),
-            )
-            .await?;
-        let race = Self::race_in(&mut tx, org_id, race_id).await?;
-        tx.commit().await?;
-        Ok(race)
+        Self::commit_race_change(
+            tx,
+            actor,
+            org_id,
+            race_id,
+            "async_qualifier.race_extend",
+            json!({"qualifier_id": race.qualifier_id, "race_id": race_id, "minutes": minutes}),
+        )
+        .await
     }
 
     /// Records the private thread a run was opened in (its buttons and timeout warning go there),

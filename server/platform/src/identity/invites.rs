@@ -1,7 +1,7 @@
 //! Invite links: `/invite/{slug}`, with optional use limit and expiry, revocable.
 pub use super::model::{Invite, InvitePreview};
 
-use super::{orgs, validate};
+use super::{commit_org_change, orgs, validate};
 use crate::authorizer::Authorizer;
 use sdk::{
     audit::{record, AuditEntry},
@@ -186,8 +186,10 @@ pub async fn accept(
             }
             other => other,
         })?;
-    record(
-        &mut *tx,
+    commit_org_change(
+        tx,
+        authorizer,
+        invite.organization_id,
         AuditEntry {
             user_id: Some(user.id),
             org_id: Some(invite.organization_id),
@@ -197,8 +199,6 @@ pub async fn accept(
         },
     )
     .await?;
-    tx.commit().await?;
-    authorizer.invalidate_org(invite.organization_id);
     Ok(invite.organization_id)
 }
 

@@ -7,8 +7,8 @@
 //! row take a transaction and write their audit entry inside it. Every function that touches an
 //! organization's rows takes the organization id as an argument from the guard's `OrgScope`
 //! and filters by it, so no call can reach another organization's rows. After a change to
-//! memberships, roles or statements, callers invalidate the
-//! [`Authorizer`](crate::authorizer::Authorizer) cache.
+//! memberships, roles or statements, the change ends in [`commit_org_change`]: the audit entry,
+//! the commit, then the [`Authorizer`] cache of that organization is dropped.
 
 pub use sdk::identity::*;
 
@@ -21,3 +21,26 @@ pub mod settings;
 pub mod tokens;
 pub mod users;
 pub mod validate;
+
+use sqlx::{Any, Transaction};
+
+use crate::authorizer::Authorizer;
+use sdk::{
+    audit::{record, AuditEntry},
+    Error,
+};
+
+/// The end of every change to an organization's members or rights: its audit `entry` in the
+/// same transaction, the commit, and only then the authorizer forgets `org_id`'s cached rights
+/// (forgetting before the commit would let a request cache the old rights again).
+pub(crate) async fn commit_org_change(
+    mut tx: Transaction<'static, Any>,
+    authorizer: &Authorizer,
+    org_id: i64,
+    entry: AuditEntry<'_>,
+) -> Result<(), Error> {
+    record(&mut *tx, entry).await?;
+    tx.commit().await?;
+    authorizer.invalidate_org(org_id);
+    Ok(())
+}

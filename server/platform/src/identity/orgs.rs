@@ -3,7 +3,7 @@
 pub use super::model::{Member, OrgRequest, Organization};
 use sqlx::{Any, Transaction};
 
-use super::{roles, users, validate};
+use super::{commit_org_change, roles, users, validate};
 use crate::authorizer::Authorizer;
 use sdk::{
     audit::{record, AuditEntry},
@@ -289,8 +289,10 @@ pub async fn add_member(
         .map_err(|_| Error::invalid("user_id", format!("User {user_id} does not exist.")))?;
     let mut tx = db.begin().await?;
     insert_member(&mut tx, org_id, user_id).await?;
-    record(
-        &mut *tx,
+    commit_org_change(
+        tx,
+        authorizer,
+        org_id,
         AuditEntry {
             user_id: Some(actor.id),
             org_id: Some(org_id),
@@ -300,8 +302,6 @@ pub async fn add_member(
         },
     )
     .await?;
-    tx.commit().await?;
-    authorizer.invalidate_org(org_id);
     Ok(())
 }
 
@@ -345,8 +345,10 @@ pub async fn remove_member(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    record(
-        &mut *tx,
+    commit_org_change(
+        tx,
+        authorizer,
+        org_id,
         AuditEntry {
             user_id: Some(actor.id),
             org_id: Some(org_id),
@@ -356,8 +358,6 @@ pub async fn remove_member(
         },
     )
     .await?;
-    tx.commit().await?;
-    authorizer.invalidate_org(org_id);
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 pub use super::model::Role;
 use sqlx::{Any, Transaction};
 
-use super::validate;
+use super::{commit_org_change, validate};
 use crate::authorizer::{Authorizer, StatementRow};
 use sdk::{
     audit::{record, AuditEntry},
@@ -348,8 +348,10 @@ pub async fn set_statements(
         .execute(&mut *tx)
         .await?;
     insert_statements(&mut tx, org_id, Some(role_id), None, &statements, actor.id).await?;
-    record(
-        &mut *tx,
+    commit_org_change(
+        tx,
+        authorizer,
+        org_id,
         AuditEntry {
             user_id: Some(actor.id),
             org_id: Some(org_id),
@@ -359,8 +361,6 @@ pub async fn set_statements(
         },
     )
     .await?;
-    tx.commit().await?;
-    authorizer.invalidate_org(org_id);
     Ok(())
 }
 
@@ -382,8 +382,10 @@ pub async fn delete(
         .bind(org_id)
         .execute(&mut *tx)
         .await?;
-    record(
-        &mut *tx,
+    commit_org_change(
+        tx,
+        authorizer,
+        org_id,
         AuditEntry {
             user_id: Some(actor.id),
             org_id: Some(org_id),
@@ -393,8 +395,6 @@ pub async fn delete(
         },
     )
     .await?;
-    tx.commit().await?;
-    authorizer.invalidate_org(org_id);
     Ok(())
 }
 
@@ -433,8 +433,10 @@ pub async fn assign(
     let mut tx = db.begin().await?;
     let member_id = member_id(&mut tx, org_id, user_id).await?;
     assign_by_name(&mut tx, member_id, org_id, role, actor.id).await?;
-    record(
-        &mut *tx,
+    commit_org_change(
+        tx,
+        authorizer,
+        org_id,
         AuditEntry {
             user_id: Some(actor.id),
             org_id: Some(org_id),
@@ -444,8 +446,6 @@ pub async fn assign(
         },
     )
     .await?;
-    tx.commit().await?;
-    authorizer.invalidate_org(org_id);
     Ok(())
 }
 
@@ -476,8 +476,10 @@ pub async fn unassign(
     if removed.rows_affected() == 0 {
         return Err(Error::not_found("The member does not have that role."));
     }
-    record(
-        &mut *tx,
+    commit_org_change(
+        tx,
+        authorizer,
+        org_id,
         AuditEntry {
             user_id: Some(actor.id),
             org_id: Some(org_id),
@@ -487,8 +489,6 @@ pub async fn unassign(
         },
     )
     .await?;
-    tx.commit().await?;
-    authorizer.invalidate_org(org_id);
     Ok(())
 }
 
@@ -519,8 +519,10 @@ pub async fn set_user_statements(
         .execute(&mut *tx)
         .await?;
     insert_statements(&mut tx, org_id, None, Some(user_id), &statements, actor.id).await?;
-    record(
-        &mut *tx,
+    commit_org_change(
+        tx,
+        authorizer,
+        org_id,
         AuditEntry {
             user_id: Some(actor.id),
             org_id: Some(org_id),
@@ -530,8 +532,6 @@ pub async fn set_user_statements(
         },
     )
     .await?;
-    tx.commit().await?;
-    authorizer.invalidate_org(org_id);
     Ok(())
 }
 
