@@ -53,6 +53,16 @@ for (const file of files) {
       page.on('requestfailed', r => {
         if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
       });
+      // A click on one of our pages waits until the page is hydrated (`<html data-hydrated>`):
+      // forms dispatch their server action only then, and a click before it is lost. On a busy
+      // machine a freshly loaded page can take seconds to get there.
+      const click = page.click.bind(page);
+      page.click = async (selector, options) => {
+        if (page.url().startsWith(baseUrl)) {
+          await page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout: 30000 });
+        }
+        return click(selector, options);
+      };
       return page;
     };
     const page = await openPage();

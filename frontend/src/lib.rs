@@ -5,4 +5,9 @@
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+    // A mark that the page now answers clicks: before this, buttons that dispatch a server
+    // action do nothing, so browser tests wait for it instead of guessing.
+    if let Some(root) = leptos::prelude::document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
 }
