@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sdk::{
-    auth::policy::Statement, auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend,
+    auth::policy::Statement, auth::CurrentUser, auth::GlobalLevel, db::Backend,
     identity::model::AdminUserUpdate, Actor, Error,
 };
 use testkit::platform;
@@ -13,7 +13,7 @@ use testkit::platform;
 use platform::{identity::orgs, identity::roles, identity::users};
 
 use sqlx::Row;
-use testkit::{both_backends, TestDb};
+use testkit::{both_backends, PluginWorld};
 use tournament::{
     model::CrewRole,
     repo::TournamentRow,
@@ -24,34 +24,18 @@ use tournament::{
 const T0: i64 = 1_795_348_800_000;
 const BASE: &str = "http://localhost";
 
+/// The test kit's world (database, platform, admin, "League") with the tournament service.
 struct World {
-    test: TestDb,
-    platform: Platform,
+    world: PluginWorld,
     svc: Tournaments,
-    admin: CurrentUser,
-    org: i64,
 }
 
+testkit::deref_world!(World);
+
 async fn world(backend: Backend) -> World {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let platform = test
-        .platform_with_plugin(
-            tournament::MANIFEST,
-            env!("CARGO_MANIFEST_DIR"),
-            tournament::plugin(),
-        )
-        .await;
-    let svc = Tournaments::from_platform(&platform);
-    let admin = test.user("admin", GlobalLevel::Superadmin).await;
-    let org = test.org(&admin, "League").await;
-    World {
-        test,
-        platform,
-        svc,
-        admin,
-        org,
-    }
+    let world = testkit::plugin_world!(tournament, backend).await;
+    let svc = Tournaments::from_platform(&world.platform);
+    World { world, svc }
 }
 
 fn actor(user: &CurrentUser) -> Actor {
@@ -73,18 +57,7 @@ impl World {
     }
 
     async fn member(&self, name: &str) -> CurrentUser {
-        let user = self.test.user(name, GlobalLevel::User).await;
-        orgs::add_member(
-            &self.test.db,
-            testkit::authorizer(&self.platform),
-            &self.admin,
-            self.org,
-            user.id,
-            None,
-        )
-        .await
-        .unwrap();
-        user
+        self.world.member(name, &[]).await
     }
 
     async fn tournament(&self, input: TournamentInput) -> i64 {
@@ -248,7 +221,7 @@ async fn check_calendar_feeds(backend: Backend) {
     assert_eq!(gone.kind(), "NotFound");
     assert!(w.private_feed(&fresh).await.is_ok());
     // A token of one organization opens nothing in another.
-    let other = w.test.org(&w.admin, "Other League").await;
+    let other = w.other_org("Other League").await;
     let elsewhere = w
         .svc
         .player_calendar(
@@ -399,7 +372,7 @@ async fn check_public_feed_is_opt_in(backend: Backend) {
     let again = w.public_token(loud).await.unwrap();
     assert_ne!(again, rotated);
     // Another organization cannot rotate it.
-    let other = w.test.org(&w.admin, "Other League").await;
+    let other = w.other_org("Other League").await;
     let err = w
         .svc
         .rotate_public_feed(other, &w.admin(), loud, BASE, T0)

@@ -12,11 +12,10 @@ mod matches;
 mod settings;
 mod tenancy;
 
-use sdk::{auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend, Actor};
-use testkit::platform;
+use sdk::{auth::CurrentUser, db::Backend, Actor};
 
 use serde_json::json;
-use testkit::{both_backends, Recorded, TestDb};
+use testkit::{both_backends, PluginWorld, Recorded};
 use tournament::{
     events::{MatchFinished, MatchScheduled, MatchStatusChanged},
     model::{CrewRole, MatchStatus, RankInput, StationInput},
@@ -28,34 +27,18 @@ use tournament::{
 const T0: i64 = 1_795_348_800_000;
 const MIN: i64 = 60_000;
 
+/// The test kit's world (database, platform, admin, "League") with the tournament service.
 struct World {
-    test: TestDb,
-    platform: Platform,
+    world: PluginWorld,
     svc: Tournaments,
-    admin: CurrentUser,
-    org: i64,
 }
 
+testkit::deref_world!(World);
+
 async fn world(backend: Backend) -> World {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let platform = test
-        .platform_with_plugin(
-            tournament::MANIFEST,
-            env!("CARGO_MANIFEST_DIR"),
-            tournament::plugin(),
-        )
-        .await;
-    let svc = Tournaments::from_platform(&platform);
-    let admin = test.user("admin", GlobalLevel::Superadmin).await;
-    let org = test.org(&admin, "League").await;
-    World {
-        test,
-        platform,
-        svc,
-        admin,
-        org,
-    }
+    let world = testkit::plugin_world!(tournament, backend).await;
+    let svc = Tournaments::from_platform(&world.platform);
+    World { world, svc }
 }
 
 fn actor(user: &CurrentUser) -> Actor {
@@ -84,22 +67,11 @@ impl World {
     }
 
     async fn member(&self, name: &str) -> CurrentUser {
-        self.member_of(self.org, name).await
+        self.world.member(name, &[]).await
     }
 
     async fn member_of(&self, org: i64, name: &str) -> CurrentUser {
-        let user = self.test.user(name, GlobalLevel::User).await;
-        platform::identity::orgs::add_member(
-            &self.test.db,
-            testkit::authorizer(&self.platform),
-            &self.admin,
-            org,
-            user.id,
-            None,
-        )
-        .await
-        .unwrap();
-        user
+        self.world.member_of(org, name, &[]).await
     }
 
     async fn tournament(&self, input: TournamentInput) -> i64 {
