@@ -4,43 +4,26 @@
 //! that stop with the reader's access or the tournament's life.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{actor, world, World, T0};
 use sdk::{
     auth::policy::Statement, auth::CurrentUser, auth::GlobalLevel, db::Backend,
-    identity::model::AdminUserUpdate, Actor, Error,
+    identity::model::AdminUserUpdate, Error,
 };
 use testkit::platform;
 
 use platform::{identity::orgs, identity::roles, identity::users};
 
 use sqlx::Row;
-use testkit::{both_backends, PluginWorld};
+use testkit::both_backends;
 use tournament::{
     model::CrewRole,
     repo::TournamentRow,
-    service::{MatchInput, StreamChannelInput, TournamentInput, Tournaments},
+    service::{MatchInput, StreamChannelInput, TournamentInput},
 };
 
-/// 2026-11-22 12:00:00 UTC.
-const T0: i64 = 1_795_348_800_000;
 const BASE: &str = "http://localhost";
-
-/// The test kit's world (database, platform, admin, "League") with the tournament service.
-struct World {
-    world: PluginWorld,
-    svc: Tournaments,
-}
-
-testkit::deref_world!(World);
-
-async fn world(backend: Backend) -> World {
-    let world = testkit::plugin_world!(tournament, backend).await;
-    let svc = Tournaments::from_platform(&world.platform);
-    World { world, svc }
-}
-
-fn actor(user: &CurrentUser) -> Actor {
-    Actor::user(user.clone())
-}
 
 fn cup(name: &str, public_feed: bool) -> TournamentInput {
     TournamentInput {
@@ -52,22 +35,6 @@ fn cup(name: &str, public_feed: bool) -> TournamentInput {
 }
 
 impl World {
-    fn admin(&self) -> Actor {
-        actor(&self.admin)
-    }
-
-    async fn member(&self, name: &str) -> CurrentUser {
-        self.world.member(name, &[]).await
-    }
-
-    async fn tournament(&self, input: TournamentInput) -> i64 {
-        self.svc
-            .create_tournament(self.org, &self.admin(), &input, T0)
-            .await
-            .unwrap()
-            .id
-    }
-
     async fn scheduled_match(&self, tournament: i64, title: &str, players: &[&CurrentUser]) -> i64 {
         let input = MatchInput {
             title: title.into(),

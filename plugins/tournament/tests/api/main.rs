@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod calendar;
+#[path = "../common/mod.rs"]
+mod common;
 mod enablement;
 mod guards;
 mod inputs;
@@ -14,25 +16,13 @@ use std::{future::Future, pin::Pin};
 
 use sdk::{auth::CurrentUser, db::Backend, page::PageRequest, Error};
 
+use common::{world, World};
 use serde_json::json;
-use testkit::{both_backends, PluginWorld};
+use testkit::both_backends;
 use tournament::{
     api,
     model::{RankInput, StationInput},
 };
-
-/// The test kit's world (database, platform, admin, "League") with the API's fixtures.
-struct World {
-    world: PluginWorld,
-}
-
-testkit::deref_world!(World);
-
-async fn world(backend: Backend) -> World {
-    World {
-        world: testkit::plugin_world!(tournament, backend).await,
-    }
-}
 
 type Call = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send>> + Send>;
 

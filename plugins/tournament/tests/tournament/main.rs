@@ -4,6 +4,8 @@
 //! viewer's zone, and tenant isolation. The calendar feeds are in `feeds.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../common/mod.rs"]
+mod common;
 mod crew;
 mod display;
 mod flow;
@@ -12,38 +14,19 @@ mod matches;
 mod settings;
 mod tenancy;
 
+use common::{actor, world, World, T0};
 use sdk::{auth::CurrentUser, db::Backend, Actor};
 
 use serde_json::json;
-use testkit::{both_backends, PluginWorld, Recorded};
+use testkit::{both_backends, Recorded};
 use tournament::{
     events::{MatchFinished, MatchScheduled, MatchStatusChanged},
     model::{CrewRole, MatchStatus, RankInput, StationInput},
     repo::MatchQuery,
-    service::{MatchInput, StreamChannelInput, TournamentInput, Tournaments},
+    service::{MatchInput, StreamChannelInput, TournamentInput},
 };
 
-/// 2026-11-22 12:00:00 UTC.
-const T0: i64 = 1_795_348_800_000;
 const MIN: i64 = 60_000;
-
-/// The test kit's world (database, platform, admin, "League") with the tournament service.
-struct World {
-    world: PluginWorld,
-    svc: Tournaments,
-}
-
-testkit::deref_world!(World);
-
-async fn world(backend: Backend) -> World {
-    let world = testkit::plugin_world!(tournament, backend).await;
-    let svc = Tournaments::from_platform(&world.platform);
-    World { world, svc }
-}
-
-fn actor(user: &CurrentUser) -> Actor {
-    Actor::user(user.clone())
-}
 
 fn stream(name: &str, url: &str) -> StreamChannelInput {
     StreamChannelInput {
@@ -62,26 +45,6 @@ fn cup(name: &str) -> TournamentInput {
 }
 
 impl World {
-    fn admin(&self) -> Actor {
-        actor(&self.admin)
-    }
-
-    async fn member(&self, name: &str) -> CurrentUser {
-        self.world.member(name, &[]).await
-    }
-
-    async fn member_of(&self, org: i64, name: &str) -> CurrentUser {
-        self.world.member_of(org, name, &[]).await
-    }
-
-    async fn tournament(&self, input: TournamentInput) -> i64 {
-        self.svc
-            .create_tournament(self.org, &self.admin(), &input, T0)
-            .await
-            .unwrap()
-            .id
-    }
-
     async fn scheduled_match(&self, tournament: i64, players: &[&CurrentUser]) -> i64 {
         let input = MatchInput {
             title: "Round 1".into(),

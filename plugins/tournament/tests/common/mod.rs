@@ -1,0 +1,50 @@
+//! What the tournament tests start from: the test kit's world (database, platform, admin,
+//! "League") with the tournament service, and helpers that go through the service.
+// Each test binary uses some of the helpers.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use sdk::{auth::CurrentUser, db::Backend, Actor};
+use testkit::PluginWorld;
+use tournament::service::{TournamentInput, Tournaments};
+
+/// 2026-11-22 12:00:00 UTC.
+pub const T0: i64 = 1_795_348_800_000;
+
+pub struct World {
+    pub world: PluginWorld,
+    pub svc: Tournaments,
+}
+
+testkit::deref_world!(World);
+
+pub async fn world(backend: Backend) -> World {
+    let world = testkit::plugin_world!(tournament, backend).await;
+    let svc = Tournaments::from_platform(&world.platform);
+    World { world, svc }
+}
+
+/// `user` as the actor of a service call.
+pub fn actor(user: &CurrentUser) -> Actor {
+    Actor::user(user.clone())
+}
+
+impl World {
+    /// The site admin as the actor of a service call.
+    pub fn admin(&self) -> Actor {
+        actor(&self.admin)
+    }
+
+    /// A new plain member of the league.
+    pub async fn member(&self, name: &str) -> CurrentUser {
+        self.world.member(name, &[]).await
+    }
+
+    /// A tournament of the league, made by the admin.
+    pub async fn tournament(&self, input: TournamentInput) -> i64 {
+        self.svc
+            .create_tournament(self.org, &self.admin(), &input, T0)
+            .await
+            .unwrap()
+            .id
+    }
+}
