@@ -36,17 +36,7 @@ fn cup(name: &str, public_feed: bool) -> TournamentInput {
 
 impl World {
     async fn scheduled_match(&self, tournament: i64, title: &str, players: &[&CurrentUser]) -> i64 {
-        let input = MatchInput {
-            title: title.into(),
-            scheduled_at: Some(T0),
-            player_ids: players.iter().map(|p| p.id).collect(),
-            ..MatchInput::default()
-        };
-        self.svc
-            .create_match(self.org, &self.admin(), tournament, &input, T0)
-            .await
-            .unwrap()
-            .id
+        self.match_at(tournament, title, T0, players).await
     }
 
     /// The public feed token of tournament `t`, when it publishes one and is open.

@@ -5,7 +5,7 @@
 
 use sdk::{auth::CurrentUser, db::Backend, Actor};
 use testkit::PluginWorld;
-use tournament::service::{TournamentInput, Tournaments};
+use tournament::service::{MatchInput, TournamentInput, Tournaments};
 
 /// 2026-11-22 12:00:00 UTC.
 pub const T0: i64 = 1_795_348_800_000;
@@ -43,6 +43,27 @@ impl World {
     pub async fn tournament(&self, input: TournamentInput) -> i64 {
         self.svc
             .create_tournament(self.org, &self.admin(), &input, T0)
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// A match `title` of `tournament` between `players`, scheduled at `at`, made by the admin.
+    pub async fn match_at(
+        &self,
+        tournament: i64,
+        title: &str,
+        at: i64,
+        players: &[&CurrentUser],
+    ) -> i64 {
+        let input = MatchInput {
+            title: title.into(),
+            scheduled_at: Some(at),
+            player_ids: players.iter().map(|p| p.id).collect(),
+            ..MatchInput::default()
+        };
+        self.svc
+            .create_match(self.org, &self.admin(), tournament, &input, T0)
             .await
             .unwrap()
             .id

@@ -46,17 +46,8 @@ fn cup(name: &str) -> TournamentInput {
 
 impl World {
     async fn scheduled_match(&self, tournament: i64, players: &[&CurrentUser]) -> i64 {
-        let input = MatchInput {
-            title: "Round 1".into(),
-            scheduled_at: Some(T0 + 60 * MIN),
-            player_ids: players.iter().map(|p| p.id).collect(),
-            ..MatchInput::default()
-        };
-        self.svc
-            .create_match(self.org, &self.admin(), tournament, &input, T0)
+        self.match_at(tournament, "Round 1", T0 + 60 * MIN, players)
             .await
-            .unwrap()
-            .id
     }
 
     /// Collects the events of type `E` this world's plugins emit.
