@@ -4,86 +4,23 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use async_qualifier::{api, model::RaceStatus};
-use sdk::{auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend, Actor};
-use testkit::platform;
-use testkit::{both_backends, TestDb};
+use sdk::db::Backend;
+use testkit::{both_backends, PluginWorld};
 
-struct World {
-    test: TestDb,
-    platform: Platform,
-    admin: CurrentUser,
-    org: i64,
-}
-
-async fn world(backend: Backend) -> World {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let platform = test
-        .platform_with_plugin(
-            async_qualifier::MANIFEST,
-            env!("CARGO_MANIFEST_DIR"),
-            async_qualifier::plugin(),
-        )
-        .await;
-    let admin = test.user("admin", GlobalLevel::Superadmin).await;
-    let org = test.org(&admin, "League").await;
-    World {
-        test,
-        platform,
-        admin,
-        org,
-    }
-}
-
-impl World {
-    /// Runs `f` as a request by `user`.
-    async fn as_user<T, F, Fut>(&self, user: &CurrentUser, f: F) -> T
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = T>,
-    {
-        testkit::as_caller(&self.platform, user, f).await
-    }
-
-    async fn member(&self, name: &str) -> CurrentUser {
-        let user = self.test.user(name, GlobalLevel::User).await;
-        platform::identity::orgs::add_member(
-            &self.test.db,
-            testkit::authorizer(&self.platform),
-            &self.admin,
-            self.org,
-            user.id,
-            None,
-        )
-        .await
-        .unwrap();
-        user
-    }
-
-    async fn enable(&self) {
-        testkit::plugin_host(&self.platform)
-            .set_enabled(
-                self.org,
-                async_qualifier::PLUGIN_ID,
-                true,
-                false,
-                &Actor::user(self.admin.clone()),
-            )
-            .await
-            .unwrap();
-    }
+async fn world(backend: Backend) -> PluginWorld {
+    testkit::plugin_world!(async_qualifier, backend).await
 }
 
 async fn check_end_to_end_through_the_api(backend: Backend) {
     let w = world(backend).await;
     let org = w.org;
     let admin = w.admin.clone();
-    let ada = w.member("ada").await;
-    let bob = w.member("bob").await;
+    let ada = w.member("ada", &[]).await;
+    let bob = w.member("bob", &[]).await;
 
     // Off for the organization: NotEnabled (HTTP 404) with the plugin's name.
     let err = w
-        .as_user(&ada, || api::list_qualifiers(org, Default::default()))
+        .call(&ada, || api::list_qualifiers(org, Default::default()))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "NotEnabled");
@@ -92,11 +29,11 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
         "{}",
         err.message()
     );
-    w.enable().await;
+    w.set_enabled(async_qualifier::PLUGIN_ID, true).await;
 
     // Plain members run but do not create; bad input names the field.
     let err = w
-        .as_user(&ada, || {
+        .call(&ada, || {
             api::create_qualifier(
                 org,
                 "Q".into(),
@@ -113,7 +50,7 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
         .unwrap_err();
     assert_eq!(err.kind(), "Forbidden");
     let err = w
-        .as_user(&admin, || {
+        .call(&admin, || {
             api::create_qualifier(
                 org,
                 "Q".into(),
@@ -130,7 +67,7 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
         .unwrap_err();
     assert_eq!(err.field(), Some("runs_per_pool"));
     let q = w
-        .as_user(&admin, || {
+        .call(&admin, || {
             api::create_qualifier(
                 org,
                 "Spring".into(),
@@ -153,27 +90,27 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
         "{wire}"
     );
     let pool = w
-        .as_user(&admin, || {
+        .call(&admin, || {
             api::create_pool(org, q.id, "Open".into(), String::new())
         })
         .await
         .unwrap();
     let dup = w
-        .as_user(&admin, || {
+        .call(&admin, || {
             api::create_pool(org, q.id, "Open".into(), String::new())
         })
         .await
         .unwrap_err();
     assert_eq!(dup.kind(), "Conflict");
     let bad = w
-        .as_user(&admin, || {
+        .call(&admin, || {
             api::create_permalink(org, pool.id, "not a link".into(), String::new())
         })
         .await
         .unwrap_err();
     assert_eq!(bad.field(), Some("url"));
     for seed in ["a", "b"] {
-        w.as_user(&admin, || {
+        w.call(&admin, || {
             api::create_permalink(
                 org,
                 pool.id,
@@ -187,7 +124,7 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
 
     // Members see the pools without the seeds, with their runs left.
     let pools = w
-        .as_user(&ada, || api::list_pools(org, q.id, Default::default()))
+        .call(&ada, || api::list_pools(org, q.id, Default::default()))
         .await
         .unwrap()
         .items;
@@ -196,13 +133,13 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
 
     // Ada runs: start → ready (start time 10 s later, RFC 3339) → finish.
     let started = w
-        .as_user(&ada, || api::start_run(org, q.id, pool.id))
+        .call(&ada, || api::start_run(org, q.id, pool.id))
         .await
         .unwrap();
     assert_eq!(started.status, RaceStatus::Pending);
     assert!(started.permalink_url.starts_with("https://alttpr.com/h/"));
     let ready = w
-        .as_user(&ada, || api::ready_run(org, started.race_id))
+        .call(&ada, || api::ready_run(org, started.race_id))
         .await
         .unwrap();
     let (start, server_now) = (ready.start_time, ready.server_now);
@@ -212,18 +149,18 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
     );
     // Finishing during the countdown is refused.
     let early = w
-        .as_user(&ada, || api::finish_run(org, started.race_id))
+        .call(&ada, || api::finish_run(org, started.race_id))
         .await
         .unwrap_err();
     assert_eq!(early.kind(), "Conflict");
     // Bob cannot touch Ada's run, and does not see her seed.
     let err = w
-        .as_user(&bob, || api::forfeit_run(org, started.race_id))
+        .call(&bob, || api::forfeit_run(org, started.race_id))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "Forbidden");
     let seen = w
-        .as_user(&bob, || api::get_race(org, started.race_id))
+        .call(&bob, || api::get_race(org, started.race_id))
         .await
         .unwrap();
     assert_eq!(seen.permalink_url, None);
@@ -234,7 +171,7 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
         .await
         .unwrap();
     let done = w
-        .as_user(&ada, || api::finish_run(org, started.race_id))
+        .call(&ada, || api::finish_run(org, started.race_id))
         .await
         .unwrap();
     assert_eq!(done.status, RaceStatus::Finished);
@@ -245,7 +182,7 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
     );
     let long_notes = "x".repeat(4001);
     let err = w
-        .as_user(&ada, || {
+        .call(&ada, || {
             api::submit_vod(org, started.race_id, String::new(), long_notes)
         })
         .await
@@ -253,13 +190,10 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
     assert_eq!(err.field(), Some("notes"));
 
     // hide_results on an active qualifier: members see an empty, hidden board; managers see it.
-    let hidden = w
-        .as_user(&bob, || api::leaderboard(org, q.id))
-        .await
-        .unwrap();
+    let hidden = w.call(&bob, || api::leaderboard(org, q.id)).await.unwrap();
     assert!(hidden.hidden && hidden.entries.is_empty());
     let board = w
-        .as_user(&admin, || api::leaderboard(org, q.id))
+        .call(&admin, || api::leaderboard(org, q.id))
         .await
         .unwrap();
     assert!(!board.hidden);
@@ -268,7 +202,7 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
     assert_eq!(board.entries[0].rank, 1);
     // Others' results are hidden in run lists too; one's own are not.
     let races = w
-        .as_user(&bob, || {
+        .call(&bob, || {
             api::list_races(org, q.id, None, None, Default::default())
         })
         .await
@@ -276,7 +210,7 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
         .items;
     assert_eq!(races[0].score, None);
     let mine = w
-        .as_user(&ada, || {
+        .call(&ada, || {
             api::list_races(org, q.id, Some(ada.id), None, Default::default())
         })
         .await
@@ -286,12 +220,12 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
 
     // Review: members may not; the queue and recalculation are for their roles.
     let err = w
-        .as_user(&bob, || api::review_queue(org, q.id, Default::default()))
+        .call(&bob, || api::review_queue(org, q.id, Default::default()))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "Forbidden");
     assert_eq!(
-        w.as_user(&admin, || api::review_queue(org, q.id, Default::default()))
+        w.call(&admin, || api::review_queue(org, q.id, Default::default()))
             .await
             .unwrap()
             .items
@@ -299,13 +233,13 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
         1
     );
     assert_eq!(
-        w.as_user(&admin, || api::recalculate(org, q.id))
+        w.call(&admin, || api::recalculate(org, q.id))
             .await
             .unwrap(),
         1
     );
     let log = w
-        .as_user(&admin, || {
+        .call(&admin, || {
             api::audit_log(org, q.id, sdk::page::PageRequest::default())
         })
         .await
@@ -314,14 +248,14 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
         .items
         .iter()
         .any(|e| e.action == "async_qualifier.race_finish"));
-    let rights = w.as_user(&ada, || api::my_rights(org)).await.unwrap();
+    let rights = w.call(&ada, || api::my_rights(org)).await.unwrap();
     assert!(!rights.create && !rights.manage && !rights.review);
 
     // The dashboard: Ada has used the pool; Bob may start.
-    let dash = w.as_user(&ada, || api::dashboard(org, q.id)).await.unwrap();
+    let dash = w.call(&ada, || api::dashboard(org, q.id)).await.unwrap();
     assert_eq!(dash.pools[0].remaining_runs, 0);
     assert_eq!(dash.my_races.len(), 1);
-    let dash = w.as_user(&bob, || api::dashboard(org, q.id)).await.unwrap();
+    let dash = w.call(&bob, || api::dashboard(org, q.id)).await.unwrap();
     assert_eq!(dash.can_start, Ok(()));
 }
 both_backends!(end_to_end_through_the_api, check_end_to_end_through_the_api);

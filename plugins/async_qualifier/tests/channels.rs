@@ -4,89 +4,29 @@
 //! server unlinked since gets nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-use testkit::platform;
+mod common;
 
-use async_qualifier::{
-    events::TimeoutWarning,
-    service::{QualifierInput, Qualifiers},
-};
-use platform::{LoadOptions, PluginHost};
-use sdk::{
-    auth::CurrentUser, auth::GlobalLevel, bot::DiscordRest, context::Platform, db::Backend,
-    plugin::Bundle, Actor,
-};
-use testkit::{both_backends, fake_discord::FakeDiscord, record, TestDb};
+use async_qualifier::{events::TimeoutWarning, service::QualifierInput};
+use common::{World, MIN, T0};
+use sdk::{db::Backend, Actor};
+use testkit::{both_backends, fake_discord::FakeDiscord, record};
 
-/// 2026-11-22 12:00:00 UTC.
-const T0: i64 = 1_795_348_800_000;
-const MIN: i64 = 60_000;
 const GUILD_A: &str = "1300000000000000001";
 const GUILD_B: &str = "1300000000000000002";
 const CHANNEL_A: &str = "1200000000000000001";
 const CHANNEL_B: &str = "1200000000000000002";
 
-struct World {
-    test: TestDb,
-    platform: Platform,
-    svc: Qualifiers,
-    fake: FakeDiscord,
-    admin: CurrentUser,
-    org_a: i64,
-}
-
-async fn world(backend: Backend) -> World {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let dir = env!("CARGO_MANIFEST_DIR");
-    let read = |b: &str| {
-        platform::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
-    };
-    let bundle = Bundle {
-        manifest_source: async_qualifier::MANIFEST.into(),
-        origin: "plugins/async_qualifier/plugin.toml".into(),
-        sqlite: read("sqlite"),
-        postgres: read("postgres"),
-        plugin: async_qualifier::plugin(),
-    };
-    let host = Arc::new(
-        PluginHost::load(&test.db, vec![bundle], LoadOptions::default())
-            .await
-            .unwrap(),
-    );
-    let platform =
-        platform::Host::new(test.db.clone(), Arc::clone(&host), "http://localhost").contract();
-    let fake = FakeDiscord::start().await;
-    host.bot().set_rest(Some(DiscordRest::new(
-        format!("{}/v10", fake.api_url()),
-        "fake-bot-token",
-    )));
+/// The league and "League B", each with its Discord server linked (the league: `GUILD_A` with
+/// `CHANNEL_A`, B: `GUILD_B` with `CHANNEL_B`), and the bot pointed at the fake.
+async fn world(backend: Backend) -> (World, FakeDiscord) {
+    let w = common::world(backend).await;
+    let fake = w.fake_discord().await;
     fake.add_channel(CHANNEL_A, GUILD_A);
     fake.add_channel(CHANNEL_B, GUILD_B);
-    let admin = test.user("root", GlobalLevel::Superadmin).await;
-    let org_a = test.org(&admin, "League A").await;
-    let org_b = test.org(&admin, "League B").await;
-    for (guild, org) in [(GUILD_A, org_a), (GUILD_B, org_b)] {
-        sqlx::query(
-            "INSERT INTO discord_guilds (guild_id, organization_id, guild_name, linked_by, linked_at)
-             VALUES ($1, $2, 'A server', $3, 0)",
-        )
-        .bind(guild)
-        .bind(org)
-        .bind(admin.id)
-        .execute(test.db.pool())
-        .await
-        .unwrap();
-    }
-    let svc = Qualifiers::from_platform(&platform);
-    World {
-        test,
-        platform,
-        svc,
-        fake,
-        admin,
-        org_a,
-    }
+    let org_b = w.other_org("League B").await;
+    w.link_guild(GUILD_A, w.org).await;
+    w.link_guild(GUILD_B, org_b).await;
+    (w, fake)
 }
 
 fn input(name: &str, channel: &str) -> QualifierInput {
@@ -114,20 +54,20 @@ fn assert_not_linked(e: &sdk::Error) {
 }
 
 async fn check_another_orgs_channel_is_refused_for_qualifier(backend: Backend) {
-    let w = world(backend).await;
+    let (w, _fake) = world(backend).await;
     let admin = Actor::user(w.admin.clone());
     // Org B's channel, or one Discord does not know: refused, nothing stored.
     for channel in [CHANNEL_B, "1299999999999999999"] {
         let e = w
             .svc
-            .create_qualifier(w.org_a, &admin, &input("Theirs", channel), T0)
+            .create_qualifier(w.org, &admin, &input("Theirs", channel), T0)
             .await
             .unwrap_err();
         assert_not_linked(&e);
     }
     assert!(w
         .svc
-        .qualifiers(w.org_a, &Default::default())
+        .qualifiers(w.org, &Default::default())
         .await
         .unwrap()
         .items
@@ -135,18 +75,18 @@ async fn check_another_orgs_channel_is_refused_for_qualifier(backend: Backend) {
     // Its own channel is fine; changing it to B's is refused and keeps the old one.
     let q = w
         .svc
-        .create_qualifier(w.org_a, &admin, &input("Ours", CHANNEL_A), T0)
+        .create_qualifier(w.org, &admin, &input("Ours", CHANNEL_A), T0)
         .await
         .unwrap();
     let e = w
         .svc
-        .update_qualifier(w.org_a, &admin, q.id, &input("Ours", CHANNEL_B), T0)
+        .update_qualifier(w.org, &admin, q.id, &input("Ours", CHANNEL_B), T0)
         .await
         .unwrap_err();
     assert_not_linked(&e);
     assert_eq!(
         w.svc
-            .qualifier(w.org_a, q.id)
+            .qualifier(w.org, q.id)
             .await
             .unwrap()
             .discord_channel_id
@@ -160,37 +100,33 @@ both_backends!(
 );
 
 async fn check_unlinked_guild_stops_receiving_qualifier_posts(backend: Backend) {
-    let w = world(backend).await;
+    let (w, fake) = world(backend).await;
     let admin = Actor::user(w.admin.clone());
     let q = w
         .svc
-        .create_qualifier(w.org_a, &admin, &input("Posted", CHANNEL_A), T0)
+        .create_qualifier(w.org, &admin, &input("Posted", CHANNEL_A), T0)
         .await
         .unwrap();
     let pool = w
         .svc
-        .create_pool(w.org_a, &admin, q.id, "Open", "", T0)
+        .create_pool(w.org, &admin, q.id, "Open", "", T0)
         .await
         .unwrap();
     w.svc
-        .create_permalink(w.org_a, &admin, pool.id, "https://alttpr.com/h/a", "", T0)
+        .create_permalink(w.org, &admin, pool.id, "https://alttpr.com/h/a", "", T0)
         .await
         .unwrap();
     // Linked: the embed goes out.
-    w.svc.post_embed(w.org_a, q.id).await.unwrap();
-    assert_eq!(w.fake.messages().len(), 1);
+    w.svc.post_embed(w.org, q.id).await.unwrap();
+    assert_eq!(fake.messages().len(), 1);
 
     // Unlinked: neither the embed nor the timeout warning reaches the server.
-    sqlx::query("DELETE FROM discord_guilds WHERE guild_id = $1")
-        .bind(GUILD_A)
-        .execute(w.test.db.pool())
-        .await
-        .unwrap();
-    let e = w.svc.post_embed(w.org_a, q.id).await.unwrap_err();
+    w.unlink_guild(GUILD_A).await;
+    let e = w.svc.post_embed(w.org, q.id).await.unwrap_err();
     assert_not_linked(&e);
     let warnings = record::<TimeoutWarning>(&w.platform.events);
     w.svc
-        .start_run(w.org_a, &admin, q.id, pool.id, T0)
+        .start_run(w.org, &admin, q.id, pool.id, T0)
         .await
         .unwrap();
     let (warned, _) = w
@@ -201,7 +137,7 @@ async fn check_unlinked_guild_stops_receiving_qualifier_posts(backend: Backend) 
     assert_eq!(warned, 1);
     let warning = warnings.wait_for(1).await.remove(0);
     assert!(!warning.posted, "{warning:?}");
-    assert_eq!(w.fake.messages().len(), 1, "{:?}", w.fake.messages());
+    assert_eq!(fake.messages().len(), 1, "{:?}", fake.messages());
 }
 both_backends!(
     unlinked_guild_stops_receiving_qualifier_posts,

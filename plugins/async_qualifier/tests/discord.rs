@@ -10,7 +10,6 @@ use async_qualifier::{commands::Click, service::QualifierInput};
 use common::{actor, input, world, World, MIN, T0};
 use sdk::{
     auth::CurrentUser, bot::dispatch_component, bot::CommandCall, bot::CommandReply, db::Backend,
-    Actor as HostActor,
 };
 use testkit::both_backends;
 
@@ -20,38 +19,15 @@ const GUILD: &str = "1300000000000000009";
 /// The world with the plugin on and the organization's Discord server linked.
 async fn discord_world(backend: Backend) -> World {
     let w = world(backend).await;
-    testkit::plugin_host(&w.platform)
-        .set_enabled(
-            w.org,
-            async_qualifier::PLUGIN_ID,
-            true,
-            false,
-            &HostActor::user(w.admin.clone()),
-        )
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO discord_guilds (guild_id, organization_id, guild_name, linked_by, linked_at)
-         VALUES ($1, $2, 'League server', $3, 0)",
-    )
-    .bind(GUILD)
-    .bind(w.org)
-    .bind(w.admin.id)
-    .execute(w.test.db.pool())
-    .await
-    .unwrap();
+    w.set_enabled(async_qualifier::PLUGIN_ID, true).await;
+    w.link_guild(GUILD, w.org).await;
     w
 }
 
 /// `user` clicks the button of `click` in the league's server (their Discord account linked).
 async fn click(w: &World, user: &CurrentUser, click: Click) -> CommandReply {
     let discord_id = format!("14000000000{:08}", user.id);
-    sqlx::query("UPDATE users SET discord_id = $1 WHERE id = $2")
-        .bind(&discord_id)
-        .bind(user.id)
-        .execute(w.test.db.pool())
-        .await
-        .unwrap();
+    w.set_discord_id(user, &discord_id).await;
     dispatch_component(
         &w.platform,
         CommandCall {
@@ -93,8 +69,8 @@ const CLOCK: &str = "Finished: **0:50:00**";
 /// run's own runner, its reviewers and the managers get its clock.
 async fn check_get_timer_respects_hide_results(backend: Backend) {
     let w = discord_world(backend).await;
-    let [ada, bob] = [w.member("ada", None).await, w.member("bob", None).await];
-    let reviewer = w.member("reviewer", Some("Async Reviewer")).await;
+    let [ada, bob] = [w.member("ada", &[]).await, w.member("bob", &[]).await];
+    let reviewer = w.member("reviewer", &["Async Reviewer"]).await;
     let (_, race) = finished_run(&w, true, &ada).await;
     let timer = Click::Timer { race_id: race };
 
@@ -114,7 +90,7 @@ both_backends!(
 /// Without hide_results, or once the qualifier closes, every runner gets any run's clock.
 async fn check_get_timer_shows_results_that_are_not_hidden(backend: Backend) {
     let w = discord_world(backend).await;
-    let [ada, bob] = [w.member("ada", None).await, w.member("bob", None).await];
+    let [ada, bob] = [w.member("ada", &[]).await, w.member("bob", &[]).await];
     let (_, shown) = finished_run(&w, false, &ada).await;
     assert_eq!(
         click(&w, &bob, Click::Timer { race_id: shown })
@@ -159,7 +135,7 @@ both_backends!(
 /// manager's) is refused, and the run stays live.
 async fn check_forfeit_is_offered_only_to_the_runner(backend: Backend) {
     let w = discord_world(backend).await;
-    let [ada, bob] = [w.member("ada", None).await, w.member("bob", None).await];
+    let [ada, bob] = [w.member("ada", &[]).await, w.member("bob", &[]).await];
     let q = w.qualifier("Live", 1, -1).await;
     let (pool, _) = w.pool(q, "P", 1).await;
     let (race, _) = w.begin(&ada, q, pool, T0).await;

@@ -20,9 +20,9 @@ async fn check_events(backend: Backend) {
     let q = w.qualifier("Events", 1, 1).await;
     let (pool, _) = w.pool(q, "P", 2).await;
     let [ada, bob, cy] = [
-        w.member("ada", None).await,
-        w.member("bob", None).await,
-        w.member("cy", None).await,
+        w.member("ada", &[]).await,
+        w.member("bob", &[]).await,
+        w.member("cy", &[]).await,
     ];
     let bus = &w.platform.events;
     let (started, finished, forfeited) = (

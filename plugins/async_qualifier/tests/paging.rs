@@ -5,56 +5,47 @@
 use std::collections::BTreeSet;
 
 use async_qualifier::{api, repo};
-use sdk::{auth::GlobalLevel, db::Backend, page::PageRequest, page::MAX_LIMIT, Actor};
-use testkit::{both_backends, TestDb};
+use sdk::{db::Backend, page::PageRequest, page::MAX_LIMIT};
+use testkit::{both_backends, PluginWorld};
+
+/// The plugin's world with the plugin on in its organization.
+async fn world(backend: Backend) -> PluginWorld {
+    let w = testkit::plugin_world!(async_qualifier, backend).await;
+    w.set_enabled(async_qualifier::PLUGIN_ID, true).await;
+    w
+}
 
 async fn check_run_lists_page_with_a_maximum(backend: Backend) {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let platform = test
-        .platform_with_plugin(
-            async_qualifier::MANIFEST,
-            env!("CARGO_MANIFEST_DIR"),
-            async_qualifier::plugin(),
-        )
-        .await;
-    let admin = test.user("admin", GlobalLevel::Superadmin).await;
-    let org = test.org(&admin, "League").await;
-    testkit::plugin_host(&platform)
-        .set_enabled(
-            org,
-            async_qualifier::PLUGIN_ID,
-            true,
-            false,
-            &Actor::user(admin.clone()),
-        )
+    let w = world(backend).await;
+    let (test, admin, org) = (&w.test, &w.admin, w.org);
+    let q = w
+        .call(admin, || {
+            api::create_qualifier(
+                org,
+                "Busy".into(),
+                String::new(),
+                1,
+                -1,
+                false,
+                true,
+                None,
+                false,
+            )
+        })
         .await
         .unwrap();
-    let q = testkit::as_caller(&platform, &admin, || {
-        api::create_qualifier(
-            org,
-            "Busy".into(),
-            String::new(),
-            1,
-            -1,
-            false,
-            true,
-            None,
-            false,
-        )
-    })
-    .await
-    .unwrap();
-    let pool = testkit::as_caller(&platform, &admin, || {
-        api::create_pool(org, q.id, "Open".into(), String::new())
-    })
-    .await
-    .unwrap();
-    let link = testkit::as_caller(&platform, &admin, || {
-        api::create_permalink(org, pool.id, "https://alttpr.com/h/a".into(), String::new())
-    })
-    .await
-    .unwrap();
+    let pool = w
+        .call(admin, || {
+            api::create_pool(org, q.id, "Open".into(), String::new())
+        })
+        .await
+        .unwrap();
+    let link = w
+        .call(admin, || {
+            api::create_permalink(org, pool.id, "https://alttpr.com/h/a".into(), String::new())
+        })
+        .await
+        .unwrap();
     let runs = MAX_LIMIT as usize + 5;
     let mut conn = test.db.pool().acquire().await.unwrap();
     for i in 0..runs {
@@ -77,27 +68,29 @@ async fn check_run_lists_page_with_a_maximum(backend: Backend) {
         limit: Some(u32::MAX),
         before_id: None,
     };
-    let first = testkit::as_caller(&platform, &admin, || {
-        api::list_races(org, q.id, None, Some(link.id), huge)
-    })
-    .await
-    .unwrap();
+    let first = w
+        .call(admin, || {
+            api::list_races(org, q.id, None, Some(link.id), huge)
+        })
+        .await
+        .unwrap();
     assert_eq!(first.items.len(), MAX_LIMIT as usize);
     let mut seen: BTreeSet<i64> = first.items.iter().map(|r| r.id).collect();
     let mut next = first.next_before_id;
     assert!(next.is_some());
     while let Some(before) = next {
-        let page = testkit::as_caller(&platform, &admin, || {
-            api::list_races(
-                org,
-                q.id,
-                None,
-                Some(link.id),
-                PageRequest::after(Some(before)),
-            )
-        })
-        .await
-        .unwrap();
+        let page = w
+            .call(admin, || {
+                api::list_races(
+                    org,
+                    q.id,
+                    None,
+                    Some(link.id),
+                    PageRequest::after(Some(before)),
+                )
+            })
+            .await
+            .unwrap();
         for race in &page.items {
             assert!(seen.insert(race.id), "race {} twice", race.id);
         }
@@ -114,48 +107,34 @@ both_backends!(
 /// qualifier come newest first, each once, however many other entries lie between them (more
 /// than one page's scan).
 async fn check_the_qualifier_log_pages_through_all_history(backend: Backend) {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let platform = test
-        .platform_with_plugin(
-            async_qualifier::MANIFEST,
-            env!("CARGO_MANIFEST_DIR"),
-            async_qualifier::plugin(),
-        )
-        .await;
-    let admin = test.user("admin", GlobalLevel::Superadmin).await;
-    let org = test.org(&admin, "League").await;
-    let by = Actor::user(admin.clone());
-    testkit::plugin_host(&platform)
-        .set_enabled(org, async_qualifier::PLUGIN_ID, true, false, &by)
+    let w = world(backend).await;
+    let (test, admin, org) = (&w.test, &w.admin, w.org);
+    let q = w
+        .call(admin, || {
+            api::create_qualifier(
+                org,
+                "Logged".into(),
+                String::new(),
+                1,
+                -1,
+                false,
+                true,
+                None,
+                false,
+            )
+        })
         .await
-        .unwrap();
-    let q = testkit::as_caller(&platform, &admin, || {
-        api::create_qualifier(
-            org,
-            "Logged".into(),
-            String::new(),
-            1,
-            -1,
-            false,
-            true,
-            None,
-            false,
-        )
-    })
-    .await
-    .unwrap()
-    .id;
+        .unwrap()
+        .id;
     // What creating it logged: the oldest entries naming it.
-    let created: Vec<i64> = testkit::as_caller(&platform, &admin, || {
-        api::audit_log(org, q, PageRequest::default())
-    })
-    .await
-    .unwrap()
-    .items
-    .iter()
-    .map(|e| e.id)
-    .collect();
+    let created: Vec<i64> = w
+        .call(admin, || api::audit_log(org, q, PageRequest::default()))
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|e| e.id)
+        .collect();
     // 300 entries naming this qualifier, the oldest 100 of them behind 2 500 naming another.
     let mut expected = Vec::new();
     let mut tx = test.db.begin().await.unwrap();
@@ -181,7 +160,8 @@ async fn check_the_qualifier_log_pages_through_all_history(backend: Backend) {
     let mut seen = Vec::new();
     let mut request = PageRequest::default();
     for _ in 0..50 {
-        let page = testkit::as_caller(&platform, &admin, || api::audit_log(org, q, request))
+        let page = w
+            .call(admin, || api::audit_log(org, q, request))
             .await
             .unwrap();
         assert!(page.items.len() <= request.limit() as usize);

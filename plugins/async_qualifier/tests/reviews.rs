@@ -25,7 +25,7 @@ async fn reviewed(backend: Backend) -> Reviewed {
     let w = world(backend).await;
     let q = w.qualifier("Review", 1, -1).await;
     let (pool, links) = w.pool(q, "P", 1).await;
-    let reviewer = w.member("reviewer", Some("Async Reviewer")).await;
+    let reviewer = w.member("reviewer", &["Async Reviewer"]).await;
     let runners = w.members("v", 5).await;
     let mut races = Vec::new();
     for (i, r) in runners.iter().enumerate() {

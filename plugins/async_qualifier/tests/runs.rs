@@ -10,7 +10,7 @@ use async_qualifier::{
     service::QualifierInput,
 };
 use common::{actor, input, world, World, MIN, T0};
-use sdk::{auth::CurrentUser, auth::GlobalLevel, db::Backend};
+use sdk::{auth::CurrentUser, db::Backend};
 use testkit::both_backends;
 use testkit::platform;
 
@@ -74,7 +74,7 @@ both_backends!(a_used_up_pool_is_refused, check_a_used_up_pool_is_refused);
 /// Not a member: refused. A pool of another qualifier: refused with the field to fix.
 async fn check_strangers_and_foreign_pools_are_refused(backend: Backend) {
     let (w, q, pool, _, runners) = eligibility_world(backend).await;
-    let stranger = w.test.user("stranger", GlobalLevel::User).await;
+    let stranger = w.user("stranger").await;
     let err = w
         .svc
         .start_run(w.org, &actor(&stranger), q, pool, T0)
@@ -179,7 +179,7 @@ async fn check_reattempt_limits(backend: Backend) {
     for (max, allowed) in [(0i64, 0usize), (1, 1), (-1, 4)] {
         let q = w.qualifier(&format!("Re{max}"), 1, max).await;
         let (pool, _) = w.pool(q, "P", 5).await;
-        let r = w.member(&format!("re{max}"), None).await;
+        let r = w.member(&format!("re{max}"), &[]).await;
         let mut done = 0;
         for i in 0..4 {
             let race = w.run(&r, q, pool, T0 + i * 100 * MIN, 3000.0).await;
@@ -208,8 +208,8 @@ async fn check_reattempts_of_others_runs_or_twice_are_refused(backend: Backend) 
     // Someone else's run, and a run twice: refused.
     let q = w.qualifier("Others", 1, -1).await;
     let (pool, _) = w.pool(q, "P", 2).await;
-    let a = w.member("owner", None).await;
-    let b = w.member("thief", None).await;
+    let a = w.member("owner", &[]).await;
+    let b = w.member("thief", &[]).await;
     let race = w.run(&a, q, pool, T0, 3000.0).await;
     let err = w
         .svc
@@ -251,7 +251,7 @@ async fn check_racetime_required(backend: Backend) {
         .unwrap()
         .id;
     let (pool, _) = w.pool(q, "P", 2).await;
-    let runner = w.member("runner", None).await;
+    let runner = w.member("runner", &[]).await;
     let err = w
         .svc
         .start_run(w.org, &actor(&runner), q, pool, T0)
@@ -308,7 +308,7 @@ async fn check_thread_link_is_audited(backend: Backend) {
     let w = world(backend).await;
     let q = w.qualifier("Threads", 1, -1).await;
     let (pool, _) = w.pool(q, "P", 1).await;
-    let runner = w.member("runner", None).await;
+    let runner = w.member("runner", &[]).await;
     let actor = actor(&runner);
     let race = w.svc.start_run(w.org, &actor, q, pool, T0).await.unwrap();
     w.svc
@@ -333,7 +333,7 @@ async fn check_thread_link_is_audited(backend: Backend) {
     assert_eq!(details["race_id"], race.id);
     assert_eq!(details["thread_id"], "777777777");
 
-    let other = w.test.org(&w.admin, "Other League").await;
+    let other = w.other_org("Other League").await;
     let err = w
         .svc
         .set_discord_thread(other, &w.admin(), race.id, "888888888", T0)

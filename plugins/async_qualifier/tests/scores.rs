@@ -166,10 +166,10 @@ async fn check_leaderboard(backend: Backend) {
     let (a, _) = w.pool(q, "A", 3).await;
     let (b, _) = w.pool(q, "B", 3).await;
     let [x, y, z, v] = [
-        w.member("xena", None).await,
-        w.member("yuri", None).await,
-        w.member("zoe", None).await,
-        w.member("vic", None).await,
+        w.member("xena", &[]).await,
+        w.member("yuri", &[]).await,
+        w.member("zoe", &[]).await,
+        w.member("vic", &[]).await,
     ];
     // Every run in a pool with one seed per runner: pars come from these same runs.
     // Pool A: x 3000, y 3000 → par 3000 both 100. Then z 4500 → par 3500.
@@ -223,13 +223,13 @@ async fn check_hourly_recalculation(backend: Backend) {
     let w = world(backend).await;
     let q = w.qualifier("Hourly", 1, -1).await;
     let (pool, links) = w.pool(q, "P", 1).await;
-    let r = w.member("hourly", None).await;
+    let r = w.member("hourly", &[]).await;
     let race = w.run(&r, q, pool, T0, 3000.0).await;
     // Scores are wiped by hand; the hourly built-in puts them back.
     w.sql("UPDATE async_qualifier_races SET score = NULL").await;
     w.sql("UPDATE async_qualifier_permalinks SET par_time = NULL")
         .await;
-    let scheduler = Scheduler::with(w.test.db.clone(), Arc::clone(&w.host), "a".into());
+    let scheduler = Scheduler::with(w.test.db.clone(), Arc::clone(w.plugins()), "a".into());
     scheduler.tick_at(T0).await.unwrap().finished().await;
     let started = scheduler
         .tick_at(T0 + 3600 * 1000)

@@ -21,7 +21,7 @@ async fn check_timeouts(backend: Backend) {
     let w = world(backend).await;
     let q = w.qualifier("Clock", 1, -1).await;
     let (pool, _) = w.pool(q, "P", 2).await;
-    let slow = w.member("slow", None).await;
+    let slow = w.member("slow", &[]).await;
     let pending = w
         .svc
         .start_run(w.org, &actor(&slow), q, pool, T0)
@@ -29,7 +29,7 @@ async fn check_timeouts(backend: Backend) {
         .unwrap();
 
     // The scheduler ticks every minute from T0 to T0 + 21 min: warning once at +10, forfeit at +20.
-    let scheduler = Scheduler::with(w.test.db.clone(), Arc::clone(&w.host), "a".into());
+    let scheduler = Scheduler::with(w.test.db.clone(), Arc::clone(w.plugins()), "a".into());
     let mut warned_at = None;
     for minute in 0..=21 {
         let now = T0 + minute * MIN;
@@ -60,7 +60,7 @@ async fn check_a_run_in_progress_times_out_after_12_hours(backend: Backend) {
     let w = world(backend).await;
     let q = w.qualifier("Clock", 1, -1).await;
     let (pool, _) = w.pool(q, "P", 2).await;
-    let runner = w.member("runner", None).await;
+    let runner = w.member("runner", &[]).await;
     let (running, start) = w.begin(&runner, q, pool, T0).await;
     // The run in progress survives until start + 12 h.
     let (w1, f1) = w
@@ -93,7 +93,7 @@ async fn check_a_timed_out_run_uses_the_pool(backend: Backend) {
     let w = world(backend).await;
     let q = w.qualifier("Clock", 1, -1).await;
     let (pool, _) = w.pool(q, "P", 2).await;
-    let slow = w.member("slow", None).await;
+    let slow = w.member("slow", &[]).await;
     w.svc
         .start_run(w.org, &actor(&slow), q, pool, T0)
         .await
@@ -117,19 +117,11 @@ both_backends!(
 async fn check_warning_posted_once(backend: Backend) {
     let w = world(backend).await;
     let (url, seen) = fake_discord().await;
-    w.host
+    w.plugins()
         .bot()
         .set_rest(Some(sdk::bot::DiscordRest::new(url, "token")));
     // The channel is in the organization's linked server (the stand-in says so).
-    sqlx::query(
-        "INSERT INTO discord_guilds (guild_id, organization_id, guild_name, linked_by, linked_at)
-         VALUES ('130000000000000001', $1, 'League server', $2, 0)",
-    )
-    .bind(w.org)
-    .bind(w.admin.id)
-    .execute(w.test.db.pool())
-    .await
-    .unwrap();
+    w.link_guild("130000000000000001", w.org).await;
     let mut with_channel = input("Posted", 1, -1);
     with_channel.discord_channel_id = "123456789012".into();
     let q = w
@@ -139,7 +131,7 @@ async fn check_warning_posted_once(backend: Backend) {
         .unwrap()
         .id;
     let (pool, _) = w.pool(q, "P", 1).await;
-    let r = w.member("waiter", None).await;
+    let r = w.member("waiter", &[]).await;
     w.svc
         .start_run(w.org, &actor(&r), q, pool, T0)
         .await
@@ -147,7 +139,7 @@ async fn check_warning_posted_once(backend: Backend) {
     for minute in [10, 11, 12, 15] {
         let (warned, _) = w
             .svc
-            .run_timeouts(T0 + minute * MIN, Some(&w.host.bot()))
+            .run_timeouts(T0 + minute * MIN, Some(&w.plugins().bot()))
             .await
             .unwrap();
         assert_eq!(warned, usize::from(minute == 10), "minute {minute}");

@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{collections::BTreeMap, sync::Arc};
-use testkit::platform;
 
 use discordbot::{
     bot::{command_call, Bot},
@@ -15,14 +14,13 @@ use discordbot::{
     service::DiscordBotService,
     settings::Settings,
 };
-use platform::{LoadOptions, PluginHost};
 use sdk::{
-    auth::CurrentUser, auth::GlobalLevel, bot::command_handler, bot::BotCommand, bot::CommandCall,
-    bot::CommandContext, bot::CommandOption, bot::CommandReply, bot::OptionKind, context::Platform,
-    db::Backend, plugin::Bundle, plugin::LoadContext, plugin::Plugin, Actor, Error,
+    auth::CurrentUser, bot::command_handler, bot::BotCommand, bot::CommandCall,
+    bot::CommandContext, bot::CommandOption, bot::CommandReply, bot::OptionKind, db::Backend,
+    plugin::Bundle, plugin::LoadContext, plugin::Plugin, Actor, Error,
 };
 use serde_json::json;
-use testkit::{both_backends, TestDb};
+use testkit::{both_backends, PluginWorld};
 
 /// A small plugin with one command that needs an action and one that does not.
 const BOTTEST_MANIFEST: &str = r#"
@@ -77,40 +75,30 @@ impl Plugin for BotTest {
     }
 }
 
+/// The test kit's world with the bot plugin and the test plugin loaded, and what the bot and the
+/// server pages hold.
 struct World {
-    test: TestDb,
-    platform: Platform,
+    world: PluginWorld,
     bot: Bot,
     service: DiscordBotService,
 }
 
-fn discordbot_bundle() -> Bundle {
-    let dir = env!("CARGO_MANIFEST_DIR");
-    let read = |b: &str| {
-        platform::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
-    };
-    Bundle {
-        manifest_source: discordbot::MANIFEST.into(),
-        origin: "plugins/discordbot/plugin.toml".into(),
-        sqlite: read("sqlite"),
-        postgres: read("postgres"),
-        plugin: discordbot::plugin(),
-    }
-}
+testkit::deref_world!(World);
 
-fn test_settings() -> BTreeMap<String, String> {
-    [
-        ("SECRET_KEY", "test-secret-key-test-secret-key-0123456789"),
-        ("BASE_URL", "http://sahabot.test"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
+/// The deployment settings the bot reads.
+const SETTINGS: [(&str, &str); 2] = [
+    ("SECRET_KEY", "test-secret-key-test-secret-key-0123456789"),
+    ("BASE_URL", "http://sahabot.test"),
+];
+
+fn setting(name: &str) -> Option<String> {
+    SETTINGS
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
 }
 
 async fn world(backend: Backend) -> World {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
     let bottest = Bundle::builtin(
         BOTTEST_MANIFEST,
         "tests/bottest.toml",
@@ -118,20 +106,20 @@ async fn world(backend: Backend) -> World {
         &[],
         Arc::new(BotTest),
     );
-    let host = Arc::new(
-        PluginHost::load(
-            &test.db,
-            vec![discordbot_bundle(), bottest],
-            LoadOptions {
-                settings: test_settings(),
-                ..Default::default()
-            },
+    let builder = PluginWorld::builder(backend)
+        .plugin(
+            discordbot::MANIFEST,
+            env!("CARGO_MANIFEST_DIR"),
+            discordbot::plugin(),
         )
-        .await
-        .unwrap(),
-    );
-    let platform = platform::Host::new(test.db.clone(), host, "http://sahabot.test").contract();
-    let settings = Arc::new(Settings::from_lookup(|k| test_settings().get(k).cloned()));
+        .bundle(bottest);
+    let world = SETTINGS
+        .iter()
+        .fold(builder, |b, (name, value)| b.setting(name, *value))
+        .build()
+        .await;
+    let platform = &world.platform;
+    let settings = Arc::new(Settings::from_lookup(setting));
     let bot = Bot {
         platform: platform.clone(),
         settings: Arc::clone(&settings),
@@ -139,8 +127,7 @@ async fn world(backend: Backend) -> World {
     };
     let service = DiscordBotService::new(platform.clone(), settings);
     World {
-        test,
-        platform,
+        world,
         bot,
         service,
     }
@@ -149,52 +136,9 @@ async fn world(backend: Backend) -> World {
 impl World {
     /// A user with a Discord account.
     async fn discord_user(&self, name: &str, discord_id: &str) -> CurrentUser {
-        let user = self.test.user(name, GlobalLevel::User).await;
-        sqlx::query("UPDATE users SET discord_id = $1 WHERE id = $2")
-            .bind(discord_id)
-            .bind(user.id)
-            .execute(self.test.db.pool())
-            .await
-            .unwrap();
+        let user = self.user(name).await;
+        self.set_discord_id(&user, discord_id).await;
         user
-    }
-
-    async fn join(&self, owner: &CurrentUser, org: i64, user: &CurrentUser) {
-        platform::identity::orgs::add_member(
-            &self.test.db,
-            testkit::authorizer(&self.platform),
-            owner,
-            org,
-            user.id,
-            None,
-        )
-        .await
-        .unwrap();
-    }
-
-    /// An organization made by a site admin, with `admin` in its Admin role.
-    async fn org_with_admin(&self, name: &str, admin: &CurrentUser) -> i64 {
-        let root = self
-            .test
-            .user(
-                &format!("root-{}", name.replace(' ', "-")),
-                GlobalLevel::Superadmin,
-            )
-            .await;
-        let org = self.test.org(&root, name).await;
-        self.join(&root, org, admin).await;
-        platform::identity::roles::assign(
-            &self.test.db,
-            testkit::authorizer(&self.platform),
-            &root,
-            org,
-            admin.id,
-            "Admin",
-            None,
-        )
-        .await
-        .unwrap();
-        org
     }
 
     /// "Org A" with `owner` (Discord 5001) as admin, the server `guild` linked to it and the
@@ -211,10 +155,7 @@ impl World {
             )
             .await
             .unwrap();
-        testkit::plugin_host(&self.platform)
-            .set_enabled(org, "bottest", true, false, &Default::default())
-            .await
-            .unwrap();
+        self.set_enabled_in(org, "bottest", true).await;
         (owner, org)
     }
 
@@ -278,7 +219,7 @@ both_backends!(
 
 async fn check_a_command_needs_a_known_member_with_its_action(backend: Backend) {
     let w = world(backend).await;
-    let (owner, org) = w.linked_org_with_bottest("777").await;
+    let (_, org) = w.linked_org_with_bottest("777").await;
 
     // A Discord account SahaBot does not know.
     let reply = w.use_command("777", "9999", "echo", "hi").await;
@@ -292,7 +233,7 @@ async fn check_a_command_needs_a_known_member_with_its_action(backend: Backend) 
     assert!(reply.contains("not a member"), "{reply}");
 
     // A member without the action.
-    w.join(&owner, org, &stranger).await;
+    w.join(org, &stranger, &[]).await;
     let reply = w.use_command("777", "5002", "echo", "hi").await;
     assert!(
         reply.contains("You do not have permission for `bottest:use`"),
@@ -331,10 +272,10 @@ both_backends!(
 
 async fn check_only_holders_of_discord_link_manage_servers(backend: Backend) {
     let w = world(backend).await;
-    let owner = w.test.user("owner", GlobalLevel::User).await;
+    let owner = w.user("owner").await;
     let org = w.org_with_admin("Org A", &owner).await;
-    let member = w.test.user("member", GlobalLevel::User).await;
-    w.join(&owner, org, &member).await;
+    let member = w.user("member").await;
+    w.join(org, &member, &[]).await;
     let member = Actor::user(member);
 
     let err = w
@@ -376,7 +317,7 @@ both_backends!(
 
 async fn check_linking_and_unlinking(backend: Backend) {
     let w = world(backend).await;
-    let owner = w.test.user("owner", GlobalLevel::User).await;
+    let owner = w.user("owner").await;
     let org_a = w.org_with_admin("Org A", &owner).await;
     let org_b = w.org_with_admin("Org B", &owner).await;
     let db = &w.test.db;

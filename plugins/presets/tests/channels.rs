@@ -9,20 +9,17 @@
 //!   `MAX_ACTIVE_TASKS_PER_ORG` active tasks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 use testkit::platform;
 
 use platform::tasks::engine::Scheduler;
 use presets::service::{NamespaceInput, PresetInput, Presets};
 use sdk::{
-    auth::CurrentUser, auth::GlobalLevel, bot::DiscordRest, context::Platform, db::Backend,
-    tasks::model::OrgTaskInput, tasks::model::MAX_ACTIVE_TASKS_PER_ORG, tasks::Schedule,
-    time::now_ms, Actor,
+    db::Backend, tasks::model::OrgTaskInput, tasks::model::MAX_ACTIVE_TASKS_PER_ORG,
+    tasks::Schedule, time::now_ms, Actor,
 };
 use serde_json::{json, Value};
-use testkit::{both_backends, fake_discord::FakeDiscord, TestDb};
+use testkit::{both_backends, fake_discord::FakeDiscord, PluginWorld};
 
 const GUILD_A: &str = "1300000000000000001";
 const GUILD_B: &str = "1300000000000000002";
@@ -30,70 +27,35 @@ const CHANNEL_A: &str = "1200000000000000001";
 const CHANNEL_B: &str = "1200000000000000002";
 const UNLINKED_CHANNEL: &str = "1200000000000000003";
 
+/// The test kit's world with its plugins started, a fake Discord the bot talks to, and a
+/// second organization ("League B").
 struct World {
-    test: TestDb,
-    platform: Platform,
+    world: PluginWorld,
     fake: FakeDiscord,
-    admin: CurrentUser,
-    org_a: i64,
     org_b: i64,
 }
 
-/// Two organizations, each with its Discord server linked (A: `GUILD_A` with `CHANNEL_A`, B:
-/// `GUILD_B` with `CHANNEL_B`), a third server linked to nobody, and the bot pointed at the fake.
+testkit::deref_world!(World);
+
+/// Two organizations, each with its Discord server linked (the league: `GUILD_A` with
+/// `CHANNEL_A`, B: `GUILD_B` with `CHANNEL_B`), a third server linked to nobody, and the bot
+/// pointed at the fake.
 async fn world(backend: Backend) -> World {
-    let (test, host) = common::load(backend).await;
-    let platform =
-        platform::Host::new(test.db.clone(), Arc::clone(&host), "http://localhost").contract();
-    host.start(&platform).await;
-    let fake = FakeDiscord::start().await;
-    host.bot().set_rest(Some(DiscordRest::new(
-        format!("{}/v10", fake.api_url()),
-        "fake-bot-token",
-    )));
+    let world = testkit::plugin_world!(presets, backend).await;
+    world.start().await;
+    let fake = world.fake_discord().await;
     fake.add_channel(CHANNEL_A, GUILD_A);
     fake.add_channel(CHANNEL_B, GUILD_B);
     fake.add_channel(UNLINKED_CHANNEL, "1300000000000000003");
-    let admin = test.user("root", GlobalLevel::Superadmin).await;
-    let org_a = test.org(&admin, "League A").await;
-    let org_b = test.org(&admin, "League B").await;
-    let w = World {
-        test,
-        platform,
-        fake,
-        admin,
-        org_a,
-        org_b,
-    };
-    w.link(GUILD_A, org_a).await;
-    w.link(GUILD_B, org_b).await;
-    w
+    let org_b = world.other_org("League B").await;
+    world.link_guild(GUILD_A, world.org).await;
+    world.link_guild(GUILD_B, org_b).await;
+    World { world, fake, org_b }
 }
 
 impl World {
-    async fn link(&self, guild: &str, org: i64) {
-        sqlx::query(
-            "INSERT INTO discord_guilds (guild_id, organization_id, guild_name, linked_by, linked_at)
-             VALUES ($1, $2, 'A server', $3, 0)",
-        )
-        .bind(guild)
-        .bind(org)
-        .bind(self.admin.id)
-        .execute(self.test.db.pool())
-        .await
-        .unwrap();
-    }
-
-    async fn unlink(&self, guild: &str) {
-        sqlx::query("DELETE FROM discord_guilds WHERE guild_id = $1")
-            .bind(guild)
-            .execute(self.test.db.pool())
-            .await
-            .unwrap();
-    }
-
     async fn set_announce(&self, org: i64, channel: &str) -> Result<Value, sdk::Error> {
-        testkit::plugin_host(&self.platform)
+        self.plugins()
             .set_config(
                 org,
                 "presets",
@@ -105,7 +67,7 @@ impl World {
     }
 
     fn scheduler(&self) -> Scheduler {
-        Scheduler::new(&testkit::host_of(&self.platform))
+        Scheduler::new(&self.host)
     }
 
     /// The organization's namespace `slug`, for `post_list`.
@@ -118,7 +80,7 @@ impl World {
             for_organization: true,
         };
         Presets::new(self.platform.clone())
-            .create_namespace(Some(org), &self.actor(), input, now_ms())
+            .create_namespace(Some(org), &self.actor(&self.admin), input, now_ms())
             .await
             .unwrap();
     }
@@ -134,13 +96,9 @@ impl World {
             is_public: true,
         };
         Presets::new(self.platform.clone())
-            .create_preset(Some(org), &self.actor(), input, now_ms())
+            .create_preset(Some(org), &self.actor(&self.admin), input, now_ms())
             .await
             .unwrap();
-    }
-
-    fn actor(&self) -> sdk::Actor {
-        sdk::Actor::user(self.admin.clone())
     }
 
     fn posted_to(&self, channel: &str) -> usize {
@@ -182,21 +140,21 @@ async fn check_another_orgs_channel_is_refused_for_preset_announcements(backend:
     // Org A names org B's channel, or a server nobody linked, or a channel Discord does not
     // know: refused, and nothing is stored.
     for channel in [CHANNEL_B, UNLINKED_CHANNEL, "1299999999999999999"] {
-        let e = w.set_announce(w.org_a, channel).await.unwrap_err();
+        let e = w.set_announce(w.org, channel).await.unwrap_err();
         assert_not_linked(&e, "announce_channel_id");
     }
     let config = w
         .platform
         .plugins
-        .effective_config(w.org_a, "presets")
+        .effective_config(w.org, "presets")
         .await
         .unwrap();
     assert_eq!(config["announce_channel_id"], "", "{config}");
     // Its own channel is fine, and clearing it needs no check.
-    let saved = w.set_announce(w.org_a, CHANNEL_A).await.unwrap();
+    let saved = w.set_announce(w.org, CHANNEL_A).await.unwrap();
     assert_eq!(saved["announce_channel_id"], CHANNEL_A);
     assert_eq!(
-        w.set_announce(w.org_a, "").await.unwrap()["announce_channel_id"],
+        w.set_announce(w.org, "").await.unwrap()["announce_channel_id"],
         ""
     );
     // Nothing was ever posted to org B's server.
@@ -209,31 +167,26 @@ both_backends!(
 
 async fn check_another_orgs_channel_is_refused_for_post_list_task(backend: Backend) {
     let w = world(backend).await;
-    w.namespace(w.org_a, "league").await;
+    w.namespace(w.org, "league").await;
     let scheduler = w.scheduler();
     let by = Actor::user(w.admin.clone());
     let e = scheduler
-        .create_org_task(w.org_a, post_list("Theirs", CHANNEL_B, hourly()), &by)
+        .create_org_task(w.org, post_list("Theirs", CHANNEL_B, hourly()), &by)
         .await
         .unwrap_err();
     assert_not_linked(&e, "channel_id");
-    assert!(scheduler.org_tasks(w.org_a).await.unwrap().is_empty());
+    assert!(scheduler.org_tasks(w.org).await.unwrap().is_empty());
     // Created with its own channel, then changed to B's: refused too, the task keeps its own.
     let task = scheduler
-        .create_org_task(w.org_a, post_list("Ours", CHANNEL_A, hourly()), &by)
+        .create_org_task(w.org, post_list("Ours", CHANNEL_A, hourly()), &by)
         .await
         .unwrap();
     let e = scheduler
-        .update_org_task(
-            w.org_a,
-            task.id,
-            post_list("Ours", CHANNEL_B, hourly()),
-            &by,
-        )
+        .update_org_task(w.org, task.id, post_list("Ours", CHANNEL_B, hourly()), &by)
         .await
         .unwrap_err();
     assert_not_linked(&e, "channel_id");
-    let stored = scheduler.org_task(w.org_a, task.id).await.unwrap();
+    let stored = scheduler.org_task(w.org, task.id).await.unwrap();
     assert_eq!(stored.config["channel_id"], CHANNEL_A);
     // Its own channel: the run posts there.
     let due = stored.next_run_at.unwrap();
@@ -248,11 +201,11 @@ both_backends!(
 
 async fn check_unlinked_guild_fails_the_post_list_run(backend: Backend) {
     let w = world(backend).await;
-    w.namespace(w.org_a, "league").await;
+    w.namespace(w.org, "league").await;
     let scheduler = w.scheduler();
     let by = Actor::user(w.admin.clone());
     let task = scheduler
-        .create_org_task(w.org_a, post_list("List", CHANNEL_A, hourly()), &by)
+        .create_org_task(w.org, post_list("List", CHANNEL_A, hourly()), &by)
         .await
         .unwrap();
     // While linked, the run reaches the channel.
@@ -261,9 +214,9 @@ async fn check_unlinked_guild_fails_the_post_list_run(backend: Backend) {
     assert_eq!(w.posted_to(CHANNEL_A), 1);
 
     // The server is unlinked (and linked to org B): the next run fails, saying why.
-    w.unlink(GUILD_A).await;
-    w.link(GUILD_A, w.org_b).await;
-    let next = scheduler.org_task(w.org_a, task.id).await.unwrap();
+    w.unlink_guild(GUILD_A).await;
+    w.link_guild(GUILD_A, w.org_b).await;
+    let next = scheduler.org_task(w.org, task.id).await.unwrap();
     scheduler
         .tick_at(next.next_run_at.unwrap())
         .await
@@ -271,7 +224,7 @@ async fn check_unlinked_guild_fails_the_post_list_run(backend: Backend) {
         .finished()
         .await;
     let run = scheduler
-        .history(Some(w.org_a), Some(&format!("org:{}", task.id)), 1)
+        .history(Some(w.org), Some(&format!("org:{}", task.id)), 1)
         .await
         .unwrap()
         .remove(0);
@@ -297,10 +250,10 @@ both_backends!(
 
 async fn check_unlinked_guild_gets_no_announcement(backend: Backend) {
     let w = world(backend).await;
-    w.namespace(w.org_a, "league").await;
-    w.set_announce(w.org_a, CHANNEL_A).await.unwrap();
+    w.namespace(w.org, "league").await;
+    w.set_announce(w.org, CHANNEL_A).await.unwrap();
     // While linked, the announcement reaches the channel through the bus.
-    w.create_preset(w.org_a, "Open").await;
+    w.create_preset(w.org, "Open").await;
     assert!(
         w.fake
             .wait_until(Duration::from_secs(10), |f| f
@@ -314,9 +267,9 @@ async fn check_unlinked_guild_gets_no_announcement(backend: Backend) {
 
     // The server is unlinked (and linked to org B): the listener refuses (logged, kept with
     // the bus's failures) and nothing more reaches it for org A.
-    w.unlink(GUILD_A).await;
-    w.link(GUILD_A, w.org_b).await;
-    w.create_preset(w.org_a, "Late").await;
+    w.unlink_guild(GUILD_A).await;
+    w.link_guild(GUILD_A, w.org_b).await;
+    w.create_preset(w.org, "Late").await;
     let refused = |failures: Vec<sdk::events::ListenerFailure>| {
         failures.iter().any(|f| {
             f.listener == "presets"
@@ -349,7 +302,7 @@ both_backends!(
 
 async fn check_interval_below_minimum_is_refused(backend: Backend) {
     let w = world(backend).await;
-    w.namespace(w.org_a, "league").await;
+    w.namespace(w.org, "league").await;
     let scheduler = w.scheduler();
     let by = Actor::user(w.admin.clone());
     for (schedule, field) in [
@@ -363,7 +316,7 @@ async fn check_interval_below_minimum_is_refused(backend: Backend) {
         ),
     ] {
         let e = scheduler
-            .create_org_task(w.org_a, post_list("Fast", CHANNEL_A, schedule.clone()), &by)
+            .create_org_task(w.org, post_list("Fast", CHANNEL_A, schedule.clone()), &by)
             .await
             .unwrap_err();
         assert_eq!(e.field(), Some(field), "{schedule:?}: {e:?}");
@@ -372,7 +325,7 @@ async fn check_interval_below_minimum_is_refused(backend: Backend) {
     // Nor by changing a task that was fine.
     let task = scheduler
         .create_org_task(
-            w.org_a,
+            w.org,
             post_list("Slow", CHANNEL_A, Schedule::Interval { seconds: 60 }),
             &by,
         )
@@ -380,7 +333,7 @@ async fn check_interval_below_minimum_is_refused(backend: Backend) {
         .unwrap();
     let e = scheduler
         .update_org_task(
-            w.org_a,
+            w.org,
             task.id,
             post_list("Slow", CHANNEL_A, Schedule::Interval { seconds: 1 }),
             &by,
@@ -389,7 +342,7 @@ async fn check_interval_below_minimum_is_refused(backend: Backend) {
         .unwrap_err();
     assert_eq!(e.field(), Some("interval_seconds"));
     assert_eq!(
-        scheduler.org_task(w.org_a, task.id).await.unwrap().schedule,
+        scheduler.org_task(w.org, task.id).await.unwrap().schedule,
         Schedule::Interval { seconds: 60 }
     );
 }
@@ -400,21 +353,17 @@ both_backends!(
 
 async fn check_active_task_cap_is_enforced(backend: Backend) {
     let w = world(backend).await;
-    w.namespace(w.org_a, "league").await;
+    w.namespace(w.org, "league").await;
     let scheduler = w.scheduler();
     let by = Actor::user(w.admin.clone());
     for i in 0..MAX_ACTIVE_TASKS_PER_ORG {
         scheduler
-            .create_org_task(
-                w.org_a,
-                post_list(&format!("t{i}"), CHANNEL_A, hourly()),
-                &by,
-            )
+            .create_org_task(w.org, post_list(&format!("t{i}"), CHANNEL_A, hourly()), &by)
             .await
             .unwrap();
     }
     let e = scheduler
-        .create_org_task(w.org_a, post_list("one too many", CHANNEL_A, hourly()), &by)
+        .create_org_task(w.org, post_list("one too many", CHANNEL_A, hourly()), &by)
         .await
         .unwrap_err();
     assert_eq!(e.kind(), "Conflict", "{e:?}");
@@ -427,23 +376,23 @@ async fn check_active_task_cap_is_enforced(backend: Backend) {
     let mut paused = post_list("paused", CHANNEL_A, hourly());
     paused.active = false;
     let paused_task = scheduler
-        .create_org_task(w.org_a, paused.clone(), &by)
+        .create_org_task(w.org, paused.clone(), &by)
         .await
         .unwrap();
     paused.active = true;
     let e = scheduler
-        .update_org_task(w.org_a, paused_task.id, paused.clone(), &by)
+        .update_org_task(w.org, paused_task.id, paused.clone(), &by)
         .await
         .unwrap_err();
     assert_eq!(e.kind(), "Conflict", "{e:?}");
     assert!(
         !scheduler
-            .org_task(w.org_a, paused_task.id)
+            .org_task(w.org, paused_task.id)
             .await
             .unwrap()
             .active
     );
-    let tasks = scheduler.org_tasks(w.org_a).await.unwrap();
+    let tasks = scheduler.org_tasks(w.org).await.unwrap();
     assert_eq!(
         tasks.iter().filter(|t| t.active).count() as i64,
         MAX_ACTIVE_TASKS_PER_ORG
@@ -453,11 +402,11 @@ async fn check_active_task_cap_is_enforced(backend: Backend) {
     let mut off = post_list("t0", CHANNEL_A, hourly());
     off.active = false;
     scheduler
-        .update_org_task(w.org_a, first.id, off, &by)
+        .update_org_task(w.org, first.id, off, &by)
         .await
         .unwrap();
     scheduler
-        .update_org_task(w.org_a, paused_task.id, paused, &by)
+        .update_org_task(w.org, paused_task.id, paused, &by)
         .await
         .unwrap();
     // Another organization has its own count.
@@ -476,24 +425,21 @@ both_backends!(
 
 async fn check_channel_saved_without_a_bot_is_checked_before_posting(backend: Backend) {
     let w = world(backend).await;
-    w.namespace(w.org_a, "league").await;
+    w.namespace(w.org, "league").await;
     // No bot: nothing can be checked or posted, so channels are saved unchecked…
-    w.platform.plugins.bot().set_rest(None);
-    w.set_announce(w.org_a, CHANNEL_B).await.unwrap();
+    w.use_bot(None);
+    w.set_announce(w.org, CHANNEL_B).await.unwrap();
     let scheduler = w.scheduler();
     let by = Actor::user(w.admin.clone());
     let task = scheduler
-        .create_org_task(w.org_a, post_list("Early", CHANNEL_B, hourly()), &by)
+        .create_org_task(w.org, post_list("Early", CHANNEL_B, hourly()), &by)
         .await
         .unwrap();
     // …but not their shape.
-    let e = w.set_announce(w.org_a, "123").await.unwrap_err();
+    let e = w.set_announce(w.org, "123").await.unwrap_err();
     assert_eq!(e.field(), Some("announce_channel_id"));
     // The bot arrives: org B's channel still gets nothing from org A.
-    w.platform.plugins.bot().set_rest(Some(DiscordRest::new(
-        format!("{}/v10", w.fake.api_url()),
-        "fake-bot-token",
-    )));
+    w.use_bot(Some(&w.fake));
     scheduler
         .tick_at(task.next_run_at.unwrap())
         .await
@@ -501,7 +447,7 @@ async fn check_channel_saved_without_a_bot_is_checked_before_posting(backend: Ba
         .finished()
         .await;
     let run = scheduler
-        .history(Some(w.org_a), Some(&format!("org:{}", task.id)), 1)
+        .history(Some(w.org), Some(&format!("org:{}", task.id)), 1)
         .await
         .unwrap()
         .remove(0);

@@ -13,13 +13,12 @@ mod common;
 use presets::{
     format,
     samples::hostile_yaml,
-    service::{self, NamespaceInput, PresetInput, Presets},
+    service::{self, NamespaceInput, PresetInput},
 };
 use proptest::{prelude::*, strategy::ValueTree, test_runner::TestRunner};
-use sdk::{auth::GlobalLevel, db::Backend, time::now_ms, Actor};
+use sdk::{auth::GlobalLevel, db::Backend, time::now_ms};
 use serde_json::Value;
 use testkit::both_backends;
-use testkit::platform;
 
 // ----- the property every entry point must keep -----
 
@@ -192,10 +191,9 @@ proptest! {
 // ----- the service's create path, on both databases -----
 
 async fn check_create_preset_survives_generated_documents(backend: Backend) {
-    let (test, host) = common::load(backend).await;
-    let platform = platform::Host::new(test.db.clone(), host, "http://localhost").contract();
-    let ada = Actor::user(test.user("ada", GlobalLevel::User).await);
-    let presets = Presets::new(platform);
+    let w = common::world(backend).await;
+    let ada = w.user("ada", GlobalLevel::User).await;
+    let presets = &w.presets;
     let namespace = NamespaceInput {
         slug: "fuzz".into(),
         display_name: "Fuzz".into(),
@@ -246,7 +244,7 @@ async fn check_create_preset_survives_generated_documents(backend: Backend) {
     }
     // Exactly the accepted ones were stored, nothing half-written.
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM randomizer_presets")
-        .fetch_one(test.db.pool())
+        .fetch_one(w.test.db.pool())
         .await
         .unwrap();
     assert_eq!(rows, stored, "{stored} accepted");

@@ -85,11 +85,11 @@ both_backends!(
 
 async fn check_command_shows_private_presets_to_readers_of_the_organization(backend: Backend) {
     let w = world(backend).await;
-    let root = w.user("root", GlobalLevel::Superadmin).await;
-    let org = w.org(&root, "League").await;
-    let admin = w.member(&root, org, "admin", Some("Admin")).await;
-    let plain = w.member(&root, org, "plain", None).await;
-    let other = w.org(&root, "Other").await;
+    // The world's organization, "League"; its Admin is not the site admin.
+    let org = w.org;
+    let admin = w.member(org, "leagueadmin", Some("Admin")).await;
+    let plain = w.member(org, "plain", None).await;
+    let other = w.other_org("Other").await;
     w.create_namespace(Some(org), &admin, ns("league", false, true))
         .await
         .unwrap();

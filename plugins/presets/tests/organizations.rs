@@ -8,14 +8,13 @@ mod common;
 
 use common::{kind, ns, preset, world, World};
 use presets::{model::Preset, service::PresetChange};
-use sdk::{auth::GlobalLevel, db::Backend, Actor};
+use sdk::{db::Backend, Actor};
 use testkit::both_backends;
 
 /// Orgs A and B; A's admin, a tournament manager and a plain member, B's admin; A's private
 /// namespace `org-a` with the manager's private preset "League".
 struct OrgNamespace {
     w: World,
-    root: Actor,
     org_a: i64,
     org_b: i64,
     admin_a: Actor,
@@ -27,15 +26,12 @@ struct OrgNamespace {
 
 async fn org_namespace(backend: Backend) -> OrgNamespace {
     let w = world(backend).await;
-    let root = w.user("root", GlobalLevel::Superadmin).await;
-    let org_a = w.org(&root, "Org A").await;
-    let org_b = w.org(&root, "Org B").await;
-    let admin_a = w.member(&root, org_a, "admina", Some("Admin")).await;
-    let manager_a = w
-        .member(&root, org_a, "tma", Some("Tournament Manager"))
-        .await;
-    let plain_a = w.member(&root, org_a, "plaina", None).await;
-    let admin_b = w.member(&root, org_b, "adminb", Some("Admin")).await;
+    let org_a = w.other_org("Org A").await;
+    let org_b = w.other_org("Org B").await;
+    let admin_a = w.member(org_a, "admina", Some("Admin")).await;
+    let manager_a = w.member(org_a, "tma", Some("Tournament Manager")).await;
+    let plain_a = w.member(org_a, "plaina", None).await;
+    let admin_b = w.member(org_b, "adminb", Some("Admin")).await;
     w.create_namespace(Some(org_a), &admin_a, ns("org-a", false, true))
         .await
         .unwrap();
@@ -49,7 +45,6 @@ async fn org_namespace(backend: Backend) -> OrgNamespace {
         .unwrap();
     OrgNamespace {
         w,
-        root,
         org_a,
         org_b,
         admin_a,
@@ -170,8 +165,8 @@ async fn check_a_member_of_both_changes_it_only_from_its_own_organization(backen
     let s = org_namespace(backend).await;
     let w = &s.w;
     // Org A's admin, also a member of org B.
-    let both = w.member(&s.root, s.org_a, "both", Some("Admin")).await;
-    w.join(&s.root, s.org_b, &both, None).await;
+    let both = w.member(s.org_a, "both", Some("Admin")).await;
+    w.join(s.org_b, &both, None).await;
     let rename = PresetChange {
         name: Some("x".into()),
         description: None,

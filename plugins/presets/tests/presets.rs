@@ -235,7 +235,7 @@ both_backends!(
 async fn check_global_presets_are_written_by_superadmins_only(backend: Backend) {
     let s = ada_namespace(backend).await;
     let w = &s.w;
-    let root = w.user("root", GlobalLevel::Superadmin).await;
+    let root = w.root();
     let err = w
         .create_preset(None, &s.ada, preset(None, "Global", true))
         .await

@@ -3,24 +3,28 @@
 //! migrations, `on_load`), a site admin, and one organization.
 //!
 //! ```ignore
-//! let world = PluginWorld::new(backend, notes::MANIFEST, env!("CARGO_MANIFEST_DIR"), notes::plugin()).await;
+//! let world = testkit::plugin_world!(notes, backend).await;
 //! let alice = world.member("alice", &["Admin"]).await;
 //! let page = world.call(&alice, || notes::api::list_entries(world.org, Default::default())).await;
 //! ```
 //!
-//! A test that needs more (a second plugin, deployment settings, a fake Discord) uses
-//! [`PluginWorld::builder`].
+//! A test that needs more (a second plugin, deployment settings) uses [`PluginWorld::builder`];
+//! one that talks to Discord points the site's bot at a [`FakeDiscord`] with
+//! [`PluginWorld::fake_discord`] and links servers with [`PluginWorld::link_guild`]. A plugin's
+//! tests keep their services next to the world in a `World` of their own that reads as the
+//! world ([`deref_world!`](crate::deref_world)).
 
 use std::{collections::BTreeMap, path::Path, sync::Arc};
 
 use sdk::{
     auth::{CurrentUser, GlobalLevel},
+    bot::DiscordRest,
     db::Backend,
     plugin::{Bundle, Plugin},
     Actor,
 };
 
-use crate::TestDb;
+use crate::{fake_discord::FakeDiscord, TestDb};
 
 /// A built-in plugin as the app's generated list makes it, with its migrations read from
 /// `<plugin_dir>/migrations/<backend>/` (pass `env!("CARGO_MANIFEST_DIR")`).
@@ -85,14 +89,13 @@ pub struct PluginWorldBuilder {
 impl PluginWorldBuilder {
     /// Loads this plugin crate too (dependencies first is not required: the registry orders
     /// them).
-    pub fn plugin(
-        mut self,
-        manifest: &'static str,
-        plugin_dir: &str,
-        plugin: Arc<dyn Plugin>,
-    ) -> Self {
-        self.bundles
-            .push(bundle_from_dir(manifest, plugin_dir, plugin));
+    pub fn plugin(self, manifest: &'static str, plugin_dir: &str, plugin: Arc<dyn Plugin>) -> Self {
+        self.bundle(bundle_from_dir(manifest, plugin_dir, plugin))
+    }
+
+    /// Loads a bundle made another way (a test's own small plugin from `Bundle::builtin`).
+    pub fn bundle(mut self, bundle: Bundle) -> Self {
+        self.bundles.push(bundle);
         self
     }
 
@@ -190,17 +193,39 @@ impl PluginWorld {
     /// Switches `plugin_id` (and what it requires) on or off for [`PluginWorld::org`], as the
     /// admin would on the Plugins tab.
     pub async fn set_enabled(&self, plugin_id: &str, enabled: bool) {
+        self.set_enabled_in(self.org, plugin_id, enabled).await
+    }
+
+    /// Switches `plugin_id` (and what it requires) on or off for `org`, as the admin.
+    pub async fn set_enabled_in(&self, org: i64, plugin_id: &str, enabled: bool) {
         let actor = Actor::user(self.admin.clone());
-        self.host
-            .plugins
-            .set_enabled(self.org, plugin_id, enabled, enabled, &actor)
+        self.plugins()
+            .set_enabled(org, plugin_id, enabled, enabled, &actor)
             .await
-            .unwrap_or_else(|e| panic!("switching {plugin_id} to {enabled}: {e}"));
+            .unwrap_or_else(|e| panic!("switching {plugin_id} to {enabled} in {org}: {e}"));
+    }
+
+    /// The plugin registry: switching plugins, their configuration, the bot runtime.
+    pub fn plugins(&self) -> &Arc<platform::PluginHost> {
+        &self.host.plugins
+    }
+
+    /// Starts the plugins' background work (`on_start`: listeners, tasks) as the server does
+    /// once they are loaded.
+    pub async fn start(&self) {
+        self.plugins().start(&self.platform).await
     }
 
     /// A second organization, created by the admin.
     pub async fn other_org(&self, name: &str) -> i64 {
         self.test.org(&self.admin, name).await
+    }
+
+    /// A second organization, created by the site admin, with `admin` in its Admin role.
+    pub async fn org_with_admin(&self, name: &str, admin: &CurrentUser) -> i64 {
+        let org = self.other_org(name).await;
+        self.join(org, admin, &["Admin"]).await;
+        org
     }
 
     /// `user` as the services' actor (from no particular address).
@@ -216,4 +241,85 @@ impl PluginWorld {
     {
         crate::as_caller(&self.platform, user, f).await
     }
+}
+
+/// The site's Discord, faked: the bot's REST calls go to a [`FakeDiscord`], servers are linked
+/// to organizations and users have Discord accounts.
+impl PluginWorld {
+    /// Starts a fake Discord and points the site's bot at it (its channels are added with
+    /// [`FakeDiscord::add_channel`]).
+    pub async fn fake_discord(&self) -> FakeDiscord {
+        let fake = FakeDiscord::start().await;
+        self.use_bot(Some(&fake));
+        fake
+    }
+
+    /// Points the site's bot at `fake`; `None` leaves the site without a bot.
+    pub fn use_bot(&self, fake: Option<&FakeDiscord>) {
+        let rest = fake.map(|f| DiscordRest::new(format!("{}/v10", f.api_url()), "fake-bot-token"));
+        self.plugins().bot().set_rest(rest);
+    }
+
+    /// The Discord server `guild` linked to `org` by the admin, as linking it leaves it.
+    pub async fn link_guild(&self, guild: &str, org: i64) {
+        sqlx::query(
+            "INSERT INTO discord_guilds (guild_id, organization_id, guild_name, linked_by, linked_at)
+             VALUES ($1, $2, 'A server', $3, 0)",
+        )
+        .bind(guild)
+        .bind(org)
+        .bind(self.admin.id)
+        .execute(self.test.db.pool())
+        .await
+        .unwrap_or_else(|e| panic!("linking server {guild} to {org}: {e}"));
+    }
+
+    /// The Discord server `guild` linked to nobody any more.
+    pub async fn unlink_guild(&self, guild: &str) {
+        sqlx::query("DELETE FROM discord_guilds WHERE guild_id = $1")
+            .bind(guild)
+            .execute(self.test.db.pool())
+            .await
+            .unwrap_or_else(|e| panic!("unlinking server {guild}: {e}"));
+    }
+
+    /// Gives `user` the Discord account `discord_id`, as signing in with Discord does.
+    pub async fn set_discord_id(&self, user: &CurrentUser, discord_id: &str) {
+        sqlx::query("UPDATE users SET discord_id = $1 WHERE id = $2")
+            .bind(discord_id)
+            .bind(user.id)
+            .execute(self.test.db.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{} gets Discord id {discord_id}: {e}", user.username));
+    }
+}
+
+/// The [`PluginWorld`] of the plugin crate whose tests say it: `plugin_world!(notes, backend)` is
+/// `PluginWorld::new(backend, notes::MANIFEST, env!("CARGO_MANIFEST_DIR"), notes::plugin())`, a
+/// future to await.
+#[macro_export]
+macro_rules! plugin_world {
+    ($plugin:ident, $backend:expr) => {
+        $crate::PluginWorld::new(
+            $backend,
+            $plugin::MANIFEST,
+            env!("CARGO_MANIFEST_DIR"),
+            $plugin::plugin(),
+        )
+    };
+}
+
+/// A test's own world that holds a [`PluginWorld`] in its field `world` (and the plugin's
+/// services next to it) reads as that world: `w.org`, `w.platform`, `w.member(..)`.
+/// `deref_world!(World);` after `struct World { world: PluginWorld, svc: Tournaments }`.
+#[macro_export]
+macro_rules! deref_world {
+    ($world:ty) => {
+        impl ::std::ops::Deref for $world {
+            type Target = $crate::PluginWorld;
+            fn deref(&self) -> &$crate::PluginWorld {
+                &self.world
+            }
+        }
+    };
 }

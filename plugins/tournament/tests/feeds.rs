@@ -4,59 +4,26 @@
 //! that stop with the reader's access or the tournament's life.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{actor, world, World, T0};
 use sdk::{
-    auth::policy::Statement, auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend,
-    identity::model::AdminUserUpdate, Actor, Error,
+    auth::policy::Statement, auth::CurrentUser, auth::GlobalLevel, db::Backend,
+    identity::model::AdminUserUpdate, Error,
 };
 use testkit::platform;
 
 use platform::{identity::orgs, identity::roles, identity::users};
 
 use sqlx::Row;
-use testkit::{both_backends, TestDb};
+use testkit::both_backends;
 use tournament::{
     model::CrewRole,
     repo::TournamentRow,
-    service::{MatchInput, StreamChannelInput, TournamentInput, Tournaments},
+    service::{MatchInput, StreamChannelInput, TournamentInput},
 };
 
-/// 2026-11-22 12:00:00 UTC.
-const T0: i64 = 1_795_348_800_000;
 const BASE: &str = "http://localhost";
-
-struct World {
-    test: TestDb,
-    platform: Platform,
-    svc: Tournaments,
-    admin: CurrentUser,
-    org: i64,
-}
-
-async fn world(backend: Backend) -> World {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let platform = test
-        .platform_with_plugin(
-            tournament::MANIFEST,
-            env!("CARGO_MANIFEST_DIR"),
-            tournament::plugin(),
-        )
-        .await;
-    let svc = Tournaments::from_platform(&platform);
-    let admin = test.user("admin", GlobalLevel::Superadmin).await;
-    let org = test.org(&admin, "League").await;
-    World {
-        test,
-        platform,
-        svc,
-        admin,
-        org,
-    }
-}
-
-fn actor(user: &CurrentUser) -> Actor {
-    Actor::user(user.clone())
-}
 
 fn cup(name: &str, public_feed: bool) -> TournamentInput {
     TournamentInput {
@@ -68,45 +35,8 @@ fn cup(name: &str, public_feed: bool) -> TournamentInput {
 }
 
 impl World {
-    fn admin(&self) -> Actor {
-        actor(&self.admin)
-    }
-
-    async fn member(&self, name: &str) -> CurrentUser {
-        let user = self.test.user(name, GlobalLevel::User).await;
-        orgs::add_member(
-            &self.test.db,
-            testkit::authorizer(&self.platform),
-            &self.admin,
-            self.org,
-            user.id,
-            None,
-        )
-        .await
-        .unwrap();
-        user
-    }
-
-    async fn tournament(&self, input: TournamentInput) -> i64 {
-        self.svc
-            .create_tournament(self.org, &self.admin(), &input, T0)
-            .await
-            .unwrap()
-            .id
-    }
-
     async fn scheduled_match(&self, tournament: i64, title: &str, players: &[&CurrentUser]) -> i64 {
-        let input = MatchInput {
-            title: title.into(),
-            scheduled_at: Some(T0),
-            player_ids: players.iter().map(|p| p.id).collect(),
-            ..MatchInput::default()
-        };
-        self.svc
-            .create_match(self.org, &self.admin(), tournament, &input, T0)
-            .await
-            .unwrap()
-            .id
+        self.match_at(tournament, title, T0, players).await
     }
 
     /// The public feed token of tournament `t`, when it publishes one and is open.
@@ -248,7 +178,7 @@ async fn check_calendar_feeds(backend: Backend) {
     assert_eq!(gone.kind(), "NotFound");
     assert!(w.private_feed(&fresh).await.is_ok());
     // A token of one organization opens nothing in another.
-    let other = w.test.org(&w.admin, "Other League").await;
+    let other = w.other_org("Other League").await;
     let elsewhere = w
         .svc
         .player_calendar(
@@ -399,7 +329,7 @@ async fn check_public_feed_is_opt_in(backend: Backend) {
     let again = w.public_token(loud).await.unwrap();
     assert_ne!(again, rotated);
     // Another organization cannot rotate it.
-    let other = w.test.org(&w.admin, "Other League").await;
+    let other = w.other_org("Other League").await;
     let err = w
         .svc
         .rotate_public_feed(other, &w.admin(), loud, BASE, T0)

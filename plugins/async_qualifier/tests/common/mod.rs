@@ -4,69 +4,30 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
-use testkit::platform;
 
 use async_qualifier::{
     rules::{RaceStatus, ReviewStatus},
     service::{QualifierInput, Qualifiers, Review},
 };
-use platform::{LoadOptions, PluginHost};
-use sdk::{
-    auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend, plugin::Bundle, Actor,
-};
-use testkit::TestDb;
+use sdk::{auth::CurrentUser, db::Backend, Actor};
+use testkit::PluginWorld;
 
 /// 2026-11-22 12:00:00 UTC.
 pub const T0: i64 = 1_795_348_800_000;
 pub const MIN: i64 = 60_000;
 
+/// The test kit's world (database, platform, admin, "League") with the qualifier service.
 pub struct World {
-    pub test: TestDb,
-    pub platform: Platform,
-    pub host: Arc<PluginHost>,
+    pub world: PluginWorld,
     pub svc: Qualifiers,
-    pub admin: CurrentUser,
-    pub org: i64,
 }
 
+testkit::deref_world!(World);
+
 pub async fn world(backend: Backend) -> World {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let dir = env!("CARGO_MANIFEST_DIR");
-    let read = |b: &str| {
-        platform::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
-    };
-    let bundle = Bundle {
-        manifest_source: async_qualifier::MANIFEST.into(),
-        origin: "plugins/async_qualifier/plugin.toml".into(),
-        sqlite: read("sqlite"),
-        postgres: read("postgres"),
-        plugin: async_qualifier::plugin(),
-    };
-    let host = Arc::new(
-        PluginHost::load(&test.db, vec![bundle], LoadOptions::default())
-            .await
-            .unwrap(),
-    );
-    assert_eq!(
-        host.reason(async_qualifier::PLUGIN_ID),
-        None,
-        "the plugin loads"
-    );
-    let platform =
-        platform::Host::new(test.db.clone(), Arc::clone(&host), "http://localhost").contract();
-    let svc = Qualifiers::from_platform(&platform);
-    // Only superadmins create organizations; the creator becomes the organization's Admin.
-    let admin = test.user("admin", GlobalLevel::Superadmin).await;
-    let org = test.org(&admin, "League").await;
-    World {
-        test,
-        platform,
-        host,
-        svc,
-        admin,
-        org,
-    }
+    let world = testkit::plugin_world!(async_qualifier, backend).await;
+    let svc = Qualifiers::from_platform(&world.platform);
+    World { world, svc }
 }
 
 pub fn input(name: &str, runs_per_pool: i64, max_reattempts: i64) -> QualifierInput {
@@ -87,39 +48,10 @@ impl World {
         Actor::user(self.admin.clone())
     }
 
-    pub async fn member(&self, name: &str, role: Option<&str>) -> CurrentUser {
-        let user = self.test.user(name, GlobalLevel::User).await;
-        let authorizer = testkit::authorizer(&self.platform);
-        platform::identity::orgs::add_member(
-            &self.test.db,
-            authorizer,
-            &self.admin,
-            self.org,
-            user.id,
-            None,
-        )
-        .await
-        .unwrap();
-        if let Some(role) = role {
-            platform::identity::roles::assign(
-                &self.test.db,
-                authorizer,
-                &self.admin,
-                self.org,
-                user.id,
-                role,
-                None,
-            )
-            .await
-            .unwrap();
-        }
-        user
-    }
-
     pub async fn members(&self, prefix: &str, n: usize) -> Vec<CurrentUser> {
         let mut out = Vec::new();
         for i in 0..n {
-            out.push(self.member(&format!("{prefix}{i}"), None).await);
+            out.push(self.member(&format!("{prefix}{i}"), &[]).await);
         }
         out
     }

@@ -4,56 +4,26 @@
 // Each test binary uses some of the helpers.
 #![allow(dead_code)]
 
-use std::sync::Arc;
-use testkit::platform;
-
-use platform::{LoadOptions, PluginHost};
 use presets::{
     model::{Namespace, Preset, PresetSummary},
     service::{NamespaceInput, PresetChange, PresetFilter, PresetInput, Presets},
 };
-use sdk::{
-    auth::GlobalLevel, context::Platform, db::Backend, plugin::Bundle, time::now_ms, Actor, Error,
-};
-use testkit::TestDb;
+use sdk::{auth::GlobalLevel, db::Backend, time::now_ms, Actor, Error};
+use testkit::PluginWorld;
 
-pub async fn load(backend: Backend) -> (TestDb, Arc<PluginHost>) {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let dir = env!("CARGO_MANIFEST_DIR");
-    let read = |b: &str| {
-        platform::migrate::load_dir(&std::path::Path::new(dir).join("migrations").join(b)).unwrap()
-    };
-    let bundle = Bundle {
-        manifest_source: presets::MANIFEST.into(),
-        origin: "plugins/presets/plugin.toml".into(),
-        sqlite: read("sqlite"),
-        postgres: read("postgres"),
-        plugin: presets::plugin(),
-    };
-    let host = Arc::new(
-        PluginHost::load(&test.db, vec![bundle], LoadOptions::default())
-            .await
-            .unwrap(),
-    );
-    (test, host)
-}
-
+/// The test kit's world (database, platform, a site admin, "League") with the presets service.
+/// Its `user`, `member` and `join` deal in [`Actor`]s, what the service takes.
 pub struct World {
-    pub test: TestDb,
-    pub platform: Platform,
+    pub world: PluginWorld,
     pub presets: Presets,
 }
 
+testkit::deref_world!(World);
+
 pub async fn world(backend: Backend) -> World {
-    let (test, host) = load(backend).await;
-    let platform = platform::Host::new(test.db.clone(), host, "http://localhost").contract();
-    let presets = Presets::new(platform.clone());
-    World {
-        test,
-        platform,
-        presets,
-    }
+    let world = testkit::plugin_world!(presets, backend).await;
+    let presets = Presets::new(world.platform.clone());
+    World { world, presets }
 }
 
 impl World {
@@ -61,38 +31,20 @@ impl World {
         Actor::user(self.test.user(name, level).await)
     }
 
-    pub async fn org(&self, owner: &Actor, name: &str) -> i64 {
-        self.test.org(owner.user.as_ref().unwrap(), name).await
+    /// The site admin (a superadmin, Admin of "League" and of every organization it makes).
+    pub fn root(&self) -> Actor {
+        self.actor(&self.admin)
     }
 
     /// A new user, member of `org` (with `role`, if any).
-    pub async fn member(&self, owner: &Actor, org: i64, name: &str, role: Option<&str>) -> Actor {
-        let user = self.user(name, GlobalLevel::User).await;
-        self.join(owner, org, &user, role).await;
-        user
+    pub async fn member(&self, org: i64, name: &str, role: Option<&str>) -> Actor {
+        Actor::user(self.member_of(org, name, role.as_slice()).await)
     }
 
     /// Adds `user` to `org` (with `role`, if any).
-    pub async fn join(&self, owner: &Actor, org: i64, user: &Actor, role: Option<&str>) {
-        let owner = owner.user.as_ref().unwrap();
-        let authorizer = testkit::authorizer(&self.platform);
-        let id = user.id().unwrap();
-        platform::identity::orgs::add_member(&self.test.db, authorizer, owner, org, id, None)
-            .await
-            .unwrap();
-        if let Some(role) = role {
-            platform::identity::roles::assign(
-                &self.test.db,
-                authorizer,
-                owner,
-                org,
-                id,
-                role,
-                None,
-            )
-            .await
-            .unwrap();
-        }
+    pub async fn join(&self, org: i64, user: &Actor, role: Option<&str>) {
+        let user = user.user.as_ref().unwrap();
+        self.world.join(org, user, role.as_slice()).await;
     }
 
     pub async fn create_namespace(

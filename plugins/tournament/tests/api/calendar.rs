@@ -9,7 +9,7 @@ async fn check_calendar_links_point_at_the_feeds(backend: Backend) {
     let org = w.org;
     let l = w.standard_league().await;
     let links = w
-        .as_user(&l.ada, || api::calendar_links(org, false))
+        .call(&l.ada, || api::calendar_links(org, false))
         .await
         .unwrap();
     assert_eq!(links.public.len(), 1, "{links:?}");
@@ -27,7 +27,7 @@ async fn check_calendar_links_point_at_the_feeds(backend: Backend) {
     );
     assert_eq!((links.my_url, links.my_url_created_at), (None, None));
     let made = w
-        .as_user(&l.ada, || api::calendar_links(org, true))
+        .call(&l.ada, || api::calendar_links(org, true))
         .await
         .unwrap();
     let my_url = made.my_url.expect("shown once");
@@ -35,13 +35,13 @@ async fn check_calendar_links_point_at_the_feeds(backend: Backend) {
     assert!(my_url.ends_with(".ics"));
     assert!(made.my_url_created_at.is_some());
     let again = w
-        .as_user(&l.ada, || api::calendar_links(org, false))
+        .call(&l.ada, || api::calendar_links(org, false))
         .await
         .unwrap();
     assert_eq!(again.my_url, None, "never shown again");
     assert!(again.my_url_created_at.is_some());
     let rotated = w
-        .as_user(&w.admin, || {
+        .call(&w.admin, || {
             api::rotate_public_feed(org, public.tournament_id)
         })
         .await

@@ -7,16 +7,7 @@ async fn check_a_disabled_plugin_answers_not_enabled_on_every_call(backend: Back
     let w = world(backend).await;
     let org = w.org;
     let l = w.standard_league().await;
-    testkit::plugin_host(&w.platform)
-        .set_enabled(
-            org,
-            tournament::PLUGIN_ID,
-            false,
-            false,
-            &Actor::user(w.admin.clone()),
-        )
-        .await
-        .unwrap();
+    w.set_enabled(tournament::PLUGIN_ID, false).await;
     for (name, _, c) in every_call(org, l.ids) {
         let e = w.run(&w.admin, c).await.unwrap_err();
         assert_eq!(e.kind(), "NotEnabled", "{name}: {e}");

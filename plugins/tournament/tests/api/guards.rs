@@ -6,19 +6,17 @@ async fn check_guards_on_every_call(backend: Backend) {
     let w = world(backend).await;
     let org = w.org;
     let (ada, bob) = (
-        w.member_of(org, "ada", None).await,
-        w.member_of(org, "bob", None).await,
+        w.member_of(org, "ada", &[]).await,
+        w.member_of(org, "bob", &[]).await,
     );
-    let cal = w.member_of(org, "cal", None).await;
-    let dee = w.member_of(org, "dee", None).await;
-    let moderator = w.member_of(org, "mod", Some("Moderator")).await;
-    let manager = w
-        .member_of(org, "manager", Some("Tournament Manager"))
-        .await;
+    let cal = w.member_of(org, "cal", &[]).await;
+    let dee = w.member_of(org, "dee", &[]).await;
+    let moderator = w.member_of(org, "mod", &["Moderator"]).await;
+    let manager = w.member_of(org, "manager", &["Tournament Manager"]).await;
     let ids = league(&w, org, &ada, &bob, &cal, &dee).await;
 
     // Someone outside the organization: refused on every call, before anything is looked up.
-    let outsider = w.test.user("outsider", GlobalLevel::User).await;
+    let outsider = w.user("outsider").await;
     for (name, _, c) in every_call(org, ids) {
         let e = w.run(&outsider, c).await.unwrap_err();
         assert_eq!(e.kind(), "Forbidden", "{name}: {e}");
@@ -38,7 +36,7 @@ async fn check_guards_on_every_call(backend: Backend) {
     }
     // A moderator approves crew but does not schedule.
     let e = w
-        .as_user(&moderator, || {
+        .call(&moderator, || {
             api::create_match(
                 org,
                 ids.tournament,
@@ -53,7 +51,7 @@ async fn check_guards_on_every_call(backend: Backend) {
         .unwrap_err();
     assert_eq!(e.kind(), "Forbidden");
     let m = w
-        .as_user(&moderator, || api::approve_crew(org, ids.crew, None))
+        .call(&moderator, || api::approve_crew(org, ids.crew, None))
         .await
         .unwrap();
     assert!(m.crew.iter().any(|c| c.id == ids.crew && c.approved));
@@ -75,17 +73,17 @@ async fn check_tenant_isolation_of_every_id(backend: Backend) {
     let w = world(backend).await;
     let org = w.org;
     let (ada, bob, cal, dee) = (
-        w.member_of(org, "ada", None).await,
-        w.member_of(org, "bob", None).await,
-        w.member_of(org, "cal", None).await,
-        w.member_of(org, "dee", None).await,
+        w.member_of(org, "ada", &[]).await,
+        w.member_of(org, "bob", &[]).await,
+        w.member_of(org, "cal", &[]).await,
+        w.member_of(org, "dee", &[]).await,
     );
     let ids = league(&w, org, &ada, &bob, &cal, &dee).await;
     // Another organization's admin (the site's superadmin, who passes every guard) names the
     // first organization's ids under their own: none of them is found, nothing changes.
-    let other = w.test.org(&w.admin, "Other League").await;
+    let other = w.other_org("Other League").await;
     let before = w
-        .as_user(&w.admin, || api::get_match(org, ids.r#match))
+        .call(&w.admin, || api::get_match(org, ids.r#match))
         .await
         .unwrap();
     for (name, _, c) in every_call(other, ids) {
@@ -114,7 +112,7 @@ async fn check_tenant_isolation_of_every_id(backend: Backend) {
     }
     // The other organization's lists hold none of the first's rows.
     let lists = w
-        .as_user(&w.admin, || {
+        .call(&w.admin, || {
             api::list_matches(
                 other,
                 None,
@@ -130,14 +128,14 @@ async fn check_tenant_isolation_of_every_id(backend: Backend) {
         .unwrap();
     assert!(lists.items.is_empty());
     let channels = w
-        .as_user(&w.admin, || {
+        .call(&w.admin, || {
             api::list_stream_channels(other, PageRequest::first())
         })
         .await
         .unwrap();
     assert!(channels.items.iter().all(|c| c.org_id == other));
     let after = w
-        .as_user(&w.admin, || api::get_match(org, ids.r#match))
+        .call(&w.admin, || api::get_match(org, ids.r#match))
         .await
         .unwrap();
     assert_eq!(before, after, "nothing of the first organization changed");

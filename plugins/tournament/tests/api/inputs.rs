@@ -8,7 +8,7 @@ async fn check_instants_in_and_out_and_errors_name_their_field(backend: Backend)
     let org = w.org;
     let l = w.standard_league().await;
     let m = w
-        .as_user(&l.ada, || api::get_match(org, l.ids.r#match))
+        .call(&l.ada, || api::get_match(org, l.ids.r#match))
         .await
         .unwrap();
     assert_eq!(
@@ -20,7 +20,7 @@ async fn check_instants_in_and_out_and_errors_name_their_field(backend: Backend)
         Some("Main")
     );
     let bad = w
-        .as_user(&w.admin, || {
+        .call(&w.admin, || {
             api::create_match(
                 org,
                 l.ids.tournament,
@@ -36,7 +36,7 @@ async fn check_instants_in_and_out_and_errors_name_their_field(backend: Backend)
     assert_eq!(bad.field(), Some("scheduled_at"));
     assert!(bad.message().contains("RFC 3339"), "{bad}");
     let bad = w
-        .as_user(&l.ada, || {
+        .call(&l.ada, || {
             api::list_matches(
                 org,
                 None,
@@ -52,7 +52,7 @@ async fn check_instants_in_and_out_and_errors_name_their_field(backend: Backend)
         .unwrap_err();
     assert_eq!(bad.field(), Some("status"));
     let bad = w
-        .as_user(&l.dee, || {
+        .call(&l.dee, || {
             api::crew_signup(org, l.ids.r#match, "caster".into())
         })
         .await
@@ -70,7 +70,7 @@ async fn check_filters_by_status_and_mine(backend: Backend) {
     let org = w.org;
     let l = w.standard_league().await;
     let scheduled = w
-        .as_user(&l.ada, || {
+        .call(&l.ada, || {
             api::list_matches(
                 org,
                 None,
@@ -86,7 +86,7 @@ async fn check_filters_by_status_and_mine(backend: Backend) {
         .unwrap();
     assert_eq!(scheduled.items.len(), 1);
     let mine = w
-        .as_user(&l.dee, || {
+        .call(&l.dee, || {
             api::list_matches(org, None, None, None, None, None, true, Default::default())
         })
         .await
@@ -100,9 +100,9 @@ async fn check_rights_say_what_the_pages_may_offer(backend: Backend) {
     let w = world(backend).await;
     let org = w.org;
     let l = w.standard_league().await;
-    let rights = w.as_user(&l.dee, || api::my_rights(org)).await.unwrap();
+    let rights = w.call(&l.dee, || api::my_rights(org)).await.unwrap();
     assert!(rights.crew_signup && !rights.schedule && !rights.approve_crew);
-    let rights = w.as_user(&w.admin, || api::my_rights(org)).await.unwrap();
+    let rights = w.call(&w.admin, || api::my_rights(org)).await.unwrap();
     assert!(rights.schedule && rights.advance && rights.approve_crew && rights.manage_streams);
 }
 both_backends!(

@@ -5,52 +5,24 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod calendar;
+#[path = "../common/mod.rs"]
+mod common;
 mod enablement;
 mod guards;
 mod inputs;
 mod steps;
 
 use std::{future::Future, pin::Pin};
-use testkit::platform;
 
-use sdk::{
-    auth::CurrentUser, auth::GlobalLevel, context::Platform, db::Backend, page::PageRequest, Actor,
-    Error,
-};
+use sdk::{auth::CurrentUser, db::Backend, page::PageRequest, Error};
 
+use common::{world, World};
 use serde_json::json;
-use testkit::{both_backends, TestDb};
+use testkit::both_backends;
 use tournament::{
     api,
     model::{RankInput, StationInput},
 };
-
-struct World {
-    test: TestDb,
-    platform: Platform,
-    admin: CurrentUser,
-    org: i64,
-}
-
-async fn world(backend: Backend) -> World {
-    let test = TestDb::new(backend).await;
-    test.migrate_core().await;
-    let platform = test
-        .platform_with_plugin(
-            tournament::MANIFEST,
-            env!("CARGO_MANIFEST_DIR"),
-            tournament::plugin(),
-        )
-        .await;
-    let admin = test.user("admin", GlobalLevel::Superadmin).await;
-    let org = test.org(&admin, "League").await;
-    World {
-        test,
-        platform,
-        admin,
-        org,
-    }
-}
 
 type Call = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send>> + Send>;
 
@@ -76,56 +48,19 @@ impl World {
     async fn standard_league(&self) -> League {
         let org = self.org;
         let (ada, bob) = (
-            self.member_of(org, "ada", None).await,
-            self.member_of(org, "bob", None).await,
+            self.member_of(org, "ada", &[]).await,
+            self.member_of(org, "bob", &[]).await,
         );
         let (cal, dee) = (
-            self.member_of(org, "cal", None).await,
-            self.member_of(org, "dee", None).await,
+            self.member_of(org, "cal", &[]).await,
+            self.member_of(org, "dee", &[]).await,
         );
         let ids = league(self, org, &ada, &bob, &cal, &dee).await;
         League { ada, bob, dee, ids }
     }
 
-    /// Runs `f` as a request by `user`.
-    async fn as_user<T, F, Fut>(&self, user: &CurrentUser, f: F) -> T
-    where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = T>,
-    {
-        testkit::as_caller(&self.platform, user, f).await
-    }
-
     async fn run(&self, user: &CurrentUser, call: Call) -> Result<(), Error> {
-        self.as_user(user, call).await
-    }
-
-    async fn member_of(&self, org: i64, name: &str, role: Option<&str>) -> CurrentUser {
-        let user = self.test.user(name, GlobalLevel::User).await;
-        platform::identity::orgs::add_member(
-            &self.test.db,
-            testkit::authorizer(&self.platform),
-            &self.admin,
-            org,
-            user.id,
-            None,
-        )
-        .await
-        .unwrap();
-        if let Some(role) = role {
-            platform::identity::roles::assign(
-                &self.test.db,
-                testkit::authorizer(&self.platform),
-                &self.admin,
-                org,
-                user.id,
-                role,
-                None,
-            )
-            .await
-            .unwrap();
-        }
-        user
+        self.call(user, call).await
     }
 }
 
@@ -400,7 +335,7 @@ async fn league(
     let admin = w.admin.clone();
     let schema = json!({"type": "object", "properties": {"mode": {"type": "string", "enum": ["open", "standard"]}}, "required": ["mode"]});
     let t = w
-        .as_user(&admin, || {
+        .call(&admin, || {
             api::create_tournament(
                 org,
                 "Cup".into(),
@@ -418,14 +353,14 @@ async fn league(
         .await
         .unwrap();
     let channel = w
-        .as_user(&admin, || {
+        .call(&admin, || {
             api::create_stream_channel(org, "Main".into(), "https://twitch.tv/main".into(), None)
         })
         .await
         .unwrap();
     let (pa, pb) = (a.id, b.id);
     let m = w
-        .as_user(&admin, || {
+        .call(&admin, || {
             api::create_match(
                 org,
                 t.id,
@@ -439,7 +374,7 @@ async fn league(
         .await
         .unwrap();
     let signed = w
-        .as_user(crew_member, || {
+        .call(crew_member, || {
             api::crew_signup(org, m.id, "commentator".into())
         })
         .await

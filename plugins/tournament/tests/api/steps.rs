@@ -9,7 +9,7 @@ async fn check_steps_carry_stations_and_the_status_seen(backend: Backend) {
     let org = w.org;
     let l = w.standard_league().await;
     let m = w
-        .as_user(&w.admin, || {
+        .call(&w.admin, || {
             api::advance_match(
                 org,
                 l.ids.r#match,
@@ -25,14 +25,14 @@ async fn check_steps_carry_stations_and_the_status_seen(backend: Backend) {
     assert!(m.checked_in_at.is_some());
     // Pressed again from the status the caller saw: refused, not taken a second time.
     let again = w
-        .as_user(&w.admin, || {
+        .call(&w.admin, || {
             api::advance_match(org, l.ids.r#match, Vec::new(), Some("scheduled".into()))
         })
         .await
         .unwrap_err();
     assert_eq!(again.kind(), "Conflict");
     let bad = w
-        .as_user(&w.admin, || {
+        .call(&w.admin, || {
             api::revert_match(org, l.ids.r#match, Some("later".into()))
         })
         .await
@@ -49,13 +49,13 @@ async fn check_settings_are_per_player_and_managers_see_all(backend: Backend) {
     let w = world(backend).await;
     let org = w.org;
     let l = w.standard_league().await;
-    w.as_user(&l.ada, || {
+    w.call(&l.ada, || {
         api::submit_match_settings(org, l.ids.r#match, 1, json!({"mode": "open"}), "gl".into())
     })
     .await
     .unwrap();
     let bad = w
-        .as_user(&l.bob, || {
+        .call(&l.bob, || {
             api::submit_match_settings(
                 org,
                 l.ids.r#match,
@@ -68,14 +68,14 @@ async fn check_settings_are_per_player_and_managers_see_all(backend: Backend) {
         .unwrap_err();
     assert_eq!(bad.field(), Some("settings.mode"));
     assert_eq!(
-        w.as_user(&l.bob, || api::list_match_settings(org, l.ids.r#match))
+        w.call(&l.bob, || api::list_match_settings(org, l.ids.r#match))
             .await
             .unwrap()
             .len(),
         0
     );
     assert_eq!(
-        w.as_user(&w.admin, || api::list_match_settings(org, l.ids.r#match))
+        w.call(&w.admin, || api::list_match_settings(org, l.ids.r#match))
             .await
             .unwrap()
             .len(),

@@ -107,7 +107,7 @@ async fn check_added_by_a_manager(backend: Backend) {
             .field(),
         Some("user_id")
     );
-    let outsider = w.test.user("outsider", GlobalLevel::User).await;
+    let outsider = w.user("outsider").await;
     assert_eq!(
         w.svc
             .add_crew(org, &w.admin(), id, outsider.id, CrewRole::Tracker, T0)

@@ -141,7 +141,7 @@ async fn check_edits_before_the_start(backend: Backend) {
         players.iter().any(|p| p.user_id == cy.id),
         "match players join the tournament"
     );
-    let outsider = w.test.user("outsider", GlobalLevel::User).await;
+    let outsider = w.user("outsider").await;
     let refused = w
         .svc
         .update_match(

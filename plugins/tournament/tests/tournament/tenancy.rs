@@ -34,10 +34,10 @@ async fn two_leagues(backend: Backend) -> Leagues {
         .await
         .unwrap();
     // The same names are free in another organization.
-    let other = w.test.org(&w.admin, "Other League").await;
+    let other = w.other_org("Other League").await;
     let (cy, di) = (
-        w.member_of(other, "cy").await,
-        w.member_of(other, "di").await,
+        w.member_of(other, "cy", &[]).await,
+        w.member_of(other, "di", &[]).await,
     );
     w.svc
         .save_stream_channel(
