@@ -167,23 +167,6 @@ impl TestDb {
     }
 }
 
-impl TestDb {
-    /// A platform on this database with one plugin crate loaded as the server loads it: its
-    /// manifest, its migrations from `<plugin_dir>/migrations/<backend>/` (pass
-    /// `env!("CARGO_MANIFEST_DIR")`) and its plugin object. Panics when the plugin does not load.
-    pub async fn platform_with_plugin(
-        &self,
-        manifest: &'static str,
-        plugin_dir: &str,
-        plugin: std::sync::Arc<dyn sdk::plugin::Plugin>,
-    ) -> sdk::context::Platform {
-        let bundle = world::bundle_from_dir(manifest, plugin_dir, plugin);
-        world::load_host(&self.db, vec![bundle], platform::LoadOptions::default())
-            .await
-            .contract()
-    }
-}
-
 /// The platform's authorizer behind `platform` (identity services take it). Panics when the
 /// platform was not built by the host, which only a broken test can do.
 pub fn authorizer(platform: &sdk::context::Platform) -> &platform::Authorizer {
@@ -192,20 +175,6 @@ pub fn authorizer(platform: &sdk::context::Platform) -> &platform::Authorizer {
         .as_any()
         .downcast_ref::<platform::Authorizer>()
         .unwrap_or_else(|| panic!("the platform's authorizer is the host's"))
-}
-
-/// The plugin registry behind `platform`, for tests that switch plugins or read the registry.
-pub fn plugin_host(platform: &sdk::context::Platform) -> &platform::PluginHost {
-    platform
-        .plugins
-        .as_any()
-        .downcast_ref::<platform::PluginHost>()
-        .unwrap_or_else(|| panic!("the platform's registry is the host's"))
-}
-
-/// The host behind `platform` (the scheduler and identity services take it).
-pub fn host_of(platform: &sdk::context::Platform) -> platform::Host {
-    platform::Host::behind(platform).unwrap_or_else(|| panic!("the platform is the host's"))
 }
 
 /// Runs `f` as a request by `user` on `platform` reaches a server function: the platform and the
