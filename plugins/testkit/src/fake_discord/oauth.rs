@@ -32,3 +32,55 @@ pub(super) fn oauth_user(shared: &Shared, authorization: Option<&str>) -> Option
         i.oauth_codes.get(code).cloned()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[tokio::test]
+    async fn oauth_users_see_their_guilds() {
+        let fake = FakeDiscord::start().await;
+        fake.add_oauth_user(
+            "code-1",
+            "42",
+            "speedy",
+            vec![FakeGuild::new("7", "Speedruns", false, 0x8)],
+        );
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let refused = client
+            .post(fake.token_url())
+            .form(&[("grant_type", "authorization_code"), ("code", "nope")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 400);
+        let token: Value = client
+            .post(fake.token_url())
+            .form(&[("grant_type", "authorization_code"), ("code", "code-1")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let access = token["access_token"].as_str().unwrap();
+        let guilds: Value = client
+            .get(format!("{}/users/@me/guilds", fake.api_url()))
+            .bearer_auth(access)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(guilds[0]["id"], "7");
+        assert_eq!(guilds[0]["permissions"], "8");
+        let recorded = fake.requests_to("POST", "/api/oauth2/token");
+        assert_eq!(recorded.len(), 2);
+        assert_eq!(recorded[1].body["code"], "code-1");
+    }
+}

@@ -384,3 +384,84 @@ pub(super) fn user_json(id: &str, username: &str, bot: bool) -> Value {
         "bot": bot,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn form_fields_are_decoded() {
+        assert_eq!(decode("a+b%20c%2Fd"), "a b c/d");
+        assert_eq!(decode("100%"), "100%");
+        assert_eq!(decode("%zz"), "%zz");
+    }
+    #[tokio::test]
+    async fn posted_messages_are_recorded() {
+        let fake = FakeDiscord::start().await;
+        let rest = sdk::bot::DiscordRest::new(format!("{}/v10", fake.api_url()), "token");
+        let id = rest.post_message("555", "hello there").await.unwrap();
+        assert!(!id.is_empty());
+        assert_eq!(
+            fake.messages(),
+            vec![PostedMessage {
+                id: id.clone(),
+                channel_id: "555".into(),
+                content: "hello there".into(),
+                embed: None,
+                custom_ids: Vec::new(),
+            }]
+        );
+        // An embed with buttons, a private thread and a member in it.
+        let message = sdk::bot::OutgoingMessage {
+            content: String::new(),
+            embed: Some(("Title".into(), "Body".into())),
+            buttons: vec![sdk::bot::Button::new(
+                "x:1",
+                "Go",
+                sdk::bot::ButtonStyle::Primary,
+            )],
+        };
+        rest.send("555", &message).await.unwrap();
+        let last = fake.messages().pop().unwrap();
+        assert_eq!(last.embed, Some(("Title".into(), "Body".into())));
+        assert_eq!(last.custom_ids, vec!["x:1".to_string()]);
+        let thread = rest.create_private_thread("555", "A thread").await.unwrap();
+        rest.add_thread_member(&thread, "42").await.unwrap();
+        let threads = fake.threads();
+        assert_eq!(threads.len(), 1);
+        assert_eq!(
+            (
+                threads[0].parent_id.as_str(),
+                threads[0].kind,
+                threads[0].members.clone()
+            ),
+            ("555", 12, vec!["42".to_string()])
+        );
+        assert!(rest.add_thread_member("999", "42").await.is_err());
+        // Channels resolve to their server (threads to their parent's); unknown ones to none.
+        fake.add_channel("55555", "7777777");
+        assert_eq!(
+            rest.channel_guild("55555").await.unwrap().as_deref(),
+            Some("7777777")
+        );
+        let inner = rest.create_private_thread("55555", "Inner").await.unwrap();
+        assert_eq!(
+            rest.channel_guild(&inner).await.unwrap().as_deref(),
+            Some("7777777")
+        );
+        assert_eq!(rest.channel_guild(&thread).await.unwrap(), None);
+        assert_eq!(rest.channel_guild("99999").await.unwrap(), None);
+        // Without the bot's token the API refuses, like Discord.
+        let anonymous = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap()
+            .post(format!("{}/v10/channels/1/messages", fake.api_url()))
+            .json(&json!({"content": "x"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), 401);
+    }
+}
