@@ -262,6 +262,7 @@ impl PluginWorld {
 
     /// The Discord server `guild` linked to `org` by the admin, as linking it leaves it.
     pub async fn link_guild(&self, guild: &str, org: i64) {
+        // not audited: a test fixture, as if the link had been made long ago.
         sqlx::query(
             "INSERT INTO discord_guilds (guild_id, organization_id, guild_name, linked_by, linked_at)
              VALUES ($1, $2, 'A server', $3, 0)",
@@ -285,6 +286,7 @@ impl PluginWorld {
 
     /// Gives `user` the Discord account `discord_id`, as signing in with Discord does.
     pub async fn set_discord_id(&self, user: &CurrentUser, discord_id: &str) {
+        // not audited: a test fixture, as if the user had signed in with Discord.
         sqlx::query("UPDATE users SET discord_id = $1 WHERE id = $2")
             .bind(discord_id)
             .bind(user.id)
