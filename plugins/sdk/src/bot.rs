@@ -30,7 +30,7 @@ use serde_json::Value;
 
 use crate::{auth::CurrentUser, context::Decision, context::Platform, db::Db, Error};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OptionKind {
     String,
@@ -38,7 +38,7 @@ pub enum OptionKind {
     Boolean,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CommandOption {
     pub name: String,
     pub description: String,
@@ -47,7 +47,7 @@ pub struct CommandOption {
 }
 
 /// One use of a command, as the bot read it from Discord.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CommandCall {
     /// None in a direct message.
     pub guild_id: Option<String>,
@@ -82,7 +82,7 @@ pub struct CommandContext {
     pub call: CommandCall,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CommandReply {
     pub content: String,
     /// Only the person who used the command sees it.
@@ -116,7 +116,7 @@ impl CommandReply {
 }
 
 /// How a button looks (Discord's button styles 1–4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ButtonStyle {
     Primary,
@@ -139,7 +139,7 @@ impl ButtonStyle {
 
 /// A button on a message. Its `custom_id` comes back when someone clicks it, so it carries what
 /// the handler needs (e.g. `async:ready:42`): buttons keep working after a restart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Button {
     /// At most 100 characters; starts with the prefix of a registered [`BotComponent`].
     pub custom_id: String,
@@ -178,7 +178,7 @@ pub fn components_json(buttons: &[Button]) -> Value {
 }
 
 /// A message with an embed and buttons, as plugins post it through [`DiscordRest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OutgoingMessage {
     pub content: String,
     /// An embed: title and description (Discord markdown).

@@ -239,6 +239,47 @@ pub fn api_instant(epoch_ms: i64) -> String {
     }
 }
 
+/// An instant as a client sends it in a server function's argument: RFC 3339 text, checked by
+/// [`crate::input::optional_instant`] so a malformed one is an error naming its field (a typed
+/// instant would fail while the body is read, naming no field). Documented as a `date-time`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct TimeText(pub String);
+
+impl TimeText {
+    /// The text for `epoch_ms`, as the API writes instants.
+    pub fn of(epoch_ms: i64) -> Self {
+        Self(api_instant(epoch_ms))
+    }
+}
+
+impl std::ops::Deref for TimeText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for TimeText {
+    fn from(text: String) -> Self {
+        Self(text)
+    }
+}
+
+impl schemars::JsonSchema for TimeText {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TimeText".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::openapi::date_time(generator)
+    }
+}
+
 /// Serde for instants in DTOs: epoch milliseconds in Rust, an RFC 3339 UTC string on the wire
 /// (see [`api_instant`]); reading accepts any RFC 3339 offset. Use
 /// `#[serde(with = "sdk::time::rfc3339")]`, or `sdk::time::rfc3339::option` for `Option<i64>`.
@@ -640,7 +681,7 @@ mod tests {
 
     #[test]
     fn api_instants_round_trip_through_serde() {
-        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug, schemars::JsonSchema)]
         struct Dto {
             #[serde(with = "super::rfc3339")]
             at: i64,
