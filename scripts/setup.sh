@@ -36,9 +36,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG\$"; then
   cargo install wasm-bindgen-cli --version "$WBG" --force >&2
 fi
 
-# 4. Node tools: Tailwind v4, binaryen's wasm-opt (Debian's is too old), playwright-core.
+# 4. Node tools: Tailwind v4, binaryen's wasm-opt (Debian's is too old), playwright-core, and
+#    RapiDoc for the API reference page (vendored into the site; no CDN).
 if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
 if [ ! -x "$NODE_BIN/tailwindcss" ] || [ ! -x "$NODE_BIN/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
+   || [ ! -f "$ROOT/node_modules/rapidoc/dist/rapidoc-min.js" ] \
    || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
   say "installing node tools (npm install)"
   # Not `npm ci`: npm 11 refuses this lockfile for missing other-platform optional packages

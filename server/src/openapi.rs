@@ -111,7 +111,7 @@ const DOCS_PAGE: &str = r##"<!DOCTYPE html>
 </head>
 <body style="margin:0">
 <rapi-doc spec-url="/api/openapi.json" render-style="focused" show-header="false"
-  allow-try="true" allow-server-selection="false" schema-style="tree"
+  allow-try="true" allow-server-selection="false" schema-style="tree" use-path-in-nav-bar="true"
   theme="light" primary-color="#4f46e5" nav-bg-color="#f8fafc" regular-font="system-ui, sans-serif">
   <div slot="nav-logo" style="padding:12px 16px;font:600 16px system-ui"><a href="/" style="color:inherit;text-decoration:none">SahaBot</a> API</div>
 </rapi-doc>
