@@ -57,5 +57,14 @@ if [ "$MODE" = test ]; then
     say "installing cargo-nextest (takes a few minutes, once)"
     cargo install cargo-nextest --locked >&2
   fi
+  # The API fuzz run (scripts/fuzz-api.sh): schemathesis and an OpenAPI validator from PyPI, in
+  # a venv of their own. Pinned: a new release may check more and fail a green tree.
+  if ! "$STATE_DIR/venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION" \
+     || [ ! -x "$STATE_DIR/venv/bin/openapi-spec-validator" ]; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION (once)"
+    python3 -m venv "$STATE_DIR/venv" >&2 || { apt_install python3-venv; python3 -m venv "$STATE_DIR/venv" >&2; }
+    "$STATE_DIR/venv/bin/pip" install --quiet --disable-pip-version-check \
+      "schemathesis==$SCHEMATHESIS_VERSION" "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION" >&2
+  fi
 fi
 say "setup done ($(cat "$TOOLCHAIN_MODE_FILE") wasm toolchain, wasm-bindgen $WBG)"
