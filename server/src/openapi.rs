@@ -174,7 +174,10 @@ fn build() -> Value {
             .unwrap_or(name)
             .trim_end_matches('.')
             .to_string();
-        let anyone = doc.requires.starts_with("anyone");
+        // "anyone" alone: no sign-in or right can be missing; "anyone; with `org_id`, …" may
+        // still refuse a caller.
+        let anyone = doc.requires == "anyone";
+        let open_to_anonymous = doc.requires.starts_with("anyone");
         let mut responses = Map::new();
         responses.insert(
             "200".into(),
@@ -200,7 +203,7 @@ fn build() -> Value {
             "x-requires": doc.requires,
             "responses": responses,
         });
-        if anyone {
+        if open_to_anonymous {
             // Anonymous callers are welcome too.
             operation["security"] = json!([{}, {"bearer": []}, {"session": []}]);
         }
@@ -260,12 +263,12 @@ status of their kind. Times are RFC 3339 strings (answers in UTC), ids are integ
 that grow come a page at a time: pass `page: {\"limit\", \"before_id\"}` and follow \
 `next_before_id`.";
 
-/// The error statuses an endpoint may answer: everything but the sign-in ones for endpoints
-/// anyone may call.
+/// The error statuses an endpoint may answer: all of them, but Forbidden for endpoints anyone
+/// may call (an unknown or expired token is refused with 401 everywhere).
 fn error_statuses(anyone: bool) -> Vec<(u16, Vec<(&'static str, u16, &'static str)>)> {
     let mut by_status: std::collections::BTreeMap<u16, Vec<(&str, u16, &str)>> = Default::default();
     for &(kind, status, when) in ERROR_KINDS {
-        if anyone && matches!(kind, "Unauthenticated" | "Forbidden") {
+        if anyone && kind == "Forbidden" {
             continue;
         }
         by_status
