@@ -41,6 +41,9 @@ build_site() {
   say "css: tailwind"
   "$NODE_BIN/tailwindcss" -i style/input.css -o "$pkg/sahabot.css" --minify 2>/dev/null
   cp -r public/. "$SITE_ROOT/"
+  # The API reference page (/api/docs) loads RapiDoc from here.
+  mkdir -p "$SITE_ROOT/api-docs"
+  cp node_modules/rapidoc/dist/rapidoc-min.js "$SITE_ROOT/api-docs/"
   t1=$(date +%s)
   say "site built in $((t1 - t0))s: wasm $(stat -c %s "$pkg/sahabot.wasm") bytes ($(gzip -9c "$pkg/sahabot.wasm" | wc -c) gzip), css $(stat -c %s "$pkg/sahabot.css") bytes"
 }

@@ -16,6 +16,10 @@ STATE_DIR=$HOME/.cache/sahabot
 TOOLCHAIN_MODE_FILE=$STATE_DIR/wasm-toolchain
 [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
+# The API fuzz tools (scripts/setup.sh installs them into $STATE_DIR/venv).
+SCHEMATHESIS_VERSION=4.32.5
+OPENAPI_VALIDATOR_VERSION=0.9.0
+
 # cargo-nextest writes its JUnit report here, under the checkout (.config/nextest.toml);
 # scripts/test-report.py reads it.
 NEXTEST_JUNIT=$ROOT/target/nextest/default/junit.xml

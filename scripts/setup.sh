@@ -36,9 +36,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG\$"; then
   cargo install wasm-bindgen-cli --version "$WBG" --force >&2
 fi
 
-# 4. Node tools: Tailwind v4, binaryen's wasm-opt (Debian's is too old), playwright-core.
+# 4. Node tools: Tailwind v4, binaryen's wasm-opt (Debian's is too old), playwright-core, and
+#    RapiDoc for the API reference page (vendored into the site; no CDN).
 if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
 if [ ! -x "$NODE_BIN/tailwindcss" ] || [ ! -x "$NODE_BIN/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
+   || [ ! -f "$ROOT/node_modules/rapidoc/dist/rapidoc-min.js" ] \
    || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
   say "installing node tools (npm install)"
   # Not `npm ci`: npm 11 refuses this lockfile for missing other-platform optional packages
@@ -54,6 +56,15 @@ if [ "$MODE" = test ]; then
   if ! cargo nextest --version >/dev/null 2>&1; then
     say "installing cargo-nextest (takes a few minutes, once)"
     cargo install cargo-nextest --locked >&2
+  fi
+  # The API fuzz run (scripts/fuzz-api.sh): schemathesis and an OpenAPI validator from PyPI, in
+  # a venv of their own. Pinned: a new release may check more and fail a green tree.
+  if ! "$STATE_DIR/venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION" \
+     || [ ! -x "$STATE_DIR/venv/bin/openapi-spec-validator" ]; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION (once)"
+    python3 -m venv "$STATE_DIR/venv" >&2 || { apt_install python3-venv; python3 -m venv "$STATE_DIR/venv" >&2; }
+    "$STATE_DIR/venv/bin/pip" install --quiet --disable-pip-version-check \
+      "schemathesis==$SCHEMATHESIS_VERSION" "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION" >&2
   fi
 fi
 say "setup done ($(cat "$TOOLCHAIN_MODE_FILE") wasm toolchain, wasm-bindgen $WBG)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit and integration (SQLite and PostgreSQL), then the browser tests against
-# a real server with the built site. Prints each runner's summary; exits non-zero on any failure.
+# a real server with the built site, then the API fuzz run. Prints each runner's summary; exits
+# non-zero on any failure.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$ROOT/scripts/test-postgres.sh"
@@ -29,3 +30,6 @@ RUSTFLAGS="" cargo build -p server --bin sahabot
 say "browser tests"
 "$ROOT/scripts/build.sh" site-dev
 "$ROOT/scripts/e2e.sh"
+
+say "API fuzzing (schemathesis from /api/openapi.json: no 5xx, no answer off its schema, no panic)"
+"$ROOT/scripts/fuzz-api.sh"

@@ -132,7 +132,8 @@ fn NavLink(href: &'static str, label: &'static str) -> impl IntoView {
 fn Footer() -> impl IntoView {
     view! {
         <footer class="border-t border-slate-200 py-6 text-center text-xs text-slate-500 dark:border-slate-700 dark:text-slate-400">
-            {PRODUCT_NAME}" "{env!("CARGO_PKG_VERSION")}" · tournaments, async qualifiers, seeds and race rooms for speedrun and randomizer communities"
+            {PRODUCT_NAME}" "{env!("CARGO_PKG_VERSION")}" · tournaments, async qualifiers, seeds and race rooms for speedrun and randomizer communities · "
+            <a id="footer-api-docs" rel="external" class="underline" href="/api/docs">"API"</a>
         </footer>
     }
 }

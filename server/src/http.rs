@@ -70,6 +70,8 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::days(30)));
     Router::new()
         .route("/health", get(health))
+        .route("/api/openapi.json", get(crate::openapi::serve_document))
+        .route("/api/docs", get(crate::openapi::serve_docs_page))
         .route("/p/{plugin}/{*path}", get(plugin_feed))
         .merge(auth_routes::routes())
         .merge(crate::auth::racetime::routes())

@@ -12,6 +12,7 @@ pub mod deadline;
 pub mod feature_flags;
 pub mod http;
 pub mod migrate;
+pub mod openapi;
 pub mod page_access;
 pub mod scaffold;
 pub mod state;

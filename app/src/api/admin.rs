@@ -11,7 +11,8 @@ use sdk::identity::model::{AdminUserUpdate, Setting, UserInfo};
 #[cfg(feature = "ssr")]
 use super::support::*;
 
-#[server(prefix = "/api/core", endpoint = "search_users", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "search_users", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn search_users(
     #[server(default)] query: String,
     #[server(default)] page: sdk::page::PageRequest,
@@ -19,8 +20,10 @@ pub async fn search_users(
     require_level(GlobalLevel::Admin)?;
     users::search(&platform()?.db, &query, &page).await
 }
+sdk::api_doc!(SearchUsers, "site role ADMIN or higher");
 
-#[server(prefix = "/api/core", endpoint = "admin_update_user", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "admin_update_user", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn admin_update_user(
     user_id: i64,
     update: AdminUserUpdate,
@@ -32,9 +35,11 @@ pub async fn admin_update_user(
     platform.authorizer.invalidate_user(user_id);
     Ok(updated)
 }
+sdk::api_doc!(AdminUpdateUser, "site role ADMIN or higher");
 
 /// SUPERADMIN acts as another user until [`stop_impersonating`].
-#[server(prefix = "/api/core", endpoint = "impersonate", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "impersonate", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn impersonate(user_id: i64) -> Result<(), sdk::Error> {
     let actor = require_level(GlobalLevel::Superadmin)?;
     if actor.impersonated_by.is_some() {
@@ -47,8 +52,10 @@ pub async fn impersonate(user_id: i64) -> Result<(), sdk::Error> {
     session_set_impersonation(Some(target.id)).await?;
     record_impersonation(&platform.db, actor.id, "user.impersonate", target.id).await
 }
+sdk::api_doc!(Impersonate, "site role SUPERADMIN");
 
-#[server(prefix = "/api/core", endpoint = "stop_impersonating", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "stop_impersonating", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn stop_impersonating() -> Result<(), sdk::Error> {
     let user = require_user()?;
     let Some(real) = user.impersonated_by else {
@@ -57,6 +64,7 @@ pub async fn stop_impersonating() -> Result<(), sdk::Error> {
     session_set_impersonation(None).await?;
     record_impersonation(&platform()?.db, real, "user.stop_impersonating", user.id).await
 }
+sdk::api_doc!(StopImpersonating, "signed in");
 
 #[cfg(feature = "ssr")]
 async fn session_set_impersonation(target: Option<i64>) -> Result<(), sdk::Error> {
@@ -98,15 +106,21 @@ async fn record_impersonation(
 }
 
 /// Public settings for everyone; all of them for site admins.
-#[server(prefix = "/api/core", endpoint = "list_settings", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "list_settings", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_settings() -> Result<Vec<Setting>, sdk::Error> {
     let is_admin = caller()
         .user
         .is_some_and(|u| u.is_at_least(GlobalLevel::Admin));
     settings::list(&platform()?.db, !is_admin).await
 }
+sdk::api_doc!(
+    ListSettings,
+    "anyone; site role ADMIN or higher also sees the private settings"
+);
 
-#[server(prefix = "/api/core", endpoint = "set_setting", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "set_setting", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn set_setting(
     key: String,
     value: String,
@@ -123,9 +137,12 @@ pub async fn set_setting(
     )
     .await
 }
+sdk::api_doc!(SetSetting, "site role SUPERADMIN");
 
 /// The banner shown to everyone, if any.
-#[server(prefix = "/api/core", endpoint = "motd", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "motd", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn motd() -> Result<Option<String>, sdk::Error> {
     settings::motd(&platform()?.db).await
 }
+sdk::api_doc!(Motd, "anyone");

@@ -7,7 +7,7 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 /// What the server reports about itself to the home page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StatusReport {
     /// The server's clock, epoch milliseconds UTC.
     pub now_ms: i64,
@@ -17,7 +17,8 @@ pub struct StatusReport {
 }
 
 /// The server's time, version and database backend. Public: no sign-in needed.
-#[server(prefix = "/api/core", endpoint = "server_status", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "server_status", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn server_status() -> Result<StatusReport, sdk::Error> {
     let db = sdk::context::db()?;
     Ok(StatusReport {
@@ -26,6 +27,7 @@ pub async fn server_status() -> Result<StatusReport, sdk::Error> {
         database: db.backend().name().to_string(),
     })
 }
+sdk::api_doc!(ServerStatus, "anyone");
 
 pub mod account;
 pub mod admin;

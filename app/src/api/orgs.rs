@@ -21,7 +21,8 @@ use sdk::{auth::GlobalLevel, identity::audit_log};
 use super::support::*;
 
 /// SUPERADMIN: creates an organization; the caller becomes its Admin.
-#[server(prefix = "/api/core", endpoint = "create_organization", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "create_organization", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn create_organization(
     name: String,
     #[server(default)] description: String,
@@ -29,9 +30,11 @@ pub async fn create_organization(
     let user = require_user()?;
     orgs::create(&platform()?.db, &user, &name, &description, ip().as_deref()).await
 }
+sdk::api_doc!(CreateOrganization, "signed in");
 
 /// Any user: asks the site admins for a new organization.
-#[server(prefix = "/api/core", endpoint = "request_organization", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "request_organization", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn request_organization(
     name: String,
     #[server(default)] description: String,
@@ -39,17 +42,21 @@ pub async fn request_organization(
     let user = require_user()?;
     orgs::request(&platform()?.db, &user, &name, &description, ip().as_deref()).await
 }
+sdk::api_doc!(RequestOrganization, "signed in");
 
 /// The caller's own requests (SUPERADMIN: everyone's).
-#[server(prefix = "/api/core", endpoint = "list_organization_requests", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "list_organization_requests", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_organization_requests(
     #[server(default)] page: PageRequest,
 ) -> Result<Page<OrgRequest>, sdk::Error> {
     let user = require_user()?;
     orgs::list_requests(&platform()?.db, &user, &page).await
 }
+sdk::api_doc!(ListOrganizationRequests, "signed in");
 
-#[server(prefix = "/api/core", endpoint = "review_organization_request", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "review_organization_request", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn review_organization_request(
     request_id: i64,
     approve: bool,
@@ -68,9 +75,11 @@ pub async fn review_organization_request(
     )
     .await
 }
+sdk::api_doc!(ReviewOrganizationRequest, "site role SUPERADMIN");
 
 /// The caller's organizations; with `all: true`, every organization (site admins).
-#[server(prefix = "/api/core", endpoint = "list_organizations", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "list_organizations", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_organizations(
     #[server(default)] all: bool,
     #[server(default)] page: PageRequest,
@@ -83,14 +92,18 @@ pub async fn list_organizations(
         orgs::list_for_user(&db, require_user()?.id, &page).await
     }
 }
+sdk::api_doc!(ListOrganizations, "site role ADMIN or higher");
 
-#[server(prefix = "/api/core", endpoint = "get_organization", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "get_organization", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn get_organization(org_id: i64) -> Result<Organization, sdk::Error> {
     let scope = require(org_id, "organization:read").await?;
     orgs::get(&scope.db, scope.org_id).await
 }
+sdk::api_doc!(GetOrganization, "`organization:read` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "update_organization", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "update_organization", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn update_organization(
     org_id: i64,
     name: String,
@@ -107,8 +120,13 @@ pub async fn update_organization(
     )
     .await
 }
+sdk::api_doc!(
+    UpdateOrganization,
+    "`organization:update` in the organization"
+);
 
-#[server(prefix = "/api/core", endpoint = "list_members", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "list_members", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_members(
     org_id: i64,
     #[server(default)] page: PageRequest,
@@ -116,8 +134,10 @@ pub async fn list_members(
     let scope = require(org_id, "member:read").await?;
     orgs::list_members(&scope.db, scope.org_id, &page).await
 }
+sdk::api_doc!(ListMembers, "`member:read` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "add_member", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "add_member", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn add_member(org_id: i64, user_id: i64) -> Result<(), sdk::Error> {
     let scope = require(org_id, "member:add").await?;
     let platform = platform()?;
@@ -131,8 +151,10 @@ pub async fn add_member(org_id: i64, user_id: i64) -> Result<(), sdk::Error> {
     )
     .await
 }
+sdk::api_doc!(AddMember, "`member:add` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "remove_member", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "remove_member", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn remove_member(org_id: i64, user_id: i64) -> Result<(), sdk::Error> {
     let scope = require(org_id, "member:remove").await?;
     let platform = platform()?;
@@ -147,9 +169,11 @@ pub async fn remove_member(org_id: i64, user_id: i64) -> Result<(), sdk::Error> 
     )
     .await
 }
+sdk::api_doc!(RemoveMember, "`member:remove` in the organization");
 
 /// Any member leaves on their own (not the last Admin).
-#[server(prefix = "/api/core", endpoint = "leave_organization", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "leave_organization", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn leave_organization(org_id: i64) -> Result<(), sdk::Error> {
     let user = require_user()?;
     let platform = platform()?;
@@ -173,14 +197,18 @@ pub async fn leave_organization(org_id: i64) -> Result<(), sdk::Error> {
     )
     .await
 }
+sdk::api_doc!(LeaveOrganization, "signed in");
 
-#[server(prefix = "/api/core", endpoint = "list_roles", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "list_roles", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_roles(org_id: i64) -> Result<Vec<Role>, sdk::Error> {
     let scope = require(org_id, "member:read").await?;
     roles::list(&scope.db, scope.org_id).await
 }
+sdk::api_doc!(ListRoles, "`member:read` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "create_role", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "create_role", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn create_role(
     org_id: i64,
     name: String,
@@ -201,8 +229,10 @@ pub async fn create_role(
     )
     .await
 }
+sdk::api_doc!(CreateRole, "`member:manage_roles` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "update_role", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "update_role", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn update_role(
     org_id: i64,
     role_id: i64,
@@ -221,8 +251,10 @@ pub async fn update_role(
     )
     .await
 }
+sdk::api_doc!(UpdateRole, "`member:manage_roles` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "delete_role", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "delete_role", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn delete_role(org_id: i64, role_id: i64) -> Result<(), sdk::Error> {
     let scope = require(org_id, "member:manage_roles").await?;
     let platform = platform()?;
@@ -236,8 +268,10 @@ pub async fn delete_role(org_id: i64, role_id: i64) -> Result<(), sdk::Error> {
     )
     .await
 }
+sdk::api_doc!(DeleteRole, "`member:manage_roles` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "assign_role", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "assign_role", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn assign_role(org_id: i64, user_id: i64, role: String) -> Result<(), sdk::Error> {
     let scope = require(org_id, "member:assign_role").await?;
     let platform = platform()?;
@@ -252,8 +286,10 @@ pub async fn assign_role(org_id: i64, user_id: i64, role: String) -> Result<(), 
     )
     .await
 }
+sdk::api_doc!(AssignRole, "`member:assign_role` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "unassign_role", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "unassign_role", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn unassign_role(org_id: i64, user_id: i64, role: String) -> Result<(), sdk::Error> {
     let scope = require(org_id, "member:assign_role").await?;
     let platform = platform()?;
@@ -268,9 +304,11 @@ pub async fn unassign_role(org_id: i64, user_id: i64, role: String) -> Result<()
     )
     .await
 }
+sdk::api_doc!(UnassignRole, "`member:assign_role` in the organization");
 
 /// Direct statements for one member, beside their roles.
-#[server(prefix = "/api/core", endpoint = "set_member_policy", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "set_member_policy", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn set_member_policy(
     org_id: i64,
     user_id: i64,
@@ -289,8 +327,10 @@ pub async fn set_member_policy(
     )
     .await
 }
+sdk::api_doc!(SetMemberPolicy, "`member:manage_roles` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "list_invites", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "list_invites", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_invites(
     org_id: i64,
     #[server(default)] page: PageRequest,
@@ -298,15 +338,17 @@ pub async fn list_invites(
     let scope = require(org_id, "member:invite").await?;
     invites::list(&scope.db, scope.org_id, &page).await
 }
+sdk::api_doc!(ListInvites, "`member:invite` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "create_invite", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "create_invite", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn create_invite(
     org_id: i64,
     #[server(default)] slug: Option<String>,
     #[server(default)] max_uses: Option<i64>,
     /// RFC 3339; none: the invite never expires.
     #[server(default)]
-    expires_at: Option<String>,
+    expires_at: Option<sdk::time::TimeText>,
 ) -> Result<Invite, sdk::Error> {
     let scope = require(org_id, "member:invite").await?;
     let expires_at = sdk::input::optional_instant("expires_at", expires_at.as_deref())?;
@@ -321,8 +363,10 @@ pub async fn create_invite(
     )
     .await
 }
+sdk::api_doc!(CreateInvite, "`member:invite` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "revoke_invite", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "revoke_invite", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn revoke_invite(org_id: i64, invite_id: i64) -> Result<(), sdk::Error> {
     let scope = require(org_id, "member:invite").await?;
     invites::revoke(
@@ -334,15 +378,19 @@ pub async fn revoke_invite(org_id: i64, invite_id: i64) -> Result<(), sdk::Error
     )
     .await
 }
+sdk::api_doc!(RevokeInvite, "`member:invite` in the organization");
 
 /// Public: what an invite link leads to.
-#[server(prefix = "/api/core", endpoint = "preview_invite", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "preview_invite", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn preview_invite(slug: String) -> Result<InvitePreview, sdk::Error> {
     invites::preview(&platform()?.db, &slug).await
 }
+sdk::api_doc!(PreviewInvite, "anyone");
 
 /// Joins the organization of an invite; answers its id.
-#[server(prefix = "/api/core", endpoint = "accept_invite", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "accept_invite", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn accept_invite(slug: String) -> Result<i64, sdk::Error> {
     let user = require_user()?;
     let platform = platform()?;
@@ -355,10 +403,12 @@ pub async fn accept_invite(slug: String) -> Result<i64, sdk::Error> {
     )
     .await
 }
+sdk::api_doc!(AcceptInvite, "signed in");
 
 /// An organization's log (its admins), or with no `org_id` the whole site's (SUPERADMIN); a page
 /// at a time (`filter.limit`, `filter.before_id`).
-#[server(prefix = "/api/core", endpoint = "audit_log", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "audit_log", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn audit_log(
     #[server(default)] filter: AuditFilter,
 ) -> Result<Page<AuditRecord>, sdk::Error> {
@@ -380,10 +430,11 @@ pub async fn audit_log(
         }
     }
 }
+sdk::api_doc!(AuditLog, "site role SUPERADMIN");
 
 /// What the organization's pages need first: the organization, the viewer's roles, and which
 /// registered actions the viewer holds there (to show only what they may use).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct OrgSummary {
     pub organization: Organization,
     pub my_roles: Vec<String>,
@@ -394,7 +445,8 @@ pub struct OrgSummary {
 }
 
 /// Members (and site admins) see the overview.
-#[server(prefix = "/api/core", endpoint = "org_overview", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "org_overview", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn org_overview(org_id: i64) -> Result<OrgSummary, sdk::Error> {
     let user = require_user()?;
     let platform = platform()?;
@@ -433,3 +485,4 @@ pub async fn org_overview(org_id: i64) -> Result<OrgSummary, sdk::Error> {
         plugin_nav,
     })
 }
+sdk::api_doc!(OrgOverview, "signed in");

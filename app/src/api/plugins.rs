@@ -15,7 +15,8 @@ use super::support::*;
 /// Every plugin with its status and dependencies. With `org_id` (members): whether each is on
 /// there and what blocks it; private plugins appear only once granted (site admins see all).
 /// Without (site admins): the whole installation.
-#[server(prefix = "/api/core", endpoint = "list_plugins", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "list_plugins", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_plugins(
     #[server(default)] org_id: Option<i64>,
 ) -> Result<Vec<PluginSummary>, sdk::Error> {
@@ -32,26 +33,32 @@ pub async fn list_plugins(
         }
     }
 }
+sdk::api_doc!(ListPlugins, "site role ADMIN or higher");
 
 /// Every action a role or rule can name — the platform's and each loaded plugin's — with who
 /// defines it (`core` or the plugin id) and what it allows.
-#[server(prefix = "/api/core", endpoint = "list_actions", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "list_actions", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_actions() -> Result<Vec<sdk::auth::actions::ActionInfo>, sdk::Error> {
     require_user()?;
     Ok(platform()?.actions.all().to_vec())
 }
+sdk::api_doc!(ListActions, "signed in");
 
 /// Ids of the plugins on for the organization (the page gate asks this after hydration).
-#[server(prefix = "/api/core", endpoint = "org_enabled_plugins", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "org_enabled_plugins", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn org_enabled_plugins(org_id: i64) -> Result<Vec<String>, sdk::Error> {
     require(org_id, "organization:read").await?;
     platform()?.plugins.enabled_plugins(org_id).await
 }
+sdk::api_doc!(OrgEnabledPlugins, "`organization:read` in the organization");
 
 /// Switches a plugin on or off for the organization. Switching on a plugin whose dependencies
 /// are off is refused (naming them) unless `with_dependencies` is true; switching off one that an
 /// enabled plugin requires is refused, naming the dependents.
-#[server(prefix = "/api/core", endpoint = "set_plugin_enabled", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "set_plugin_enabled", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn set_plugin_enabled(
     org_id: i64,
     plugin_id: String,
@@ -70,10 +77,15 @@ pub async fn set_plugin_enabled(
         )
         .await
 }
+sdk::api_doc!(
+    SetPluginEnabled,
+    "`organization:plugins` in the organization"
+);
 
 /// The plugin's settings schema, effective values, the organization's overrides and the
 /// key/value view with where each value comes from.
-#[server(prefix = "/api/core", endpoint = "get_plugin_config", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "get_plugin_config", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn get_plugin_config(
     org_id: i64,
     plugin_id: String,
@@ -81,10 +93,15 @@ pub async fn get_plugin_config(
     require(org_id, "organization:plugins").await?;
     platform()?.plugins.config_view(org_id, &plugin_id).await
 }
+sdk::api_doc!(
+    GetPluginConfig,
+    "`organization:plugins` in the organization"
+);
 
 /// Sets the organization's settings (a whole or partial object). Validated against the plugin's
 /// schema; errors name the key. Values equal to the inherited ones are not stored.
-#[server(prefix = "/api/core", endpoint = "set_plugin_config", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "set_plugin_config", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn set_plugin_config(
     org_id: i64,
     plugin_id: String,
@@ -96,10 +113,15 @@ pub async fn set_plugin_config(
         .set_config(org_id, &plugin_id, config, &Actor::from(&scope))
         .await
 }
+sdk::api_doc!(
+    SetPluginConfig,
+    "`organization:plugins` in the organization"
+);
 
 /// Site admin: active plugins load at start; inactive ones are off everywhere at once and not
 /// loaded at the next start.
-#[server(prefix = "/api/core", endpoint = "admin_set_plugin_active", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "admin_set_plugin_active", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn admin_set_plugin_active(plugin_id: String, active: bool) -> Result<(), sdk::Error> {
     let user = require_level(GlobalLevel::Admin)?;
     platform()?
@@ -107,9 +129,11 @@ pub async fn admin_set_plugin_active(plugin_id: String, active: bool) -> Result<
         .set_active(&plugin_id, active, &Actor::user(user.clone()).from_ip(ip()))
         .await
 }
+sdk::api_doc!(AdminSetPluginActive, "site role ADMIN or higher");
 
 /// Site admin: grants (or revokes) an organization's access to a private plugin.
-#[server(prefix = "/api/core", endpoint = "admin_grant_plugin", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "admin_grant_plugin", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn admin_grant_plugin(
     org_id: i64,
     plugin_id: String,
@@ -126,10 +150,12 @@ pub async fn admin_grant_plugin(
         )
         .await
 }
+sdk::api_doc!(AdminGrantPlugin, "site role ADMIN or higher");
 
 /// Site admin: the install configuration, between the schema defaults and organizations'
 /// overrides.
-#[server(prefix = "/api/core", endpoint = "admin_set_install_config", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "admin_set_install_config", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn admin_set_install_config(
     plugin_id: String,
     config: serde_json::Value,
@@ -140,17 +166,22 @@ pub async fn admin_set_install_config(
         .set_install_config(&plugin_id, config, &Actor::user(user.clone()).from_ip(ip()))
         .await
 }
+sdk::api_doc!(AdminSetInstallConfig, "site role ADMIN or higher");
 
 /// Site admin: the current install configuration of a plugin.
-#[server(prefix = "/api/core", endpoint = "admin_install_config", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "admin_install_config", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn admin_install_config(plugin_id: String) -> Result<serde_json::Value, sdk::Error> {
     require_level(GlobalLevel::Admin)?;
     platform()?.plugins.install_config(&plugin_id)
 }
+sdk::api_doc!(AdminInstallConfig, "site role ADMIN or higher");
 
 /// Site admin: re-runs a plugin's registrations (`on_load`) without restarting.
-#[server(prefix = "/api/core", endpoint = "admin_reload_plugin", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "admin_reload_plugin", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn admin_reload_plugin(plugin_id: String) -> Result<PluginStatus, sdk::Error> {
     require_level(GlobalLevel::Admin)?;
     platform()?.plugins.reload(&plugin_id).await
 }
+sdk::api_doc!(AdminReloadPlugin, "site role ADMIN or higher");

@@ -26,7 +26,7 @@ fn scheduler() -> Result<Scheduler, sdk::Error> {
 
 /// Every organization's tasks, for the site admin: the built-in ones, and a page of the
 /// organizations' own (newest first; more with `org_tasks_next_before_id`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TaskOverview {
     pub builtins: Vec<BuiltinTaskView>,
     pub org_tasks: Vec<OrgTaskView>,
@@ -35,7 +35,8 @@ pub struct TaskOverview {
     pub now: i64,
 }
 
-#[server(prefix = "/api/core", endpoint = "admin_tasks", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "admin_tasks", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn admin_tasks(
     #[server(default)] page: sdk::page::PageRequest,
 ) -> Result<TaskOverview, sdk::Error> {
@@ -50,10 +51,12 @@ pub async fn admin_tasks(
         now: sdk::time::now_ms(),
     })
 }
+sdk::api_doc!(AdminTasks, "site role ADMIN or higher");
 
 /// Switches a built-in task on or off for the whole site (`active: null` goes back to the
 /// task's default).
-#[server(prefix = "/api/core", endpoint = "admin_set_builtin_task", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "admin_set_builtin_task", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn admin_set_builtin_task(
     key: String,
     #[server(default)] active: Option<bool>,
@@ -63,19 +66,23 @@ pub async fn admin_set_builtin_task(
         .set_builtin_active(&key, active, &Actor::user(user.clone()).from_ip(ip()))
         .await
 }
+sdk::api_doc!(AdminSetBuiltinTask, "site role ADMIN or higher");
 
 /// Runs a built-in task now; returns the run's id (its outcome appears in the history).
-#[server(prefix = "/api/core", endpoint = "admin_run_builtin_task", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "admin_run_builtin_task", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn admin_run_builtin_task(key: String) -> Result<i64, sdk::Error> {
     let user = require_level(GlobalLevel::Admin)?;
     scheduler()?
         .run_builtin_now(&key, &Actor::user(user.clone()).from_ip(ip()))
         .await
 }
+sdk::api_doc!(AdminRunBuiltinTask, "site role ADMIN or higher");
 
 /// Runs of every task (or of one task key: `builtin:<plugin>.<name>`, `org:<id>`), newest
 /// first, a page at a time.
-#[server(prefix = "/api/core", endpoint = "admin_task_runs", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "admin_task_runs", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn admin_task_runs(
     #[server(default)] task_key: Option<String>,
     #[server(default)] page: sdk::page::PageRequest,
@@ -85,10 +92,12 @@ pub async fn admin_task_runs(
         .history_page(None, task_key.as_deref(), &page)
         .await
 }
+sdk::api_doc!(AdminTaskRuns, "site role ADMIN or higher");
 
 /// One run, to follow a manual run: site admins see any; members with `scheduled_task:read`
 /// their organization's.
-#[server(prefix = "/api/core", endpoint = "get_task_run", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "get_task_run", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn get_task_run(
     #[server(default)] org_id: Option<i64>,
     run_id: i64,
@@ -110,16 +119,18 @@ pub async fn get_task_run(
         }
     }
 }
+sdk::api_doc!(GetTaskRun, "site role ADMIN or higher");
 
 /// The events this instance delivered lately and the listeners that failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EventLog {
     pub instance: String,
     pub events: Vec<EventRecord>,
     pub failures: Vec<ListenerFailure>,
 }
 
-#[server(prefix = "/api/core", endpoint = "admin_events", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "admin_events", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn admin_events() -> Result<EventLog, sdk::Error> {
     require_level(GlobalLevel::Admin)?;
     let bus = platform()?.events;
@@ -133,9 +144,10 @@ pub async fn admin_events() -> Result<EventLog, sdk::Error> {
         failures,
     })
 }
+sdk::api_doc!(AdminEvents, "site role ADMIN or higher");
 
 /// The bot as the site admin sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BotOverview {
     pub status: BotStatus,
     /// Slash commands the plugins contribute, with their plugin.
@@ -143,7 +155,8 @@ pub struct BotOverview {
     pub guilds: Vec<LinkedGuild>,
 }
 
-#[server(prefix = "/api/core", endpoint = "admin_bot", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "admin_bot", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn admin_bot() -> Result<BotOverview, sdk::Error> {
     require_level(GlobalLevel::Admin)?;
     let platform = platform()?;
@@ -159,12 +172,13 @@ pub async fn admin_bot() -> Result<BotOverview, sdk::Error> {
         guilds: sdk::bot::linked_guilds(&platform.db, None).await?,
     })
 }
+sdk::api_doc!(AdminBot, "site role ADMIN or higher");
 
 // ----- an organization's tasks -----
 
 /// The organization's tasks (at most `platform::tasks::engine::MAX_ORG_TASKS`, so listed whole), the
 /// task types it can use, and its 50 most recent runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrgTasks {
     pub tasks: Vec<OrgTaskView>,
     pub types: Vec<TaskTypeView>,
@@ -172,7 +186,8 @@ pub struct OrgTasks {
     pub now: i64,
 }
 
-#[server(prefix = "/api/core", endpoint = "list_org_tasks", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "list_org_tasks", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_org_tasks(org_id: i64) -> Result<OrgTasks, sdk::Error> {
     require(org_id, "scheduled_task:read").await?;
     let scheduler = scheduler()?;
@@ -183,16 +198,20 @@ pub async fn list_org_tasks(org_id: i64) -> Result<OrgTasks, sdk::Error> {
         now: sdk::time::now_ms(),
     })
 }
+sdk::api_doc!(ListOrgTasks, "`scheduled_task:read` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "create_org_task", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "create_org_task", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn create_org_task(org_id: i64, task: OrgTaskInput) -> Result<OrgTaskView, sdk::Error> {
     let scope = require(org_id, "scheduled_task:create").await?;
     scheduler()?
         .create_org_task(org_id, task, &Actor::from(&scope))
         .await
 }
+sdk::api_doc!(CreateOrgTask, "`scheduled_task:create` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "update_org_task", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "update_org_task", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn update_org_task(
     org_id: i64,
     task_id: i64,
@@ -203,20 +222,25 @@ pub async fn update_org_task(
         .update_org_task(org_id, task_id, task, &Actor::from(&scope))
         .await
 }
+sdk::api_doc!(UpdateOrgTask, "`scheduled_task:update` in the organization");
 
-#[server(prefix = "/api/core", endpoint = "delete_org_task", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "delete_org_task", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn delete_org_task(org_id: i64, task_id: i64) -> Result<(), sdk::Error> {
     let scope = require(org_id, "scheduled_task:delete").await?;
     scheduler()?
         .delete_org_task(org_id, task_id, &Actor::from(&scope))
         .await
 }
+sdk::api_doc!(DeleteOrgTask, "`scheduled_task:delete` in the organization");
 
 /// Runs the task now; returns the run's id.
-#[server(prefix = "/api/core", endpoint = "run_org_task", input = Json, output = Json)]
+#[server(prefix = "/api/core", endpoint = "run_org_task", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn run_org_task(org_id: i64, task_id: i64) -> Result<i64, sdk::Error> {
     let scope = require(org_id, "scheduled_task:run").await?;
     scheduler()?
         .run_org_task_now(org_id, task_id, &Actor::from(&scope))
         .await
 }
+sdk::api_doc!(RunOrgTask, "`scheduled_task:run` in the organization");

@@ -197,6 +197,13 @@ pub fn ApiKeysPage() -> impl IntoView {
     view! {
         <Title text="API keys"/>
         <PageHeader title="API keys" subtitle="Tokens for scripts and bots: send them as `Authorization: Bearer <token>`. 60 requests a minute unless an admin sets otherwise."/>
+        <p class="mb-4 text-sm">
+            // A plain link: the reference is its own page, not part of the app.
+            <a id="api-docs-link" rel="external" class="font-medium text-indigo-600 underline dark:text-indigo-400" href="/api/docs">"API reference"</a>
+            " — every endpoint with its arguments, answers and errors, and "
+            <a rel="external" class="underline" href="/api/openapi.json">"the OpenAPI document"</a>
+            " to generate a client from."
+        </p>
         <div class="grid gap-6 lg:grid-cols-3">
             <Card title="New key">
                 <form class="flex flex-col gap-4" on:submit=move |ev| {

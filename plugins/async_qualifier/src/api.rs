@@ -66,14 +66,20 @@ mod ssr {
 const P: &str = "/api/p/async_qualifier";
 
 /// What the caller may do here.
-#[server(prefix = "/api/p/async_qualifier", endpoint = "my_rights", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "my_rights", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn my_rights(org_id: i64) -> Result<Rights, sdk::Error> {
     let g = Guarded::new(org_id, actions::RUN).await?;
     g.service.rights(g.authorizer(), g.org_id, &g.actor).await
 }
+sdk::api_doc!(
+    MyRights,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
 /// The organization's qualifiers, newest first, a page at a time.
-#[server(prefix = "/api/p/async_qualifier", endpoint = "list_qualifiers", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "list_qualifiers", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_qualifiers(
     org_id: i64,
     #[server(default)] page: sdk::page::PageRequest,
@@ -83,16 +89,26 @@ pub async fn list_qualifiers(
         .qualifiers_view(g.authorizer(), g.org_id, &g.actor, &page)
         .await
 }
+sdk::api_doc!(
+    ListQualifiers,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "get_qualifier", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "get_qualifier", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn get_qualifier(org_id: i64, qualifier_id: i64) -> Result<Qualifier, sdk::Error> {
     let g = Guarded::new(org_id, actions::RUN).await?;
     g.service
         .qualifier_view(g.authorizer(), g.org_id, &g.actor, qualifier_id)
         .await
 }
+sdk::api_doc!(
+    GetQualifier,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "create_qualifier", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "create_qualifier", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 #[allow(clippy::too_many_arguments)]
 pub async fn create_qualifier(
     org_id: i64,
@@ -124,8 +140,13 @@ pub async fn create_qualifier(
         .qualifier_view(g.authorizer(), g.org_id, &g.actor, q.id)
         .await
 }
+sdk::api_doc!(
+    CreateQualifier,
+    "`async_tournament:create` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "update_qualifier", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "update_qualifier", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 #[allow(clippy::too_many_arguments)]
 pub async fn update_qualifier(
     org_id: i64,
@@ -158,8 +179,13 @@ pub async fn update_qualifier(
         .qualifier_view(g.authorizer(), g.org_id, &g.actor, q.id)
         .await
 }
+sdk::api_doc!(
+    UpdateQualifier,
+    "`async_tournament:update` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "create_pool", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "create_pool", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn create_pool(
     org_id: i64,
     qualifier_id: i64,
@@ -175,8 +201,13 @@ pub async fn create_pool(
         .pool_view(g.authorizer(), g.org_id, &g.actor, pool.id)
         .await
 }
+sdk::api_doc!(
+    CreatePool,
+    "`async_tournament:update` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "update_pool", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "update_pool", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn update_pool(
     org_id: i64,
     pool_id: i64,
@@ -192,8 +223,13 @@ pub async fn update_pool(
         .pool_view(g.authorizer(), g.org_id, &g.actor, pool.id)
         .await
 }
+sdk::api_doc!(
+    UpdatePool,
+    "`async_tournament:update` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "create_permalink", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "create_permalink", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn create_permalink(
     org_id: i64,
     pool_id: i64,
@@ -209,8 +245,13 @@ pub async fn create_permalink(
         .permalink_view(g.authorizer(), g.org_id, &g.actor, link.id)
         .await
 }
+sdk::api_doc!(
+    CreatePermalink,
+    "`async_tournament:update` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "update_permalink", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "update_permalink", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn update_permalink(
     org_id: i64,
     permalink_id: i64,
@@ -226,10 +267,15 @@ pub async fn update_permalink(
         .permalink_view(g.authorizer(), g.org_id, &g.actor, link.id)
         .await
 }
+sdk::api_doc!(
+    UpdatePermalink,
+    "`async_tournament:update` in the organization, with async_qualifier enabled"
+);
 
 /// Pools with their permalinks (par, play counts; seeds only for managers) and the caller's
 /// remaining runs in each; newest first, a page at a time.
-#[server(prefix = "/api/p/async_qualifier", endpoint = "list_pools", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "list_pools", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_pools(
     org_id: i64,
     qualifier_id: i64,
@@ -240,18 +286,28 @@ pub async fn list_pools(
         .pools_view(g.authorizer(), g.org_id, &g.actor, qualifier_id, &page)
         .await
 }
+sdk::api_doc!(
+    ListPools,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
 /// The caller's view of a qualifier: settings, pools with remaining runs, their runs, and
 /// whether they may start one now.
-#[server(prefix = "/api/p/async_qualifier", endpoint = "dashboard", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "dashboard", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn dashboard(org_id: i64, qualifier_id: i64) -> Result<DashboardView, sdk::Error> {
     let g = Guarded::new(org_id, actions::RUN).await?;
     g.service
         .dashboard(g.authorizer(), g.org_id, &g.actor, qualifier_id, now())
         .await
 }
+sdk::api_doc!(
+    Dashboard,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "start_run", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "start_run", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn start_run(
     org_id: i64,
     qualifier_id: i64,
@@ -268,16 +324,26 @@ pub async fn start_run(
         status: race.status,
     })
 }
+sdk::api_doc!(
+    StartRun,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "get_race", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "get_race", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn get_race(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
     let g = Guarded::new(org_id, actions::RUN).await?;
     g.service
         .race_view(g.authorizer(), g.org_id, &g.actor, race_id, now())
         .await
 }
+sdk::api_doc!(
+    GetRace,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "ready_run", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "ready_run", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn ready_run(org_id: i64, race_id: i64) -> Result<ReadyAnswer, sdk::Error> {
     let g = Guarded::new(org_id, actions::RUN).await?;
     let race = g
@@ -291,8 +357,13 @@ pub async fn ready_run(org_id: i64, race_id: i64) -> Result<ReadyAnswer, sdk::Er
         server_now,
     })
 }
+sdk::api_doc!(
+    ReadyRun,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "finish_run", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "finish_run", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn finish_run(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
     let g = Guarded::new(org_id, actions::RUN).await?;
     let race = g
@@ -303,8 +374,13 @@ pub async fn finish_run(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
         .race_view(g.authorizer(), g.org_id, &g.actor, race.id, now())
         .await
 }
+sdk::api_doc!(
+    FinishRun,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "forfeit_run", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "forfeit_run", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn forfeit_run(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
     let g = Guarded::new(org_id, actions::RUN).await?;
     let race = g
@@ -315,8 +391,13 @@ pub async fn forfeit_run(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> 
         .race_view(g.authorizer(), g.org_id, &g.actor, race.id, now())
         .await
 }
+sdk::api_doc!(
+    ForfeitRun,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "submit_vod", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "submit_vod", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn submit_vod(
     org_id: i64,
     race_id: i64,
@@ -332,8 +413,13 @@ pub async fn submit_vod(
         .race_view(g.authorizer(), g.org_id, &g.actor, race.id, now())
         .await
 }
+sdk::api_doc!(
+    SubmitVod,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "request_review", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "request_review", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn request_review(org_id: i64, race_id: i64, reason: String) -> Result<Race, sdk::Error> {
     let g = Guarded::new(org_id, actions::RUN).await?;
     let race = g
@@ -344,10 +430,15 @@ pub async fn request_review(org_id: i64, race_id: i64, reason: String) -> Result
         .race_view(g.authorizer(), g.org_id, &g.actor, race.id, now())
         .await
 }
+sdk::api_doc!(
+    RequestReview,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
 /// Accept (`async_race:approve`) or reject (`async_race:reject`) a finished run, with notes and
 /// an optional corrected elapsed time in seconds.
-#[server(prefix = "/api/p/async_qualifier", endpoint = "review_race", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "review_race", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn review_race(
     org_id: i64,
     race_id: i64,
@@ -376,10 +467,15 @@ pub async fn review_race(
         .race_view(g.authorizer(), g.org_id, &g.actor, race.id, now())
         .await
 }
+sdk::api_doc!(
+    ReviewRace,
+    "`async_race:review` in the organization, with async_qualifier enabled"
+);
 
 /// Finished, non-reattempted runs waiting for review, newest first, a page at a time
 /// (`sdk::page`).
-#[server(prefix = "/api/p/async_qualifier", endpoint = "review_queue", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "review_queue", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn review_queue(
     org_id: i64,
     qualifier_id: i64,
@@ -397,8 +493,13 @@ pub async fn review_queue(
         )
         .await
 }
+sdk::api_doc!(
+    ReviewQueue,
+    "`async_race:review` in the organization, with async_qualifier enabled"
+);
 
-#[server(prefix = "/api/p/async_qualifier", endpoint = "reattempt_race", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "reattempt_race", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn reattempt_race(org_id: i64, race_id: i64) -> Result<Race, sdk::Error> {
     let g = Guarded::new(org_id, actions::RUN).await?;
     let race = g
@@ -409,28 +510,43 @@ pub async fn reattempt_race(org_id: i64, race_id: i64) -> Result<Race, sdk::Erro
         .race_view(g.authorizer(), g.org_id, &g.actor, race.id, now())
         .await
 }
+sdk::api_doc!(
+    ReattemptRace,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
 /// Recomputes par times and scores of the whole qualifier; answers how many permalinks had a par.
-#[server(prefix = "/api/p/async_qualifier", endpoint = "recalculate", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "recalculate", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn recalculate(org_id: i64, qualifier_id: i64) -> Result<usize, sdk::Error> {
     let g = Guarded::new(org_id, actions::RECALCULATE).await?;
     g.service
         .recalculate(g.org_id, &g.actor, qualifier_id, now(), "manual")
         .await
 }
+sdk::api_doc!(
+    Recalculate,
+    "`async_tournament:recalculate` in the organization, with async_qualifier enabled"
+);
 
 /// The standings; empty with `hidden` while results are hidden from the caller.
-#[server(prefix = "/api/p/async_qualifier", endpoint = "leaderboard", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "leaderboard", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn leaderboard(org_id: i64, qualifier_id: i64) -> Result<LeaderboardView, sdk::Error> {
     let g = Guarded::new(org_id, actions::RUN).await?;
     g.service
         .leaderboard_view(g.authorizer(), g.org_id, &g.actor, qualifier_id)
         .await
 }
+sdk::api_doc!(
+    Leaderboard,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
 /// Runs of the qualifier, optionally of one player or one permalink (newest first), a page at a
 /// time (`sdk::page`).
-#[server(prefix = "/api/p/async_qualifier", endpoint = "list_races", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "list_races", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_races(
     org_id: i64,
     qualifier_id: i64,
@@ -458,9 +574,14 @@ pub async fn list_races(
         .await?;
     Ok(sdk::page::Page::from_rows(races, &page, |r| r.id))
 }
+sdk::api_doc!(
+    ListRaces,
+    "`async_race:run` in the organization, with async_qualifier enabled"
+);
 
 /// What was done in the qualifier (newest first), a page at a time (`sdk::page`).
-#[server(prefix = "/api/p/async_qualifier", endpoint = "audit_log", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "audit_log", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn audit_log(
     org_id: i64,
     qualifier_id: i64,
@@ -469,14 +590,23 @@ pub async fn audit_log(
     let g = Guarded::new(org_id, actions::AUDIT).await?;
     g.service.audit_entries(g.org_id, qualifier_id, page).await
 }
+sdk::api_doc!(
+    AuditLog,
+    "`async_tournament:audit` in the organization, with async_qualifier enabled"
+);
 
 /// The API prefix, for documentation and tests.
 pub const PREFIX: &str = P;
 
 /// Posts the qualifier's embed with its "Start New Async Run" button in the qualifier's Discord
 /// channel (again, when it was posted before); answers the message id.
-#[server(prefix = "/api/p/async_qualifier", endpoint = "post_discord_embed", input = Json, output = Json)]
+#[server(prefix = "/api/p/async_qualifier", endpoint = "post_discord_embed", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn post_discord_embed(org_id: i64, qualifier_id: i64) -> Result<String, sdk::Error> {
     let g = Guarded::new(org_id, actions::UPDATE).await?;
     g.service.post_embed(g.org_id, qualifier_id).await
 }
+sdk::api_doc!(
+    PostDiscordEmbed,
+    "`async_tournament:update` in the organization, with async_qualifier enabled"
+);

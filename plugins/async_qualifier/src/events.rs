@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RaceStarted {
     pub qualifier_id: i64,
     pub race_id: i64,
@@ -10,7 +10,7 @@ pub struct RaceStarted {
     pub permalink_id: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RaceFinished {
     pub qualifier_id: i64,
     pub race_id: i64,
@@ -18,7 +18,7 @@ pub struct RaceFinished {
     pub elapsed_seconds: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RaceForfeited {
     pub qualifier_id: i64,
     pub race_id: i64,
@@ -27,7 +27,7 @@ pub struct RaceForfeited {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RaceReviewed {
     pub qualifier_id: i64,
     pub race_id: i64,
@@ -36,14 +36,14 @@ pub struct RaceReviewed {
     pub elapsed_override_seconds: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RaceReattempted {
     pub qualifier_id: i64,
     pub race_id: i64,
     pub user_id: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScoresRecalculated {
     pub qualifier_id: i64,
     /// Permalinks whose par was computed (the others had no finished runs).
@@ -53,7 +53,7 @@ pub struct ScoresRecalculated {
 }
 
 /// A pending run will be forfeited soon (sent once per run).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TimeoutWarning {
     pub qualifier_id: i64,
     pub race_id: i64,

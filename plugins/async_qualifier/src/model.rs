@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::rules::{RaceStatus, ReviewStatus};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Qualifier {
     pub id: i64,
     pub org_id: i64,
@@ -20,6 +20,7 @@ pub struct Qualifier {
     pub max_reattempts: i64,
     pub require_racetime: bool,
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub created_at: i64,
     /// The caller may change it (and sees hidden results).
     pub can_manage: bool,
@@ -27,7 +28,7 @@ pub struct Qualifier {
     pub can_review: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Pool {
     pub id: i64,
     pub qualifier_id: i64,
@@ -38,7 +39,7 @@ pub struct Pool {
     pub remaining_runs: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Permalink {
     pub id: i64,
     pub pool_id: i64,
@@ -47,12 +48,13 @@ pub struct Permalink {
     /// Seconds; None until someone finishes it.
     pub par_time: Option<f64>,
     #[serde(default, with = "sdk::time::rfc3339::option")]
+    #[schemars(schema_with = "sdk::openapi::optional_date_time")]
     pub par_updated_at: Option<i64>,
     /// Non-reattempted runs on it.
     pub play_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Race {
     pub id: i64,
     pub qualifier_id: i64,
@@ -70,13 +72,17 @@ pub struct Race {
     pub results_hidden: bool,
     pub status: RaceStatus,
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub opened_at: i64,
     /// When a still-pending run is forfeited.
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub timeout_at: i64,
     #[serde(default, with = "sdk::time::rfc3339::option")]
+    #[schemars(schema_with = "sdk::openapi::optional_date_time")]
     pub start_time: Option<i64>,
     #[serde(default, with = "sdk::time::rfc3339::option")]
+    #[schemars(schema_with = "sdk::openapi::optional_date_time")]
     pub end_time: Option<i64>,
     pub elapsed_seconds: Option<f64>,
     pub score: Option<f64>,
@@ -90,11 +96,12 @@ pub struct Race {
     pub review_request_reason: String,
     /// The server's clock when this was read, so timers do not depend on the browser's clock.
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub server_now: i64,
 }
 
 /// The answer to `start_run`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StartedRun {
     pub race_id: i64,
     pub permalink_url: String,
@@ -102,15 +109,17 @@ pub struct StartedRun {
 }
 
 /// The answer to `ready_run`: the clock starts after the countdown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReadyAnswer {
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub start_time: i64,
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub server_now: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LeaderboardEntry {
     pub rank: u32,
     pub user_id: i64,
@@ -122,7 +131,7 @@ pub struct LeaderboardEntry {
     pub unattempted: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LeaderboardView {
     pub entries: Vec<LeaderboardEntry>,
     /// True when results are hidden from the caller (hide_results on an active qualifier).
@@ -130,7 +139,7 @@ pub struct LeaderboardView {
 }
 
 /// The dashboard of a qualifier for the caller.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DashboardView {
     pub qualifier: Qualifier,
     pub pools: Vec<Pool>,
@@ -141,19 +150,22 @@ pub struct DashboardView {
 }
 
 /// An entry of the qualifiers' audit log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub username: Option<String>,
     pub action: String,
     pub details: String,
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub at: i64,
 }
 
 /// What the caller may do in the organization's qualifiers (for showing buttons; the server
 /// checks again).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Rights {
     pub create: bool,
     pub manage: bool,

@@ -29,23 +29,34 @@ async fn guard(org_id: i64) -> Result<(DiscordBotService, Actor), sdk::Error> {
 }
 
 /// The organization's Discord page: bot status and linked servers.
-#[server(prefix = "/api/p/discordbot", endpoint = "discord_overview", input = Json, output = Json)]
+#[server(prefix = "/api/p/discordbot", endpoint = "discord_overview", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn discord_overview(org_id: i64) -> Result<DiscordPage, sdk::Error> {
     let (service, actor) = guard(org_id).await?;
     service.page(&actor, org_id, sdk::time::now_ms()).await
 }
+sdk::api_doc!(
+    DiscordOverview,
+    "`discord:link` in the organization, with discordbot enabled"
+);
 
 /// A bot invite for this organization, valid for 15 minutes, for the signed-in user only.
-#[server(prefix = "/api/p/discordbot", endpoint = "bot_invite", input = Json, output = Json)]
+#[server(prefix = "/api/p/discordbot", endpoint = "bot_invite", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn bot_invite(org_id: i64) -> Result<InviteLink, sdk::Error> {
     let (service, actor) = guard(org_id).await?;
     service
         .new_invite(&actor, org_id, sdk::time::now_ms())
         .await
 }
+sdk::api_doc!(
+    BotInvite,
+    "`discord:link` in the organization, with discordbot enabled"
+);
 
 /// Unlinks one of the organization's Discord servers.
-#[server(prefix = "/api/p/discordbot", endpoint = "unlink_server", input = Json, output = Json)]
+#[server(prefix = "/api/p/discordbot", endpoint = "unlink_server", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn unlink_server(org_id: i64, guild_id: String) -> Result<(), sdk::Error> {
     let (service, actor) = guard(org_id).await?;
     service
@@ -53,9 +64,14 @@ pub async fn unlink_server(org_id: i64, guild_id: String) -> Result<(), sdk::Err
         .await
         .map(|_| ())
 }
+sdk::api_doc!(
+    UnlinkServer,
+    "`discord:link` in the organization, with discordbot enabled"
+);
 
 /// Discord's redirect after the bot was added (or adding it was cancelled).
-#[server(prefix = "/api/p/discordbot", endpoint = "link_callback", input = GetUrl, output = Json)]
+#[server(prefix = "/api/p/discordbot", endpoint = "link_callback", input = GetUrl, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn link_callback(
     #[server(default)] code: Option<String>,
     #[server(default)] state: Option<String>,
@@ -92,3 +108,7 @@ pub async fn link_callback(
     leptos_axum::redirect(&rules::page_after_link(&outcome));
     Ok(outcome)
 }
+sdk::api_doc!(
+    LinkCallback,
+    "signed in; Discord sends the browser here after the bot was added"
+);

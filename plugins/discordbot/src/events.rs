@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The bot is connected to Discord's gateway and can answer commands: after a fresh session
 /// (READY) or a resumed one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BotReady {
     /// The bot's Discord user name.
     pub bot_user: String,
@@ -17,7 +17,7 @@ pub struct BotReady {
 
 /// The bot lost its gateway connection (it reconnects by itself while it holds the lease), or
 /// stopped: the server is shutting down, or another instance took the gateway over.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BotDisconnected {
     pub instance: String,
     pub reason: String,

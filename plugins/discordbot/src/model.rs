@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A Discord server linked to the organization.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct LinkedServer {
     pub guild_id: String,
@@ -12,11 +12,12 @@ pub struct LinkedServer {
     /// The user name of whoever linked it (None once that account is gone).
     pub linked_by: Option<String>,
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub linked_at: i64,
 }
 
 /// The organization's Discord page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DiscordPage {
     pub org_id: i64,
     /// The site has a bot token (`DISCORD_TOKEN`).
@@ -31,17 +32,18 @@ pub struct DiscordPage {
 }
 
 /// Where the bot invite sends the browser.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InviteLink {
     pub url: String,
     /// After this instant the link's state is refused.
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub expires_at: i64,
 }
 
 /// What the link callback did (the browser is redirected to the organization's Discord page
 /// with the same message).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LinkOutcome {
     pub linked: bool,
     pub org_id: Option<i64>,

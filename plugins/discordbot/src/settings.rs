@@ -120,8 +120,7 @@ impl Settings {
     /// callback; an error saying what to configure when it has no client id or secret.
     pub fn oauth_app(&self) -> Result<OAuthApp, Error> {
         let (Some(client_id), Some(client_secret)) = (&self.client_id, &self.client_secret) else {
-            return Err(Error::upstream(
-                "Discord",
+            return Err(Error::conflict(
                 "Discord sign-in is not configured on this site (SAHABOT_DISCORD_CLIENT_ID and \
                  SAHABOT_DISCORD_CLIENT_SECRET), so servers cannot be linked.",
             ));

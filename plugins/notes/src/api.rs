@@ -13,7 +13,8 @@ use crate::{actions, service::Entries, PLUGIN_ID};
 use sdk::{auth::guard::require_plugin, context::platform, Actor};
 
 /// The organization's entries, newest first, a page at a time.
-#[server(prefix = "/api/p/notes", endpoint = "list_entries", input = Json, output = Json)]
+#[server(prefix = "/api/p/notes", endpoint = "list_entries", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_entries(
     org_id: i64,
     #[server(default)] page: PageRequest,
@@ -23,12 +24,21 @@ pub async fn list_entries(
     let scope = require_plugin(org_id, PLUGIN_ID, actions::READ).await?;
     service.list(org_id, &Actor::from(&scope), &page).await
 }
+sdk::api_doc!(
+    ListEntries,
+    "`notes:read` in the organization, with notes enabled"
+);
 
 /// Adds an entry (at most the organization's `max_length` characters).
-#[server(prefix = "/api/p/notes", endpoint = "add_entry", input = Json, output = Json)]
+#[server(prefix = "/api/p/notes", endpoint = "add_entry", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn add_entry(org_id: i64, text: String) -> Result<Entry, sdk::Error> {
     let service = Entries::from_platform(&platform()?);
     let scope = require_plugin(org_id, PLUGIN_ID, actions::WRITE).await?;
     let now = sdk::time::now_ms();
     service.add(org_id, &Actor::from(&scope), &text, now).await
 }
+sdk::api_doc!(
+    AddEntry,
+    "`notes:write` in the organization, with notes enabled"
+);

@@ -46,7 +46,8 @@ async fn guard(org_id: Option<i64>, signed_in: bool) -> Result<(Presets, Actor),
 }
 
 /// Presets the caller may see, filtered by randomizer, namespace slug and text.
-#[server(prefix = "/api/p/presets", endpoint = "list_presets", input = Json, output = Json)]
+#[server(prefix = "/api/p/presets", endpoint = "list_presets", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_presets(
     #[server(default)] org_id: Option<i64>,
     #[server(default)] randomizer: Option<String>,
@@ -61,8 +62,13 @@ pub async fn list_presets(
     };
     presets.list_presets(org_id, &actor, filter).await
 }
+sdk::api_doc!(
+    ListPresets,
+    "anyone; with `org_id`, a member of it with presets enabled"
+);
 
-#[server(prefix = "/api/p/presets", endpoint = "get_preset", input = Json, output = Json)]
+#[server(prefix = "/api/p/presets", endpoint = "get_preset", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn get_preset(
     #[server(default)] org_id: Option<i64>,
     preset_id: i64,
@@ -70,9 +76,14 @@ pub async fn get_preset(
     let (presets, actor) = guard(org_id, false).await?;
     presets.get_preset(org_id, &actor, preset_id).await
 }
+sdk::api_doc!(
+    GetPreset,
+    "anyone; with `org_id`, a member of it with presets enabled"
+);
 
 /// Creates a preset in `namespace` (a slug; none: a global preset, SUPERADMIN only).
-#[server(prefix = "/api/p/presets", endpoint = "create_preset", input = Json, output = Json)]
+#[server(prefix = "/api/p/presets", endpoint = "create_preset", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn create_preset(
     #[server(default)] org_id: Option<i64>,
     #[server(default)] namespace: Option<String>,
@@ -93,9 +104,14 @@ pub async fn create_preset(
     };
     presets.create_preset(org_id, &actor, input, now_ms()).await
 }
+sdk::api_doc!(
+    CreatePreset,
+    "signed in; with `org_id`, a member of it with presets enabled"
+);
 
 /// Changes what is given (name, description, YAML, public flag).
-#[server(prefix = "/api/p/presets", endpoint = "update_preset", input = Json, output = Json)]
+#[server(prefix = "/api/p/presets", endpoint = "update_preset", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn update_preset(
     #[server(default)] org_id: Option<i64>,
     preset_id: i64,
@@ -115,8 +131,13 @@ pub async fn update_preset(
         .update_preset(org_id, &actor, preset_id, change, now_ms())
         .await
 }
+sdk::api_doc!(
+    UpdatePreset,
+    "signed in; with `org_id`, a member of it with presets enabled"
+);
 
-#[server(prefix = "/api/p/presets", endpoint = "delete_preset", input = Json, output = Json)]
+#[server(prefix = "/api/p/presets", endpoint = "delete_preset", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn delete_preset(
     #[server(default)] org_id: Option<i64>,
     preset_id: i64,
@@ -124,9 +145,14 @@ pub async fn delete_preset(
     let (presets, actor) = guard(org_id, true).await?;
     presets.delete_preset(org_id, &actor, preset_id).await
 }
+sdk::api_doc!(
+    DeletePreset,
+    "signed in; with `org_id`, a member of it with presets enabled"
+);
 
 /// The preset's YAML, for download.
-#[server(prefix = "/api/p/presets", endpoint = "export_preset", input = Json, output = Json)]
+#[server(prefix = "/api/p/presets", endpoint = "export_preset", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn export_preset(
     #[server(default)] org_id: Option<i64>,
     preset_id: i64,
@@ -134,10 +160,15 @@ pub async fn export_preset(
     let (presets, actor) = guard(org_id, false).await?;
     Ok(presets.get_preset(org_id, &actor, preset_id).await?.yaml)
 }
+sdk::api_doc!(
+    ExportPreset,
+    "anyone; with `org_id`, a member of it with presets enabled"
+);
 
 /// Checks YAML without saving: the kind it is, or the error with its line and column.
 /// Signed-in callers only: parsing is work done for the caller, like saving.
-#[server(prefix = "/api/p/presets", endpoint = "check_preset_yaml", input = Json, output = Json)]
+#[server(prefix = "/api/p/presets", endpoint = "check_preset_yaml", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn check_preset_yaml(yaml: String) -> Result<YamlCheck, sdk::Error> {
     sdk::auth::guard::require_user()?;
     Presets::new(sdk::context::platform()?)
@@ -145,18 +176,22 @@ pub async fn check_preset_yaml(yaml: String) -> Result<YamlCheck, sdk::Error> {
         .await?;
     service::check_yaml(&yaml)
 }
+sdk::api_doc!(CheckPresetYaml, "signed in");
 
 /// Randomizers presets can be written for.
-#[server(prefix = "/api/p/presets", endpoint = "list_randomizers", input = Json, output = Json)]
+#[server(prefix = "/api/p/presets", endpoint = "list_randomizers", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_randomizers() -> Result<Vec<RandomizerInfo>, sdk::Error> {
     let presets = Presets::new(sdk::context::platform()?);
     presets.ensure_running().await?;
     presets.randomizers()
 }
+sdk::api_doc!(ListRandomizers, "anyone");
 
 /// Namespaces the caller owns, has grants in, or that belong to the organization; newest first, a
 /// page at a time.
-#[server(prefix = "/api/p/presets", endpoint = "list_namespaces", input = Json, output = Json)]
+#[server(prefix = "/api/p/presets", endpoint = "list_namespaces", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_namespaces(
     #[server(default)] org_id: Option<i64>,
     #[server(default)] page: sdk::page::PageRequest,
@@ -164,10 +199,15 @@ pub async fn list_namespaces(
     let (presets, actor) = guard(org_id, true).await?;
     presets.list_namespaces(org_id, &actor, &page).await
 }
+sdk::api_doc!(
+    ListNamespaces,
+    "signed in; with `org_id`, a member of it with presets enabled"
+);
 
 /// Creates a namespace owned by the organization (`for_organization`, needs
 /// `namespace:manage` there) or by the caller.
-#[server(prefix = "/api/p/presets", endpoint = "create_namespace", input = Json, output = Json)]
+#[server(prefix = "/api/p/presets", endpoint = "create_namespace", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn create_namespace(
     #[server(default)] org_id: Option<i64>,
     slug: String,
@@ -188,9 +228,14 @@ pub async fn create_namespace(
         .create_namespace(org_id, &actor, input, now_ms())
         .await
 }
+sdk::api_doc!(
+    CreateNamespace,
+    "signed in; with `org_id`, a member of it with presets enabled"
+);
 
 /// Grants (or, with all three false, removes) a user's rights in a namespace.
-#[server(prefix = "/api/p/presets", endpoint = "grant_namespace_permission", input = Json, output = Json)]
+#[server(prefix = "/api/p/presets", endpoint = "grant_namespace_permission", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn grant_namespace_permission(
     #[server(default)] org_id: Option<i64>,
     namespace: String,
@@ -205,9 +250,14 @@ pub async fn grant_namespace_permission(
         .grant(org_id, &actor, &namespace, user_id, rights, now_ms())
         .await
 }
+sdk::api_doc!(
+    GrantNamespacePermission,
+    "signed in; with `org_id`, a member of it with presets enabled"
+);
 
 /// The grants of a namespace (managers only).
-#[server(prefix = "/api/p/presets", endpoint = "list_namespace_grants", input = Json, output = Json)]
+#[server(prefix = "/api/p/presets", endpoint = "list_namespace_grants", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_namespace_grants(
     #[server(default)] org_id: Option<i64>,
     namespace: String,
@@ -215,3 +265,7 @@ pub async fn list_namespace_grants(
     let (presets, actor) = guard(org_id, true).await?;
     presets.grants(org_id, &actor, &namespace).await
 }
+sdk::api_doc!(
+    ListNamespaceGrants,
+    "signed in; with `org_id`, a member of it with presets enabled"
+);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PresetCreated {
     pub preset_id: i64,
     pub namespace: Option<String>,
@@ -11,7 +11,7 @@ pub struct PresetCreated {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PresetUpdated {
     pub preset_id: i64,
     pub namespace: Option<String>,
@@ -19,7 +19,7 @@ pub struct PresetUpdated {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PresetDeleted {
     pub preset_id: i64,
     pub namespace: Option<String>,
@@ -27,7 +27,7 @@ pub struct PresetDeleted {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NamespaceCreated {
     pub namespace_id: i64,
     pub slug: String,

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What kind of preset a document is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PresetKind {
     Standard,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::format::PresetKind;
 
 /// A randomizer presets can be written for (the registry's entry).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RandomizerInfo {
     /// e.g. `alttpr`
     pub id: String,
@@ -15,7 +15,7 @@ pub struct RandomizerInfo {
 }
 
 /// Who owns a namespace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum NamespaceOwner {
     User { user_id: i64, name: String },
@@ -23,7 +23,9 @@ pub enum NamespaceOwner {
 }
 
 /// What the caller may do in a namespace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct NamespaceRights {
     pub read: bool,
     pub create: bool,
@@ -33,7 +35,7 @@ pub struct NamespaceRights {
     pub manage: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Namespace {
     pub id: i64,
     /// Unique across the site, e.g. `league-2026`.
@@ -49,7 +51,7 @@ pub struct Namespace {
 
 /// A per-user grant in a namespace (one row of `preset_namespace_permissions` with the user's
 /// name).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct NamespaceGrant {
     pub user_id: i64,
@@ -63,7 +65,7 @@ pub struct NamespaceGrant {
 }
 
 /// A preset in lists (no settings).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PresetSummary {
     pub id: i64,
     /// None: a global preset.
@@ -74,11 +76,12 @@ pub struct PresetSummary {
     pub kind: PresetKind,
     pub is_public: bool,
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub updated_at: i64,
 }
 
 /// A preset with its settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Preset {
     pub summary: PresetSummary,
     /// The YAML as written.
@@ -87,6 +90,7 @@ pub struct Preset {
     pub settings: serde_json::Value,
     pub created_by: Option<String>,
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub created_at: i64,
     /// The caller may edit / delete it.
     pub can_update: bool,
@@ -94,7 +98,7 @@ pub struct Preset {
 }
 
 /// The answer to `check_preset_yaml`, for inline validation while typing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct YamlCheck {
     pub kind: PresetKind,
     pub sahasrahbot_format: bool,

@@ -20,7 +20,9 @@ use server_fn::{
 pub const INTERNAL_MESSAGE: &str =
     "Something went wrong on our side. Please try again; if it keeps happening, tell the site admins.";
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(into = "ErrorBody", from = "ErrorBody")]
 pub enum Error {
     /// The thing asked for does not exist (or the caller may not know that it exists).
@@ -193,7 +195,7 @@ impl Error {
 }
 
 /// The JSON body of an error response. Optional members appear only for the kinds that have them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ErrorBody {
     pub kind: String,
     pub message: String,

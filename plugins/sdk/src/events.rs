@@ -40,7 +40,7 @@ pub trait Event: Any + Clone + Send + Sync + Serialize + DeserializeOwned + 'sta
 }
 
 /// An event with its context.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Envelope<E> {
     pub org_id: Option<i64>,
     /// The user who caused it, when one did.
@@ -64,7 +64,7 @@ pub use crate::runtime::{EventRecord, ListenerFailure};
 type Decoder = Arc<dyn Fn(&EventBus, serde_json::Value) -> Result<(), String> + Send + Sync>;
 
 /// What travels between instances.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 struct Relayed {
     from: String,
     name: String,
@@ -330,30 +330,30 @@ pub mod system {
     use super::Event;
 
     /// The server is up (after plugins loaded and the router was built).
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
     pub struct AppStarted {
         pub version: String,
     }
 
     /// The server is shutting down.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
     pub struct AppStopping;
 
     /// A plugin loaded at start-up (or came back on reload).
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
     pub struct PluginLoaded {
         pub plugin_id: String,
         pub version: String,
     }
 
     /// A plugin came on for the envelope's organization.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
     pub struct PluginEnabled {
         pub plugin_id: String,
     }
 
     /// A plugin went off for the envelope's organization.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
     pub struct PluginDisabled {
         pub plugin_id: String,
     }
@@ -377,7 +377,7 @@ pub mod system {
     /// Rights changed: in the envelope's organization (memberships, roles, statements), or a
     /// user's everywhere (`user_id` with no organization: a global level). Other instances drop
     /// their cached decisions when it arrives.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
     pub struct AccessChanged {
         pub user_id: Option<i64>,
     }
@@ -456,13 +456,13 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    #[derive(Debug, Clone, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
     struct Ping(u32);
     impl Event for Ping {
         const NAME: &'static str = "test.ping";
     }
 
-    #[derive(Debug, Clone, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
     struct Other;
     impl Event for Other {
         const NAME: &'static str = "test.other";

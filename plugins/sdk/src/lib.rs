@@ -24,6 +24,7 @@ pub mod events;
 pub mod http;
 pub mod identity;
 pub mod input;
+pub mod openapi;
 pub mod page;
 pub mod plugin;
 pub mod runtime;

@@ -18,7 +18,9 @@ pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
 
 /// Which page of a list to return.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct PageRequest {
     /// Items wanted: [`DEFAULT_LIMIT`] when unset, at most [`MAX_LIMIT`].
     #[serde(default)]
@@ -59,7 +61,7 @@ impl PageRequest {
 }
 
 /// One page of a list, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     /// Set when more items follow: ask again with this as `before_id`.

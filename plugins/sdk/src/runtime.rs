@@ -4,29 +4,31 @@
 use serde::{Deserialize, Serialize};
 
 /// One delivered event, for the admin page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EventRecord {
     pub name: String,
     pub org_id: Option<i64>,
     pub actor: Option<i64>,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub at: i64,
     pub listeners: usize,
 }
 
 /// A listener that failed on an event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ListenerFailure {
     pub event: String,
     pub listener: String,
     pub org_id: Option<i64>,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub at: i64,
     pub error: String,
 }
 
 /// How the bot is doing, for the admin page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BotStatus {
     /// A token is configured.
     pub configured: bool,
@@ -40,6 +42,7 @@ pub struct BotStatus {
     pub gateway_instance: Option<String>,
     /// When the last READY arrived (epoch ms).
     #[serde(default, with = "crate::time::rfc3339::option")]
+    #[schemars(schema_with = "crate::openapi::optional_date_time")]
     pub ready_at: Option<i64>,
     /// Slash commands registered with Discord.
     pub commands_registered: Vec<String>,
@@ -48,7 +51,7 @@ pub struct BotStatus {
 }
 
 /// A Discord server linked to an organization.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct LinkedGuild {
     pub guild_id: String,
@@ -60,5 +63,6 @@ pub struct LinkedGuild {
     pub org_name: String,
     pub linked_by: Option<i64>,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub linked_at: i64,
 }

@@ -5,13 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TournamentCreated {
     pub tournament_id: i64,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TournamentUpdated {
     pub tournament_id: i64,
     pub name: String,
@@ -20,7 +20,7 @@ pub struct TournamentUpdated {
 }
 
 /// A match got a scheduled time, or its time changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MatchScheduled {
     pub tournament_id: i64,
     pub match_id: i64,
@@ -31,7 +31,7 @@ pub struct MatchScheduled {
 }
 
 /// Anything else about a match changed (title, players, stream, comment, seed, result, crew).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MatchUpdated {
     pub tournament_id: i64,
     pub match_id: i64,
@@ -39,13 +39,13 @@ pub struct MatchUpdated {
     pub what: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MatchDeleted {
     pub tournament_id: i64,
     pub match_id: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MatchStatusChanged {
     pub tournament_id: i64,
     pub match_id: i64,
@@ -57,7 +57,7 @@ pub struct MatchStatusChanged {
 }
 
 /// A match reached Finished (by a step or by recording its result).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MatchFinished {
     pub tournament_id: i64,
     pub match_id: i64,
@@ -65,7 +65,7 @@ pub struct MatchFinished {
     pub ranks: Vec<(i64, i64)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CrewSignedUp {
     pub match_id: i64,
     pub crew_id: i64,
@@ -75,7 +75,7 @@ pub struct CrewSignedUp {
     pub approved: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CrewApproved {
     pub match_id: i64,
     pub crew_id: i64,

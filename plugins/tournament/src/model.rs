@@ -5,7 +5,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Where a match stands, derived from which of its timestamps are set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchStatus {
     Pending,
@@ -109,7 +121,19 @@ pub struct MatchTimes {
 }
 
 /// What a crew member does for a match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CrewRole {
     Commentator,
@@ -146,7 +170,7 @@ impl CrewRole {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tournament {
     pub id: i64,
     pub org_id: i64,
@@ -161,8 +185,10 @@ pub struct Tournament {
     pub randomizer: Option<String>,
     pub preset: Option<String>,
     #[serde(with = "sdk::time::rfc3339::option", default)]
+    #[schemars(schema_with = "sdk::openapi::optional_date_time")]
     pub archived_at: Option<i64>,
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub created_at: i64,
     pub player_count: i64,
     /// Whether the caller plays in it.
@@ -172,13 +198,13 @@ pub struct Tournament {
 }
 
 /// A person as the pages show them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Person {
     pub user_id: i64,
     pub display_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct MatchPlayer {
     pub user_id: i64,
@@ -187,7 +213,7 @@ pub struct MatchPlayer {
     pub station: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CrewMember {
     pub id: i64,
     pub user_id: i64,
@@ -196,7 +222,7 @@ pub struct CrewMember {
     pub approved: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct StreamChannel {
     pub id: i64,
@@ -208,21 +234,21 @@ pub struct StreamChannel {
     pub is_active: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MatchSeed {
     pub url: String,
     pub description: String,
 }
 
 /// Another plugin's claim on a match (a linked race room, a SpeedGaming episode).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct MatchHold {
     pub holder: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Match {
     pub id: i64,
     pub org_id: i64,
@@ -232,14 +258,19 @@ pub struct Match {
     pub comment: String,
     pub status: MatchStatus,
     #[serde(with = "sdk::time::rfc3339::option", default)]
+    #[schemars(schema_with = "sdk::openapi::optional_date_time")]
     pub scheduled_at: Option<i64>,
     #[serde(with = "sdk::time::rfc3339::option", default)]
+    #[schemars(schema_with = "sdk::openapi::optional_date_time")]
     pub checked_in_at: Option<i64>,
     #[serde(with = "sdk::time::rfc3339::option", default)]
+    #[schemars(schema_with = "sdk::openapi::optional_date_time")]
     pub started_at: Option<i64>,
     #[serde(with = "sdk::time::rfc3339::option", default)]
+    #[schemars(schema_with = "sdk::openapi::optional_date_time")]
     pub finished_at: Option<i64>,
     #[serde(with = "sdk::time::rfc3339::option", default)]
+    #[schemars(schema_with = "sdk::openapi::optional_date_time")]
     pub confirmed_at: Option<i64>,
     pub stream_channel: Option<StreamChannel>,
     pub players: Vec<MatchPlayer>,
@@ -254,7 +285,7 @@ pub struct Match {
 }
 
 /// One player's settings for one game of a match.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SettingsSubmission {
     pub id: i64,
     pub match_id: i64,
@@ -264,25 +295,28 @@ pub struct SettingsSubmission {
     pub settings: Value,
     pub notes: String,
     #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
     pub submitted_at: i64,
 }
 
 /// A finish rank given by a manager (1 = winner; equal ranks are ties).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RankInput {
     pub user_id: i64,
     pub rank: i64,
 }
 
 /// A station number given at check-in of an onsite match.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StationInput {
     pub user_id: i64,
     pub station: String,
 }
 
 /// What the caller may do here (pages show only what works).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Rights {
     pub user_id: i64,
     pub create_tournament: bool,
@@ -298,7 +332,7 @@ pub struct Rights {
 
 /// A tournament's public calendar feed: anyone with the address sees its scheduled matches'
 /// times, titles and players (no comments, crew or streams).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PublicFeed {
     pub tournament_id: i64,
     pub tournament_name: String,
@@ -308,12 +342,13 @@ pub struct PublicFeed {
 /// The calendar feed addresses: the public feeds of the organization's open tournaments, and
 /// the caller's private feed of their own matches. The private address is stored only as a hash,
 /// so it is in the answer that made it and never again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CalendarFeeds {
     pub public: Vec<PublicFeed>,
     /// The new private address (only in the answer that made it).
     pub my_url: Option<String>,
     /// When the caller's current private address was made, if they have one.
     #[serde(with = "sdk::time::rfc3339::option", default)]
+    #[schemars(schema_with = "sdk::openapi::optional_date_time")]
     pub my_url_created_at: Option<i64>,
 }

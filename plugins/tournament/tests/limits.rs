@@ -185,7 +185,7 @@ async fn check_match_list_pages_with_a_maximum(backend: Backend) {
                 org,
                 tournament_id,
                 format!("Match {i}"),
-                Some(at),
+                Some(at.into()),
                 players,
                 None,
                 String::new(),

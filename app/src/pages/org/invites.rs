@@ -58,7 +58,7 @@ fn Invites(overview: OrgSummary) -> impl IntoView {
                     let max = if max.trim().is_empty() { Ok(None) } else { max.trim().parse::<i64>().map(Some) };
                     let days_text = days.get_untracked();
                     let expires = if days_text.trim().is_empty() { Ok(None) } else {
-                        days_text.trim().parse::<i64>().map(|d| Some(sdk::time::api_instant(sdk::time::now_ms() + d * 86_400_000)))
+                        days_text.trim().parse::<i64>().map(|d| Some(sdk::time::TimeText::of(sdk::time::now_ms() + d * 86_400_000)))
                     };
                     match (max, expires) {
                         (Err(_), _) => create.value().set(Some(Err(sdk::Error::invalid("max_uses", "must be a whole number, or empty for unlimited")))),

@@ -40,7 +40,7 @@ pub const IN_PROGRESS_TIMEOUT_MS: i64 = 12 * 60 * 60 * 1000;
 /// Longest runner notes, review notes and reasons.
 pub const NOTES_MAX: usize = 4000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RaceStatus {
     Pending,
@@ -93,7 +93,7 @@ impl RaceStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     Pending,

@@ -94,7 +94,7 @@ pub struct BoardRace {
 }
 
 /// One line of the leaderboard.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Standing {
     pub rank: u32,
     pub user_id: i64,

@@ -103,8 +103,9 @@ pub fn invite_problem(settings: &Settings) -> Option<String> {
 /// The bot invite: Discord's consent screen for adding the bot (and its slash commands) to a
 /// server, which also lets us list the user's servers (`guilds`) to check their rights there.
 pub fn invite_url(settings: &Settings, state: &str) -> Result<String, Error> {
+    // The site is not set up for it: a state of this site (409), not a failure of Discord's.
     if let Some(problem) = invite_problem(settings) {
-        return Err(Error::upstream("Discord", problem));
+        return Err(Error::conflict(problem));
     }
     settings.oauth_app()?.authorize_url(
         &["bot", "applications.commands", "guilds"],

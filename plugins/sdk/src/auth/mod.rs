@@ -24,7 +24,18 @@ use serde::{Deserialize, Serialize};
 
 /// Site-wide rank. Stored as its number so levels can be compared and extended.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    schemars::JsonSchema,
 )]
 pub enum GlobalLevel {
     #[default]
@@ -72,7 +83,7 @@ impl GlobalLevel {
 }
 
 /// The signed-in user as the app sees them (also sent to the browser).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CurrentUser {
     pub id: i64,
     pub username: String,

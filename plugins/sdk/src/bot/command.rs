@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::CommandReply;
 use crate::{auth::CurrentUser, context::Platform, Error};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OptionKind {
     String,
@@ -21,7 +21,7 @@ pub enum OptionKind {
     Boolean,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CommandOption {
     pub name: String,
     pub description: String,
@@ -30,7 +30,7 @@ pub struct CommandOption {
 }
 
 /// One use of a command, as the bot read it from Discord.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CommandCall {
     /// None in a direct message.
     pub guild_id: Option<String>,

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CommandReply {
     pub content: String,
     /// Only the person who used the command sees it.
@@ -39,7 +39,7 @@ impl CommandReply {
 }
 
 /// How a button looks (Discord's button styles 1–4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ButtonStyle {
     Primary,
@@ -62,7 +62,7 @@ impl ButtonStyle {
 
 /// A button on a message. Its `custom_id` comes back when someone clicks it, so it carries what
 /// the handler needs (e.g. `async:ready:42`): buttons keep working after a restart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Button {
     /// At most 100 characters; starts with the prefix of a registered
     /// [`BotComponent`](super::BotComponent).
@@ -103,7 +103,7 @@ pub fn components_json(buttons: &[Button]) -> Value {
 
 /// A message with an embed and buttons, as plugins post it through
 /// [`DiscordRest::send`](super::DiscordRest::send).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OutgoingMessage {
     pub content: String,
     /// An embed: title and description (Discord markdown).

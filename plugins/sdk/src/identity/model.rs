@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{policy::Statement, CurrentUser, GlobalLevel};
 
 /// A user as the site admin pages and the profile page see them (no tokens).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UserInfo {
     pub id: i64,
     pub username: String,
@@ -18,6 +18,7 @@ pub struct UserInfo {
     pub is_active: bool,
     pub api_rate_limit_per_minute: Option<i64>,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub created_at: i64,
     /// IANA zone chosen on the profile; `None`: the browser's.
     #[serde(default)]
@@ -30,7 +31,7 @@ pub struct UserInfo {
 }
 
 /// What Discord's `/users/@me` tells us.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct DiscordProfile {
     pub id: String,
     pub username: String,
@@ -40,14 +41,14 @@ pub struct DiscordProfile {
 }
 
 /// The profile's RaceTime.gg card: whether this site links accounts and the linked one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RacetimeStatus {
     pub configured: bool,
     pub linked_name: Option<String>,
 }
 
 /// What RaceTime.gg's `/o/userinfo` tells us.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RacetimeProfile {
     pub id: String,
     pub name: String,
@@ -84,7 +85,7 @@ pub type RacetimeTokens = OAuthTokens;
 pub type DiscordTokens = OAuthTokens;
 
 /// The profile fields a user edits themselves.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProfileUpdate {
     pub display_name: String,
     pub pronouns: String,
@@ -95,7 +96,7 @@ pub struct ProfileUpdate {
 }
 
 /// What a site admin may change on a user.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AdminUserUpdate {
     pub level: GlobalLevel,
     pub is_active: bool,
@@ -115,7 +116,7 @@ impl UserInfo {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Organization {
     pub id: i64,
@@ -124,20 +125,22 @@ pub struct Organization {
     #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_active: bool,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Member {
     pub user_id: i64,
     pub username: String,
     pub display_name: Option<String>,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub joined_at: i64,
     pub roles: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct OrgRequest {
     pub id: i64,
@@ -149,10 +152,11 @@ pub struct OrgRequest {
     pub review_notes: Option<String>,
     pub organization_id: Option<i64>,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Role {
     pub id: i64,
     pub name: String,
@@ -164,7 +168,7 @@ pub struct Role {
     pub member_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Invite {
     pub id: i64,
@@ -175,13 +179,15 @@ pub struct Invite {
     pub max_uses: Option<i64>,
     pub uses_count: i64,
     #[serde(default, with = "crate::time::rfc3339::option")]
+    #[schemars(schema_with = "crate::openapi::optional_date_time")]
     pub expires_at: Option<i64>,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub created_at: i64,
 }
 
 /// What the accept page shows before the user joins.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InvitePreview {
     pub slug: String,
     pub organization_id: i64,
@@ -206,7 +212,7 @@ impl Invite {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ApiToken {
     pub id: i64,
@@ -214,21 +220,24 @@ pub struct ApiToken {
     #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_active: bool,
     #[serde(default, with = "crate::time::rfc3339::option")]
+    #[schemars(schema_with = "crate::openapi::optional_date_time")]
     pub last_used_at: Option<i64>,
     #[serde(default, with = "crate::time::rfc3339::option")]
+    #[schemars(schema_with = "crate::openapi::optional_date_time")]
     pub expires_at: Option<i64>,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub created_at: i64,
 }
 
 /// A new token: `secret` is the only time the token itself is seen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreatedToken {
     pub token: ApiToken,
     pub secret: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditRecord {
     pub id: i64,
@@ -239,6 +248,7 @@ pub struct AuditRecord {
     pub details: String,
     pub ip_address: Option<String>,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub created_at: i64,
     /// The SUPERADMIN who acted as `user_id` (impersonating), if any.
     #[serde(default)]
@@ -247,7 +257,7 @@ pub struct AuditRecord {
     pub impersonated_by_name: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditFilter {
     /// None: every organization (SUPERADMIN only; the caller checks).
     pub org_id: Option<i64>,
@@ -259,7 +269,7 @@ pub struct AuditFilter {
     pub limit: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Setting {
     pub key: String,
@@ -268,5 +278,6 @@ pub struct Setting {
     #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub is_public: bool,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub updated_at: i64,
 }

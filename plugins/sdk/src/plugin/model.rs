@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Where a plugin stands after start-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PluginStatus {
     /// Running: its migrations applied and `on_load` succeeded.
@@ -25,7 +25,7 @@ impl PluginStatus {
 }
 
 /// One dependency as the admin pages show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DependencyInfo {
     pub id: String,
     /// The semver range asked for, e.g. `^1`.
@@ -34,7 +34,7 @@ pub struct DependencyInfo {
 }
 
 /// A plugin as `list_plugins` returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PluginSummary {
     pub id: String,
     pub name: String,
@@ -69,7 +69,7 @@ pub struct PluginSummary {
 }
 
 /// A link a plugin adds to an organization's navigation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NavEntry {
     pub plugin_id: String,
     pub label: String,
@@ -79,7 +79,7 @@ pub struct NavEntry {
 }
 
 /// Where a configuration value comes from, strongest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConfigSource {
     Organization,
@@ -100,7 +100,7 @@ impl ConfigSource {
 }
 
 /// One leaf of the effective configuration (the key/value view).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConfigEntry {
     /// Dotted path, e.g. `limits.max_items`.
     pub key: String,
@@ -109,7 +109,7 @@ pub struct ConfigEntry {
 }
 
 /// `get_plugin_config`: everything the settings form needs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PluginConfigView {
     pub plugin_id: String,
     pub plugin_name: String,
@@ -123,14 +123,14 @@ pub struct PluginConfigView {
 }
 
 /// The answer to `set_plugin_enabled`: every plugin whose state changed, in the order applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EnablementChange {
     pub changed: Vec<String>,
 }
 
 /// Put into the request extensions by the server for pages under `/org/{org_id}/…`, so the
 /// plugin gate decides during server rendering, before the status line is sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrgPluginsSnapshot {
     pub org_id: i64,
     pub enabled: Vec<String>,

@@ -14,7 +14,7 @@ pub const MIN_ORG_INTERVAL_SECONDS: i64 = 60;
 pub const MAX_ACTIVE_TASKS_PER_ORG: i64 = 50;
 
 /// When a task is due. Cron expressions are UTC, 5 fields (crontab) or 6 (seconds first).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Schedule {
     Interval {
@@ -26,6 +26,7 @@ pub enum Schedule {
     /// Epoch ms in Rust; an RFC 3339 UTC string on the wire, like every API time.
     Once {
         #[serde(with = "crate::time::rfc3339")]
+        #[schemars(schema_with = "crate::openapi::date_time")]
         at: i64,
     },
 }
@@ -52,7 +53,7 @@ impl Schedule {
 }
 
 /// A plugin's built-in task as the site admin sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BuiltinTaskView {
     /// `<plugin>.<name>`
     pub key: String,
@@ -67,15 +68,17 @@ pub struct BuiltinTaskView {
     /// False while the plugin is off for the whole site: the task does not run then.
     pub plugin_running: bool,
     #[serde(default, with = "crate::time::rfc3339::option")]
+    #[schemars(schema_with = "crate::openapi::optional_date_time")]
     pub next_run_at: Option<i64>,
     #[serde(default, with = "crate::time::rfc3339::option")]
+    #[schemars(schema_with = "crate::openapi::optional_date_time")]
     pub last_run_at: Option<i64>,
     pub last_status: Option<String>,
     pub last_error: Option<String>,
 }
 
 /// A kind of task an organization can schedule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TaskTypeView {
     /// `<plugin>.<name>`
     pub key: String,
@@ -86,7 +89,7 @@ pub struct TaskTypeView {
 }
 
 /// An organization's scheduled task.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrgTaskView {
     pub id: i64,
     pub org_id: i64,
@@ -97,18 +100,21 @@ pub struct OrgTaskView {
     pub config: serde_json::Value,
     pub active: bool,
     #[serde(default, with = "crate::time::rfc3339::option")]
+    #[schemars(schema_with = "crate::openapi::optional_date_time")]
     pub next_run_at: Option<i64>,
     #[serde(default, with = "crate::time::rfc3339::option")]
+    #[schemars(schema_with = "crate::openapi::optional_date_time")]
     pub last_run_at: Option<i64>,
     pub last_status: Option<String>,
     pub last_error: Option<String>,
     pub created_by: Option<i64>,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub created_at: i64,
 }
 
 /// What an organization admin sends to create or change a task.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrgTaskInput {
     pub name: String,
     pub task_type: String,
@@ -128,7 +134,7 @@ fn yes() -> bool {
 }
 
 /// One recorded run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TaskRunView {
     pub id: i64,
     pub task_key: String,
@@ -136,12 +142,15 @@ pub struct TaskRunView {
     pub task_name: String,
     pub org_id: Option<i64>,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub due_at: i64,
     /// `schedule` or `manual`.
     pub trigger: String,
     #[serde(with = "crate::time::rfc3339")]
+    #[schemars(schema_with = "crate::openapi::date_time")]
     pub started_at: i64,
     #[serde(default, with = "crate::time::rfc3339::option")]
+    #[schemars(schema_with = "crate::openapi::optional_date_time")]
     pub finished_at: Option<i64>,
     /// `running`, `success` or `failed`.
     pub status: String,

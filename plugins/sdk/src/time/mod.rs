@@ -4,6 +4,7 @@
 //! without a date library in the wasm bundle.
 //!
 //! The pieces: `utc` (UTC text: format, parse, relative hints), [`rfc3339`] (serde for DTOs),
+//! `text` ([`TimeText`], a time argument as the client wrote it),
 //! `offset` (wall-clock readings at an offset east of UTC, `datetime-local` inputs), `zones`
 //! (the viewer's zone, IANA zones on the server and in the browser), `calendar` (the date
 //! arithmetic under all of them). Everything is re-exported here, so paths stay `sdk::time::X`.
@@ -13,12 +14,14 @@ mod offset;
 pub mod rfc3339;
 #[cfg(test)]
 mod tests;
+mod text;
 mod utc;
 mod zones;
 
 pub use offset::{
     format_with_offset, local_input_in, offset_label, to_local_input, wall_to_utc, TimeStyle,
 };
+pub use text::TimeText;
 pub use utc::{
     api_instant, describe_seconds, format_utc, parse_rfc3339, parse_utc, relative, rfc3339_utc,
 };

@@ -12,13 +12,14 @@ use {super::guard::*, crate::actions};
 /// schedule order: by time, pending last. `from`/`to` bound the scheduled time (RFC 3339);
 /// `status` is a status key (`scheduled`, `checked_in`, …); `mine` keeps the caller's matches
 /// (played or crewed).
-#[server(prefix = "/api/p/tournament", endpoint = "list_matches", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "list_matches", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 #[allow(clippy::too_many_arguments)]
 pub async fn list_matches(
     org_id: i64,
     #[server(default)] tournament_id: Option<i64>,
-    #[server(default)] from: Option<String>,
-    #[server(default)] to: Option<String>,
+    #[server(default)] from: Option<sdk::time::TimeText>,
+    #[server(default)] to: Option<sdk::time::TimeText>,
     #[server(default)] status: Option<String>,
     #[server(default)] stream_channel_id: Option<i64>,
     #[server(default)] mine: bool,
@@ -37,27 +38,42 @@ pub async fn list_matches(
     };
     g.service.matches_page(g.org_id, &query, status, page).await
 }
+sdk::api_doc!(
+    ListMatches,
+    "`match:read` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "get_match", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "get_match", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn get_match(org_id: i64, match_id: i64) -> Result<Match, sdk::Error> {
     let g = guard(org_id, actions::MATCH_READ).await?;
     g.service.get_match(g.org_id, match_id).await
 }
+sdk::api_doc!(
+    GetMatch,
+    "`match:read` in the organization, with tournament enabled"
+);
 
 /// The settings form (JSON Schema) of the match's tournament, if it has one.
-#[server(prefix = "/api/p/tournament", endpoint = "match_settings_form", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "match_settings_form", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn match_settings_form(org_id: i64, match_id: i64) -> Result<Option<Value>, sdk::Error> {
     let g = guard(org_id, actions::MATCH_READ).await?;
     g.service.settings_form(g.org_id, match_id).await
 }
+sdk::api_doc!(
+    MatchSettingsForm,
+    "`match:read` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "create_match", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "create_match", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 #[allow(clippy::too_many_arguments)]
 pub async fn create_match(
     org_id: i64,
     tournament_id: i64,
     #[server(default)] title: String,
-    #[server(default)] scheduled_at: Option<String>,
+    #[server(default)] scheduled_at: Option<sdk::time::TimeText>,
     player_ids: Vec<i64>,
     #[server(default)] stream_channel_id: Option<i64>,
     #[server(default)] comment: String,
@@ -74,14 +90,19 @@ pub async fn create_match(
         .create_match(g.org_id, &g.actor, tournament_id, &input, now())
         .await
 }
+sdk::api_doc!(
+    CreateMatch,
+    "`match:create` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "update_match", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "update_match", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 #[allow(clippy::too_many_arguments)]
 pub async fn update_match(
     org_id: i64,
     match_id: i64,
     #[server(default)] title: String,
-    #[server(default)] scheduled_at: Option<String>,
+    #[server(default)] scheduled_at: Option<sdk::time::TimeText>,
     player_ids: Vec<i64>,
     #[server(default)] stream_channel_id: Option<i64>,
     #[server(default)] comment: String,
@@ -98,18 +119,28 @@ pub async fn update_match(
         .update_match(g.org_id, &g.actor, match_id, &input, now())
         .await
 }
+sdk::api_doc!(
+    UpdateMatch,
+    "`match:update` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "delete_match", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "delete_match", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn delete_match(org_id: i64, match_id: i64) -> Result<(), sdk::Error> {
     let g = guard(org_id, actions::MATCH_DELETE).await?;
     g.service
         .delete_match(g.org_id, &g.actor, match_id, now())
         .await
 }
+sdk::api_doc!(
+    DeleteMatch,
+    "`match:delete` in the organization, with tournament enabled"
+);
 
 /// One status step forward; `stations` check in an onsite match. `from` is the status the caller
 /// saw (a status key): when the match has moved since, the step is refused instead of taken twice.
-#[server(prefix = "/api/p/tournament", endpoint = "advance_match", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "advance_match", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn advance_match(
     org_id: i64,
     match_id: i64,
@@ -127,9 +158,14 @@ pub async fn advance_match(
         .step(g.org_id, &g.actor, match_id, &request, now())
         .await
 }
+sdk::api_doc!(
+    AdvanceMatch,
+    "`match:advance` in the organization, with tournament enabled"
+);
 
 /// One status step back; `from` as for `advance_match`.
-#[server(prefix = "/api/p/tournament", endpoint = "revert_match", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "revert_match", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn revert_match(
     org_id: i64,
     match_id: i64,
@@ -146,8 +182,13 @@ pub async fn revert_match(
         .step(g.org_id, &g.actor, match_id, &request, now())
         .await
 }
+sdk::api_doc!(
+    RevertMatch,
+    "`match:advance` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "set_match_result", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "set_match_result", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn set_match_result(
     org_id: i64,
     match_id: i64,
@@ -158,8 +199,13 @@ pub async fn set_match_result(
         .set_result(g.org_id, &g.actor, match_id, &ranks, None, now())
         .await
 }
+sdk::api_doc!(
+    SetMatchResult,
+    "`match:advance` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "set_match_seed", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "set_match_seed", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn set_match_seed(
     org_id: i64,
     match_id: i64,
@@ -171,3 +217,7 @@ pub async fn set_match_seed(
         .set_seed(g.org_id, &g.actor, match_id, &url, &description, now())
         .await
 }
+sdk::api_doc!(
+    SetMatchSeed,
+    "`match:update` in the organization, with tournament enabled"
+);

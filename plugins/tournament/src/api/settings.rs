@@ -8,7 +8,8 @@ use serde_json::Value;
 #[cfg(feature = "ssr")]
 use {super::guard::*, crate::actions};
 
-#[server(prefix = "/api/p/tournament", endpoint = "submit_match_settings", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "submit_match_settings", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn submit_match_settings(
     org_id: i64,
     match_id: i64,
@@ -29,9 +30,14 @@ pub async fn submit_match_settings(
         )
         .await
 }
+sdk::api_doc!(
+    SubmitMatchSettings,
+    "`match:settings` in the organization, with tournament enabled"
+);
 
 /// Managers (`tournament:update`) see every submission of the match; others their own.
-#[server(prefix = "/api/p/tournament", endpoint = "list_match_settings", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "list_match_settings", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_match_settings(
     org_id: i64,
     match_id: i64,
@@ -41,3 +47,7 @@ pub async fn list_match_settings(
         .submissions(g.platform.authorizer.as_ref(), g.org_id, &g.actor, match_id)
         .await
 }
+sdk::api_doc!(
+    ListMatchSettings,
+    "`match:read` in the organization, with tournament enabled"
+);

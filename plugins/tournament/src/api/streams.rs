@@ -7,7 +7,8 @@ use crate::model::StreamChannel;
 #[cfg(feature = "ssr")]
 use {super::guard::*, crate::actions};
 
-#[server(prefix = "/api/p/tournament", endpoint = "list_stream_channels", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "list_stream_channels", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_stream_channels(
     org_id: i64,
     #[server(default)] page: sdk::page::PageRequest,
@@ -15,8 +16,13 @@ pub async fn list_stream_channels(
     let g = guard(org_id, actions::MATCH_READ).await?;
     g.service.stream_channels(g.org_id, &page).await
 }
+sdk::api_doc!(
+    ListStreamChannels,
+    "`match:read` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "create_stream_channel", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "create_stream_channel", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn create_stream_channel(
     org_id: i64,
     name: String,
@@ -38,8 +44,13 @@ pub async fn create_stream_channel(
         )
         .await
 }
+sdk::api_doc!(
+    CreateStreamChannel,
+    "`tournament:streams` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "update_stream_channel", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "update_stream_channel", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn update_stream_channel(
     org_id: i64,
     stream_channel_id: i64,
@@ -62,3 +73,7 @@ pub async fn update_stream_channel(
         )
         .await
 }
+sdk::api_doc!(
+    UpdateStreamChannel,
+    "`tournament:streams` in the organization, with tournament enabled"
+);

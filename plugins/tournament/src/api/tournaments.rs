@@ -8,7 +8,8 @@ use serde_json::Value;
 #[cfg(feature = "ssr")]
 use {super::guard::*, crate::actions};
 
-#[server(prefix = "/api/p/tournament", endpoint = "list_tournaments", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "list_tournaments", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_tournaments(
     org_id: i64,
     #[server(default)] include_archived: bool,
@@ -19,16 +20,26 @@ pub async fn list_tournaments(
         .tournaments(g.org_id, &g.actor, include_archived, &page)
         .await
 }
+sdk::api_doc!(
+    ListTournaments,
+    "`tournament:read` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "get_tournament", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "get_tournament", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn get_tournament(org_id: i64, tournament_id: i64) -> Result<Tournament, sdk::Error> {
     let g = guard(org_id, actions::READ).await?;
     g.service
         .tournament(g.org_id, &g.actor, tournament_id)
         .await
 }
+sdk::api_doc!(
+    GetTournament,
+    "`tournament:read` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "create_tournament", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "create_tournament", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 #[allow(clippy::too_many_arguments)]
 pub async fn create_tournament(
     org_id: i64,
@@ -60,8 +71,13 @@ pub async fn create_tournament(
         .create_tournament(g.org_id, &g.actor, &input, now())
         .await
 }
+sdk::api_doc!(
+    CreateTournament,
+    "`tournament:create` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "update_tournament", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "update_tournament", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 #[allow(clippy::too_many_arguments)]
 pub async fn update_tournament(
     org_id: i64,
@@ -94,8 +110,13 @@ pub async fn update_tournament(
         .update_tournament(g.org_id, &g.actor, tournament_id, &input, now())
         .await
 }
+sdk::api_doc!(
+    UpdateTournament,
+    "`tournament:update` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "archive_tournament", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "archive_tournament", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn archive_tournament(
     org_id: i64,
     tournament_id: i64,
@@ -106,8 +127,13 @@ pub async fn archive_tournament(
         .set_archived(g.org_id, &g.actor, tournament_id, archived, now())
         .await
 }
+sdk::api_doc!(
+    ArchiveTournament,
+    "`tournament:update` in the organization, with tournament enabled"
+);
 
-#[server(prefix = "/api/p/tournament", endpoint = "list_players", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "list_players", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_players(
     org_id: i64,
     tournament_id: i64,
@@ -116,9 +142,14 @@ pub async fn list_players(
     let g = guard(org_id, actions::READ).await?;
     g.service.players(g.org_id, tournament_id, &page).await
 }
+sdk::api_doc!(
+    ListPlayers,
+    "`tournament:read` in the organization, with tournament enabled"
+);
 
 /// Adds a player; answers the first page of players.
-#[server(prefix = "/api/p/tournament", endpoint = "add_player", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "add_player", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn add_player(
     org_id: i64,
     tournament_id: i64,
@@ -129,9 +160,14 @@ pub async fn add_player(
         .add_player(g.org_id, &g.actor, tournament_id, user_id, now())
         .await
 }
+sdk::api_doc!(
+    AddPlayer,
+    "`tournament:update` in the organization, with tournament enabled"
+);
 
 /// Removes a player; answers the first page of players.
-#[server(prefix = "/api/p/tournament", endpoint = "remove_player", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "remove_player", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn remove_player(
     org_id: i64,
     tournament_id: i64,
@@ -142,19 +178,33 @@ pub async fn remove_player(
         .remove_player(g.org_id, &g.actor, tournament_id, user_id)
         .await
 }
+sdk::api_doc!(
+    RemovePlayer,
+    "`tournament:update` in the organization, with tournament enabled"
+);
 
 /// Self-registration, where the tournament allows it.
-#[server(prefix = "/api/p/tournament", endpoint = "register", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "register", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn register(org_id: i64, tournament_id: i64) -> Result<Tournament, sdk::Error> {
     let g = guard(org_id, actions::REGISTER).await?;
     g.service
         .register(g.org_id, &g.actor, tournament_id, now())
         .await
 }
+sdk::api_doc!(
+    Register,
+    "`tournament:register` in the organization, with tournament enabled"
+);
 
 /// The organization's members (for the player and crew pickers of managers).
-#[server(prefix = "/api/p/tournament", endpoint = "list_members", input = Json, output = Json)]
+#[server(prefix = "/api/p/tournament", endpoint = "list_members", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_members(org_id: i64) -> Result<Vec<Person>, sdk::Error> {
     let g = guard(org_id, actions::MATCH_CREATE).await?;
     g.service.members(g.org_id).await
 }
+sdk::api_doc!(
+    ListMembers,
+    "`match:create` in the organization, with tournament enabled"
+);

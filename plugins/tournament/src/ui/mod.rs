@@ -87,13 +87,13 @@ fn when(at: &Option<i64>, none: &'static str) -> AnyView {
 }
 
 /// A `datetime-local` value (the viewer's zone) as the RFC 3339 UTC text the API takes.
-fn local_to_rfc3339(value: &str) -> Result<Option<String>, Error> {
+fn local_to_rfc3339(value: &str) -> Result<Option<sdk::time::TimeText>, Error> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
     }
     sdk::time::local_input_to_utc(value, viewer_zone().as_deref())
-        .map(|ms| Some(sdk::time::rfc3339_utc(ms)))
+        .map(|ms| Some(sdk::time::TimeText::of(ms)))
         .map_err(|message| Error::invalid("scheduled_at", message))
 }
 

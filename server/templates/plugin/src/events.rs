@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Someone added an entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EntryAdded {
     pub entry_id: i64,
 }
