@@ -24,7 +24,10 @@ pub async fn list_entries(
     let scope = require_plugin(org_id, PLUGIN_ID, actions::READ).await?;
     service.list(org_id, &Actor::from(&scope), &page).await
 }
-sdk::api_doc!(ListEntries, "`__ID__:read` in the organization, with __ID__ enabled");
+sdk::api_doc!(
+    ListEntries,
+    "`__ID__:read` in the organization, with __ID__ enabled"
+);
 
 /// Adds an entry (at most the organization's `max_length` characters).
 #[server(prefix = "/api/p/__ID__", endpoint = "add_entry", input = Json, output = Json,
@@ -35,4 +38,7 @@ pub async fn add_entry(org_id: i64, text: String) -> Result<Entry, sdk::Error> {
     let now = sdk::time::now_ms();
     service.add(org_id, &Actor::from(&scope), &text, now).await
 }
-sdk::api_doc!(AddEntry, "`__ID__:write` in the organization, with __ID__ enabled");
+sdk::api_doc!(
+    AddEntry,
+    "`__ID__:write` in the organization, with __ID__ enabled"
+);
