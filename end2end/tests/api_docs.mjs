@@ -15,7 +15,7 @@ export const tests = [
       await page.waitForURL(url('/api/docs'));
       // RapiDoc draws inside its shadow root; Playwright's locators reach into it.
       for (const path of ['/api/core/create_invite', '/api/p/tournament/create_match', '/api/p/presets/list_presets', '/api/p/notes/add_entry']) {
-        await page.locator(`text=${path}`).first().waitFor({ timeout: 20000 });
+        await page.getByText(path).first().waitFor({ timeout: 20000 });
       }
       const violations = await page.evaluate(() => window.__violations);
       assert(violations.length === 0, `CSP violations: ${violations.join(', ')}`);

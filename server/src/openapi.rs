@@ -98,8 +98,8 @@ pub async fn serve_document() -> impl axum::response::IntoResponse {
 }
 
 /// `GET /api/docs`: the browsable reference, RapiDoc reading `/api/openapi.json`. Its script
-/// is vendored from npm into the site (`/api-docs/rapidoc-min.js`, by `scripts/build.sh`), so the
-/// page needs no other host.
+/// is vendored from npm into the site (`/api-docs/rapidoc-min.js`, by `scripts/build.sh`), and its
+/// web fonts are off (`load-fonts`), so the page needs no other host.
 pub async fn serve_docs_page() -> impl axum::response::IntoResponse {
     axum::response::Html(DOCS_PAGE)
 }
@@ -110,12 +110,13 @@ const DOCS_PAGE: &str = r##"<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>SahaBot API</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <script type="module" src="/api-docs/rapidoc-min.js"></script>
 </head>
 <body style="margin:0">
 <rapi-doc spec-url="/api/openapi.json" render-style="focused" show-header="false"
   allow-try="true" allow-server-selection="false" schema-style="tree" use-path-in-nav-bar="true"
-  theme="light" primary-color="#4f46e5" nav-bg-color="#f8fafc" regular-font="system-ui, sans-serif">
+  load-fonts="false" theme="light" primary-color="#4f46e5" nav-bg-color="#f8fafc" regular-font="system-ui, sans-serif">
   <div slot="nav-logo" style="padding:12px 16px;font:600 16px system-ui"><a href="/" style="color:inherit;text-decoration:none">SahaBot</a> API</div>
 </rapi-doc>
 </body>
