@@ -29,7 +29,7 @@ done
 export FAKE_DISCORD_URL=$FAKE
 
 # The OAuth callback URL needs the address up front, so pick a free port.
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+PORT=$(free_port)
 # All browser tests come from 127.0.0.1 and several sign in as the same user, faster than people do:
 # the request rate limits are raised so the run tests the pages, not the limiter.
 DATABASE_URL="sqlite://$WORK/e2e.db" SAHABOT_DATA_DIR="$WORK" SAHABOT_SITE_ROOT="$SITE_ROOT" \
@@ -40,14 +40,7 @@ DATABASE_URL="sqlite://$WORK/e2e.db" SAHABOT_DATA_DIR="$WORK" SAHABOT_SITE_ROOT=
   SAHABOT_RATE_LIMIT_ANONYMOUS_PER_MINUTE=100000 SAHABOT_RATE_LIMIT_SESSION_PER_MINUTE=100000 \
   "$BIN" serve --addr "127.0.0.1:$PORT" >"$WORK/stdout" 2>"$WORK/server.log" &
 SERVER_PID=$!
-URL=""
-for _ in $(seq 1 100); do
-  URL=$(sed -n 's/^SahaBot is running at \([^ ]*\).*/\1/p' "$WORK/stdout")
-  [ -n "$URL" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "the server did not start"; }
-  sleep 0.1
-done
-[ -n "$URL" ] || die "the server did not report its address"
+URL=$(server_url "$SERVER_PID" "$WORK/stdout" "$WORK/server.log")
 say "server at $URL"
 status=0
 # E2E_FILTER=async runs only the tests whose "file › name" contains it.

@@ -31,6 +31,26 @@ run_rust_tests() {
     && cargo test --workspace --exclude frontend --doc
 }
 
+# A TCP port free on 127.0.0.1 right now (a throwaway PostgreSQL, or a server whose OAuth
+# callback URL needs its address up front).
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits until the server started as PID $1 prints its address on stdout file $2, and prints it;
+# dies with the server log $3 if the server exits first or never says.
+server_url() {
+  local pid=$1 stdout=$2 log=$3 url=""
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^SahaBot is running at \([^ ]*\).*/\1/p' "$stdout")
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; die "the server did not start"; }
+    sleep 0.1
+  done
+  [ -n "$url" ] || die "the server did not report its address"
+  printf '%s' "$url"
+}
+
 say() { printf '== %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 

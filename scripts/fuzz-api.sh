@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+PORT=$(free_port)
 export DATABASE_URL="sqlite://$WORK/fuzz.db" SAHABOT_DATA_DIR="$WORK" SAHABOT_SITE_ROOT="$SITE_ROOT" \
   SAHABOT_BASE_URL="http://127.0.0.1:$PORT" \
   SAHABOT_RATE_LIMIT_ANONYMOUS_PER_MINUTE=1000000 SAHABOT_RATE_LIMIT_SESSION_PER_MINUTE=1000000 \
@@ -41,14 +41,7 @@ MEMBER_TOKEN=$("$BIN" tokens create fuzz-member --name fuzz)
 
 "$BIN" serve --addr "127.0.0.1:$PORT" >"$WORK/stdout" 2>"$WORK/server.log" &
 SERVER_PID=$!
-URL=""
-for _ in $(seq 1 100); do
-  URL=$(sed -n 's/^SahaBot is running at \([^ ]*\).*/\1/p' "$WORK/stdout")
-  [ -n "$URL" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "the server did not start"; }
-  sleep 0.1
-done
-[ -n "$URL" ] || die "the server did not report its address"
+URL=$(server_url "$SERVER_PID" "$WORK/stdout" "$WORK/server.log")
 
 # Something to find: an organization with every plugin on, the member in it, and a few rows,
 # so generated ids hit real data as well as missing data.

@@ -1,4 +1,5 @@
-# Makes sure a PostgreSQL server answers for the tests; sourced by test.sh.
+# Makes sure a PostgreSQL server answers for the tests; sourced by test.sh after env.sh (whose
+# free_port it uses).
 # Uses SAHABOT_TEST_POSTGRES_URL (default: this machine kind's server on 127.0.0.1:5432). When
 # nothing answers there, installs Debian's postgresql and starts a throwaway cluster on a free
 # port, exporting its URL; stop_test_postgres removes it. Tests never skip PostgreSQL.
@@ -6,10 +7,6 @@ export SAHABOT_TEST_POSTGRES_URL=${SAHABOT_TEST_POSTGRES_URL:-postgres://postgre
 THROWAWAY_PG=""
 
 pg_answers() { psql "$1" -Atqc 'SELECT 1' >/dev/null 2>&1; }
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 
 start_throwaway_postgres() {
   apt_install postgresql
