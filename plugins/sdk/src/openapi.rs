@@ -46,7 +46,7 @@ pub fn schema_of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
 
 /// Describes the server function whose arguments struct is `$args` (the function's name in
 /// PascalCase), with what a caller needs. Put it right after the function; the function's
-/// `#[server(..)]` must carry [`INPUT_DERIVE`]'s list as
+/// `#[server(..)]` must carry
 /// `input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema)`.
 ///
 /// ```ignore
@@ -71,10 +71,6 @@ macro_rules! api_doc {
         }
     };
 }
-
-/// The derives every server function's arguments take (documentation for the macro users).
-pub const INPUT_DERIVE: &str =
-    "input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema)";
 
 /// An instant on the wire: an RFC 3339 string. For `#[schemars(schema_with = ..)]` on an `i64`
 /// field serialized with `sdk::time::rfc3339`.
