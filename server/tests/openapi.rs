@@ -76,6 +76,71 @@ fn each_operation_has_arguments_an_answer_errors_and_what_it_requires() {
     }
 }
 
+/// Endpoints answering a whole list (not a page), each with why its length has a maximum.
+const WHOLE_LISTS: &[(&str, &str)] = &[
+    ("/api/core/time_zones", "the time zone database"),
+    (
+        "/api/core/list_plugins",
+        "the plugins built into the server",
+    ),
+    (
+        "/api/core/list_actions",
+        "the actions the server's code defines",
+    ),
+    (
+        "/api/core/org_enabled_plugins",
+        "the plugins built into the server",
+    ),
+    ("/api/core/list_roles", "at most 100 roles per organization"),
+    (
+        "/api/core/list_settings",
+        "the site settings the server's code defines",
+    ),
+    (
+        "/api/p/presets/list_randomizers",
+        "the randomizers built into the server",
+    ),
+    (
+        "/api/p/tournament/list_match_settings",
+        "one submission per game and player of one match",
+    ),
+];
+
+/// Every list the API answers comes a page at a time (`{"items", "next_before_id"}`), unless
+/// its length has a maximum; a new endpoint answering a bare array fails here until it pages
+/// or says why it need not.
+#[test]
+fn lists_come_a_page_at_a_time() {
+    let doc = document();
+    let mut whole = Vec::new();
+    let mut paged = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let op = item.as_object().unwrap().values().next().unwrap();
+        let answer = resolve(
+            doc,
+            &op["responses"]["200"]["content"]["application/json"]["schema"],
+        );
+        if answer["type"] == "array" {
+            whole.push(path.as_str());
+        } else if answer["properties"]["items"]["type"] == "array" {
+            assert!(
+                answer["properties"]["next_before_id"].is_object(),
+                "{path}: a page without next_before_id"
+            );
+            paged += 1;
+        }
+    }
+    let allowed: Vec<&str> = WHOLE_LISTS.iter().map(|(path, _)| *path).collect();
+    let unexplained: Vec<&&str> = whole.iter().filter(|p| !allowed.contains(p)).collect();
+    assert!(
+        unexplained.is_empty(),
+        "lists answered whole, with no maximum: {unexplained:?}"
+    );
+    let stale: Vec<&&str> = allowed.iter().filter(|p| !whole.contains(p)).collect();
+    assert!(stale.is_empty(), "no longer whole lists: {stale:?}");
+    assert!(paged >= 20, "only {paged} paged lists");
+}
+
 #[test]
 fn plugins_are_grouped_under_their_names() {
     let tags: Vec<&str> = document()["tags"]

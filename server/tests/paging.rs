@@ -84,6 +84,18 @@ fn endpoints() -> Vec<ListEndpoint> {
             body: |ids, page| json!({"org_id": ids.org, "page": page}),
         },
         ListEndpoint {
+            endpoint: "presets/list_presets",
+            body: |ids, page| json!({"org_id": ids.org, "page": page}),
+        },
+        ListEndpoint {
+            endpoint: "presets/list_namespace_grants",
+            body: |ids, page| json!({"org_id": ids.org, "namespace": "league-0", "page": page}),
+        },
+        ListEndpoint {
+            endpoint: "tournament/list_members",
+            body: |ids, page| json!({"org_id": ids.org, "page": page}),
+        },
+        ListEndpoint {
             endpoint: "tournament/list_players",
             body: |ids, page| json!({"org_id": ids.org, "tournament_id": ids.tournament, "page": page}),
         },
@@ -114,9 +126,10 @@ struct Ids {
 /// The plugins whose lists are paged here.
 const PLUGINS: [&str; 3] = ["tournament", "async_qualifier", "presets"];
 
-/// Fills the plugins' lists past one page: tournaments, qualifiers, preset namespaces, stream
-/// channels, one tournament's players, one qualifier's pools and its review queue (a finished run
-/// of every user).
+/// Fills the plugins' lists past one page: tournaments, qualifiers, preset namespaces, presets
+/// and grants in the first namespace, stream channels, one tournament's players, one qualifier's
+/// pools and its review queue (a finished run of every user). The organization's members (for
+/// the tournament's member picker) were made by [`seed`].
 async fn seed_plugins(app: &TestApp, org_id: i64) -> Ids {
     let db = app.db();
     let run = |sql: &'static str, binds: Vec<Value>| async move {
@@ -163,6 +176,23 @@ async fn seed_plugins(app: &TestApp, org_id: i64) -> Ids {
             .unwrap()
     };
     let tournament = first("SELECT MIN(id) FROM tournaments WHERE organization_id = $1").await;
+    let namespace = first("SELECT MIN(id) FROM preset_namespaces WHERE owner_org_id = $1").await;
+    for i in 0..ROWS {
+        run(
+            "INSERT INTO randomizer_presets (namespace_id, randomizer, name, kind, yaml, settings,
+                 created_at, updated_at)
+             VALUES ($1, 'alttpr', $2, 'standard', 'settings: {}', '{}', 0, 0)",
+            vec![json!(namespace), json!(format!("Preset {i}"))],
+        )
+        .await;
+    }
+    // Every user (more than a page of them) has a grant there (public presets: no flag needed).
+    run(
+        "INSERT INTO preset_namespace_permissions (namespace_id, user_id, created_at)
+         SELECT $1, id, 0 FROM users",
+        vec![json!(namespace)],
+    )
+    .await;
     let qualifier = first("SELECT MIN(id) FROM async_qualifiers WHERE organization_id = $1").await;
     // Every user (more than a page of them) plays in the tournament and has a run to review.
     run(

@@ -324,7 +324,7 @@ async fn check_presets_switched_off_for_one_org(backend: Backend) {
         .json::<serde_json::Value>()
         .await
         .unwrap();
-    assert_eq!(list[0]["name"], "Open");
+    assert_eq!(list["items"][0]["name"], "Open");
 
     let cookie = sign_in(&app, "owner").await;
     let get = |path: String| {

@@ -8,6 +8,8 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+use sdk::page::{Page, PageRequest};
+
 use crate::model::{Namespace, NamespaceGrant, Preset, PresetSummary, RandomizerInfo, YamlCheck};
 #[cfg(feature = "ssr")]
 use crate::service::{self, Presets};
@@ -45,7 +47,8 @@ async fn guard(org_id: Option<i64>, signed_in: bool) -> Result<(Presets, Actor),
     Ok((Presets::new(platform), actor))
 }
 
-/// Presets the caller may see, filtered by randomizer, namespace slug and text.
+/// Presets the caller may see, filtered by randomizer, namespace slug and text; newest first, a
+/// page at a time.
 #[server(prefix = "/api/p/presets", endpoint = "list_presets", input = Json, output = Json,
          input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_presets(
@@ -53,14 +56,15 @@ pub async fn list_presets(
     #[server(default)] randomizer: Option<String>,
     #[server(default)] namespace: Option<String>,
     #[server(default)] q: Option<String>,
-) -> Result<Vec<PresetSummary>, sdk::Error> {
+    #[server(default)] page: PageRequest,
+) -> Result<Page<PresetSummary>, sdk::Error> {
     let (presets, actor) = guard(org_id, false).await?;
     let filter = service::PresetFilter {
         randomizer,
         namespace,
         q,
     };
-    presets.list_presets(org_id, &actor, filter).await
+    presets.list_presets(org_id, &actor, filter, &page).await
 }
 sdk::api_doc!(
     ListPresets,
@@ -194,8 +198,8 @@ sdk::api_doc!(ListRandomizers, "anyone");
          input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_namespaces(
     #[server(default)] org_id: Option<i64>,
-    #[server(default)] page: sdk::page::PageRequest,
-) -> Result<sdk::page::Page<Namespace>, sdk::Error> {
+    #[server(default)] page: PageRequest,
+) -> Result<Page<Namespace>, sdk::Error> {
     let (presets, actor) = guard(org_id, true).await?;
     presets.list_namespaces(org_id, &actor, &page).await
 }
@@ -233,7 +237,8 @@ sdk::api_doc!(
     "signed in; with `org_id`, a member of it with presets enabled"
 );
 
-/// Grants (or, with all three false, removes) a user's rights in a namespace.
+/// Grants (or, with all three false, removes) a user's rights in a namespace; answers the grant
+/// as it now stands (null once removed).
 #[server(prefix = "/api/p/presets", endpoint = "grant_namespace_permission", input = Json, output = Json,
          input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn grant_namespace_permission(
@@ -243,7 +248,7 @@ pub async fn grant_namespace_permission(
     #[server(default)] can_create: bool,
     #[server(default)] can_update: bool,
     #[server(default)] can_delete: bool,
-) -> Result<Vec<NamespaceGrant>, sdk::Error> {
+) -> Result<Option<NamespaceGrant>, sdk::Error> {
     let (presets, actor) = guard(org_id, true).await?;
     let rights = [can_create, can_update, can_delete];
     presets
@@ -255,15 +260,16 @@ sdk::api_doc!(
     "signed in; with `org_id`, a member of it with presets enabled"
 );
 
-/// The grants of a namespace (managers only).
+/// The grants of a namespace (managers only), a page at a time, newest user first.
 #[server(prefix = "/api/p/presets", endpoint = "list_namespace_grants", input = Json, output = Json,
          input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_namespace_grants(
     #[server(default)] org_id: Option<i64>,
     namespace: String,
-) -> Result<Vec<NamespaceGrant>, sdk::Error> {
+    #[server(default)] page: PageRequest,
+) -> Result<Page<NamespaceGrant>, sdk::Error> {
     let (presets, actor) = guard(org_id, true).await?;
-    presets.grants(org_id, &actor, &namespace).await
+    presets.grants(org_id, &actor, &namespace, &page).await
 }
 sdk::api_doc!(
     ListNamespaceGrants,

@@ -10,7 +10,7 @@ use presets::{
     model::{Namespace, Preset},
     service::{PresetChange, PresetFilter},
 };
-use sdk::{auth::GlobalLevel, db::Backend, Actor};
+use sdk::{auth::GlobalLevel, db::Backend, page::PageRequest, Actor};
 use testkit::both_backends;
 
 /// Ada's public namespace `ada-presets` with a public preset "Open" and a private "Secret";
@@ -76,7 +76,7 @@ async fn check_private_presets_are_seen_by_their_owner_only(backend: Backend) {
     // The public one for everyone (anonymous too), the private one for Ada only.
     assert_eq!(w.names(None, &Actor::system(), all()).await, ["Open"]);
     assert_eq!(w.names(None, &s.bea, all()).await, ["Open"]);
-    assert_eq!(w.names(None, &s.ada, all()).await, ["Open", "Secret"]);
+    assert_eq!(w.names(None, &s.ada, all()).await, ["Secret", "Open"]);
     assert_eq!(
         kind(
             w.presets
@@ -101,11 +101,21 @@ async fn check_grants_give_exactly_what_they_say(backend: Backend) {
     let s = ada_namespace(backend).await;
     let w = &s.w;
     // A grant lets Bea create and update, not delete, and see the private preset.
-    let grants = w
+    let grant = w
         .grant(None, &s.ada, "ada-presets", &s.bea, [true, true, false])
         .await
-        .unwrap();
-    assert_eq!(grants, 1);
+        .unwrap()
+        .expect("the grant as it now stands");
+    assert_eq!(
+        (
+            grant.user_id,
+            grant.can_create,
+            grant.can_update,
+            grant.can_delete
+        ),
+        (s.bea.id().unwrap(), true, true, false)
+    );
+    assert_eq!(w.grants(&s.ada, "ada-presets").await.unwrap(), [grant]);
     w.create_preset(None, &s.bea, preset(Some("ada-presets"), "Bea's", true))
         .await
         .unwrap();
@@ -146,10 +156,7 @@ async fn check_only_the_owner_manages_grants(backend: Backend) {
         ),
         "Forbidden"
     );
-    assert_eq!(
-        kind(w.presets.grants(None, &s.bea, "ada-presets").await),
-        "Forbidden"
-    );
+    assert_eq!(kind(w.grants(&s.bea, "ada-presets").await), "Forbidden");
 }
 both_backends!(
     only_the_owner_manages_grants,
@@ -162,9 +169,12 @@ async fn check_removing_a_grant_takes_it_all_back(backend: Backend) {
     w.grant(None, &s.ada, "ada-presets", &s.bea, [true, true, false])
         .await
         .unwrap();
-    w.grant(None, &s.ada, "ada-presets", &s.bea, [false; 3])
+    let removed = w
+        .grant(None, &s.ada, "ada-presets", &s.bea, [false; 3])
         .await
         .unwrap();
+    assert_eq!(removed, None);
+    assert!(w.grants(&s.ada, "ada-presets").await.unwrap().is_empty());
     assert_eq!(
         kind(
             w.presets
@@ -354,4 +364,53 @@ async fn check_yaml_alias_bomb_is_refused_at_every_entry_point(backend: Backend)
 both_backends!(
     yaml_alias_bomb_is_refused_at_every_entry_point,
     check_yaml_alias_bomb_is_refused_at_every_entry_point
+);
+
+/// A page holds only what the caller may see: private presets between public ones are skipped,
+/// and following `next_before_id` gets every visible one once, newest first.
+async fn check_pages_of_presets_skip_what_the_caller_may_not_see(backend: Backend) {
+    let s = ada_namespace(backend).await;
+    let w = &s.w;
+    let mut public = vec!["Open".to_string()];
+    for i in 0..5 {
+        w.create_preset(
+            None,
+            &s.ada,
+            preset(Some("ada-presets"), &format!("Hidden {i}"), false),
+        )
+        .await
+        .unwrap();
+        let name = format!("Shown {i}");
+        w.create_preset(None, &s.ada, preset(Some("ada-presets"), &name, true))
+            .await
+            .unwrap();
+        public.push(name);
+    }
+    public.reverse();
+    let mut seen = Vec::new();
+    let mut page = PageRequest {
+        limit: Some(2),
+        before_id: None,
+    };
+    let mut pages = 0;
+    loop {
+        let got = w
+            .presets
+            .list_presets(None, &s.bea, PresetFilter::default(), &page)
+            .await
+            .unwrap();
+        assert!(got.items.len() <= 2);
+        seen.extend(got.items.into_iter().map(|p| p.name));
+        pages += 1;
+        match got.next_before_id {
+            Some(next) => page.before_id = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, public);
+    assert_eq!(pages, 3);
+}
+both_backends!(
+    pages_of_presets_skip_what_the_caller_may_not_see,
+    check_pages_of_presets_skip_what_the_caller_may_not_see
 );

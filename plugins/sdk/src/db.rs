@@ -231,9 +231,27 @@ impl<'r> Decode<'r, Any> for Flag {
 /// Milliseconds since the Unix epoch, UTC: the one timestamp format stored in the database.
 pub use crate::time::now_ms;
 
+/// A `LIKE` pattern matching `text` anywhere, with `LIKE`'s wildcards in `text` taken
+/// literally: compare with `LOWER(column) LIKE LOWER($n) ESCAPE '\'`. Both sides go through the
+/// database's own `LOWER`, so SQLite and PostgreSQL agree on what matches; a `%` typed into a
+/// search box finds a `%`, not everything.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contains_pattern_takes_wildcards_literally() {
+        assert_eq!(contains_pattern("Ab"), "%Ab%");
+        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
 
     #[test]
     fn backend_comes_from_the_scheme() {

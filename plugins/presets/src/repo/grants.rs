@@ -2,6 +2,7 @@
 
 use sdk::{
     db::{Db, Flag},
+    page::{Page, PageRequest},
     Error,
 };
 use sqlx::{Any, Transaction};
@@ -33,14 +34,39 @@ pub async fn grant_of(
     Ok(row.map(|g| [g.can_create.0, g.can_update.0, g.can_delete.0]))
 }
 
-pub async fn grants(db: &Db, namespace_id: i64) -> Result<Vec<NamespaceGrant>, Error> {
-    Ok(sqlx::query_as(
-        "SELECT g.user_id, u.username, g.can_create, g.can_update, g.can_delete
-         FROM preset_namespace_permissions g JOIN users u ON u.id = g.user_id
-         WHERE g.namespace_id = $1 ORDER BY u.username",
-    )
+const GRANT_SELECT: &str = "SELECT g.user_id, u.username, g.can_create, g.can_update, g.can_delete
+     FROM preset_namespace_permissions g JOIN users u ON u.id = g.user_id";
+
+/// One page of a namespace's grants, by user id, newest user first.
+pub async fn grants(
+    db: &Db,
+    namespace_id: i64,
+    page: &PageRequest,
+) -> Result<Page<NamespaceGrant>, Error> {
+    let rows = sqlx::query_as(&format!(
+        "{GRANT_SELECT} WHERE g.namespace_id = $1 AND g.user_id < $2
+         ORDER BY g.user_id DESC LIMIT $3"
+    ))
     .bind(namespace_id)
+    .bind(page.before())
+    .bind(page.fetch_limit())
     .fetch_all(db.pool())
+    .await?;
+    Ok(Page::from_rows(rows, page, |g: &NamespaceGrant| g.user_id))
+}
+
+/// One user's grant in a namespace, with their name.
+pub async fn grant_row(
+    db: &Db,
+    namespace_id: i64,
+    user_id: i64,
+) -> Result<Option<NamespaceGrant>, Error> {
+    Ok(sqlx::query_as(&format!(
+        "{GRANT_SELECT} WHERE g.namespace_id = $1 AND g.user_id = $2"
+    ))
+    .bind(namespace_id)
+    .bind(user_id)
+    .fetch_optional(db.pool())
     .await?)
 }
 

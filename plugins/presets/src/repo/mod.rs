@@ -9,7 +9,7 @@ mod grants;
 mod namespaces;
 mod presets;
 
-pub use grants::{grant_of, grants, set_grant};
+pub use grants::{grant_of, grant_row, grants, set_grant};
 pub use namespaces::{
     insert_namespace, namespace_by_id, namespace_by_slug, namespaces_for, NamespaceRow,
     NewNamespace,

@@ -90,35 +90,30 @@ pub async fn preset_by_key(
     Ok(row)
 }
 
-/// Candidates for a listing (visibility is decided by the service). `q` matches name or
-/// description, case-insensitively.
+/// Candidates for a listing, newest first, with ids below `before_id` (visibility is decided
+/// by the service). `q` matches name or description, case-insensitively.
 pub async fn search_presets(
     db: &Db,
     randomizer: Option<&str>,
     namespace_id: Option<i64>,
     q: Option<&str>,
+    before_id: i64,
     limit: i64,
 ) -> Result<Vec<PresetRow>, Error> {
-    // `\` escapes LIKE's wildcards (and itself); both sides go through the database's own
-    // LOWER, so SQLite and PostgreSQL agree on what matches.
-    let pattern = q.map(|q| {
-        let escaped = q
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    });
+    let pattern = q.map(sdk::db::contains_pattern);
     Ok(sqlx::query_as(&format!(
         "{PRESET_SELECT}
          WHERE ($1 = '' OR p.randomizer = $1)
            AND ($2 < 0 OR p.namespace_id = $2)
            AND ($3 = '' OR LOWER(p.name) LIKE LOWER($3) ESCAPE '\\' OR LOWER(p.description) LIKE LOWER($3) ESCAPE '\\')
-         ORDER BY p.randomizer, n.slug, p.name, p.id
-         LIMIT $4"
+           AND p.id < $4
+         ORDER BY p.id DESC
+         LIMIT $5"
     ))
     .bind(randomizer.unwrap_or(""))
     .bind(namespace_id.unwrap_or(-1))
     .bind(pattern.unwrap_or_default())
+    .bind(before_id)
     .bind(limit)
     .fetch_all(db.pool())
     .await?)

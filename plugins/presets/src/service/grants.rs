@@ -1,25 +1,29 @@
 //! Per-user grants in a namespace: who may create, update or delete presets there besides its
 //! owner (or its organization's policies). Only the namespace's managers see and change them.
 
-use sdk::{Actor, Error};
+use sdk::{
+    page::{Page, PageRequest},
+    Actor, Error,
+};
 
 use super::Presets;
 use crate::{model::NamespaceGrant, repo};
 
 impl Presets {
-    /// The grants of the namespace `slug` (managers only).
+    /// One page of the grants of the namespace `slug` (managers only).
     pub async fn grants(
         &self,
         org_id: Option<i64>,
         actor: &Actor,
         slug: &str,
-    ) -> Result<Vec<NamespaceGrant>, Error> {
+        page: &PageRequest,
+    ) -> Result<Page<NamespaceGrant>, Error> {
         let ns = self.managed_namespace(org_id, actor, slug).await?;
-        repo::grants(self.db(), ns.id).await
+        repo::grants(self.db(), ns.id, page).await
     }
 
     /// Grants `user_id` (create, update, delete) in the namespace `slug`; all three false
-    /// removes the grant. Answers the namespace's grants after the change.
+    /// removes the grant. Answers the user's grant as it now stands (none once removed).
     pub async fn grant(
         &self,
         org_id: Option<i64>,
@@ -28,7 +32,7 @@ impl Presets {
         user_id: i64,
         rights_given: [bool; 3],
         now: i64,
-    ) -> Result<Vec<NamespaceGrant>, Error> {
+    ) -> Result<Option<NamespaceGrant>, Error> {
         actor.id()?;
         let ns = self.managed_namespace(org_id, actor, slug).await?;
         let target = sdk::identity::lookup::find(self.db(), user_id)
@@ -51,6 +55,6 @@ impl Presets {
             )
             .await?;
         tx.commit().await?;
-        repo::grants(self.db(), ns.id).await
+        repo::grant_row(self.db(), ns.id, target.id).await
     }
 }

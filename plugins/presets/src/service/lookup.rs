@@ -83,8 +83,13 @@ impl PresetService {
                     format!("The namespace `{slug}` does not exist or does not belong to this organization."),
                 )
             })?;
-        let rows = repo::search_presets(&self.db, None, Some(namespace.id), None, 500).await?;
-        Ok(rows.into_iter().map(|r| (r.randomizer, r.name)).collect())
+        // The 500 newest, listed by randomizer and name as people scan them.
+        let rows =
+            repo::search_presets(&self.db, None, Some(namespace.id), None, i64::MAX, 500).await?;
+        let mut catalog: Vec<(String, String)> =
+            rows.into_iter().map(|r| (r.randomizer, r.name)).collect();
+        catalog.sort();
+        Ok(catalog)
     }
 }
 

@@ -3,7 +3,10 @@
 
 use std::collections::{hash_map::Entry, HashMap};
 
-use sdk::{Actor, Error};
+use sdk::{
+    page::{Page, PageRequest},
+    Actor, Error,
+};
 
 use super::{is_superadmin, rights::same_tenant, Presets};
 use crate::{
@@ -16,10 +19,12 @@ use crate::{
     },
 };
 
-/// At most this many presets in one listing.
-const SEARCH_SHOWN: usize = 500;
-/// Candidates read for a listing before visibility filtering.
-const SEARCH_READ_LIMIT: i64 = 5_000;
+/// Candidates read for one page before visibility filtering; a page that reaches it ends early
+/// and says where to go on (so a caller who sees few of many presets cannot make one request
+/// read the whole table).
+const SEARCH_READ_LIMIT: usize = 5_000;
+/// Candidates read per query while filling a page.
+const SEARCH_BATCH: i64 = 250;
 
 /// What a listing is narrowed to; each filter is optional, blanks mean "any".
 #[derive(Debug, Clone, Default)]
@@ -54,54 +59,85 @@ pub struct PresetChange {
 type Visible = (PresetRow, Option<(NamespaceRow, Facts)>);
 
 impl Presets {
-    /// The presets the actor may see, narrowed by `filter`, at most [`SEARCH_SHOWN`].
+    /// One page of the presets the actor may see, narrowed by `filter`, newest first.
+    ///
+    /// Visibility is decided here, so candidates are read in batches and filtered until the
+    /// page is full. A page that reached [`SEARCH_READ_LIMIT`] candidates first may hold fewer
+    /// items and still name a `next_before_id`: the last candidate read, where the next page
+    /// goes on.
     pub async fn list_presets(
         &self,
         org_id: Option<i64>,
         actor: &Actor,
         filter: PresetFilter,
-    ) -> Result<Vec<PresetSummary>, Error> {
+        page: &PageRequest,
+    ) -> Result<Page<PresetSummary>, Error> {
         let randomizer = clean_filter(filter.randomizer).map(|r| r.to_lowercase());
         let namespace = clean_filter(filter.namespace).map(|n| n.to_lowercase());
         let q = clean_filter(filter.q);
         let namespace_id = match &namespace {
             Some(slug) => match repo::namespace_by_slug(self.db(), slug).await? {
                 Some(ns) => Some(ns.id),
-                None => return Ok(Vec::new()),
+                None => return Ok(Page::default()),
             },
             None => None,
         };
-        // Visibility is decided here, so read more than is shown and cut after filtering.
-        let rows = repo::search_presets(
-            self.db(),
-            randomizer.as_deref(),
-            namespace_id,
-            q.as_deref(),
-            SEARCH_READ_LIMIT,
-        )
-        .await?;
+        let wanted = page.limit() as usize;
         let mut facts_by_ns: HashMap<i64, Facts> = HashMap::new();
-        let mut out = Vec::new();
-        for row in rows {
-            let facts = match row.namespace_id {
-                Some(ns_id) => {
-                    if let Entry::Vacant(slot) = facts_by_ns.entry(ns_id) {
-                        if let Some(ns) = repo::namespace_by_id(self.db(), ns_id).await? {
-                            slot.insert(self.facts(org_id, actor, &ns).await?);
+        let mut items = Vec::new();
+        let mut cursor = page.before();
+        let mut read = 0;
+        loop {
+            let rows = repo::search_presets(
+                self.db(),
+                randomizer.as_deref(),
+                namespace_id,
+                q.as_deref(),
+                cursor,
+                SEARCH_BATCH,
+            )
+            .await?;
+            let exhausted = rows.len() < SEARCH_BATCH as usize;
+            for row in rows {
+                read += 1;
+                cursor = row.id;
+                let facts = match row.namespace_id {
+                    Some(ns_id) => {
+                        if let Entry::Vacant(slot) = facts_by_ns.entry(ns_id) {
+                            if let Some(ns) = repo::namespace_by_id(self.db(), ns_id).await? {
+                                slot.insert(self.facts(org_id, actor, &ns).await?);
+                            }
                         }
+                        facts_by_ns.get(&ns_id).copied()
                     }
-                    facts_by_ns.get(&ns_id).copied()
-                }
-                None => None,
-            };
-            if preset_visible(row.is_public, facts.as_ref(), is_superadmin(actor)) {
-                out.push(summary(&row));
-                if out.len() >= SEARCH_SHOWN {
-                    break;
+                    None => None,
+                };
+                if preset_visible(row.is_public, facts.as_ref(), is_superadmin(actor)) {
+                    items.push(summary(&row));
+                    if items.len() > wanted {
+                        // One more than the page: more follow, after the page's last item.
+                        items.truncate(wanted);
+                        let next_before_id = items.last().map(|p: &PresetSummary| p.id);
+                        return Ok(Page {
+                            items,
+                            next_before_id,
+                        });
+                    }
                 }
             }
+            if exhausted {
+                return Ok(Page {
+                    items,
+                    next_before_id: None,
+                });
+            }
+            if read >= SEARCH_READ_LIMIT {
+                return Ok(Page {
+                    items,
+                    next_before_id: Some(cursor),
+                });
+            }
         }
-        Ok(out)
     }
 
     /// A preset the actor may see, with what they may do to it (from another organization's

@@ -4,8 +4,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use sdk::ui::{
-    Button, ButtonKind, EmptyState, ErrorNotice, Select, SkeletonRows, TextField, TABLE, TD, TH,
+use sdk::{
+    page::PageRequest,
+    ui::{
+        Button, ButtonKind, EmptyState, ErrorNotice, Pager, Select, SkeletonRows, TextField, TABLE,
+        TD, TH,
+    },
 };
 
 use super::{kind_badge, param, visibility_badge, LINK, PRIMARY_LINK, SECONDARY_LINK};
@@ -20,10 +24,20 @@ pub(super) fn BrowsePage() -> impl IntoView {
     let namespace = RwSignal::new(from_link.clone());
     let q = RwSignal::new(String::new());
     let applied = RwSignal::new((String::new(), from_link, String::new()));
+    // The page shown (None: the first); a new search starts again at the first.
+    let before = RwSignal::new(None::<i64>);
     let randomizers = Resource::new(|| (), |_| list_randomizers());
     let presets = Resource::new(
-        move || (org_id.get(), applied.get()),
-        |(org, (r, n, q))| list_presets(Some(org), Some(r), Some(n), Some(q)),
+        move || (org_id.get(), applied.get(), before.get()),
+        |(org, (r, n, q), before)| {
+            list_presets(
+                Some(org),
+                Some(r),
+                Some(n),
+                Some(q),
+                PageRequest::after(before),
+            )
+        },
     );
     let options = Signal::derive(move || {
         let mut list = vec![(String::new(), "All randomizers".to_string())];
@@ -43,6 +57,7 @@ pub(super) fn BrowsePage() -> impl IntoView {
         </div>
         <form id="preset-search" class="mb-4 grid gap-3 sm:grid-cols-4 sm:items-end" on:submit=move |ev| {
             ev.prevent_default();
+            before.set(None);
             applied.set((randomizer.get_untracked(), namespace.get_untracked(), q.get_untracked()));
         }>
             <Select label="Randomizer" name="randomizer" value=randomizer options/>
@@ -54,11 +69,12 @@ pub(super) fn BrowsePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match presets.await {
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
+                    Ok(page) if page.items.is_empty() && before.get_untracked().is_none() => view! {
                         <EmptyState title="No presets found" detail="Try other filters, or write the first one."/>
                     }.into_any(),
-                    Ok(list) => {
+                    Ok(page) => {
                         let org = org_id.get_untracked();
+                        let (list, next) = (page.items, page.next_before_id);
                         view! {
                             <div class="overflow-x-auto">
                             <table class=TABLE id="preset-list">
@@ -79,6 +95,7 @@ pub(super) fn BrowsePage() -> impl IntoView {
                                 </tbody>
                             </table>
                             </div>
+                            <Pager before next/>
                         }.into_any()
                     }
                 }

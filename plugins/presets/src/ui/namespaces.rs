@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use sdk::{
+    page::PageRequest,
     ui::{
         Button, ButtonKind, Card, Checkbox, EmptyState, ErrorNotice, FormError, Pager, Select,
         SkeletonRows, SuccessNotice, TextField,
@@ -96,17 +97,20 @@ fn NamespaceItem(
     };
     let slug = n.slug.clone();
     let show = RwSignal::new(false);
+    // The page of grants shown (None: the first).
+    let before = RwSignal::new(None::<i64>);
     // Loaded on demand (an action, not a resource: this item renders inside a suspense).
-    let grants = Action::new(move |slug: &String| {
-        let slug = slug.clone();
-        async move { list_namespace_grants(Some(org), slug).await }
+    let grants = Action::new(move |(slug, before): &(String, Option<i64>)| {
+        let (slug, before) = (slug.clone(), *before);
+        async move { list_namespace_grants(Some(org), slug, PageRequest::after(before)).await }
     });
     {
         let slug = slug.clone();
         Effect::new(move |_| {
             grant.version().get();
+            let page = before.get();
             if show.get() {
-                grants.dispatch(slug.clone());
+                grants.dispatch((slug.clone(), page));
             }
         });
     }
@@ -140,13 +144,14 @@ fn NamespaceItem(
                     {move || match grants.value().get() {
                                 None => view! { <SkeletonRows rows=1/> }.into_any(),
                                 Some(Err(error)) => view! { <ErrorNotice error/> }.into_any(),
-                                Some(Ok(list)) if list.is_empty() => view! { <p class="text-xs text-slate-500">"Nobody has been given rights here yet."</p> }.into_any(),
-                                Some(Ok(list)) => view! {
+                                Some(Ok(page)) if page.items.is_empty() && before.get_untracked().is_none() => view! { <p class="text-xs text-slate-500">"Nobody has been given rights here yet."</p> }.into_any(),
+                                Some(Ok(page)) => view! {
                                     <ul class="text-xs">
-                                        {list.into_iter().map(|g| view! {
+                                        {page.items.into_iter().map(|g| view! {
                                             <li>{format!("{} (#{}) — {}", g.username, g.user_id, [("create", g.can_create), ("update", g.can_update), ("delete", g.can_delete)].iter().filter(|(_, on)| *on).map(|(w, _)| *w).collect::<Vec<_>>().join(", "))}</li>
                                         }).collect_view()}
                                     </ul>
+                                    <Pager before next=page.next_before_id/>
                                 }.into_any(),
                     }}
                     <form class="mt-2 flex flex-wrap items-end gap-3" on:submit={

@@ -5,10 +5,16 @@
 #![allow(dead_code)]
 
 use presets::{
-    model::{Namespace, Preset, PresetSummary},
+    model::{Namespace, NamespaceGrant, Preset, PresetSummary},
     service::{NamespaceInput, PresetChange, PresetFilter, PresetInput, Presets},
 };
-use sdk::{auth::GlobalLevel, db::Backend, time::now_ms, Actor, Error};
+use sdk::{
+    auth::GlobalLevel,
+    db::Backend,
+    page::{Page, PageRequest},
+    time::now_ms,
+    Actor, Error,
+};
 use testkit::PluginWorld;
 
 /// The test kit's world (database, platform, a site admin, "League") with the presets service.
@@ -88,22 +94,34 @@ impl World {
         slug: &str,
         user: &Actor,
         rights: [bool; 3],
-    ) -> Result<usize, Error> {
+    ) -> Result<Option<NamespaceGrant>, Error> {
         self.presets
             .grant(org, actor, slug, user.id().unwrap(), rights, now_ms())
             .await
-            .map(|grants| grants.len())
     }
 
-    /// The names of the presets `actor` finds with `filter`.
+    /// The first page of a namespace's grants, as `actor` sees it.
+    pub async fn grants(&self, actor: &Actor, slug: &str) -> Result<Vec<NamespaceGrant>, Error> {
+        let page = self
+            .presets
+            .grants(None, actor, slug, &PageRequest::first())
+            .await?;
+        Ok(page.items)
+    }
+
+    /// The names of the presets `actor` finds with `filter` (the first page: newest first).
     pub async fn names(
         &self,
         org: Option<i64>,
         actor: &Actor,
         filter: PresetFilter,
     ) -> Vec<String> {
-        let list: Vec<PresetSummary> = self.presets.list_presets(org, actor, filter).await.unwrap();
-        list.into_iter().map(|p| p.name).collect()
+        let page: Page<PresetSummary> = self
+            .presets
+            .list_presets(org, actor, filter, &PageRequest::first())
+            .await
+            .unwrap();
+        page.items.into_iter().map(|p| p.name).collect()
     }
 }
 

@@ -55,6 +55,41 @@ pub fn TextField(
     }
 }
 
+/// A search box that applies what was typed on Enter or when it loses focus, not on every key
+/// (a list is fetched once per search); Enter does not submit the form around it.
+#[component]
+pub fn SearchField(
+    #[prop(into)] label: String,
+    /// Also the element id (`field-{name}`): unique on the page.
+    #[prop(into)]
+    name: String,
+    /// The search applied.
+    query: RwSignal<String>,
+    #[prop(optional, into)] placeholder: Option<String>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=id.clone() class="text-sm font-medium text-slate-700 dark:text-slate-200">{label}</label>
+            <input
+                id=id
+                name=name
+                type="search"
+                placeholder=placeholder
+                class=INPUT
+                prop:value=move || query.get()
+                on:change=move |ev| query.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        query.set(event_target_value(&ev));
+                    }
+                }
+            />
+        </div>
+    }
+}
+
 #[component]
 pub fn TextArea(
     #[prop(into)] label: String,

@@ -170,7 +170,7 @@ pub fn EmptyState(
 }
 
 mod forms;
-pub use forms::{Checkbox, FormError, Select, TextArea, TextField};
+pub use forms::{Checkbox, FormError, SearchField, Select, TextArea, TextField};
 pub mod pager;
 pub use pager::Pager;
 pub mod schema_form;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::model::{Person, Tournament};
+use sdk::page::{Page, PageRequest};
 use serde_json::Value;
 #[cfg(feature = "ssr")]
 use {super::guard::*, crate::actions};
@@ -13,8 +14,8 @@ use {super::guard::*, crate::actions};
 pub async fn list_tournaments(
     org_id: i64,
     #[server(default)] include_archived: bool,
-    #[server(default)] page: sdk::page::PageRequest,
-) -> Result<sdk::page::Page<Tournament>, sdk::Error> {
+    #[server(default)] page: PageRequest,
+) -> Result<Page<Tournament>, sdk::Error> {
     let g = guard(org_id, actions::READ).await?;
     g.service
         .tournaments(g.org_id, &g.actor, include_archived, &page)
@@ -137,8 +138,8 @@ sdk::api_doc!(
 pub async fn list_players(
     org_id: i64,
     tournament_id: i64,
-    #[server(default)] page: sdk::page::PageRequest,
-) -> Result<sdk::page::Page<Person>, sdk::Error> {
+    #[server(default)] page: PageRequest,
+) -> Result<Page<Person>, sdk::Error> {
     let g = guard(org_id, actions::READ).await?;
     g.service.players(g.org_id, tournament_id, &page).await
 }
@@ -154,7 +155,7 @@ pub async fn add_player(
     org_id: i64,
     tournament_id: i64,
     user_id: i64,
-) -> Result<sdk::page::Page<Person>, sdk::Error> {
+) -> Result<Page<Person>, sdk::Error> {
     let g = guard(org_id, actions::UPDATE).await?;
     g.service
         .add_player(g.org_id, &g.actor, tournament_id, user_id, now())
@@ -172,7 +173,7 @@ pub async fn remove_player(
     org_id: i64,
     tournament_id: i64,
     user_id: i64,
-) -> Result<sdk::page::Page<Person>, sdk::Error> {
+) -> Result<Page<Person>, sdk::Error> {
     let g = guard(org_id, actions::UPDATE).await?;
     g.service
         .remove_player(g.org_id, &g.actor, tournament_id, user_id)
@@ -197,12 +198,17 @@ sdk::api_doc!(
     "`tournament:register` in the organization, with tournament enabled"
 );
 
-/// The organization's members (for the player and crew pickers of managers).
+/// The organization's active members whose name contains `q` (all when blank), for the player
+/// and crew pickers of managers; a page at a time, by user id, highest first.
 #[server(prefix = "/api/p/tournament", endpoint = "list_members", input = Json, output = Json,
          input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
-pub async fn list_members(org_id: i64) -> Result<Vec<Person>, sdk::Error> {
+pub async fn list_members(
+    org_id: i64,
+    #[server(default)] q: String,
+    #[server(default)] page: PageRequest,
+) -> Result<Page<Person>, sdk::Error> {
     let g = guard(org_id, actions::MATCH_CREATE).await?;
-    g.service.members(g.org_id).await
+    g.service.members(g.org_id, &q, &page).await
 }
 sdk::api_doc!(
     ListMembers,

@@ -100,16 +100,29 @@ pub async fn members_among(
     Ok(query.fetch_all(&mut *conn).await?)
 }
 
-/// The organization's members (for pickers), by name.
-pub async fn members(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<(i64, String)>, Error> {
+/// One page of the organization's active members (user id, name) whose name contains `q` (all
+/// when blank), by user id, highest first.
+pub async fn members(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    q: &str,
+    page: &sdk::page::PageRequest,
+) -> Result<sdk::page::Page<(i64, String)>, Error> {
     let rows = sqlx::query_as::<_, (i64, String)>(&format!(
         "SELECT m.user_id, {NAME} AS display_name FROM organization_members m
-         JOIN users u ON u.id = m.user_id WHERE m.organization_id = $1 AND u.is_active = $2
-         ORDER BY display_name, m.user_id"
+         JOIN users u ON u.id = m.user_id
+         WHERE m.organization_id = $1 AND u.is_active = $2
+           AND ($3 = '' OR LOWER({NAME}) LIKE LOWER($4) ESCAPE '\\')
+           AND m.user_id < $5
+         ORDER BY m.user_id DESC LIMIT $6"
     ))
     .bind(org_id)
     .bind(true)
+    .bind(q)
+    .bind(sdk::db::contains_pattern(q))
+    .bind(page.before())
+    .bind(page.fetch_limit())
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows)
+    Ok(sdk::page::Page::from_rows(rows, page, |(id, _)| *id))
 }

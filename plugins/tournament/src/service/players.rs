@@ -28,16 +28,21 @@ impl Tournaments {
             }))
     }
 
-    /// The organization's members, for pickers.
-    pub async fn members(&self, org_id: i64) -> Result<Vec<Person>, Error> {
-        Ok(repo::members(&mut *self.conn().await?, org_id)
+    /// One page of the organization's active members whose name contains `q` (all when
+    /// blank), by user id, highest first.
+    pub async fn members(
+        &self,
+        org_id: i64,
+        q: &str,
+        page: &sdk::page::PageRequest,
+    ) -> Result<sdk::page::Page<Person>, Error> {
+        let q = sdk::input::clean_text("q", q, 100)?;
+        Ok(repo::members(&mut *self.conn().await?, org_id, &q, page)
             .await?
-            .into_iter()
             .map(|(user_id, display_name)| Person {
                 user_id,
                 display_name,
-            })
-            .collect())
+            }))
     }
 
     pub(super) async fn require_members(

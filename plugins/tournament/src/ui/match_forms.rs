@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use sdk::{
     ui::{
-        Badge, Button, ButtonKind, Card, ErrorNotice, FormError, SchemaForm, Select, SkeletonRows,
-        SuccessNotice, TextArea, TextField, Tone,
+        Badge, Button, ButtonKind, Card, ErrorNotice, FormError, SchemaForm, SearchField, Select,
+        SkeletonRows, SuccessNotice, TextArea, TextField, Tone,
     },
     Error,
 };
@@ -15,7 +15,7 @@ use crate::{
         AddCrew, ApproveCrew, CrewSignup, CrewWithdraw, DeleteMatch, SetMatchSeed,
         SubmitMatchSettings, UpdateMatch,
     },
-    model::{CrewRole, Match, Person, Rights, StreamChannel},
+    model::{CrewRole, Match, Rights, StreamChannel},
 };
 
 use super::{match_page::*, rows::*, tournament::AddPerson, *};
@@ -26,7 +26,7 @@ pub(super) fn CrewList(
     rights: Rights,
     a: MatchActions,
     plays: bool,
-    members: Resource<Result<Vec<Person>, Error>>,
+    lists: PageLists,
 ) -> impl IntoView {
     let (org, id) = (m.org_id, m.id);
     let me = rights.user_id;
@@ -92,7 +92,7 @@ pub(super) fn CrewList(
     });
     let add = (rights.approve_crew && rights.schedule && !over).then(|| {
         view! {
-            <AddPerson members label="Add as crew (approved)" on_add=Callback::new(move |user_id| {
+            <AddPerson lists name="crew" label="Add as crew (approved)" on_add=Callback::new(move |user_id| {
                 a.add_crew.dispatch(AddCrew { org_id: org, match_id: id, user_id, role: role.get_untracked() });
             })/>
         }
@@ -200,7 +200,10 @@ pub(super) fn EditMatchForm(m: Match, a: MatchActions, lists: PageLists) -> impl
     );
     let players = RwSignal::new(m.players.iter().map(|p| p.user_id).collect::<Vec<_>>());
     let PageLists {
-        members, streams, ..
+        members,
+        member_query,
+        streams,
+        ..
     } = lists;
     let local_error = RwSignal::new(None::<Error>);
     let error = Signal::derive(move || {
@@ -241,6 +244,7 @@ pub(super) fn EditMatchForm(m: Match, a: MatchActions, lists: PageLists) -> impl
             <TextField label="Time (your time zone)" name="scheduled_at" value=at error input_type="datetime-local" help="Empty makes the match pending."/>
             <fieldset class="grid gap-1">
                 <legend class="text-sm font-medium">"Players"</legend>
+                <SearchField label="Find a member" name="players-search" query=member_query placeholder="part of a name"/>
                 <Suspense fallback=|| view! { <SkeletonRows rows=2/> }>
                     {move || members.get().map(|result| match result {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),

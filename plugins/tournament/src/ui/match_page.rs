@@ -183,7 +183,7 @@ pub(super) fn MatchDetails(
             {result}
         </Card>
     };
-    let crew = view! { <CrewList m=m.clone() rights a plays members=lists.members/> };
+    let crew = view! { <CrewList m=m.clone() rights a plays lists/> };
     let crew_card = view! { <Card title="Crew">{crew}</Card> };
     let seed_view = match m.seed.clone() {
         Some(seed) => view! {

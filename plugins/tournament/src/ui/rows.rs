@@ -65,15 +65,27 @@ pub(super) fn picker_page() -> PageRequest {
 /// suspended view would be created again when it re-renders, with new form state).
 #[derive(Clone, Copy)]
 pub(super) struct PageLists {
+    /// The members whose name contains `member_query` (the first page of the maximum size: a
+    /// search narrows a big organization down to whom the manager is looking for).
     pub(super) members: Resource<Result<Vec<Person>, Error>>,
+    pub(super) member_query: RwSignal<String>,
     pub(super) tournaments: Resource<Result<Vec<Tournament>, Error>>,
     pub(super) streams: Resource<Result<Vec<StreamChannel>, Error>>,
 }
 
 impl PageLists {
     pub(super) fn new(org_id: Memo<i64>) -> Self {
+        let member_query = RwSignal::new(String::new());
         Self {
-            members: Resource::new(move || org_id.get(), list_members),
+            members: Resource::new(
+                move || (org_id.get(), member_query.get()),
+                |(org, q)| async move {
+                    list_members(org, q, picker_page())
+                        .await
+                        .map(|page| page.items)
+                },
+            ),
+            member_query,
             // A picker: the first page of the maximum size (200) is enough to choose from.
             tournaments: Resource::new(
                 move || org_id.get(),

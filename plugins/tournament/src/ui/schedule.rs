@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use sdk::{
     page::PageRequest,
     ui::{
-        Button, Card, Checkbox, ErrorNotice, FormError, Pager, Select, SkeletonRows, SuccessNotice,
-        TextArea, TextField,
+        Button, Card, Checkbox, ErrorNotice, FormError, Pager, SearchField, Select, SkeletonRows,
+        SuccessNotice, TextArea, TextField,
     },
     Error,
 };
@@ -133,6 +133,7 @@ pub(super) fn ScheduleForm(
 ) -> impl IntoView {
     let PageLists {
         members,
+        member_query,
         tournaments,
         streams,
     } = lists;
@@ -208,6 +209,7 @@ pub(super) fn ScheduleForm(
                 <TextField label="Time (your time zone)" name="scheduled_at" value=at error input_type="datetime-local" help="Leave empty to keep it pending."/>
                 <fieldset class="grid gap-1">
                     <legend class="text-sm font-medium">"Players (two or more)"</legend>
+                    <SearchField label="Find a member" name="players-search" query=member_query placeholder="part of a name"/>
                     <Suspense fallback=|| view! { <SkeletonRows rows=2/> }>
                         {move || members.get().map(|result| match result {
                             Err(error) => view! { <ErrorNotice error/> }.into_any(),

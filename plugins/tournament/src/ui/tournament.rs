@@ -3,8 +3,7 @@
 use leptos::prelude::*;
 use sdk::{
     page::PageRequest,
-    ui::{Button, ButtonKind, Card, ErrorNotice, Pager, Select, SkeletonRows},
-    Error,
+    ui::{Button, ButtonKind, Card, ErrorNotice, Pager, SearchField, Select, SkeletonRows},
 };
 
 use crate::{
@@ -128,7 +127,7 @@ pub(super) fn TournamentPage() -> impl IntoView {
                                                 }.into_any() }
                                             })}
                                         </Transition>
-                                        {rights.manage_tournament.then(|| view! { <AddPerson members=lists.members label="Add player" on_add=Callback::new(move |user_id| { add.dispatch(AddPlayer { org_id: org, tournament_id: tid, user_id }); })/> })}
+                                        {rights.manage_tournament.then(|| view! { <AddPerson lists name="player" label="Add player" on_add=Callback::new(move |user_id| { add.dispatch(AddPlayer { org_id: org, tournament_id: tid, user_id }); })/> })}
                                         {move || add.value().get().and_then(|r| r.err()).or_else(|| remove.value().get().and_then(|r| r.err())).map(|error| view! { <ErrorNotice error/> })}
                                     </Card>
                                     {t.public_feed.then(|| view! { <TournamentFeed org tournament_id=tid manage=rights.manage_tournament rotate feeds=public_feeds/> })}
@@ -152,13 +151,16 @@ pub(super) fn TournamentPage() -> impl IntoView {
     }
 }
 
-/// A member picker (for managers): choose someone and press the button.
+/// A member picker (for managers): find and choose someone, and press the button. `name` keeps
+/// the fields' ids apart when a page has more than one picker.
 #[component]
 pub(super) fn AddPerson(
-    members: Resource<Result<Vec<Person>, Error>>,
+    lists: PageLists,
+    name: &'static str,
     #[prop(into)] label: String,
     on_add: Callback<i64>,
 ) -> impl IntoView {
+    let members = lists.members;
     let chosen = RwSignal::new(String::new());
     let options = Signal::derive(move || {
         let mut options = vec![(String::new(), "Choose a member…".to_string())];
@@ -172,12 +174,13 @@ pub(super) fn AddPerson(
     });
     let button = label.clone();
     view! {
-        <form class="mt-3 flex items-end gap-2" on:submit=move |ev| {
+        <form class="mt-3 flex flex-wrap items-end gap-2" on:submit=move |ev| {
             ev.prevent_default();
             if let Ok(user) = chosen.get_untracked().parse::<i64>() {
                 on_add.run(user);
             }
         }>
+            <SearchField label="Find a member" name=format!("{name}-search") query=lists.member_query placeholder="part of a name"/>
             <div class="grow"><Select label name="user_id" value=chosen options/></div>
             <Button button_type="submit" kind=ButtonKind::Secondary>{button}</Button>
         </form>

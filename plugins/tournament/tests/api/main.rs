@@ -219,7 +219,11 @@ fn every_call(org: i64, ids: Ids) -> Vec<(&'static str, bool, Call)> {
             false,
             call(move || api::remove_player(org, t, x)),
         ),
-        ("list_members", false, call(move || api::list_members(org))),
+        (
+            "list_members",
+            false,
+            call(move || api::list_members(org, String::new(), PageRequest::first())),
+        ),
         (
             "create_stream_channel",
             false,

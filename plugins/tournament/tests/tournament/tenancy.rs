@@ -1,6 +1,7 @@
 //! Tenant isolation: nothing of another organization can be read, named or changed.
 
 use super::*;
+use sdk::page::PageRequest;
 use tournament::model::StreamChannel;
 
 /// The world's league with a match of ada and bob in its "Cup" and a "Main" stream channel,
@@ -233,3 +234,46 @@ async fn check_duplicate_names_conflict(backend: Backend) {
     );
 }
 both_backends!(duplicate_names_conflict, check_duplicate_names_conflict);
+
+/// The member picker's search: by part of a name, any case, only this organization's members,
+/// and `%` or `_` typed into it are taken literally.
+async fn check_member_search_finds_by_name_in_its_own_organization(backend: Backend) {
+    let l = two_leagues(backend).await;
+    let w = &l.w;
+    let names = |q: &'static str| async move {
+        w.svc
+            .members(w.org, q, &PageRequest::first())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|p| p.display_name)
+            .collect::<Vec<_>>()
+    };
+    let everyone = names("").await;
+    assert!(everyone.contains(&"ada".to_string()) && everyone.contains(&"bob".to_string()));
+    assert!(
+        !everyone.iter().any(|n| n == "cy" || n == "di"),
+        "{everyone:?}"
+    );
+    assert_eq!(names(" ADA ").await, ["ada"]);
+    assert_eq!(names("ad").await, ["ada", "admin"], "newest first");
+    assert_eq!(
+        names("c").await,
+        Vec::<String>::new(),
+        "cy is another league's"
+    );
+    assert_eq!(names("%").await, Vec::<String>::new());
+    assert_eq!(names("_").await, Vec::<String>::new());
+    let long = "x".repeat(101);
+    let refused = w
+        .svc
+        .members(w.org, &long, &PageRequest::first())
+        .await
+        .unwrap_err();
+    assert_eq!((refused.kind(), refused.field()), ("Invalid", Some("q")));
+}
+both_backends!(
+    member_search_finds_by_name_in_its_own_organization,
+    check_member_search_finds_by_name_in_its_own_organization
+);

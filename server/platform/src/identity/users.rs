@@ -280,11 +280,12 @@ pub async fn search(
     query: &str,
     page: &sdk::page::PageRequest,
 ) -> Result<sdk::page::Page<UserInfo>, Error> {
-    let pattern = format!("%{}%", query.trim().to_lowercase());
+    let pattern = sdk::db::contains_pattern(query.trim());
     let rows = sqlx::query(&format!(
         "SELECT {USER_COLUMNS} FROM users
-         WHERE (LOWER(username) LIKE $1 OR LOWER(COALESCE(display_name, '')) LIKE $1
-            OR LOWER(COALESCE(discord_username, '')) LIKE $1) AND id < $2
+         WHERE (LOWER(username) LIKE LOWER($1) ESCAPE '\\'
+            OR LOWER(COALESCE(display_name, '')) LIKE LOWER($1) ESCAPE '\\'
+            OR LOWER(COALESCE(discord_username, '')) LIKE LOWER($1) ESCAPE '\\') AND id < $2
          ORDER BY id DESC LIMIT $3"
     ))
     .bind(pattern)
