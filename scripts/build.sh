@@ -3,7 +3,8 @@
 #   scripts/build.sh release        optimised wasm (wasm-opt -Oz) + release server   (make run)
 #   scripts/build.sh dev            dev wasm (--cfg erase_components) + dev server
 #   scripts/build.sh site-dev       only the site (wasm, js, css) in dev mode       (make test)
-# Output: target/site/{pkg/sahabot.{js,wasm,css}, favicon.svg, robots.txt} and the sahabot binary.
+# Output: target/site/{pkg/sahabot.<hash>.{js,wasm,css} with .br and .gz twins, pkg/current
+# (the build's name), favicon.svg, robots.txt, api-docs/} and the sahabot binary.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 MODE=${1:-release}
@@ -44,8 +45,18 @@ build_site() {
   # The API reference page (/api/docs) loads RapiDoc from here.
   mkdir -p "$SITE_ROOT/api-docs"
   cp node_modules/rapidoc/dist/rapidoc-min.js "$SITE_ROOT/api-docs/"
+  # Content-hashed names: the server caches /pkg/ for a year, so a new build must have new names.
+  local hash name quality
+  hash=$(cat "$pkg/sahabot.wasm" "$pkg/sahabot.js" "$pkg/sahabot.css" | sha256sum | cut -c1-16)
+  name="sahabot.$hash"
+  for ext in js wasm css; do mv "$pkg/sahabot.$ext" "$pkg/$name.$ext"; done
+  echo "$name" > "$pkg/current"
+  # Brotli's best (11) takes about a minute on the 30 MB dev wasm; dev builds use a quick level.
+  if [ "$profile" = release ]; then quality=11; else quality=5; fi
+  say "compress: brotli $quality and gzip twins"
+  node scripts/precompress.mjs "$quality" "$pkg/$name".{js,wasm,css} "$SITE_ROOT/api-docs/rapidoc-min.js"
   t1=$(date +%s)
-  say "site built in $((t1 - t0))s: wasm $(stat -c %s "$pkg/sahabot.wasm") bytes ($(gzip -9c "$pkg/sahabot.wasm" | wc -c) gzip), css $(stat -c %s "$pkg/sahabot.css") bytes"
+  say "site built in $((t1 - t0))s: wasm $(stat -c %s "$pkg/$name.wasm") bytes ($(stat -c %s "$pkg/$name.wasm.br") brotli), css $(stat -c %s "$pkg/$name.css") bytes"
 }
 
 build_server() {

@@ -49,6 +49,7 @@ fn app_routes() -> Vec<AxumRouteListing> {
 
 pub fn router(state: AppState) -> Router {
     let routes = app_routes();
+    let site_root = std::path::PathBuf::from(state.leptos_options.site_root.to_string());
     // Values every page render and server function finds in its Leptos context.
     let context = {
         // The host for the core functions, and the same platform behind the SDK's traits for
@@ -73,6 +74,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(crate::openapi::serve_document))
         .route("/api/docs", get(crate::openapi::serve_docs_page))
         .route("/p/{plugin}/{*path}", get(plugin_feed))
+        .nest_service("/pkg", crate::assets::pkg_service(&site_root))
+        .nest_service(
+            "/api-docs",
+            crate::assets::site_folder(&site_root.join("api-docs")),
+        )
         .merge(auth_routes::routes())
         .merge(crate::auth::racetime::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
@@ -108,6 +114,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             crate::web_security::security_headers,
         ))
+        .layer(axum::middleware::from_fn(
+            crate::assets::no_cache_by_default,
+        ))
+        .layer(crate::assets::compression())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| {

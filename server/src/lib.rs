@@ -5,6 +5,7 @@
 //! command line and waits for a shutdown signal; integration tests call [`start`] directly with a
 //! fresh database and port 0.
 
+pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -27,10 +28,6 @@ use sdk::db::Db;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 use crate::config::Config;
-
-/// The name the wasm, js and css files get under `/pkg/` (also set at compile time through
-/// `.cargo/config.toml`, where leptos reads it).
-pub const OUTPUT_NAME: &str = "sahabot";
 
 /// Why the server could not start, phrased for the person running it.
 #[derive(Debug, thiserror::Error)]
@@ -102,7 +99,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         _ => Env::PROD,
     };
     LeptosOptions::builder()
-        .output_name(OUTPUT_NAME)
+        .output_name(assets::build_name(&config.site_root))
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)

@@ -1,0 +1,138 @@
+//! The site's static files and how they travel.
+//!
+//! `scripts/build.sh` writes the client under `<site root>/pkg/` with a content hash in its
+//! names (`sahabot.<hash>.js`, `.wasm`, `.css`), a brotli (`.br`) and a gzip (`.gz`) twin of
+//! each, and `pkg/current`, which names the build (`sahabot.<hash>`). The server reads that name
+//! once at start ([`build_name`]): the shell links those files, and since a new build has new
+//! names, `/pkg/` answers with a year-long `immutable` cache ([`pkg_service`]), picking the twin
+//! the browser accepts. Pages and API answers are never cached (`no-cache`) and are compressed
+//! on the fly above [`COMPRESS_ABOVE`] bytes ([`compression`]).
+//!
+//! Without a built site (unit and API tests), the name is the plain `sahabot`.
+
+use std::{path::Path, sync::OnceLock};
+
+use axum::{
+    body::Body,
+    http::{header, HeaderValue, Request, Response},
+    middleware::Next,
+};
+use tower::Layer;
+use tower_http::{
+    compression::{
+        predicate::{NotForContentType, SizeAbove},
+        CompressionLayer, Predicate,
+    },
+    services::{fs::ServeFileSystemResponseBody, ServeDir},
+    set_header::SetResponseHeaderLayer,
+};
+
+/// The name of an unhashed build (also leptos's `LEPTOS_OUTPUT_NAME`, set in `.cargo/config.toml`).
+pub const PLAIN_NAME: &str = "sahabot";
+
+/// Answers smaller than this go out as they are: compressing them saves less than it costs.
+pub const COMPRESS_ABOVE: u16 = 1024;
+
+/// What `/pkg/` files carry: their names change with their content.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The build's name (`sahabot.<hash>`) from `<site root>/pkg/current`, or [`PLAIN_NAME`].
+pub fn build_name(site_root: &Path) -> String {
+    let name = std::fs::read_to_string(site_root.join("pkg").join("current"))
+        .map(|text| text.trim().to_string())
+        .unwrap_or_default();
+    let sane = name.starts_with(PLAIN_NAME)
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-');
+    let name = if sane { name } else { PLAIN_NAME.to_string() };
+    // The pages that are not rendered by Leptos link the stylesheet through this too.
+    let _ = STYLESHEET.set(stylesheet_href(&name));
+    name
+}
+
+static STYLESHEET: OnceLock<String> = OnceLock::new();
+
+/// `/pkg/<build name>.css`.
+pub fn stylesheet_href(build_name: &str) -> String {
+    format!("/pkg/{build_name}.css")
+}
+
+/// The stylesheet of the build this process serves (for pages written by hand, like the sign-in
+/// problem pages); every server of a process serves the same site.
+pub fn stylesheet() -> &'static str {
+    STYLESHEET.get().map_or("/pkg/sahabot.css", String::as_str)
+}
+
+/// `/pkg/`: the built client, its brotli or gzip twin when the browser accepts one, cached for a
+/// year (a missing file's 404 is not cached).
+pub fn pkg_service(site_root: &Path) -> axum::Router {
+    fn immutable_when_found(res: &Response<ServeFileSystemResponseBody>) -> Option<HeaderValue> {
+        res.status()
+            .is_success()
+            .then(|| HeaderValue::from_static(IMMUTABLE))
+    }
+    let serve = ServeDir::new(site_root.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
+    let cached = SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        immutable_when_found as fn(&Response<ServeFileSystemResponseBody>) -> Option<HeaderValue>,
+    )
+    .layer(serve);
+    axum::Router::new()
+        .fallback_service(cached)
+        .layer(vary_on_encoding())
+}
+
+/// A folder of the site whose file names stay the same (the API reference page's script): the
+/// browser asks again each time (`no-cache`; an unchanged file answers 304 through
+/// `Last-Modified`), and gets a brotli or gzip twin when there is one.
+pub fn site_folder(dir: &Path) -> axum::Router {
+    axum::Router::new()
+        .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+        .layer(vary_on_encoding())
+}
+
+/// Caches between us and the browser must keep one copy per encoding.
+fn vary_on_encoding() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::appending(header::VARY, HeaderValue::from_static("accept-encoding"))
+}
+
+/// Compresses pages and API answers above [`COMPRESS_ABOVE`] bytes (brotli or gzip, as the
+/// browser accepts); what is already compressed (the `/pkg/` twins carry `Content-Encoding`) or
+/// streamed as events passes through.
+pub fn compression() -> CompressionLayer<impl Predicate + Clone> {
+    let predicate = SizeAbove::new(COMPRESS_ABOVE)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE)
+        .and(NotForContentType::const_new("application/wasm"));
+    CompressionLayer::new().compress_when(predicate)
+}
+
+/// Answers that say nothing of caching (pages, API answers) get `no-cache`: they depend on who
+/// asks and change at any time.
+pub async fn no_cache_by_default(req: Request<Body>, next: Next) -> Response<Body> {
+    let mut res = next.run(req).await;
+    res.headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-cache"));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_build_name_comes_from_pkg_current_and_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(build_name(dir.path()), PLAIN_NAME);
+        std::fs::create_dir_all(dir.path().join("pkg")).unwrap();
+        std::fs::write(dir.path().join("pkg/current"), "sahabot.0123abcd\n").unwrap();
+        assert_eq!(build_name(dir.path()), "sahabot.0123abcd");
+        std::fs::write(dir.path().join("pkg/current"), "sahabot.x\"><script>").unwrap();
+        assert_eq!(build_name(dir.path()), PLAIN_NAME);
+    }
+}
