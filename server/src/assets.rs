@@ -102,7 +102,7 @@ fn vary_on_encoding() -> SetResponseHeaderLayer<HeaderValue> {
 /// Compresses pages and API answers above [`COMPRESS_ABOVE`] bytes (brotli or gzip, as the
 /// browser accepts); what is already compressed (the `/pkg/` twins carry `Content-Encoding`) or
 /// streamed as events passes through.
-pub fn compression() -> CompressionLayer<impl Predicate + Clone> {
+pub fn compression() -> CompressionLayer<impl Predicate> {
     let predicate = SizeAbove::new(COMPRESS_ABOVE)
         .and(NotForContentType::GRPC)
         .and(NotForContentType::IMAGES)
