@@ -22,5 +22,8 @@ dev: ## dev build (fast) and serve
 e2e: ## browser tests only, against a fresh dev server
 	@scripts/build.sh site-dev
 	@scripts/e2e.sh
+bench: ## release build, a seeded database, wrk on pages and API calls: one table of ratios (target/bench/)
+	@scripts/setup.sh bench
+	@scripts/bench.sh
 clean-site:
 	rm -rf target/site

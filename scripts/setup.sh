@@ -2,6 +2,7 @@
 # Installs what the project needs and is missing; fast when everything is there.
 #   scripts/setup.sh run    toolchain for building and running the app
 #   scripts/setup.sh test   the same, plus the browser for end-to-end tests
+#   scripts/setup.sh bench  the same as run, plus wrk (the load generator of `make bench`)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 MODE=${1:-run}
@@ -66,5 +67,8 @@ if [ "$MODE" = test ]; then
     "$STATE_DIR/venv/bin/pip" install --quiet --disable-pip-version-check \
       "schemathesis==$SCHEMATHESIS_VERSION" "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION" >&2
   fi
+fi
+if [ "$MODE" = bench ]; then
+  command -v wrk >/dev/null || apt_install wrk
 fi
 say "setup done ($(cat "$TOOLCHAIN_MODE_FILE") wasm toolchain, wasm-bindgen $WBG)"
