@@ -275,6 +275,13 @@ pub async fn start_with_plugins(
     });
     let (stop, stopped) = oneshot::channel::<()>();
     let task_db = db.clone();
+    // No Nagle delay: a page goes out in several writes (the streamed shell, then its parts),
+    // and with Nagle on, each answer waited for the client's delayed ACK — about 40 ms.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+    });
     let task = tokio::spawn(async move {
         let served = axum::serve(
             listener,

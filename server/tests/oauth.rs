@@ -461,3 +461,43 @@ async fn motd_and_settings(backend: Backend) {
     app.stop().await;
 }
 both_backends!(motd, motd_and_settings);
+
+/// The banner is kept a few seconds (every page shows it): a change written by another instance
+/// (straight into the database here) shows once the kept one is dropped or stale, and a change
+/// through this instance shows at once.
+async fn motd_is_kept_briefly_and_dropped_on_change(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let root = app.user("root", sdk::auth::GlobalLevel::Superadmin).await;
+    let motd = || async {
+        app.call(None, "motd", serde_json::json!({}))
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    app.ok(
+        &root,
+        "set_setting",
+        serde_json::json!({"key": "motd", "value": "First"}),
+    )
+    .await;
+    assert_eq!(motd().await, "First");
+    // Another instance changes it: this one still shows what it read.
+    sqlx::query("UPDATE global_settings SET value = 'From elsewhere' WHERE key = 'motd'")
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(motd().await, "First");
+    app.server.platform.motd.forget();
+    assert_eq!(motd().await, "From elsewhere");
+    // A change through this instance shows at once.
+    app.ok(
+        &root,
+        "set_setting",
+        serde_json::json!({"key": "motd", "value": "Third"}),
+    )
+    .await;
+    assert_eq!(motd().await, "Third");
+    app.stop().await;
+}
+both_backends!(motd_cache, motd_is_kept_briefly_and_dropped_on_change);

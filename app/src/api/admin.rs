@@ -127,15 +127,10 @@ pub async fn set_setting(
     #[server(default)] is_public: bool,
 ) -> Result<(), sdk::Error> {
     let actor = require_level(GlobalLevel::Superadmin)?;
-    settings::set(
-        &platform()?.db,
-        &actor,
-        &key,
-        &value,
-        is_public,
-        ip().as_deref(),
-    )
-    .await
+    let host = platform()?;
+    settings::set(&host.db, &actor, &key, &value, is_public, ip().as_deref()).await?;
+    host.motd.forget();
+    Ok(())
 }
 sdk::api_doc!(SetSetting, "site role SUPERADMIN");
 
@@ -143,6 +138,7 @@ sdk::api_doc!(SetSetting, "site role SUPERADMIN");
 #[server(prefix = "/api/core", endpoint = "motd", input = Json, output = Json,
          input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn motd() -> Result<Option<String>, sdk::Error> {
-    settings::motd(&platform()?.db).await
+    let host = platform()?;
+    host.motd.get(&host.db).await
 }
 sdk::api_doc!(Motd, "anyone");

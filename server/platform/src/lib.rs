@@ -39,6 +39,8 @@ pub struct Host {
     pub events: Arc<EventBus>,
     /// Where users reach the site, without a trailing slash (for links we hand out).
     pub base_url: String,
+    /// The MOTD every page shows, kept a few seconds.
+    pub motd: Arc<identity::settings::MotdCache>,
 }
 
 impl Host {
@@ -56,6 +58,7 @@ impl Host {
             events: plugins.events(),
             plugins,
             base_url: base_url.into(),
+            motd: Arc::default(),
         }
     }
 
@@ -92,6 +95,8 @@ impl Host {
             plugins,
             events: Arc::clone(&platform.events),
             base_url: platform.base_url.clone(),
+            // Pages read the banner through the host the server provides, not through this one.
+            motd: Arc::default(),
         })
     }
 }

@@ -13,6 +13,40 @@ use sdk::{
 /// The setting shown as a banner to everyone.
 pub const MOTD_KEY: &str = "motd";
 
+/// How long a read MOTD is shown before it is read again. Every page shows the banner, so this
+/// keeps a database read off every page render; a change made through this process shows at
+/// once ([`MotdCache::forget`]), one made through another instance within this time.
+pub const MOTD_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The MOTD as last read, and when (one per [`crate::Host`]).
+#[derive(Debug, Default)]
+pub struct MotdCache {
+    last: std::sync::Mutex<Option<(std::time::Instant, Option<String>)>>,
+}
+
+impl MotdCache {
+    /// The banner ([`motd`]), read again when the kept one is older than [`MOTD_FRESH_FOR`].
+    pub async fn get(&self, db: &Db) -> Result<Option<String>, Error> {
+        if let Some((read_at, text)) = self.last.lock().map_or(None, |last| last.clone()) {
+            if read_at.elapsed() < MOTD_FRESH_FOR {
+                return Ok(text);
+            }
+        }
+        let text = motd(db).await?;
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((std::time::Instant::now(), text.clone()));
+        }
+        Ok(text)
+    }
+
+    /// Drops the kept banner: the next page reads it again (after a setting changed).
+    pub fn forget(&self) {
+        if let Ok(mut last) = self.last.lock() {
+            *last = None;
+        }
+    }
+}
+
 pub async fn list(db: &Db, public_only: bool) -> Result<Vec<Setting>, Error> {
     let settings: Vec<Setting> = sqlx::query_as(
         "SELECT key, value, description, is_public, updated_at FROM global_settings ORDER BY key",
