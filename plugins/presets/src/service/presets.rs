@@ -23,7 +23,8 @@ use crate::{
 /// and says where to go on (so a caller who sees few of many presets cannot make one request
 /// read the whole table).
 const SEARCH_READ_LIMIT: usize = 5_000;
-/// Candidates read per query while filling a page.
+/// Candidates read per query while filling a page, at most: the first query reads one page and
+/// one more (enough when the caller sees everything), later ones four times as many.
 const SEARCH_BATCH: i64 = 250;
 
 /// What a listing is narrowed to; each filter is optional, blanks mean "any".
@@ -87,6 +88,7 @@ impl Presets {
         let mut items = Vec::new();
         let mut cursor = page.before();
         let mut read = 0;
+        let mut batch = page.fetch_limit().min(SEARCH_BATCH);
         loop {
             let rows = repo::search_presets(
                 self.db(),
@@ -94,10 +96,11 @@ impl Presets {
                 namespace_id,
                 q.as_deref(),
                 cursor,
-                SEARCH_BATCH,
+                batch,
             )
             .await?;
-            let exhausted = rows.len() < SEARCH_BATCH as usize;
+            let exhausted = rows.len() < batch as usize;
+            batch = (batch * 4).min(SEARCH_BATCH);
             for row in rows {
                 read += 1;
                 cursor = row.id;
