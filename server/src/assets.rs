@@ -5,18 +5,15 @@
 //! each, and `pkg/current`, which names the build (`sahabot.<hash>`). The server reads that name
 //! once at start ([`build_name`]): the shell links those files, and since a new build has new
 //! names, `/pkg/` answers with a year-long `immutable` cache ([`pkg_service`]), picking the twin
-//! the browser accepts. Pages and API answers are never cached (`no-cache`) and are compressed
-//! on the fly above [`COMPRESS_ABOVE`] bytes ([`compression`]).
+//! the browser accepts. Pages and API answers are never cached (`no-cache`, set with the
+//! security headers in `crate::web_security`) and are compressed on the fly above
+//! [`COMPRESS_ABOVE`] bytes ([`compression`]).
 //!
 //! Without a built site (unit and API tests), the name is the plain `sahabot`.
 
 use std::{path::Path, sync::OnceLock};
 
-use axum::{
-    body::Body,
-    http::{header, HeaderValue, Request, Response},
-    middleware::Next,
-};
+use axum::http::{header, HeaderValue, Response};
 use tower::Layer;
 use tower_http::{
     compression::{
@@ -109,16 +106,6 @@ pub fn compression() -> CompressionLayer<impl Predicate> {
         .and(NotForContentType::SSE)
         .and(NotForContentType::const_new("application/wasm"));
     CompressionLayer::new().compress_when(predicate)
-}
-
-/// Answers that say nothing of caching (pages, API answers) get `no-cache`: they depend on who
-/// asks and change at any time.
-pub async fn no_cache_by_default(req: Request<Body>, next: Next) -> Response<Body> {
-    let mut res = next.run(req).await;
-    res.headers_mut()
-        .entry(header::CACHE_CONTROL)
-        .or_insert(HeaderValue::from_static("no-cache"));
-    res
 }
 
 #[cfg(test)]

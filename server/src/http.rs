@@ -114,9 +114,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             crate::web_security::security_headers,
         ))
-        .layer(axum::middleware::from_fn(
-            crate::assets::no_cache_by_default,
-        ))
         .layer(crate::assets::compression())
         .layer(
             TraceLayer::new_for_http()

@@ -140,7 +140,9 @@ fn forbidden(api: bool) -> Response {
         .into_response()
 }
 
-/// Adds the browser security headers to every answer that has none of its own.
+/// Adds the browser security headers to every answer that has none of its own, and
+/// `Cache-Control: no-cache` to those that say nothing of caching: pages and API answers depend
+/// on who asks, while the static files (`crate::assets`) set their own.
 pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -149,6 +151,7 @@ pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::CACHE_CONTROL, "no-cache"),
     ] {
         if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));
