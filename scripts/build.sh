@@ -3,8 +3,9 @@
 #   scripts/build.sh release        optimised wasm (wasm-opt -Oz) + release server   (make run)
 #   scripts/build.sh dev            dev wasm (--cfg erase_components) + dev server
 #   scripts/build.sh site-dev       only the site (wasm, js, css) in dev mode       (make test)
-# Output: target/site/{pkg/sahabot.<hash>.{js,wasm,css} with .br and .gz twins, pkg/current
-# (the build's name), favicon.svg, robots.txt, api-docs/} and the sahabot binary.
+# Output: target/site/{pkg/<hash>/ (sahabot.{js,wasm,css}, the lazily loaded page modules and
+# their loader, each with .br and .gz twins), pkg/current (the hash), favicon.svg, robots.txt,
+# api-docs/} and the sahabot binary.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 MODE=${1:-release}
@@ -21,42 +22,55 @@ if [ "$(cat "$TOOLCHAIN_MODE_FILE" 2>/dev/null)" = debian-web ]; then
 fi
 
 build_site() {
-  local profile=$1 dir pkg=$SITE_ROOT/pkg t0 t1
+  local profile=$1 dir pkg=$SITE_ROOT/pkg out t0 t1 flags
   if [ "$profile" = release ]; then dir=wasm-release; else dir=debug; fi
   t0=$(date +%s)
   say "client: frontend -> wasm32-unknown-unknown ($profile)"
+  # --emit-relocs: the splitter needs the linker's relocations to cut pages out of the module.
+  # (Set for the wasm build only: with --target, RUSTFLAGS does not reach build scripts.)
+  flags="-Clink-args=--emit-relocs"
+  [ "$profile" = release ] || flags="--cfg erase_components $flags"
   if [ "$profile" = release ]; then
-    cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release "${WASM_ARGS[@]}"
+    RUSTFLAGS="$flags" cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release "${WASM_ARGS[@]}"
   else
-    cargo build -p frontend --lib --target wasm32-unknown-unknown "${WASM_ARGS[@]}"
+    RUSTFLAGS="$flags" cargo build -p frontend --lib --target wasm32-unknown-unknown "${WASM_ARGS[@]}"
   fi
-  rm -rf "$pkg"; mkdir -p "$pkg"
-  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name sahabot \
-    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/$dir/frontend.wasm"
-  mv "$pkg/sahabot_bg.wasm" "$pkg/sahabot.wasm"
+  # Each build goes into a folder named by its content's hash (the server caches /pkg/ for a
+  # year, so a new build must have new names); it is assembled in `next` first.
+  rm -rf "$pkg"; out=$pkg/next; mkdir -p "$out"
+  say "split: the pages that load on demand (tools/wasm-split)"
+  "$WASM_SPLIT" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/$dir/frontend.wasm" "$out"
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+    --out-dir "$out" --out-name sahabot "$out/sahabot_split.wasm"
+  mv "$out/sahabot_bg.wasm" "$out/sahabot.wasm"; rm "$out/sahabot_split.wasm"
   if [ "$profile" = release ]; then
-    "$NODE_BIN/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-      "$pkg/sahabot.wasm" -o "$pkg/sahabot.opt.wasm"
-    mv "$pkg/sahabot.opt.wasm" "$pkg/sahabot.wasm"
+    local wasm
+    for wasm in "$out"/*.wasm; do
+      "$NODE_BIN/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+        "$wasm" -o "$wasm.opt"
+      mv "$wasm.opt" "$wasm"
+    done
   fi
   say "css: tailwind"
-  "$NODE_BIN/tailwindcss" -i style/input.css -o "$pkg/sahabot.css" --minify 2>/dev/null
+  "$NODE_BIN/tailwindcss" -i style/input.css -o "$out/sahabot.css" --minify 2>/dev/null
   cp -r public/. "$SITE_ROOT/"
   # The API reference page (/api/docs) loads RapiDoc from here.
   mkdir -p "$SITE_ROOT/api-docs"
   cp node_modules/rapidoc/dist/rapidoc-min.js "$SITE_ROOT/api-docs/"
-  # Content-hashed names: the server caches /pkg/ for a year, so a new build must have new names.
-  local hash name quality
-  hash=$(cat "$pkg/sahabot.wasm" "$pkg/sahabot.js" "$pkg/sahabot.css" | sha256sum | cut -c1-16)
-  name="sahabot.$hash"
-  for ext in js wasm css; do mv "$pkg/sahabot.$ext" "$pkg/$name.$ext"; done
-  echo "$name" > "$pkg/current"
+  local hash quality
+  hash=$(cd "$out" && find . -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
+  mv "$out" "$pkg/$hash"
+  echo "$hash" > "$pkg/current"
   # Brotli's best (11) takes about a minute on the 30 MB dev wasm; dev builds use a quick level.
   if [ "$profile" = release ]; then quality=11; else quality=5; fi
   say "compress: brotli $quality and gzip twins"
-  node scripts/precompress.mjs "$quality" "$pkg/$name".{js,wasm,css} "$SITE_ROOT/api-docs/rapidoc-min.js"
+  node scripts/precompress.mjs "$quality" "$pkg/$hash"/*.{js,wasm,css} "$SITE_ROOT/api-docs/rapidoc-min.js" >/dev/null
   t1=$(date +%s)
-  say "site built in $((t1 - t0))s: wasm $(stat -c %s "$pkg/$name.wasm") bytes ($(stat -c %s "$pkg/$name.wasm.br") brotli), css $(stat -c %s "$pkg/$name.css") bytes"
+  local main_br all_br modules
+  main_br=$(stat -c %s "$pkg/$hash/sahabot.wasm.br")
+  all_br=$(cat "$pkg/$hash"/*.wasm.br | wc -c)
+  modules=$(ls "$pkg/$hash"/*.wasm | wc -l)
+  say "site built in $((t1 - t0))s: main wasm $(stat -c %s "$pkg/$hash/sahabot.wasm") bytes ($main_br brotli); $modules wasm modules, $all_br bytes brotli in all; css $(stat -c %s "$pkg/$hash/sahabot.css") bytes"
 }
 
 build_server() {

@@ -14,6 +14,12 @@ NODE_BIN=$ROOT/node_modules/.bin
 STATE_DIR=$HOME/.cache/sahabot
 # setup.sh records here whether the wasm target came from rustup or from Debian's rust-web.
 TOOLCHAIN_MODE_FILE=$STATE_DIR/wasm-toolchain
+# The build's wasm splitter (tools/wasm-split), installed by setup.sh; the stamp next to it is
+# the hash of the source it was built from.
+WASM_SPLIT=$STATE_DIR/tools/bin/sahabot-wasm-split
+wasm_split_source_hash() {
+  cat "$ROOT/tools/wasm-split/Cargo.toml" "$ROOT/tools/wasm-split/Cargo.lock" "$ROOT/tools/wasm-split/src/main.rs" | sha256sum | cut -c1-16
+}
 [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
 # The API fuzz tools (scripts/setup.sh installs them into $STATE_DIR/venv).

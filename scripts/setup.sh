@@ -37,6 +37,16 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG\$"; then
   cargo install wasm-bindgen-cli --version "$WBG" --force >&2
 fi
 
+# 3b. The wasm splitter (tools/wasm-split, our own small tool): cuts the pages that load on
+#     demand out of the client's main module.
+if [ ! -x "$WASM_SPLIT" ] || [ "$(cat "$WASM_SPLIT.source" 2>/dev/null)" != "$(wasm_split_source_hash)" ]; then
+  say "building the wasm splitter (tools/wasm-split; about a minute, once)"
+  CARGO_TARGET_DIR="$STATE_DIR/tools/target" cargo install --path "$ROOT/tools/wasm-split" \
+    --root "$STATE_DIR/tools" --locked --force >&2
+  rm -rf "$STATE_DIR/tools/target"
+  wasm_split_source_hash > "$WASM_SPLIT.source"
+fi
+
 # 4. Node tools: Tailwind v4, binaryen's wasm-opt (Debian's is too old), playwright-core, and
 #    RapiDoc for the API reference page (vendored into the site; no CDN).
 if ! command -v npm >/dev/null; then apt_install nodejs npm; fi

@@ -1,15 +1,18 @@
 //! The site's static files and how they travel.
 //!
-//! `scripts/build.sh` writes the client under `<site root>/pkg/` with a content hash in its
-//! names (`sahabot.<hash>.js`, `.wasm`, `.css`), a brotli (`.br`) and a gzip (`.gz`) twin of
-//! each, and `pkg/current`, which names the build (`sahabot.<hash>`). The server reads that name
-//! once at start ([`build_name`]): the shell links those files, and since a new build has new
-//! names, `/pkg/` answers with a year-long `immutable` cache ([`pkg_service`]), picking the twin
-//! the browser accepts. Pages and API answers are never cached (`no-cache`, set with the
-//! security headers in `crate::web_security`) and are compressed on the fly above
-//! [`COMPRESS_ABOVE`] bytes ([`compression`]).
+//! `scripts/build.sh` writes each build of the client into a folder of its own named by a hash
+//! of its content, `<site root>/pkg/<hash>/`: `sahabot.js`, `sahabot.wasm` (the main module),
+//! `sahabot.css`, the lazily loaded page modules (`split_*.wasm`, `chunk_*.wasm`, see
+//! `sdk::ui::lazy`), their loader (`__wasm_split.______________________.js`) and manifest, and a
+//! brotli (`.br`) and a gzip (`.gz`) twin of each file. `pkg/current` names the folder. The
+//! server reads that name once at start ([`build_dir`]) and gives Leptos `pkg/<hash>` as its
+//! package folder, so the shell, the hydration script and the page-module preloads all point
+//! into it. Since a new build has a new folder, `/pkg/` answers with a year-long `immutable`
+//! cache ([`pkg_service`]), picking the twin the browser accepts. Pages and API answers are
+//! never cached (`no-cache`, set with the security headers in `crate::web_security`) and are
+//! compressed on the fly above [`COMPRESS_ABOVE`] bytes ([`compression`]).
 //!
-//! Without a built site (unit and API tests), the name is the plain `sahabot`.
+//! Without a built site (unit and API tests), the package folder is the plain `pkg`.
 
 use std::{path::Path, sync::OnceLock};
 
@@ -24,35 +27,38 @@ use tower_http::{
     set_header::SetResponseHeaderLayer,
 };
 
-/// The name of an unhashed build (also leptos's `LEPTOS_OUTPUT_NAME`, set in `.cargo/config.toml`).
-pub const PLAIN_NAME: &str = "sahabot";
+/// The client's file name (also leptos's `LEPTOS_OUTPUT_NAME`, set in `.cargo/config.toml`).
+pub const OUTPUT_NAME: &str = "sahabot";
 
 /// Answers smaller than this go out as they are: compressing them saves less than it costs.
 pub const COMPRESS_ABOVE: u16 = 1024;
 
-/// What `/pkg/` files carry: their names change with their content.
+/// What `/pkg/` files carry: their folder changes with their content.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// The build's name (`sahabot.<hash>`) from `<site root>/pkg/current`, or [`PLAIN_NAME`].
-pub fn build_name(site_root: &Path) -> String {
+/// The package folder of the build this server serves, relative to the site root:
+/// `pkg/<hash>` as `<site root>/pkg/current` names it, or `pkg` when there is none (or it is not
+/// a plain hash).
+pub fn build_dir(site_root: &Path) -> String {
     let name = std::fs::read_to_string(site_root.join("pkg").join("current"))
         .map(|text| text.trim().to_string())
         .unwrap_or_default();
-    let sane = name.starts_with(PLAIN_NAME)
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-');
-    let name = if sane { name } else { PLAIN_NAME.to_string() };
+    let sane = !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_hexdigit());
+    let dir = if sane {
+        format!("pkg/{name}")
+    } else {
+        "pkg".to_string()
+    };
     // The pages that are not rendered by Leptos link the stylesheet through this too.
-    let _ = STYLESHEET.set(stylesheet_href(&name));
-    name
+    let _ = STYLESHEET.set(stylesheet_href(&dir));
+    dir
 }
 
 static STYLESHEET: OnceLock<String> = OnceLock::new();
 
-/// `/pkg/<build name>.css`.
-pub fn stylesheet_href(build_name: &str) -> String {
-    format!("/pkg/{build_name}.css")
+/// `/<package folder>/sahabot.css`.
+pub fn stylesheet_href(build_dir: &str) -> String {
+    format!("/{build_dir}/{OUTPUT_NAME}.css")
 }
 
 /// The stylesheet of the build this process serves (for pages written by hand, like the sign-in
@@ -113,13 +119,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_build_name_comes_from_pkg_current_and_is_checked() {
+    fn the_build_folder_comes_from_pkg_current_and_is_checked() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(build_name(dir.path()), PLAIN_NAME);
+        assert_eq!(build_dir(dir.path()), "pkg");
         std::fs::create_dir_all(dir.path().join("pkg")).unwrap();
-        std::fs::write(dir.path().join("pkg/current"), "sahabot.0123abcd\n").unwrap();
-        assert_eq!(build_name(dir.path()), "sahabot.0123abcd");
-        std::fs::write(dir.path().join("pkg/current"), "sahabot.x\"><script>").unwrap();
-        assert_eq!(build_name(dir.path()), PLAIN_NAME);
+        std::fs::write(dir.path().join("pkg/current"), "0123abcd\n").unwrap();
+        assert_eq!(build_dir(dir.path()), "pkg/0123abcd");
+        for bad in ["x\"><script>", "../etc", "", "0123/abcd"] {
+            std::fs::write(dir.path().join("pkg/current"), bad).unwrap();
+            assert_eq!(build_dir(dir.path()), "pkg", "{bad}");
+        }
     }
 }

@@ -99,9 +99,9 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         _ => Env::PROD,
     };
     LeptosOptions::builder()
-        .output_name(assets::build_name(&config.site_root))
+        .output_name(assets::OUTPUT_NAME)
         .site_root(config.site_root.display().to_string())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(assets::build_dir(&config.site_root))
         .site_addr(config.addr)
         .env(env)
         .build()

@@ -1,5 +1,5 @@
-//! How the site's files travel (`server::assets`): the shell links the content-hashed build named
-//! by `pkg/current`; `/pkg/` sends the brotli or gzip twin the browser accepts and lets it keep
+//! How the site's files travel (`server::assets`): the shell links the build in the
+//! content-hashed folder `pkg/current` names; `/pkg/` sends the brotli or gzip twin the browser accepts and lets it keep
 //! the file for a year; pages and API answers are `no-cache` and compressed on the fly when big.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
@@ -11,16 +11,16 @@ use common::TestApp;
 use sdk::db::Backend;
 use testkit::both_backends;
 
-const BUILD: &str = "sahabot.0123456789abcdef";
+const BUILD: &str = "0123456789abcdef";
 
 /// A built site in a temporary folder: one build's files with (fake) twins, and the API
 /// reference page's script.
 fn site(root: &Path) {
     let pkg = root.join("pkg");
-    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::create_dir_all(pkg.join(BUILD)).unwrap();
     std::fs::write(pkg.join("current"), format!("{BUILD}\n")).unwrap();
     for ext in ["js", "wasm", "css"] {
-        let file = pkg.join(format!("{BUILD}.{ext}"));
+        let file = pkg.join(BUILD).join(format!("sahabot.{ext}"));
         std::fs::write(&file, format!("plain {ext}")).unwrap();
         std::fs::write(format!("{}.br", file.display()), format!("brotli {ext}")).unwrap();
         std::fs::write(format!("{}.gz", file.display()), format!("gzip {ext}")).unwrap();
@@ -55,7 +55,7 @@ fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
 async fn check_the_client_travels_compressed_and_is_kept_a_year(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn(backend, dir.path()).await;
-    let wasm = format!("/pkg/{BUILD}.wasm");
+    let wasm = format!("/pkg/{BUILD}/sahabot.wasm");
     for (accept, encoding, body) in [
         ("br, gzip", "br", "brotli wasm"),
         ("gzip, deflate", "gzip", "gzip wasm"),
@@ -73,7 +73,7 @@ async fn check_the_client_travels_compressed_and_is_kept_a_year(backend: Backend
         assert_eq!(res.text().await.unwrap(), body);
     }
     // A missing file is a 404 the browser does not keep.
-    let res = fetch(&app, "/pkg/sahabot.old.wasm", "br").await;
+    let res = fetch(&app, "/pkg/0123456789abcdee/sahabot.wasm", "br").await;
     assert_eq!(res.status(), 404);
     assert_ne!(
         header(&res, "cache-control"),
@@ -100,7 +100,7 @@ async fn check_pages_link_the_hashed_build_and_are_not_cached(backend: Backend) 
     let html = res.text().await.unwrap();
     for ext in ["js", "wasm", "css"] {
         assert!(
-            html.contains(&format!("/pkg/{BUILD}.{ext}")),
+            html.contains(&format!("/pkg/{BUILD}/sahabot.{ext}")),
             "{ext}: {html}"
         );
     }

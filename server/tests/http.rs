@@ -67,11 +67,14 @@ async fn home_page_is_server_rendered_with_hydration(backend: Backend) {
     assert!(html.contains("Run tournaments, async qualifiers and race rooms"));
     // The status card is rendered on the server, not left to the browser.
     assert!(html.contains("id=\"server-time\""), "status card missing");
-    // The hydration script and stylesheet point at the build output (content-hashed names
+    // The hydration script and stylesheet point at the build output (a content-hashed folder
     // when the site is built: `server::assets`).
-    let name = server::assets::build_name(&common::test_config("sqlite::memory:").site_root);
+    let dir = server::assets::build_dir(&common::test_config("sqlite::memory:").site_root);
     for ext in ["js", "wasm", "css"] {
-        assert!(html.contains(&format!("/pkg/{name}.{ext}")), "{name}.{ext}");
+        assert!(
+            html.contains(&format!("/{dir}/sahabot.{ext}")),
+            "{dir} {ext}"
+        );
     }
     app.stop().await;
 }
