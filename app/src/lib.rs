@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    ParamSegment, StaticSegment,
+    Lazy, ParamSegment, StaticSegment,
 };
 
 pub use layout::Layout;
@@ -51,9 +51,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                // The build's content-hashed stylesheet (`pkg/current` names it; see the server's
-                // `assets`), linked here in the server-only shell so the client need not know it.
-                <link rel="stylesheet" id="leptos" href=format!("/pkg/{}.css", options.output_name)/>
+                // The build's stylesheet, in the build's own folder (`pkg/<hash>`; see the
+                // server's `assets`), linked here in the server-only shell so the client need not
+                // know it.
+                <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -64,6 +65,31 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+// The main wasm module holds the shell, the layout and the pages most visits start on (home,
+// sign-in, an organization's overview); every other page, and every plugin's, loads on demand
+// (sdk::ui::lazy), in three groups: your account, an organization's administration, the site's.
+sdk::lazy_page!(account_pages: ProfileRoute => ProfilePage);
+sdk::lazy_page!(account_pages: ApiKeysRoute => ApiKeysPage);
+sdk::lazy_page!(account_pages: MyOrgsRoute => MyOrgsPage);
+sdk::lazy_page!(account_pages: InviteRoute => InvitePage);
+sdk::lazy_page!(org_admin_pages: OrgMembersRoute => OrgMembersPage);
+sdk::lazy_page!(org_admin_pages: OrgRolesRoute => OrgRolesPage);
+sdk::lazy_page!(org_admin_pages: OrgInvitesRoute => OrgInvitesPage);
+sdk::lazy_page!(org_admin_pages: OrgAuditRoute => OrgAuditPage);
+sdk::lazy_page!(org_admin_pages: OrgSettingsRoute => OrgSettingsPage);
+sdk::lazy_page!(org_admin_pages: OrgPluginsRoute => OrgPluginsPage);
+sdk::lazy_page!(org_admin_pages: OrgTasksRoute => OrgTasksPage);
+sdk::lazy_page!(org_admin_pages: OrgPluginSettingsRoute => OrgPluginSettingsPage);
+sdk::lazy_page!(site_admin_pages: AdminUsersRoute => AdminUsersPage);
+sdk::lazy_page!(site_admin_pages: AdminOrgsRoute => AdminOrgsPage);
+sdk::lazy_page!(site_admin_pages: AdminRequestsRoute => AdminRequestsPage);
+sdk::lazy_page!(site_admin_pages: AdminAuditRoute => AdminAuditPage);
+sdk::lazy_page!(site_admin_pages: AdminSettingsRoute => AdminSettingsPage);
+sdk::lazy_page!(site_admin_pages: AdminPluginsRoute => AdminPluginsPage);
+sdk::lazy_page!(site_admin_pages: AdminTasksRoute => AdminTasksPage);
+sdk::lazy_page!(site_admin_pages: AdminEventsRoute => AdminEventsPage);
+sdk::lazy_page!(site_admin_pages: AdminBotRoute => AdminBotPage);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -78,28 +104,28 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=HomePage/>
                     <Route path=StaticSegment("login") view=LoginPage/>
-                    <Route path=StaticSegment("profile") view=ProfilePage/>
-                    <Route path=(StaticSegment("profile"), StaticSegment("api-keys")) view=ApiKeysPage/>
-                    <Route path=StaticSegment("orgs") view=MyOrgsPage/>
-                    <Route path=(StaticSegment("invite"), ParamSegment("slug")) view=InvitePage/>
+                    <Route path=StaticSegment("profile") view={Lazy::<ProfileRoute>::new()}/>
+                    <Route path=(StaticSegment("profile"), StaticSegment("api-keys")) view={Lazy::<ApiKeysRoute>::new()}/>
+                    <Route path=StaticSegment("orgs") view={Lazy::<MyOrgsRoute>::new()}/>
+                    <Route path=(StaticSegment("invite"), ParamSegment("slug")) view={Lazy::<InviteRoute>::new()}/>
                     <Route path=(StaticSegment("org"), ParamSegment("org_id")) view=OrgOverviewPage/>
-                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("members")) view=OrgMembersPage/>
-                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("roles")) view=OrgRolesPage/>
-                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("invites")) view=OrgInvitesPage/>
-                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("audit")) view=OrgAuditPage/>
-                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("settings")) view=OrgSettingsPage/>
-                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("plugins")) view=OrgPluginsPage/>
-                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("tasks")) view=OrgTasksPage/>
-                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("plugins"), ParamSegment("plugin_id")) view=OrgPluginSettingsPage/>
-                    <Route path=StaticSegment("admin") view=AdminUsersPage/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("orgs")) view=AdminOrgsPage/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("requests")) view=AdminRequestsPage/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AdminAuditPage/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettingsPage/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("plugins")) view=AdminPluginsPage/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view=AdminTasksPage/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("events")) view=AdminEventsPage/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("bot")) view=AdminBotPage/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("members")) view={Lazy::<OrgMembersRoute>::new()}/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("roles")) view={Lazy::<OrgRolesRoute>::new()}/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("invites")) view={Lazy::<OrgInvitesRoute>::new()}/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("audit")) view={Lazy::<OrgAuditRoute>::new()}/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("settings")) view={Lazy::<OrgSettingsRoute>::new()}/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("plugins")) view={Lazy::<OrgPluginsRoute>::new()}/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("tasks")) view={Lazy::<OrgTasksRoute>::new()}/>
+                    <Route path=(StaticSegment("org"), ParamSegment("org_id"), StaticSegment("plugins"), ParamSegment("plugin_id")) view={Lazy::<OrgPluginSettingsRoute>::new()}/>
+                    <Route path=StaticSegment("admin") view={Lazy::<AdminUsersRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("orgs")) view={Lazy::<AdminOrgsRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("requests")) view={Lazy::<AdminRequestsRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<AdminAuditRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view={Lazy::<AdminSettingsRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("plugins")) view={Lazy::<AdminPluginsRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view={Lazy::<AdminTasksRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("events")) view={Lazy::<AdminEventsRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("bot")) view={Lazy::<AdminBotRoute>::new()}/>
                     <plugins::PluginRoutes/>
                 </Routes>
             </Layout>

@@ -2,8 +2,8 @@
 //! `server/templates/plugin` and registers it in `app/Cargo.toml`, so the app's generated list
 //! picks it up at the next build.
 //!
-//! The templates use `__ID__`, `__NAME__` and `__ROUTE__` as placeholders, in file contents and
-//! paths.
+//! The templates use `__ID__`, `__NAME__`, `__ROUTE__` and `__TYPE__` (the id in PascalCase,
+//! which prefixes the plugin's type names) as placeholders, in file contents and paths.
 
 use std::path::{Path, PathBuf};
 
@@ -73,10 +73,12 @@ pub fn new_plugin(root: &Path, id: &str, name: Option<&str>) -> Result<Vec<PathB
     if name.contains('"') || name.contains('\\') || name.contains('\n') {
         return Err("the name may not contain quotes, backslashes or line breaks".into());
     }
+    let type_prefix = default_name(id).replace(' ', "");
     let fill = |text: &str| {
         text.replace("__ID__", id)
             .replace("__NAME__", &name)
             .replace("__ROUTE__", &route)
+            .replace("__TYPE__", &type_prefix)
     };
 
     let updated_cargo = register_in_app(&app_cargo, id)?;
@@ -159,7 +161,8 @@ mod tests {
             let expected = contents
                 .replace("__ID__", "notes")
                 .replace("__NAME__", "Notes")
-                .replace("__ROUTE__", "notes");
+                .replace("__ROUTE__", "notes")
+                .replace("__TYPE__", "Notes");
             let actual = std::fs::read_to_string(root.join(&relative))
                 .unwrap_or_else(|e| panic!("plugins/notes/{relative}: {e}"));
             assert_eq!(

@@ -13,7 +13,7 @@ use leptos_meta::Title;
 use leptos_router::{
     components::{Outlet, ParentRoute, Route},
     hooks::{use_navigate, use_params_map},
-    ParamSegment, StaticSegment,
+    Lazy, ParamSegment, StaticSegment,
 };
 use sdk::{
     ui::{
@@ -54,21 +54,34 @@ pub use review::parse_duration;
 use review::ReviewPage;
 use run::RunPage;
 
+// The pages load on demand, as one module (sdk::ui::lazy).
+sdk::lazy_page!(async_qualifier_pages: AsyncListRoute => ListPage);
+sdk::lazy_page!(async_qualifier_pages: AsyncNewRoute => NewQualifierPage);
+sdk::lazy_page!(async_qualifier_pages: AsyncDashboardRoute => DashboardPage);
+sdk::lazy_page!(async_qualifier_pages: AsyncLeaderboardRoute => LeaderboardPage);
+sdk::lazy_page!(async_qualifier_pages: AsyncPoolsRoute => PoolsPage);
+sdk::lazy_page!(async_qualifier_pages: AsyncReviewRoute => ReviewPage);
+sdk::lazy_page!(async_qualifier_pages: AsyncAdminRoute => AdminPage);
+sdk::lazy_page!(async_qualifier_pages: AsyncAuditRoute => AuditPage);
+sdk::lazy_page!(async_qualifier_pages: AsyncPlayerRoute => PlayerPage);
+sdk::lazy_page!(async_qualifier_pages: AsyncPermalinkRoute => PermalinkPage);
+sdk::lazy_page!(async_qualifier_pages: AsyncRunRoute => RunPage);
+
 #[component(transparent)]
 pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=StaticSegment("") view=Outlet>
-            <Route path=StaticSegment("") view=ListPage/>
-            <Route path=StaticSegment("new") view=NewQualifierPage/>
-            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id")) view=DashboardPage/>
-            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("leaderboard")) view=LeaderboardPage/>
-            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("pools")) view=PoolsPage/>
-            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("review")) view=ReviewPage/>
-            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("admin")) view=AdminPage/>
-            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("audit")) view=AuditPage/>
-            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("player"), ParamSegment("user_id")) view=PlayerPage/>
-            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("permalink"), ParamSegment("permalink_id")) view=PermalinkPage/>
-            <Route path=(StaticSegment("race"), ParamSegment("race_id")) view=RunPage/>
+            <Route path=StaticSegment("") view={Lazy::<AsyncListRoute>::new()}/>
+            <Route path=StaticSegment("new") view={Lazy::<AsyncNewRoute>::new()}/>
+            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id")) view={Lazy::<AsyncDashboardRoute>::new()}/>
+            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("leaderboard")) view={Lazy::<AsyncLeaderboardRoute>::new()}/>
+            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("pools")) view={Lazy::<AsyncPoolsRoute>::new()}/>
+            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("review")) view={Lazy::<AsyncReviewRoute>::new()}/>
+            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("admin")) view={Lazy::<AsyncAdminRoute>::new()}/>
+            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("audit")) view={Lazy::<AsyncAuditRoute>::new()}/>
+            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("player"), ParamSegment("user_id")) view={Lazy::<AsyncPlayerRoute>::new()}/>
+            <Route path=(StaticSegment("q"), ParamSegment("qualifier_id"), StaticSegment("permalink"), ParamSegment("permalink_id")) view={Lazy::<AsyncPermalinkRoute>::new()}/>
+            <Route path=(StaticSegment("race"), ParamSegment("race_id")) view={Lazy::<AsyncRunRoute>::new()}/>
         </ParentRoute>
     }
     .into_inner()

@@ -4,9 +4,14 @@
 mod entries;
 
 use leptos::prelude::*;
-use leptos_router::{components::Route, StaticSegment};
+use leptos_router::{components::Route, Lazy, StaticSegment};
+
+use entries::EntriesPage;
+
+// The page loads on demand (sdk::ui::lazy).
+sdk::lazy_page!(notes_pages: NotesEntriesRoute => EntriesPage);
 
 #[component(transparent)]
 pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    view! { <Route path=StaticSegment("") view=entries::EntriesPage/> }.into_inner()
+    view! { <Route path=StaticSegment("") view={Lazy::<NotesEntriesRoute>::new()}/> }.into_inner()
 }

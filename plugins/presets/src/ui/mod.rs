@@ -15,21 +15,34 @@ use leptos::prelude::*;
 use leptos_router::{
     components::{Outlet, ParentRoute, Route},
     hooks::use_params_map,
-    ParamSegment, StaticSegment,
+    Lazy, ParamSegment, StaticSegment,
 };
 use sdk::ui::{Badge, Tone};
 
 use crate::format::PresetKind;
 
+use browse::BrowsePage;
+use edit_preset::EditPresetPage;
+use namespaces::NamespacesPage;
+use new_preset::NewPresetPage;
+use preset::PresetPage;
+
+// The pages load on demand, as one module (sdk::ui::lazy).
+sdk::lazy_page!(presets_pages: PresetsBrowseRoute => BrowsePage);
+sdk::lazy_page!(presets_pages: PresetsNewRoute => NewPresetPage);
+sdk::lazy_page!(presets_pages: PresetsNamespacesRoute => NamespacesPage);
+sdk::lazy_page!(presets_pages: PresetsPresetRoute => PresetPage);
+sdk::lazy_page!(presets_pages: PresetsEditRoute => EditPresetPage);
+
 #[component(transparent)]
 pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=StaticSegment("") view=Outlet>
-            <Route path=StaticSegment("") view=browse::BrowsePage/>
-            <Route path=StaticSegment("new") view=new_preset::NewPresetPage/>
-            <Route path=StaticSegment("namespaces") view=namespaces::NamespacesPage/>
-            <Route path=(StaticSegment("p"), ParamSegment("preset_id")) view=preset::PresetPage/>
-            <Route path=(StaticSegment("p"), ParamSegment("preset_id"), StaticSegment("edit")) view=edit_preset::EditPresetPage/>
+            <Route path=StaticSegment("") view={Lazy::<PresetsBrowseRoute>::new()}/>
+            <Route path=StaticSegment("new") view={Lazy::<PresetsNewRoute>::new()}/>
+            <Route path=StaticSegment("namespaces") view={Lazy::<PresetsNamespacesRoute>::new()}/>
+            <Route path=(StaticSegment("p"), ParamSegment("preset_id")) view={Lazy::<PresetsPresetRoute>::new()}/>
+            <Route path=(StaticSegment("p"), ParamSegment("preset_id"), StaticSegment("edit")) view={Lazy::<PresetsEditRoute>::new()}/>
         </ParentRoute>
     }
     .into_inner()

@@ -170,6 +170,7 @@ pub fn EmptyState(
 }
 
 mod forms;
+pub mod lazy;
 pub use forms::{Checkbox, FormError, SearchField, Select, TextArea, TextField};
 pub mod pager;
 pub use pager::Pager;

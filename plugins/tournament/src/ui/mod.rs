@@ -18,7 +18,7 @@ use leptos_meta::Title;
 use leptos_router::{
     components::{Outlet, ParentRoute, Route},
     hooks::use_params_map,
-    ParamSegment, StaticSegment,
+    Lazy, ParamSegment, StaticSegment,
 };
 use sdk::{
     ui::{
@@ -47,17 +47,26 @@ use streams::StreamsPage;
 use tournament::TournamentPage;
 use tournaments::{NewTournamentPage, TournamentsPage};
 
+// The pages load on demand, as one module (sdk::ui::lazy).
+sdk::lazy_page!(tournament_pages: TournamentScheduleRoute => SchedulePage);
+sdk::lazy_page!(tournament_pages: TournamentMyMatchesRoute => MyMatchesPage);
+sdk::lazy_page!(tournament_pages: TournamentListRoute => TournamentsPage);
+sdk::lazy_page!(tournament_pages: TournamentNewRoute => NewTournamentPage);
+sdk::lazy_page!(tournament_pages: TournamentStreamsRoute => StreamsPage);
+sdk::lazy_page!(tournament_pages: TournamentPageRoute => TournamentPage);
+sdk::lazy_page!(tournament_pages: TournamentMatchRoute => MatchPage);
+
 #[component(transparent)]
 pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=StaticSegment("") view=Outlet>
-            <Route path=StaticSegment("") view=SchedulePage/>
-            <Route path=StaticSegment("mine") view=MyMatchesPage/>
-            <Route path=StaticSegment("all") view=TournamentsPage/>
-            <Route path=StaticSegment("new") view=NewTournamentPage/>
-            <Route path=StaticSegment("streams") view=StreamsPage/>
-            <Route path=(StaticSegment("t"), ParamSegment("tournament_id")) view=TournamentPage/>
-            <Route path=(StaticSegment("match"), ParamSegment("match_id")) view=MatchPage/>
+            <Route path=StaticSegment("") view={Lazy::<TournamentScheduleRoute>::new()}/>
+            <Route path=StaticSegment("mine") view={Lazy::<TournamentMyMatchesRoute>::new()}/>
+            <Route path=StaticSegment("all") view={Lazy::<TournamentListRoute>::new()}/>
+            <Route path=StaticSegment("new") view={Lazy::<TournamentNewRoute>::new()}/>
+            <Route path=StaticSegment("streams") view={Lazy::<TournamentStreamsRoute>::new()}/>
+            <Route path=(StaticSegment("t"), ParamSegment("tournament_id")) view={Lazy::<TournamentPageRoute>::new()}/>
+            <Route path=(StaticSegment("match"), ParamSegment("match_id")) view={Lazy::<TournamentMatchRoute>::new()}/>
         </ParentRoute>
     }
     .into_inner()
