@@ -243,8 +243,11 @@ def main():
             results[name] = wrk(workdir, seconds, f"{base}{path}", headers=headers, body=body)
         loaded_rss = server.rss_mb()
 
-        # 4. What a first visit downloads, brotli as browsers ask: the page and the client.
+        # 4. What a first visit downloads, brotli as browsers ask: the page, and what it links
+        #    from the build's folder (stylesheet, main module and its script, the preloaded
+        #    modules of a page that loads on demand) plus the module loader the script imports.
         build = open(os.path.join(opts.site, "pkg", "current")).read().strip()
+        loader = f"/pkg/{build}/__wasm_split.______________________.js"
         br = {"Accept-Encoding": "br, gzip"}
 
         def wire(path, headers):
@@ -253,17 +256,30 @@ def main():
                 sys.exit(f"{path}: {status}")
             return len(raw), res_headers.get("Content-Encoding", "")
 
-        client = {ext: wire(f"/pkg/{build}.{ext}", {}) for ext in ["wasm", "js", "css"]}
-        client_bytes = sum(size for size, _ in client.values())
+        def linked(path, headers):
+            status, _, raw = request(f"{base}{path}", headers=headers)
+            if status != 200:
+                sys.exit(f"{path}: {status}")
+            found = set(re.findall(r'(?:href|src)="(/pkg/[^"]+)"', raw.decode()))
+            return found | {loader}
+
+        home_files = linked("/", {})
+        plugin_path = f"{org}/tournaments"
+        plugin_files = linked(plugin_path, session)
+        files = {path: wire(path, {}) for path in sorted(home_files | plugin_files)}
+        client_bytes = sum(files[path][0] for path in home_files)
+        chunk_bytes = sum(files[path][0] for path in plugin_files - home_files)
         home_html, _ = wire("/", {})
-        plugin_html, _ = wire(f"{org}/tournaments", session)
+        plugin_html, _ = wire(plugin_path, session)
         weight = {
             "client_bytes_brotli": client_bytes,
-            "client_files": {ext: {"bytes": size, "encoding": enc}
-                             for ext, (size, enc) in client.items()},
+            "client_files": {path.rsplit("/", 1)[-1]: {"bytes": size, "encoding": enc}
+                             for path, (size, enc) in files.items() if path in home_files},
             "home_first_load_bytes": client_bytes + home_html,
-            "plugin_page_first_load_bytes": client_bytes + plugin_html,
-            "plugin_page_chunk_bytes": 0,
+            "plugin_page_first_load_bytes": client_bytes + chunk_bytes + plugin_html,
+            "plugin_page_chunk_bytes": chunk_bytes,
+            "plugin_page_chunks": sorted(path.rsplit("/", 1)[-1]
+                                         for path in plugin_files - home_files),
         }
     finally:
         server.stop()
@@ -300,7 +316,9 @@ def main():
           f"(client {client_bytes:,}: "
           + ", ".join(f"{ext} {v['bytes']:,} {v['encoding'] or 'plain'}"
                       for ext, v in weight["client_files"].items())
-          + f"); a plugin page: {weight['plugin_page_first_load_bytes']:,}")
+          + f"); a plugin page (tournament schedule): {weight['plugin_page_first_load_bytes']:,}, "
+          f"of which its own modules {weight['plugin_page_chunk_bytes']:,} "
+          f"({len(weight['plugin_page_chunks'])} files)")
     print(f"written: {os.path.join(opts.out, 'latest.json')}")
     if not os.environ.get("BENCH_KEEP"):
         shutil.rmtree(workdir, ignore_errors=True)
