@@ -298,6 +298,35 @@ async fn tokens_are_hashed_revocable_and_expire(backend: Backend) {
         token: expiring["secret"].as_str().unwrap().into(),
     };
     assert_eq!(app.fails(Some(&expired), "whoami", json!({})).await.0, 401);
+
+    // A deactivated user's tokens stop working from the next request on (the token and its user
+    // are read together on every request; nothing is cached).
+    let kept = app
+        .ok_in_session(&browser, "create_api_token", json!({"name": "kept"}))
+        .await;
+    let kept = TestUser {
+        id: user.id,
+        token: kept["secret"].as_str().unwrap().into(),
+    };
+    let me = app.ok(&kept, "whoami", json!({})).await;
+    assert_eq!(me["id"].as_i64(), Some(user.id));
+    sqlx::query("UPDATE users SET is_active = $1 WHERE id = $2")
+        .bind(false)
+        .bind(user.id)
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(app.fails(Some(&kept), "whoami", json!({})).await.0, 401);
+    sqlx::query("UPDATE users SET is_active = $1 WHERE id = $2")
+        .bind(true)
+        .bind(user.id)
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.ok(&kept, "whoami", json!({})).await["id"].as_i64(),
+        Some(user.id)
+    );
     let garbage = TestUser {
         id: 0,
         token: "not-a-token".into(),

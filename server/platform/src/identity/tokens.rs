@@ -2,6 +2,8 @@
 
 pub use super::model::{ApiToken, CreatedToken};
 
+use sqlx::Row;
+
 use super::{users, validate};
 use sdk::{
     audit::{record, AuditEntry},
@@ -115,20 +117,29 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<(i64, users::U
     // not audited: using a token only stamps its `last_used_at`; an entry per API request would
     // drown the log.
     let now = now_ms();
-    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND is_active = $2 AND (expires_at IS NULL OR expires_at > $3)",
-    )
+    // One query for the token and its user: every API request with a token comes here, and on
+    // SQLite each query is a hand-off to the database thread. Nothing is cached, so a revoked
+    // token or a deactivated user is refused from the next request on, on every instance.
+    let row = sqlx::query(&format!(
+        "SELECT {columns}, t.token_id, t.token_last_used_at FROM users \
+         JOIN (SELECT id AS token_id, user_id AS token_user_id, last_used_at AS token_last_used_at \
+               FROM api_tokens \
+               WHERE token_hash = $1 AND is_active = $2 AND (expires_at IS NULL OR expires_at > $3)) t \
+           ON users.id = t.token_user_id \
+         WHERE users.is_active = $2",
+        columns = users::USER_COLUMNS
+    ))
     .bind(hash(secret))
     .bind(true)
     .bind(now)
     .fetch_optional(db.pool())
     .await?;
-    let Some((token_id, user_id, last_used)) = row else {
+    let Some(row) = row else {
         return Ok(None);
     };
-    let Some(user) = users::active(db, user_id).await? else {
-        return Ok(None);
-    };
+    let user = users::user_from_row(&row)?;
+    let token_id: i64 = row.try_get("token_id")?;
+    let last_used: Option<i64> = row.try_get("token_last_used_at")?;
     // Every API request lands here: record the use at most once a minute rather than writing on
     // each call (on SQLite every write waits for the one writer).
     if last_used.is_none_or(|at| now - at >= LAST_USED_PRECISION_MS) {
