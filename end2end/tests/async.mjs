@@ -2,18 +2,7 @@
 // qualifier, a pool and its seeds; the player starts a run from the dashboard, gets the seed,
 // presses Ready, watches the 10-second countdown turn into the running timer, finishes (with the
 // confirmation) and finds themselves first on the leaderboard with the par-relative score.
-const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
-
-async function api(page, path, body) {
-  return page.evaluate(async ([path, body]) => {
-    const res = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  }, [path, body]);
-}
+import { assert, api } from '../helpers.mjs';
 
 export const tests = [
   {

@@ -1,18 +1,7 @@
 // Pages that load on demand (sdk::ui::lazy): the first visit to the home page downloads only the
 // main wasm module; every other page, opened directly, fetches its own module and hydrates; a
 // client-side navigation into such a page fetches it then and the page answers clicks.
-const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
-
-async function api(page, path, body) {
-  return page.evaluate(async ([path, body]) => {
-    const res = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  }, [path, body]);
-}
+import { assert, api, signInAs } from '../helpers.mjs';
 
 async function made(page, path, body) {
   const res = await api(page, path, body);
@@ -28,13 +17,6 @@ function watchModules(page) {
     if (/^(split|chunk)_.*\.wasm$/.test(name)) seen.push(name);
   });
   return seen;
-}
-
-async function signIn(page, url, fakeDiscord, user) {
-  await fetch(`${fakeDiscord}/fake/next-user`, { method: 'POST', body: JSON.stringify(user) });
-  await page.goto(url('/login'), { waitUntil: 'networkidle' });
-  await page.click('#sign-in-discord');
-  await page.waitForURL(url('/'));
 }
 
 async function hydrated(page) {
@@ -60,9 +42,9 @@ export const tests = [
     async run({ page, openPage, url, fakeDiscord }) {
       // A second player, signed in once so that they exist.
       const other = await openPage();
-      await signIn(other, url, fakeDiscord, { id: '1201', username: 'lou', global_name: 'Lazy Lou' });
+      await signInAs(other, url, fakeDiscord, { id: '1201', username: 'lou', global_name: 'Lazy Lou' });
       const lou = await made(other, '/api/core/whoami', {});
-      await signIn(page, url, fakeDiscord, { id: '1001', username: 'ada', global_name: 'Ada Admin' });
+      await signInAs(page, url, fakeDiscord, { id: '1001', username: 'ada', global_name: 'Ada Admin' });
 
       const me = await made(page, '/api/core/whoami', {});
       // (The Discord bot plugin is global: always on.)
@@ -118,7 +100,7 @@ export const tests = [
   {
     name: 'a client-side navigation loads the page module and the page answers clicks',
     async run({ page, url, fakeDiscord }) {
-      await signIn(page, url, fakeDiscord, { id: '1001', username: 'ada', global_name: 'Ada Admin' });
+      await signInAs(page, url, fakeDiscord, { id: '1001', username: 'ada', global_name: 'Ada Admin' });
       const org = (await made(page, '/api/core/create_organization', { name: 'Navigation League' })).id;
       await made(page, '/api/core/set_plugin_enabled', { org_id: org, plugin_id: 'notes', enabled: true });
 

@@ -1,18 +1,7 @@
 // Presets as people use them: create a namespace and a preset, see a YAML mistake shown on the
 // field with its line, fix it, find the preset by searching; another organization that switched
 // Presets off gets a 404 page.
-const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
-
-async function api(page, path, body) {
-  return page.evaluate(async ([path, body]) => {
-    const res = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  }, [path, body]);
-}
+import { assert, api } from '../helpers.mjs';
 
 export const tests = [
   {

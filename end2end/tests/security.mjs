@@ -1,14 +1,7 @@
 // The browser side of the site's defences: every page is served with a Content-Security-Policy
 // and still hydrates and works under it (no policy violations), and a form on another site that
 // posts to ours with the visitor's session cookie is refused.
-const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
-
-async function signInAs(page, url, fakeDiscord, user) {
-  await fetch(`${fakeDiscord}/fake/next-user`, { method: 'POST', body: JSON.stringify(user) });
-  await page.goto(url('/login'), { waitUntil: 'networkidle' });
-  await page.click('#sign-in-discord');
-  await page.waitForURL(url('/'));
-}
+import { assert, signInAs } from '../helpers.mjs';
 
 // Records CSP violations in the page from the start.
 async function watchViolations(page) {

@@ -3,28 +3,7 @@
 // schedule; the manager approves on the match page; a player whose profile is set to Tokyo finds
 // the match under My matches at the Tokyo time, with the approved commentator; the manager then
 // checks it in, starts it, records the result and confirms it.
-const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
-
-async function api(page, path, body) {
-  return page.evaluate(async ([path, body]) => {
-    const res = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  }, [path, body]);
-}
-
-async function signInAs(page, url, fakeDiscord, user) {
-  await fetch(`${fakeDiscord}/fake/next-user`, { method: 'POST', body: JSON.stringify(user) });
-  await page.goto(url('/login'), { waitUntil: 'networkidle' });
-  await page.click('#sign-in-discord');
-  await page.waitForURL(url('/'));
-  const me = await api(page, '/api/core/whoami', {});
-  assert(me.status === 200 && me.body, JSON.stringify(me));
-  return me.body.id;
-}
+import { assert, api, signInAs } from '../helpers.mjs';
 
 /// `2026-12-05 20:00 UTC+09:00` for an ISO instant shown at a fixed offset in minutes.
 function atOffset(iso, minutes) {
