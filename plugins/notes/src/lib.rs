@@ -15,6 +15,9 @@
 //! - `commands`, `tasks`, `listeners` (server) — what the plugin registers in `on_load`:
 //!   Discord commands, scheduled tasks, event listeners.
 //! - `migrations/{sqlite,postgres}` — this plugin's tables, applied at start-up.
+// Page views are deep types; the full-type (release) wasm build, which hydrates them
+// asynchronously, needs more than rustc's default limit of 128.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod events;

@@ -24,6 +24,9 @@
 //! - `messages` (server) — the texts the bot posts.
 //! - [`events`] — PresetCreated / PresetUpdated / PresetDeleted / NamespaceCreated.
 //! - `samples` (server, tests only) — hostile preset documents from a seed, for the fuzz tests.
+// Page views are deep types; the full-type (release) wasm build, which hydrates them
+// asynchronously, needs more than rustc's default limit of 128.
+#![recursion_limit = "256"]
 
 pub mod api;
 #[cfg(feature = "ssr")]
