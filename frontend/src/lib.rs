@@ -4,6 +4,9 @@
 //! Hydration is asynchronous: most pages live in lazily loaded wasm modules
 //! (`sdk::ui::lazy`), and the current page's module must be loaded before its HTML can be taken
 //! over. The server's page already asked the browser to preload those modules.
+// The whole app's view type is awaited here (asynchronous hydration): deeper than rustc's
+// default limit of 128 in the full-type (release) build.
+#![recursion_limit = "256"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
