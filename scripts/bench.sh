@@ -4,6 +4,8 @@
 #   BENCH_NO_BUILD=1   measure the build that is there
 #   BENCH_SECONDS=N    seconds per measurement (default 10)
 #   BENCH_KEEP=1       keep the data, server log and wrk's raw output (the folder is printed)
+#   BENCH_PERF=a,b     profile the measurements whose name contains a or b with perf (the
+#                      hottest functions are printed and kept in the JSON)
 # Writes target/bench/latest.json (and a copy named by the time of the run).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"

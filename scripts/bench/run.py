@@ -9,6 +9,7 @@ after the load, and the bytes a first visit downloads (brotli, as browsers accep
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -141,6 +142,35 @@ def wrk(workdir, seconds, url, headers=None, body=None) -> dict:
     return parse_wrk(out)
 
 
+@contextlib.contextmanager
+def profiled(name, pid, workdir, profiles):
+    """With BENCH_PERF set (words of the measurement's name, comma-separated), records where
+    the server spends its CPU during the measurements whose name contains one of them
+    (`perf record -e cpu-clock`: this machine kind has no hardware counters), and keeps the
+    hottest functions (self time) for the report."""
+    wanted = [w.strip() for w in os.environ.get("BENCH_PERF", "").split(",") if w.strip()]
+    if not any(w in name for w in wanted):
+        yield
+        return
+    data = os.path.join(workdir, f"perf-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.data")
+    perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "-p",
+                             str(pid), "-o", data], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        perf.send_signal(signal.SIGINT)
+        perf.wait()
+    report = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", "symbol",
+                             "--stdio", "--percent-limit", "1.5", "-g", "none"],
+                            capture_output=True, text=True).stdout
+    top = [line.strip() for line in report.splitlines()
+           if line.strip() and not line.startswith("#")][:25]
+    profiles[name] = top
+    print(f"== perf: {name} (self time, top functions)\n   " + "\n   ".join(top),
+          file=sys.stderr)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
@@ -237,10 +267,14 @@ def main():
         results = {}
         results["ceiling: whoami (anonymous)"] = wrk(workdir, seconds, f"{base}/api/core/whoami",
                                                     body={})
+        profiles = {}
         for name, path, headers in pages:
-            results[name] = wrk(workdir, seconds, f"{base}{path}", headers=headers)
+            with profiled(name, server.proc.pid, workdir, profiles):
+                results[name] = wrk(workdir, seconds, f"{base}{path}", headers=headers)
         for name, path, body, headers in calls:
-            results[name] = wrk(workdir, seconds, f"{base}{path}", headers=headers, body=body)
+            with profiled(name, server.proc.pid, workdir, profiles):
+                results[name] = wrk(workdir, seconds, f"{base}{path}", headers=headers,
+                                    body=body)
         loaded_rss = server.rss_mb()
 
         # 4. What a first visit downloads, brotli as browsers ask: the page, and what it links
@@ -296,6 +330,7 @@ def main():
         "startup_to_first_200_ms": round(startup_s * 1000, 1),
         "rss_mb": {"idle": round(idle_rss, 1), "after_load": round(loaded_rss, 1)},
         "page_weight": weight,
+        "profiles": profiles,
     }
     os.makedirs(opts.out, exist_ok=True)
     stamp = report["when"].replace(":", "").replace("+0000", "Z")
