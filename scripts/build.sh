@@ -61,7 +61,7 @@ build_site() {
   hash=$(cd "$out" && find . -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
   mv "$out" "$pkg/$hash"
   echo "$hash" > "$pkg/current"
-  # Brotli's best (11) takes about a minute on the 30 MB dev wasm; dev builds use a quick level.
+  # Brotli's best (11) is slow on the larger unoptimised dev modules; dev builds use a quick level.
   if [ "$profile" = release ]; then quality=11; else quality=5; fi
   say "compress: brotli $quality and gzip twins"
   node scripts/precompress.mjs "$quality" "$pkg/$hash"/*.{js,wasm,css} "$SITE_ROOT/api-docs/rapidoc-min.js" >/dev/null
