@@ -529,13 +529,21 @@ sdk::api_doc!(
     "`async_tournament:recalculate` in the organization, with async_qualifier enabled"
 );
 
-/// The standings; empty with `hidden` while results are hidden from the caller.
+/// The standings, `limit` ranks (100 unless asked, at most 500) from rank `from_rank` (1 unless
+/// asked), and how many are ranked in all; empty with `hidden` while results are hidden from
+/// the caller.
 #[server(prefix = "/api/p/async_qualifier", endpoint = "leaderboard", input = Json, output = Json,
          input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
-pub async fn leaderboard(org_id: i64, qualifier_id: i64) -> Result<LeaderboardView, sdk::Error> {
+pub async fn leaderboard(
+    org_id: i64,
+    qualifier_id: i64,
+    #[server(default)] from_rank: Option<u32>,
+    #[server(default)] limit: Option<u32>,
+) -> Result<LeaderboardView, sdk::Error> {
     let g = Guarded::new(org_id, actions::RUN).await?;
+    let ranks = crate::service::RankRange::new(from_rank, limit);
     g.service
-        .leaderboard_view(g.authorizer(), g.org_id, &g.actor, qualifier_id)
+        .leaderboard_view(g.authorizer(), g.org_id, &g.actor, qualifier_id, ranks)
         .await
 }
 sdk::api_doc!(

@@ -133,10 +133,18 @@ pub struct LeaderboardEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LeaderboardView {
+    /// The ranks asked for: from `from_rank`, at most `limit` of them.
     pub entries: Vec<LeaderboardEntry>,
     /// True when results are hidden from the caller (hide_results on an active qualifier).
     pub hidden: bool,
+    /// Everyone on the leaderboard (the last rank); 0 while hidden.
+    pub total: u32,
 }
+
+/// Ranks a leaderboard answer holds when the request does not say.
+pub const LEADERBOARD_PAGE: u32 = 100;
+/// The most ranks one leaderboard answer holds, whatever the request asks for.
+pub const LEADERBOARD_MAX_PAGE: u32 = 500;
 
 /// The dashboard of a qualifier for the caller.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

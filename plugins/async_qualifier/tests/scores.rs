@@ -219,6 +219,111 @@ async fn check_leaderboard(backend: Backend) {
 }
 both_backends!(leaderboard_with_pools_padding_and_ties, check_leaderboard);
 
+/// The leaderboard is kept in memory between requests (service::standings::board_cache); every
+/// change that moves it shows on the next read: a finish, a new pool, more runs per pool, a
+/// reattempt, a new runner.
+async fn check_cached_leaderboard_follows_every_change(backend: Backend) {
+    let w = world(backend).await;
+    let q = w.qualifier("Cached", 1, -1).await;
+    let (a, _) = w.pool(q, "A", 2).await;
+    let [x, y] = [w.member("xena", &[]).await, w.member("yuri", &[]).await];
+    let score_of = |board: &[(rules::Standing, String)], id: i64| {
+        board
+            .iter()
+            .find(|(s, _)| s.user_id == id)
+            .map(|(s, _)| s.score)
+    };
+
+    let race = w.run(&x, q, a, T0, 3000.0).await;
+    let board = w.svc.leaderboard(w.org, q).await.unwrap();
+    assert!(close(score_of(&board, x.id), 100.0), "{board:?}");
+    // Read twice without a change: the same answer (from memory).
+    assert_eq!(w.svc.leaderboard(w.org, q).await.unwrap(), board);
+
+    // A second pool doubles the slots: x's mean halves.
+    w.pool(q, "B", 1).await;
+    let board = w.svc.leaderboard(w.org, q).await.unwrap();
+    assert!(close(score_of(&board, x.id), 50.0), "{board:?}");
+
+    // Two runs per pool: four slots.
+    let input = common::input("Cached", 2, -1);
+    w.svc
+        .update_qualifier(w.org, &w.admin(), q, &input, T0 + MIN)
+        .await
+        .unwrap();
+    let board = w.svc.leaderboard(w.org, q).await.unwrap();
+    assert!(close(score_of(&board, x.id), 25.0), "{board:?}");
+
+    // A new runner appears; par moves to the mean of both finishes, and so does x's score.
+    w.run(&y, q, a, T0 + 2 * MIN, 5000.0).await;
+    let board = w.svc.leaderboard(w.org, q).await.unwrap();
+    assert_eq!(board.len(), 2);
+    assert!(score_of(&board, y.id).is_some());
+    assert_eq!(board[0].0.user_id, x.id);
+
+    // x's run reattempted: it no longer counts.
+    w.svc
+        .reattempt_race(w.org, &actor(&x), race, T0 + 3 * MIN)
+        .await
+        .unwrap();
+    let board = w.svc.leaderboard(w.org, q).await.unwrap();
+    let xs = board.iter().find(|(s, _)| s.user_id == x.id).unwrap();
+    assert_eq!((xs.0.finished, xs.0.unattempted), (0, 4));
+    assert_eq!(board[0].0.user_id, y.id);
+}
+both_backends!(
+    cached_leaderboard_follows_every_change,
+    check_cached_leaderboard_follows_every_change
+);
+
+/// The leaderboard answers a range of ranks and how many are ranked in all; out-of-range asks
+/// are brought into range.
+async fn check_leaderboard_pages(backend: Backend) {
+    let w = world(backend).await;
+    let q = w.qualifier("Paged", 1, -1).await;
+    let (pool, _) = w.pool(q, "A", 5).await;
+    let runners = w.members("p", 5).await;
+    for (i, r) in runners.iter().enumerate() {
+        w.run(r, q, pool, T0 + i as i64 * MIN, 3000.0 + 100.0 * i as f64)
+            .await;
+    }
+    let view = |from: Option<u32>, limit: Option<u32>| {
+        let w = &w;
+        async move {
+            w.svc
+                .leaderboard_view(
+                    w.platform.authorizer.as_ref(),
+                    w.org,
+                    &w.admin(),
+                    q,
+                    async_qualifier::service::RankRange::new(from, limit),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let page = view(Some(2), Some(2)).await;
+    assert_eq!(page.total, 5);
+    assert_eq!(
+        page.entries.iter().map(|e| e.rank).collect::<Vec<_>>(),
+        [2, 3]
+    );
+    assert_eq!(page.entries[0].user_id, runners[1].id);
+    // Unset: from the first rank, the default page (all five here).
+    assert_eq!(view(None, None).await.entries.len(), 5);
+    // Past the end: nothing, and still the total.
+    let past = view(Some(9), None).await;
+    assert!(past.entries.is_empty());
+    assert_eq!(past.total, 5);
+    // Rank 0 and limit 0 mean the first rank and one entry.
+    let least = view(Some(0), Some(0)).await;
+    assert_eq!(
+        least.entries.iter().map(|e| e.rank).collect::<Vec<_>>(),
+        [1]
+    );
+}
+both_backends!(leaderboard_pages, check_leaderboard_pages);
+
 async fn check_hourly_recalculation(backend: Backend) {
     let w = world(backend).await;
     let q = w.qualifier("Hourly", 1, -1).await;

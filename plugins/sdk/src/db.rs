@@ -57,7 +57,13 @@ impl Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Tells this database apart from others opened in the same process (tests open several),
+    /// for caches kept in process memory; see [`Db::instance`].
+    instance: u64,
 }
+
+/// The next [`Db::instance`] number.
+static NEXT_INSTANCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Db {
     /// Opens a pool for `url`. For SQLite the file and its folder are created when missing.
@@ -101,7 +107,11 @@ impl Db {
                 backend,
                 detail: e.to_string(),
             })?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            instance: NEXT_INSTANCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -127,6 +137,13 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// A number unique to this pool within the process (its clones share it). A cache kept in
+    /// process memory keys its entries by it, so two databases open in one process (as in tests)
+    /// never read each other's entries.
+    pub fn instance(&self) -> u64 {
+        self.instance
     }
 
     /// True when a trivial query answers within `timeout`.

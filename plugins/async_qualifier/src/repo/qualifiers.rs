@@ -174,7 +174,32 @@ pub async fn qualifier_by_channel(
     Ok(row)
 }
 
-/// Takes the qualifier's write lock for the rest of the transaction: a no-op UPDATE, which is a
+/// What a computed leaderboard depends on besides the races: see `service::standings`.
+/// `lock_version` moves with every write that takes [`lock_qualifier`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct BoardVersion {
+    pub lock_version: i64,
+    pub runs_per_pool: i64,
+}
+
+/// The qualifier's [`BoardVersion`]; none when it is not the organization's.
+pub async fn board_version(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    id: i64,
+) -> Result<Option<BoardVersion>, Error> {
+    Ok(sqlx::query_as::<_, BoardVersion>(
+        "SELECT lock_version, runs_per_pool FROM async_qualifiers
+         WHERE id = $1 AND organization_id = $2",
+    )
+    .bind(id)
+    .bind(org_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Takes the qualifier's write lock for the rest of the transaction: an UPDATE that only bumps
+/// `lock_version` (which also tells cached leaderboards they are out of date), which is a
 /// row lock on PostgreSQL (a second finish on the same qualifier waits until the first commits,
 /// then reads its result) and the database write lock on SQLite (taken up front, so two writers
 /// queue on busy_timeout instead of failing to upgrade a read). False when there is no such

@@ -39,6 +39,7 @@ use sqlx::AnyConnection;
 
 pub use qualifiers::QualifierInput;
 pub use review::Review;
+pub use standings::RankRange;
 
 use crate::{
     events::ScoresRecalculated,

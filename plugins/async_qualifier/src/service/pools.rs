@@ -25,8 +25,14 @@ impl Qualifiers {
     ) -> Result<PoolRow, Error> {
         let name = rules::clean_name("name", name, 100)?;
         let description = rules::clean_text("description", description, rules::NOTES_MAX)?;
-        self.qualifier(org_id, qualifier_id).await?;
         let mut tx = self.begin().await?;
+        // A new pool is a new set of empty slots in every runner's score: a scoring write,
+        // under the qualifier's lock like the others (which also outdates cached leaderboards).
+        if !repo::lock_qualifier(&mut tx, org_id, qualifier_id).await? {
+            return Err(Error::not_found(format!(
+                "There is no async qualifier {qualifier_id} here."
+            )));
+        }
         let id = repo::insert_pool(&mut tx, qualifier_id, &name, &description, now).await?;
         actor
             .audit(

@@ -8,6 +8,7 @@ use sqlx::AnyConnection;
 
 use super::Qualifiers;
 use crate::{
+    model::{LEADERBOARD_MAX_PAGE, LEADERBOARD_PAGE},
     repo,
     rules::{self, Standing},
 };
@@ -89,25 +90,52 @@ impl Qualifiers {
         }
     }
 
-    /// The standings with the runners' names.
+    /// The standings with the runners' names (a copy; see [`Self::standings`]).
     pub async fn leaderboard(
         &self,
         org_id: i64,
         qualifier_id: i64,
     ) -> Result<Vec<(Standing, String)>, Error> {
-        self.qualifier(org_id, qualifier_id).await?;
+        Ok(self.standings(org_id, qualifier_id).await?.as_ref().clone())
+    }
+
+    /// The standings with the runners' names, in rank order.
+    ///
+    /// Computing them reads every race of the qualifier (10,000 rows in a big one), so they are
+    /// kept in process memory ([`board_cache`]) and computed again only when a write moved a
+    /// score (the qualifier's lock version changed), the number of runs per pool changed, or
+    /// the names may have (after [`board_cache::NAMES_TTL`]). Every instance checks the
+    /// version in the database, so a change made through another instance shows at once. One
+    /// request computes a board while the others that need it wait for its result.
+    pub async fn standings(
+        &self,
+        org_id: i64,
+        qualifier_id: i64,
+    ) -> Result<board_cache::Board, Error> {
+        let key = (self.db.instance(), qualifier_id);
         let mut conn = self.conn().await?;
-        let q = repo::qualifier(&mut conn, org_id, qualifier_id)
+        let version = repo::board_version(&mut conn, org_id, qualifier_id)
             .await?
-            .ok_or_else(|| Error::not_found("That qualifier does not exist."))?;
+            .ok_or_else(|| {
+                Error::not_found(format!("There is no async qualifier {qualifier_id} here."))
+            })?;
+        if let Some(board) = board_cache::get(key, version) {
+            return Ok(board);
+        }
+        let computing = board_cache::computing(key);
+        let _turn = computing.lock().await;
+        // Whoever held the turn before may have just computed this very version.
+        if let Some(board) = board_cache::get(key, version) {
+            return Ok(board);
+        }
         let pools: Vec<i64> = repo::pools(&mut conn, qualifier_id)
             .await?
             .into_iter()
             .map(|p| p.id)
             .collect();
         let (races, names) = repo::board(&mut conn, qualifier_id).await?;
-        let standings = rules::leaderboard(&pools, q.runs_per_pool.max(1) as usize, &races);
-        Ok(standings
+        let runs_per_pool = version.runs_per_pool.max(1) as usize;
+        let board: Vec<(Standing, String)> = rules::leaderboard(&pools, runs_per_pool, &races)
             .into_iter()
             .map(|s| {
                 let name = names
@@ -118,6 +146,123 @@ impl Qualifiers {
                     .unwrap_or_default();
                 (s, name)
             })
-            .collect())
+            .collect();
+        let board = std::sync::Arc::new(board);
+        board_cache::put(key, version, std::sync::Arc::clone(&board));
+        Ok(board)
+    }
+}
+
+/// Which ranks of a leaderboard to answer: from `from_rank` (1 is the first), `limit` of them
+/// ([`LEADERBOARD_PAGE`] unless asked, at most [`LEADERBOARD_MAX_PAGE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RankRange {
+    from_rank: u32,
+    limit: u32,
+}
+
+impl RankRange {
+    pub fn new(from_rank: Option<u32>, limit: Option<u32>) -> Self {
+        Self {
+            from_rank: from_rank.unwrap_or(1).max(1),
+            limit: limit
+                .unwrap_or(LEADERBOARD_PAGE)
+                .clamp(1, LEADERBOARD_MAX_PAGE),
+        }
+    }
+
+    /// Entries before the first one asked for.
+    pub fn skip(self) -> usize {
+        self.from_rank as usize - 1
+    }
+
+    pub fn limit(self) -> usize {
+        self.limit as usize
+    }
+}
+
+/// Computed leaderboards, per database and qualifier, in process memory.
+///
+/// An entry is used only while the qualifier's [`repo::BoardVersion`] is what it was when the
+/// entry was computed: every write that can move a score takes the qualifier's lock, which
+/// bumps `lock_version` in the same transaction (races started, finished, forfeited, reviewed,
+/// reattempted; par recomputed; a pool added), and `runs_per_pool` is part of the version too.
+/// A runner's new name, or a deleted runner, shows within [`NAMES_TTL`]. At most
+/// [`MAX_BOARDS`] entries are kept; the least recently computed goes first. The cache holds no
+/// rights: what a caller may see of a board is decided in `views` on every request.
+pub(crate) mod board_cache {
+    use std::{
+        collections::HashMap,
+        sync::{Arc, LazyLock, Mutex},
+        time::{Duration, Instant},
+    };
+
+    use crate::{repo::BoardVersion, rules::Standing};
+
+    pub const NAMES_TTL: Duration = Duration::from_secs(30);
+    pub const MAX_BOARDS: usize = 256;
+
+    pub type Board = Arc<Vec<(Standing, String)>>;
+
+    struct Entry {
+        version: BoardVersion,
+        computed: Instant,
+        board: Board,
+    }
+
+    /// (database instance, qualifier id) → entry.
+    static BOARDS: LazyLock<Mutex<HashMap<(u64, i64), Entry>>> = LazyLock::new(Default::default);
+
+    /// Per key, the turn to compute its board: when an entry goes out of date under load, one
+    /// request computes it and the others wait, instead of all reading 10,000 races at once.
+    static COMPUTING: LazyLock<Mutex<HashMap<(u64, i64), Arc<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+
+    /// The turn of `key` (kept while the map has fewer than [`MAX_BOARDS`] keys; past that the
+    /// turns nobody holds are dropped).
+    pub fn computing(key: (u64, i64)) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = COMPUTING
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if turns.len() >= MAX_BOARDS && !turns.contains_key(&key) {
+            turns.retain(|_, turn| Arc::strong_count(turn) > 1);
+        }
+        Arc::clone(turns.entry(key).or_default())
+    }
+
+    fn boards() -> std::sync::MutexGuard<'static, HashMap<(u64, i64), Entry>> {
+        // A panic while holding the lock cannot leave an entry half written (inserts and
+        // removals are single calls), so a poisoned map is still sound to use.
+        BOARDS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn get(key: (u64, i64), version: BoardVersion) -> Option<Board> {
+        let boards = boards();
+        let entry = boards.get(&key)?;
+        (entry.version == version && entry.computed.elapsed() < NAMES_TTL)
+            .then(|| Arc::clone(&entry.board))
+    }
+
+    pub fn put(key: (u64, i64), version: BoardVersion, board: Board) {
+        let mut boards = boards();
+        if boards.len() >= MAX_BOARDS && !boards.contains_key(&key) {
+            let oldest = boards
+                .iter()
+                .min_by_key(|(_, e)| e.computed)
+                .map(|(k, _)| *k);
+            if let Some(oldest) = oldest {
+                boards.remove(&oldest);
+            }
+        }
+        boards.insert(
+            key,
+            Entry {
+                version,
+                computed: Instant::now(),
+                board,
+            },
+        );
     }
 }

@@ -9,7 +9,7 @@
 
 use sdk::{context::Rights, Actor, Error};
 
-use super::{pools::PoolWithLinks, Qualifiers};
+use super::{pools::PoolWithLinks, standings::RankRange, Qualifiers};
 use crate::{
     model::{DashboardView, LeaderboardEntry, LeaderboardView, Permalink, Pool, Qualifier, Race},
     repo::{PermalinkRow, QualifierRow, RaceFilter, RaceRow},
@@ -220,13 +220,15 @@ impl Qualifiers {
             .map(|p| pool(p, q, &viewer)))
     }
 
-    /// The standings, or none (`hidden`) while results are hidden from the actor.
+    /// The ranks asked for of the standings, or none (`hidden`) while results are hidden from
+    /// the actor.
     pub async fn leaderboard_view(
         &self,
         authorizer: &dyn Rights,
         org_id: i64,
         actor: &Actor,
         qualifier_id: i64,
+        ranks: RankRange,
     ) -> Result<LeaderboardView, Error> {
         let viewer = self.viewer(authorizer, org_id, actor).await?;
         let q = self.qualifier(org_id, qualifier_id).await?;
@@ -234,16 +236,18 @@ impl Qualifiers {
             return Ok(LeaderboardView {
                 entries: Vec::new(),
                 hidden: true,
+                total: 0,
             });
         }
-        let entries = self
-            .leaderboard(org_id, qualifier_id)
-            .await?
-            .into_iter()
+        let board = self.standings(org_id, qualifier_id).await?;
+        let entries = board
+            .iter()
+            .skip(ranks.skip())
+            .take(ranks.limit())
             .map(|(s, display_name)| LeaderboardEntry {
                 rank: s.rank,
                 user_id: s.user_id,
-                display_name,
+                display_name: display_name.clone(),
                 score: s.score,
                 estimate: s.estimate,
                 finished: s.finished,
@@ -254,6 +258,7 @@ impl Qualifiers {
         Ok(LeaderboardView {
             entries,
             hidden: false,
+            total: u32::try_from(board.len()).unwrap_or(u32::MAX),
         })
     }
 

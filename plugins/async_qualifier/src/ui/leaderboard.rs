@@ -1,15 +1,19 @@
-//! The standings (hidden while the qualifier hides results from the caller).
+//! The standings (hidden while the qualifier hides results from the caller), a hundred ranks
+//! at a time.
 
 use super::*;
+use crate::model::LEADERBOARD_PAGE;
 
 #[component]
 pub(super) fn LeaderboardPage() -> impl IntoView {
     let org_id = param("org_id");
     let qualifier_id = param("qualifier_id");
     let (qualifier, rights) = qualifier_resources(org_id, qualifier_id);
+    // The first rank shown.
+    let from_rank = RwSignal::new(1u32);
     let board = Resource::new(
-        move || (org_id.get(), qualifier_id.get()),
-        |(org, q)| leaderboard(org, q),
+        move || (org_id.get(), qualifier_id.get(), from_rank.get()),
+        |(org, q, from)| leaderboard(org, q, Some(from), Some(LEADERBOARD_PAGE)),
     );
     view! {
         <Suspense fallback=|| view! { <SkeletonRows rows=10/> }>
@@ -48,6 +52,7 @@ pub(super) fn LeaderboardPage() -> impl IntoView {
                                         </tbody>
                                     </table>
                                     </div>
+                                    <RankPager from_rank total=board.total/>
                                 }.into_any()
                             }}
                         }.into_any()
@@ -56,4 +61,28 @@ pub(super) fn LeaderboardPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// "Ranks 101–200 of 500" with the pages before and after, when there is more than one.
+#[component]
+fn RankPager(from_rank: RwSignal<u32>, total: u32) -> impl IntoView {
+    let from = from_rank.get_untracked();
+    let last = total.min(from.saturating_add(LEADERBOARD_PAGE - 1));
+    (total > LEADERBOARD_PAGE).then(|| {
+        view! {
+            <nav class="mt-3 flex flex-wrap items-center gap-2" aria-label="Ranks">
+                <span class="text-sm text-slate-500 dark:text-slate-400" id="leaderboard-ranks">{format!("Ranks {from}–{last} of {total}")}</span>
+                {(from > 1).then(|| view! {
+                    <Button kind=ButtonKind::Secondary on_click=Callback::new(move |_| from_rank.set(from.saturating_sub(LEADERBOARD_PAGE).max(1)))>
+                        "← Better ranks"
+                    </Button>
+                })}
+                {(last < total).then(|| view! {
+                    <Button kind=ButtonKind::Secondary on_click=Callback::new(move |_| from_rank.set(last + 1))>
+                        "Next ranks →"
+                    </Button>
+                })}
+            </nav>
+        }
+    })
 }
