@@ -61,11 +61,16 @@ pub(super) fn picker_page() -> PageRequest {
     }
 }
 
+/// How many members a member picker lists before a search: enough for a small organization,
+/// and a big one (hundreds) does not render and ship its whole list on every page that has a
+/// form; the search field finds anyone else.
+pub(super) const MEMBER_PICKER_SIZE: u32 = 25;
+
 /// The lists forms pick from, created once at the top of a page (resources created inside a
 /// suspended view would be created again when it re-renders, with new form state).
 #[derive(Clone, Copy)]
 pub(super) struct PageLists {
-    /// The members whose name contains `member_query` (the first page of the maximum size: a
+    /// The members whose name contains `member_query`, the first [`MEMBER_PICKER_SIZE`] (a
     /// search narrows a big organization down to whom the manager is looking for).
     pub(super) members: Resource<Result<Vec<Person>, Error>>,
     pub(super) member_query: RwSignal<String>,
@@ -80,9 +85,11 @@ impl PageLists {
             members: Resource::new(
                 move || (org_id.get(), member_query.get()),
                 |(org, q)| async move {
-                    list_members(org, q, picker_page())
-                        .await
-                        .map(|page| page.items)
+                    let first = PageRequest {
+                        limit: Some(MEMBER_PICKER_SIZE),
+                        before_id: None,
+                    };
+                    list_members(org, q, first).await.map(|page| page.items)
                 },
             ),
             member_query,

@@ -209,7 +209,7 @@ pub(super) fn ScheduleForm(
                 <TextField label="Time (your time zone)" name="scheduled_at" value=at error input_type="datetime-local" help="Leave empty to keep it pending."/>
                 <fieldset class="grid gap-1">
                     <legend class="text-sm font-medium">"Players (two or more)"</legend>
-                    <SearchField label="Find a member" name="players-search" query=member_query placeholder="part of a name"/>
+                    <SearchField label="Find a member" name="players-search" query=member_query placeholder=format!("part of a name ({MEMBER_PICKER_SIZE} are listed until you search)")/>
                     <Suspense fallback=|| view! { <SkeletonRows rows=2/> }>
                         {move || members.get().map(|result| match result {
                             Err(error) => view! { <ErrorNotice error/> }.into_any(),

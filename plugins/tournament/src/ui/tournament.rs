@@ -180,7 +180,7 @@ pub(super) fn AddPerson(
                 on_add.run(user);
             }
         }>
-            <SearchField label="Find a member" name=format!("{name}-search") query=lists.member_query placeholder="part of a name"/>
+            <SearchField label="Find a member" name=format!("{name}-search") query=lists.member_query placeholder=format!("part of a name ({MEMBER_PICKER_SIZE} are listed until you search)")/>
             <div class="grow"><Select label name="user_id" value=chosen options/></div>
             <Button button_type="submit" kind=ButtonKind::Secondary>{button}</Button>
         </form>
