@@ -19,8 +19,8 @@ dev: ## dev build (fast) and serve
 	@scripts/setup.sh run
 	@scripts/build.sh dev
 	@scripts/run.sh dev
-e2e: ## browser tests only, against a fresh dev server
-	@scripts/build.sh site-dev
+e2e: ## browser tests only, against a fresh dev server (full component types, as in make test)
+	@scripts/build.sh site-test
 	@scripts/e2e.sh
 bench: ## release build, a seeded database, wrk on pages and API calls: one table of ratios (target/bench/)
 	@scripts/setup.sh bench

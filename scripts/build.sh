@@ -2,7 +2,9 @@
 # Builds without cargo-leptos: the wasm client (hydrate), the CSS, the public files, the server.
 #   scripts/build.sh release        optimised wasm (wasm-opt -Oz) + release server   (make run)
 #   scripts/build.sh dev            dev wasm (--cfg erase_components) + dev server
-#   scripts/build.sh site-dev       only the site (wasm, js, css) in dev mode       (make test)
+#   scripts/build.sh site-dev       only the site (wasm, js, css) in dev mode
+#   scripts/build.sh site-test      the same with full component types, as release has them
+#                                   (make test: the browser tests run on full types, see e2e.sh)
 # Output: target/site/{pkg/<hash>/ (sahabot.{js,wasm,css}, the lazily loaded page modules and
 # their loader, each with .br and .gz twins), pkg/current (the hash), favicon.svg, robots.txt,
 # api-docs/} and the sahabot binary.
@@ -24,12 +26,13 @@ fi
 build_site() {
   local profile=$1 dir pkg=$SITE_ROOT/pkg out t0 t1 flags
   if [ "$profile" = release ]; then dir=wasm-release; else dir=debug; fi
+  # `test` is a dev build with full types; only `dev` type-erases components.
   t0=$(date +%s)
   say "client: frontend -> wasm32-unknown-unknown ($profile)"
   # --emit-relocs: the splitter needs the linker's relocations to cut pages out of the module.
   # (Set for the wasm build only: with --target, RUSTFLAGS does not reach build scripts.)
   flags="-Clink-args=--emit-relocs"
-  [ "$profile" = release ] || flags="--cfg erase_components $flags"
+  [ "$profile" = dev ] && flags="--cfg erase_components $flags"
   if [ "$profile" = release ]; then
     RUSTFLAGS="$flags" cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release "${WASM_ARGS[@]}"
   else
@@ -84,6 +87,7 @@ case "$MODE" in
   release) build_site release; build_server release ;;
   dev) build_site dev; build_server dev ;;
   site-dev) build_site dev ;;
+  site-test) build_site test ;;
   site-release) build_site release ;;
-  *) die "unknown build mode '$MODE' (release, dev, site-dev, site-release)" ;;
+  *) die "unknown build mode '$MODE' (release, dev, site-dev, site-test, site-release)" ;;
 esac

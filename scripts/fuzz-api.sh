@@ -17,7 +17,9 @@ BIN=$CARGO_TARGET_DIR/debug/sahabot
 VENV=$STATE_DIR/venv
 SECONDS_PER_ROLE=${FUZZ_SECONDS:-75}
 [ -x "$VENV/bin/st" ] || die "schemathesis is missing: run scripts/setup.sh test"
-cargo build -p server --bin sahabot
+# The same build as the browser tests' (scripts/e2e.sh: full component types), so make test
+# compiles the server binary once.
+RUSTFLAGS="" cargo build -p server --bin sahabot
 WORK=$(mktemp -d /tmp/sahabot-fuzz.XXXXXX)
 REPORTS=$ROOT/target/fuzz
 rm -rf "$REPORTS"; mkdir -p "$REPORTS"

@@ -21,14 +21,8 @@ say "rust tests took $(( $(date +%s) - t0 ))s"
 python3 "$ROOT/scripts/test-report.py" "$NEXTEST_JUNIT" 10 || true
 [ "$status" -eq 0 ] || die "rust tests failed (see the FAIL / TIMEOUT lines above)"
 
-say "full-type builds (what make run compiles; dev and test builds erase component types)"
-# Large views can exceed rustc's type-depth limits only without `--cfg erase_components`, and
-# only in codegen, so build both sides that way here.
-RUSTFLAGS="" cargo build -p frontend --lib --target wasm32-unknown-unknown
-RUSTFLAGS="" cargo build -p server --bin sahabot
-
-say "browser tests"
-"$ROOT/scripts/build.sh" site-dev
+say "browser tests (full component types, as make run builds them)"
+"$ROOT/scripts/build.sh" site-test
 "$ROOT/scripts/e2e.sh"
 
 say "API fuzzing (schemathesis from /api/openapi.json: no 5xx, no answer off its schema, no panic)"
