@@ -299,7 +299,12 @@ def main():
 
         home_files = linked("/", {})
         plugin_path = f"{org}/tournaments"
-        plugin_files = linked(plugin_path, session)
+        # The page's own modules are its group's in the splitter's manifest: the browser fetches
+        # them when the route loads during hydration, whether or not the page preloads them.
+        manifest_path = os.path.join(opts.site, "pkg", build, "__wasm_split_manifest.json")
+        group = json.load(open(manifest_path)).get("tournament_pages", [])
+        plugin_files = linked(plugin_path, session) | {
+            f"/pkg/{build}/{module}.wasm" for module in group}
         files = {path: wire(path, {}) for path in sorted(home_files | plugin_files)}
         client_bytes = sum(files[path][0] for path in home_files)
         chunk_bytes = sum(files[path][0] for path in plugin_files - home_files)
