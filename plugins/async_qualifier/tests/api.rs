@@ -190,10 +190,13 @@ async fn check_end_to_end_through_the_api(backend: Backend) {
     assert_eq!(err.field(), Some("notes"));
 
     // hide_results on an active qualifier: members see an empty, hidden board; managers see it.
-    let hidden = w.call(&bob, || api::leaderboard(org, q.id)).await.unwrap();
+    let hidden = w
+        .call(&bob, || api::leaderboard(org, q.id, None, None))
+        .await
+        .unwrap();
     assert!(hidden.hidden && hidden.entries.is_empty());
     let board = w
-        .call(&admin, || api::leaderboard(org, q.id))
+        .call(&admin, || api::leaderboard(org, q.id, None, None))
         .await
         .unwrap();
     assert!(!board.hidden);

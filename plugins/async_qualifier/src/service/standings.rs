@@ -203,6 +203,10 @@ pub(crate) mod board_cache {
     pub const MAX_BOARDS: usize = 256;
 
     pub type Board = Arc<Vec<(Standing, String)>>;
+    /// (database instance, qualifier id).
+    type Key = (u64, i64);
+    /// Held while computing a key's board.
+    type Turn = Arc<tokio::sync::Mutex<()>>;
 
     struct Entry {
         version: BoardVersion,
@@ -211,16 +215,15 @@ pub(crate) mod board_cache {
     }
 
     /// (database instance, qualifier id) → entry.
-    static BOARDS: LazyLock<Mutex<HashMap<(u64, i64), Entry>>> = LazyLock::new(Default::default);
+    static BOARDS: LazyLock<Mutex<HashMap<Key, Entry>>> = LazyLock::new(Default::default);
 
     /// Per key, the turn to compute its board: when an entry goes out of date under load, one
     /// request computes it and the others wait, instead of all reading 10,000 races at once.
-    static COMPUTING: LazyLock<Mutex<HashMap<(u64, i64), Arc<tokio::sync::Mutex<()>>>>> =
-        LazyLock::new(Default::default);
+    static COMPUTING: LazyLock<Mutex<HashMap<Key, Turn>>> = LazyLock::new(Default::default);
 
     /// The turn of `key` (kept while the map has fewer than [`MAX_BOARDS`] keys; past that the
     /// turns nobody holds are dropped).
-    pub fn computing(key: (u64, i64)) -> Arc<tokio::sync::Mutex<()>> {
+    pub fn computing(key: Key) -> Turn {
         let mut turns = COMPUTING
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -230,7 +233,7 @@ pub(crate) mod board_cache {
         Arc::clone(turns.entry(key).or_default())
     }
 
-    fn boards() -> std::sync::MutexGuard<'static, HashMap<(u64, i64), Entry>> {
+    fn boards() -> std::sync::MutexGuard<'static, HashMap<Key, Entry>> {
         // A panic while holding the lock cannot leave an entry half written (inserts and
         // removals are single calls), so a poisoned map is still sound to use.
         BOARDS
@@ -238,14 +241,14 @@ pub(crate) mod board_cache {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn get(key: (u64, i64), version: BoardVersion) -> Option<Board> {
+    pub fn get(key: Key, version: BoardVersion) -> Option<Board> {
         let boards = boards();
         let entry = boards.get(&key)?;
         (entry.version == version && entry.computed.elapsed() < NAMES_TTL)
             .then(|| Arc::clone(&entry.board))
     }
 
-    pub fn put(key: (u64, i64), version: BoardVersion, board: Board) {
+    pub fn put(key: Key, version: BoardVersion, board: Board) {
         let mut boards = boards();
         if boards.len() >= MAX_BOARDS && !boards.contains_key(&key) {
             let oldest = boards
