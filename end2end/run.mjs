@@ -1,5 +1,6 @@
 // Browser tests: node end2end/run.mjs http://127.0.0.1:PORT [name-filter]
-// Each file in tests/ exports `tests`: [{ name, run({ page, url, problems, shot }) }].
+// Each file in tests/ exports `tests`: [{ name, run({ page, openPage, url, problems, shot,
+// fakeDiscord, setupUrl }) }], and may export `first = true` to run before the other files.
 // Every test gets a fresh browser context; console errors, page errors, failed requests and
 // unexpected HTTP errors are collected in `problems` and fail the test unless it expects them.
 // Ends with the line "N passed, N failed".
@@ -34,9 +35,15 @@ const browser = await chromium.launch({
 });
 
 let passed = 0, failed = 0;
-const files = fs.readdirSync(path.join(here, 'tests')).filter(f => f.endsWith('.mjs')).sort();
-for (const file of files) {
-  const { tests } = await import(pathToFileURL(path.join(here, 'tests', file)).href);
+// In name order, except that a file exporting `first = true` runs before the others (the
+// first-run test needs the site before anyone has signed in).
+const names = fs.readdirSync(path.join(here, 'tests')).filter(f => f.endsWith('.mjs')).sort();
+const files = [];
+for (const file of names) {
+  files.push({ file, module: await import(pathToFileURL(path.join(here, 'tests', file)).href) });
+}
+files.sort((a, b) => Number(Boolean(b.module.first)) - Number(Boolean(a.module.first)));
+for (const { file, module: { tests } } of files) {
   for (const test of tests) {
     const title = `${file.replace(/\.mjs$/, '')} › ${test.name}`;
     if (filter && !title.includes(filter)) continue;
@@ -72,11 +79,13 @@ for (const file of files) {
       return file;
     };
     const fakeDiscord = process.env.FAKE_DISCORD_URL;
+    // The one-time setup link the server printed when it started on its empty database.
+    const setupUrl = process.env.E2E_SETUP_URL;
     const started = Date.now();
     const limit = timeLimit(title);
     try {
       await Promise.race([
-        test.run({ page, openPage, url: (p = '/') => baseUrl + p, problems, shot, fakeDiscord }),
+        test.run({ page, openPage, url: (p = '/') => baseUrl + p, problems, shot, fakeDiscord, setupUrl }),
         limit.expired,
       ]);
       const unexpected = problems.filter(p => !(test.allow || []).some(re => re.test(p)));

@@ -55,9 +55,27 @@ async fn run(cli: Cli) -> Result<(), String> {
                 Some(addr) => config.with_addr(&addr).map_err(|e| e.to_string())?,
                 None => config,
             };
+            let base_url = config.base_url.clone();
             let server = server::start(config).await.map_err(|e| e.to_string())?;
             tracing::info!(url = %server.url(), "SahaBot is listening");
             println!("SahaBot is running at {}  (Ctrl-C to stop)", server.url());
+            // The first run: no user yet, so a one-time link creates the first admin.
+            match platform::identity::setup::offer(&server.db).await {
+                Ok(Some(secret)) => {
+                    // With `--addr host:0` the configured base names port 0; the bound one is real.
+                    let base = if base_url.ends_with(":0") {
+                        server.url()
+                    } else {
+                        base_url
+                    };
+                    println!(
+                        "This site has no user yet. Open this one-time link to create its first admin:\n  {}",
+                        server::auth::setup::url(&base, &secret)
+                    )
+                }
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "could not mint the first admin's setup link"),
+            }
             server
                 .stop_on(server::shutdown_signal())
                 .await

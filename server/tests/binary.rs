@@ -76,6 +76,27 @@ async fn migrate_then_serve_until_sigterm(backend: Backend) {
     assert_eq!(health.status(), 200);
     eprintln!("startup to first 200 on /health: {:?}", started.elapsed());
 
+    // A site without users: the first admin's one-time link follows, and opens the form.
+    let notice = lines.next().expect("the first-run notice").unwrap();
+    assert!(notice.contains("no user yet"), "{notice}");
+    let link = lines
+        .next()
+        .expect("the setup link")
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(link.starts_with(&format!("{url}/setup/")), "{link}");
+    let form = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+        .get(&link)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 200);
+    assert!(form.text().await.unwrap().contains("setup-form"));
+
     let kill = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

@@ -260,14 +260,18 @@ both_backends!(bad_state, bad_or_expired_state_is_refused_with_a_clear_page);
 
 async fn one_time_login_links(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    // Without a Discord app, /auth/login says how to get in instead.
+    // Without a Discord app, /auth/login says how to get in instead: on a new site through the
+    // first-run setup link, then through a login link from the admin.
     let res = app.get("/auth/login").await;
     assert_eq!(res.status(), 503);
-    assert!(res.text().await.unwrap().contains("login-link"));
+    assert!(res.text().await.unwrap().contains("setup link"));
 
     platform::identity::users::create(app.db(), "selfhost", sdk::auth::GlobalLevel::Superadmin)
         .await
         .unwrap();
+    let res = app.get("/auth/login").await;
+    assert_eq!(res.status(), 503);
+    assert!(res.text().await.unwrap().contains("login-link"));
     let (_, secret) = platform::identity::login_links::create(app.db(), "selfhost")
         .await
         .unwrap();

@@ -14,6 +14,10 @@ pub struct StatusReport {
     pub version: String,
     /// `sqlite` or `postgres`.
     pub database: String,
+    /// True while the site has no user: its first admin is created through the one-time setup
+    /// link the server printed when it started.
+    #[serde(default)]
+    pub needs_setup: bool,
 }
 
 /// The server's time, version and database backend. Public: no sign-in needed.
@@ -25,6 +29,7 @@ pub async fn server_status() -> Result<StatusReport, sdk::Error> {
         now_ms: sdk::db::now_ms(),
         version: env!("CARGO_PKG_VERSION").to_string(),
         database: db.backend().name().to_string(),
+        needs_setup: !::platform::identity::setup::has_users(&db).await?,
     })
 }
 sdk::api_doc!(ServerStatus, "anyone");

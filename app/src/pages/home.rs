@@ -86,6 +86,12 @@ fn ServerStatusCard() -> impl IntoView {
 #[component]
 fn StatusRows(status: StatusReport) -> impl IntoView {
     view! {
+        {status.needs_setup.then(|| view! {
+            <div id="first-run" class="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+                <p class="font-semibold">"This site has no admin yet."</p>
+                <p>"The server printed a one-time setup link when it started (in the terminal running it, after “SahaBot is running at”). Open it to choose the first admin's name and sign in."</p>
+            </div>
+        })}
         <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
             <dt class="text-slate-500 dark:text-slate-400">"Server time"</dt>
             <dd id="server-time" class="font-mono tabular-nums" data-ms=status.now_ms.to_string()>{format_utc(status.now_ms)}</dd>

@@ -9,6 +9,7 @@
 //!   through the request.
 //! - [`discord`]: Discord OAuth2 (authorize/token/API URLs are configuration).
 //! - [`routes`]: `/auth/login`, `/auth/callback`, `/auth/logout`, `/auth/link/{secret}`.
+//! - [`setup`]: `/setup/{secret}`, the first run's one-time link that creates the first admin.
 
 pub mod caller;
 pub mod client_ip;
@@ -17,6 +18,7 @@ pub mod racetime;
 pub mod rate_limit;
 pub mod routes;
 pub mod session_store;
+pub mod setup;
 
 /// Session keys.
 pub use sdk::auth::guard::{SESSION_IMPERSONATING, SESSION_USER};

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/callback", get(callback))
         .route("/auth/logout", post(logout))
         .route("/auth/link/{secret}", get(login_link))
+        .merge(super::setup::routes())
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -100,7 +101,7 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// A small page for sign-in problems, in the site's style, with the way forward.
-fn problem_page(status: StatusCode, title: &str, message: &str) -> Response {
+pub(super) fn problem_page(status: StatusCode, title: &str, message: &str) -> Response {
     let escape = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -132,10 +133,18 @@ async fn login(
     Query(query): Query<LoginQuery>,
 ) -> Response {
     let Some(discord) = &state.discord else {
+        // A new site has nobody to ask for a login link: point at the first-run link instead.
+        let first_run = !platform::identity::setup::has_users(&state.platform.db)
+            .await
+            .unwrap_or(true);
         return problem_page(
             StatusCode::SERVICE_UNAVAILABLE,
             "Discord sign-in is not set up",
-            "This server has no Discord application configured. Ask its admin for a one-time login link (sahabot users login-link <name>).",
+            if first_run {
+                "This site has no user yet. Open the one-time setup link the server printed when it started (in the terminal running it) to create its first admin."
+            } else {
+                "This server has no Discord application configured. Ask its admin for a one-time login link (sahabot users login-link <name>)."
+            },
         );
     };
     let (url, csrf) = match discord.authorize_url() {
@@ -250,7 +259,10 @@ async fn callback(
 }
 
 /// A new session id (no fixation), then the user.
-async fn sign_in(session: &Session, user_id: i64) -> Result<(), tower_sessions::session::Error> {
+pub(super) async fn sign_in(
+    session: &Session,
+    user_id: i64,
+) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.remove_value(SESSION_IMPERSONATING).await?;
     session.insert(SESSION_USER, user_id).await

@@ -18,6 +18,7 @@ pub mod orgs;
 pub mod racetime;
 pub mod roles;
 pub mod settings;
+pub mod setup;
 pub mod tokens;
 pub mod users;
 pub mod validate;
