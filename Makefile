@@ -2,9 +2,7 @@
 .PHONY: run test setup build dev e2e bench clean-site
 
 run: ## set up, build release server + optimised wasm + CSS, serve on http://127.0.0.1:3000 (SQLite)
-	@scripts/setup.sh run
-	@scripts/build.sh release
-	@scripts/run.sh release
+	@export SAHABOT_MAKE_STARTED=$$(date +%s); scripts/setup.sh run && scripts/build.sh release && scripts/run.sh release
 
 test: ## set up, then run every test: unit, integration (SQLite + PostgreSQL), browser
 	@scripts/setup.sh test
@@ -16,9 +14,7 @@ setup:
 build:
 	@scripts/build.sh release
 dev: ## dev build (fast) and serve
-	@scripts/setup.sh run
-	@scripts/build.sh dev
-	@scripts/run.sh dev
+	@export SAHABOT_MAKE_STARTED=$$(date +%s); scripts/setup.sh run && scripts/build.sh dev && scripts/run.sh dev
 e2e: ## browser tests only, against a fresh dev server (full component types, as in make test)
 	@scripts/build.sh site-test
 	@scripts/e2e.sh

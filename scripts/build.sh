@@ -28,7 +28,11 @@ build_site() {
   if [ "$profile" = release ]; then dir=wasm-release; else dir=debug; fi
   # `test` is a dev build with full types; only `dev` type-erases components.
   t0=$(date +%s)
-  say "client: frontend -> wasm32-unknown-unknown ($profile)"
+  if [ "$profile" = release ]; then
+    say "client: frontend -> wasm32-unknown-unknown (release; on a 2-core machine about 6 min the first time, 1-3 min after a change)"
+  else
+    say "client: frontend -> wasm32-unknown-unknown ($profile; about 5 min the first time, under a minute after a change)"
+  fi
   # --emit-relocs: the splitter needs the linker's relocations to cut pages out of the module.
   # (Set for the wasm build only: with --target, RUSTFLAGS does not reach build scripts.)
   flags="-Clink-args=--emit-relocs"
@@ -78,7 +82,11 @@ build_site() {
 
 build_server() {
   local t0; t0=$(date +%s)
-  say "server: sahabot ($1)"
+  if [ "$1" = release ]; then
+    say "server: sahabot (release; on a 2-core machine about 19 min the first time, about 8 min after a change)"
+  else
+    say "server: sahabot ($1; about 9 min the first time, 1-2 min after a change)"
+  fi
   if [ "$1" = release ]; then cargo build -p server --bin sahabot --release; else cargo build -p server --bin sahabot; fi
   say "server built in $(( $(date +%s) - t0 ))s"
 }

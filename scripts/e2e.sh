@@ -45,6 +45,14 @@ DATABASE_URL="sqlite://$WORK/e2e.db" SAHABOT_DATA_DIR="$WORK" SAHABOT_SITE_ROOT=
 SERVER_PID=$!
 URL=$(server_url "$SERVER_PID" "$WORK/stdout" "$WORK/server.log")
 say "server at $URL"
+# On its empty database the server prints a one-time link that creates the first admin; the
+# first-run test (end2end/tests/first_run.mjs) uses it.
+SETUP_URL=""
+for _ in $(seq 1 50); do
+  SETUP_URL=$(sed -n 's|^ *\(http[^ ]*/setup/[^ ]*\)$|\1|p' "$WORK/stdout"); [ -n "$SETUP_URL" ] && break; sleep 0.1
+done
+[ -n "$SETUP_URL" ] || die "the server printed no first-run setup link: $(cat "$WORK/stdout")"
+export E2E_SETUP_URL=$SETUP_URL
 status=0
 # E2E_FILTER=async runs only the tests whose "file › name" contains it.
 node end2end/run.mjs "$URL" "${E2E_FILTER:-}" || status=$?

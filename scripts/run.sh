@@ -7,4 +7,16 @@ PROFILE=${1:-release}; shift || true
 cd "$ROOT"
 BIN=$CARGO_TARGET_DIR/$([ "$PROFILE" = release ] && echo release || echo debug)/sahabot
 [ -x "$BIN" ] || die "$BIN is missing: build it first (scripts/build.sh $PROFILE)"
-exec "$BIN" "$@"
+if [ -z "${SAHABOT_MAKE_STARTED:-}" ] || [ $# -gt 0 ]; then exec "$BIN" "$@"; fi
+# Started by `make run`/`make dev`: once the server answers, say how long it all took and where
+# to go. The server's lines pass through unchanged (Ctrl-C reaches the server as before).
+"$BIN" serve | while IFS= read -r line; do
+  printf '%s\n' "$line"
+  case $line in
+    "SahaBot is running at "*)
+      url=${line#SahaBot is running at }; url=${url%% *}
+      took=$(( $(date +%s) - SAHABOT_MAKE_STARTED ))
+      say "ready in $((took / 60))m $((took % 60))s — open $url"
+      ;;
+  esac
+done

@@ -32,7 +32,7 @@ fi
 WBG=$(wasm_bindgen_version)
 [ -n "$WBG" ] || die "Cargo.lock has no wasm-bindgen entry"
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG\$"; then
-  say "installing wasm-bindgen-cli $WBG (takes a few minutes, once)"
+  say "installing wasm-bindgen-cli $WBG (about 4 min on a 2-core machine, once)"
   # No --locked: its lockfile pins a crate version the registry does not serve.
   cargo install wasm-bindgen-cli --version "$WBG" --force >&2
 fi
@@ -53,7 +53,7 @@ if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
 if [ ! -x "$NODE_BIN/tailwindcss" ] || [ ! -x "$NODE_BIN/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
    || [ ! -f "$ROOT/node_modules/rapidoc/dist/rapidoc-min.js" ] \
    || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-  say "installing node tools (npm install)"
+  say "installing node tools (npm install; under a minute, once)"
   # Not `npm ci`: npm 11 refuses this lockfile for missing other-platform optional packages
   # (Tailwind's native binaries); versions are pinned exactly in package.json anyway.
   (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >&2)
