@@ -6,23 +6,10 @@
 
 mod common;
 
-use common::{browser_like_client, TestApp};
+use common::{browser_like_client, whoami, TestApp};
 use platform::identity::setup;
 use sdk::db::Backend;
 use testkit::both_backends;
-
-async fn whoami(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
-    client
-        .post(app.url("/api/core/whoami"))
-        .header("content-type", "application/json")
-        .body("{}")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
 
 async fn needs_setup(app: &TestApp) -> bool {
     let status: serde_json::Value = app

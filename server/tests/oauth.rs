@@ -13,7 +13,7 @@ use axum::{
     routing::{get, post},
     Form, Json, Router,
 };
-use common::{browser_like_client, TestApp};
+use common::{browser_like_client, whoami, TestApp};
 use sdk::db::Backend;
 use server::config::DiscordConfig;
 use testkit::both_backends;
@@ -111,19 +111,6 @@ async fn begin_login(app: &TestApp, client: &reqwest::Client, redirect: &str) ->
     assert_eq!(query["client_id"], "client");
     assert!(query["redirect_uri"].ends_with("/auth/callback"));
     query["state"].clone()
-}
-
-async fn whoami(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
-    client
-        .post(app.url("/api/core/whoami"))
-        .header("content-type", "application/json")
-        .body("{}")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 async fn sign_in_with_discord(backend: Backend) {

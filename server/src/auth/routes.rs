@@ -259,10 +259,7 @@ async fn callback(
 }
 
 /// A new session id (no fixation), then the user.
-pub(super) async fn sign_in(
-    session: &Session,
-    user_id: i64,
-) -> Result<(), tower_sessions::session::Error> {
+async fn sign_in(session: &Session, user_id: i64) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.remove_value(SESSION_IMPERSONATING).await?;
     session.insert(SESSION_USER, user_id).await
@@ -276,15 +273,20 @@ async fn login_link(
 ) -> Response {
     let ip = peer.ip().to_string();
     match login_links::redeem(&state.platform.db, &secret, Some(&ip)).await {
-        Ok(user) => match sign_in(&session, user.id).await {
-            Ok(()) => Redirect::to("/").into_response(),
-            Err(_) => problem_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Sign-in failed",
-                sdk::error::INTERNAL_MESSAGE,
-            ),
-        },
+        Ok(user) => signed_in_home(&session, user.id).await,
         Err(error) => problem_page(error.status(), "Login link not valid", &error.message()),
+    }
+}
+
+/// Signs `user_id` in and sends them home (after a one-time link).
+pub(super) async fn signed_in_home(session: &Session, user_id: i64) -> Response {
+    match sign_in(session, user_id).await {
+        Ok(()) => Redirect::to("/").into_response(),
+        Err(_) => problem_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Sign-in failed",
+            sdk::error::INTERNAL_MESSAGE,
+        ),
     }
 }
 

@@ -5,7 +5,7 @@
 use axum::{
     extract::{ConnectInfo, Path, State},
     http::StatusCode,
-    response::{Html, IntoResponse, Redirect, Response},
+    response::{Html, IntoResponse, Response},
     routing::get,
     Form, Router,
 };
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
-use super::routes::{problem_page, sign_in};
+use super::routes::{problem_page, signed_in_home};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -52,14 +52,7 @@ async fn create_admin(
 ) -> Response {
     let ip = peer.ip().to_string();
     match setup::complete(&state.platform.db, &secret, &input.username, Some(&ip)).await {
-        Ok(user) => match sign_in(&session, user.id).await {
-            Ok(()) => Redirect::to("/").into_response(),
-            Err(_) => problem_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Sign-in failed",
-                sdk::error::INTERNAL_MESSAGE,
-            ),
-        },
+        Ok(user) => signed_in_home(&session, user.id).await,
         // A name to fix: the form again, with what was typed and what is wrong.
         Err(error @ sdk::Error::Invalid { .. }) => {
             form_page(error.status(), &input.username, Some(&error.message()))

@@ -256,3 +256,17 @@ impl TestApp {
         )
     }
 }
+
+/// `whoami` as `client` (its cookies): the signed-in user, or null.
+pub async fn whoami(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
+    client
+        .post(app.url("/api/core/whoami"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}

@@ -9,7 +9,6 @@
 //! link works and none is minted.
 
 use sdk::{
-    audit::{record, AuditEntry},
     auth::{
         tokens::{hash, new_secret},
         GlobalLevel,
@@ -110,23 +109,13 @@ pub async fn complete(
             "This site has its admin already: sign in instead.",
         ));
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (username, permission, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
-    )
-    .bind(&username)
-    .bind(GlobalLevel::Superadmin.value())
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    record(
-        &mut *tx,
-        AuditEntry {
-            user_id: Some(id),
-            org_id: None,
-            action: "user.create",
-            details: serde_json::json!({"username": username, "level": GlobalLevel::Superadmin.label(), "via": "setup_link"}),
-            ip,
-        },
+    let id = users::insert_with_audit(
+        &mut tx,
+        &username,
+        GlobalLevel::Superadmin,
+        "setup_link",
+        ip,
+        now,
     )
     .await?;
     tx.commit().await?;

@@ -30,29 +30,42 @@ pub async fn create(db: &Db, username: &str, level: GlobalLevel) -> Result<UserI
             "The username `{username}` is taken."
         )));
     }
-    let now = now_ms();
     let mut tx = db.begin().await?;
+    let id = insert_with_audit(&mut tx, &username, level, "cli", None, now_ms()).await?;
+    tx.commit().await?;
+    get(db, id).await
+}
+
+/// Inserts a user and its `user.create` audit entry (saying `via` what: `cli`, `setup_link`)
+/// inside the caller's transaction; the new id. `username` is validated and free already.
+pub(crate) async fn insert_with_audit(
+    conn: &mut sqlx::AnyConnection,
+    username: &str,
+    level: GlobalLevel,
+    via: &str,
+    ip: Option<&str>,
+    now: i64,
+) -> Result<i64, Error> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (username, permission, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
     )
-    .bind(&username)
+    .bind(username)
     .bind(level.value())
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     record(
-        &mut *tx,
+        &mut *conn,
         AuditEntry {
             user_id: Some(id),
             org_id: None,
             action: "user.create",
-            details: serde_json::json!({"username": username, "level": level.label(), "via": "cli"}),
-            ip: None,
+            details: serde_json::json!({"username": username, "level": level.label(), "via": via}),
+            ip,
         },
     )
     .await?;
-    tx.commit().await?;
-    get(db, id).await
+    Ok(id)
 }
 
 /// Signs in a Discord user: updates the known one or creates a new USER. With `promote`, the
