@@ -113,8 +113,7 @@ impl Qualifiers {
         qualifier_id: i64,
     ) -> Result<board_cache::Board, Error> {
         let key = (self.db.instance(), qualifier_id);
-        let mut conn = self.conn().await?;
-        let version = repo::board_version(&mut conn, org_id, qualifier_id)
+        let version = repo::board_version(&mut *self.conn().await?, org_id, qualifier_id)
             .await?
             .ok_or_else(|| {
                 Error::not_found(format!("There is no async qualifier {qualifier_id} here."))
@@ -128,6 +127,8 @@ impl Qualifiers {
         if let Some(board) = board_cache::get(key, version) {
             return Ok(board);
         }
+        // Taken only now: a request waiting for its turn holds no pooled connection.
+        let mut conn = self.conn().await?;
         let pools: Vec<i64> = repo::pools(&mut conn, qualifier_id)
             .await?
             .into_iter()
