@@ -24,3 +24,31 @@ pub mod setup;
 pub use sdk::auth::guard::{SESSION_IMPERSONATING, SESSION_USER};
 pub const SESSION_OAUTH: &str = "oauth";
 pub const SESSION_DISCORD_EXPIRES: &str = "discord_expires_at";
+
+/// Text made safe inside HTML, as element content or a quoted attribute value.
+pub(crate) fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A page built by the server itself, in the site's style (sign-in problems, RaceTime link
+/// problems, the first-run form): they must work without the app. `head_title` is text;
+/// `main` is the inner HTML of `<main>`, its texts escaped by the caller.
+pub(crate) fn plain_page(
+    status: axum::http::StatusCode,
+    head_title: &str,
+    main: &str,
+) -> axum::response::Response {
+    use axum::response::{Html, IntoResponse};
+    let body = format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{head_title}</title><link rel="stylesheet" href="{stylesheet}"></head>
+<body class="min-h-full bg-slate-50 text-slate-900 dark:bg-slate-900 dark:text-slate-100">
+<main class="mx-auto mt-24 flex max-w-lg flex-col gap-4 px-4">{main}</main></body></html>"#,
+        head_title = escape_html(head_title),
+        stylesheet = crate::assets::stylesheet(),
+    );
+    (status, Html(body)).into_response()
+}

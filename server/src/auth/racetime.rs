@@ -5,7 +5,7 @@
 use axum::{
     extract::{ConnectInfo, Query, State},
     http::StatusCode,
-    response::{Html, IntoResponse, Redirect, Response},
+    response::{IntoResponse, Redirect, Response},
     routing::get,
     Extension, Router,
 };
@@ -23,23 +23,14 @@ pub fn routes() -> Router<AppState> {
 
 /// A small page in the site's style for link problems, with the way back to the profile.
 fn problem_page_for(status: StatusCode, title: &str, message: &str) -> Response {
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let body = format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · SahaBot</title><link rel="stylesheet" href="{stylesheet}"></head>
-<body class="min-h-full bg-slate-50 text-slate-900 dark:bg-slate-900 dark:text-slate-100">
-<main class="mx-auto mt-24 flex max-w-lg flex-col gap-4 px-4"><h1 class="text-2xl font-bold">{title}</h1>
+    let main = format!(
+        r#"<h1 class="text-2xl font-bold">{title}</h1>
 <p id="problem" class="text-slate-600 dark:text-slate-300">{message}</p>
-<p><a class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500" href="/profile">Back to your profile</a></p></main></body></html>"#,
-        title = escape(title),
-        message = escape(message),
-        stylesheet = crate::assets::stylesheet(),
+<p><a class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500" href="/profile">Back to your profile</a></p>"#,
+        title = super::escape_html(title),
+        message = super::escape_html(message),
     );
-    (status, Html(body)).into_response()
+    super::plain_page(status, &format!("{title} · SahaBot"), &main)
 }
 
 const NOT_CONFIGURED: &str =

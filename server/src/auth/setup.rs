@@ -5,7 +5,7 @@
 use axum::{
     extract::{ConnectInfo, Path, State},
     http::StatusCode,
-    response::{Html, IntoResponse, Response},
+    response::Response,
     routing::get,
     Form, Router,
 };
@@ -14,7 +14,10 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
-use super::routes::{problem_page, signed_in_home};
+use super::{
+    escape_html, plain_page,
+    routes::{problem_page, signed_in_home},
+};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -62,25 +65,16 @@ async fn create_admin(
 }
 
 fn form_page(status: StatusCode, username: &str, error: Option<&str>) -> Response {
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
     let error = error
         .map(|e| {
             format!(
                 r#"<p id="setup-error" role="alert" class="text-sm text-red-700 dark:text-red-300">{}</p>"#,
-                escape(e)
+                escape_html(e)
             )
         })
         .unwrap_or_default();
-    let body = format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Set up SahaBot</title><link rel="stylesheet" href="{stylesheet}"></head>
-<body class="min-h-full bg-slate-50 text-slate-900 dark:bg-slate-900 dark:text-slate-100">
-<main class="mx-auto mt-24 flex max-w-lg flex-col gap-4 px-4"><h1 class="text-2xl font-bold">Welcome to SahaBot</h1>
+    let main = format!(
+        r#"<h1 class="text-2xl font-bold">Welcome to SahaBot</h1>
 <p class="text-slate-600 dark:text-slate-300">Choose the user name of this site's first admin. You will be signed in as them, with every right on the site; this link then stops working.</p>
 <form id="setup-form" method="post" class="flex flex-col gap-3">
 <label for="field-username" class="text-sm font-medium">User name</label>
@@ -89,9 +83,8 @@ fn form_page(status: StatusCode, username: &str, error: Option<&str>) -> Respons
 <p class="text-xs text-slate-500 dark:text-slate-400">2 to 32 letters, digits, dots, dashes or underscores.</p>
 {error}
 <button id="setup-submit" type="submit" class="self-start rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">Create the admin and sign in</button>
-</form></main></body></html>"#,
-        stylesheet = crate::assets::stylesheet(),
-        username = escape(username),
+</form>"#,
+        username = escape_html(username),
     );
-    (status, Html(body)).into_response()
+    plain_page(status, "Set up SahaBot", &main)
 }

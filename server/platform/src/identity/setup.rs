@@ -33,12 +33,18 @@ pub async fn has_users(db: &Db) -> Result<bool, Error> {
     if seen().contains(&db.instance()) {
         return Ok(true);
     }
-    let any: Option<i64> = sqlx::query_scalar("SELECT id FROM users LIMIT 1")
-        .fetch_optional(db.pool())
-        .await?;
-    if any.is_some() {
+    let any = any_user(&mut *db.pool().acquire().await?).await?;
+    if any {
         seen().push(db.instance());
     }
+    Ok(any)
+}
+
+/// Whether the `users` table has a row, read on `conn` (inside a transaction: as it sees it).
+async fn any_user(conn: &mut sqlx::AnyConnection) -> Result<bool, Error> {
+    let any: Option<i64> = sqlx::query_scalar("SELECT id FROM users LIMIT 1")
+        .fetch_optional(conn)
+        .await?;
     Ok(any.is_some())
 }
 
@@ -101,10 +107,7 @@ pub async fn complete(
             "This setup link is not valid or was used already. Sign in instead.",
         ));
     }
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM users LIMIT 1")
-        .fetch_optional(&mut *tx)
-        .await?;
-    if existing.is_some() {
+    if any_user(&mut tx).await? {
         return Err(Error::conflict(
             "This site has its admin already: sign in instead.",
         ));
