@@ -27,6 +27,7 @@ pub use layout::Layout;
 use pages::{
     account::{ApiKeysPage, LoginPage, ProfilePage},
     admin::{AdminAuditPage, AdminOrgsPage, AdminRequestsPage, AdminSettingsPage, AdminUsersPage},
+    admin_sign_in::AdminSignInPage,
     home::HomePage,
     not_found::NotFound,
     org::{
@@ -90,6 +91,7 @@ sdk::lazy_page!(site_admin_pages: AdminPluginsRoute => AdminPluginsPage);
 sdk::lazy_page!(site_admin_pages: AdminTasksRoute => AdminTasksPage);
 sdk::lazy_page!(site_admin_pages: AdminEventsRoute => AdminEventsPage);
 sdk::lazy_page!(site_admin_pages: AdminBotRoute => AdminBotPage);
+sdk::lazy_page!(site_admin_pages: AdminSignInRoute => AdminSignInPage);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -126,6 +128,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view={Lazy::<AdminTasksRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("events")) view={Lazy::<AdminEventsRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("bot")) view={Lazy::<AdminBotRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("sign-in")) view={Lazy::<AdminSignInRoute>::new()}/>
                     <plugins::PluginRoutes/>
                 </Routes>
             </Layout>

@@ -1,6 +1,7 @@
 // The first run, before anyone has signed in (this file runs first): the home page says where
 // the one-time setup link is; the link's form creates the first admin and signs them in; the
-// link then no longer works, and the home page's notice is gone.
+// link then no longer works, and the home page's notice is gone. The new admin then opens
+// Site admin → Sign-in and checks the Discord application live.
 import { assert, api } from '../helpers.mjs';
 
 export const first = true;
@@ -28,6 +29,19 @@ export const tests = [
       assert(me.body.level === 'Superadmin', `level ${me.body.level}`);
       await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
       assert(await page.locator('#first-run').count() === 0, 'the notice is gone once there is an admin');
+
+      // Next, Discord sign-in: the set-up page shows what to register and checks it live.
+      await page.goto(url('/admin/sign-in'), { waitUntil: 'networkidle' });
+      await page.locator('#discord-sign-in-status', { hasText: 'configured' }).waitFor();
+      const redirects = await page.locator('#discord-redirect-urls').innerText();
+      assert(redirects.includes(url('/auth/callback')), `redirect URLs: ${redirects}`);
+      assert(redirects.includes(url('/api/p/discordbot/link_callback')), `redirect URLs: ${redirects}`);
+      assert((await page.locator('#discord-config-file').innerText()).endsWith('sahabot.toml'), 'names the config file');
+      assert(!(await page.content()).includes('e2e-secret'), 'the page never shows the secret');
+      await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
+      await page.locator('#check-discord-sign-in').click();
+      await page.locator('#discord-check-result', { hasText: 'SahaBot e2e app' }).waitFor();
+      await shot('admin-sign-in-checked');
 
       // Someone else with the same link: refused, nobody signed in.
       const other = await openPage();

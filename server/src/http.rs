@@ -57,10 +57,13 @@ pub fn router(state: AppState) -> Router {
         let host = state.platform.clone();
         let contract = host.contract();
         let racetime = platform::identity::racetime::RacetimeLinking(state.racetime.clone());
+        let discord_setup =
+            platform::identity::discord_sign_in::DiscordSetupContext(state.discord_setup.clone());
         move || {
             provide_context(host.clone());
             provide_context(contract.clone());
             provide_context(racetime.clone());
+            provide_context(discord_setup.clone());
         }
     };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.platform.db.clone()))

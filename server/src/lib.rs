@@ -93,6 +93,24 @@ pub async fn open_platform(config: &Config) -> Result<Host, StartupError> {
     Ok(platform(&db, config, Arc::new(host)))
 }
 
+/// What Site admin → Sign-in shows and checks, from the configuration.
+pub fn discord_sign_in_setup(
+    config: &Config,
+) -> platform::identity::discord_sign_in::DiscordSignInSetup {
+    use platform::identity::discord_sign_in::{DiscordApplication, DiscordSignInSetup};
+    DiscordSignInSetup {
+        application: config.discord.as_ref().map(|d| DiscordApplication {
+            client_id: d.client_id.clone(),
+            client_secret: d.client_secret.clone(),
+            token_url: d.token_url.clone(),
+            api_url: d.api_url.clone(),
+            configured_in: d.configured_in.clone(),
+        }),
+        base_url: config.base_url.trim_end_matches('/').to_string(),
+        config_file: config.config_file.display().to_string(),
+    }
+}
+
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     let env = match std::env::var("LEPTOS_ENV").as_deref() {
         Ok("DEV") | Ok("dev") | Ok("development") => Env::DEV,
@@ -262,6 +280,7 @@ pub async fn start_with_plugins(
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         secure_cookies: config.base_url.starts_with("https://"),
         superadmin_discord_ids: Arc::new(config.superadmin_discord_ids.clone()),
+        discord_setup: Arc::new(discord_sign_in_setup(&config)),
         request_timeout: config.request_timeout,
         racetime: config.racetime.as_ref().map(|r| {
             Arc::new(platform::identity::racetime::RacetimeOAuth {

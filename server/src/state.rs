@@ -38,6 +38,8 @@ pub struct AppState {
     pub superadmin_discord_ids: Arc<Vec<String>>,
     /// RaceTime.gg account links; None when not configured.
     pub racetime: Option<Arc<platform::identity::racetime::RacetimeOAuth>>,
+    /// Discord sign-in's set-up facts and live check (Site admin → Sign-in).
+    pub discord_setup: Arc<platform::identity::discord_sign_in::DiscordSignInSetup>,
     /// How long one request may take (`Config::request_timeout`).
     pub request_timeout: Duration,
 }

@@ -90,6 +90,7 @@ async fn app_with_fake_discord_and(
             authorize_url: format!("{base}/oauth2/authorize"),
             token_url: format!("{base}/api/oauth2/token"),
             api_url: format!("{base}/api"),
+            configured_in: "the test".into(),
         });
     })
     .await;

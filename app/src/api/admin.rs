@@ -142,3 +142,37 @@ pub async fn motd() -> Result<Option<String>, sdk::Error> {
     host.motd.get(&host.db).await
 }
 sdk::api_doc!(Motd, "anyone");
+
+/// The server's Discord sign-in set-up, from the request's context.
+#[cfg(feature = "ssr")]
+fn discord_setup(
+) -> Result<std::sync::Arc<platform::identity::discord_sign_in::DiscordSignInSetup>, sdk::Error> {
+    use_context::<platform::identity::discord_sign_in::DiscordSetupContext>()
+        .map(|c| c.0)
+        .ok_or_else(|| sdk::Error::internal("the Discord sign-in set-up is not in the context"))
+}
+
+/// Site admin → Sign-in: whether Discord sign-in is configured and where, and the redirect URLs
+/// to register with the Discord application (from the site's base URL). Never the secret.
+#[server(prefix = "/api/core", endpoint = "discord_sign_in_setup", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
+pub async fn discord_sign_in_setup() -> Result<sdk::identity::model::DiscordSignInReport, sdk::Error>
+{
+    require_level(GlobalLevel::Admin)?;
+    // The bot plugin's "add to server" link comes back to the same application.
+    Ok(discord_setup()?.report(&[(
+        discordbot::settings::LINK_CALLBACK_PATH,
+        "adding the bot to a Discord server (the Discord bot plugin)",
+    )]))
+}
+sdk::api_doc!(DiscordSignInSetup, "site role ADMIN or higher");
+
+/// Asks Discord, now, whether it accepts the configured application's client id and secret.
+#[server(prefix = "/api/core", endpoint = "check_discord_sign_in", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
+pub async fn check_discord_sign_in() -> Result<sdk::identity::model::DiscordSignInCheck, sdk::Error>
+{
+    require_level(GlobalLevel::Admin)?;
+    Ok(discord_setup()?.check(sdk::db::now_ms()).await)
+}
+sdk::api_doc!(CheckDiscordSignIn, "site role ADMIN or higher");

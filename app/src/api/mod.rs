@@ -18,6 +18,10 @@ pub struct StatusReport {
     /// link the server printed when it started.
     #[serde(default)]
     pub needs_setup: bool,
+    /// True when the server has a Discord application for sign-in (Site admin → Sign-in sets
+    /// it up).
+    #[serde(default)]
+    pub discord_sign_in: bool,
 }
 
 /// The server's time, version and database backend. Public: no sign-in needed.
@@ -30,6 +34,9 @@ pub async fn server_status() -> Result<StatusReport, sdk::Error> {
         version: env!("CARGO_PKG_VERSION").to_string(),
         database: db.backend().name().to_string(),
         needs_setup: !::platform::identity::setup::has_users(&db).await?,
+        discord_sign_in: use_context::<::platform::identity::discord_sign_in::DiscordSetupContext>(
+        )
+        .is_some_and(|setup| setup.0.application.is_some()),
     })
 }
 sdk::api_doc!(ServerStatus, "anyone");

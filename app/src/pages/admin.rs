@@ -35,6 +35,7 @@ pub(crate) fn admin_tabs(current: &str) -> impl IntoView {
         ("/admin/tasks", "Tasks"),
         ("/admin/events", "Events"),
         ("/admin/bot", "Bot"),
+        ("/admin/sign-in", "Sign-in"),
         ("/admin/audit", "Audit log"),
         ("/admin/settings", "Settings"),
     ]

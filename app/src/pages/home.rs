@@ -85,11 +85,25 @@ fn ServerStatusCard() -> impl IntoView {
 
 #[component]
 fn StatusRows(status: StatusReport) -> impl IntoView {
+    // A site admin on a site without Discord sign-in is told where to set it up.
+    let session = crate::session::use_session();
+    let sign_in_missing = !status.needs_setup
+        && !status.discord_sign_in
+        && session
+            .user()
+            .is_some_and(|u| u.level >= sdk::auth::GlobalLevel::Admin);
     view! {
+        {sign_in_missing.then(|| view! {
+            <div id="sign-in-missing" class="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+                <p class="font-semibold">"Discord sign-in is not set up."</p>
+                <p>"Others can only sign in with one-time links until it is. "
+                    <a class="font-semibold underline" href="/admin/sign-in">"Set up Discord sign-in"</a></p>
+            </div>
+        })}
         {status.needs_setup.then(|| view! {
             <div id="first-run" class="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
                 <p class="font-semibold">"This site has no admin yet."</p>
-                <p>"The server printed a one-time setup link when it started (in the terminal running it, after “SahaBot is running at”). Open it to choose the first admin's name and sign in."</p>
+                <p>"The server printed a one-time setup link when it started (in the terminal running it, just above “SahaBot is running at”). Open it to choose the first admin's name and sign in."</p>
             </div>
         })}
         <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_sign_in;
 pub mod home;
 pub mod not_found;
 pub mod org;

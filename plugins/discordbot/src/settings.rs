@@ -9,6 +9,10 @@ use sdk::{http::oauth::OAuthApp, Error};
 pub const DEFAULT_AUTHORIZE_URL: &str = "https://discord.com/oauth2/authorize";
 /// Discord's REST API unless `DISCORD_API_URL` says otherwise.
 pub const DEFAULT_API_URL: &str = "https://discord.com/api";
+/// Where Discord sends an organization admin back after adding the bot (the link callback
+/// server function), under the site's base URL; the site admin registers it with the
+/// application (Site admin → Sign-in lists it).
+pub const LINK_CALLBACK_PATH: &str = "/api/p/discordbot/link_callback";
 /// How long the gateway lease lasts without a heartbeat (`DISCORD_GATEWAY_LEASE_SECONDS`).
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 /// The shortest lease accepted (tests use a few seconds; shorter only makes the database busy).
@@ -113,7 +117,7 @@ impl Settings {
 
     /// The redirect URI of the invite link: the link callback server function.
     pub fn link_callback_url(&self) -> String {
-        format!("{}/api/p/discordbot/link_callback", self.base_url)
+        format!("{}{LINK_CALLBACK_PATH}", self.base_url)
     }
 
     /// The site's Discord application on the shared OAuth flow, for the invite and its

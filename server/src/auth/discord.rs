@@ -30,7 +30,10 @@ impl Discord {
         ] {
             Url::parse(url).map_err(|e| format!("{name}: {e}"))?;
         }
-        let redirect_uri = format!("{base_url}/auth/callback");
+        let redirect_uri = format!(
+            "{base_url}{}",
+            platform::identity::discord_sign_in::SIGN_IN_CALLBACK_PATH
+        );
         Url::parse(&redirect_uri).map_err(|e| format!("SAHABOT_BASE_URL: {e}"))?;
         Ok(Self {
             app: OAuthApp {

@@ -134,7 +134,7 @@ async fn login(
             if first_run {
                 "This site has no user yet. Open the one-time setup link the server printed when it started (in the terminal running it) to create its first admin."
             } else {
-                "This server has no Discord application configured. Ask its admin for a one-time login link (sahabot users login-link <name>)."
+                "This server has no Discord application configured. Ask its admin for a one-time login link (sahabot users login-link <name>); its admin sets up Discord sign-in under Site admin → Sign-in (/admin/sign-in)."
             },
         );
     };

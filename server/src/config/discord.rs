@@ -15,6 +15,9 @@ pub struct DiscordConfig {
     pub token_url: String,
     /// Base of the REST API (`/users/@me` is appended).
     pub api_url: String,
+    /// Where the client id came from, for the site admin's set-up page: the environment, or
+    /// the configuration file's path.
+    pub configured_in: String,
 }
 
 pub const DISCORD_AUTHORIZE_URL: &str = "https://discord.com/oauth2/authorize";
@@ -25,7 +28,13 @@ pub const DISCORD_API_URL: &str = "https://discord.com/api";
 pub(super) fn sign_in(
     env: &dyn Source,
     file: &mut FileConfig,
+    config_file: &std::path::Path,
 ) -> Result<Option<DiscordConfig>, ConfigError> {
+    let configured_in = if env.var("SAHABOT_DISCORD_CLIENT_ID").is_some() {
+        "the environment (SAHABOT_DISCORD_CLIENT_ID and SAHABOT_DISCORD_CLIENT_SECRET)".to_string()
+    } else {
+        config_file.display().to_string()
+    };
     let discord = match (
         pick(
             env,
@@ -55,6 +64,7 @@ pub(super) fn sign_in(
             .unwrap_or_else(|| DISCORD_TOKEN_URL.into()),
             api_url: pick(env, "SAHABOT_DISCORD_API_URL", file.discord_api_url.take())
                 .unwrap_or_else(|| DISCORD_API_URL.into()),
+            configured_in,
         }),
         (None, None) => None,
         (Some(_), None) => {

@@ -33,6 +33,8 @@ pub use secret::SECRET_KEY_FILE;
 
 pub const DEFAULT_DATA_DIR: &str = "data";
 pub const DEFAULT_SITE_ROOT: &str = "target/site";
+/// The configuration file read from the working folder when none is named.
+pub const DEFAULT_CONFIG_FILE: &str = "sahabot.toml";
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -47,6 +49,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The built site: `pkg/` (wasm, js, css) and public files.
     pub site_root: PathBuf,
+    /// The configuration file this server read, or would read if it existed (absolute).
+    pub config_file: PathBuf,
     /// Discord sign-in; None when no client id/secret are configured.
     pub discord: Option<DiscordConfig>,
     /// Discord user ids made SUPERADMIN when they sign in: how a Discord-only deployment gets
@@ -183,6 +187,7 @@ impl Config {
 
     pub fn load_from(env: &dyn Source, config_file: Option<&Path>) -> Result<Self, ConfigError> {
         let mut file = read_file_config(env, config_file)?;
+        let config_file = config_file_path(env, config_file);
 
         let data_dir = PathBuf::from(
             pick(env, "SAHABOT_DATA_DIR", file.data_dir.take())
@@ -202,7 +207,7 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_SITE_ROOT.into()),
         );
         let secret_key = secret::secret_key(env, &mut file, &data_dir)?;
-        let discord = discord::sign_in(env, &mut file)?;
+        let discord = discord::sign_in(env, &mut file, &config_file)?;
         let superadmin_discord_ids = discord::superadmin_ids(env, &mut file)?;
         let disabled_plugins_text = env
             .var("SAHABOT_DISABLED_PLUGINS")
@@ -254,6 +259,7 @@ impl Config {
             secret_key,
             data_dir,
             site_root,
+            config_file,
             discord,
             superadmin_discord_ids,
             disabled_plugins,
@@ -271,20 +277,23 @@ impl Config {
     }
 }
 
-fn read_file_config(env: &dyn Source, explicit: Option<&Path>) -> Result<FileConfig, ConfigError> {
-    let path = match explicit
+/// The configuration file: the one named (`--config`, `SAHABOT_CONFIG`), else `sahabot.toml`
+/// in the working folder, made absolute so the site admin's pages can say exactly where it is.
+fn config_file_path(env: &dyn Source, explicit: Option<&Path>) -> PathBuf {
+    let path = explicit
         .map(Path::to_path_buf)
         .or_else(|| env.var("SAHABOT_CONFIG").map(PathBuf::from))
-    {
-        Some(path) => path,
-        None => {
-            let default = PathBuf::from("sahabot.toml");
-            if !default.exists() {
-                return Ok(FileConfig::default());
-            }
-            default
-        }
-    };
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_FILE));
+    std::path::absolute(&path).unwrap_or(path)
+}
+
+fn read_file_config(env: &dyn Source, explicit: Option<&Path>) -> Result<FileConfig, ConfigError> {
+    let named = explicit.is_some() || env.var("SAHABOT_CONFIG").is_some();
+    let path = config_file_path(env, explicit);
+    // Only the default file may be missing; a file that was named must exist.
+    if !named && !path.exists() {
+        return Ok(FileConfig::default());
+    }
     let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Read {
         path: path.display().to_string(),
         detail: e.to_string(),

@@ -125,3 +125,40 @@ fn bad_values_name_the_setting() {
     assert!(err.to_string().contains("adress"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn discord_sign_in_knows_where_it_was_configured() {
+    let dir = temp_dir("discord-source");
+    let file = dir.join("sahabot.toml");
+    std::fs::write(
+        &file,
+        "secret_key = \"0123456789abcdef0123456789abcdef\"\ndiscord_client_id = \"111\"\ndiscord_client_secret = \"from-file\"\n",
+    )
+    .unwrap();
+    // From the file: the page names the file, absolute.
+    let config = Config::load_from(&Vars(HashMap::new()), Some(&file)).unwrap();
+    assert!(config.config_file.is_absolute());
+    assert_eq!(config.config_file, std::path::absolute(&file).unwrap());
+    let discord = config.discord.unwrap();
+    assert_eq!(discord.client_id, "111");
+    assert_eq!(
+        discord.configured_in,
+        config.config_file.display().to_string()
+    );
+    // From the environment (which beats the file): the page says so.
+    let vars = Vars(HashMap::from([
+        ("SAHABOT_DISCORD_CLIENT_ID", "222".to_string()),
+        ("SAHABOT_DISCORD_CLIENT_SECRET", "from-env".to_string()),
+    ]));
+    let discord = Config::load_from(&vars, Some(&file))
+        .unwrap()
+        .discord
+        .unwrap();
+    assert_eq!(discord.client_id, "222");
+    assert!(
+        discord.configured_in.contains("environment"),
+        "{}",
+        discord.configured_in
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -23,6 +23,7 @@ pub fn test_config(database_url: &str) -> Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         base_url: "http://127.0.0.1".to_string(),
         secret_key: "test-secret-key-test-secret-key-0123456789".to_string(),
+        config_file: data_dir.join("sahabot.toml"),
         data_dir,
         site_root: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"),
         discord: None,

@@ -107,6 +107,7 @@ fn configure(config: &mut Config, fake: &FakeDiscord, token: Option<&str>) {
         authorize_url: fake.authorize_url(),
         token_url: fake.token_url(),
         api_url: fake.api_url(),
+        configured_in: "the test".into(),
     });
     // A short lease so a stopped holder's successor takes over within seconds.
     config

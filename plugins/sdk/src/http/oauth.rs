@@ -38,6 +38,9 @@ struct TokenAnswer {
     expires_in: Option<i64>,
 }
 
+/// What ends a refused sign-in or link: the user's way forward.
+const RESTART: &str = "Start again from where you began.";
+
 /// The service's own explanation of a refusal (`error_description`, else `error`).
 fn refusal_detail(body: &[u8]) -> String {
     let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
@@ -97,6 +100,7 @@ impl OAuthApp {
                 ("redirect_uri", &self.redirect_uri),
             ],
             now,
+            RESTART,
         )
         .await
     }
@@ -111,6 +115,7 @@ impl OAuthApp {
                     ("refresh_token", refresh_token),
                 ],
                 now,
+                RESTART,
             )
             .await?;
         tokens
@@ -119,7 +124,30 @@ impl OAuthApp {
         Ok(tokens)
     }
 
-    async fn token_request(&self, grant: &[(&str, &str)], now: i64) -> Result<OAuthTokens, Error> {
+    /// A token for the application itself (the client-credentials grant), with `scopes`. What
+    /// it proves is that the service accepts this client id and secret: the site admin's check
+    /// of a sign-in application uses it, no user involved.
+    pub async fn client_credentials(
+        &self,
+        scopes: &[&str],
+        now: i64,
+    ) -> Result<OAuthTokens, Error> {
+        let scope = scopes.join(" ");
+        self.token_request(
+            &[("grant_type", "client_credentials"), ("scope", &scope)],
+            now,
+            "The site's client id or secret is wrong.",
+        )
+        .await
+    }
+
+    /// `refused` ends the message when the service says no: what the person can do about it.
+    async fn token_request(
+        &self,
+        grant: &[(&str, &str)],
+        now: i64,
+        refused: &str,
+    ) -> Result<OAuthTokens, Error> {
         let mut form = vec![
             ("client_id", self.client_id.as_str()),
             ("client_secret", self.client_secret.as_str()),
@@ -137,8 +165,7 @@ impl OAuthApp {
         })?;
         if !status.is_success() {
             return Err(self.upstream(format!(
-                "{} did not accept the authorization ({status}: {}). Start again from where you \
-                 began.",
+                "{} did not accept the authorization ({status}: {}). {refused}",
                 self.service,
                 refusal_detail(&body)
             )));

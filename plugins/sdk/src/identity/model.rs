@@ -84,6 +84,45 @@ pub type RacetimeTokens = OAuthTokens;
 /// Discord OAuth tokens.
 pub type DiscordTokens = OAuthTokens;
 
+/// What a site admin needs to set up Discord sign-in (Site admin → Sign-in): whether an
+/// application is configured and where, and what to register with it at Discord. Never carries
+/// the client secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DiscordSignInReport {
+    /// The configured Discord application's client id (a Discord snowflake); None when sign-in
+    /// is not set up.
+    pub discord_client_id: Option<String>,
+    /// Where the configured values come from ("the environment (SAHABOT_DISCORD_CLIENT_ID, …)"
+    /// or the configuration file's path); None when not set up.
+    pub configured_in: Option<String>,
+    /// Every redirect URL to add on the application's OAuth2 page, from the site's base URL.
+    pub redirect_urls: Vec<RedirectUrl>,
+    /// The configuration file this server reads (or would read, when it does not exist yet).
+    pub config_file: String,
+    /// The site's base URL (`SAHABOT_BASE_URL`): redirect URLs start with it, so a site reached
+    /// at another address must set it first.
+    pub base_url: String,
+}
+
+/// One callback address the Discord application must list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RedirectUrl {
+    pub url: String,
+    /// What uses it ("signing in", "adding the bot to a Discord server").
+    pub used_for: String,
+}
+
+/// The outcome of asking Discord whether it accepts the configured application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DiscordSignInCheck {
+    /// True when Discord accepted the client id and secret.
+    pub ok: bool,
+    /// The application's name as Discord knows it, when it answered.
+    pub application_name: Option<String>,
+    /// What was found, and on failure what to fix.
+    pub detail: String,
+}
+
 /// The profile fields a user edits themselves.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProfileUpdate {

@@ -23,7 +23,8 @@
 //! | `POST /api/v10/channels/{channel}/messages` | a message; recorded in [`FakeDiscord::messages`] |
 //! | `POST /api/v10/interactions/{id}/{token}/callback` | 204; answers a waiting [`FakeDiscord::use_command`] |
 //! | `POST /api/v10/webhooks/{app}/{token}`, `PATCH …/messages/@original` | follow-ups after a deferred answer |
-//! | `POST /api/oauth2/token` | a user token for a code added with [`FakeDiscord::add_oauth_user`] |
+//! | `POST /api/oauth2/token` | a user token for a code added with [`FakeDiscord::add_oauth_user`]; with `grant_type=client_credentials`, an application token when the form's `client_id`/`client_secret` are [`APPLICATION_ID`]/[`CLIENT_SECRET`] (401 `invalid_client` otherwise) |
+//! | `GET /api/oauth2/@me` | the application ([`APPLICATION_NAME`]) for an application token |
 //! | `GET /api/users/@me`, `GET /api/users/@me/guilds` | that user and their servers (bearer token) |
 //! | `GET /oauth2/authorize` | a placeholder page (a browser would consent here) |
 //! | `GET /gateway` (websocket) | HELLO → IDENTIFY → READY (close 4004 for a [`FakeDiscord::reject_token`]); heartbeats ACKed; RESUME → RESUMED (or INVALID_SESSION for an unknown session) |
@@ -42,7 +43,7 @@ mod rest;
 
 pub use gateway::command_interaction;
 use gateway::{dispatch, gateway, interaction_payload};
-use oauth::{oauth_token, oauth_user};
+use oauth::{current_authorization, oauth_token, oauth_user};
 use rest::{message_json, rest, user_json};
 
 use std::{
@@ -74,6 +75,11 @@ pub const BOT_USER_ID: &str = "900000000000000001";
 pub const BOT_USERNAME: &str = "SahaBot Test";
 /// The fake application's id (also the bot's OAuth2 client id).
 pub const APPLICATION_ID: &str = "900000000000000002";
+/// The fake application's client secret: with [`APPLICATION_ID`] as the client id, the
+/// client-credentials grant succeeds; anything else is refused like Discord refuses it.
+pub const CLIENT_SECRET: &str = "fake-client-secret";
+/// The fake application's name, as `GET /api/oauth2/@me` answers it.
+pub const APPLICATION_NAME: &str = "SahaBot Test App";
 /// Close code the fake uses when a test drops the gateway connection (Discord's "unknown error",
 /// after which clients resume).
 pub const DROP_CLOSE_CODE: u16 = 4000;
@@ -196,6 +202,8 @@ struct Inner {
     oauth_codes: HashMap<String, OauthUser>,
     /// Access token → code it was issued for.
     access_tokens: HashMap<String, String>,
+    /// Tokens issued to the application itself (client-credentials grant).
+    application_tokens: Vec<String>,
     /// Bot tokens whose IDENTIFY is refused (close code 4004, like a revoked token).
     rejected_tokens: Vec<String>,
     /// Channel id → the id of the Discord server it is in.

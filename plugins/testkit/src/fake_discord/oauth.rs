@@ -4,6 +4,9 @@
 use super::*;
 
 pub(super) fn oauth_token(shared: &Shared, body: &Value) -> Response {
+    if body.get("grant_type").and_then(Value::as_str) == Some("client_credentials") {
+        return application_token(shared, body);
+    }
     let code = body.get("code").and_then(Value::as_str).unwrap_or_default();
     let known = shared.with(|i| i.oauth_codes.contains_key(code));
     if !known {
@@ -21,6 +24,55 @@ pub(super) fn oauth_token(shared: &Shared, body: &Value) -> Response {
         "expires_in": 604_800,
         "refresh_token": format!("refresh-{token}"),
         "scope": "bot applications.commands guilds",
+    }))
+    .into_response()
+}
+
+/// The client-credentials grant: a token for the application itself, when the form carries
+/// its id and secret (as Discord, it answers 401 `invalid_client` otherwise).
+fn application_token(shared: &Shared, body: &Value) -> Response {
+    let field = |name: &str| body.get(name).and_then(Value::as_str).unwrap_or_default();
+    if field("client_id") != APPLICATION_ID || field("client_secret") != CLIENT_SECRET {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({ "error": "invalid_client" })),
+        )
+            .into_response();
+    }
+    let token = format!("application-access-{}", shared.next_id());
+    shared.with(|i| i.application_tokens.push(token.clone()));
+    Json(json!({
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": 604_800,
+        "scope": field("scope"),
+    }))
+    .into_response()
+}
+
+/// `GET /api/oauth2/@me` with an application token: the authorization and its application.
+pub(super) fn current_authorization(shared: &Shared, authorization: Option<&str>) -> Response {
+    let token = authorization
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !shared.with(|i| i.application_tokens.iter().any(|t| t == token)) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({ "message": "401: Unauthorized", "code": 0 })),
+        )
+            .into_response();
+    }
+    Json(json!({
+        "application": {
+            "id": APPLICATION_ID,
+            "name": APPLICATION_NAME,
+            "icon": null,
+            "description": "",
+            "bot_public": false,
+            "bot_require_code_grant": false,
+        },
+        "scopes": ["identify"],
+        "expires": "2099-01-01T00:00:00+00:00",
     }))
     .into_response()
 }

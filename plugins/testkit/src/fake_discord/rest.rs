@@ -30,6 +30,7 @@ pub(super) async fn rest(
     match segments.as_slice() {
         ["oauth2", "authorize"] => "the fake Discord's authorize page".into_response(),
         ["api", "oauth2", "token"] => oauth_token(&shared, &body),
+        ["api", "oauth2", "@me"] => current_authorization(&shared, authorization.as_deref()),
         ["api", "users", "@me"] => match oauth_user(&shared, authorization.as_deref()) {
             Some(user) => Json(user_json(&user.id, &user.username, false)).into_response(),
             None => error(StatusCode::UNAUTHORIZED, "401: Unauthorized"),

@@ -12,6 +12,7 @@
 
 pub use sdk::identity::*;
 
+pub mod discord_sign_in;
 pub mod invites;
 pub mod login_links;
 pub mod orgs;
