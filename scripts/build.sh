@@ -5,6 +5,8 @@
 #   scripts/build.sh site-dev       only the site (wasm, js, css) in dev mode
 #   scripts/build.sh site-test      the same with full component types, as release has them
 #                                   (make test: the browser tests run on full types, see e2e.sh)
+#   scripts/build.sh test           site-test + the dev server with full types: what make test
+#                                   built, so `make run SAHABOT_PROFILE=test` reuses it
 # Output: target/site/{pkg/<hash>/ (sahabot.{js,wasm,css}, the lazily loaded page modules and
 # their loader, each with .br and .gz twins), pkg/current (the hash), favicon.svg, robots.txt,
 # api-docs/} and the sahabot binary.
@@ -14,7 +16,11 @@ MODE=${1:-release}
 cd "$ROOT"
 # .cargo/config.toml type-erases components for dev builds; release builds of both the server
 # and the wasm keep full types (an empty RUSTFLAGS overrides the config's rustflags).
-case "$MODE" in release|site-release) export RUSTFLAGS="" ;; esac
+case "$MODE" in release|site-release|test) export RUSTFLAGS="" ;; esac
+# SAHABOT_CARGO_TIMINGS=1: cargo writes an HTML report of where the build's time went
+# (target/cargo-timings/ under $CARGO_TARGET_DIR; docs/performance.md).
+TIMINGS=()
+[ "${SAHABOT_CARGO_TIMINGS:-}" = 1 ] && TIMINGS=(--timings)
 
 WASM_ARGS=()
 if [ "$(cat "$TOOLCHAIN_MODE_FILE" 2>/dev/null)" = debian-web ]; then
@@ -38,9 +44,9 @@ build_site() {
   flags="-Clink-args=--emit-relocs"
   [ "$profile" = dev ] && flags="--cfg erase_components $flags"
   if [ "$profile" = release ]; then
-    RUSTFLAGS="$flags" cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release "${WASM_ARGS[@]}"
+    RUSTFLAGS="$flags" cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release "${WASM_ARGS[@]}" "${TIMINGS[@]}"
   else
-    RUSTFLAGS="$flags" cargo build -p frontend --lib --target wasm32-unknown-unknown "${WASM_ARGS[@]}"
+    RUSTFLAGS="$flags" cargo build -p frontend --lib --target wasm32-unknown-unknown "${WASM_ARGS[@]}" "${TIMINGS[@]}"
   fi
   # Each build goes into a folder named by its content's hash (the server caches /pkg/ for a
   # year, so a new build must have new names); it is assembled in `next` first.
@@ -83,11 +89,11 @@ build_site() {
 build_server() {
   local t0; t0=$(date +%s)
   if [ "$1" = release ]; then
-    say "server: sahabot (release; on a 2-core machine about 19 min the first time, about 8 min after a change)"
+    say "server: sahabot (release; on a 2-core machine about 18 min the first time, about 8 min after a change)"
   else
     say "server: sahabot ($1; about 9 min the first time, 1-2 min after a change)"
   fi
-  if [ "$1" = release ]; then cargo build -p server --bin sahabot --release; else cargo build -p server --bin sahabot; fi
+  if [ "$1" = release ]; then cargo build -p server --bin sahabot --release "${TIMINGS[@]}"; else cargo build -p server --bin sahabot "${TIMINGS[@]}"; fi
   say "server built in $(( $(date +%s) - t0 ))s"
 }
 
@@ -96,6 +102,7 @@ case "$MODE" in
   dev) build_site dev; build_server dev ;;
   site-dev) build_site dev ;;
   site-test) build_site test ;;
+  test) build_site test; build_server test ;;
   site-release) build_site release ;;
-  *) die "unknown build mode '$MODE' (release, dev, site-dev, site-test, site-release)" ;;
+  *) die "unknown build mode '$MODE' (release, dev, test, site-dev, site-test, site-release)" ;;
 esac

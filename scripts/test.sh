@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit and integration (SQLite and PostgreSQL), then the browser tests against
-# a real server with the built site, then the API fuzz run. Prints each runner's summary; exits
-# non-zero on any failure.
+# a real server with the built site, `make run` itself (scripts/check-make-run.sh), then the API
+# fuzz run. Prints each runner's summary; exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$ROOT/scripts/test-postgres.sh"
@@ -24,6 +24,9 @@ python3 "$ROOT/scripts/test-report.py" "$NEXTEST_JUNIT" 10 || true
 say "browser tests (full component types, as make run builds them)"
 "$ROOT/scripts/build.sh" site-test
 "$ROOT/scripts/e2e.sh"
+
+say "make run, as a new user runs it (on the build above): its step lines and final summary"
+"$ROOT/scripts/check-make-run.sh"
 
 say "API fuzzing (schemathesis from /api/openapi.json: no 5xx, no answer off its schema, no panic)"
 "$ROOT/scripts/fuzz-api.sh"

@@ -58,8 +58,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             let base_url = config.base_url.clone();
             let server = server::start(config).await.map_err(|e| e.to_string())?;
             tracing::info!(url = %server.url(), "SahaBot is listening");
-            println!("SahaBot is running at {}  (Ctrl-C to stop)", server.url());
-            // The first run: no user yet, so a one-time link creates the first admin.
+            // The first run: no user yet, so a one-time link creates the first admin. It comes
+            // before the "running at" line, which ends what a person needs to read (and after
+            // which `make run` sums up, naming this link).
             match platform::identity::setup::offer(&server.db).await {
                 Ok(Some(secret)) => {
                     // With `--addr host:0` the configured base names port 0; the bound one is real.
@@ -76,6 +77,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 Ok(None) => {}
                 Err(error) => tracing::warn!(%error, "could not mint the first admin's setup link"),
             }
+            println!("SahaBot is running at {}  (Ctrl-C to stop)", server.url());
             server
                 .stop_on(server::shutdown_signal())
                 .await

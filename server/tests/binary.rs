@@ -59,11 +59,14 @@ async fn migrate_then_serve_until_sigterm(backend: Backend) {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    // What comes before the address: on a site without users, the first admin's link.
+    let mut before = Vec::new();
     let url = loop {
         let line = lines.next().expect("the server prints its URL").unwrap();
         if let Some(rest) = line.strip_prefix("SahaBot is running at ") {
             break rest.split_whitespace().next().unwrap().to_string();
         }
+        before.push(line);
     };
     let health = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -76,15 +79,12 @@ async fn migrate_then_serve_until_sigterm(backend: Backend) {
     assert_eq!(health.status(), 200);
     eprintln!("startup to first 200 on /health: {:?}", started.elapsed());
 
-    // A site without users: the first admin's one-time link follows, and opens the form.
-    let notice = lines.next().expect("the first-run notice").unwrap();
+    // A site without users: the first admin's one-time link came just before, and opens the form.
+    let [.., notice, link] = before.as_slice() else {
+        panic!("no first-run notice and link before the address: {before:?}");
+    };
     assert!(notice.contains("no user yet"), "{notice}");
-    let link = lines
-        .next()
-        .expect("the setup link")
-        .unwrap()
-        .trim()
-        .to_string();
+    let link = link.trim().to_string();
     assert!(link.starts_with(&format!("{url}/setup/")), "{link}");
     let form = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
