@@ -33,8 +33,11 @@ WBG=$(wasm_bindgen_version)
 [ -n "$WBG" ] || die "Cargo.lock has no wasm-bindgen entry"
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG\$"; then
   say "installing wasm-bindgen-cli $WBG (about 4 min on a 2-core machine, once)"
-  # No --locked: its lockfile pins a crate version the registry does not serve.
-  cargo install wasm-bindgen-cli --version "$WBG" --force >&2
+  # No --locked: its lockfile pins a crate version the registry does not serve. Its own target
+  # folder: `make run` builds the server meanwhile, and cargo lets one build at a time use one.
+  CARGO_TARGET_DIR="$STATE_DIR/tools/wasm-bindgen-target" \
+    cargo install wasm-bindgen-cli --version "$WBG" --force >&2
+  rm -rf "$STATE_DIR/tools/wasm-bindgen-target"
 fi
 
 # 3b. The wasm splitter (tools/wasm-split, our own small tool): cuts the pages that load on
