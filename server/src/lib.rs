@@ -106,7 +106,8 @@ pub fn discord_sign_in_setup(
             api_url: d.api_url.clone(),
             configured_in: d.configured_in.clone(),
         }),
-        base_url: config.base_url.trim_end_matches('/').to_string(),
+        // Already without a trailing slash (`Config::load`).
+        base_url: config.base_url.clone(),
         config_file: config.config_file.display().to_string(),
     }
 }

@@ -30,10 +30,7 @@ impl Discord {
         ] {
             Url::parse(url).map_err(|e| format!("{name}: {e}"))?;
         }
-        let redirect_uri = format!(
-            "{base_url}{}",
-            platform::identity::discord_sign_in::SIGN_IN_CALLBACK_PATH
-        );
+        let redirect_uri = platform::identity::discord_sign_in::sign_in_redirect_url(base_url);
         Url::parse(&redirect_uri).map_err(|e| format!("SAHABOT_BASE_URL: {e}"))?;
         Ok(Self {
             app: OAuthApp {

@@ -22,7 +22,10 @@ pub const STATE_TTL_MS: i64 = 10 * 60 * 1000;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/auth/login", get(login))
-        .route("/auth/callback", get(callback))
+        .route(
+            platform::identity::discord_sign_in::SIGN_IN_CALLBACK_PATH,
+            get(callback),
+        )
         .route("/auth/logout", post(logout))
         .route("/auth/link/{secret}", get(login_link))
         .merge(super::setup::routes())

@@ -18,7 +18,7 @@ use sdk::{
     identity::model::{DiscordSignInCheck, DiscordSignInReport, RedirectUrl},
 };
 
-/// Where sign-in comes back to, under the site's base URL.
+/// Where sign-in comes back to, under the site's base URL (the route is mounted at it).
 pub const SIGN_IN_CALLBACK_PATH: &str = "/auth/callback";
 
 /// The Discord application the server signs users in with.
@@ -60,10 +60,16 @@ struct ApplicationInfo {
     name: String,
 }
 
+/// The sign-in callback under `base_url`: what sign-in sends to Discord and what this page tells
+/// the admin to register, from one place so the two cannot differ.
+pub fn sign_in_redirect_url(base_url: &str) -> String {
+    format!("{base_url}{SIGN_IN_CALLBACK_PATH}")
+}
+
 impl DiscordSignInSetup {
     /// The sign-in callback, as it must be registered at Discord.
     pub fn sign_in_redirect_url(&self) -> String {
-        format!("{}{SIGN_IN_CALLBACK_PATH}", self.base_url)
+        sign_in_redirect_url(&self.base_url)
     }
 
     /// The page's facts; `extra_redirects` are callbacks other parts of the site add to the
