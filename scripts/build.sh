@@ -35,7 +35,7 @@ build_site() {
   # `test` is a dev build with full types; only `dev` type-erases components.
   t0=$(date +%s)
   if [ "$profile" = release ]; then
-    say "client: frontend -> wasm32-unknown-unknown (release; on a 2-core machine about 6 min the first time, 1-3 min after a change)"
+    say "client: frontend -> wasm32-unknown-unknown (release; on a 2-core machine about 5 min the first time, 1-3 min after a change)"
   else
     say "client: frontend -> wasm32-unknown-unknown ($profile; about 5 min the first time, under a minute after a change)"
   fi
@@ -51,11 +51,8 @@ build_site() {
   # Each build goes into a folder named by its content's hash (the server caches /pkg/ for a
   # year, so a new build must have new names); it is assembled in `next` first.
   rm -rf "$pkg"; out=$pkg/next; mkdir -p "$out"
-  say "split: the pages that load on demand (tools/wasm-split)"
-  "$WASM_SPLIT" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/$dir/frontend.wasm" "$out"
-  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
-    --out-dir "$out" --out-name sahabot "$out/sahabot_split.wasm"
-  mv "$out/sahabot_bg.wasm" "$out/sahabot.wasm"; rm "$out/sahabot_split.wasm"
+  say "split and bind: the pages that load on demand, then wasm-bindgen (tools/wasm-build)"
+  "$WASM_BUILD" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/$dir/frontend.wasm" "$out"
   if [ "$profile" = release ]; then
     # Every module on its own, as many at once as there are cores (the tool is single-threaded).
     # Its "unknown name subsection" warnings are about the split modules' debug names: harmless.
@@ -89,7 +86,7 @@ build_site() {
 build_server() {
   local t0; t0=$(date +%s)
   if [ "$1" = release ]; then
-    say "server: sahabot (release; on a 2-core machine about 18 min the first time, about 8 min after a change)"
+    say "server: sahabot (release; on a 2-core machine about 14 min the first time, about 8 min after a change)"
   else
     say "server: sahabot ($1; about 9 min the first time, 1-2 min after a change)"
   fi

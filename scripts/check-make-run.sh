@@ -24,7 +24,7 @@ SAHABOT_DATA_DIR="$WORK" DATABASE_URL="sqlite://$WORK/sahabot.db" SAHABOT_ADDR="
   setsid make --no-print-directory run SAHABOT_PROFILE=test >"$WORK/out" 2>&1 &
 PGID=$!
 
-# Compiling is already done; what is left is the splitter, wasm-bindgen, CSS and compression.
+# Compiling is already done; what is left is the split and bind, CSS and compression.
 deadline=$(( $(date +%s) + 600 ))
 until grep -q '^== ready in ' "$WORK/out"; do
   if ! kill -0 "$PGID" 2>/dev/null; then cat "$WORK/out" >&2; die "make run stopped before it was ready"; fi
@@ -36,7 +36,7 @@ done
 expected=(
   '^== setup done \('
   '^== client: frontend -> wasm32-unknown-unknown \(test; about [0-9]+ min the first time'
-  '^== split: '
+  '^== split and bind: '
   '^== css: tailwind'
   '^== compress: '
   '^== site built in [0-9]+s: main wasm [0-9]+ bytes'

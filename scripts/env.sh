@@ -14,11 +14,11 @@ NODE_BIN=$ROOT/node_modules/.bin
 STATE_DIR=$HOME/.cache/sahabot
 # setup.sh records here whether the wasm target came from rustup or from Debian's rust-web.
 TOOLCHAIN_MODE_FILE=$STATE_DIR/wasm-toolchain
-# The build's wasm splitter (tools/wasm-split), installed by setup.sh; the stamp next to it is
-# the hash of the source it was built from.
-WASM_SPLIT=$STATE_DIR/tools/bin/sahabot-wasm-split
-wasm_split_source_hash() {
-  cat "$ROOT/tools/wasm-split/Cargo.toml" "$ROOT/tools/wasm-split/Cargo.lock" "$ROOT/tools/wasm-split/src/main.rs" | sha256sum | cut -c1-16
+# The build's wasm tool (tools/wasm-build: splits the client's module, then wasm-bindgen),
+# installed by setup.sh; the stamp next to it is the hash of the source it was built from.
+WASM_BUILD=$STATE_DIR/tools/bin/sahabot-wasm-build
+wasm_build_source_hash() {
+  cat "$ROOT/tools/wasm-build/Cargo.toml" "$ROOT/tools/wasm-build/Cargo.lock" "$ROOT/tools/wasm-build/src/main.rs" | sha256sum | cut -c1-16
 }
 [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
@@ -60,9 +60,9 @@ server_url() {
 say() { printf '== %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# The wasm-bindgen crate version in Cargo.lock; the CLI must match it exactly.
-wasm_bindgen_version() {
-  awk '$0=="name = \"wasm-bindgen\""{getline; gsub(/"/,"",$3); print $3; exit}' "$ROOT/Cargo.lock"
+# The version of crate $1 in lockfile $2 (default: the workspace's Cargo.lock).
+locked_version() {
+  awk -v name="name = \"$1\"" '$0==name{getline; gsub(/"/,"",$3); print $3; exit}' "${2:-$ROOT/Cargo.lock}"
 }
 
 apt_install() {

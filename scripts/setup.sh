@@ -28,26 +28,19 @@ else
   echo debian-web > "$TOOLCHAIN_MODE_FILE"
 fi
 
-# 3. wasm-bindgen CLI at exactly the version of the crate in Cargo.lock.
-WBG=$(wasm_bindgen_version)
+# 3. The build's wasm tool (tools/wasm-build, our own small program): cuts the pages that load
+#    on demand out of the client's main module, then generates its JS bindings with the
+#    wasm-bindgen library, which must be exactly the version the client is compiled against.
+WBG=$(locked_version wasm-bindgen)
 [ -n "$WBG" ] || die "Cargo.lock has no wasm-bindgen entry"
-if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG\$"; then
-  say "installing wasm-bindgen-cli $WBG (about 4 min on a 2-core machine, once)"
-  # No --locked: its lockfile pins a crate version the registry does not serve. Its own target
-  # folder: `make run` builds the server meanwhile, and cargo lets one build at a time use one.
-  CARGO_TARGET_DIR="$STATE_DIR/tools/wasm-bindgen-target" \
-    cargo install wasm-bindgen-cli --version "$WBG" --force >&2
-  rm -rf "$STATE_DIR/tools/wasm-bindgen-target"
-fi
-
-# 3b. The wasm splitter (tools/wasm-split, our own small tool): cuts the pages that load on
-#     demand out of the client's main module.
-if [ ! -x "$WASM_SPLIT" ] || [ "$(cat "$WASM_SPLIT.source" 2>/dev/null)" != "$(wasm_split_source_hash)" ]; then
-  say "building the wasm splitter (tools/wasm-split; about a minute, once)"
-  CARGO_TARGET_DIR="$STATE_DIR/tools/target" cargo install --path "$ROOT/tools/wasm-split" \
+TOOL_WBG=$(locked_version wasm-bindgen-cli-support "$ROOT/tools/wasm-build/Cargo.lock")
+[ "$TOOL_WBG" = "$WBG" ] || die "the client uses wasm-bindgen $WBG but tools/wasm-build has wasm-bindgen-cli-support ${TOOL_WBG:-(none)}: set it to \"=$WBG\" in tools/wasm-build/Cargo.toml and run \`cargo update\` there"
+if [ ! -x "$WASM_BUILD" ] || [ "$(cat "$WASM_BUILD.source" 2>/dev/null)" != "$(wasm_build_source_hash)" ]; then
+  say "building the wasm tool (tools/wasm-build, with wasm-bindgen $WBG; about 75 s on a 2-core machine, once)"
+  CARGO_TARGET_DIR="$STATE_DIR/tools/target" cargo install --path "$ROOT/tools/wasm-build" \
     --root "$STATE_DIR/tools" --locked --force >&2
   rm -rf "$STATE_DIR/tools/target"
-  wasm_split_source_hash > "$WASM_SPLIT.source"
+  wasm_build_source_hash > "$WASM_BUILD.source"
 fi
 
 # 4. Node tools: Tailwind v4, binaryen's wasm-opt (Debian's is too old), playwright-core, and

@@ -3,7 +3,7 @@
 //! The browser starts with one wasm module holding the shell, the layout and the few pages every
 //! visitor sees (home, sign-in, an organization's overview). Every other page is declared with
 //! [`lazy_page!`](crate::lazy_page) and routed as `view={Lazy::<Route>::new()}`: its code is cut
-//! out of the main module at build time (`tools/wasm-split`, run by scripts/build.sh) into its
+//! out of the main module at build time (`tools/wasm-build`, run by scripts/build.sh) into its
 //! group's module (a plugin's pages are one group), fetched the first time one of its pages is
 //! opened. Code that several groups use goes into shared chunks, fetched with the first page that
 //! needs it.
