@@ -12,6 +12,9 @@ ensure_test_postgres
 say "format and lints"
 cargo fmt --all -- --check || die "code is not formatted: run cargo fmt --all"
 cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+# The build's wasm tool is a workspace of its own (setup.sh installs it); the same rules.
+(cd tools/wasm-build && cargo fmt -- --check || die "tools/wasm-build is not formatted: run cargo fmt there")
+(cd tools/wasm-build && CARGO_TARGET_DIR="$STATE_DIR/tools/lint-target" cargo clippy --locked -- -D warnings)
 
 say "unit and integration tests (cargo nextest: one process per test, a hung test is killed after 60 s)"
 t0=$(date +%s)

@@ -2,16 +2,16 @@
 //! the files a browser loads (scripts/build.sh runs it; wasm-opt and compression come after).
 //!
 //! 1. Split. Functions marked as split points (Leptos's `#[lazy]`, and the view of every
-//! `#[lazy_route]` page) are moved out of the client's wasm into modules of their own; code
-//! that several of them share goes into shared chunks. It writes into OUT_DIR:
-//! - `sahabot_split.wasm`: the main module, for step 2 (removed after it);
-//! - `split_<name>.wasm` and `chunk_<n>.wasm`: the lazily loaded modules;
-//! - `__wasm_split.______________________.js`: the loader the main module imports to fetch a
-//!   module the first time one of its functions is called (this exact name is the one Leptos's
-//!   `HydrationScripts` looks for when file hashing is off; the build puts each build in a
-//!   directory of its own instead);
-//! - `__wasm_split_manifest.json`: for each split point, the modules it needs, so the server can
-//!   preload the chunks of the page it just rendered.
+//!    `#[lazy_route]` page) are moved out of the client's wasm into modules of their own; code
+//!    that several of them share goes into shared chunks. It writes into OUT_DIR:
+//!    - `sahabot_split.wasm`: the main module, for step 2 (removed after it);
+//!    - `split_<name>.wasm` and `chunk_<n>.wasm`: the lazily loaded modules;
+//!    - `__wasm_split.______________________.js`: the loader the main module imports to fetch a
+//!      module the first time one of its functions is called (this exact name is the one Leptos's
+//!      `HydrationScripts` looks for when file hashing is off; the build puts each build in a
+//!      directory of its own instead);
+//!    - `__wasm_split_manifest.json`: for each split point, the modules it needs, so the server can
+//!      preload the chunks of the page it just rendered.
 //!
 //! 2. Bind. The main module goes through wasm-bindgen (the library the `wasm-bindgen` command
 //!    is built on, at the workspace's exact version) for the browser's ES-module loading:
