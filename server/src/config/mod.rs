@@ -186,8 +186,8 @@ impl Config {
     }
 
     pub fn load_from(env: &dyn Source, config_file: Option<&Path>) -> Result<Self, ConfigError> {
-        let mut file = read_file_config(env, config_file)?;
-        let config_file = config_file_path(env, config_file);
+        let (config_file, named) = config_file_path(env, config_file);
+        let mut file = read_file_config(&config_file, named)?;
 
         let data_dir = PathBuf::from(
             pick(env, "SAHABOT_DATA_DIR", file.data_dir.take())
@@ -278,23 +278,23 @@ impl Config {
 }
 
 /// The configuration file: the one named (`--config`, `SAHABOT_CONFIG`), else `sahabot.toml`
-/// in the working folder, made absolute so the site admin's pages can say exactly where it is.
-fn config_file_path(env: &dyn Source, explicit: Option<&Path>) -> PathBuf {
-    let path = explicit
+/// in the working folder, made absolute so the site admin's pages can say exactly where it is;
+/// and whether it was named.
+fn config_file_path(env: &dyn Source, explicit: Option<&Path>) -> (PathBuf, bool) {
+    let named = explicit
         .map(Path::to_path_buf)
-        .or_else(|| env.var("SAHABOT_CONFIG").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_FILE));
-    std::path::absolute(&path).unwrap_or(path)
+        .or_else(|| env.var("SAHABOT_CONFIG").map(PathBuf::from));
+    let is_named = named.is_some();
+    let path = named.unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_FILE));
+    (std::path::absolute(&path).unwrap_or(path), is_named)
 }
 
-fn read_file_config(env: &dyn Source, explicit: Option<&Path>) -> Result<FileConfig, ConfigError> {
-    let named = explicit.is_some() || env.var("SAHABOT_CONFIG").is_some();
-    let path = config_file_path(env, explicit);
+fn read_file_config(path: &Path, named: bool) -> Result<FileConfig, ConfigError> {
     // Only the default file may be missing; a file that was named must exist.
     if !named && !path.exists() {
         return Ok(FileConfig::default());
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Read {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
         path: path.display().to_string(),
         detail: e.to_string(),
     })?;

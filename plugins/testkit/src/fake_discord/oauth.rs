@@ -56,11 +56,7 @@ pub(super) fn current_authorization(shared: &Shared, authorization: Option<&str>
         .and_then(|a| a.strip_prefix("Bearer "))
         .unwrap_or_default();
     if !shared.with(|i| i.application_tokens.iter().any(|t| t == token)) {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({ "message": "401: Unauthorized", "code": 0 })),
-        )
-            .into_response();
+        return super::rest::error(StatusCode::UNAUTHORIZED, "401: Unauthorized");
     }
     Json(json!({
         "application": {
