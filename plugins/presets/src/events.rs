@@ -34,6 +34,16 @@ pub struct NamespaceCreated {
     pub owner_org_id: Option<i64>,
 }
 
+/// A seed was rolled for an organization (by a person or by the platform).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SeedRolled {
+    pub seed_id: i64,
+    pub randomizer: String,
+    /// `namespace/name`, or empty for settings given with the roll.
+    pub preset: String,
+    pub url: String,
+}
+
 #[cfg(feature = "ssr")]
 mod names {
     use super::*;
@@ -50,5 +60,8 @@ mod names {
     }
     impl Event for NamespaceCreated {
         const NAME: &'static str = "presets.namespace_created";
+    }
+    impl Event for SeedRolled {
+        const NAME: &'static str = "presets.seed_rolled";
     }
 }

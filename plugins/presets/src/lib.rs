@@ -13,8 +13,9 @@
 //!   what names and slugs look like.
 //! - `service` (server) — `Presets`: loads the facts, applies the rules, writes each change in
 //!   one transaction with its audit entry, then emits the event; every adapter goes through it.
-//!   Also `PresetService` (a preset's settings by key, for other plugins) and the randomizer
-//!   registry ([`randomizers`], published for randomizer plugins to extend).
+//!   Also `PresetService` (a preset's settings by key, for other plugins) and the randomizers
+//!   presets can be written for (`service::randomizers`: the host's registry of randomizer
+//!   plugins, against which a preset is checked when saved).
 //! - `repo` (server) — the SQL, tested on SQLite and PostgreSQL (`tests/`).
 //! - [`api`] — server functions under `/api/p/presets/`: guard → service → DTO.
 //! - [`ui`] — the pages under `/org/{org_id}/presets`, one file per page.
@@ -57,10 +58,6 @@ pub mod service;
 pub mod tasks;
 pub mod ui;
 
-/// The randomizer registry, at the path plugin.toml names.
-#[cfg(feature = "ssr")]
-pub use service::randomizers;
-
 /// This plugin's id, as in `plugin.toml`.
 pub const PLUGIN_ID: &str = "presets";
 
@@ -77,6 +74,10 @@ pub mod actions {
     pub const PRESET_DELETE: &str = "preset:delete";
     /// Create the organization's namespaces and grant people rights in them.
     pub const NAMESPACE_MANAGE: &str = "namespace:manage";
+    /// Roll seeds for the organization.
+    pub const SEED_ROLL: &str = "seed:roll";
+    /// See spoiler logs before the organization releases them, and release them.
+    pub const SEED_SPOILER: &str = "seed:spoiler";
 }
 
 /// The manifest, embedded so tests can check it.
@@ -100,14 +101,11 @@ struct PresetsPlugin {
 #[async_trait::async_trait]
 impl sdk::plugin::Plugin for PresetsPlugin {
     /// Registers the `/preset` command, the `post_list` task type and the new-preset
-    /// announcement; publishes the randomizer registry and the preset lookup for other plugins.
+    /// announcement; publishes the preset lookup for other plugins.
     async fn on_load(&self, ctx: &sdk::plugin::LoadContext) -> Result<(), sdk::Error> {
         commands::register(ctx)?;
         tasks::register(ctx)?;
         listeners::register(ctx, std::sync::Arc::clone(&self.platform))?;
-        ctx.provide(std::sync::Arc::new(
-            randomizers::RandomizerRegistry::with_known(),
-        ));
         ctx.provide(std::sync::Arc::new(service::PresetService::new(
             ctx.db.clone(),
         )));
@@ -147,6 +145,8 @@ mod tests {
             PRESET_UPDATE,
             PRESET_DELETE,
             NAMESPACE_MANAGE,
+            SEED_ROLL,
+            SEED_SPOILER,
         ] {
             assert!(declared.contains(&action), "{action} is not in plugin.toml");
         }

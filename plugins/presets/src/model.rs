@@ -5,13 +5,16 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::format::PresetKind;
 
-/// A randomizer presets can be written for (the registry's entry).
+/// A randomizer presets can be written for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RandomizerInfo {
     /// e.g. `alttpr`
     pub id: String,
     /// e.g. "A Link to the Past Randomizer"
     pub name: String,
+    /// A plugin on this site rolls seeds for it (presets are checked against its settings when
+    /// saved); false for a randomizer presets are kept for but no plugin rolls yet.
+    pub can_roll: bool,
 }
 
 /// Who owns a namespace.
@@ -105,4 +108,43 @@ pub struct YamlCheck {
     pub goal_name: Option<String>,
     /// Top-level keys (of `settings:` in SahasrahBot's format).
     pub keys: usize,
+}
+
+/// A seed in the organization's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SeedRoll {
+    pub id: i64,
+    /// e.g. `alttpr`
+    pub randomizer: String,
+    /// The preset rolled, `namespace/name` (just `name` for a global one); empty when the
+    /// settings were given with the roll.
+    pub preset: String,
+    /// Who rolled it; None when the platform did (a race room, a task).
+    pub rolled_by: Option<String>,
+    /// Where it was rolled from: `web`, `api`, `discord`, `tournament`, `racetime`, …
+    pub source: String,
+    /// Rolled from a mystery weightset.
+    pub mystery: bool,
+    /// Where players get the seed.
+    pub url: String,
+    pub hash: Option<String>,
+    pub permalink: Option<String>,
+    /// The file-select code, icon names in order.
+    pub file_select_code: Option<Vec<String>>,
+    /// The seed has a spoiler log.
+    pub has_spoiler: bool,
+    /// The spoiler log is kept here (read it with `get_spoiler`), not on the randomizer's site.
+    pub has_spoiler_log: bool,
+    /// The organization released the spoiler to everyone who sees the seed.
+    pub spoiler_released: bool,
+    /// The spoiler log's address: only for those allowed to see spoilers (`seed:spoiler`) until
+    /// it is released.
+    pub spoiler_url: Option<String>,
+    /// The settings rolled; for a mystery roll they are a spoiler too, so hidden the same way.
+    pub settings: Option<serde_json::Value>,
+    /// The caller may see spoilers and release them here.
+    pub can_release: bool,
+    #[serde(with = "sdk::time::rfc3339")]
+    #[schemars(schema_with = "sdk::openapi::date_time")]
+    pub created_at: i64,
 }

@@ -103,6 +103,9 @@ pub trait Plugins: Send + Sync + std::fmt::Debug {
     /// The event bus.
     fn events(&self) -> Arc<EventBus>;
 
+    /// Every loaded randomizer, with the plugin providing each (see [`crate::randomizer`]).
+    fn randomizers(&self) -> Arc<crate::randomizer::RandomizerRegistry>;
+
     /// The service of type `wanted` (named `type_name` in errors), if `consumer` declared its
     /// provider as a dependency. Use [`Plugins::service`](trait.Plugins.html#method.service).
     fn service_by_type(

@@ -27,6 +27,7 @@ pub mod input;
 pub mod openapi;
 pub mod page;
 pub mod plugin;
+pub mod randomizer;
 pub mod runtime;
 pub mod tasks;
 pub mod time;

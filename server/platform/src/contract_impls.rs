@@ -75,6 +75,10 @@ impl Plugins for PluginHost {
         PluginHost::events(self)
     }
 
+    fn randomizers(&self) -> Arc<sdk::randomizer::RandomizerRegistry> {
+        PluginHost::randomizers(self)
+    }
+
     fn service_by_type(
         &self,
         consumer: &str,

@@ -1,4 +1,4 @@
-//! The SQL of namespaces, grants and presets, one file per table. Rules live in `service`;
+//! The SQL of namespaces, grants, presets and rolled seeds, one file per table. Rules live in `service`;
 //! these functions only read and write rows, read with `sqlx::FromRow` (flags through
 //! `sdk::db::Flag`, which both backends' integer or boolean columns decode into).
 //!
@@ -8,6 +8,7 @@
 mod grants;
 mod namespaces;
 mod presets;
+mod seeds;
 
 pub use grants::{grant_of, grant_row, grants, set_grant};
 pub use namespaces::{
@@ -17,4 +18,8 @@ pub use namespaces::{
 pub use presets::{
     delete_preset, insert_preset, preset_by_id, preset_by_key, search_presets, update_preset,
     NewPreset, PresetRow, PresetUpdate,
+};
+pub use seeds::{
+    insert_seed_roll, search_seed_rolls, seed_roll, set_spoiler_released, spoiler_log, NewSeedRoll,
+    SeedRollRow,
 };

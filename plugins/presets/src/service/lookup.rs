@@ -30,6 +30,20 @@ impl PresetService {
         randomizer: &str,
         name: &str,
     ) -> Result<(PresetKind, serde_json::Value), Error> {
+        let (kind, settings, _) = self
+            .settings_with_id(org_id, namespace, randomizer, name)
+            .await?;
+        Ok((kind, settings))
+    }
+
+    /// The same, with the preset's id.
+    pub async fn settings_with_id(
+        &self,
+        org_id: Option<i64>,
+        namespace: Option<&str>,
+        randomizer: &str,
+        name: &str,
+    ) -> Result<(PresetKind, serde_json::Value, i64), Error> {
         let randomizer = randomizer.trim().to_lowercase();
         let name = name.trim();
         let missing = || {
@@ -62,6 +76,7 @@ impl PresetService {
         Ok((
             row.kind,
             serde_json::from_str(&row.settings).map_err(Error::internal)?,
+            row.id,
         ))
     }
 

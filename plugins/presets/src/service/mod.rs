@@ -13,7 +13,9 @@
 //! - `presets` — search, read, create, change, delete presets;
 //! - `import` — the CLI's import of a folder of YAML files;
 //! - `yaml` — checking a document without saving it;
-//! - [`randomizers`] — the registry of randomizers, published for other plugins;
+//! - [`randomizers`] — the randomizers presets can be written for (the host's registry), and
+//!   the check of a preset against its randomizer;
+//! - `seeds` — rolling a seed from a preset or given settings, the seed history, spoilers;
 //! - `rights` — the facts about the actor in a namespace, and the tenant rule;
 //! - `lookup` — presets by key: [`PresetService`] (published for other plugins, and the
 //!   `post_list` task's catalog, which needs only the database) and what `/preset` may show.
@@ -28,6 +30,7 @@ mod namespaces;
 mod presets;
 pub mod randomizers;
 mod rights;
+mod seeds;
 mod yaml;
 
 use sdk::{auth::GlobalLevel, context::Platform, db::Db, Actor, Error};
@@ -38,6 +41,7 @@ pub use import::ImportResult;
 pub use lookup::PresetService;
 pub use namespaces::NamespaceInput;
 pub use presets::{PresetChange, PresetFilter, PresetInput};
+pub use seeds::{RollRequest, SeedFilter};
 pub use yaml::check_yaml;
 
 /// Namespaces and presets, as the adapters use them.

@@ -177,6 +177,7 @@ impl Presets {
         let randomizer = self.known_randomizer(&input.randomizer)?;
         let name = clean_name(&input.name)?;
         let parsed = format::parse_yaml(&input.yaml)?;
+        self.check_settings(&randomizer, parsed.kind, &parsed.settings)?;
         let description = clean_description(if input.description.trim().is_empty() {
             parsed.description.as_deref().unwrap_or("")
         } else {
@@ -283,6 +284,7 @@ impl Presets {
         let (yaml, kind, settings) = match &change.yaml {
             Some(y) => {
                 let parsed = format::parse_yaml(y)?;
+                self.check_settings(&row.randomizer, parsed.kind, &parsed.settings)?;
                 (y.clone(), parsed.kind, parsed.settings.to_string())
             }
             None => (row.yaml.clone(), row.kind, row.settings.clone()),

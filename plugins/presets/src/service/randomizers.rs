@@ -1,19 +1,20 @@
-//! The randomizers presets can be written for: a registry this plugin publishes as a service,
-//! filled with the known randomizers at load. A randomizer plugin that requires `presets`
-//! adds its own (`service::<RandomizerRegistry>(…)?.register(…)`) — no enum to edit. Also
-//! reachable as `presets::randomizers` (the path in plugin.toml).
+//! The randomizers presets can be written for: every randomizer a plugin provides (the host's
+//! registry, `sdk::randomizer`), plus the names SahasrahBot and SahaBot2 knew whose plugin does
+//! not exist yet — presets can be kept for those, seeds not rolled.
 //!
-//! [`Presets`] reads the published registry (so what other plugins added counts) to list the
-//! randomizers and to refuse a preset for an unknown one.
+//! A preset for a randomizer a plugin provides is checked against that randomizer when it is
+//! saved (its settings schema, or its mystery check), so a misspelt setting is refused by name
+//! then, not when a seed is rolled in the middle of a race.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-use sdk::Error;
+use sdk::{randomizer::Randomizer, Error};
+use serde_json::Value;
 
 use super::Presets;
-use crate::{model::RandomizerInfo, PLUGIN_ID};
+use crate::{format::PresetKind, model::RandomizerInfo};
 
-/// The randomizers SahasrahBot and SahaBot2 supported.
+/// The randomizers SahasrahBot and SahaBot2 supported, for those no plugin provides yet.
 pub const KNOWN: &[(&str, &str)] = &[
     ("alttpr", "A Link to the Past Randomizer"),
     ("sm", "Super Metroid Randomizer"),
@@ -27,89 +28,71 @@ pub const KNOWN: &[(&str, &str)] = &[
     ("bingosync", "Bingosync"),
 ];
 
-#[derive(Debug, Default)]
-pub struct RandomizerRegistry {
-    entries: RwLock<Vec<RandomizerInfo>>,
-}
-
-impl RandomizerRegistry {
-    pub fn with_known() -> Self {
-        let registry = Self::default();
-        for (id, name) in KNOWN {
-            registry.register(id, name);
-        }
-        registry
-    }
-
-    /// Adds a randomizer, or renames it when the id is known.
-    pub fn register(&self, id: &str, name: &str) {
-        if let Ok(mut entries) = self.entries.write() {
-            match entries.iter_mut().find(|e| e.id == id) {
-                Some(entry) => entry.name = name.to_string(),
-                None => entries.push(RandomizerInfo {
-                    id: id.to_string(),
-                    name: name.to_string(),
-                }),
-            }
-        }
-    }
-
-    pub fn get(&self, id: &str) -> Option<RandomizerInfo> {
-        self.entries
-            .read()
-            .ok()?
-            .iter()
-            .find(|e| e.id == id)
-            .cloned()
-    }
-
-    pub fn all(&self) -> Vec<RandomizerInfo> {
-        self.entries.read().map(|e| e.clone()).unwrap_or_default()
-    }
-}
-
 impl Presets {
-    /// The registry as published, with what other plugins registered.
-    fn registry(&self) -> Result<Arc<RandomizerRegistry>, Error> {
+    /// The randomizer `id` as a plugin provides it, if one does.
+    pub(super) fn provided_randomizer(&self, id: &str) -> Option<Arc<dyn Randomizer>> {
         self.platform
             .plugins
-            .service::<RandomizerRegistry>(PLUGIN_ID)
+            .randomizers()
+            .get(id)
+            .map(|(_, randomizer)| randomizer)
     }
 
-    /// Randomizers presets can be written for.
+    /// Randomizers presets can be written for, by id.
     pub fn randomizers(&self) -> Result<Vec<RandomizerInfo>, Error> {
-        Ok(self.registry()?.all())
+        let mut list: Vec<RandomizerInfo> = self
+            .platform
+            .plugins
+            .randomizers()
+            .all()
+            .into_iter()
+            .map(|r| RandomizerInfo {
+                id: r.id,
+                name: r.name,
+                can_roll: true,
+            })
+            .collect();
+        for (id, name) in KNOWN {
+            if !list.iter().any(|r| r.id == *id) {
+                list.push(RandomizerInfo {
+                    id: id.to_string(),
+                    name: name.to_string(),
+                    can_roll: false,
+                });
+            }
+        }
+        list.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(list)
     }
 
     /// The randomizer id as stored (trimmed, lowercase), or Invalid naming the known ones.
     pub(super) fn known_randomizer(&self, id: &str) -> Result<String, Error> {
-        let registry = self.registry()?;
         let id = id.trim().to_lowercase();
-        if registry.get(&id).is_some() {
+        let known = self.randomizers()?;
+        if known.iter().any(|r| r.id == id) {
             Ok(id)
         } else {
-            let known: Vec<String> = registry.all().into_iter().map(|r| r.id).collect();
+            let ids: Vec<String> = known.into_iter().map(|r| r.id).collect();
             Err(Error::invalid(
                 "randomizer",
                 format!(
                     "`{id}` is not a randomizer here; choose one of {}.",
-                    known.join(", ")
+                    ids.join(", ")
                 ),
             ))
         }
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plugins_extend_the_list() {
-        let registry = RandomizerRegistry::with_known();
-        assert!(registry.get("alttpr").is_some());
-        assert!(registry.get("pokemon").is_none());
-        registry.register("pokemon", "Pokémon Randomizer");
-        assert_eq!(registry.all().len(), KNOWN.len() + 1);
+    /// Checks a preset's settings against its randomizer, when a plugin provides it.
+    pub(super) fn check_settings(
+        &self,
+        randomizer: &str,
+        kind: PresetKind,
+        settings: &Value,
+    ) -> Result<(), Error> {
+        match self.provided_randomizer(randomizer) {
+            Some(r) => r.check_settings(settings, kind == PresetKind::Mystery),
+            None => Ok(()),
+        }
     }
 }

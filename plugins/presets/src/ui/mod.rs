@@ -1,7 +1,8 @@
 //! The pages under `/org/{org_id}/presets`, one file per page: browse and search
 //! (`browse`), view with settings, raw YAML, copy and download (`preset`), create and edit
-//! with inline YAML checking (`new_preset`, `edit_preset`, sharing `preset_form`), and
-//! namespaces with their grants (`namespaces`). Every page creates its resources at its top,
+//! with inline YAML checking (`new_preset`, `edit_preset`, sharing `preset_form`),
+//! namespaces with their grants (`namespaces`), and rolling seeds with the seed history
+//! (`seeds`; its roll form is also each randomizer plugin's page). Every page creates its resources at its top,
 //! outside any suspense. Pages call the server functions of [`crate::api`] only.
 
 mod browse;
@@ -10,6 +11,7 @@ mod namespaces;
 mod new_preset;
 mod preset;
 mod preset_form;
+mod seeds;
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -26,6 +28,8 @@ use edit_preset::EditPresetPage;
 use namespaces::NamespacesPage;
 use new_preset::NewPresetPage;
 use preset::PresetPage;
+use seeds::SeedsPage;
+pub use seeds::{RollSeed, SeedCard};
 
 // The pages load on demand, as one module (sdk::ui::lazy).
 sdk::lazy_page!(presets_pages: PresetsBrowseRoute => BrowsePage);
@@ -33,6 +37,7 @@ sdk::lazy_page!(presets_pages: PresetsNewRoute => NewPresetPage);
 sdk::lazy_page!(presets_pages: PresetsNamespacesRoute => NamespacesPage);
 sdk::lazy_page!(presets_pages: PresetsPresetRoute => PresetPage);
 sdk::lazy_page!(presets_pages: PresetsEditRoute => EditPresetPage);
+sdk::lazy_page!(presets_pages: PresetsSeedsRoute => SeedsPage);
 
 #[component(transparent)]
 pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
@@ -41,6 +46,7 @@ pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=StaticSegment("") view={Lazy::<PresetsBrowseRoute>::new()}/>
             <Route path=StaticSegment("new") view={Lazy::<PresetsNewRoute>::new()}/>
             <Route path=StaticSegment("namespaces") view={Lazy::<PresetsNamespacesRoute>::new()}/>
+            <Route path=StaticSegment("seeds") view={Lazy::<PresetsSeedsRoute>::new()}/>
             <Route path=(StaticSegment("p"), ParamSegment("preset_id")) view={Lazy::<PresetsPresetRoute>::new()}/>
             <Route path=(StaticSegment("p"), ParamSegment("preset_id"), StaticSegment("edit")) view={Lazy::<PresetsEditRoute>::new()}/>
         </ParentRoute>

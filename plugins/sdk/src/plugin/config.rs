@@ -67,6 +67,96 @@ pub fn schema_defaults(schema: &Value) -> Value {
     Value::Object(out)
 }
 
+/// The top-level settings only the site's administrators set (`readOnly: true` in the schema):
+/// an organization's layer never changes them — an address the server calls, a time limit.
+pub fn site_only_keys(schema: &Value) -> Vec<String> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|properties| {
+            properties
+                .iter()
+                .filter(|(_, p)| p.get("readOnly").and_then(Value::as_bool) == Some(true))
+                .map(|(key, _)| key.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The top-level settings that are secrets (`writeOnly: true` in the schema: an API key): never
+/// shown back — views show [`HIDDEN_SECRET`] for a secret that is set — nor written to the
+/// audit log.
+pub fn secret_keys(schema: &Value) -> Vec<String> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|properties| {
+            properties
+                .iter()
+                .filter(|(_, p)| p.get("writeOnly").and_then(Value::as_bool) == Some(true))
+                .map(|(key, _)| key.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What a view shows instead of a secret that is set; saved back unchanged, it keeps the
+/// stored secret.
+pub const HIDDEN_SECRET: &str = "********";
+
+/// `config` with every secret that is set shown as [`HIDDEN_SECRET`].
+pub fn hide_secrets(schema: &Value, config: &Value) -> Value {
+    let mut shown = config.clone();
+    if let Some(map) = shown.as_object_mut() {
+        for key in secret_keys(schema) {
+            if let Some(value) = map.get_mut(&key) {
+                if value.as_str().is_some_and(|s| !s.is_empty()) {
+                    *value = Value::from(HIDDEN_SECRET);
+                }
+            }
+        }
+    }
+    shown
+}
+
+/// `incoming` with each secret given as [`HIDDEN_SECRET`] replaced by the one in `stored`: a
+/// form that showed the hidden value and was saved does not overwrite the secret with it.
+pub fn keep_hidden_secrets(schema: &Value, incoming: &Value, stored: &Value) -> Value {
+    let mut kept = incoming.clone();
+    if let Some(map) = kept.as_object_mut() {
+        for key in secret_keys(schema) {
+            if map.get(&key).and_then(Value::as_str) == Some(HIDDEN_SECRET) {
+                match stored.get(&key) {
+                    Some(secret) => map.insert(key, secret.clone()),
+                    None => map.remove(&key),
+                };
+            }
+        }
+    }
+    kept
+}
+
+/// `value` without the site-only settings (what an organization's view and form hold); a
+/// schema loses their properties.
+pub fn without_site_only(schema: &Value, value: &Value) -> Value {
+    let mut out = value.clone();
+    let keys = site_only_keys(schema);
+    if let Some(map) = out.as_object_mut() {
+        for key in &keys {
+            map.remove(key);
+        }
+        if let Some(Value::Object(properties)) = map.get_mut("properties") {
+            for key in &keys {
+                properties.remove(key);
+            }
+        }
+        if let Some(Value::Array(required)) = map.get_mut("required") {
+            required.retain(|r| !r.as_str().is_some_and(|r| keys.iter().any(|k| k == r)));
+        }
+    }
+    out
+}
+
 /// `over` on top of `base`: objects merge key by key, anything else is replaced.
 pub fn merge(base: &Value, over: &Value) -> Value {
     match (base, over) {
@@ -121,6 +211,18 @@ pub struct Layers<'a> {
 }
 
 impl Layers<'_> {
+    /// The organization's overrides without the site-only settings (an override stored before
+    /// a setting became site-only does not count either).
+    fn organization_layer(&self) -> Value {
+        let mut layer = self.organization.clone();
+        if let (Some(schema), Some(map)) = (self.schema, layer.as_object_mut()) {
+            for key in site_only_keys(schema) {
+                map.remove(&key);
+            }
+        }
+        layer
+    }
+
     fn ordered(&self) -> [(ConfigSource, Value); 4] {
         [
             (ConfigSource::Code, self.code.clone()),
@@ -129,7 +231,7 @@ impl Layers<'_> {
                 self.schema.map(schema_defaults).unwrap_or(Value::Null),
             ),
             (ConfigSource::Install, self.install.clone()),
-            (ConfigSource::Organization, self.organization.clone()),
+            (ConfigSource::Organization, self.organization_layer()),
         ]
     }
 

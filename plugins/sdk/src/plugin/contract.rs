@@ -22,6 +22,7 @@ use crate::{
     bot::{BotCommand, BotComponent, BotRuntime},
     db::{Backend, Db},
     events::{Envelope, Event, EventBus},
+    randomizer::RandomizerRegistry,
     tasks::{BuiltinTask, TaskRegistry, TaskType},
     Error,
 };
@@ -88,42 +89,54 @@ pub trait Plugin: Send + Sync + 'static {
     }
 }
 
+/// The registries plugins contribute to in `on_load`, shared by the whole host: what each
+/// plugin adds is recorded under its id, so a reload or a failed `on_load` drops exactly that
+/// ([`Registrations::forget`]).
+#[derive(Clone, Default)]
+pub struct Registrations {
+    pub services: Arc<ServiceRegistry>,
+    pub events: Arc<EventBus>,
+    pub tasks: Arc<TaskRegistry>,
+    pub bot: Arc<BotRuntime>,
+    pub feeds: Arc<FeedRegistry>,
+    pub cli: Arc<CliRegistry>,
+    pub randomizers: Arc<RandomizerRegistry>,
+}
+
+impl Registrations {
+    /// Drops everything `plugin_id` registered.
+    pub fn forget(&self, plugin_id: &str) {
+        self.services.remove_owner(plugin_id);
+        self.events.remove_owner(plugin_id);
+        self.tasks.remove_owner(plugin_id);
+        self.bot.commands.remove_owner(plugin_id);
+        self.bot.components.remove_owner(plugin_id);
+        self.feeds.remove_owner(plugin_id);
+        self.cli.remove_owner(plugin_id);
+        self.randomizers.remove_owner(plugin_id);
+    }
+}
+
 /// What `on_load` may use.
 pub struct LoadContext {
     pub plugin_id: String,
     pub db: Db,
-    services: Arc<ServiceRegistry>,
-    events: Arc<EventBus>,
-    tasks: Arc<TaskRegistry>,
-    bot: Arc<BotRuntime>,
-    feeds: Arc<FeedRegistry>,
-    cli: Arc<CliRegistry>,
+    registrations: Registrations,
     settings: Arc<BTreeMap<String, String>>,
 }
 
 impl LoadContext {
     /// What the host hands `plugin_id`'s `on_load`: the shared registries it contributes to.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         plugin_id: &str,
         db: Db,
-        services: Arc<ServiceRegistry>,
-        events: Arc<EventBus>,
-        tasks: Arc<TaskRegistry>,
-        bot: Arc<BotRuntime>,
-        feeds: Arc<FeedRegistry>,
-        cli: Arc<CliRegistry>,
+        registrations: Registrations,
         settings: Arc<BTreeMap<String, String>>,
     ) -> Self {
         Self {
             plugin_id: plugin_id.to_string(),
             db,
-            services,
-            events,
-            tasks,
-            bot,
-            feeds,
-            cli,
+            registrations,
             settings,
         }
     }
@@ -131,12 +144,24 @@ impl LoadContext {
     /// Contributes a command-line command, `sahabot <plugin id> <name> …` (see
     /// [`super::cli`]).
     pub fn cli_command(&self, command: CliCommand) -> Result<(), Error> {
-        self.cli.add(&self.plugin_id, command)
+        self.registrations.cli.add(&self.plugin_id, command)
+    }
+
+    /// Adds this plugin's randomizer to the host's registry (see [`crate::randomizer`]).
+    pub fn randomizer(
+        &self,
+        randomizer: Arc<dyn crate::randomizer::Randomizer>,
+    ) -> Result<(), Error> {
+        self.registrations
+            .randomizers
+            .add(&self.plugin_id, randomizer)
     }
 
     /// Publishes a service other plugins (that declare this one as a dependency) can fetch.
     pub fn provide<T: std::any::Any + Send + Sync>(&self, service: Arc<T>) {
-        self.services.provide(&self.plugin_id, service);
+        self.registrations
+            .services
+            .provide(&self.plugin_id, service);
     }
 
     /// Listens to events of type `E` (this plugin's or another's), off the request path.
@@ -146,37 +171,47 @@ impl LoadContext {
         F: Fn(Envelope<E>) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<(), Error>> + Send + 'static,
     {
-        self.events.listen::<E, F, Fut>(&self.plugin_id, handler);
+        self.registrations
+            .events
+            .listen::<E, F, Fut>(&self.plugin_id, handler);
     }
 
     /// The bus, to emit events from long-lived tasks the plugin starts.
     pub fn events(&self) -> Arc<EventBus> {
-        Arc::clone(&self.events)
+        Arc::clone(&self.registrations.events)
     }
 
     /// Registers a task that runs for the whole site on a fixed schedule.
     pub fn task(&self, task: BuiltinTask) -> Result<(), Error> {
-        self.tasks.add_builtin(&self.plugin_id, task)
+        self.registrations.tasks.add_builtin(&self.plugin_id, task)
     }
 
     /// Registers a kind of task organizations can schedule.
     pub fn task_type(&self, task_type: TaskType) -> Result<(), Error> {
-        self.tasks.add_type(&self.plugin_id, task_type)
+        self.registrations
+            .tasks
+            .add_type(&self.plugin_id, task_type)
     }
 
     /// Contributes a Discord slash command (see [`crate::bot`]).
     pub fn command(&self, command: BotCommand) -> Result<(), Error> {
-        self.bot.commands.add(&self.plugin_id, command)
+        self.registrations
+            .bot
+            .commands
+            .add(&self.plugin_id, command)
     }
 
     /// Answers clicks on buttons whose custom id starts with the component's prefix.
     pub fn component(&self, component: BotComponent) -> Result<(), Error> {
-        self.bot.components.add(&self.plugin_id, component)
+        self.registrations
+            .bot
+            .components
+            .add(&self.plugin_id, component)
     }
 
     /// The Discord bot's shared state (status, REST client, commands).
     pub fn bot(&self) -> Arc<BotRuntime> {
-        Arc::clone(&self.bot)
+        Arc::clone(&self.registrations.bot)
     }
 
     /// Serves plain GET requests under `/p/<plugin id>/` (see [`super::feeds`]).
@@ -190,7 +225,9 @@ impl LoadContext {
             + Sync
             + 'static,
     {
-        self.feeds.set(&self.plugin_id, Arc::new(handler))
+        self.registrations
+            .feeds
+            .set(&self.plugin_id, Arc::new(handler))
     }
 
     /// A deployment setting the server passes to plugins (`DISCORD_TOKEN`, `SECRET_KEY`, …);

@@ -34,7 +34,7 @@ pub mod manifest;
 pub mod services;
 
 #[cfg(feature = "ssr")]
-pub use contract::{Bundle, HookContext, LoadContext, Migration, Plugin};
+pub use contract::{Bundle, HookContext, LoadContext, Migration, Plugin, Registrations};
 pub use model::*;
 
 /// The platform version plugins state `requires.app` against.

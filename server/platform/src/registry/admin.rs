@@ -255,11 +255,15 @@ impl PluginHost {
         wanted: std::any::TypeId,
         type_name: &'static str,
     ) -> Result<Arc<dyn std::any::Any + Send + Sync>, Error> {
-        let (owner, service) = self.services.get_by_type(wanted).ok_or_else(|| {
-            Error::not_found(format!(
-                "No loaded plugin provides the service {type_name}."
-            ))
-        })?;
+        let (owner, service) =
+            self.registrations
+                .services
+                .get_by_type(wanted)
+                .ok_or_else(|| {
+                    Error::not_found(format!(
+                        "No loaded plugin provides the service {type_name}."
+                    ))
+                })?;
         let declared = owner == consumer
             || self
                 .manifest(consumer)

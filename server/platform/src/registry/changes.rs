@@ -165,11 +165,17 @@ impl PluginHost {
         for id in &changed {
             let plugin_id = id.clone();
             if self.on_with(id, &after, 0) {
-                self.events
-                    .emit(Some(org_id), actor.user_id(), PluginEnabled { plugin_id });
+                self.registrations.events.emit(
+                    Some(org_id),
+                    actor.user_id(),
+                    PluginEnabled { plugin_id },
+                );
             } else {
-                self.events
-                    .emit(Some(org_id), actor.user_id(), PluginDisabled { plugin_id });
+                self.registrations.events.emit(
+                    Some(org_id),
+                    actor.user_id(),
+                    PluginDisabled { plugin_id },
+                );
             }
         }
         Ok(EnablementChange { changed })

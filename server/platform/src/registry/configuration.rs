@@ -63,13 +63,24 @@ impl PluginHost {
             install: &install,
             organization: &overrides,
         };
+        // The site-only settings (an address the server calls, an API key) are the site
+        // administrators': an organization's view and form do not hold them.
+        let site_only = config::site_only_keys(&schema);
         Ok(PluginConfigView {
             plugin_id: plugin_id.to_string(),
             plugin_name: manifest.name.clone(),
-            effective: layers.effective(),
-            entries: layers.entries(),
-            schema,
-            overrides,
+            effective: config::without_site_only(&schema, &layers.effective()),
+            entries: layers
+                .entries()
+                .into_iter()
+                .filter(|e| {
+                    !site_only
+                        .iter()
+                        .any(|k| e.key == *k || e.key.starts_with(&format!("{k}.")))
+                })
+                .collect(),
+            overrides: config::without_site_only(&schema, &overrides),
+            schema: config::without_site_only(&schema, &schema),
         })
     }
 
@@ -97,13 +108,26 @@ impl PluginHost {
         let mut without = (*rows).clone();
         without.entry(plugin_id.to_string()).or_default().config = Value::Object(Map::new());
         let inherited = self.layers_effective(plugin_id, &without);
+        if let Some(schema) = manifest.config_schema_json() {
+            for key in config::site_only_keys(&schema) {
+                if overrides
+                    .get(&key)
+                    .is_some_and(|v| Some(v) != inherited.get(&key))
+                {
+                    return Err(Error::invalid(
+                        key.clone(),
+                        format!("`{key}` is set by the site's administrators; an organization cannot change it."),
+                    ));
+                }
+            }
+        }
         let desired = config::merge(&inherited, &overrides);
         if let Some(schema) = manifest.config_schema_json() {
             config::validate(&schema, &desired)?;
             // A Discord channel setting must be in a server linked to this organization.
             let before = self.layers_effective(plugin_id, &rows);
             sdk::bot::channels::check_config_channels(
-                &self.bot,
+                &self.registrations.bot,
                 &self.db,
                 org_id,
                 &schema,
@@ -140,10 +164,15 @@ impl PluginHost {
         self.config_view(org_id, plugin_id).await
     }
 
-    /// The install configuration as stored (site admins edit it).
+    /// The install configuration as stored (site admins edit it), secrets shown as
+    /// `config::HIDDEN_SECRET`.
     pub fn install_config(&self, plugin_id: &str) -> Result<Value, Error> {
-        self.known(plugin_id)?;
-        Ok(self.install(plugin_id).config)
+        let manifest = self.known(plugin_id)?;
+        let stored = self.install(plugin_id).config;
+        Ok(match manifest.config_schema_json() {
+            Some(schema) => config::hide_secrets(&schema, &stored),
+            None => stored,
+        })
     }
 
     /// Site admin: the install configuration (between schema defaults and org overrides).
@@ -161,7 +190,19 @@ impl PluginHost {
             ));
         }
         sdk::input::check_document_budget("config", &config_value)?;
-        if let Some(schema) = manifest.config_schema_json() {
+        let schema = manifest.config_schema_json();
+        // A secret saved back as the hidden value shown keeps the stored one.
+        let config_value = match &schema {
+            Some(schema) => {
+                config::keep_hidden_secrets(schema, &config_value, &self.install(plugin_id).config)
+            }
+            None => config_value,
+        };
+        let audited = match &schema {
+            Some(schema) => config::hide_secrets(schema, &config_value),
+            None => config_value.clone(),
+        };
+        if let Some(schema) = schema {
             let entry = self.entries.iter().find(|e| e.id == plugin_id);
             let code = entry
                 .map(|e| e.bundle.plugin.default_config())
@@ -188,7 +229,7 @@ impl PluginHost {
                 &mut tx,
                 None,
                 "plugin.install_config",
-                serde_json::json!({ "plugin": plugin_id, "config": config_value }),
+                serde_json::json!({ "plugin": plugin_id, "config": audited }),
             )
             .await?;
         tx.commit().await?;

@@ -100,12 +100,7 @@ impl PluginHost {
             );
         }
 
-        let services = Arc::new(ServiceRegistry::default());
-        let events = Arc::new(EventBus::default());
-        let tasks = Arc::new(TaskRegistry::default());
-        let bot = Arc::new(BotRuntime::default());
-        let feeds = Arc::new(sdk::plugin::feeds::FeedRegistry::default());
-        let cli = Arc::new(sdk::plugin::cli::CliRegistry::default());
+        let registrations = Registrations::default();
         let settings = Arc::new(options.settings.clone());
         let backend = db.backend();
         for id in &resolution.order {
@@ -132,25 +127,10 @@ impl PluginHost {
                 states.insert(id.clone(), failed(format!("migration failed: {e}")));
                 continue;
             }
-            let ctx = LoadContext::new(
-                id,
-                db.clone(),
-                Arc::clone(&services),
-                Arc::clone(&events),
-                Arc::clone(&tasks),
-                Arc::clone(&bot),
-                Arc::clone(&feeds),
-                Arc::clone(&cli),
-                Arc::clone(&settings),
-            );
+            let ctx =
+                LoadContext::new(id, db.clone(), registrations.clone(), Arc::clone(&settings));
             if let Err(e) = entry.bundle.plugin.on_load(&ctx).await {
-                services.remove_owner(id);
-                events.remove_owner(id);
-                tasks.remove_owner(id);
-                bot.commands.remove_owner(id);
-                bot.components.remove_owner(id);
-                feeds.remove_owner(id);
-                cli.remove_owner(id);
+                registrations.forget(id);
                 states.insert(
                     id.clone(),
                     failed(format!("on_load failed: {}", describe(&e))),
@@ -222,7 +202,7 @@ impl PluginHost {
                     .and_then(|e| e.manifest.as_ref())
                     .map(|m| m.version.clone())
                     .unwrap_or_default();
-                events.emit(
+                registrations.events.emit(
                     None,
                     None,
                     PluginLoaded {
@@ -236,7 +216,7 @@ impl PluginHost {
         // here at once instead of serving the cached answer for up to CACHE_TTL.
         let orgs: Arc<RwLock<HashMap<i64, CachedOrg>>> = Arc::default();
         for forget in [forget_on::<PluginEnabled>, forget_on::<PluginDisabled>] {
-            forget(&events, Arc::clone(&orgs));
+            forget(&registrations.events, Arc::clone(&orgs));
         }
         Ok(Self {
             db: db.clone(),
@@ -247,12 +227,7 @@ impl PluginHost {
             installs_loaded: RwLock::new(Instant::now()),
             write_lock: tokio::sync::Mutex::new(()),
             load_order: resolution.order.clone(),
-            services,
-            events,
-            tasks,
-            bot,
-            feeds,
-            cli,
+            registrations,
             settings,
             orgs,
         })
@@ -282,12 +257,7 @@ impl PluginHost {
         let ctx = LoadContext::new(
             plugin_id,
             self.db.clone(),
-            Arc::clone(&self.services),
-            Arc::clone(&self.events),
-            Arc::clone(&self.tasks),
-            Arc::clone(&self.bot),
-            Arc::clone(&self.feeds),
-            Arc::clone(&self.cli),
+            self.registrations.clone(),
             Arc::clone(&self.settings),
         );
         let state = match entry.bundle.plugin.on_load(&ctx).await {
@@ -338,13 +308,7 @@ impl PluginHost {
 
     /// Drops what `plugin_id` registered in `on_load` (before a reload, or when it failed).
     pub(super) fn forget_registrations(&self, plugin_id: &str) {
-        self.services.remove_owner(plugin_id);
-        self.events.remove_owner(plugin_id);
-        self.tasks.remove_owner(plugin_id);
-        self.bot.commands.remove_owner(plugin_id);
-        self.bot.components.remove_owner(plugin_id);
-        self.feeds.remove_owner(plugin_id);
-        self.cli.remove_owner(plugin_id);
+        self.registrations.forget(plugin_id);
     }
 }
 

@@ -41,8 +41,7 @@ use sdk::plugin::{
     model::{
         DependencyInfo, EnablementChange, NavEntry, PluginConfigView, PluginStatus, PluginSummary,
     },
-    services::ServiceRegistry,
-    Bundle, HookContext, LoadContext, APP_VERSION,
+    Bundle, HookContext, LoadContext, Registrations, APP_VERSION,
 };
 use sdk::{
     auth::actions::ActionRegistry,
@@ -128,12 +127,8 @@ pub struct PluginHost {
     write_lock: tokio::sync::Mutex<()>,
     /// Dependencies first.
     load_order: Vec<String>,
-    services: Arc<ServiceRegistry>,
-    events: Arc<EventBus>,
-    tasks: Arc<TaskRegistry>,
-    bot: Arc<BotRuntime>,
-    feeds: Arc<sdk::plugin::feeds::FeedRegistry>,
-    cli: Arc<sdk::plugin::cli::CliRegistry>,
+    /// What the plugins registered in `on_load`.
+    registrations: Registrations,
     settings: Arc<BTreeMap<String, String>>,
     /// Shared with the bus listener that drops an organization's entry when another instance
     /// changes its plugins.
@@ -154,27 +149,32 @@ impl std::fmt::Debug for PluginHost {
 impl PluginHost {
     /// The event bus the plugins' listeners are registered on.
     pub fn events(&self) -> Arc<EventBus> {
-        Arc::clone(&self.events)
+        Arc::clone(&self.registrations.events)
     }
 
     /// Tasks and task types the plugins registered.
     pub fn tasks(&self) -> Arc<TaskRegistry> {
-        Arc::clone(&self.tasks)
+        Arc::clone(&self.registrations.tasks)
     }
 
     /// The Discord bot's shared state.
     pub fn bot(&self) -> Arc<BotRuntime> {
-        Arc::clone(&self.bot)
+        Arc::clone(&self.registrations.bot)
     }
 
     /// The command-line commands plugins contribute.
     pub fn cli(&self) -> Arc<sdk::plugin::cli::CliRegistry> {
-        Arc::clone(&self.cli)
+        Arc::clone(&self.registrations.cli)
     }
 
     /// The plain GET endpoints plugins serve (see `sdk::plugin::feeds`).
     pub fn feeds(&self) -> Arc<sdk::plugin::feeds::FeedRegistry> {
-        Arc::clone(&self.feeds)
+        Arc::clone(&self.registrations.feeds)
+    }
+
+    /// The randomizers plugins provide (see `sdk::randomizer`).
+    pub fn randomizers(&self) -> Arc<sdk::randomizer::RandomizerRegistry> {
+        Arc::clone(&self.registrations.randomizers)
     }
 
     /// The platform's actions plus those of every loaded plugin, with their grants to built-in

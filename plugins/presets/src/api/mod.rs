@@ -3,7 +3,11 @@
 //! `org_id` is optional on each: given, the call is made from that organization (the plugin must
 //! be on there, the caller a member) and organization-owned namespaces are judged by the
 //! caller's actions in their organization; absent, only the caller's own and public things are
-//! in reach. Each function is guard → service → DTO.
+//! in reach. Each function is guard → service → DTO. Rolled seeds are in [`seeds`].
+
+mod seeds;
+
+pub use seeds::*;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
