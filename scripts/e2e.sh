@@ -13,10 +13,11 @@ BIN=$CARGO_TARGET_DIR/debug/sahabot
 # to code, so this build is also the check that `make run` will compile.
 RUSTFLAGS="" cargo build -p server --bin sahabot
 WORK=$(mktemp -d /tmp/sahabot-e2e.XXXXXX)
-SERVER_PID="" FAKE_PID=""
+SERVER_PID="" FAKE_PID="" ALTTPR_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
   [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
+  [ -n "$ALTTPR_PID" ] && kill "$ALTTPR_PID" 2>/dev/null
   wait 2>/dev/null; rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -30,6 +31,16 @@ for _ in $(seq 1 50); do
 done
 [ -n "$FAKE" ] || die "the fake Discord did not start: $(cat "$WORK/fake.out")"
 export FAKE_DISCORD_URL=$FAKE
+# A fake alttpr.com, so rolling a seed in the browser calls a real HTTP server (the seed test
+# points the ALTTPR plugin's site setting at it).
+node end2end/fake-alttpr.mjs >"$WORK/alttpr.out" 2>&1 &
+ALTTPR_PID=$!
+FAKE_ALTTPR_URL=""
+for _ in $(seq 1 50); do
+  FAKE_ALTTPR_URL=$(sed -n 's/^fake alttpr at //p' "$WORK/alttpr.out"); [ -n "$FAKE_ALTTPR_URL" ] && break; sleep 0.1
+done
+[ -n "$FAKE_ALTTPR_URL" ] || die "the fake alttpr.com did not start: $(cat "$WORK/alttpr.out")"
+export FAKE_ALTTPR_URL
 
 # The OAuth callback URL needs the address up front, so pick a free port.
 PORT=$(free_port)

@@ -35,13 +35,13 @@ export const tests = [
       await page.locator('#field-yaml').blur();
       await page.locator('#yaml-error', { hasText: 'line' }).waitFor();
       await shot('presets-yaml-error');
-      await page.fill('#field-yaml', 'goal: fast_ganon\nmode: open\nswords: randomized\n');
+      await page.fill('#field-yaml', 'goal: fast_ganon\nmode: open\nweapons: randomized\n');
       await page.locator('#field-yaml').blur();
       await page.locator('#yaml-ok', { hasText: 'Valid standard preset' }).waitFor();
       await page.click('#preset-form button[type=submit]');
       await page.waitForURL(/\/presets\/p\/\d+$/);
       await page.locator('#preset-yaml', { hasText: 'fast_ganon' }).waitFor();
-      await page.locator('#preset-settings', { hasText: 'swords' }).waitFor();
+      await page.locator('#preset-settings', { hasText: 'weapons' }).waitFor();
       await shot('presets-view');
 
       // Found by searching its name; not by something else.

@@ -1,6 +1,7 @@
 //! The test kit of the platform and its plugins (a dev-dependency only): a fresh database per
 //! test on SQLite *and* PostgreSQL, a platform with one plugin loaded, callers, event
-//! recording, and local fake servers for the upstreams ([`fake_discord`], [`fake_racetime`]).
+//! recording, and local fake servers for the upstreams ([`fake_discord`], [`fake_racetime`],
+//! [`fake_randomizers`]).
 //!
 //! [`TestDb::sqlite`] makes a database file in its own temporary folder; [`TestDb::postgres`]
 //! creates a uniquely named database on the server named by `SAHABOT_TEST_POSTGRES_URL`
@@ -14,8 +15,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 pub mod fake_discord;
 pub mod fake_racetime;
+pub mod fake_randomizers;
+pub mod randomizer_world;
 mod world;
 
+pub use randomizer_world::RandomizerWorld;
 pub use world::{bundle_from_dir, PluginWorld, PluginWorldBuilder};
 
 /// The host, for tests that drive it directly (plugins name it only through the test kit, so
