@@ -1,0 +1,119 @@
+//! `/smb3r preset [namespace]` on Discord: rolls an SMB3R seed from one of the organization's
+//! presets through the presets plugin's seed service, as the Discord user's linked SahaBot
+//! account (a member holding `seed:roll`), and answers with what players type into the
+//! randomizer program — the seed number and the flags — and its home page. No `spoiler`
+//! option: SMB3R seeds have none to keep.
+
+use sdk::{
+    bot::{command_handler, BotCommand, CommandOption, CommandReply, OptionKind},
+    plugin::LoadContext,
+    Actor, Error,
+};
+
+use presets::{
+    model::SeedRoll,
+    service::{Presets, RollRequest},
+};
+
+use crate::rules::SMB3R;
+
+/// Registers `/smb3r`.
+pub fn register(ctx: &LoadContext) -> Result<(), Error> {
+    ctx.command(smb3r_command())
+}
+
+fn smb3r_command() -> BotCommand {
+    let option = |name: &str, description: &str, kind: OptionKind, required: bool| CommandOption {
+        name: name.into(),
+        description: description.into(),
+        kind,
+        required,
+    };
+    BotCommand {
+        name: "smb3r".into(),
+        description: "Roll a Super Mario Bros. 3 Randomizer seed from a preset".into(),
+        options: vec![
+            option("preset", "The preset's name", OptionKind::String, true),
+            option(
+                "namespace",
+                "The preset's namespace (leave out for a global preset)",
+                OptionKind::String,
+                false,
+            ),
+        ],
+        action: None,
+        handler: command_handler(|ctx| async move {
+            let preset = ctx
+                .call
+                .string("preset")
+                .ok_or_else(|| Error::invalid("preset", "Say which preset to roll."))?
+                .to_string();
+            let namespace = ctx.call.string("namespace").map(str::to_string);
+            let user = ctx.user.clone().ok_or_else(|| {
+                Error::unauthenticated(
+                    "Sign in to SahaBot with this Discord account to roll seeds for this server's organization.",
+                )
+            })?;
+            let seed = Presets::new(ctx.platform.clone())
+                .roll_seed(
+                    ctx.org_id,
+                    &Actor::user(user),
+                    RollRequest {
+                        randomizer: crate::PLUGIN_ID.into(),
+                        namespace,
+                        preset: Some(preset),
+                        settings: None,
+                        spoiler: false,
+                        tournament: false,
+                        source: "discord".into(),
+                    },
+                    sdk::time::now_ms(),
+                )
+                .await?;
+            Ok(CommandReply::public(seed_message(&seed)))
+        }),
+    }
+}
+
+/// The answer: what was rolled, the seed number and flags to type into the program, and where
+/// the program is.
+pub fn seed_message(seed: &SeedRoll) -> String {
+    SMB3R.roll_message(
+        &seed.preset,
+        &seed.url,
+        seed.hash.as_deref(),
+        seed.settings.as_ref(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answer_has_the_number_the_flags_and_the_program() {
+        let seed = SeedRoll {
+            id: 1,
+            randomizer: "smb3r".into(),
+            preset: "league/standard".into(),
+            rolled_by: Some("ada".into()),
+            source: "discord".into(),
+            mystery: false,
+            url: "https://sites.google.com/site/smb3randomizer/".into(),
+            hash: Some("42".into()),
+            permalink: None,
+            file_select_code: None,
+            has_spoiler: false,
+            has_spoiler_log: false,
+            spoiler_released: false,
+            spoiler_url: None,
+            settings: Some(serde_json::json!({"seed": "42", "flags": "17BAS2LNJ4"})),
+            can_release: false,
+            created_at: 0,
+        };
+        assert_eq!(
+            seed_message(&seed),
+            "**SMB3R seed** (league/standard)\nSeed: `42` - Flags: `17BAS2LNJ4`\nType both into the Super Mario Bros. 3 Randomizer program (<https://sites.google.com/site/smb3randomizer/>) and randomize your own ROM."
+        );
+    }
+}
