@@ -221,3 +221,18 @@ sdk::api_doc!(
     SetMatchSeed,
     "`match:update` in the organization, with tournament enabled"
 );
+
+/// Rolls the match's seed from its tournament's randomizer and preset (through the presets
+/// plugin's seed service, which keeps it in the seed history) and sets it.
+#[server(prefix = "/api/p/tournament", endpoint = "roll_match_seed", input = Json, output = Json,
+         input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
+pub async fn roll_match_seed(org_id: i64, match_id: i64) -> Result<Match, sdk::Error> {
+    let g = guard(org_id, actions::MATCH_UPDATE).await?;
+    g.service
+        .roll_seed(&g.platform, g.org_id, &g.actor, match_id, now())
+        .await
+}
+sdk::api_doc!(
+    RollMatchSeed,
+    "`match:update` and `seed:roll` in the organization, with tournament, presets and the randomizer's plugin enabled"
+);

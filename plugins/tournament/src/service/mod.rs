@@ -32,6 +32,7 @@ pub mod holds;
 pub mod matches;
 pub mod players;
 pub mod rights;
+pub mod seeds;
 pub mod settings;
 pub mod streams;
 pub mod tournaments;

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::{
     api::{
-        AddCrew, ApproveCrew, CrewSignup, CrewWithdraw, DeleteMatch, SetMatchSeed,
+        AddCrew, ApproveCrew, CrewSignup, CrewWithdraw, DeleteMatch, RollMatchSeed, SetMatchSeed,
         SubmitMatchSettings, UpdateMatch,
     },
     model::{CrewRole, Match, Rights, StreamChannel},
@@ -119,6 +119,7 @@ pub(super) fn SeedForm(m: Match, a: MatchActions) -> impl IntoView {
             .unwrap_or_default(),
     );
     let error = Signal::derive(move || a.seed.value().get().and_then(|r| r.err()));
+    let roll_error = Signal::derive(move || a.roll_seed.value().get().and_then(|r| r.err()));
     view! {
         <form class="mt-3 grid gap-2" on:submit=move |ev| {
             ev.prevent_default();
@@ -127,7 +128,19 @@ pub(super) fn SeedForm(m: Match, a: MatchActions) -> impl IntoView {
             <TextField label="Seed link" name="url" value=url error help="Empty clears the seed."/>
             <TextField label="Description" name="description" value=description error/>
             <FormError error fields=&["url", "description"]/>
-            <div><Button button_type="submit" kind=ButtonKind::Secondary busy=a.seed.pending()>"Save seed"</Button></div>
+            <div class="flex flex-wrap gap-2">
+                <Button button_type="submit" kind=ButtonKind::Secondary busy=a.seed.pending()>"Save seed"</Button>
+                // Rolls from the tournament's randomizer and preset (the presets plugin keeps it
+                // in the seed history).
+                <Button id="roll-match-seed" kind=ButtonKind::Secondary busy=a.roll_seed.pending()
+                    on_click=Callback::new(move |_| { a.roll_seed.dispatch(RollMatchSeed { org_id: org, match_id: id }); })>
+                    "Roll seed"
+                </Button>
+            </div>
+            <Show when=move || a.roll_seed.pending().get()>
+                <p class=MUTED role="status">"Rolling on the randomizer's site… this can take up to a minute."</p>
+            </Show>
+            <FormError error=roll_error/>
         </form>
     }
 }

@@ -14,8 +14,8 @@ use serde_json::Value;
 use crate::{
     api::{
         get_match, list_match_settings, match_settings_form, my_rights, AddCrew, AdvanceMatch,
-        ApproveCrew, DeleteMatch, RevertMatch, SetMatchResult, SetMatchSeed, SubmitMatchSettings,
-        UpdateMatch,
+        ApproveCrew, DeleteMatch, RevertMatch, RollMatchSeed, SetMatchResult, SetMatchSeed,
+        SubmitMatchSettings, UpdateMatch,
     },
     model::{Match, MatchStatus, RankInput, Rights, StationInput},
 };
@@ -27,6 +27,7 @@ pub(super) struct MatchActions {
     pub(super) rows: RowActions,
     pub(super) result: ServerAction<SetMatchResult>,
     pub(super) seed: ServerAction<SetMatchSeed>,
+    pub(super) roll_seed: ServerAction<RollMatchSeed>,
     pub(super) approve: ServerAction<ApproveCrew>,
     pub(super) add_crew: ServerAction<AddCrew>,
     pub(super) settings: ServerAction<SubmitMatchSettings>,
@@ -39,6 +40,7 @@ impl MatchActions {
         self.rows.version()
             + self.result.version().get()
             + self.seed.version().get()
+            + self.roll_seed.version().get()
             + self.approve.version().get()
             + self.add_crew.version().get()
             + self.settings.version().get()
@@ -54,6 +56,7 @@ pub(super) fn MatchPage() -> impl IntoView {
         rows: RowActions::new(),
         result: ServerAction::new(),
         seed: ServerAction::new(),
+        roll_seed: ServerAction::new(),
         approve: ServerAction::new(),
         add_crew: ServerAction::new(),
         settings: ServerAction::new(),

@@ -279,6 +279,11 @@ fn every_call(org: i64, ids: Ids) -> Vec<(&'static str, bool, Call)> {
             }),
         ),
         (
+            "roll_match_seed",
+            false,
+            call(move || api::roll_match_seed(org, m)),
+        ),
+        (
             "advance_match",
             false,
             call(move || api::advance_match(org, m, Vec::new(), None)),
