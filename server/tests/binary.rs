@@ -304,7 +304,7 @@ async fn self_hosting_commands(backend: Backend) {
     .unwrap();
     std::fs::write(
         folder.join("smz3-normal.yml"),
-        "randomizer: smz3\nsettings:\n  logic: normal\n",
+        "randomizer: smz3\nsettings:\n  smlogic: normal\n",
     )
     .unwrap();
     std::fs::write(folder.join("broken.yaml"), "- just\n- a list\n").unwrap();

@@ -109,7 +109,9 @@ impl Fixture {
             ("assign_role" | "unassign_role", "role") => json!("Admin"),
             ("crew_signup" | "crew_withdraw" | "add_crew", "role") => json!("commentator"),
             (_, "plugin_id") => json!("notes"),
-            (_, "enabled" | "archived" | "approved" | "is_active" | "is_public") => json!(true),
+            (_, "enabled" | "archived" | "approved" | "is_active" | "is_public" | "released") => {
+                json!(true)
+            }
             (_, "config" | "values" | "settings") => json!({}),
             (_, "task") => json!({"name": "t", "task_type": "presets.post_list",
                                   "schedule": {"type": "cron", "expression": "0 3 * * *"},
@@ -155,7 +157,7 @@ async fn make_org(app: &TestApp, root: &TestUser, name: &str, admin: &TestUser) 
         json!({"org_id": org, "user_id": admin.id, "role": "Admin"}),
     )
     .await;
-    for plugin in ["tournament", "presets", "async_qualifier", "notes"] {
+    for plugin in ["tournament", "presets", "async_qualifier", "notes", "ffr"] {
         app.ok(
             root,
             "set_plugin_enabled",
@@ -294,6 +296,24 @@ async fn build_fixture(
     )
     .await;
     ids.insert("preset_id", preset["summary"]["id"].clone());
+    // A rolled seed: FFR builds its link without calling any site, so the fixture needs no fake.
+    plugin_ok(
+        app,
+        admin,
+        &format!("{p}/create_preset"),
+        json!({"org_id": org, "namespace": "alpha", "randomizer": "ffr",
+               "name": format!("{MARKER} flags"), "description": MARKER, "yaml": "flags: AbC123"}),
+    )
+    .await;
+    let seed = plugin_ok(
+        app,
+        admin,
+        &format!("{p}/roll_seed"),
+        json!({"org_id": org, "randomizer": "ffr", "namespace": "alpha",
+               "preset": format!("{MARKER} flags")}),
+    )
+    .await;
+    ids.insert("seed_id", seed["id"].clone());
 
     let q = "/api/p/async_qualifier";
     let qualifier = plugin_ok(
