@@ -134,14 +134,8 @@ const WRAPPER_KEYS: &[&str] = &[
     "randomizer",
 ];
 
-/// A preset document's settings: the `settings` mapping of SahasrahBot's file format, or the
-/// whole document when it is plain settings.
-pub fn settings_of(document: &Value) -> &Value {
-    match document.get("settings") {
-        Some(settings @ Value::Object(_)) => settings,
-        _ => document,
-    }
-}
+/// A preset document's settings (SahasrahBot's `settings:` mapping, or the whole document).
+pub use sdk::randomizer::settings_of;
 
 /// Checks what a preset file asks for beyond its settings: the door randomizer runs on
 /// SahasrahBot's own machines, not on alttpr.com, and Avianart presets belong to the Avianart

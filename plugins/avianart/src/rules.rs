@@ -60,14 +60,8 @@ pub fn settings_schema() -> Value {
 /// (SahasrahBot kept Avianart presets with the ALTTPR ones, marked `avianart: true`).
 const WRAPPER_KEYS: &[&str] = &["goal_name", "description", "avianart", "settings"];
 
-/// A preset document's settings: the `settings` mapping of SahasrahBot's file format, or the
-/// whole document when it is plain settings.
-pub fn settings_of(document: &Value) -> &Value {
-    match document.get("settings") {
-        Some(settings @ Value::Object(_)) => settings,
-        _ => document,
-    }
-}
+/// A preset document's settings (SahasrahBot's `settings:` mapping, or the whole document).
+pub use sdk::randomizer::settings_of;
 
 /// Checks what a preset file holds beyond its settings: SahasrahBot's wrapper keys an Avianart
 /// preset has, and nothing of an ALTTPR preset (the customizer, the local door randomizer),

@@ -81,14 +81,8 @@ pub fn settings_schema() -> Value {
 #[cfg(feature = "ssr")]
 const WRAPPER_KEYS: &[&str] = &["goal_name", "description", "randomizer", "settings"];
 
-/// A preset document's settings: the `settings` mapping of SahasrahBot's file format, or the
-/// whole document when it is plain settings.
-pub fn settings_of(document: &Value) -> &Value {
-    match document.get("settings") {
-        Some(settings @ Value::Object(_)) => settings,
-        _ => document,
-    }
-}
+/// A preset document's settings (SahasrahBot's `settings:` mapping, or the whole document).
+pub use sdk::randomizer::settings_of;
 
 /// Checks a preset when it is saved (and before a roll): the wrapper's keys, the settings
 /// against the schema (a setting it does not know is named), and that it says which game.

@@ -203,14 +203,8 @@ const WRAPPER_KEYS: &[&str] = &[
     "settings",
 ];
 
-/// A preset document's settings: the `settings` mapping of SahasrahBot's file format, or the
-/// whole document when it is plain settings.
-pub fn settings_of(document: &Value) -> &Value {
-    match document.get("settings") {
-        Some(settings @ Value::Object(_)) => settings,
-        _ => document,
-    }
-}
+/// A preset document's settings (SahasrahBot's `settings:` mapping, or the whole document).
+pub use sdk::randomizer::settings_of;
 
 /// Refuses keys a preset file does not have around its `settings:`.
 pub fn check_wrapper(document: &Value) -> Result<(), Error> {

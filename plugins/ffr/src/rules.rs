@@ -50,14 +50,8 @@ pub fn settings_schema() -> Value {
 /// around the settings.
 const WRAPPER_KEYS: &[&str] = &["goal_name", "description", "settings", "randomizer"];
 
-/// A preset document's settings: the `settings` mapping of SahasrahBot's file format, or the
-/// whole document when it is plain settings.
-pub fn settings_of(document: &Value) -> &Value {
-    match document.get("settings") {
-        Some(settings @ Value::Object(_)) => settings,
-        _ => document,
-    }
-}
+/// A preset document's settings (SahasrahBot's `settings:` mapping, or the whole document).
+pub use sdk::randomizer::settings_of;
 
 /// Checks a preset document and gives its flag string (without surrounding blanks). Every
 /// refusal names the setting to fix: an unknown key (`settings.flgs`), or `settings.flags`

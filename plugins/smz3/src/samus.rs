@@ -40,14 +40,8 @@ pub const COMMON_ENUMS: &[&str] = &["race", "gamemode"];
 /// The largest seed number the site takes (a .NET `int`).
 pub const MAX_SEED_NUMBER: u64 = 2_147_483_647;
 
-/// A preset document's settings: the `settings` mapping of SahasrahBot's file format, or the
-/// whole document when it is plain settings.
-pub fn settings_of(document: &Value) -> &Value {
-    match document.get("settings") {
-        Some(settings @ Value::Object(_)) => settings,
-        _ => document,
-    }
-}
+/// A preset document's settings (SahasrahBot's `settings:` mapping, or the whole document).
+pub use sdk::randomizer::settings_of;
 
 /// Checks SahasrahBot's wrapper around the settings, when the preset has one: its keys are
 /// known, its `randomizer` (when given) is this one, and it does not pick a `release` site.

@@ -328,14 +328,18 @@ pub fn validate(schema: &Value, config: &Value) -> Result<(), Error> {
     }
 }
 
-/// `/limits/max_items` → `limits.max_items` (with `prefix` before a non-empty result).
-fn pointer_to_field(pointer: &str, prefix: &str) -> String {
-    let dotted = pointer
+/// `/limits/max_items` → `["limits", "max_items"]` (JSON Pointer escapes undone).
+pub(crate) fn pointer_segments(pointer: &str) -> Vec<String> {
+    pointer
         .split('/')
         .filter(|s| !s.is_empty())
         .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect::<Vec<_>>()
-        .join(".");
+        .collect()
+}
+
+/// `/limits/max_items` → `limits.max_items` (with `prefix` before a non-empty result).
+fn pointer_to_field(pointer: &str, prefix: &str) -> String {
+    let dotted = pointer_segments(pointer).join(".");
     if dotted.is_empty() {
         dotted
     } else {

@@ -58,15 +58,6 @@ pub struct DesktopRandomizer {
     pub seed_limit: u64,
 }
 
-/// A preset document's settings: the `settings` mapping of SahasrahBot's file format, or the
-/// whole document when it is plain settings.
-pub fn settings_of(document: &Value) -> &Value {
-    match document.get("settings") {
-        Some(settings @ Value::Object(_)) => settings,
-        _ => document,
-    }
-}
-
 impl DesktopRandomizer {
     /// The settings of a preset: the flag string only (copied from the program). A setting not
     /// listed here is refused by name when the preset is saved.
@@ -106,7 +97,7 @@ impl DesktopRandomizer {
                 ));
             }
         }
-        let Some(map) = settings_of(document).as_object() else {
+        let Some(map) = super::settings_of(document).as_object() else {
             return Err(Error::invalid(
                 "settings",
                 "The preset must be a mapping holding the flag string: `flags: …`.",

@@ -31,6 +31,16 @@ pub use registry::{validate_settings, GenerateRequest, Randomizer, RandomizerReg
 
 use serde::{Deserialize, Serialize};
 
+/// A preset document's settings: the `settings` mapping of SahasrahBot's file format (which
+/// wraps them with `goal_name`, `description`, …), or the whole document when it is plain
+/// settings. Every randomizer reads its presets through this.
+pub fn settings_of(document: &serde_json::Value) -> &serde_json::Value {
+    match document.get("settings") {
+        Some(settings @ serde_json::Value::Object(_)) => settings,
+        _ => document,
+    }
+}
+
 /// How the caller wants the seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RollOptions {

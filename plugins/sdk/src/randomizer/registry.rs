@@ -91,13 +91,7 @@ pub fn validate_settings(schema: &Value, settings: &Value) -> Result<(), Error> 
         .iter_errors(settings)
         .take(10)
         .map(|e| {
-            let mut path: Vec<String> = e
-                .instance_path()
-                .as_str()
-                .split('/')
-                .filter(|s| !s.is_empty())
-                .map(|s| s.replace("~1", "/").replace("~0", "~"))
-                .collect();
+            let mut path = crate::plugin::config::pointer_segments(e.instance_path().as_str());
             let message = match e.kind() {
                 jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
                     let first = unexpected.first().cloned().unwrap_or_default();

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use sdk::{
-    randomizer::{desktop, upstream::Upstream, GenerateRequest, Randomizer, Seed},
+    randomizer::{upstream::Upstream, GenerateRequest, Randomizer, Seed},
     Error,
 };
 
@@ -64,7 +64,10 @@ impl Randomizer for Z1r {
             return Err(self.no_mystery());
         }
         Z1R.flags_of(settings)?;
-        sdk::randomizer::validate_settings(&self.settings_schema(), desktop::settings_of(settings))
+        sdk::randomizer::validate_settings(
+            &self.settings_schema(),
+            sdk::randomizer::settings_of(settings),
+        )
     }
 
     async fn generate(&self, request: GenerateRequest) -> Result<Seed, Error> {
