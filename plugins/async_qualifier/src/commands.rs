@@ -35,8 +35,10 @@ pub fn register(ctx: &LoadContext, service: Qualifiers) -> Result<(), Error> {
             description: "The qualifier's id (leave out in the qualifier's channel)".into(),
             kind: OptionKind::Integer,
             required: false,
+            autocomplete: false,
         }],
         action: Some(actions::RECALCULATE.into()),
+        autocomplete: None,
         handler: command_handler(move |ctx| {
             let service = recalc.clone();
             async move { calculate_scores(&service, &ctx).await }
@@ -52,8 +54,10 @@ pub fn register(ctx: &LoadContext, service: Qualifiers) -> Result<(), Error> {
             description: "How many minutes to add (1 to 1440)".into(),
             kind: OptionKind::Integer,
             required: true,
+            autocomplete: false,
         }],
         action: Some(actions::UPDATE.into()),
+        autocomplete: None,
         handler: command_handler(move |ctx| {
             let service = extend.clone();
             async move { extend_timeout(&service, &ctx).await }

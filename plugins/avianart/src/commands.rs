@@ -5,104 +5,33 @@
 //!
 //! `race` mirrors SahasrahBot's race flag: `race: true` makes it a race seed whatever the
 //! preset says; left out (or false), the preset's own `race` setting decides (on by default).
-
-use sdk::{
-    bot::{command_handler, BotCommand, CommandOption, CommandReply, OptionKind},
-    plugin::LoadContext,
-    Actor, Error,
-};
+//!
+//! The command itself (preset suggestions while typing, the seed service's rights, the
+//! deferred answer) is presets' [`RollCommand`]; here are only its options and its answer.
 
 use presets::{
     model::SeedRoll,
-    service::{Presets, RollRequest},
+    roll_command::{seed_message as usual_message, RollCommand},
 };
+use sdk::{plugin::LoadContext, Error};
 
 /// Registers `/avianart`.
 pub fn register(ctx: &LoadContext) -> Result<(), Error> {
-    ctx.command(avianart_command())
+    ctx.command(
+        RollCommand {
+            name: "avianart",
+            description: "Roll an Avianart (door randomizer) seed from a preset",
+            randomizer: crate::PLUGIN_ID,
+            spoiler: None,
+            race: Some("Make it a race seed even if the preset does not (no spoiler log)"),
+            kind: None,
+            message: seed_message,
+        }
+        .build(),
+    )
 }
 
-fn avianart_command() -> BotCommand {
-    let option = |name: &str, description: &str, kind: OptionKind, required: bool| CommandOption {
-        name: name.into(),
-        description: description.into(),
-        kind,
-        required,
-    };
-    BotCommand {
-        name: "avianart".into(),
-        description: "Roll an Avianart (door randomizer) seed from a preset".into(),
-        options: vec![
-            option("preset", "The preset's name", OptionKind::String, true),
-            option(
-                "race",
-                "Make it a race seed even if the preset does not (no spoiler log)",
-                OptionKind::Boolean,
-                false,
-            ),
-            option(
-                "namespace",
-                "The preset's namespace (leave out for a global preset)",
-                OptionKind::String,
-                false,
-            ),
-        ],
-        action: None,
-        handler: command_handler(|ctx| async move {
-            let preset = ctx
-                .call
-                .string("preset")
-                .ok_or_else(|| Error::invalid("preset", "Say which preset to roll."))?
-                .to_string();
-            let namespace = ctx.call.string("namespace").map(str::to_string);
-            let race = ctx
-                .call
-                .options
-                .get("race")
-                .and_then(serde_json::Value::as_bool)
-                .unwrap_or(false);
-            let user = ctx.user.clone().ok_or_else(|| {
-                Error::unauthenticated(
-                    "Sign in to SahaBot with this Discord account to roll seeds for this server's organization.",
-                )
-            })?;
-            let seed = Presets::new(ctx.platform.clone())
-                .roll_seed(
-                    ctx.org_id,
-                    &Actor::user(user),
-                    RollRequest {
-                        randomizer: crate::PLUGIN_ID.into(),
-                        namespace,
-                        preset: Some(preset),
-                        settings: None,
-                        spoiler: false,
-                        tournament: race,
-                        source: "discord".into(),
-                    },
-                    sdk::time::now_ms(),
-                )
-                .await?;
-            Ok(CommandReply::public(seed_message(&seed)))
-        }),
-    }
-}
-
-/// The answer: what was rolled, the link, the code.
+/// The answer: what was rolled, the link, the file-select code.
 pub fn seed_message(seed: &SeedRoll) -> String {
-    let mut text = format!(
-        "**Avianart seed** ({})\n<{}>",
-        if seed.preset.is_empty() {
-            "settings given"
-        } else {
-            &seed.preset
-        },
-        seed.url
-    );
-    if let Some(code) = &seed.file_select_code {
-        text += &format!("\nFile select: {}", code.join(" / "));
-    }
-    if seed.has_spoiler {
-        text += "\nA spoiler log is kept with the seed.";
-    }
-    text
+    usual_message("Avianart seed", "File select", seed)
 }

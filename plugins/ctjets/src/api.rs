@@ -1,4 +1,5 @@
-//! Server functions under `/api/p/ctjets/`: guard → the presets plugin's seed service → DTO.
+//! Server functions under `/api/p/ctjets/`: presets' `generate_for` (guard → the seed service →
+//! DTO), which every randomizer plugin's `generate` shares.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -19,27 +20,15 @@ pub async fn generate(
     #[server(default)] settings: Option<serde_json::Value>,
     #[server(default)] spoiler: bool,
 ) -> Result<SeedRoll, sdk::Error> {
-    // The request's context is there until the first await: read it first.
-    let platform = sdk::context::platform()?;
-    let scope =
-        sdk::auth::guard::require_plugin(org_id, crate::PLUGIN_ID, presets::actions::SEED_ROLL)
-            .await?;
-    presets::service::Presets::new(platform)
-        .roll_seed(
-            org_id,
-            &sdk::Actor::from(&scope),
-            presets::service::RollRequest {
-                randomizer: crate::PLUGIN_ID.into(),
-                namespace,
-                preset,
-                settings,
-                spoiler,
-                tournament: false,
-                source: "api".into(),
-            },
-            sdk::time::now_ms(),
-        )
-        .await
+    presets::api::generate_for(
+        crate::PLUGIN_ID,
+        org_id,
+        namespace,
+        preset,
+        settings,
+        spoiler,
+    )
+    .await
 }
 sdk::api_doc!(
     Generate,

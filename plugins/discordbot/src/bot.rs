@@ -22,8 +22,8 @@ use std::{sync::Arc, time::Duration};
 use poise::serenity_prelude as serenity;
 use sdk::{
     bot::{
-        dispatch, Button, ButtonStyle, CommandCall, CommandOption, CommandReply, OptionKind,
-        RegisteredCommand,
+        complete, dispatch, Button, ButtonStyle, Choice, CommandCall, CommandOption, CommandReply,
+        Completing, OptionKind, RegisteredCommand,
     },
     context::Platform,
     time::now_ms,
@@ -32,7 +32,7 @@ use serde_json::Value;
 
 use crate::{
     events::{BotDisconnected, BotReady},
-    rules::fit_reply,
+    rules::{fit_embed, fit_reply},
     settings::Settings,
 };
 
@@ -114,6 +114,19 @@ impl Bot {
                 "/{name} is no longer available on this site; it will disappear from Discord \
                  when the bot restarts."
             )),
+        }
+    }
+
+    /// The suggestions for the option being typed in `/name` (none for a command that is gone).
+    pub async fn complete(
+        &self,
+        name: &str,
+        call: CommandCall,
+        completing: Completing,
+    ) -> Vec<Choice> {
+        match self.platform.plugins.bot().commands.get(name) {
+            Some(command) => complete(&self.platform, &command, call, completing).await,
+            None => Vec::new(),
         }
     }
 }
@@ -269,9 +282,49 @@ fn parameter(option: &CommandOption) -> poise::CommandParameter<Data, Error> {
         channel_types: None,
         choices: Vec::new().into(),
         type_setter: Some(type_setter),
-        autocomplete_callback: None,
+        autocomplete_callback: option
+            .autocomplete
+            .then_some(suggest as AutocompleteCallback),
         __non_exhaustive: (),
     }
+}
+
+type AutocompleteCallback =
+    for<'a> fn(
+        poise::ApplicationContext<'a, Data, Error>,
+        &'a str,
+    ) -> poise::BoxFuture<'a, serenity::CreateAutocompleteResponse>;
+
+/// The one autocomplete callback of every option that has suggestions: the command's plugin
+/// answers through [`Bot::complete`] (Discord wants them within 3 seconds; they are one query).
+fn suggest<'a>(
+    ctx: poise::ApplicationContext<'a, Data, Error>,
+    typed: &'a str,
+) -> poise::BoxFuture<'a, serenity::CreateAutocompleteResponse> {
+    Box::pin(async move {
+        let option = ctx
+            .args
+            .iter()
+            .find(|o| matches!(o.value, serenity::ResolvedValue::Autocomplete { .. }))
+            .map(|o| o.name.to_string())
+            .unwrap_or_default();
+        let call = command_call(ctx.interaction, ctx.args);
+        let choices = ctx
+            .data()
+            .complete(
+                &ctx.interaction.data.name,
+                call,
+                Completing {
+                    option,
+                    typed: typed.to_string(),
+                },
+            )
+            .await;
+        choices.into_iter().fold(
+            serenity::CreateAutocompleteResponse::new(),
+            |response, choice| response.add_string_choice(choice.name, choice.value),
+        )
+    })
 }
 
 /// The one slash action of every command.
@@ -293,10 +346,13 @@ fn run_slash(
                 work.await
             }
         };
-        let builder = poise::CreateReply::default()
+        let mut builder = poise::CreateReply::default()
             .content(fit_reply(&reply.content))
             .ephemeral(reply.ephemeral)
             .components(button_rows(&reply.buttons));
+        if let Some(embed) = embed_of(&reply) {
+            builder = builder.embed(embed);
+        }
         if let Err(e) = poise::send_application_reply(ctx, builder).await {
             tracing::warn!(error = %e, command = %ctx.interaction.data.name, "could not answer a command on Discord");
         }
@@ -304,7 +360,8 @@ fn run_slash(
     })
 }
 
-/// The platform's view of one use of a command.
+/// The platform's view of one use of a command (or, while an option is typed, of the options
+/// filled in so far: the typed one is left out).
 pub fn command_call(
     interaction: &serenity::CommandInteraction,
     args: &[serenity::ResolvedOption<'_>],
@@ -344,6 +401,17 @@ pub fn component_call(interaction: &serenity::ComponentInteraction) -> CommandCa
     }
 }
 
+/// Serenity's builder for a reply's embed, when it has one.
+fn embed_of(reply: &CommandReply) -> Option<serenity::CreateEmbed> {
+    let (title, description) = reply.embed.as_ref()?;
+    let (title, description) = fit_embed(title, description);
+    Some(
+        serenity::CreateEmbed::new()
+            .title(title)
+            .description(description),
+    )
+}
+
 /// Serenity's builder for a reply's buttons (one action row).
 fn button_rows(buttons: &[Button]) -> Vec<serenity::CreateActionRow> {
     if buttons.is_empty() {
@@ -379,10 +447,13 @@ async fn answer_click(
     tokio::pin!(work);
     let result = match tokio::time::timeout(DEFER_AFTER, &mut work).await {
         Ok(reply) => {
-            let message = serenity::CreateInteractionResponseMessage::new()
+            let mut message = serenity::CreateInteractionResponseMessage::new()
                 .content(fit_reply(&reply.content))
                 .ephemeral(reply.ephemeral)
                 .components(button_rows(&reply.buttons));
+            if let Some(embed) = embed_of(&reply) {
+                message = message.embed(embed);
+            }
             interaction
                 .create_response(ctx, serenity::CreateInteractionResponse::Message(message))
                 .await
@@ -395,10 +466,13 @@ async fn answer_click(
                 tracing::warn!(error = %e, "could not defer a slow button's answer");
             }
             let reply = work.await;
-            let followup = serenity::CreateInteractionResponseFollowup::new()
+            let mut followup = serenity::CreateInteractionResponseFollowup::new()
                 .content(fit_reply(&reply.content))
                 .ephemeral(reply.ephemeral)
                 .components(button_rows(&reply.buttons));
+            if let Some(embed) = embed_of(&reply) {
+                followup = followup.embed(embed);
+            }
             interaction.create_followup(ctx, followup).await.map(|_| ())
         }
     };

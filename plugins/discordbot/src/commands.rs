@@ -17,6 +17,7 @@ pub fn register(ctx: &LoadContext) -> Result<(), Error> {
         description: "Which organization this Discord server belongs to, and its commands".into(),
         options: vec![],
         action: None,
+        autocomplete: None,
         handler: command_handler(about_server),
     })
 }

@@ -15,9 +15,10 @@ use discordbot::{
     settings::Settings,
 };
 use sdk::{
-    auth::CurrentUser, bot::command_handler, bot::BotCommand, bot::CommandCall,
-    bot::CommandContext, bot::CommandOption, bot::CommandReply, bot::OptionKind, db::Backend,
-    plugin::Bundle, plugin::LoadContext, plugin::Plugin, Actor, Error,
+    auth::CurrentUser, bot::autocomplete_handler, bot::command_handler, bot::BotCommand,
+    bot::Choice, bot::CommandCall, bot::CommandContext, bot::CommandOption, bot::CommandReply,
+    bot::Completing, bot::OptionKind, db::Backend, plugin::Bundle, plugin::LoadContext,
+    plugin::Plugin, Actor, Error,
 };
 use serde_json::json;
 use testkit::{both_backends, PluginWorld};
@@ -47,13 +48,20 @@ impl Plugin for BotTest {
         ctx.command(BotCommand {
             name: "echo".into(),
             description: "Says it back".into(),
-            options: vec![CommandOption {
-                name: "text".into(),
-                description: "What to say".into(),
-                kind: OptionKind::String,
-                required: true,
-            }],
+            options: vec![
+                CommandOption::new("text", "What to say", OptionKind::String, true).autocompleted(),
+            ],
             action: Some("bottest:use".into()),
+            // 30 suggestions from what is typed, and one too long for Discord.
+            autocomplete: Some(autocomplete_handler(
+                |_ctx: CommandContext, completing: Completing| async move {
+                    let mut choices: Vec<Choice> = (0..30)
+                        .map(|i| Choice::same(format!("{}-{i}", completing.typed)))
+                        .collect();
+                    choices.insert(0, Choice::same("x".repeat(101)));
+                    Ok(choices)
+                },
+            )),
             handler: command_handler(|ctx: CommandContext| async move {
                 Ok(CommandReply::public(format!(
                     "echo {} for org {} by {}",
@@ -68,6 +76,7 @@ impl Plugin for BotTest {
             description: "Answers pong".into(),
             options: vec![],
             action: None,
+            autocomplete: None,
             handler: command_handler(|_ctx: CommandContext| async move {
                 Ok(CommandReply::private("pong"))
             }),
@@ -172,6 +181,34 @@ impl World {
         };
         self.bot.answer(name, call).await.content
     }
+
+    /// What the bot suggests while `typed` is typed into `/name`'s `text`.
+    async fn suggestions(
+        &self,
+        guild: &str,
+        discord_user: &str,
+        name: &str,
+        typed: &str,
+    ) -> Vec<String> {
+        let call = CommandCall {
+            guild_id: Some(guild.to_string()),
+            channel_id: Some("1".into()),
+            discord_user_id: discord_user.to_string(),
+            discord_username: "someone".into(),
+            options: BTreeMap::new(),
+            custom_id: None,
+        };
+        let completing = Completing {
+            option: "text".into(),
+            typed: typed.into(),
+        };
+        self.bot
+            .complete(name, call, completing)
+            .await
+            .into_iter()
+            .map(|c| c.value)
+            .collect()
+    }
 }
 
 /// When the tests link servers.
@@ -247,6 +284,34 @@ async fn check_a_command_needs_a_known_member_with_its_action(backend: Backend) 
 both_backends!(
     a_command_needs_a_known_member_with_its_action,
     check_a_command_needs_a_known_member_with_its_action
+);
+
+async fn check_suggestions_pass_the_same_checks_and_fit_discord(backend: Backend) {
+    let w = world(backend).await;
+    // A server nobody linked: nothing to suggest.
+    assert!(w.suggestions("777", "5001", "echo", "hi").await.is_empty());
+
+    let (_, org) = w.linked_org_with_bottest("777").await;
+    // The admin: at most 25, the one too long for Discord left out.
+    let choices = w.suggestions("777", "5001", "echo", "hi").await;
+    assert_eq!(choices.len(), 25, "{choices:?}");
+    assert_eq!(choices[0], "hi-0");
+    assert_eq!(choices[24], "hi-24");
+    // A member without the command's action, and an unknown Discord account: nothing.
+    let stranger = w.discord_user("stranger", "5002").await;
+    w.join(org, &stranger, &[]).await;
+    assert!(w.suggestions("777", "5002", "echo", "hi").await.is_empty());
+    assert!(w.suggestions("777", "9999", "echo", "hi").await.is_empty());
+    // A command without suggestions, and one that is gone.
+    assert!(w.suggestions("777", "5001", "ping", "").await.is_empty());
+    assert!(w.suggestions("777", "5001", "gone", "").await.is_empty());
+    // The plugin switched off.
+    w.set_enabled_in(org, "bottest", false).await;
+    assert!(w.suggestions("777", "5001", "echo", "hi").await.is_empty());
+}
+both_backends!(
+    suggestions_pass_the_same_checks_and_fit_discord,
+    check_suggestions_pass_the_same_checks_and_fit_discord
 );
 
 async fn check_sahabot_lists_the_servers_commands(backend: Backend) {
@@ -450,5 +515,35 @@ fn the_fake_interaction_decodes_into_a_command_call() {
     assert_eq!(call.discord_user_id, "5001");
     assert_eq!(call.string("text"), Some("hi"));
     assert_eq!(call.integer("count"), Some(3));
+    assert_eq!(call.options["loud"], json!(true));
+}
+
+/// An autocomplete interaction decodes with the typed option focused and left out of the call.
+#[test]
+fn the_fake_autocomplete_decodes_with_the_typed_option_focused() {
+    use poise::serenity_prelude as serenity;
+    let mut payload =
+        testkit::fake_discord::command_interaction("777", "5001", "echo", &json!({"loud": true}));
+    payload["type"] = json!(4);
+    payload["data"]["options"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "text", "type": 3, "value": "h", "focused": true}));
+    let interaction: serenity::Interaction = serde_json::from_value(payload).unwrap();
+    let serenity::Interaction::Autocomplete(command) = interaction else {
+        panic!("not an autocomplete interaction");
+    };
+    let options = command.data.options();
+    assert!(options.iter().any(|o| o.name == "text"
+        && matches!(
+            o.value,
+            serenity::ResolvedValue::Autocomplete { value: "h", .. }
+        )));
+    let call = command_call(&command, &options);
+    assert_eq!(
+        call.string("text"),
+        None,
+        "the typed option is not a value yet"
+    );
     assert_eq!(call.options["loud"], json!(true));
 }

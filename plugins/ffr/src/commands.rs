@@ -2,74 +2,27 @@
 //! presets through the presets plugin's seed service, as the Discord user's linked SahaBot
 //! account (a member holding `seed:roll`), and answers with the generator link and the seed.
 //! No `spoiler` option: FFR seeds have none to keep.
+//!
+//! The command itself (preset suggestions while typing, the seed service's rights, the
+//! deferred answer) is presets' [`RollCommand`]; here are only its options and its answer.
 
-use sdk::{
-    bot::{command_handler, BotCommand, CommandOption, CommandReply, OptionKind},
-    plugin::LoadContext,
-    Actor, Error,
-};
-
-use presets::{
-    model::SeedRoll,
-    service::{Presets, RollRequest},
-};
+use presets::{model::SeedRoll, roll_command::RollCommand};
+use sdk::{plugin::LoadContext, Error};
 
 /// Registers `/ffr`.
 pub fn register(ctx: &LoadContext) -> Result<(), Error> {
-    ctx.command(ffr_command())
-}
-
-fn ffr_command() -> BotCommand {
-    let option = |name: &str, description: &str, kind: OptionKind, required: bool| CommandOption {
-        name: name.into(),
-        description: description.into(),
-        kind,
-        required,
-    };
-    BotCommand {
-        name: "ffr".into(),
-        description: "Roll a Final Fantasy Randomizer seed from a preset".into(),
-        options: vec![
-            option("preset", "The preset's name", OptionKind::String, true),
-            option(
-                "namespace",
-                "The preset's namespace (leave out for a global preset)",
-                OptionKind::String,
-                false,
-            ),
-        ],
-        action: None,
-        handler: command_handler(|ctx| async move {
-            let preset = ctx
-                .call
-                .string("preset")
-                .ok_or_else(|| Error::invalid("preset", "Say which preset to roll."))?
-                .to_string();
-            let namespace = ctx.call.string("namespace").map(str::to_string);
-            let user = ctx.user.clone().ok_or_else(|| {
-                Error::unauthenticated(
-                    "Sign in to SahaBot with this Discord account to roll seeds for this server's organization.",
-                )
-            })?;
-            let seed = Presets::new(ctx.platform.clone())
-                .roll_seed(
-                    ctx.org_id,
-                    &Actor::user(user),
-                    RollRequest {
-                        randomizer: crate::PLUGIN_ID.into(),
-                        namespace,
-                        preset: Some(preset),
-                        settings: None,
-                        spoiler: false,
-                        tournament: false,
-                        source: "discord".into(),
-                    },
-                    sdk::time::now_ms(),
-                )
-                .await?;
-            Ok(CommandReply::public(seed_message(&seed)))
-        }),
-    }
+    ctx.command(
+        RollCommand {
+            name: "ffr",
+            description: "Roll a Final Fantasy Randomizer seed from a preset",
+            randomizer: crate::PLUGIN_ID,
+            spoiler: None,
+            race: None,
+            kind: None,
+            message: seed_message,
+        }
+        .build(),
+    )
 }
 
 /// The answer: what was rolled, the link, the seed.

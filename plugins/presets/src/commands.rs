@@ -10,7 +10,10 @@ use std::{path::PathBuf, sync::Arc};
 
 use sdk::{
     auth::CurrentUser,
-    bot::{command_handler, BotCommand, CommandOption, CommandReply, OptionKind},
+    bot::{
+        autocomplete_handler, command_handler, BotCommand, Choice, CommandContext, CommandOption,
+        CommandReply, Completing, OptionKind,
+    },
     plugin::{
         cli::{CliArgs, CliCall, CliCommand},
         LoadContext,
@@ -18,7 +21,7 @@ use sdk::{
     Actor, Error,
 };
 
-use crate::{messages::preset_summary, service::Presets};
+use crate::{messages::preset_summary, rules::split_preset_key, service::Presets};
 
 /// Registers `/preset` and `sahabot presets import`.
 pub fn register(ctx: &LoadContext) -> Result<(), Error> {
@@ -81,18 +84,15 @@ async fn import(call: CliCall) -> Result<String, Error> {
 /// `/preset randomizer name [namespace]`: a preset's summary. Members who hold `preset:read`
 /// see the organization's private presets too; everybody else only public ones.
 fn preset_command() -> BotCommand {
-    let option = |name: &str, description: &str, required: bool| CommandOption {
-        name: name.into(),
-        description: description.into(),
-        kind: OptionKind::String,
-        required,
+    let option = |name: &str, description: &str, required: bool| {
+        CommandOption::new(name, description, OptionKind::String, required)
     };
     BotCommand {
         name: "preset".into(),
         description: "Show a randomizer preset".into(),
         options: vec![
             option("randomizer", "The randomizer, e.g. alttpr", true),
-            option("name", "The preset's name", true),
+            option("name", "The preset: pick one, or type namespace/name", true).autocompleted(),
             option(
                 "namespace",
                 "The namespace (leave out for a global preset)",
@@ -100,6 +100,7 @@ fn preset_command() -> BotCommand {
             ),
         ],
         action: None,
+        autocomplete: Some(autocomplete_handler(suggest_preset)),
         handler: command_handler(|ctx| async move {
             let randomizer = ctx
                 .call
@@ -111,12 +112,25 @@ fn preset_command() -> BotCommand {
                 .string("name")
                 .ok_or_else(|| Error::invalid("name", "Say which preset."))?
                 .to_string();
-            let namespace = ctx.call.string("namespace").map(str::to_string);
             // A Discord user without a linked SahaBot account acts as nobody: public only.
             let actor = ctx.user.clone().map(Actor::user).unwrap_or_default();
-            let (kind, settings) = Presets::new(ctx.platform.clone())
+            let presets = Presets::new(ctx.platform.clone());
+            let ((mut namespace, mut name), global) =
+                split_preset_key(&name, ctx.call.string("namespace"));
+            let mut found = presets
                 .settings_for(ctx.org_id, &actor, namespace.as_deref(), &randomizer, &name)
-                .await?;
+                .await;
+            // `a/b` typed, and no namespace `a` has `b`: a global preset named `a/b`, maybe.
+            if let (Err(Error::NotFound { .. }), Some(whole)) = (&found, global) {
+                if let Ok(settings) = presets
+                    .settings_for(ctx.org_id, &actor, None, &randomizer, &whole)
+                    .await
+                {
+                    (namespace, name) = (None, whole);
+                    found = Ok(settings);
+                }
+            }
+            let (kind, settings) = found?;
             Ok(CommandReply::public(preset_summary(
                 &name,
                 &randomizer.to_lowercase(),
@@ -126,4 +140,20 @@ fn preset_command() -> BotCommand {
             )))
         }),
     }
+}
+
+/// Presets to pick while `name` is typed, of the randomizer given (nothing until it is); with
+/// `namespace` filled in, that namespace's presets by name.
+async fn suggest_preset(ctx: CommandContext, completing: Completing) -> Result<Vec<Choice>, Error> {
+    let Some(randomizer) = ctx
+        .call
+        .string("randomizer")
+        .filter(|r| !r.trim().is_empty())
+    else {
+        return Ok(Vec::new());
+    };
+    if completing.option != "name" {
+        return Ok(Vec::new());
+    }
+    crate::roll_command::preset_suggestions(&ctx, randomizer, completing.typed, None, false).await
 }

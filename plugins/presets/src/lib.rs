@@ -20,6 +20,8 @@
 //! - [`api`] — server functions under `/api/p/presets/`: guard → service → DTO.
 //! - [`ui`] — the pages under `/org/{org_id}/presets`, one file per page.
 //! - `commands` (server) — the `/preset` Discord command.
+//! - `roll_command` (server) — the roll command every randomizer plugin registers on Discord
+//!   (`/alttpr`, `/smz3`, …), with preset suggestions while typing.
 //! - `tasks` (server) — the `post_list` task type (a namespace's presets to a channel).
 //! - `listeners` (server) — the announcement of new presets in the organization's channel.
 //! - `messages` (server) — the texts the bot posts.
@@ -48,6 +50,8 @@ pub mod messages;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod roll_command;
 pub mod rules;
 #[cfg(feature = "ssr")]
 #[doc(hidden)]

@@ -183,10 +183,67 @@ pub fn clean_slug(slug: &str) -> Result<String, Error> {
     }
 }
 
+/// Which preset a picked or typed `preset` names: with a `namespace` given, that namespace's
+/// preset of that name; otherwise `slug/name` (what pickers offer) when the part before the
+/// first `/` could be a namespace slug, else a global preset. The second answer is the global
+/// reading of the whole text, to try when the first finds nothing (a global preset's name may
+/// contain `/`).
+pub fn split_preset_key(
+    preset: &str,
+    namespace: Option<&str>,
+) -> ((Option<String>, String), Option<String>) {
+    let preset = preset.trim();
+    if let Some(ns) = namespace.map(str::trim).filter(|ns| !ns.is_empty()) {
+        return ((Some(ns.to_lowercase()), preset.to_string()), None);
+    }
+    match preset.split_once('/') {
+        Some((slug, name)) if clean_slug(slug).is_ok() && !name.trim().is_empty() => (
+            (Some(slug.trim().to_lowercase()), name.trim().to_string()),
+            Some(preset.to_string()),
+        ),
+        _ => ((None, preset.to_string()), None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    #[test]
+    fn a_picked_preset_splits_into_namespace_and_name() {
+        assert_eq!(
+            split_preset_key("league/open", None),
+            (
+                (Some("league".into()), "open".into()),
+                Some("league/open".into())
+            )
+        );
+        assert_eq!(
+            split_preset_key("open", Some(" League ")),
+            ((Some("league".into()), "open".into()), None)
+        );
+        assert_eq!(
+            split_preset_key("open", None),
+            ((None, "open".into()), None)
+        );
+        // Not a slug before the slash, or nothing after it: a global preset's name.
+        assert_eq!(
+            split_preset_key("Any% / fast", None),
+            ((None, "Any% / fast".into()), None)
+        );
+        assert_eq!(
+            split_preset_key("league/", None),
+            ((None, "league/".into()), None)
+        );
+        assert_eq!(
+            split_preset_key(" league/open 2 ", Some("")),
+            (
+                (Some("league".into()), "open 2".into()),
+                Some("league/open 2".into())
+            )
+        );
+    }
 
     fn user_ns(public: bool) -> Facts {
         Facts {

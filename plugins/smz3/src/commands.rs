@@ -4,112 +4,33 @@
 //! `seed:roll`), and answers with the link and the file-select code. The bot defers the answer
 //! while samus.link works. The spoiler link is not posted: it is on the seed's page, for those
 //! allowed to see it.
-
-use sdk::{
-    bot::{command_handler, BotCommand, CommandOption, CommandReply, OptionKind},
-    plugin::LoadContext,
-    Actor, Error,
-};
+//!
+//! The command itself (preset suggestions while typing, the seed service's rights, the
+//! deferred answer) is presets' [`RollCommand`]; here are only its options and its answer.
 
 use presets::{
     model::SeedRoll,
-    service::{Presets, RollRequest},
+    roll_command::{seed_message as usual_message, RollCommand},
 };
+use sdk::{plugin::LoadContext, Error};
 
 /// Registers `/smz3`.
 pub fn register(ctx: &LoadContext) -> Result<(), Error> {
-    ctx.command(smz3_command())
+    ctx.command(
+        RollCommand {
+            name: "smz3",
+            description: "Roll an SMZ3 (Super Metroid + A Link to the Past) seed from a preset",
+            randomizer: crate::PLUGIN_ID,
+            spoiler: Some("Keep the spoiler link (shown on the seed's page to those allowed)"),
+            race: Some("A race seed (no spoiler on samus.link) even if the preset does not say so"),
+            kind: None,
+            message: seed_message,
+        }
+        .build(),
+    )
 }
 
-fn smz3_command() -> BotCommand {
-    let option = |name: &str, description: &str, kind: OptionKind, required: bool| CommandOption {
-        name: name.into(),
-        description: description.into(),
-        kind,
-        required,
-    };
-    BotCommand {
-        name: "smz3".into(),
-        description: "Roll an SMZ3 (Super Metroid + A Link to the Past) seed from a preset".into(),
-        options: vec![
-            option("preset", "The preset's name", OptionKind::String, true),
-            option(
-                "namespace",
-                "The preset's namespace (leave out for a global preset)",
-                OptionKind::String,
-                false,
-            ),
-            option(
-                "race",
-                "A race seed (no spoiler on samus.link) even if the preset does not say so",
-                OptionKind::Boolean,
-                false,
-            ),
-            option(
-                "spoiler",
-                "Keep the spoiler link (shown on the seed's page to those allowed)",
-                OptionKind::Boolean,
-                false,
-            ),
-        ],
-        action: None,
-        handler: command_handler(|ctx| async move {
-            let preset = ctx
-                .call
-                .string("preset")
-                .ok_or_else(|| Error::invalid("preset", "Say which preset to roll."))?
-                .to_string();
-            let namespace = ctx.call.string("namespace").map(str::to_string);
-            let flag = |name: &str| {
-                ctx.call
-                    .options
-                    .get(name)
-                    .and_then(serde_json::Value::as_bool)
-                    .unwrap_or(false)
-            };
-            let (race, spoiler) = (flag("race"), flag("spoiler"));
-            let user = ctx.user.clone().ok_or_else(|| {
-                Error::unauthenticated(
-                    "Sign in to SahaBot with this Discord account to roll seeds for this server's organization.",
-                )
-            })?;
-            let seed = Presets::new(ctx.platform.clone())
-                .roll_seed(
-                    ctx.org_id,
-                    &Actor::user(user),
-                    RollRequest {
-                        randomizer: crate::PLUGIN_ID.into(),
-                        namespace,
-                        preset: Some(preset),
-                        settings: None,
-                        spoiler,
-                        tournament: race,
-                        source: "discord".into(),
-                    },
-                    sdk::time::now_ms(),
-                )
-                .await?;
-            Ok(CommandReply::public(seed_message(&seed)))
-        }),
-    }
-}
-
-/// The answer: what was rolled, the link, the code.
+/// The answer: what was rolled, the link, the file-select code.
 pub fn seed_message(seed: &SeedRoll) -> String {
-    let mut text = format!(
-        "**SMZ3 seed** ({})\n<{}>",
-        if seed.preset.is_empty() {
-            "settings given"
-        } else {
-            &seed.preset
-        },
-        seed.url
-    );
-    if let Some(code) = &seed.file_select_code {
-        text += &format!("\nFile select: {}", code.join(" "));
-    }
-    if seed.has_spoiler {
-        text += "\nThe spoiler link is kept with the seed.";
-    }
-    text
+    usual_message("SMZ3 seed", "File select", seed)
 }

@@ -8,7 +8,8 @@
 //! admin, calls to the `discordbot` plugin's API). The tests, by feature: `connection` (connect,
 //! resume, stop, no token or a refused one, two instances and the lease), `commands`
 //! (registration, answers in linked and unlinked servers, posting through the REST client),
-//! `linking` (the invite and its callback, each refusal, unlinking).
+//! `linking` (the invite and its callback, each refusal, unlinking), `randomizers` (`/alttpr`
+//! suggested and rolled through the gateway against the fake alttpr.com).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 #[path = "../common/mod.rs"]
@@ -17,6 +18,7 @@ mod common;
 mod commands;
 mod connection;
 mod linking;
+mod randomizers;
 
 use std::{sync::Arc, time::Duration};
 
@@ -62,8 +64,10 @@ impl Plugin for BotTest {
                 description: "What to say".into(),
                 kind: OptionKind::String,
                 required: true,
+                autocomplete: false,
             }],
             action: Some("bottest:use".into()),
+            autocomplete: None,
             handler: command_handler(|ctx: CommandContext| async move {
                 Ok(CommandReply::public(format!(
                     "echo {} for org {} by {}",
@@ -78,6 +82,7 @@ impl Plugin for BotTest {
             description: "Answers pong".into(),
             options: vec![],
             action: None,
+            autocomplete: None,
             handler: command_handler(|_ctx: CommandContext| async move {
                 Ok(CommandReply::private("pong"))
             }),

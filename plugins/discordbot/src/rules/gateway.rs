@@ -55,10 +55,20 @@ pub fn bot_online(connected_here: bool, configured: bool, lease: Option<&Lease>,
 
 /// A reply cut to Discord's 2000 characters.
 pub fn fit_reply(content: &str) -> String {
-    if content.chars().count() <= MAX_REPLY_CHARS {
-        return content.to_string();
+    fit_to(content, MAX_REPLY_CHARS)
+}
+
+/// An embed's title and description cut to Discord's 256 and 4096 characters.
+pub fn fit_embed(title: &str, description: &str) -> (String, String) {
+    (fit_to(title, 256), fit_to(description, 4096))
+}
+
+/// `text` cut to `max` characters, the last one an ellipsis when cut.
+fn fit_to(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
     }
-    let mut out: String = content.chars().take(MAX_REPLY_CHARS - 1).collect();
+    let mut out: String = text.chars().take(max - 1).collect();
     out.push('…');
     out
 }
@@ -66,6 +76,15 @@ pub fn fit_reply(content: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embeds_are_cut_to_discords_limits() {
+        let (title, description) = fit_embed(&"t".repeat(300), &"d".repeat(5000));
+        assert_eq!(title.chars().count(), 256);
+        assert!(title.ends_with('…'));
+        assert_eq!(description.chars().count(), 4096);
+        assert_eq!(fit_embed("Seed", "link"), ("Seed".into(), "link".into()));
+    }
 
     fn lease(holder: &str, expires_at: i64) -> Lease {
         Lease {

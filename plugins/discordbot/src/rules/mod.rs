@@ -5,7 +5,8 @@ pub mod gateway;
 pub mod link;
 
 pub use gateway::{
-    bot_online, fit_reply, lease_step, may_take_lease, retry_delay_ms, LeaseStep, MAX_REPLY_CHARS,
+    bot_online, fit_embed, fit_reply, lease_step, may_take_lease, retry_delay_ms, LeaseStep,
+    MAX_REPLY_CHARS,
 };
 pub use link::{
     check_state_user, claimed_org, encode_query, guild_to_link, invite_problem, invite_url,

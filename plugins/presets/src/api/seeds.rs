@@ -101,3 +101,37 @@ sdk::api_doc!(
     GetSpoiler,
     "member with seed:spoiler, or any member once released"
 );
+
+/// The body of every randomizer plugin's `/api/p/<randomizer>/generate`: the caller must hold
+/// `seed:roll` where `plugin_id` is on (a randomizer plugin's id is its randomizer's), then the
+/// seed service rolls (presets on, the preset's visibility, the seed kept with its audit entry).
+/// Call it first in the server function: it reads the request's context before awaiting.
+#[cfg(feature = "ssr")]
+pub async fn generate_for(
+    plugin_id: &str,
+    org_id: i64,
+    namespace: Option<String>,
+    preset: Option<String>,
+    settings: Option<serde_json::Value>,
+    spoiler: bool,
+) -> Result<SeedRoll, sdk::Error> {
+    let platform = sdk::context::platform()?;
+    let scope =
+        sdk::auth::guard::require_plugin(org_id, plugin_id, crate::actions::SEED_ROLL).await?;
+    crate::service::Presets::new(platform)
+        .roll_seed(
+            org_id,
+            &sdk::Actor::from(&scope),
+            RollRequest {
+                randomizer: plugin_id.into(),
+                namespace,
+                preset,
+                settings,
+                spoiler,
+                tournament: false,
+                source: "api".into(),
+            },
+            now_ms(),
+        )
+        .await
+}

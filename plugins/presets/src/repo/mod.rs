@@ -16,8 +16,8 @@ pub use namespaces::{
     NewNamespace,
 };
 pub use presets::{
-    delete_preset, insert_preset, preset_by_id, preset_by_key, search_presets, update_preset,
-    NewPreset, PresetRow, PresetUpdate,
+    delete_preset, insert_preset, preset_by_id, preset_by_key, presets_to_pick, search_presets,
+    update_preset, NewPreset, PresetKey, PresetRow, PresetUpdate,
 };
 pub use seeds::{
     insert_seed_roll, search_seed_rolls, seed_roll, set_spoiler_released, spoiler_log, NewSeedRoll,

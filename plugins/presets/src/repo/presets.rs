@@ -119,6 +119,56 @@ pub async fn search_presets(
     .await?)
 }
 
+/// A preset as a picker lists it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PresetKey {
+    pub namespace_slug: Option<String>,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub kind: PresetKind,
+}
+
+/// Up to `limit` of `randomizer`'s presets that organization `org_id` picks from: those in its
+/// own namespaces (private ones only with `include_private`) and the public global ones, its
+/// own first, by namespace and name. `q` matches `namespace/name` (or a global preset's name),
+/// case-insensitively; `kind` narrows to one kind.
+pub async fn presets_to_pick(
+    db: &Db,
+    org_id: i64,
+    randomizer: &str,
+    q: &str,
+    kind: Option<PresetKind>,
+    include_private: bool,
+    limit: i64,
+) -> Result<Vec<PresetKey>, Error> {
+    let pattern = if q.is_empty() {
+        String::new()
+    } else {
+        sdk::db::contains_pattern(q)
+    };
+    Ok(sqlx::query_as(
+        "SELECT n.slug AS namespace_slug, p.name, p.kind
+         FROM randomizer_presets p
+         LEFT JOIN preset_namespaces n ON n.id = p.namespace_id
+         WHERE p.randomizer = $1
+           AND ((p.namespace_id IS NULL AND p.is_public = $2)
+                OR (n.owner_org_id = $3 AND (p.is_public = $2 OR $4 = 1)))
+           AND ($5 = '' OR p.kind = $5)
+           AND ($6 = '' OR LOWER(COALESCE(n.slug || '/', '') || p.name) LIKE LOWER($6) ESCAPE '\\')
+         ORDER BY CASE WHEN p.namespace_id IS NULL THEN 1 ELSE 0 END, n.slug, p.name
+         LIMIT $7",
+    )
+    .bind(randomizer)
+    .bind(true)
+    .bind(org_id)
+    .bind(i64::from(include_private))
+    .bind(kind.map(kind_text).unwrap_or(""))
+    .bind(pattern)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 pub struct NewPreset<'a> {
     pub namespace_id: Option<i64>,
     pub user_id: i64,

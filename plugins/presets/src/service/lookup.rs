@@ -130,4 +130,45 @@ impl Presets {
             )
             .await
     }
+
+    /// What a picker offers while `typed` is typed (Discord's autocomplete): up to
+    /// [`MAX_CHOICES`](sdk::bot::MAX_CHOICES) of `randomizer`'s presets from organization
+    /// `org_id`'s namespaces and the global ones, as `namespace/name` (a global preset by its
+    /// name) — what [`split_preset_key`](crate::rules::split_preset_key) reads back. `for_roll`:
+    /// the organization's private presets too when the caller may roll seeds (they are there to
+    /// be rolled); otherwise when they hold `preset:read`. `kind` narrows to one kind.
+    pub async fn preset_choices(
+        &self,
+        org_id: i64,
+        actor: &Actor,
+        randomizer: &str,
+        typed: &str,
+        kind: Option<PresetKind>,
+        for_roll: bool,
+    ) -> Result<Vec<String>, Error> {
+        let action = if for_roll {
+            actions::SEED_ROLL
+        } else {
+            actions::PRESET_READ
+        };
+        let include_private = self.org_allows(actor, org_id, action).await?;
+        let typed: String = typed.trim().chars().take(100).collect();
+        let keys = repo::presets_to_pick(
+            self.db(),
+            org_id,
+            &randomizer.trim().to_lowercase(),
+            &typed,
+            kind,
+            include_private,
+            sdk::bot::MAX_CHOICES as i64,
+        )
+        .await?;
+        Ok(keys
+            .into_iter()
+            .map(|key| match key.namespace_slug {
+                Some(slug) => format!("{slug}/{}", key.name),
+                None => key.name,
+            })
+            .collect())
+    }
 }

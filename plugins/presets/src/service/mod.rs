@@ -55,7 +55,7 @@ impl Presets {
         Self { platform }
     }
 
-    fn db(&self) -> &Db {
+    pub(crate) fn db(&self) -> &Db {
         &self.platform.db
     }
 

@@ -4,7 +4,10 @@
 //! enabled there, and a named action is held by the SahaBot user behind the Discord account
 //! ([`user_by_discord_id`]). A refusal or a handler's error becomes a private reply.
 
-use super::{CommandCall, CommandContext, CommandHandler, CommandReply, RegisteredCommand};
+use super::{
+    Choice, CommandCall, CommandContext, CommandHandler, CommandReply, Completing,
+    RegisteredCommand, MAX_CHOICES,
+};
 use crate::{
     auth::CurrentUser, context::Decision, context::Platform, db::Db, runtime::LinkedGuild, Error,
 };
@@ -75,6 +78,40 @@ pub async fn dispatch(
         call,
     )
     .await
+}
+
+/// The suggestions for the option being typed in `command`, after the same checks as a use of
+/// it: a refusal or a failing handler suggests nothing (Discord then shows no choices; the
+/// refusal's message comes when the command is sent). At most [`MAX_CHOICES`], each name and
+/// value cut to Discord's 100 characters.
+pub async fn complete(
+    platform: &Platform,
+    command: &RegisteredCommand,
+    call: CommandCall,
+    completing: Completing,
+) -> Vec<Choice> {
+    let Some(handler) = &command.command.autocomplete else {
+        return Vec::new();
+    };
+    let Ok(ctx) = checked(platform, command, call).await else {
+        return Vec::new();
+    };
+    match handler(ctx, completing).await {
+        Ok(choices) => choices
+            .into_iter()
+            // A value longer than Discord takes would be sent back cut: leave it out instead.
+            .filter(|c| !c.value.is_empty() && c.value.chars().count() <= 100)
+            .take(MAX_CHOICES)
+            .map(|c| Choice {
+                name: c.name.chars().take(100).collect(),
+                value: c.value,
+            })
+            .collect(),
+        Err(e) => {
+            tracing::debug!(error = %e, command = %command.command.name, "autocomplete failed");
+            Vec::new()
+        }
+    }
 }
 
 /// Runs the handler of a clicked button after the same checks as commands; always produces a

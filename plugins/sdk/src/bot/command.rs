@@ -3,6 +3,11 @@
 //! either as the bot read it ([`CommandCall`]) and the context the handler runs with once the
 //! platform's checks passed ([`CommandContext`], built in `checks`). The handler answers with a
 //! [`CommandReply`](super::CommandReply) (`message`).
+//!
+//! An option marked `autocomplete` gets suggestions while the user types it: Discord asks, the
+//! bot hands the question ([`Completing`], with the options filled in so far in the call) to the
+//! command's [`AutocompleteHandler`] after the same checks as a use of the command, and offers
+//! its [`Choice`]s (at most [`MAX_CHOICES`]).
 
 use std::{collections::BTreeMap, sync::Arc};
 
@@ -27,6 +32,28 @@ pub struct CommandOption {
     pub description: String,
     pub kind: OptionKind,
     pub required: bool,
+    /// Discord asks the command's [`AutocompleteHandler`] for suggestions while it is typed
+    /// (string options only).
+    #[serde(default)]
+    pub autocomplete: bool,
+}
+
+impl CommandOption {
+    pub fn new(name: &str, description: &str, kind: OptionKind, required: bool) -> Self {
+        Self {
+            name: name.into(),
+            description: description.into(),
+            kind,
+            required,
+            autocomplete: false,
+        }
+    }
+
+    /// The same option, with suggestions while it is typed.
+    pub fn autocompleted(mut self) -> Self {
+        self.autocomplete = true;
+        self
+    }
 }
 
 /// One use of a command, as the bot read it from Discord.
@@ -77,6 +104,49 @@ where
     Arc::new(move |ctx| Box::pin(f(ctx)))
 }
 
+/// Discord shows at most this many suggestions.
+pub const MAX_CHOICES: usize = 25;
+
+/// The option being typed, and what is typed so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Completing {
+    pub option: String,
+    pub typed: String,
+}
+
+/// One suggestion: shown as `name`, sent as `value` when picked (each at most 100 characters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Choice {
+    pub name: String,
+    pub value: String,
+}
+
+impl Choice {
+    /// A suggestion shown as what it sends.
+    pub fn same(value: impl Into<String>) -> Self {
+        let value = value.into();
+        Self {
+            name: value.clone(),
+            value,
+        }
+    }
+}
+
+pub type AutocompleteHandler = Arc<
+    dyn Fn(CommandContext, Completing) -> BoxFuture<'static, Result<Vec<Choice>, Error>>
+        + Send
+        + Sync,
+>;
+
+/// Wraps an async closure as an [`AutocompleteHandler`].
+pub fn autocomplete_handler<F, Fut>(f: F) -> AutocompleteHandler
+where
+    F: Fn(CommandContext, Completing) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Vec<Choice>, Error>> + Send + 'static,
+{
+    Arc::new(move |ctx, completing| Box::pin(f(ctx, completing)))
+}
+
 /// A slash command a plugin contributes.
 #[derive(Clone)]
 pub struct BotCommand {
@@ -89,6 +159,8 @@ pub struct BotCommand {
     /// use it.
     pub action: Option<String>,
     pub handler: CommandHandler,
+    /// Suggestions for the options marked `autocomplete`; None: the command has none.
+    pub autocomplete: Option<AutocompleteHandler>,
 }
 
 /// Buttons a plugin answers: every click on a button whose `custom_id` starts with `prefix`.

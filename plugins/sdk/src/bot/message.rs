@@ -13,6 +13,9 @@ pub struct CommandReply {
     /// Buttons under the reply (one row, at most five).
     #[serde(default)]
     pub buttons: Vec<Button>,
+    /// An embed under the text: title and description (Discord markdown).
+    #[serde(default)]
+    pub embed: Option<(String, String)>,
 }
 
 impl CommandReply {
@@ -21,6 +24,7 @@ impl CommandReply {
             content: content.into(),
             ephemeral: false,
             buttons: Vec::new(),
+            embed: None,
         }
     }
 
@@ -29,11 +33,17 @@ impl CommandReply {
             content: content.into(),
             ephemeral: true,
             buttons: Vec::new(),
+            embed: None,
         }
     }
 
     pub fn with_buttons(mut self, buttons: Vec<Button>) -> Self {
         self.buttons = buttons;
+        self
+    }
+
+    pub fn with_embed(mut self, title: impl Into<String>, description: impl Into<String>) -> Self {
+        self.embed = Some((title.into(), description.into()));
         self
     }
 }

@@ -23,7 +23,7 @@
 //! - `message`: what the bot says ([`CommandReply`], [`OutgoingMessage`], [`Button`]);
 //! - `registry`: the registered commands and buttons ([`CommandRegistry`],
 //!   [`ComponentRegistry`]);
-//! - `checks`: the rules above ([`dispatch`], [`checked_for`]) and their lookups
+//! - `checks`: the rules above ([`dispatch`], [`complete`], [`checked_for`]) and their lookups
 //!   ([`linked_org`], [`user_by_discord_id`]);
 //! - `rest`: the REST client ([`DiscordRest`]);
 //! - here: [`BotRuntime`], which holds the registries, the status and the client.
@@ -42,12 +42,13 @@ use std::sync::RwLock;
 use crate::Error;
 
 pub use checks::{
-    checked, checked_for, dispatch, dispatch_component, linked_guilds, linked_org,
+    checked, checked_for, complete, dispatch, dispatch_component, linked_guilds, linked_org,
     user_by_discord_id,
 };
 pub use command::{
-    command_handler, BotCommand, BotComponent, CommandCall, CommandContext, CommandHandler,
-    CommandOption, OptionKind,
+    autocomplete_handler, command_handler, AutocompleteHandler, BotCommand, BotComponent, Choice,
+    CommandCall, CommandContext, CommandHandler, CommandOption, Completing, OptionKind,
+    MAX_CHOICES,
 };
 pub use message::{components_json, Button, ButtonStyle, CommandReply, OutgoingMessage};
 pub use registry::{CommandRegistry, ComponentRegistry, RegisteredCommand, RegisteredComponent};

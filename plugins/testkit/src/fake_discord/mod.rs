@@ -132,6 +132,10 @@ pub struct InteractionReply {
     pub flags: u64,
     /// The custom ids of the reply's buttons, in order.
     pub custom_ids: Vec<String>,
+    /// An autocomplete answer's suggestions, `(name, value)` in order.
+    pub choices: Vec<(String, String)>,
+    /// The answer's first embed: title and description.
+    pub embed: Option<(String, String)>,
 }
 
 impl InteractionReply {
@@ -464,6 +468,44 @@ impl FakeDiscord {
             options: &options,
         });
         self.interact(&token, payload, &format!("/{name}")).await
+    }
+
+    /// Types `typed` into option `focused` of `/name` in server `guild_id` as Discord user
+    /// `user_id`, with the other `options` filled in (a JSON object), and waits for the bot's
+    /// suggestions (an APPLICATION_COMMAND_AUTOCOMPLETE interaction, answered with type 8).
+    pub async fn autocomplete(
+        &self,
+        guild_id: &str,
+        user_id: &str,
+        name: &str,
+        options: Value,
+        focused: &str,
+        typed: &str,
+    ) -> Result<InteractionReply, String> {
+        let interaction_id = self.shared.next_id();
+        let token = format!("interaction-token-{interaction_id}");
+        let mut payload = interaction_payload(&InteractionSpec {
+            interaction_id: &interaction_id,
+            token: &token,
+            command_id: &self.shared.next_id(),
+            guild_id,
+            channel_id: "1100000000000000001",
+            user_id,
+            name,
+            options: &options,
+        });
+        payload["type"] = json!(4);
+        let typing = json!({ "name": focused, "type": 3, "value": typed, "focused": true });
+        match payload["data"]["options"].as_array_mut() {
+            Some(list) => list.push(typing),
+            None => payload["data"]["options"] = json!([typing]),
+        }
+        self.interact(
+            &token,
+            payload,
+            &format!("autocomplete of /{name} {focused}"),
+        )
+        .await
     }
 
     /// Clicks the button `custom_id` on a message in `channel_id` of server `guild_id` as

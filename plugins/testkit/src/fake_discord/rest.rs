@@ -130,15 +130,7 @@ pub(super) fn bot_api(shared: &Shared, method: &Method, path: &[&str], body: Val
                 .unwrap_or_default()
                 .to_string();
             let id = shared.next_id();
-            let embed = body.pointer("/embeds/0").map(|e| {
-                let text = |k: &str| {
-                    e.get(k)
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string()
-                };
-                (text("title"), text("description"))
-            });
+            let embed = embed_of(&body);
             shared.with(|i| {
                 i.messages.push(PostedMessage {
                     id: id.clone(),
@@ -193,7 +185,14 @@ pub(super) fn bot_api(shared: &Shared, method: &Method, path: &[&str], body: Val
                 .unwrap_or_default()
                 .to_string();
             let flags = body.get("flags").and_then(Value::as_u64);
-            interaction_followup(shared, token, &content, flags, custom_ids(&body));
+            interaction_followup(
+                shared,
+                token,
+                &content,
+                flags,
+                custom_ids(&body),
+                embed_of(&body),
+            );
             let id = shared.next_id();
             Json(message_json(
                 &id,
@@ -232,17 +231,38 @@ pub(super) fn register(shared: &Shared, guild: Option<String>, body: &Value) -> 
 }
 
 /// The first answer to an interaction: a message (type 4) completes the waiting
-/// `use_command`; a deferral (type 5) waits for the follow-up.
+/// `use_command`, suggestions (type 8) the waiting `autocomplete`; a deferral (type 5) waits
+/// for the follow-up.
 pub(super) fn interaction_callback(shared: &Shared, token: &str, body: &Value) {
     let kind = body.get("type").and_then(Value::as_u64).unwrap_or(0);
     let data = body.get("data").cloned().unwrap_or(Value::Null);
     let buttons = custom_ids(&data);
+    let embed = embed_of(&data);
     let content = data
         .get("content")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
     let flags = data.get("flags").and_then(Value::as_u64).unwrap_or(0);
+    // An autocomplete answer (type 8): the suggestions.
+    let choices: Vec<(String, String)> = data
+        .get("choices")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let text = |key: &str| {
+                c.get(key)
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string())
+                    })
+                    .unwrap_or_default()
+            };
+            (text("name"), text("value"))
+        })
+        .collect();
     shared.with(|i| {
         if let Some(pending) = i.pending.get_mut(token) {
             pending.callback = Some((kind, flags, content.clone()));
@@ -253,12 +273,27 @@ pub(super) fn interaction_callback(shared: &Shared, token: &str, body: &Value) {
                         content,
                         flags,
                         custom_ids: buttons,
+                        choices,
+                        embed,
                     })
                     .ok();
                 }
             }
         }
     });
+}
+
+/// The title and description of a message body's first embed.
+pub(super) fn embed_of(body: &Value) -> Option<(String, String)> {
+    body.pointer("/embeds/0").map(|e| {
+        let text = |k: &str| {
+            e.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        (text("title"), text("description"))
+    })
 }
 
 /// The custom ids of the buttons in a message body's `components`.
@@ -283,6 +318,7 @@ pub(super) fn interaction_followup(
     content: &str,
     flags: Option<u64>,
     custom_ids: Vec<String>,
+    embed: Option<(String, String)>,
 ) {
     shared.with(|i| {
         if let Some(pending) = i.pending.get_mut(token) {
@@ -297,6 +333,8 @@ pub(super) fn interaction_followup(
                     content: content.to_string(),
                     flags: flags.unwrap_or(deferred_flags),
                     custom_ids,
+                    choices: Vec::new(),
+                    embed,
                 })
                 .ok();
             }
