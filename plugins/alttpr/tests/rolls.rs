@@ -1,16 +1,21 @@
 //! Rolling ALTTPR seeds against the test kit's fake alttpr.com, on SQLite and PostgreSQL: the
 //! request alttpr.com gets, the seed kept in the organization's history, spoilers shown only to
 //! those allowed, presets checked against the settings schema when saved, and every failure of
-//! the site reported as an upstream error with nothing written.
+//! the site reported as an upstream error with nothing written. A tournament match's "Roll seed"
+//! is tested here too, with the link between the match and its entry in the seed history.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use presets::service::SeedFilter;
+use presets::{model::SeedUse, service::SeedFilter};
 use sdk::{db::Backend, page::PageRequest, plugin::Bundle, time::now_ms, Actor, Error};
 use serde_json::json;
 use testkit::{
     both_backends, bundle_from_dir,
     fake_randomizers::{alttpr::FakeAlttpr, Failure},
     RandomizerWorld,
+};
+use tournament::{
+    model::Match,
+    service::{MatchInput, TournamentInput, Tournaments},
 };
 
 /// Presets and ALTTPR on for "League", alttpr.com at the fake (site settings, 2 s time limit),
@@ -81,6 +86,7 @@ async fn check_a_preset_rolls_a_seed_kept_in_the_history(backend: Backend) {
             SeedFilter {
                 randomizer: Some("alttpr".into()),
                 q: Some("fake000001".into()),
+                ..Default::default()
             },
             PageRequest::first(),
         )
@@ -397,10 +403,8 @@ both_backends!(
     check_the_randomizer_list_comes_from_the_plugins
 );
 
-/// A match's "Roll seed" rolls from the tournament's randomizer and preset through the seed
-/// service and sets the match's seed; without a preset named, it says what to set.
-async fn check_a_matchs_roll_seed_uses_the_tournaments_preset(backend: Backend) {
-    use tournament::service::{MatchInput, TournamentInput, Tournaments};
+/// ALTTPR with the tournament plugin loaded and on.
+async fn tournament_world(backend: Backend) -> (RandomizerWorld, FakeAlttpr, Tournaments) {
     let (w, site) = world_with(
         backend,
         vec![bundle_from_dir(
@@ -411,53 +415,71 @@ async fn check_a_matchs_roll_seed_uses_the_tournaments_preset(backend: Backend) 
     )
     .await;
     w.set_enabled("tournament", true).await;
-    let root = w.root();
     let tournaments = Tournaments::from_platform(&w.platform);
-    let input = |preset: &str| TournamentInput {
-        name: format!("Cup {preset}"),
-        description: String::new(),
-        is_active: true,
-        onsite: false,
-        tracker_enabled: false,
-        self_registration: false,
-        settings_form_schema: None,
-        randomizer: "alttpr".into(),
-        preset: preset.into(),
-        public_feed: false,
-    };
+    (w, site, tournaments)
+}
+
+/// The match `title` between `players`, in a tournament of its own ("Cup <title>") that rolls
+/// ALTTPR seeds from `preset` (empty: none named).
+async fn match_in_cup(
+    w: &RandomizerWorld,
+    tournaments: &Tournaments,
+    preset: &str,
+    title: &str,
+    players: &[i64],
+) -> Match {
+    let root = w.root();
     let cup = tournaments
-        .create_tournament(w.org, &root, &input("league/open"), now_ms())
-        .await
-        .unwrap();
-    let bare = tournaments
-        .create_tournament(w.org, &root, &input(""), now_ms())
-        .await
-        .unwrap();
-    let (pia, pete) = (w.member("pia", &[]).await, w.member("pete", &[]).await);
-    for tournament in [cup.id, bare.id] {
-        for player in [&pia, &pete] {
-            tournaments
-                .add_player(w.org, &root, tournament, player.id, now_ms())
-                .await
-                .unwrap();
-        }
-    }
-    let game = tournaments
-        .create_match(
+        .create_tournament(
             w.org,
             &root,
-            cup.id,
-            &MatchInput {
-                title: "Final".into(),
-                comment: String::new(),
-                scheduled_at: None,
-                player_ids: vec![pia.id, pete.id],
-                stream_channel_id: None,
+            &TournamentInput {
+                name: format!("Cup {title}"),
+                description: String::new(),
+                is_active: true,
+                onsite: false,
+                tracker_enabled: false,
+                self_registration: false,
+                settings_form_schema: None,
+                randomizer: "alttpr".into(),
+                preset: preset.into(),
+                public_feed: false,
             },
             now_ms(),
         )
         .await
         .unwrap();
+    for player in players {
+        tournaments
+            .add_player(w.org, &root, cup.id, *player, now_ms())
+            .await
+            .unwrap();
+    }
+    tournaments
+        .create_match(
+            w.org,
+            &root,
+            cup.id,
+            &MatchInput {
+                title: title.into(),
+                comment: String::new(),
+                scheduled_at: None,
+                player_ids: players.to_vec(),
+                stream_channel_id: None,
+            },
+            now_ms(),
+        )
+        .await
+        .unwrap()
+}
+
+/// A match's "Roll seed" rolls from the tournament's randomizer and preset through the seed
+/// service and sets the match's seed; without a preset named, it says what to set.
+async fn check_a_matchs_roll_seed_uses_the_tournaments_preset(backend: Backend) {
+    let (w, site, tournaments) = tournament_world(backend).await;
+    let root = w.root();
+    let (pia, pete) = (w.member("pia", &[]).await, w.member("pete", &[]).await);
+    let game = match_in_cup(&w, &tournaments, "league/open", "Final", &[pia.id, pete.id]).await;
     let rolled = tournaments
         .roll_seed(&w.platform, w.org, &root, game.id, now_ms())
         .await
@@ -479,22 +501,7 @@ async fn check_a_matchs_roll_seed_uses_the_tournaments_preset(backend: Backend) 
     assert_eq!(history[0].source, "tournament");
 
     // No preset named: the error says what to set, and nothing is rolled.
-    let game = tournaments
-        .create_match(
-            w.org,
-            &root,
-            bare.id,
-            &MatchInput {
-                title: "Semi".into(),
-                comment: String::new(),
-                scheduled_at: None,
-                player_ids: vec![pia.id, pete.id],
-                stream_channel_id: None,
-            },
-            now_ms(),
-        )
-        .await
-        .unwrap();
+    let game = match_in_cup(&w, &tournaments, "", "Semi", &[pia.id, pete.id]).await;
     let err = tournaments
         .roll_seed(&w.platform, w.org, &root, game.id, now_ms())
         .await
@@ -508,4 +515,191 @@ async fn check_a_matchs_roll_seed_uses_the_tournaments_preset(backend: Backend) 
 both_backends!(
     a_matchs_roll_seed_uses_the_tournaments_preset,
     check_a_matchs_roll_seed_uses_the_tournaments_preset
+);
+
+/// A match's rolled seed and the seed history point at each other: the history keeps what the
+/// seed was rolled for (found by match, carried over the API, audited), the match keeps the
+/// history entry; a seed set by hand forgets it, and a bad use is refused, naming its field,
+/// before anything is rolled or written.
+async fn check_a_matchs_seed_and_its_history_entry_link_to_each_other(backend: Backend) {
+    let (w, site, tournaments) = tournament_world(backend).await;
+    let root = w.root();
+    let (pia, pete) = (w.member("pia", &[]).await, w.member("pete", &[]).await);
+    let game = match_in_cup(&w, &tournaments, "league/open", "Final", &[pia.id, pete.id]).await;
+    let other = match_in_cup(&w, &tournaments, "league/open", "Semi", &[pia.id, pete.id]).await;
+    // A seed of its own and one for another match first, for the filter to tell apart.
+    w.roll(&root, "open", false).await.unwrap();
+    tournaments
+        .roll_seed(&w.platform, w.org, &root, other.id, now_ms())
+        .await
+        .unwrap();
+    let rolled = tournaments
+        .roll_seed(&w.platform, w.org, &root, game.id, now_ms())
+        .await
+        .unwrap();
+
+    let expected = SeedUse {
+        kind: "match".into(),
+        id: Some(game.id),
+        label: format!("Match {}: Final — pete vs pia", game.id),
+        path: Some(format!("/org/{}/tournaments/match/{}", w.org, game.id)),
+    };
+    let for_match = |id: i64| SeedFilter {
+        used_for: Some("match".into()),
+        used_for_id: Some(id),
+        ..Default::default()
+    };
+    let listed = w
+        .presets
+        .list_seeds(w.org, &root, for_match(game.id), PageRequest::first())
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let seed = listed[0].clone();
+    assert_eq!(seed.used_for.as_ref(), Some(&expected));
+    assert_eq!(seed.url, rolled.seed.as_ref().unwrap().url);
+    assert_eq!(seed.source, "tournament");
+    assert_eq!(rolled.seed_roll_id, Some(seed.id));
+    let read = tournaments.get_match(w.org, game.id).await.unwrap();
+    assert_eq!(read.seed_roll_id, Some(seed.id));
+    // By kind alone: both matches' seeds; the roll of its own says it was for nothing.
+    let matches = w
+        .presets
+        .list_seeds(
+            w.org,
+            &root,
+            SeedFilter {
+                used_for: Some("match".into()),
+                ..Default::default()
+            },
+            PageRequest::first(),
+        )
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(matches.len(), 2);
+    let history = w.history(&root).await;
+    assert_eq!(history.len(), 3);
+    assert_eq!(history[2].used_for, None);
+    // Audited with the seed and with the match.
+    let details = |action: &'static str| {
+        let pool = w.platform.db.pool().clone();
+        async move {
+            let text: String = sqlx::query_scalar(
+                "SELECT details FROM audit_logs WHERE action = $1 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(action)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            serde_json::from_str::<serde_json::Value>(&text).unwrap()
+        }
+    };
+    assert_eq!(
+        details("seed.roll").await["used_for"],
+        serde_json::to_value(&expected).unwrap()
+    );
+    assert_eq!(details("match.seed").await["seed_roll_id"], seed.id);
+
+    // Over the API: the history row and the one seed carry `used_for`.
+    let (org, seed_id, match_id) = (w.org, seed.id, game.id);
+    let page = w
+        .call(&w.admin, || {
+            presets::api::list_seeds(
+                org,
+                None,
+                None,
+                Some("match".into()),
+                Some(match_id),
+                PageRequest::first(),
+            )
+        })
+        .await
+        .unwrap();
+    let wire = serde_json::to_value(&page).unwrap();
+    assert_eq!(wire["items"].as_array().unwrap().len(), 1, "{wire}");
+    assert_eq!(
+        wire["items"][0]["used_for"],
+        json!({
+            "kind": "match",
+            "id": game.id,
+            "label": expected.label,
+            "path": expected.path,
+        })
+    );
+    let one = w
+        .call(&w.admin, || presets::api::get_seed(org, seed_id))
+        .await
+        .unwrap();
+    assert_eq!(one.used_for.as_ref(), Some(&expected));
+
+    // A seed set by hand is not the rolled one: the match forgets the history entry, which
+    // still says it was rolled for the match.
+    let by_hand = tournaments
+        .set_seed(
+            w.org,
+            &root,
+            game.id,
+            "https://alttpr.com/h/ByHand",
+            "",
+            now_ms(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_hand.seed_roll_id, None);
+    let read = tournaments.get_match(w.org, game.id).await.unwrap();
+    assert_eq!(read.seed_roll_id, None);
+    assert_eq!(read.seed.unwrap().url, "https://alttpr.com/h/ByHand");
+    let listed = w
+        .presets
+        .list_seeds(w.org, &root, for_match(game.id), PageRequest::first())
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), [seed.id]);
+
+    // A bad use is refused naming its field; the site is not called and nothing is kept.
+    let (asked, audited) = (site.requests().len(), w.audited("seed.roll").await);
+    for (bad, field, says) in [
+        (
+            SeedUse {
+                path: Some("//evil.example".into()),
+                ..expected.clone()
+            },
+            "used_for.path",
+            "a path on this site",
+        ),
+        (
+            SeedUse {
+                kind: "my match".into(),
+                ..expected.clone()
+            },
+            "used_for.kind",
+            "a kind of 1 to 32 lowercase letters",
+        ),
+    ] {
+        let err = w
+            .presets
+            .roll_seed_for(w.org, &root, w.request("open"), Some(bad), now_ms())
+            .await
+            .unwrap_err();
+        match err {
+            Error::Invalid {
+                field: named,
+                message,
+            } => {
+                assert_eq!(named, field);
+                assert!(message.contains(says), "{message}");
+            }
+            other => panic!("expected {field} to be refused, got {other:?}"),
+        }
+    }
+    assert_eq!(site.requests().len(), asked);
+    assert_eq!(w.audited("seed.roll").await, audited);
+    assert_eq!(w.history(&root).await.len(), 3);
+}
+both_backends!(
+    a_matchs_seed_and_its_history_entry_link_to_each_other,
+    check_a_matchs_seed_and_its_history_entry_link_to_each_other
 );

@@ -111,6 +111,7 @@ async fn check_a_preset_rolls_a_link_kept_in_the_history(backend: Backend) {
             SeedFilter {
                 randomizer: Some("aosr".into()),
                 q: Some(number.to_string()),
+                ..Default::default()
             },
             PageRequest::first(),
         )

@@ -155,6 +155,7 @@ async fn check_a_preset_rolls_a_seed_kept_in_the_history(backend: Backend) {
             SeedFilter {
                 randomizer: Some("avianart".into()),
                 q: Some("fake0001".into()),
+                ..Default::default()
             },
             PageRequest::first(),
         )

@@ -66,6 +66,7 @@ mod tests {
             spoiler_url: None,
             settings: Some(serde_json::json!({"seed": "00C0FFEE", "flags": "AbC"})),
             can_release: false,
+            used_for: None,
             created_at: 0,
         };
         let text = seed_message(&seed);

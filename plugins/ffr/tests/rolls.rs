@@ -118,6 +118,7 @@ async fn check_a_preset_rolls_a_link_kept_in_the_history(backend: Backend) {
             SeedFilter {
                 randomizer: Some("ffr".into()),
                 q: Some(number.clone()),
+                ..Default::default()
             },
             PageRequest::first(),
         )

@@ -196,6 +196,7 @@ async fn check_a_preset_rolls_an_encrypted_seed_kept_in_the_history(backend: Bac
             SeedFilter {
                 randomizer: Some("ootr".into()),
                 q: Some("123456".into()),
+                ..Default::default()
             },
             PageRequest::first(),
         )

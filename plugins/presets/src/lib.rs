@@ -10,7 +10,7 @@
 //!   the size budgets).
 //! - [`model`] — what the browser and API see.
 //! - [`rules`] — the pure rules: who may do what in a namespace, which presets are visible,
-//!   what names and slugs look like.
+//!   what names and slugs look like, what a seed may say it was rolled for.
 //! - `service` (server) — `Presets`: loads the facts, applies the rules, writes each change in
 //!   one transaction with its audit entry, then emits the event; every adapter goes through it.
 //!   Also `PresetService` (a preset's settings by key, for other plugins) and the randomizers

@@ -110,6 +110,20 @@ pub struct YamlCheck {
     pub keys: usize,
 }
 
+/// What a seed was rolled for — a match, a race room — as it was named then, with a link to it.
+/// Other plugins give it when they roll (`Presets::roll_seed_for`); the history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SeedUse {
+    /// What it is, in lowercase letters and `_`: `match`, `race`, …
+    pub kind: String,
+    /// Its id where it has one (a match's id), so a page can list the seeds rolled for it.
+    pub id: Option<i64>,
+    /// How it was named when the seed was rolled, e.g. "Match 12: ada vs bob".
+    pub label: String,
+    /// Its page, site-relative (`/org/3/tournaments/match/12`); None when it has none.
+    pub path: Option<String>,
+}
+
 /// A seed in the organization's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SeedRoll {
@@ -144,6 +158,8 @@ pub struct SeedRoll {
     pub settings: Option<serde_json::Value>,
     /// The caller may see spoilers and release them here.
     pub can_release: bool,
+    /// What it was rolled for (a match, a race); None for a roll of its own.
+    pub used_for: Option<SeedUse>,
     #[serde(with = "sdk::time::rfc3339")]
     #[schemars(schema_with = "sdk::openapi::date_time")]
     pub created_at: i64,

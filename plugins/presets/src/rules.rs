@@ -11,10 +11,19 @@
 //! - Global presets (no namespace): everyone reads public ones; only SUPERADMIN writes.
 //! - A preset is visible when it and its namespace are public, or to the namespace's members
 //!   (owner, grantees, organization members with `preset:read`).
+//! - What a seed was rolled for ([`clean_seed_use`]) is a kind, a label and a link that stays on
+//!   this site: the history shows the link to every member, so it may not lead elsewhere.
 
 use sdk::Error;
 
-use crate::model::NamespaceRights;
+use crate::model::{NamespaceRights, SeedUse};
+
+/// The longest kind of a seed's use (`match`, `race`, …).
+pub const SEED_USE_KIND_MAX: usize = 32;
+/// The longest label of a seed's use ("Match 12: ada vs bob").
+pub const SEED_USE_LABEL_MAX: usize = 200;
+/// The longest link of a seed's use.
+pub const SEED_USE_PATH_MAX: usize = 300;
 
 /// The caller's standing in an organization that owns a namespace.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -203,6 +212,62 @@ pub fn split_preset_key(
         ),
         _ => ((None, preset.to_string()), None),
     }
+}
+
+/// What a seed was rolled for, checked: the kind is 1–32 lowercase letters and `_`; the label
+/// trimmed, on one line, at most 200 characters; the path (empty: none) a site-relative link —
+/// one leading `/`, never `//` or a `\` (browsers read `/\host` as `//host`, another site), no
+/// spaces or control characters — of at most 300 characters. Errors name the field
+/// (`used_for.kind`, `used_for.label`, `used_for.path`).
+pub fn clean_seed_use(used_for: SeedUse) -> Result<SeedUse, Error> {
+    let kind = used_for.kind.trim();
+    if kind.is_empty()
+        || kind.len() > SEED_USE_KIND_MAX
+        || !kind.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+    {
+        return Err(Error::invalid(
+            "used_for.kind",
+            format!(
+                "What a seed is for needs a kind of 1 to {SEED_USE_KIND_MAX} lowercase letters and `_`, such as `match` or `race`."
+            ),
+        ));
+    }
+    let label = sdk::input::clean_text("used_for.label", &used_for.label, SEED_USE_LABEL_MAX)?;
+    if label.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "used_for.label",
+            "Keep the label of what the seed is for on one line.",
+        ));
+    }
+    let path = match used_for.path.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(path) => {
+            if path.chars().count() > SEED_USE_PATH_MAX {
+                return Err(Error::invalid(
+                    "used_for.path",
+                    format!("The link to what the seed is for is at most {SEED_USE_PATH_MAX} characters."),
+                ));
+            }
+            let on_this_site = path.starts_with('/')
+                && !path.starts_with("//")
+                && !path
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+            if !on_this_site {
+                return Err(Error::invalid(
+                    "used_for.path",
+                    "The link to what the seed is for must be a path on this site, starting with a single `/` (like `/org/3/tournaments/match/12`), without spaces or `\\`.",
+                ));
+            }
+            Some(path.to_string())
+        }
+    };
+    Ok(SeedUse {
+        kind: kind.to_string(),
+        id: used_for.id,
+        label,
+        path,
+    })
 }
 
 #[cfg(test)]
@@ -400,6 +465,84 @@ mod tests {
             clean_description(&"x".repeat(2001)).unwrap_err().field(),
             Some("description")
         );
+    }
+
+    fn seed_use(kind: &str, label: &str, path: Option<&str>) -> SeedUse {
+        SeedUse {
+            kind: kind.into(),
+            id: Some(12),
+            label: label.into(),
+            path: path.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_seed_use_is_a_kind_a_label_and_a_link_on_this_site() {
+        let clean = clean_seed_use(seed_use(
+            " match ",
+            " Match 12: ada vs bob ",
+            Some(" /org/3/tournaments/match/12 "),
+        ))
+        .unwrap();
+        assert_eq!(
+            clean,
+            seed_use(
+                "match",
+                "Match 12: ada vs bob",
+                Some("/org/3/tournaments/match/12")
+            )
+        );
+        assert_eq!(
+            clean_seed_use(seed_use("race_room", "", Some(" ")))
+                .unwrap()
+                .path,
+            None,
+            "an empty link is none"
+        );
+        let field = |u: SeedUse| clean_seed_use(u).unwrap_err().field().map(str::to_string);
+        for kind in [
+            "",
+            "my match",
+            "Match",
+            "match2",
+            "ma-tch",
+            "x".repeat(33).as_str(),
+        ] {
+            assert_eq!(
+                field(seed_use(kind, "x", None)).as_deref(),
+                Some("used_for.kind"),
+                "{kind:?}"
+            );
+        }
+        assert!(clean_seed_use(seed_use(&"x".repeat(32), "x", None)).is_ok());
+        for label in ["two\nlines".to_string(), "x".repeat(201)] {
+            assert_eq!(
+                field(seed_use("match", &label, None)).as_deref(),
+                Some("used_for.label")
+            );
+        }
+        for path in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "org/3",
+            "/org/3 x",
+            "/org/\u{0}",
+            format!("/{}", "x".repeat(300)).as_str(),
+        ] {
+            assert_eq!(
+                field(seed_use("match", "x", Some(path))).as_deref(),
+                Some("used_for.path"),
+                "{path:?}"
+            );
+        }
+        assert!(clean_seed_use(seed_use(
+            "match",
+            "x",
+            Some(&format!("/{}", "x".repeat(299)))
+        ))
+        .is_ok());
     }
 
     #[test]

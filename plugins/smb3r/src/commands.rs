@@ -62,6 +62,7 @@ mod tests {
             spoiler_url: None,
             settings: Some(serde_json::json!({"seed": "42", "flags": "17BAS2LNJ4"})),
             can_release: false,
+            used_for: None,
             created_at: 0,
         };
         assert_eq!(

@@ -105,6 +105,7 @@ async fn check_a_preset_rolls_a_seed_kept_in_the_history(backend: Backend) {
             SeedFilter {
                 randomizer: Some("smb3r".into()),
                 q: Some(number.clone()),
+                ..Default::default()
             },
             PageRequest::first(),
         )

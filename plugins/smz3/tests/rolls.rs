@@ -154,6 +154,7 @@ async fn check_a_preset_rolls_a_seed_kept_in_the_history(backend: Backend) {
             SeedFilter {
                 randomizer: Some("smz3".into()),
                 q: Some(SLUG_1.to_lowercase()),
+                ..Default::default()
             },
             PageRequest::first(),
         )

@@ -276,12 +276,37 @@ pub struct Match {
     pub players: Vec<MatchPlayer>,
     pub crew: Vec<CrewMember>,
     pub seed: Option<MatchSeed>,
+    /// The entry of the organization's seed history (the presets plugin's) the seed was rolled
+    /// as by "Roll seed"; None for a seed set by hand.
+    pub seed_roll_id: Option<i64>,
     pub holds: Vec<MatchHold>,
     pub onsite: bool,
     /// Whether the tournament takes tracker crew (otherwise only commentators and restreamers).
     pub trackers_wanted: bool,
     /// Whether the tournament has a settings form players fill in.
     pub has_settings_form: bool,
+}
+
+impl Match {
+    /// How the pages name the match: "title — ada vs bob", or just the players.
+    pub fn name(&self) -> String {
+        let players = self
+            .players
+            .iter()
+            .map(|p| p.display_name.as_str())
+            .collect::<Vec<_>>()
+            .join(" vs ");
+        if self.title.is_empty() {
+            players
+        } else {
+            format!("{} — {players}", self.title)
+        }
+    }
+
+    /// The match's page, site-relative: `/org/3/tournaments/match/12`.
+    pub fn path(&self) -> String {
+        format!("/org/{}/tournaments/match/{}", self.org_id, self.id)
+    }
 }
 
 /// One player's settings for one game of a match.

@@ -64,6 +64,7 @@ mod tests {
                 serde_json::json!({"seed": "42", "flags": "oIbnPfPb01HJEAN8LBIMmlBWz!gGeqNjpYphk"}),
             ),
             can_release: false,
+            used_for: None,
             created_at: 0,
         };
         assert_eq!(

@@ -106,6 +106,7 @@ async fn check_a_preset_rolls_a_seed_kept_in_the_history(backend: Backend) {
             SeedFilter {
                 randomizer: Some("z1r".into()),
                 q: Some(number.clone()),
+                ..Default::default()
             },
             PageRequest::first(),
         )

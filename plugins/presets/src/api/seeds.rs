@@ -49,19 +49,26 @@ pub async fn roll_seed(
 sdk::api_doc!(RollSeed, "member with seed:roll");
 
 /// The organization's rolled seeds, newest first, a page at a time; `randomizer` and `q` (part
-/// of the preset's name, the hash or the roller's name) narrow the list.
+/// of the preset's name, the hash or the roller's name) narrow the list, and `used_for` /
+/// `used_for_id` to the seeds rolled for one thing (`match` and the match's id).
 #[server(prefix = "/api/p/presets", endpoint = "list_seeds", input = Json, output = Json,
          input_derive = (Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema))]
 pub async fn list_seeds(
     org_id: i64,
     #[server(default)] randomizer: Option<String>,
     #[server(default)] q: Option<String>,
+    #[server(default)] used_for: Option<String>,
+    #[server(default)] used_for_id: Option<i64>,
     #[server(default)] page: PageRequest,
 ) -> Result<Page<SeedRoll>, sdk::Error> {
     let (presets, actor) = super::guard(Some(org_id), true).await?;
-    presets
-        .list_seeds(org_id, &actor, SeedFilter { randomizer, q }, page)
-        .await
+    let filter = SeedFilter {
+        randomizer,
+        q,
+        used_for,
+        used_for_id,
+    };
+    presets.list_seeds(org_id, &actor, filter, page).await
 }
 sdk::api_doc!(ListSeeds, "member");
 

@@ -21,5 +21,5 @@ pub use presets::{
 };
 pub use seeds::{
     insert_seed_roll, search_seed_rolls, seed_roll, set_spoiler_released, spoiler_log, NewSeedRoll,
-    SeedRollRow,
+    SeedRollRow, SeedSearch,
 };

@@ -1,8 +1,11 @@
-//! `seed_rolls`: the seeds rolled for each organization, newest first, with the preset's label
-//! and the roller's name. Every query takes the organization it was given.
+//! `seed_rolls`: the seeds rolled for each organization, newest first, with the preset's label,
+//! the roller's name and what the seed was rolled for. Every query takes the organization it was
+//! given.
 
 use sdk::{db::Db, Error};
 use sqlx::{Any, Transaction};
+
+use crate::model::SeedUse;
 
 /// A stored roll, as read back.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -29,6 +32,11 @@ pub struct SeedRollRow {
     pub metadata: String,
     #[sqlx(try_from = "sdk::db::Flag")]
     pub spoiler_released: bool,
+    /// What it was rolled for: the kind (None: a roll of its own), id, label and link.
+    pub used_for: Option<String>,
+    pub used_for_id: Option<i64>,
+    pub used_for_label: String,
+    pub used_for_path: Option<String>,
     pub created_at: i64,
 }
 
@@ -36,7 +44,8 @@ const SEED_SELECT: &str = "SELECT s.id, s.org_id, s.randomizer, s.preset_id, s.p
         s.rolled_by, u.username AS rolled_by_name, s.source, s.mystery, s.url, s.hash,
         s.permalink, s.spoiler_url,
         CASE WHEN s.spoiler_log IS NULL THEN 0 ELSE 1 END AS has_spoiler_log, s.file_select_code, s.settings, s.metadata,
-        s.spoiler_released, s.created_at
+        s.spoiler_released, s.used_for, s.used_for_id, s.used_for_label, s.used_for_path,
+        s.created_at
     FROM seed_rolls s
     LEFT JOIN users u ON u.id = s.rolled_by";
 
@@ -57,6 +66,8 @@ pub struct NewSeedRoll<'a> {
     pub file_select_code: Option<&'a str>,
     pub settings: &'a str,
     pub metadata: &'a str,
+    /// What it was rolled for, checked (`rules::clean_seed_use`).
+    pub used_for: Option<&'a SeedUse>,
 }
 
 pub async fn insert_seed_roll(
@@ -67,8 +78,10 @@ pub async fn insert_seed_roll(
     Ok(sqlx::query_scalar(
         "INSERT INTO seed_rolls
             (org_id, randomizer, preset_id, preset_label, rolled_by, source, mystery, url, hash,
-             permalink, spoiler_url, spoiler_log, file_select_code, settings, metadata, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+             permalink, spoiler_url, spoiler_log, file_select_code, settings, metadata, used_for,
+             used_for_id, used_for_label, used_for_path, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                 $19, $20)
          RETURNING id",
     )
     .bind(roll.org_id)
@@ -86,6 +99,10 @@ pub async fn insert_seed_roll(
     .bind(roll.file_select_code)
     .bind(roll.settings)
     .bind(roll.metadata)
+    .bind(roll.used_for.map(|u| u.kind.as_str()))
+    .bind(roll.used_for.and_then(|u| u.id))
+    .bind(roll.used_for.map_or("", |u| u.label.as_str()))
+    .bind(roll.used_for.and_then(|u| u.path.as_deref()))
     .bind(now)
     .fetch_one(&mut **tx)
     .await?)
@@ -114,16 +131,26 @@ pub async fn spoiler_log(db: &Db, org_id: i64, id: i64) -> Result<Option<String>
     .flatten())
 }
 
-/// Organization `org_id`'s rolls older than `before_id`, newest first; `randomizer` and `q`
-/// (in the preset's label, the hash or the roller's name) narrow it when not empty.
+/// What [`search_seed_rolls`] narrows the history by; empty (`''`, None) narrows nothing.
+#[derive(Debug, Clone, Default)]
+pub struct SeedSearch<'a> {
+    pub randomizer: &'a str,
+    /// Part of the preset's label, the hash or the roller's name.
+    pub q: &'a str,
+    /// The kind of thing the seeds were rolled for (`match`), and its id.
+    pub used_for: &'a str,
+    pub used_for_id: Option<i64>,
+}
+
+/// Organization `org_id`'s rolls older than `before_id`, newest first, narrowed by `search`.
 pub async fn search_seed_rolls(
     db: &Db,
     org_id: i64,
-    randomizer: &str,
-    q: &str,
+    search: &SeedSearch<'_>,
     before_id: i64,
     limit: i64,
 ) -> Result<Vec<SeedRollRow>, Error> {
+    let q = search.q;
     let pattern = if q.is_empty() {
         String::new()
     } else {
@@ -137,13 +164,17 @@ pub async fn search_seed_rolls(
                 OR LOWER(s.preset_label) LIKE LOWER($3) ESCAPE '\\'
                 OR LOWER(COALESCE(s.hash, '')) LIKE LOWER($3) ESCAPE '\\'
                 OR LOWER(COALESCE(u.username, '')) LIKE LOWER($3) ESCAPE '\\')
-           AND s.id < $4
+           AND ($4 = '' OR s.used_for = $4)
+           AND ($5 IS NULL OR s.used_for_id = $5)
+           AND s.id < $6
          ORDER BY s.id DESC
-         LIMIT $5"
+         LIMIT $7"
     ))
     .bind(org_id)
-    .bind(randomizer)
+    .bind(search.randomizer)
     .bind(pattern)
+    .bind(search.used_for)
+    .bind(search.used_for_id)
     .bind(before_id)
     .bind(limit)
     .fetch_all(db.pool())

@@ -8,6 +8,11 @@
 //! take a minute); the seed and its audit entry are then written in one, and `SeedRolled` is
 //! emitted after the commit. A failed roll writes nothing.
 //!
+//! What a seed is for: a plugin rolling for something of its own — the tournament for a match —
+//! calls [`Presets::roll_seed_for`] with a [`SeedUse`] (kind, id, label, link), checked before
+//! the site is called ([`crate::rules::clean_seed_use`]) and kept with the seed, so the history
+//! links to the match and [`SeedFilter`] finds the seeds rolled for it.
+//!
 //! Spoilers: the spoiler link — and, for a mystery roll, the settings it rolled — are shown only
 //! to those holding `seed:spoiler` until the organization releases them.
 
@@ -23,9 +28,9 @@ use crate::{
     actions,
     events::SeedRolled,
     format::PresetKind,
-    model::SeedRoll,
-    repo::{self, NewSeedRoll, SeedRollRow},
-    PLUGIN_ID,
+    model::{SeedRoll, SeedUse},
+    repo::{self, NewSeedRoll, SeedRollRow, SeedSearch},
+    rules, PLUGIN_ID,
 };
 
 /// What to roll.
@@ -53,6 +58,10 @@ pub struct SeedFilter {
     pub randomizer: Option<String>,
     /// Part of the preset's name, the hash, or the roller's name.
     pub q: Option<String>,
+    /// Only seeds rolled for this kind of thing (`match`) …
+    pub used_for: Option<String>,
+    /// … and, when given, for the one with this id.
+    pub used_for_id: Option<i64>,
 }
 
 impl Presets {
@@ -64,6 +73,20 @@ impl Presets {
         request: RollRequest,
         now: i64,
     ) -> Result<SeedRoll, Error> {
+        self.roll_seed_for(org_id, actor, request, None, now).await
+    }
+
+    /// Rolls a seed as [`Presets::roll_seed`] does, kept in the history with what it was rolled
+    /// for (`used_for`: a match, a race; checked before the site is called, so a bad one rolls and
+    /// writes nothing).
+    pub async fn roll_seed_for(
+        &self,
+        org_id: i64,
+        actor: &Actor,
+        request: RollRequest,
+        used_for: Option<SeedUse>,
+        now: i64,
+    ) -> Result<SeedRoll, Error> {
         self.platform
             .plugins
             .ensure_enabled(org_id, PLUGIN_ID)
@@ -73,6 +96,7 @@ impl Presets {
                 "You may not roll seeds for this organization.",
             ));
         }
+        let used_for = used_for.map(rules::clean_seed_use).transpose()?;
         let randomizer_id = request.randomizer.trim().to_lowercase();
         let (plugin_id, randomizer) = self
             .platform
@@ -163,6 +187,7 @@ impl Presets {
                     &source,
                     mystery,
                     &seed,
+                    used_for.as_ref(),
                     now,
                 )
                 .await?;
@@ -210,6 +235,7 @@ impl Presets {
         source: &str,
         mystery: bool,
         seed: &Seed,
+        used_for: Option<&SeedUse>,
         now: i64,
     ) -> Result<i64, Error> {
         let code = seed
@@ -239,6 +265,7 @@ impl Presets {
                 file_select_code: code.as_deref(),
                 settings: &settings,
                 metadata: &metadata,
+                used_for,
             },
             now,
         )
@@ -250,7 +277,7 @@ impl Presets {
                 "seed.roll",
                 serde_json::json!({
                     "seed_id": id, "randomizer": randomizer, "preset": preset_label,
-                    "source": source, "url": seed.url,
+                    "source": source, "url": seed.url, "used_for": used_for,
                 }),
             )
             .await?;
@@ -281,11 +308,19 @@ impl Presets {
             .map(|r| r.trim().to_lowercase())
             .unwrap_or_default();
         let q = sdk::input::clean_text("q", filter.q.as_deref().unwrap_or(""), 100)?;
+        let used_for = filter
+            .used_for
+            .map(|kind| kind.trim().to_lowercase())
+            .unwrap_or_default();
         let rows = repo::search_seed_rolls(
             self.db(),
             org_id,
-            &randomizer,
-            &q,
+            &SeedSearch {
+                randomizer: &randomizer,
+                q: &q,
+                used_for: &used_for,
+                used_for_id: filter.used_for_id,
+            },
             page.before(),
             page.fetch_limit(),
         )
@@ -394,6 +429,12 @@ fn to_seed_roll(row: SeedRollRow, may_see_spoilers: bool) -> SeedRoll {
         spoiler_url: row.spoiler_url.filter(|_| spoiler_visible),
         settings,
         can_release: may_see_spoilers,
+        used_for: row.used_for.map(|kind| SeedUse {
+            kind,
+            id: row.used_for_id,
+            label: row.used_for_label,
+            path: row.used_for_path,
+        }),
         created_at: row.created_at,
     }
 }

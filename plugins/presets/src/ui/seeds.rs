@@ -3,11 +3,15 @@
 //! [`RollSeed`] is the roll form — randomizer (or a fixed one: each randomizer plugin's page
 //! shows this form for its own), preset or namespace, spoiler — with a progress state while the
 //! randomizer's site works, and the result as a [`SeedCard`]: the link with a copy button, the
-//! file-select code by icon name, and the spoiler for those allowed. The history below lists
-//! every roll, searchable, newest first.
+//! file-select code by icon name, the spoiler for those allowed, and what it was rolled for (a
+//! link to the match). The history below lists every roll, searchable, newest first.
+//!
+//! `?seed=<id>` shows that one seed's card at the top, so other pages (a match's "Seed #N in the
+//! seed history") link to a single seed.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use sdk::{
     page::PageRequest,
     ui::{
@@ -18,8 +22,8 @@ use sdk::{
 
 use super::{param, LINK};
 use crate::{
-    api::{get_spoiler, list_randomizers, list_seeds, release_spoiler, roll_seed},
-    model::SeedRoll,
+    api::{get_seed, get_spoiler, list_randomizers, list_seeds, release_spoiler, roll_seed},
+    model::{SeedRoll, SeedUse},
 };
 
 /// The roll form. `randomizer`: roll only this one (no choice shown).
@@ -135,6 +139,9 @@ pub fn SeedCard(org_id: i64, seed: SeedRoll) -> impl IntoView {
                 <Badge>{seed.randomizer.clone()}</Badge>
                 {seed.mystery.then(|| view! { <Badge tone=Tone::Accent>"Mystery"</Badge> })}
             </div>
+            {seed.used_for.as_ref().map(|used_for| view! {
+                <p class="mt-2 text-sm" id="seed-used-for">{used_for_view(used_for)}</p>
+            })}
             {seed.hash.clone().map(|hash| view! {
                 <p class="mt-2 text-sm">"Hash: " <code id="seed-hash">{hash}</code></p>
             })}
@@ -173,9 +180,38 @@ pub fn SeedCard(org_id: i64, seed: SeedRoll) -> impl IntoView {
     }
 }
 
+/// "for Match 12: ada vs bob", linked to the match's page when the roll gave one.
+fn used_for_view(used_for: &SeedUse) -> impl IntoView {
+    let label = match (used_for.label.is_empty(), used_for.id) {
+        (false, _) => used_for.label.clone(),
+        (true, Some(id)) => format!("{} {id}", used_for.kind),
+        (true, None) => used_for.kind.clone(),
+    };
+    let target = match used_for.path.clone() {
+        // Only site-relative paths are stored (rules::clean_seed_use).
+        Some(path) => view! { <a class=LINK href=path>{label}</a> }.into_any(),
+        None => label.into_any(),
+    };
+    view! { "for " {target} }
+}
+
 #[component]
 pub(super) fn SeedsPage() -> impl IntoView {
     let org_id = param("org_id");
+    // `?seed=<id>`: one seed's card above the history.
+    let query = use_query_map();
+    let linked = Memo::new(move |_| {
+        query.with(|q| q.get("seed").and_then(|v| v.trim().parse::<i64>().ok()))
+    });
+    let linked_seed = Resource::new(
+        move || (org_id.get(), linked.get()),
+        |(org, seed)| async move {
+            match seed {
+                Some(id) => get_seed(org, id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     let randomizer = RwSignal::new(String::new());
     let q = RwSignal::new(String::new());
     let applied = RwSignal::new((String::new(), String::new()));
@@ -184,7 +220,16 @@ pub(super) fn SeedsPage() -> impl IntoView {
     let rolled = RwSignal::new(0u32);
     let seeds = Resource::new(
         move || (org_id.get(), applied.get(), before.get(), rolled.get()),
-        |(org, (r, q), before, _)| list_seeds(org, Some(r), Some(q), PageRequest::after(before)),
+        |(org, (r, q), before, _)| {
+            list_seeds(
+                org,
+                Some(r),
+                Some(q),
+                None,
+                None,
+                PageRequest::after(before),
+            )
+        },
     );
     let on_rolled = Callback::new(move |_: SeedRoll| {
         before.set(None);
@@ -192,6 +237,20 @@ pub(super) fn SeedsPage() -> impl IntoView {
     });
     view! {
         <Title text="Seeds"/>
+        <Suspense fallback=|| view! { <SkeletonRows rows=2/> }>
+            {move || Suspend::new(async move {
+                match linked_seed.await {
+                    Err(error) => view! { <div class="mb-8"><ErrorNotice error/></div> }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Ok(Some(seed)) => view! {
+                        <section id="linked-seed" class="mb-8">
+                            <h2 class="mb-4 text-lg font-semibold">{format!("Seed #{}", seed.id)}</h2>
+                            <SeedCard org_id=org_id.get_untracked() seed/>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
         <h2 class="mb-4 text-lg font-semibold">"Roll a seed"</h2>
         <RollSeed org_id on_rolled/>
         <h2 class="mb-4 mt-8 text-lg font-semibold">"Seed history"</h2>
@@ -246,7 +305,12 @@ fn seed_row(seed: SeedRoll) -> impl IntoView {
                 <a class=LINK href=seed.url.clone() target="_blank" rel="noopener">{seed.hash.clone().unwrap_or_else(|| seed.url.clone())}</a>
                 <div class="text-xs text-slate-500 dark:text-slate-400"><code>{seed.randomizer.clone()}</code>{seed.mystery.then_some(" · mystery")}</div>
             </td>
-            <td class=TD>{if seed.preset.is_empty() { "settings given".to_string() } else { seed.preset.clone() }}</td>
+            <td class=TD>
+                {if seed.preset.is_empty() { "settings given".to_string() } else { seed.preset.clone() }}
+                {seed.used_for.as_ref().map(|used_for| view! {
+                    <div class="text-xs text-slate-500 dark:text-slate-400">{used_for_view(used_for)}</div>
+                })}
+            </td>
             <td class=TD>
                 <sdk::ui::time::LocalTime epoch_ms=seed.created_at/>
                 <div class="text-xs text-slate-500 dark:text-slate-400">

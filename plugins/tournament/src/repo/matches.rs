@@ -22,6 +22,7 @@ pub struct MatchRow {
     pub times: MatchTimes,
     pub seed_url: Option<String>,
     pub seed_description: String,
+    pub seed_roll_id: Option<i64>,
     #[sqlx(try_from = "Flag")]
     pub onsite: bool,
     /// Whether the tournament takes tracker crew.
@@ -33,8 +34,8 @@ pub struct MatchRow {
 const MATCH_SELECT: &str =
     "SELECT m.id, m.organization_id, m.tournament_id, t.name AS tournament_name,
     m.title, m.comment, m.stream_channel_id, m.scheduled_at, m.checked_in_at, m.started_at,
-    m.finished_at, m.confirmed_at, m.seed_url, m.seed_description, t.onsite, t.tracker_enabled,
-    t.settings_form_schema
+    m.finished_at, m.confirmed_at, m.seed_url, m.seed_description, m.seed_roll_id, t.onsite,
+    t.tracker_enabled, t.settings_form_schema
     FROM tournament_matches m JOIN tournaments t ON t.id = m.tournament_id";
 
 /// Which matches to read; all bounds optional.
@@ -226,18 +227,25 @@ pub async fn set_times(
     Ok(())
 }
 
+/// Sets the match's seed; `seed_roll_id` is the seed history entry it was rolled as (None for a
+/// seed set by hand, which so forgets a previous roll's).
 pub async fn set_seed(
     conn: &mut AnyConnection,
     id: i64,
     url: Option<&str>,
     description: &str,
+    seed_roll_id: Option<i64>,
 ) -> Result<(), Error> {
-    sqlx::query("UPDATE tournament_matches SET seed_url = $2, seed_description = $3 WHERE id = $1")
-        .bind(id)
-        .bind(url)
-        .bind(description)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE tournament_matches SET seed_url = $2, seed_description = $3, seed_roll_id = $4
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(url)
+    .bind(description)
+    .bind(seed_roll_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

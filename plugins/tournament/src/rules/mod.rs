@@ -2,18 +2,21 @@
 //! which timestamps it sets or clears, when it is refused), results, crew sign-up, settings-form
 //! checks and input cleaning. The service applies them inside its transactions.
 //!
-//! One file per feature: `flow` (status steps, stations, results), `crew`, `players`,
-//! `settings` (server only: the JSON Schema checks need it). The limits below are shared.
+//! One file per feature: `flow` (status steps, stations, results), `crew`, `players`, `seeds`
+//! (what the seed history says a rolled seed was for), `settings` (server only: the JSON Schema
+//! checks need it). The limits below are shared.
 
 mod crew;
 mod flow;
 mod players;
+mod seeds;
 #[cfg(feature = "ssr")]
 mod settings;
 
 pub use crew::*;
 pub use flow::*;
 pub use players::*;
+pub use seeds::*;
 #[cfg(feature = "ssr")]
 pub use settings::*;
 

@@ -297,12 +297,7 @@ fn calendar_events(matches: &[Match], base_url: &str, detail: Detail) -> Vec<ics
                     description.push_str(&format!("\n{}", m.comment));
                 }
             }
-            let url = format!(
-                "{}/org/{}/tournaments/match/{}",
-                base_url.trim_end_matches('/'),
-                m.org_id,
-                m.id
-            );
+            let url = format!("{}{}", base_url.trim_end_matches('/'), m.path());
             Some(ics::CalendarEvent {
                 uid: format!("match-{}-org-{}@sahabot", m.id, m.org_id),
                 start_ms: start,

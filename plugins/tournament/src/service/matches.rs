@@ -128,6 +128,7 @@ impl Tournaments {
                     url,
                     description: r.seed_description,
                 }),
+                seed_roll_id: r.seed_roll_id,
                 holds: holds.remove(&r.id).unwrap_or_default(),
                 onsite: r.onsite,
                 trackers_wanted: r.tracker_enabled,
@@ -329,6 +330,7 @@ impl Tournaments {
     }
 
     /// Sets (or, with an empty URL, clears) the match's seed. Randomizer plugins call this too.
+    /// A seed set this way is not one from the seed history: the match forgets the roll it had.
     pub async fn set_seed(
         &self,
         org_id: i64,
@@ -336,6 +338,23 @@ impl Tournaments {
         id: i64,
         url: &str,
         description: &str,
+        now: i64,
+    ) -> Result<Match, Error> {
+        self.write_seed(org_id, actor, id, url, description, None, now)
+            .await
+    }
+
+    /// [`Tournaments::set_seed`], remembering the seed history entry `seed_roll_id` the seed was
+    /// rolled as (a match's "Roll seed"): one transaction with its audit entry.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn write_seed(
+        &self,
+        org_id: i64,
+        actor: &Actor,
+        id: i64,
+        url: &str,
+        description: &str,
+        seed_roll_id: Option<i64>,
         now: i64,
     ) -> Result<Match, Error> {
         let url = rules::clean_url("url", url, true)?;
@@ -348,13 +367,13 @@ impl Tournaments {
             .await?
             .ok_or_else(|| no_match(id))?;
         let url = (!url.is_empty()).then_some(url);
-        repo::set_seed(&mut tx, id, url.as_deref(), &description).await?;
+        repo::set_seed(&mut tx, id, url.as_deref(), &description, seed_roll_id).await?;
         actor
             .audit(
                 &mut tx,
                 Some(org_id),
                 "match.seed",
-                json!({"match_id": id, "url": url}),
+                json!({"match_id": id, "url": url, "seed_roll_id": seed_roll_id}),
             )
             .await?;
         tx.commit().await?;

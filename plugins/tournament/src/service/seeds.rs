@@ -4,11 +4,17 @@
 //! the file-select code in its description. The presets plugin decides whether the caller may
 //! roll (`seed:roll`) and the randomizer's plugin must be on; this service checks the match
 //! and the tournament first.
+//!
+//! The two point at each other: the seed is kept as rolled for the match (a [`SeedUse`] of kind
+//! `match` with the match's id, its name as the page shows it and the page's path), and the
+//! match keeps the history entry's id (`seed_roll_id`), written with the seed in the one
+//! transaction that sets it. A seed set by hand clears it.
 
+use presets::model::SeedUse;
 use sdk::{context::Platform, Actor, Error};
 
 use super::Tournaments;
-use crate::model::Match;
+use crate::{model::Match, rules};
 
 impl Tournaments {
     /// Rolls match `match_id`'s seed from its tournament's preset and sets it.
@@ -38,8 +44,14 @@ impl Tournaments {
             Some((namespace, name)) => (Some(namespace.to_string()), name.to_string()),
             None => (None, preset.trim().to_string()),
         };
+        let used_for = SeedUse {
+            kind: "match".into(),
+            id: Some(game.id),
+            label: rules::seed_use_label(game.id, &game.name()),
+            path: Some(game.path()),
+        };
         let seed = presets::service::Presets::new(platform.clone())
-            .roll_seed(
+            .roll_seed_for(
                 org_id,
                 actor,
                 presets::service::RollRequest {
@@ -51,6 +63,7 @@ impl Tournaments {
                     tournament: true,
                     source: "tournament".into(),
                 },
+                Some(used_for),
                 now,
             )
             .await?;
@@ -58,7 +71,15 @@ impl Tournaments {
         if let Some(code) = &seed.file_select_code {
             description += &format!(" · code: {}", code.join(" / "));
         }
-        self.set_seed(org_id, actor, match_id, &seed.url, &description, now)
-            .await
+        self.write_seed(
+            org_id,
+            actor,
+            match_id,
+            &seed.url,
+            &description,
+            Some(seed.id),
+            now,
+        )
+        .await
     }
 }

@@ -93,7 +93,7 @@ pub(super) fn MatchPage() -> impl IntoView {
                 match (rights.await, data.await, form.await) {
                     (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => view! { <ErrorNotice error/> }.into_any(),
                     (Ok(rights), Ok(m), Ok(schema)) => view! {
-                        {header(org, rights, match_name(&m), "")}
+                        {header(org, rights, m.name(), "")}
                         <MatchDetails m=m.clone() schema rights a submissions lists/>
                     }.into_any(),
                 }
@@ -188,10 +188,21 @@ pub(super) fn MatchDetails(
     };
     let crew = view! { <CrewList m=m.clone() rights a plays lists/> };
     let crew_card = view! { <Card title="Crew">{crew}</Card> };
+    // A rolled seed links to its entry in the presets plugin's seed history.
+    let history_link = m.seed_roll_id.map(|n| {
+        view! {
+            <p class="text-sm">
+                <a id="seed-history-link" class=LINK href=format!("/org/{org}/presets/seeds?seed={n}")>
+                    {format!("Seed #{n} in the seed history")}
+                </a>
+            </p>
+        }
+    });
     let seed_view = match m.seed.clone() {
         Some(seed) => view! {
             <p class="text-sm"><a id="seed-link" class=LINK href=seed.url.clone() target="_blank" rel="noopener">{seed.url.clone()}</a></p>
             <p class=MUTED>{seed.description.clone()}</p>
+            {history_link}
         }
         .into_any(),
         None => view! { <p class=MUTED>"No seed yet."</p> }.into_any(),

@@ -125,20 +125,6 @@ fn status_badge(status: MatchStatus) -> impl IntoView {
     view! { <Badge tone>{status.label()}</Badge> }
 }
 
-fn match_name(m: &Match) -> String {
-    let players = m
-        .players
-        .iter()
-        .map(|p| p.display_name.as_str())
-        .collect::<Vec<_>>()
-        .join(" vs ");
-    if m.title.is_empty() {
-        players
-    } else {
-        format!("{} — {players}", m.title)
-    }
-}
-
 /// The page title and the tabs the caller may use.
 fn header(org: i64, rights: Rights, title: String, current: &str) -> impl IntoView {
     let root = base(org);

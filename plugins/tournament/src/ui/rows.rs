@@ -211,7 +211,7 @@ pub(super) fn MatchRow(m: Match, rights: Rights, actions: RowActions) -> impl In
         <li id=format!("match-{id}") class="flex flex-col gap-2 rounded-lg border border-slate-200 p-3 dark:border-slate-700 sm:flex-row sm:items-start sm:justify-between">
             <div class="min-w-0 space-y-1">
                 <div class="text-sm font-semibold tabular-nums">{when(&m.scheduled_at, "Not scheduled yet")}</div>
-                <a class=format!("{LINK} font-medium") href=format!("{}/match/{id}", base(org))>{match_name(&m)}</a>
+                <a class=format!("{LINK} font-medium") href=m.path()>{m.name()}</a>
                 <div class=MUTED>{m.tournament_name.clone()} {stream.map(|s| view! { " · " {s} })}</div>
                 <div class="flex flex-wrap gap-1">{status_badge(m.status)} {crew_view}</div>
             </div>
