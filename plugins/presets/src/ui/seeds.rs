@@ -111,9 +111,14 @@ pub fn RollSeed(
     }
 }
 
-/// One rolled seed: link, code, spoiler.
+/// One rolled seed: link, code, spoiler. Its element ids start with `ids` (`seed-card`,
+/// `seed-url`, …), so two cards on a page (the linked seed and a new roll) keep them unique.
 #[component]
-pub fn SeedCard(org_id: i64, seed: SeedRoll) -> impl IntoView {
+pub fn SeedCard(
+    org_id: i64,
+    seed: SeedRoll,
+    #[prop(default = "seed")] ids: &'static str,
+) -> impl IntoView {
     let seed_id = seed.id;
     let released = RwSignal::new(seed.spoiler_released);
     let toggle = Action::new(move |release: &bool| release_spoiler(org_id, seed_id, *release));
@@ -132,34 +137,34 @@ pub fn SeedCard(org_id: i64, seed: SeedRoll) -> impl IntoView {
     let spoiler_link = seed.spoiler_url.clone();
     let stored_log = seed.has_spoiler_log && (seed.can_release || seed.spoiler_released);
     view! {
-        <div id="seed-card" class="rounded-lg border border-slate-200 p-4 dark:border-slate-700">
+        <div id=format!("{ids}-card") class="rounded-lg border border-slate-200 p-4 dark:border-slate-700">
             <div class="flex flex-wrap items-center gap-2">
-                <a id="seed-url" class=LINK href=url.clone() target="_blank" rel="noopener">{url.clone()}</a>
+                <a id=format!("{ids}-url") class=LINK href=url.clone() target="_blank" rel="noopener">{url.clone()}</a>
                 <button type="button" class="rounded border border-slate-300 px-2 py-0.5 text-xs dark:border-slate-600" onclick=copy>"Copy"</button>
                 <Badge>{seed.randomizer.clone()}</Badge>
                 {seed.mystery.then(|| view! { <Badge tone=Tone::Accent>"Mystery"</Badge> })}
             </div>
             {seed.used_for.as_ref().map(|used_for| view! {
-                <p class="mt-2 text-sm" id="seed-used-for">{used_for_view(used_for)}</p>
+                <p class="mt-2 text-sm" id=format!("{ids}-used-for")>{used_for_view(used_for)}</p>
             })}
             {seed.hash.clone().map(|hash| view! {
-                <p class="mt-2 text-sm">"Hash: " <code id="seed-hash">{hash}</code></p>
+                <p class="mt-2 text-sm">"Hash: " <code id=format!("{ids}-hash")>{hash}</code></p>
             })}
             {(!code.is_empty()).then(|| view! {
-                <div class="mt-2 flex flex-wrap gap-1" id="seed-code" aria-label="File-select code">
+                <div class="mt-2 flex flex-wrap gap-1" id=format!("{ids}-code") aria-label="File-select code">
                     {code.into_iter().map(|icon| view! { <Badge tone=Tone::Neutral>{icon}</Badge> }).collect_view()}
                 </div>
             })}
             <div class="mt-2 flex flex-wrap items-center gap-2 text-sm">
                 {spoiler_link.map(|link| view! {
-                    <a id="seed-spoiler" class=LINK href=link target="_blank" rel="noopener">"Spoiler log"</a>
+                    <a id=format!("{ids}-spoiler") class=LINK href=link target="_blank" rel="noopener">"Spoiler log"</a>
                 })}
                 {stored_log.then(|| view! {
-                    <Button id="seed-spoiler-log" kind=ButtonKind::Secondary busy=show_log.pending()
+                    <Button id=format!("{ids}-spoiler-log") kind=ButtonKind::Secondary busy=show_log.pending()
                         on_click=Callback::new(move |_| { show_log.dispatch(()); })>"Show the spoiler log"</Button>
                 })}
                 {(seed.has_spoiler && seed.can_release).then(|| view! {
-                    <Button id="seed-release" kind=ButtonKind::Secondary busy=toggle.pending()
+                    <Button id=format!("{ids}-release") kind=ButtonKind::Secondary busy=toggle.pending()
                         on_click=Callback::new(move |_| { toggle.dispatch(!released.get_untracked()); })>
                         {move || if released.get() { "Hide the spoiler again" } else { "Release the spoiler to everyone" }}
                     </Button>
@@ -170,7 +175,7 @@ pub fn SeedCard(org_id: i64, seed: SeedRoll) -> impl IntoView {
             </div>
             {move || show_log.value().get().map(|answer| match answer {
                 Ok(log) => view! {
-                    <pre id="seed-spoiler-text" class="mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-2 text-xs dark:bg-slate-900">
+                    <pre id=format!("{ids}-spoiler-text") class="mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-2 text-xs dark:bg-slate-900">
                         {serde_json::to_string_pretty(&log).unwrap_or_default()}
                     </pre>
                 }.into_any(),
@@ -245,7 +250,7 @@ pub(super) fn SeedsPage() -> impl IntoView {
                     Ok(Some(seed)) => view! {
                         <section id="linked-seed" class="mb-8">
                             <h2 class="mb-4 text-lg font-semibold">{format!("Seed #{}", seed.id)}</h2>
-                            <SeedCard org_id=org_id.get_untracked() seed/>
+                            <SeedCard org_id=org_id.get_untracked() seed ids="linked-seed"/>
                         </section>
                     }.into_any(),
                 }
