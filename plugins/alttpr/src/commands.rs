@@ -23,6 +23,7 @@ pub fn register(ctx: &LoadContext) -> Result<(), Error> {
             spoiler: Some("Keep a spoiler log (shown on the seed's page to those allowed)"),
             race: None,
             kind: None,
+            buttons: None,
             message: seed_message,
         }
         .build(),
@@ -35,6 +36,7 @@ pub fn register(ctx: &LoadContext) -> Result<(), Error> {
             spoiler: None,
             race: None,
             kind: Some(PresetKind::Mystery),
+            buttons: None,
             message: seed_message,
         }
         .build(),

@@ -25,6 +25,7 @@ pub fn register(ctx: &LoadContext) -> Result<(), Error> {
             spoiler: None,
             race: Some("Make it a race seed even if the preset does not (no spoiler log)"),
             kind: None,
+            buttons: None,
             message: seed_message,
         }
         .build(),

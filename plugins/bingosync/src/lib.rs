@@ -14,14 +14,17 @@
 //!   cookie first), through `sdk::randomizer::upstream`, reading the form's token, cookies and
 //!   errors with `sdk::randomizer::forms` (shared with CTJets).
 //! - [`api`] — `/api/p/bingosync/generate`: the presets plugin's seed service, for Bingosync
-//!   (rights, the seed history are decided there).
+//!   (rights, the seed history are decided there); `/api/p/bingosync/new_card`.
 //! - [`ui`] — the "Make a Bingosync room" page (the presets plugin's roll form, for Bingosync).
-//! - `commands` (server) — `/bingosync` on Discord, over the same seed service.
+//! - `commands` (server) — `/bingosync` on Discord, over the same seed service, and its
+//!   "New card" button.
 //!
 //! A "seed" of this randomizer is a room: its URL, its id as the hash, and its password in the
-//! settings kept with it (players need it to join). A new card in an existing room (the site's
-//! `api/new-card`, docs/upstreams/randomizers.md §8.2) is not offered: it needs the creator's
-//! session cookie kept between calls, and nothing here keeps credentials for a site.
+//! settings kept with it (players need it to join). A new card in a room made before
+//! (`service::new_card`: the API's `new_card`, the "New card" button under `/bingosync`'s
+//! answer) joins the room again with that password and puts a card with the same game and a
+//! new seed (the site's `api/new-card`, docs/upstreams/randomizers.md §8.2); no session or
+//! other credential for the site is kept between calls.
 //!
 //! No tables of its own: rooms made are kept in the presets plugin's seed history.
 // Page views are deep types; the full-type (release) wasm build, which hydrates them

@@ -283,8 +283,103 @@ pub fn room_id(location: &str) -> Option<String> {
     valid.then(|| id.to_string())
 }
 
+/// A new card for a room a roll made: what `PUT /api/new-card` is sent, and who joins the room
+/// first to send it (docs/upstreams/randomizers.md §8.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCard {
+    /// `{room, game_type, variant_type?, lockout_mode, hide_card, seed, custom_json?}`.
+    pub body: Value,
+    /// The bot's nickname and the room's password, for `POST /api/join-room`.
+    pub nickname: String,
+    pub password: String,
+    /// The new card's seed; None when the site draws it (custom boards).
+    pub seed: Option<u64>,
+}
+
+/// The new card for room `room_id` made with `settings` (as the seed history keeps them): the
+/// same game, variant, lockout mode, board and visibility, a card seed drawn from `rng_seed` —
+/// never the old card's, which the kept settings hold — and the room's password to join with.
+pub fn new_card(room_id: &str, settings: &Value, rng_seed: u64) -> Result<NewCard, Error> {
+    if room_id.is_empty()
+        || room_id.len() > 64
+        || !room_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(Error::invalid(
+            "seed_id",
+            "This seed has no Bingosync room id to make a new card in.",
+        ));
+    }
+    let mut settings = settings.clone();
+    if let Some(map) = settings.as_object_mut() {
+        map.remove("seed");
+    }
+    let form = room_form(&settings, rng_seed)?;
+    let field = |name: &str| {
+        form.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let number = |name: &str| field(name).and_then(|v| v.parse::<u64>().ok());
+    let mut body = json!({
+        "room": room_id,
+        "game_type": number("game_type"),
+        "lockout_mode": number("lockout_mode"),
+        "hide_card": field("hide_card").is_some(),
+        "seed": form.seed.map(|s| s.to_string()).unwrap_or_default(),
+    });
+    if let Some(variant) = number("variant_type") {
+        body["variant_type"] = json!(variant);
+    }
+    if let Some(board) = field("custom_json").filter(|b| !b.is_empty()) {
+        body["custom_json"] = json!(board);
+    }
+    Ok(NewCard {
+        body,
+        nickname: field("nickname").unwrap_or_default(),
+        password: form.passphrase,
+        seed: form.seed,
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_new_card_keeps_the_room_and_draws_a_new_seed() {
+        let kept = json!({
+            "room_name": "League", "passphrase": "hunter2", "nickname": "SahaBot",
+            "game_type": 4, "lockout_mode": "lockout", "seed": 1234,
+            "hide_card": true, "is_spectator": true,
+        });
+        let card = new_card("AbCdEfGhIjKlMnOpQrStUv", &kept, 7).unwrap();
+        assert_eq!(card.password, "hunter2");
+        assert_eq!(card.nickname, "SahaBot");
+        assert_eq!(card.body["room"], "AbCdEfGhIjKlMnOpQrStUv");
+        assert_eq!(card.body["game_type"], 4);
+        assert_eq!(card.body["lockout_mode"], 2);
+        assert_eq!(card.body["hide_card"], true);
+        let seed = card.seed.unwrap();
+        assert_ne!(seed, 1234, "never the old card again");
+        assert_eq!(card.body["seed"], seed.to_string());
+        assert_eq!(
+            new_card("AbCdEfGhIjKlMnOpQrStUv", &kept, 7).unwrap(),
+            card,
+            "reproducible"
+        );
+        // A custom board leaves the shuffle to the site.
+        let custom =
+            json!({"passphrase": "p", "game_type": 18, "custom_json": "[{\"name\":\"a\"}]"});
+        let card = new_card("room_1", &custom, 7).unwrap();
+        assert_eq!(card.seed, None);
+        assert_eq!(card.body["seed"], "");
+        assert_eq!(card.body["custom_json"], "[{\"name\":\"a\"}]");
+        // Not a room id.
+        let err = new_card("../admin", &kept, 7).unwrap_err();
+        assert!(err.to_string().contains("no Bingosync room id"), "{err}");
+    }
+
     use super::*;
 
     fn field<'a>(form: &'a RoomForm, name: &str) -> Option<&'a str> {

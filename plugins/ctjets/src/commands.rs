@@ -22,6 +22,7 @@ pub fn register(ctx: &LoadContext) -> Result<(), Error> {
             ),
             race: None,
             kind: None,
+            buttons: None,
             message: seed_message,
         }
         .build(),

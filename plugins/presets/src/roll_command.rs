@@ -12,8 +12,8 @@
 
 use sdk::{
     bot::{
-        autocomplete_handler, command_handler, BotCommand, Choice, CommandContext, CommandOption,
-        CommandReply, Completing, OptionKind,
+        autocomplete_handler, command_handler, BotCommand, Button, Choice, CommandContext,
+        CommandOption, CommandReply, Completing, OptionKind,
     },
     Actor, Error,
 };
@@ -40,6 +40,8 @@ pub struct RollCommand {
     pub race: Option<&'static str>,
     /// Roll only presets of this kind (`/mystery`: weightsets).
     pub kind: Option<PresetKind>,
+    /// Buttons under the answer (Bingosync's "New card"), from the seed kept.
+    pub buttons: Option<fn(&SeedRoll) -> Vec<Button>>,
     /// The answer's text: its first line (`**ALTTPR seed** (league/open)`) becomes the embed's
     /// title, the rest its description.
     pub message: fn(&SeedRoll) -> String,
@@ -151,7 +153,11 @@ impl RollCommand {
             },
             other => other?,
         };
-        Ok(seed_reply(&(self.message)(&seed)))
+        let reply = seed_reply(&(self.message)(&seed));
+        Ok(match self.buttons {
+            Some(buttons) => reply.with_buttons(buttons(&seed)),
+            None => reply,
+        })
     }
 
     /// Refuses a preset of another kind than the command rolls, before anything is rolled.

@@ -24,6 +24,7 @@ pub fn register(ctx: &LoadContext) -> Result<(), Error> {
             spoiler: None,
             race: Some("A race seed (no spoiler on the site) even if the preset does not say so"),
             kind: None,
+            buttons: None,
             message: seed_message,
         }
         .build(),

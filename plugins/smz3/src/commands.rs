@@ -24,6 +24,7 @@ pub fn register(ctx: &LoadContext) -> Result<(), Error> {
             spoiler: Some("Keep the spoiler link (shown on the seed's page to those allowed)"),
             race: Some("A race seed (no spoiler on samus.link) even if the preset does not say so"),
             kind: None,
+            buttons: None,
             message: seed_message,
         }
         .build(),

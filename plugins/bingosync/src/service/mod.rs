@@ -14,8 +14,7 @@
 //! The room's password is the preset's, or one drawn from the roll's random seed: Bingosync
 //! requires one, and players need it to join, so it is kept in the seed's settings (shown with
 //! the seed) and metadata. The creator's `sessionid` cookie that the POST sets is not kept: it
-//! is a credential for the room, and nothing here uses it — a new card in an existing room
-//! (§8.2, `PUT /api/new-card`, which needs that session) is not offered.
+//! is a credential for the room; a new card (`new_card`) joins the room again with its password.
 
 use async_trait::async_trait;
 use serde_json::{json, Value};
@@ -26,6 +25,10 @@ use sdk::{
 };
 
 use crate::rules::{self, RoomForm};
+
+mod new_card;
+
+pub use new_card::new_card;
 
 /// The site, when the site's administrators set no other.
 pub const DEFAULT_BASE_URL: &str = "https://bingosync.com";

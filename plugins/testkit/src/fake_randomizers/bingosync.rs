@@ -11,7 +11,12 @@
 //! has no token) and [`BingosyncState::post_answers`] (the next POSTs answer this instead, e.g.
 //! a 200 page that looks like success but made no room).
 //!
-//! Not answered: `PUT /api/new-card` (§8.2) — the bingosync plugin does not make new cards.
+//! New cards (§8.2): `POST /api/join-room` (JSON `{room, nickname, password, is_specator}`)
+//! answers 302 to the socket-key page with a `sessionid` cookie, or 400 `{"error": …}` for a
+//! wrong password; `PUT /api/new-card` takes a card only with the session of someone in that
+//! room (else 403), answers 400 `{"error": …}` for a body that is not JSON or misses a key, 404
+//! for an unknown room, and 200 plain text `Received data: …` for a card it took
+//! ([`BingosyncState::cards`]).
 
 use std::{
     collections::{BTreeMap, VecDeque},
@@ -60,6 +65,10 @@ pub struct BingosyncState {
     pub post_answers: VecDeque<(u16, &'static str, String)>,
     /// Rooms made so far.
     pub rooms: Vec<Room>,
+    /// Sessions of those who joined a room since: (session, room id).
+    pub joined: Vec<(String, String)>,
+    /// New cards put in rooms: the bodies taken.
+    pub cards: Vec<serde_json::Value>,
 }
 
 impl Default for BingosyncState {
@@ -69,6 +78,8 @@ impl Default for BingosyncState {
             without_token: false,
             post_answers: VecDeque::new(),
             rooms: Vec::new(),
+            joined: Vec::new(),
+            cards: Vec::new(),
         }
     }
 }
@@ -171,11 +182,86 @@ fn handle(site: &Arc<Mutex<BingosyncState>>, request: &Request) -> Response {
                 .into_response()
         }
         ("POST", "/") => create_room(site, request),
+        ("POST", "/api/join-room") => join_room(site, request),
+        ("PUT", "/api/new-card") => new_card(site, request),
         _ => html(
             StatusCode::NOT_FOUND,
             "<html><body><h1>Not Found</h1></body></html>".into(),
         ),
     }
+}
+
+fn json_error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [("content-type", "application/json")],
+        serde_json::json!({ "error": message }).to_string(),
+    )
+        .into_response()
+}
+
+fn join_room(site: &Arc<Mutex<BingosyncState>>, request: &Request) -> Response {
+    let Ok(body) = serde_json::from_str::<serde_json::Value>(&request.body) else {
+        return json_error(StatusCode::BAD_REQUEST, "Request body was not valid JSON.");
+    };
+    let text = |key: &str| body.get(key).and_then(|v| v.as_str()).unwrap_or_default();
+    let mut state = lock(site);
+    let Some(room) = state.rooms.iter().find(|r| r.id == text("room")).cloned() else {
+        return html(
+            StatusCode::NOT_FOUND,
+            "<html><body><h1>Not Found</h1></body></html>".into(),
+        );
+    };
+    if text("nickname").is_empty() || room.passphrase != text("password") {
+        return json_error(StatusCode::BAD_REQUEST, "Incorrect Password");
+    }
+    let session = format!("fake-joined-{}", state.joined.len() + 1);
+    state.joined.push((session.clone(), room.id.clone()));
+    (
+        StatusCode::FOUND,
+        [
+            ("location", format!("/api/get-socket-key/{}", room.id)),
+            (
+                "set-cookie",
+                format!("sessionid={session}; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax"),
+            ),
+        ],
+    )
+        .into_response()
+}
+
+fn new_card(site: &Arc<Mutex<BingosyncState>>, request: &Request) -> Response {
+    let Ok(body) = serde_json::from_str::<serde_json::Value>(&request.body) else {
+        return json_error(StatusCode::BAD_REQUEST, "Request body was not valid JSON.");
+    };
+    for key in ["room", "game_type", "lockout_mode", "hide_card"] {
+        if body.get(key).is_none_or(|v| v == "") {
+            return json_error(StatusCode::BAD_REQUEST, &format!("Missing key: {key}"));
+        }
+    }
+    let room = body["room"].as_str().unwrap_or_default().to_string();
+    let mut state = lock(site);
+    if !state.rooms.iter().any(|r| r.id == room) {
+        return html(
+            StatusCode::NOT_FOUND,
+            "<html><body><h1>Not Found</h1></body></html>".into(),
+        );
+    }
+    let session = cookie(request, "sessionid").unwrap_or_default();
+    let in_room = state
+        .joined
+        .iter()
+        .any(|(s, r)| *s == session && *r == room)
+        || state
+            .rooms
+            .iter()
+            .any(|r| r.id == room && r.session == session);
+    if !in_room {
+        return html(StatusCode::FORBIDDEN, "Not authenticated".into());
+    }
+    let said = format!("Received data: {body}");
+    state.cards.push(body);
+    (StatusCode::OK, [("content-type", "text/plain")], said).into_response()
 }
 
 /// The index page with the room form (and `errors`, field → message, as crispy renders them).
