@@ -34,10 +34,7 @@ impl Bingosync {
             .await?;
         if joined.status().as_u16() == 400 {
             let text = site.text(joined).await.unwrap_or_default();
-            let said = serde_json::from_str::<Value>(&text)
-                .ok()
-                .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_string))
-                .unwrap_or(text);
+            let said = site_said(text);
             return Err(Error::upstream(
                 site.service(),
                 format!(
@@ -81,10 +78,7 @@ impl Bingosync {
             return Ok(());
         }
         let text = site.text(answer).await.unwrap_or_default();
-        let said = serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_string))
-            .unwrap_or(text);
+        let said = site_said(text);
         Err(Error::upstream(
             site.service(),
             match status {
@@ -97,6 +91,14 @@ impl Bingosync {
             },
         ))
     }
+}
+
+/// What the site said in a refusal: the `error` of its JSON answer, else the text as it came.
+fn site_said(text: String) -> String {
+    serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_string))
+        .unwrap_or(text)
 }
 
 /// Puts a new card in the room of seed `seed_id` of organization `org_id`, as `actor`.
