@@ -246,6 +246,9 @@ pub struct MatchSeed {
 pub struct MatchHold {
     pub holder: String,
     pub reason: String,
+    /// The holder's page for this match on this site (a race room's panel), if it has one.
+    #[serde(default)]
+    pub path: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

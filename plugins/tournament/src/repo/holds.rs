@@ -24,7 +24,7 @@ pub async fn holds(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT match_id, holder, reason FROM tournament_match_holds WHERE match_id IN ({})
+        "SELECT match_id, holder, reason, path FROM tournament_match_holds WHERE match_id IN ({})
          ORDER BY match_id, created_at, holder",
         placeholders(1, match_ids.len())
     );
@@ -41,16 +41,18 @@ pub async fn put_hold(
     match_id: i64,
     holder: &str,
     reason: &str,
+    path: Option<&str>,
     now: i64,
 ) -> Result<(), Error> {
     sqlx::query(
-        "INSERT INTO tournament_match_holds (match_id, holder, reason, created_at)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (match_id, holder) DO UPDATE SET reason = excluded.reason",
+        "INSERT INTO tournament_match_holds (match_id, holder, reason, path, created_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (match_id, holder) DO UPDATE SET reason = excluded.reason, path = excluded.path",
     )
     .bind(match_id)
     .bind(holder)
     .bind(reason)
+    .bind(path)
     .bind(now)
     .execute(&mut *conn)
     .await?;

@@ -311,6 +311,7 @@ mod tests {
     fn holds_stop_everyone_but_their_holder() {
         let mut f = facts(MatchStatus::Scheduled);
         f.holds = vec![MatchHold {
+            path: None,
             holder: "RaceTime".into(),
             reason: "race room alttpr/x is linked".into(),
         }];

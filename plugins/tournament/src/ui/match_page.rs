@@ -129,8 +129,9 @@ pub(super) fn MatchDetails(
         .holds
         .iter()
         .map(|h| {
-            let (holder, reason) = (h.holder.clone(), h.reason.clone());
-            view! { <p class="text-sm" role="status"><Badge tone=Tone::Warning>{holder}</Badge>" "{reason}</p> }
+            let (holder, reason, path) = (h.holder.clone(), h.reason.clone(), h.path.clone());
+            let link = path.map(|href| view! { " " <a class="underline" href=href>"Open its panel"</a> });
+            view! { <p class="text-sm" role="status"><Badge tone=Tone::Warning>{holder}</Badge>" "{reason}{link}</p> }
         })
         .collect_view();
     let error = move || {

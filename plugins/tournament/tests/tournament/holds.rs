@@ -14,12 +14,14 @@ async fn check_holds(backend: Backend) {
             id,
             "RaceTime.gg",
             "race room alttpr/quick-fox-1234 is linked",
+            Some("/org/1/racetime/match/1"),
             T0,
         )
         .await
         .unwrap();
     let m = w.svc.get_match(org, id).await.unwrap();
     assert_eq!(m.holds.len(), 1);
+    assert_eq!(m.holds[0].path.as_deref(), Some("/org/1/racetime/match/1"));
     for refused in [
         w.svc
             .advance(org, &w.admin(), id, &[], None, T0)
