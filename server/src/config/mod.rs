@@ -267,7 +267,11 @@ impl Config {
             discord_api_url,
             scheduler,
             scheduler_tick_seconds: 1,
-            plugin_settings: Default::default(),
+            // The RaceTime.gg plugin's bots use the site's address even when account links are
+            // not configured.
+            plugin_settings: racetime::url(env)
+                .map(|url| std::iter::once(("RACETIME_URL".to_string(), url)).collect())
+                .unwrap_or_default(),
             racetime,
             request_timeout,
             shutdown_grace,

@@ -14,6 +14,14 @@ pub struct RacetimeConfig {
     pub client_secret: String,
 }
 
+/// `RACETIME_URL` (or `SAHABOT_RACETIME_URL`) without a trailing slash, when set: where the
+/// RaceTime.gg plugin's category bots go, with or without account links.
+pub(super) fn url(env: &dyn Source) -> Option<String> {
+    pick(env, "SAHABOT_RACETIME_URL", env.var("RACETIME_URL"))
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| v.trim().trim_end_matches('/').to_string())
+}
+
 /// The RaceTime.gg application, or None when neither the client id nor the secret is set.
 pub(super) fn load(env: &dyn Source) -> Result<Option<RacetimeConfig>, ConfigError> {
     let racetime_var = |name: &str| {

@@ -162,3 +162,23 @@ fn discord_sign_in_knows_where_it_was_configured() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn the_racetime_bots_get_the_racetime_url_without_account_links() {
+    let dir = temp_dir("racetime");
+    let vars = Vars(HashMap::from([
+        ("SAHABOT_DATA_DIR", dir.display().to_string()),
+        ("RACETIME_URL", "http://127.0.0.1:9999/".to_string()),
+    ]));
+    let config = Config::load_from(&vars, None).unwrap();
+    assert!(
+        config.racetime.is_none(),
+        "no account links without a client"
+    );
+    let settings = config.plugin_settings();
+    assert_eq!(
+        settings.get("RACETIME_URL").map(String::as_str),
+        Some("http://127.0.0.1:9999")
+    );
+    assert!(settings.contains_key("SECRET_KEY"));
+}
