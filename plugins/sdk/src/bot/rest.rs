@@ -87,6 +87,33 @@ impl DiscordRest {
         .map(|_| ())
     }
 
+    /// `PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}`: gives a server member a role
+    /// (Discord answers 204; giving a role the member has is a no-op there too). Every id must
+    /// be digits (they go into the path): anything else is refused before asking Discord.
+    pub async fn add_member_role(
+        &self,
+        guild_id: &str,
+        user_id: &str,
+        role_id: &str,
+    ) -> Result<(), Error> {
+        if ![guild_id, user_id, role_id]
+            .iter()
+            .all(|id| channels::is_discord_id(id))
+        {
+            return Err(Error::invalid(
+                "role_id",
+                "A Discord server, user and role id is a number (its snowflake).",
+            ));
+        }
+        self.request(
+            reqwest::Method::PUT,
+            &format!("/guilds/{guild_id}/members/{user_id}/roles/{role_id}"),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// A JSON POST as the bot; Discord's error becomes an Upstream error with its message.
     pub async fn post(&self, path: &str, body: &Value) -> Result<Value, Error> {
         self.request(reqwest::Method::POST, path, Some(body)).await

@@ -21,6 +21,7 @@
 //! | `PUT /api/v10/applications/{app}/commands` (and `…/guilds/{guild}/commands`) | the registered commands, with ids |
 //! | `GET /api/v10/channels/{channel}` | a channel added with [`FakeDiscord::add_channel`] with its `guild_id` (a thread the app created: its parent's server); 404 "Unknown Channel" otherwise |
 //! | `POST /api/v10/channels/{channel}/messages` | a message; recorded in [`FakeDiscord::messages`] |
+//! | `PUT /api/v10/guilds/{guild}/members/{user}/roles/{role}` | 204 for a server added with [`FakeDiscord::add_guild`] (or one a channel was added to); recorded in [`FakeDiscord::role_grants`]; 404 "Unknown Guild" otherwise |
 //! | `POST /api/v10/interactions/{id}/{token}/callback` | 204; answers a waiting [`FakeDiscord::use_command`] |
 //! | `POST /api/v10/webhooks/{app}/{token}`, `PATCH …/messages/@original` | follow-ups after a deferred answer |
 //! | `POST /api/oauth2/token` | a user token for a code added with [`FakeDiscord::add_oauth_user`]; with `grant_type=client_credentials`, an application token when the form's `client_id`/`client_secret` are [`APPLICATION_ID`]/[`CLIENT_SECRET`] (401 `invalid_client` otherwise) |
@@ -123,6 +124,14 @@ pub struct CreatedThread {
     pub members: Vec<String>,
 }
 
+/// A role the app gave a server member (`PUT /guilds/{guild}/members/{user}/roles/{role}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleGrant {
+    pub guild_id: String,
+    pub user_id: String,
+    pub role_id: String,
+}
+
 /// What the bot answered to a command used through [`FakeDiscord::use_command`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InteractionReply {
@@ -212,6 +221,10 @@ struct Inner {
     rejected_tokens: Vec<String>,
     /// Channel id → the id of the Discord server it is in.
     channels: HashMap<String, String>,
+    /// Servers the bot is in besides those of `channels` ([`FakeDiscord::add_guild`]).
+    guilds: Vec<String>,
+    /// Roles given to members, in order.
+    role_grants: Vec<RoleGrant>,
 }
 
 struct Shared {
@@ -415,6 +428,22 @@ impl FakeDiscord {
             i.channels
                 .insert(channel_id.to_string(), guild_id.to_string())
         });
+    }
+
+    /// Makes the bot a member of the Discord server `guild_id`, so it may give roles there
+    /// (servers a channel was added to with [`FakeDiscord::add_channel`] are known too).
+    pub fn add_guild(&self, guild_id: &str) {
+        self.shared.with(|i| {
+            if !i.guilds.iter().any(|g| g == guild_id) {
+                i.guilds.push(guild_id.to_string());
+            }
+        });
+    }
+
+    /// Roles given to server members (`PUT /guilds/{guild}/members/{user}/roles/{role}`),
+    /// oldest first.
+    pub fn role_grants(&self) -> Vec<RoleGrant> {
+        self.shared.with(|i| i.role_grants.clone())
     }
 
     /// Refuses IDENTIFY with this bot token (as sent, without `Bot `): the gateway closes with

@@ -174,6 +174,25 @@ pub(super) fn bot_api(shared: &Shared, method: &Method, path: &[&str], body: Val
                 error(StatusCode::NOT_FOUND, "Unknown Channel")
             }
         }
+        ("PUT", ["guilds", guild, "members", user, "roles", role]) => {
+            let known = shared.with(|i| {
+                let known =
+                    i.guilds.iter().any(|g| g == guild) || i.channels.values().any(|g| g == guild);
+                if known {
+                    i.role_grants.push(RoleGrant {
+                        guild_id: (*guild).to_string(),
+                        user_id: (*user).to_string(),
+                        role_id: (*role).to_string(),
+                    });
+                }
+                known
+            });
+            if known {
+                StatusCode::NO_CONTENT.into_response()
+            } else {
+                error(StatusCode::NOT_FOUND, "Unknown Guild")
+            }
+        }
         ("POST", ["interactions", _, token, "callback"]) => {
             interaction_callback(shared, token, &body);
             StatusCode::NO_CONTENT.into_response()
@@ -502,5 +521,35 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(anonymous.status(), 401);
+    }
+
+    #[tokio::test]
+    async fn roles_are_given_in_known_servers_only() {
+        let fake = FakeDiscord::start().await;
+        let rest = sdk::bot::DiscordRest::new(format!("{}/v10", fake.api_url()), "token");
+        fake.add_guild("7000000000000001");
+        rest.add_member_role("7000000000000001", "4200000000000001", "5100000000000001")
+            .await
+            .unwrap();
+        // An unknown server is Discord's 404, and nothing is recorded for it.
+        let e = rest
+            .add_member_role("7000000000000002", "4200000000000001", "5100000000000001")
+            .await
+            .unwrap_err();
+        assert!(e.message().contains("Unknown Guild"), "{e}");
+        assert_eq!(
+            fake.role_grants(),
+            vec![RoleGrant {
+                guild_id: "7000000000000001".into(),
+                user_id: "4200000000000001".into(),
+                role_id: "5100000000000001".into(),
+            }]
+        );
+        // Ids that are not snowflakes never reach Discord.
+        assert!(rest
+            .add_member_role("7000000000000001", "../x", "1")
+            .await
+            .is_err());
+        assert_eq!(fake.requests_to("PUT", "/api/v10/guilds").len(), 2);
     }
 }
