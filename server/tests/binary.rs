@@ -266,9 +266,13 @@ async fn self_hosting_commands(backend: Backend) {
         "{report} {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // LIVE_RACES maps to the RaceTime.gg plugin, which switches on after its dependencies.
     assert!(
-        report.contains("row 1: org")
-            && report.contains("LIVE_RACES: maps to plugin racetime, which is not installed"),
+        report.contains("row 1: org") && report.contains("LIVE_RACES → racetime"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("org {org}: switched on racetime")),
         "{report}"
     );
     assert!(

@@ -104,6 +104,34 @@ const WHOLE_LISTS: &[(&str, &str)] = &[
         "/api/p/tournament/list_match_settings",
         "one submission per game and player of one match",
     ),
+    (
+        "/api/p/racetime/bots",
+        "at most 100 bots per site (MAX_BOTS)",
+    ),
+    (
+        "/api/p/racetime/org_bots",
+        "the site's bots granted to the organization (at most 100)",
+    ),
+    (
+        "/api/p/racetime/profiles",
+        "at most 50 room profiles per organization (MAX_PROFILES)",
+    ),
+    (
+        "/api/p/racetime/reinvite_room",
+        "the players of one match (at most 64)",
+    ),
+    (
+        "/api/p/racetime/rooms",
+        "the organization's latest 100 rooms (ROOMS_SHOWN)",
+    ),
+    (
+        "/api/p/racetime/verifications",
+        "at most 20 verifications per organization (MAX_VERIFICATIONS)",
+    ),
+    (
+        "/api/p/racetime/verify_me",
+        "one result per verification of the organization (at most 20)",
+    ),
 ];
 
 /// Every list the API answers comes a page at a time (`{"items", "next_before_id"}`), unless
@@ -180,8 +208,8 @@ fn walk<'a>(value: &'a Value, visit: &mut dyn FnMut(&str, &'a Value)) {
 }
 
 /// Ids that are strings by design: plugin and randomizer ids are names (`async_qualifier`,
-/// `alttpr`), and Discord and RaceTime.gg ids are other sites' (Discord's snowflakes pass 2^53,
-/// which JSON numbers in most clients cannot hold).
+/// `alttpr`), and Discord and RaceTime.gg ids (users, OAuth clients) are other sites' (Discord's
+/// snowflakes pass 2^53, which JSON numbers in most clients cannot hold).
 const NAMED_BY_ID: &[&str] = &[
     "PluginSummary",
     "PluginDetail",
@@ -201,6 +229,8 @@ fn string_id(name: &str) -> bool {
             "message",
             "racetime",
             "role_id_discord",
+            // An OAuth application's id on another site (a RaceTime.gg category bot's).
+            "client_id",
         ]
         .iter()
         .any(|outside| name.contains(outside))

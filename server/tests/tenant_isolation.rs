@@ -99,11 +99,31 @@ impl Fixture {
             ("update_profile", "update") => {
                 json!({"display_name": "b", "pronouns": "", "show_pronouns": false})
             }
+            // The RaceTime.gg plugin's documents, whole, so only the rights can refuse them.
+            ("save_tournament_rooms", "settings") => json!({
+                "tournament_id": self.ids.get("tournament_id").cloned().unwrap_or(json!(999_999)),
+                "bot_id": null, "profile_id": null, "goal": "", "auto_open": true,
+                "open_minutes_before": 30, "preset_rule": {"kind": "none"}}),
+            ("save_profile", "settings") => json!({
+                "invitational": true, "unlisted": false, "ranked": true, "info_template": "",
+                "start_delay_seconds": 15, "time_limit_hours": 24, "streaming_required": false,
+                "auto_start": true, "allow_comments": true, "hide_comments": false,
+                "allow_prerace_chat": true, "allow_midrace_chat": true,
+                "allow_non_entrant_chat": true, "chat_message_delay_seconds": 0}),
+            (_, "bot") => json!({"category": "alttpr", "name": "Bot", "client_id": "c",
+                                 "client_secret": "s", "is_active": true}),
+            (_, "verification") => json!({"name": "v", "categories": ["alttpr"], "min_races": 1,
+                                          "discord_role_id": "123456789012345678"}),
+            (_, "auto_open") => json!(true),
             (_, "granted" | "active" | "approve") => json!(true),
             (_, "ranks") => json!([]),
             (_, "game_number") => json!(1),
             // Ids of things that are not an organization's: made up, they must find nothing.
-            (_, "run_id" | "request_id" | "token_id") => json!(999_999),
+            (
+                _,
+                "run_id" | "request_id" | "token_id" | "bot_id" | "room_id" | "profile_id"
+                | "verification_id",
+            ) => json!(999_999),
             (_, "guild_id") => json!("123456789012345678"),
             (_, "statements") => json!([{"effect": "ALLOW", "actions": ["member:read"]}]),
             ("assign_role" | "unassign_role", "role") => json!("Admin"),

@@ -48,7 +48,21 @@ impl RandomizerWorld {
         site: Value,
         more: Vec<Bundle>,
     ) -> Self {
-        let builder = PluginWorld::builder(backend)
+        Self::with_settings(backend, randomizer, plugin, site, more, &[]).await
+    }
+
+    /// The same with deployment settings too (`RACETIME_URL`, `SECRET_KEY`, …).
+    pub async fn with_settings(
+        backend: Backend,
+        randomizer: &'static str,
+        plugin: Bundle,
+        site: Value,
+        more: Vec<Bundle>,
+        settings: &[(&str, &str)],
+    ) -> Self {
+        let builder = settings
+            .iter()
+            .fold(PluginWorld::builder(backend), |b, (k, v)| b.setting(k, *v))
             .bundle(bundle_from_dir(
                 presets::MANIFEST,
                 concat!(env!("CARGO_MANIFEST_DIR"), "/../presets"),

@@ -1,0 +1,37 @@
+//! The pages. `Routes` is mounted by the app under `/org/{org_id}/racetime` (paths here are
+//! relative to that), inside the plugin gate and the organization's frame. One file a page:
+//! `rooms` (the organization's rooms, opening one on demand), `settings` (room profiles and
+//! each tournament's room settings), `verification` (racer verification).
+
+mod rooms;
+mod settings;
+mod verification;
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{Outlet, ParentRoute, Route},
+    Lazy, ParamSegment, StaticSegment,
+};
+
+use rooms::{MatchRoomPage, RoomsPage};
+use settings::SettingsPage;
+use verification::VerificationPage;
+
+// Each page loads on demand (sdk::ui::lazy).
+sdk::lazy_page!(racetime_rooms: RacetimeRoomsRoute => RoomsPage);
+sdk::lazy_page!(racetime_settings: RacetimeSettingsRoute => SettingsPage);
+sdk::lazy_page!(racetime_verification: RacetimeVerificationRoute => VerificationPage);
+sdk::lazy_page!(racetime_match: RacetimeMatchRoute => MatchRoomPage);
+
+#[component(transparent)]
+pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=StaticSegment("") view=Outlet>
+        <Route path=StaticSegment("") view={Lazy::<RacetimeRoomsRoute>::new()}/>
+        <Route path=StaticSegment("settings") view={Lazy::<RacetimeSettingsRoute>::new()}/>
+        <Route path=StaticSegment("verification") view={Lazy::<RacetimeVerificationRoute>::new()}/>
+        <Route path=(StaticSegment("match"), ParamSegment("match_id")) view={Lazy::<RacetimeMatchRoute>::new()}/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
