@@ -13,11 +13,12 @@ BIN=$CARGO_TARGET_DIR/debug/sahabot
 # to code, so this build is also the check that `make run` will compile.
 RUSTFLAGS="" cargo build -p server --bin sahabot
 WORK=$(mktemp -d /tmp/sahabot-e2e.XXXXXX)
-SERVER_PID="" FAKE_PID="" ALTTPR_PID=""
+SERVER_PID="" FAKE_PID="" ALTTPR_PID="" RACETIME_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
   [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
   [ -n "$ALTTPR_PID" ] && kill "$ALTTPR_PID" 2>/dev/null
+  [ -n "$RACETIME_PID" ] && kill "$RACETIME_PID" 2>/dev/null
   wait 2>/dev/null; rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -41,6 +42,15 @@ for _ in $(seq 1 50); do
 done
 [ -n "$FAKE_ALTTPR_URL" ] || die "the fake alttpr.com did not start: $(cat "$WORK/alttpr.out")"
 export FAKE_ALTTPR_URL
+# A fake racetime.gg (token, rooms, the bot websocket), so a race room's panel follows a race.
+node end2end/fake-racetime.mjs >"$WORK/racetime.out" 2>&1 &
+RACETIME_PID=$!
+FAKE_RACETIME_URL=""
+for _ in $(seq 1 50); do
+  FAKE_RACETIME_URL=$(sed -n 's/^fake racetime at //p' "$WORK/racetime.out"); [ -n "$FAKE_RACETIME_URL" ] && break; sleep 0.1
+done
+[ -n "$FAKE_RACETIME_URL" ] || die "the fake racetime.gg did not start: $(cat "$WORK/racetime.out")"
+export FAKE_RACETIME_URL
 
 # The OAuth callback URL needs the address up front, so pick a free port.
 PORT=$(free_port)
@@ -51,6 +61,7 @@ DATABASE_URL="sqlite://$WORK/e2e.db" SAHABOT_DATA_DIR="$WORK" SAHABOT_SITE_ROOT=
   SAHABOT_DISCORD_CLIENT_ID=e2e SAHABOT_DISCORD_CLIENT_SECRET=e2e-secret \
   SAHABOT_DISCORD_AUTHORIZE_URL="$FAKE/oauth2/authorize" SAHABOT_DISCORD_TOKEN_URL="$FAKE/api/oauth2/token" \
   SAHABOT_DISCORD_API_URL="$FAKE/api" SAHABOT_SUPERADMIN_DISCORD_IDS=1001 \
+  SAHABOT_RACETIME_URL="$FAKE_RACETIME_URL" \
   SAHABOT_RATE_LIMIT_ANONYMOUS_PER_MINUTE=100000 SAHABOT_RATE_LIMIT_SESSION_PER_MINUTE=100000 \
   "$BIN" serve --addr "127.0.0.1:$PORT" >"$WORK/stdout" 2>"$WORK/server.log" &
 SERVER_PID=$!
