@@ -29,6 +29,12 @@ export const tests = [
       assert(!JSON.stringify(bot.body).includes('e2e-secret'), 'the secret came back');
       const grant = await api(page, '/api/p/racetime/grant_bot', { bot_id: bot.body.id, org_id: orgId, granted: true });
       assert(grant.status === 200, JSON.stringify(grant));
+      // The bots page: "Check" asks the fake for a token; the status says so.
+      await page.goto(url(`/org/${orgId}/racetime/bots`), { waitUntil: 'networkidle' });
+      const row = page.locator(`#racetime-bots [data-bot="${bot.body.id}"]`);
+      await row.locator('button', { hasText: 'Check' }).click();
+      await row.locator('text=connected').waitFor();
+      assert(!(await page.content()).includes('e2e-secret'), 'the secret is on the page');
       // The manager's part: a tournament whose rooms use the bot, and a match.
       const cup = await api(page, '/api/p/tournament/create_tournament', { org_id: orgId, name: 'Race Cup' });
       assert(cup.status === 200, JSON.stringify(cup));

@@ -56,6 +56,7 @@ pub mod actions {
     pub const PROFILE_READ: &str = "race_room_profile:read";
     pub const PROFILE_UPDATE: &str = "race_room_profile:update";
     pub const VERIFY: &str = "racetime:verify";
+    pub const BOTS: &str = "racetime:bots";
 }
 
 /// The plugin object the registry loads (the app's generated list calls this).
@@ -113,7 +114,7 @@ mod tests {
             .map(|p| p.action.as_str())
             .collect();
         use super::actions::*;
-        for action in [READ, ROOM, PROFILE_READ, PROFILE_UPDATE, VERIFY] {
+        for action in [READ, ROOM, PROFILE_READ, PROFILE_UPDATE, VERIFY, BOTS] {
             assert!(defined.contains(&action), "{action} is not in plugin.toml");
         }
     }

@@ -1,8 +1,10 @@
 //! The pages. `Routes` is mounted by the app under `/org/{org_id}/racetime` (paths here are
 //! relative to that), inside the plugin gate and the organization's frame. One file a page:
 //! `rooms` (the organization's rooms, opening one on demand), `settings` (room profiles and
-//! each tournament's room settings), `verification` (racer verification).
+//! each tournament's room settings), `verification` (racer verification), `match/:match_id`
+//! (a match's room panel, linked from the match page), `bots` (the site's bots, site admins).
 
+mod bots;
 mod rooms;
 mod settings;
 mod verification;
@@ -13,6 +15,7 @@ use leptos_router::{
     Lazy, ParamSegment, StaticSegment,
 };
 
+use bots::BotsPage;
 use rooms::{MatchRoomPage, RoomsPage};
 use settings::SettingsPage;
 use verification::VerificationPage;
@@ -22,6 +25,7 @@ sdk::lazy_page!(racetime_rooms: RacetimeRoomsRoute => RoomsPage);
 sdk::lazy_page!(racetime_settings: RacetimeSettingsRoute => SettingsPage);
 sdk::lazy_page!(racetime_verification: RacetimeVerificationRoute => VerificationPage);
 sdk::lazy_page!(racetime_match: RacetimeMatchRoute => MatchRoomPage);
+sdk::lazy_page!(racetime_bots: RacetimeBotsRoute => BotsPage);
 
 #[component(transparent)]
 pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
@@ -31,6 +35,7 @@ pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=StaticSegment("settings") view={Lazy::<RacetimeSettingsRoute>::new()}/>
         <Route path=StaticSegment("verification") view={Lazy::<RacetimeVerificationRoute>::new()}/>
         <Route path=(StaticSegment("match"), ParamSegment("match_id")) view={Lazy::<RacetimeMatchRoute>::new()}/>
+        <Route path=StaticSegment("bots") view={Lazy::<RacetimeBotsRoute>::new()}/>
         </ParentRoute>
     }
     .into_inner()
