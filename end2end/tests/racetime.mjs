@@ -12,7 +12,7 @@ const control = async (fake, path) => {
 export const tests = [
   {
     name: 'the room panel follows the race',
-    async run({ page, url, shot, fakeDiscord }) {
+    async run({ page, openPage, url, shot, fakeDiscord }) {
       const fake = process.env.FAKE_RACETIME_URL;
       assert(fakeDiscord && fake, 'FAKE_DISCORD_URL / FAKE_RACETIME_URL are not set (run through scripts/e2e.sh)');
       const adaId = await signInAs(page, url, fakeDiscord, { id: '1001', username: 'ada', global_name: 'Ada Admin' });
@@ -43,8 +43,13 @@ export const tests = [
         settings: { tournament_id: cup.body.id, bot_id: bot.body.id, profile_id: null, goal: '', auto_open: false, open_minutes_before: 30, preset_rule: { kind: 'none' } },
       });
       assert(rooms.status === 200, JSON.stringify(rooms));
+      // A second player (a match has two at least), a member of the organization.
+      const bob = await openPage();
+      const bobId = await signInAs(bob, url, fakeDiscord, { id: '1301', username: 'bob', global_name: 'Bob Racer' });
+      const added = await api(page, '/api/core/add_member', { org_id: orgId, user_id: bobId });
+      assert(added.status === 200, JSON.stringify(added));
       const at = new Date(Date.now() + 20 * 60000).toISOString();
-      const game = await api(page, '/api/p/tournament/create_match', { org_id: orgId, tournament_id: cup.body.id, title: 'Final', scheduled_at: at, player_ids: [adaId] });
+      const game = await api(page, '/api/p/tournament/create_match', { org_id: orgId, tournament_id: cup.body.id, title: 'Final', scheduled_at: at, player_ids: [adaId, bobId] });
       assert(game.status === 200, JSON.stringify(game));
       const matchId = game.body.id;
 

@@ -9,7 +9,8 @@
 //! resume, stop, no token or a refused one, two instances and the lease), `commands`
 //! (registration, answers in linked and unlinked servers, posting through the REST client),
 //! `linking` (the invite and its callback, each refusal, unlinking), `randomizers` (`/alttpr`
-//! suggested and rolled through the gateway against the fake alttpr.com).
+//! suggested and rolled through the gateway against the fake alttpr.com), `racetime` (`/racetime`
+//! opens a race room on the fake racetime.gg).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 #[path = "../common/mod.rs"]
@@ -18,6 +19,7 @@ mod common;
 mod commands;
 mod connection;
 mod linking;
+mod racetime;
 mod randomizers;
 
 use std::{sync::Arc, time::Duration};
@@ -123,6 +125,16 @@ fn configure(config: &mut Config, fake: &FakeDiscord, token: Option<&str>) {
 /// A server on a fresh database, talking to `fake`. `TEST_LOG=discordbot=debug,serenity=info`
 /// shows what the bot does.
 async fn spawn(backend: Backend, fake: &FakeDiscord, token: Option<&str>) -> TestApp {
+    spawn_with(backend, fake, token, &[]).await
+}
+
+/// The same with more plugin settings (`RACETIME_URL` …).
+async fn spawn_with(
+    backend: Backend,
+    fake: &FakeDiscord,
+    token: Option<&str>,
+    settings: &[(&str, &str)],
+) -> TestApp {
     let _ = tracing_subscriber::fmt()
         .with_test_writer()
         .with_env_filter(std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()))
@@ -130,6 +142,11 @@ async fn spawn(backend: Backend, fake: &FakeDiscord, token: Option<&str>) -> Tes
     let test_db = TestDb::new(backend).await;
     let mut config = test_config(&test_db.url);
     configure(&mut config, fake, token);
+    for (name, value) in settings {
+        config
+            .plugin_settings
+            .insert((*name).to_string(), (*value).to_string());
+    }
     let data_dir = config.data_dir.clone();
     let server = server::start_with_plugins(config, bundles())
         .await
@@ -255,8 +272,12 @@ async fn overview(app: &TestApp, client: &reqwest::Client, org: i64) -> Value {
 
 /// The fake and a server whose bot (with [`TOKEN`]) has connected to it.
 async fn connected(backend: Backend) -> (FakeDiscord, TestApp) {
+    connected_with(backend, &[]).await
+}
+
+async fn connected_with(backend: Backend, settings: &[(&str, &str)]) -> (FakeDiscord, TestApp) {
     let fake = FakeDiscord::start().await;
-    let app = spawn(backend, &fake, Some(TOKEN)).await;
+    let app = spawn_with(backend, &fake, Some(TOKEN), settings).await;
     assert!(
         eventually(20, || bot_status(&app.server).connected).await,
         "the bot connects: {:?}",

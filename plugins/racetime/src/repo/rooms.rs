@@ -236,6 +236,17 @@ pub async fn set_attempt(
     Ok(())
 }
 
+/// racetime.gg refused the attempt's form: no room exists, the next attempt builds it anew.
+pub async fn forget_form(db: &Db, id: i64, now: i64) -> Result<(), Error> {
+    // not audited: bookkeeping of an attempt that opened nothing (its error is kept).
+    sqlx::query("UPDATE racetime_rooms SET form = '{}', updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 pub async fn set_error(db: &Db, id: i64, error: Option<&str>, now: i64) -> Result<(), Error> {
     sqlx::query("UPDATE racetime_rooms SET last_error = $2, updated_at = $3 WHERE id = $1")
         .bind(id)

@@ -210,8 +210,14 @@ impl Racetime {
             }
             Err(e) => {
                 // The lease stays until it runs out: a retry before then could meet a room
-                // racetime.gg is still creating.
+                // racetime.gg is still creating. When racetime.gg refused the form (or the
+                // bot), no room exists: the next attempt builds the form again from the
+                // settings as they are then (a manager may have fixed them), with the same seed.
+                let refused = matches!(e.kind(), "Invalid" | "NotFound" | "Forbidden" | "Conflict");
                 repo::rooms::set_error(self.db(), room_id, Some(&e.message()), now).await?;
+                if refused {
+                    repo::rooms::forget_form(self.db(), room_id, now).await?;
+                }
                 Err(e)
             }
         }
@@ -266,6 +272,10 @@ impl Racetime {
             (stored, row.goal.clone())
         } else {
             let (seed_roll_id, seed_url, preset, code) = match &plan.pick {
+                // An earlier attempt that racetime.gg refused rolled it already: the same seed.
+                Some(_) if row.seed_url.is_some() => {
+                    (row.seed_roll_id, row.seed_url.clone(), row.preset.clone(), None)
+                }
                 Some(pick) => {
                     let seed = self.roll_seed(plan, room_id, pick, actor, now).await?;
                     let code = seed.file_select_code.as_ref().map(|c| c.join("/"));

@@ -201,3 +201,27 @@ both_backends!(
     a_refused_attempt_is_retried_once_its_lease_ends,
     check_a_refused_attempt_is_retried_once_its_lease_ends
 );
+
+async fn check_a_form_racetime_refuses_is_built_again_with_the_same_seed(backend: Backend) {
+    let w = world(backend).await;
+    let ada = w.racer("ada", "rtAda0000000000a").await;
+    let bob = w.racer("bob", "rtBob0000000000b").await;
+    let game = w.match_in("Quarter", 25, &[&ada, &bob]).await;
+    let now = now_ms();
+    w.racetime.fail_next_startrace(422);
+    let err = w.svc.open_match_room(w.org, &w.system(), game.id, now).await.unwrap_err();
+    assert_eq!(err.kind(), "Invalid", "{err:?}");
+    assert_eq!(w.racetime.rooms().len(), 0);
+    let pending = w.room_of(game.id).await.unwrap();
+    assert!(pending.last_error.is_some());
+    // After the lease: a new form from the settings as they are now, the seed kept.
+    let pass = w.svc.open_due_rooms(now + 3 * MIN).await.unwrap();
+    assert_eq!(pass.opened.len(), 1, "{pass:?}");
+    let room = w.room_of(game.id).await.unwrap();
+    assert_eq!(room.seed_url, pending.seed_url);
+    assert_eq!(w.history(&w.root()).await.len(), 1, "rolled once");
+}
+both_backends!(
+    a_form_racetime_refuses_is_built_again_with_the_same_seed,
+    check_a_form_racetime_refuses_is_built_again_with_the_same_seed
+);
