@@ -12,7 +12,11 @@ use super::{connected_with, link_guild, owner_with_org, Backend};
 
 async fn check_racetime_opens_a_room_from_discord(backend: Backend) {
     let racetime = FakeRacetime::start().await.unwrap();
-    racetime.add_category("alttpr", "A Link to the Past Randomizer", &["Beat the game"]);
+    racetime.add_category(
+        "alttpr",
+        "A Link to the Past Randomizer",
+        &["Beat the game"],
+    );
     racetime.add_bot("alttpr", "SahaBot", "bot-client", "bot-secret");
     let (fake, app) = connected_with(backend, &[("RACETIME_URL", racetime.url())]).await;
     let platform = &app.server.platform;
@@ -29,7 +33,9 @@ async fn check_racetime_opens_a_room_from_discord(backend: Backend) {
         is_active: true,
     };
     let bot = svc.save_bot(&system, None, &bot, now_ms()).await.unwrap();
-    svc.grant_bot(&system, bot.id, org, true, now_ms()).await.unwrap();
+    svc.grant_bot(&system, bot.id, org, true, now_ms())
+        .await
+        .unwrap();
 
     // The plugin is off for the organization: refused, nothing opened.
     let reply = fake
@@ -53,7 +59,9 @@ async fn check_racetime_opens_a_room_from_discord(backend: Backend) {
     let rooms = racetime.rooms();
     assert_eq!(rooms.len(), 1, "{reply:?}");
     assert!(
-        reply.content.contains(&format!("{}/alttpr/{}", racetime.url(), rooms[0].slug)),
+        reply
+            .content
+            .contains(&format!("{}/alttpr/{}", racetime.url(), rooms[0].slug)),
         "{reply:?}"
     );
     assert!(!reply.ephemeral());

@@ -273,9 +273,12 @@ impl Racetime {
         } else {
             let (seed_roll_id, seed_url, preset, code) = match &plan.pick {
                 // An earlier attempt that racetime.gg refused rolled it already: the same seed.
-                Some(_) if row.seed_url.is_some() => {
-                    (row.seed_roll_id, row.seed_url.clone(), row.preset.clone(), None)
-                }
+                Some(_) if row.seed_url.is_some() => (
+                    row.seed_roll_id,
+                    row.seed_url.clone(),
+                    row.preset.clone(),
+                    None,
+                ),
                 Some(pick) => {
                     let seed = self.roll_seed(plan, room_id, pick, actor, now).await?;
                     let code = seed.file_select_code.as_ref().map(|c| c.join("/"));

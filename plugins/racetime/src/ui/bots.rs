@@ -27,13 +27,23 @@ fn status_tone(status: &str) -> Tone {
 pub fn BotsPage() -> impl IntoView {
     let params = use_params_map();
     let org_id = Memo::new(move |_| {
-        params.with(|p| p.get("org_id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0))
+        params.with(|p| {
+            p.get("org_id")
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
     });
     let save = ServerAction::<SaveBot>::new();
     let grant = ServerAction::<GrantBot>::new();
     let check = ServerAction::<CheckBot>::new();
     let list = Resource::new(
-        move || (save.version().get(), grant.version().get(), check.version().get()),
+        move || {
+            (
+                save.version().get(),
+                grant.version().get(),
+                check.version().get(),
+            )
+        },
         |_| bots(),
     );
     let (category, name, client_id, secret) = (
@@ -45,7 +55,9 @@ pub fn BotsPage() -> impl IntoView {
     let active = RwSignal::new(true);
     let editing = RwSignal::new(None::<i64>);
     let error = Signal::derive(move || {
-        save.value().get().and_then(|r| r.err())
+        save.value()
+            .get()
+            .and_then(|r| r.err())
             .or_else(|| grant.value().get().and_then(|r| r.err()))
             .or_else(|| check.value().get().and_then(|r| r.err()))
     });

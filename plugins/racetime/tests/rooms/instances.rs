@@ -209,7 +209,11 @@ async fn check_a_form_racetime_refuses_is_built_again_with_the_same_seed(backend
     let game = w.match_in("Quarter", 25, &[&ada, &bob]).await;
     let now = now_ms();
     w.racetime.fail_next_startrace(422);
-    let err = w.svc.open_match_room(w.org, &w.system(), game.id, now).await.unwrap_err();
+    let err = w
+        .svc
+        .open_match_room(w.org, &w.system(), game.id, now)
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), "Invalid", "{err:?}");
     assert_eq!(w.racetime.rooms().len(), 0);
     let pending = w.room_of(game.id).await.unwrap();
