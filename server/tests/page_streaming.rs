@@ -166,8 +166,18 @@ async fn check_pages_finish_while_other_servers_start(backend: Backend) {
         .and_then(|n| n.parse().ok())
         .unwrap_or(8);
     let starting = async {
-        for _ in 0..starts {
-            TestApp::spawn(Backend::Sqlite).await.stop().await;
+        for i in 0..starts {
+            // Said when slow, so a run the time limit kills shows where it stood.
+            let at = Instant::now();
+            let other = TestApp::spawn(Backend::Sqlite).await;
+            let spawned = at.elapsed();
+            other.stop().await;
+            if at.elapsed() > Duration::from_secs(5) {
+                eprintln!(
+                    "server {i}: started in {spawned:?}, stopped after {:?}",
+                    at.elapsed() - spawned
+                );
+            }
         }
         done.store(true, std::sync::atomic::Ordering::SeqCst);
     };
@@ -175,7 +185,12 @@ async fn check_pages_finish_while_other_servers_start(backend: Backend) {
         let mut failures = Vec::new();
         let mut loads = 0;
         while !done.load(std::sync::atomic::Ordering::SeqCst) {
-            failures.extend(load_every_page(&client, &urls).await);
+            let at = Instant::now();
+            let failed = load_every_page(&client, &urls).await;
+            if at.elapsed() > Duration::from_secs(5) {
+                eprintln!("a round of page loads took {:?}: {failed:?}", at.elapsed());
+            }
+            failures.extend(failed);
             loads += urls.len();
         }
         (failures, loads)
