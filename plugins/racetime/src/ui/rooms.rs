@@ -18,6 +18,7 @@ use crate::{
 };
 
 /// How often an open page reads the rooms again (ms).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 const REFRESH_MS: u64 = 3000;
 
 fn param(name: &'static str) -> Memo<i64> {
@@ -25,9 +26,11 @@ fn param(name: &'static str) -> Memo<i64> {
     Memo::new(move |_| params.with(|p| p.get(name).and_then(|v| v.parse().ok()).unwrap_or(0)))
 }
 
-/// A counter that ticks every [`REFRESH_MS`] in the browser (never on the server).
+/// A counter that ticks every [`REFRESH_MS`] in the browser (never on the server: no effect is
+/// made there, so a page render holds no subscriber the ticking could wake).
 fn refresh_tick() -> RwSignal<u64> {
     let tick = RwSignal::new(0u64);
+    #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
@@ -135,23 +138,19 @@ pub fn RoomsPage() -> impl IntoView {
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
     );
-    let bot_options = Signal::derive(move || {
-        bots.get()
+    // The first granted bot when none was picked (read when the form is sent, in the browser).
+    let first_bot = move || {
+        bots.get_untracked()
             .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|b| (b.id.to_string(), format!("{} ({})", b.name, b.category)))
-            .collect::<Vec<_>>()
-    });
+            .and_then(|all| all.first().map(|b| b.id))
+    };
     let error = Signal::derive(move || open.value().get().and_then(|r| r.err()));
     view! {
         <div class="grid gap-4 md:grid-cols-3">
             <Card title="Open a room">
                 <form id="racetime-open" class="flex flex-col gap-3" on:submit=move |ev| {
                     ev.prevent_default();
-                    let bot_id = bot.get_untracked().parse().ok()
-                        .or_else(|| bot_options.get_untracked().first().and_then(|(id, _)| id.parse().ok()))
-                        .unwrap_or(0);
+                    let bot_id = bot.get_untracked().parse().ok().or_else(first_bot).unwrap_or(0);
                     open.dispatch(OpenRoom {
                         org_id: org_id.get_untracked(),
                         bot_id,
@@ -162,7 +161,19 @@ pub fn RoomsPage() -> impl IntoView {
                         preset: preset.get_untracked(),
                     });
                 }>
-                    <Select label="Bot" name="bot_id" value=bot options=bot_options/>
+                    // The bots are read inside their own boundary: a resource read outside one
+                    // while the page streams can deadlock the reactive graph on the server.
+                    <Suspense fallback=|| view! { <SkeletonRows rows=1/> }>
+                        {move || Suspend::new(async move {
+                            let options: Vec<(String, String)> = bots
+                                .await
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|b| (b.id.to_string(), format!("{} ({})", b.name, b.category)))
+                                .collect();
+                            view! { <Select label="Bot" name="bot_id" value=bot options=Signal::stored(options)/> }
+                        })}
+                    </Suspense>
                     <TextField label="Title" name="title" value=title error required=true/>
                     <TextField label="Goal" name="goal" value=goal error placeholder="Beat the game"/>
                     <TextField label="Randomizer" name="randomizer" value=randomizer error placeholder="alttpr (none: no seed)"/>
