@@ -31,6 +31,15 @@ pub struct RoomRow {
     pub closed_at: Option<i64>,
 }
 
+impl RoomRow {
+    /// The race as last stored (None before racetime.gg sent one, or if it cannot be read).
+    pub fn race(&self) -> Option<crate::rules::race::RaceData> {
+        self.race_data
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok())
+    }
+}
+
 const COLUMNS: &str = "id, organization_id, bot_id, category, slug, match_id, title, goal,
     info_user, info_bot, form, preset, seed_roll_id, seed_url, race_status, race_version,
     race_data, lease_holder, lease_until, last_error, opened_at, closed_at";

@@ -44,11 +44,7 @@ impl Racetime {
         last_roll: &mut i64,
         now: i64,
     ) -> String {
-        let race: RaceData = row
-            .race_data
-            .as_deref()
-            .and_then(|d| serde_json::from_str(d).ok())
-            .unwrap_or_default();
+        let race: RaceData = row.race().unwrap_or_default();
         match command {
             ChatCommand::Help => {
                 let mut rolls: Vec<&str> = Vec::new();

@@ -150,14 +150,9 @@ impl Racetime {
     async fn open(&self, plan: Plan, actor: &Actor, now: i64) -> Result<OpenOutcome, Error> {
         let instance = self.instance();
         let lease_until = now + rules::rooms::OPENING_LEASE_MS;
-        let (_, token) = self.token(plan.bot_id, now).await?;
-        let category = {
-            let mut conn = self.db().pool().acquire().await?;
-            repo::bots::secret(&mut conn, plan.bot_id)
-                .await?
-                .map(|b| b.category)
-                .unwrap_or_default()
-        };
+        // The bot as `token` read it: its category and name serve the whole attempt.
+        let (bot, token) = self.token(plan.bot_id, now).await?;
+        let category = bot.category.clone();
         let mut tx = self.db().begin().await?;
         let claimed = repo::rooms::claim(
             &mut tx,
@@ -202,7 +197,10 @@ impl Racetime {
                 live.id
             }
         };
-        match self.attempt(room_id, &plan, actor, &token, now).await {
+        match self
+            .attempt(room_id, &plan, actor, (&bot.name, &token), now)
+            .await
+        {
             Ok(slug) => {
                 self.finish_open(plan.org_id, room_id, &slug, actor, now)
                     .await?;
@@ -229,25 +227,19 @@ impl Racetime {
         room_id: i64,
         plan: &Plan,
         actor: &Actor,
-        token: &str,
+        (bot_name, token): (&str, &str),
         now: i64,
     ) -> Result<String, Error> {
         let base = self.runtime.base_url();
         let row = self.room_row(plan.org_id, room_id).await?;
-        let bot_name = {
-            let mut conn = self.db().pool().acquire().await?;
-            repo::bots::secret(&mut conn, plan.bot_id)
-                .await?
-                .map(|b| b.name)
-                .unwrap_or_default()
-        };
         let category = site::category(&base, &row.category, token).await?;
         let tried_before = row.form != "{}";
         if tried_before {
             let info = rules::rooms::combined_info(&row.info_user, &row.info_bot);
-            let lost = category.current_races.iter().find(|r| {
-                r.opened_by_bot.as_deref() == Some(bot_name.as_str()) && r.info.trim() == info
-            });
+            let lost = category
+                .current_races
+                .iter()
+                .find(|r| r.opened_by_bot.as_deref() == Some(bot_name) && r.info.trim() == info);
             if let Some(lost) = lost {
                 let slug = lost
                     .name

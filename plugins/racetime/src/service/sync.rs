@@ -112,16 +112,12 @@ impl Racetime {
         let Some(match_id) = row.match_id else {
             return Ok(());
         };
-        let race: RaceData = row
-            .race_data
-            .as_deref()
-            .and_then(|d| serde_json::from_str(d).ok())
-            .unwrap_or_else(|| RaceData {
-                status: race::Status {
-                    value: row.race_status.clone(),
-                },
-                ..RaceData::default()
-            });
+        let race: RaceData = row.race().unwrap_or_else(|| RaceData {
+            status: race::Status {
+                value: row.race_status.clone(),
+            },
+            ..RaceData::default()
+        });
         let tournaments = self.tournaments();
         let system = Actor::system();
         for _ in 0..6 {

@@ -16,11 +16,7 @@ pub const ROOMS_SHOWN: i64 = 100;
 
 impl Racetime {
     async fn view(&self, row: RoomRow) -> Result<Room, Error> {
-        let race: RaceData = row
-            .race_data
-            .as_deref()
-            .and_then(|d| serde_json::from_str(d).ok())
-            .unwrap_or_default();
+        let race: RaceData = row.race().unwrap_or_default();
         let users = repo::users::by_racetime_ids(self.db(), &race.entrant_ids()).await?;
         let entrants = rules::race::entrants(&race, |rt| {
             users.iter().find(|(_, id)| id == rt).map(|(u, _)| *u)

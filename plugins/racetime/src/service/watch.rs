@@ -317,11 +317,7 @@ impl Racetime {
 
     /// Invites the match's linked players who are not entrants (a manager's "Re-invite").
     pub(super) async fn invite_players(&self, row: &RoomRow) -> Result<Vec<String>, Error> {
-        let race: RaceData = row
-            .race_data
-            .as_deref()
-            .and_then(|d| serde_json::from_str(d).ok())
-            .unwrap_or_default();
+        let race: RaceData = row.race().unwrap_or_default();
         let (invites, _) = self.invitations(row, &race).await?;
         for racetime_id in &invites {
             self.send_action(row, "invite", json!({"user": racetime_id}))
