@@ -9,6 +9,14 @@
 //! Listeners are registered in a plugin's `on_load` (`LoadContext::listen`) and dropped when the
 //! plugin is reloaded.
 //!
+//! In-transaction listeners ([`EventBus::listen_in_tx`]) are for work that must happen exactly
+//! when the cause happens — a notification's outbox row, say. An emitter that supports them
+//! calls [`EventBus::stage`] inside its transaction, before commit: every in-transaction listener
+//! of that type runs there, on the same connection, so its writes commit or roll back with the
+//! cause (an error rolls the cause back too). After commit the emitter hands the staged envelope
+//! to [`EventBus::publish`], the ordinary delivery below. `emit` is `stage` without a
+//! transaction: use it only for events nobody needs durably.
+//!
 //! Several instances on one PostgreSQL database: [`relay_postgres`] forwards every emitted event
 //! as a `NOTIFY sahabot_events` (JSON: sending instance, name, envelope) and `LISTEN`s for the
 //! others'. An instance delivers its own events directly and skips their echo, so each event
@@ -58,6 +66,19 @@ struct Listener {
     handler: Handler,
 }
 
+/// What an in-transaction listener returns: its work on the cause's connection.
+pub type TxListenerFuture<'c> = Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'c>>;
+type TxHandler = Arc<
+    dyn for<'c> Fn(&'c mut sqlx::AnyConnection, &'c (dyn Any + Send + Sync)) -> TxListenerFuture<'c>
+        + Send
+        + Sync,
+>;
+
+struct TxListener {
+    owner: String,
+    handler: TxHandler,
+}
+
 pub use crate::runtime::{EventRecord, ListenerFailure};
 
 /// Decodes a relayed event of one type and delivers it locally.
@@ -75,6 +96,7 @@ pub struct EventBus {
     /// Tells this process's relayed events from other instances'.
     instance: String,
     listeners: RwLock<HashMap<TypeId, Vec<Listener>>>,
+    tx_listeners: RwLock<HashMap<TypeId, Vec<TxListener>>>,
     decoders: RwLock<HashMap<&'static str, Decoder>>,
     /// Set by [`relay_postgres`]: emitted events go out here too.
     outbox: RwLock<Option<tokio::sync::mpsc::UnboundedSender<String>>>,
@@ -104,6 +126,7 @@ impl Default for EventBus {
         Self {
             instance: format!("{}-{salt:016x}", std::process::id()),
             listeners: RwLock::default(),
+            tx_listeners: RwLock::default(),
             decoders: RwLock::default(),
             outbox: RwLock::default(),
             recent: Mutex::default(),
@@ -152,9 +175,89 @@ impl EventBus {
         }
     }
 
+    /// Registers `handler` to run inside the transaction of every write that stages an `E`
+    /// ([`EventBus::stage`]), on that transaction's connection; an error it returns rolls the
+    /// write back. Keep it to a few statements: the cause's locks are held while it runs.
+    pub fn listen_in_tx<E, F>(&self, owner: &str, handler: F)
+    where
+        E: Event,
+        F: for<'c> Fn(&'c mut sqlx::AnyConnection, &'c Envelope<E>) -> TxListenerFuture<'c>
+            + Send
+            + Sync
+            + 'static,
+    {
+        let erased: TxHandler = Arc::new(
+            move |conn: &mut sqlx::AnyConnection, any: &(dyn Any + Send + Sync)| match any
+                .downcast_ref::<Envelope<E>>()
+            {
+                Some(envelope) => handler(conn, envelope),
+                None => Box::pin(async { Err(Error::internal("event of the wrong type")) }),
+            },
+        );
+        if let Ok(mut listeners) = self.tx_listeners.write() {
+            listeners
+                .entry(TypeId::of::<E>())
+                .or_default()
+                .push(TxListener {
+                    owner: owner.to_string(),
+                    handler: erased,
+                });
+        }
+    }
+
+    /// Inside the cause's transaction: runs every in-transaction listener of `E` on `conn`, in
+    /// the order they registered, and returns the envelope to [`EventBus::publish`] after
+    /// commit. The first listener error is returned (name the listener in the log) so the
+    /// caller rolls back: nothing a listener must record is lost while its cause is kept.
+    pub async fn stage<E: Event>(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        org_id: Option<i64>,
+        actor: Option<i64>,
+        event: E,
+    ) -> Result<Envelope<E>, Error> {
+        let envelope = Envelope {
+            org_id,
+            actor,
+            at: now_ms(),
+            event,
+        };
+        let targets: Vec<(String, TxHandler)> = self
+            .tx_listeners
+            .read()
+            .map(|l| {
+                l.get(&TypeId::of::<E>())
+                    .map(|list| {
+                        list.iter()
+                            .map(|l| (l.owner.clone(), Arc::clone(&l.handler)))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        for (owner, handler) in targets {
+            if let Err(e) = handler(&mut *conn, &envelope).await {
+                tracing::warn!(event = E::NAME, listener = %owner, org_id, error = %e.message(), "in-transaction listener failed; the write is rolled back");
+                return Err(e);
+            }
+        }
+        Ok(envelope)
+    }
+
+    /// After the cause committed: delivers a staged envelope like [`EventBus::emit`] does.
+    pub fn publish<E: Event>(&self, envelope: Envelope<E>) -> Vec<tokio::task::JoinHandle<()>> {
+        self.relay_out(&envelope);
+        self.deliver(envelope)
+    }
+
     /// Drops every listener `owner` registered (before its reload).
     pub fn remove_owner(&self, owner: &str) {
         if let Ok(mut listeners) = self.listeners.write() {
+            for list in listeners.values_mut() {
+                list.retain(|l| l.owner != owner);
+            }
+        }
+        if let Ok(mut listeners) = self.tx_listeners.write() {
             for list in listeners.values_mut() {
                 list.retain(|l| l.owner != owner);
             }
@@ -524,5 +627,81 @@ mod tests {
             2,
             "removed listener no longer runs"
         );
+    }
+
+    /// In-transaction listeners write with the cause: committed together, rolled back together,
+    /// and a listener's error reaches the caller so it can roll back. `publish` then delivers.
+    #[tokio::test]
+    async fn in_transaction_listeners_commit_and_roll_back_with_their_cause() {
+        let dir = std::env::temp_dir().join(format!("sdk-events-{}", rand::random::<u64>()));
+        let db = crate::db::Db::connect(&format!("sqlite://{}", dir.join("x.db").display()))
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE outbox (n INTEGER NOT NULL)")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let bus = EventBus::default();
+        bus.listen_in_tx::<Ping, _>("outbox", |conn, env| {
+            Box::pin(async move {
+                if env.event.0 == 13 {
+                    return Err(Error::conflict("unlucky"));
+                }
+                sqlx::query("INSERT INTO outbox (n) VALUES ($1)")
+                    .bind(i64::from(env.event.0))
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            })
+        });
+        let delivered = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&delivered);
+        bus.listen::<Ping, _, _>("after", move |_env| {
+            let counter = Arc::clone(&counter);
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            }
+        });
+        let count = |db: crate::db::Db| async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox")
+                .fetch_one(db.pool())
+                .await
+                .unwrap()
+        };
+
+        // Committed: the row stays, and publishing reaches the ordinary listener.
+        let mut tx = db.begin().await.unwrap();
+        let staged = bus.stage(&mut tx, Some(1), None, Ping(1)).await.unwrap();
+        tx.commit().await.unwrap();
+        for task in bus.publish(staged) {
+            task.await.unwrap();
+        }
+        assert_eq!(count(db.clone()).await, 1);
+        assert_eq!(delivered.load(Ordering::SeqCst), 1);
+
+        // Rolled back after staging: the listener's row goes with the cause.
+        let mut tx = db.begin().await.unwrap();
+        bus.stage(&mut tx, Some(1), None, Ping(2)).await.unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(count(db.clone()).await, 1);
+
+        // A failing listener's error comes back to the emitter.
+        let mut tx = db.begin().await.unwrap();
+        let err = bus
+            .stage(&mut tx, Some(1), None, Ping(13))
+            .await
+            .unwrap_err();
+        assert!(err.message().contains("unlucky"));
+        tx.rollback().await.unwrap();
+        assert_eq!(count(db.clone()).await, 1);
+
+        // Removed with its owner.
+        bus.remove_owner("outbox");
+        let mut tx = db.begin().await.unwrap();
+        bus.stage(&mut tx, Some(1), None, Ping(3)).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(count(db).await, 1);
+        std::fs::remove_dir_all(dir).ok();
     }
 }

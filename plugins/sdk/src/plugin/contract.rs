@@ -176,6 +176,24 @@ impl LoadContext {
             .listen::<E, F, Fut>(&self.plugin_id, handler);
     }
 
+    /// Listens to events of type `E` inside the transaction of the write that causes them (see
+    /// [`EventBus::listen_in_tx`]): for what must commit with its cause, like an outbox row.
+    pub fn listen_in_tx<E, F>(&self, handler: F)
+    where
+        E: Event,
+        F: for<'c> Fn(
+                &'c mut sqlx::AnyConnection,
+                &'c Envelope<E>,
+            ) -> crate::events::TxListenerFuture<'c>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.registrations
+            .events
+            .listen_in_tx::<E, F>(&self.plugin_id, handler);
+    }
+
     /// The bus, to emit events from long-lived tasks the plugin starts.
     pub fn events(&self) -> Arc<EventBus> {
         Arc::clone(&self.registrations.events)

@@ -4,7 +4,7 @@
 use sdk::{Actor, Error};
 use serde_json::json;
 
-use super::{no_match, Tournaments};
+use super::{no_match, Staged, Tournaments};
 use crate::{
     events::{CrewApproved, CrewSignedUp, MatchUpdated},
     model::{CrewRole, Match, MatchStatus},
@@ -91,8 +91,10 @@ impl Tournaments {
         })?;
         let crew_id = repo::insert_crew(&mut tx, match_id, user_id, role, approved_by, now).await?;
         actor.audit(&mut tx, Some(org_id), "crew.signup", json!({"match_id": match_id, "crew_id": crew_id, "user_id": user_id, "role": role.key(), "approved": approved_by.is_some()})).await?;
-        tx.commit().await?;
-        self.emit(
+        let mut staged = Staged::default();
+        self.stage(
+            &mut tx,
+            &mut staged,
             org_id,
             actor,
             CrewSignedUp {
@@ -102,7 +104,9 @@ impl Tournaments {
                 role: role.key().into(),
                 approved: approved_by.is_some(),
             },
-        );
+        )
+        .await?;
+        self.commit(tx, staged).await?;
         self.get_match(org_id, match_id).await
     }
 
@@ -137,8 +141,10 @@ impl Tournaments {
                 json!({"match_id": match_id, "role": role.key()}),
             )
             .await?;
-        tx.commit().await?;
-        self.emit(
+        let mut staged = Staged::default();
+        self.stage(
+            &mut tx,
+            &mut staged,
             org_id,
             actor,
             MatchUpdated {
@@ -146,7 +152,9 @@ impl Tournaments {
                 match_id,
                 what: "crew".into(),
             },
-        );
+        )
+        .await?;
+        self.commit(tx, staged).await?;
         self.get_match(org_id, match_id).await
     }
 
@@ -166,8 +174,10 @@ impl Tournaments {
         repo::lock_match(&mut tx, org_id, match_id, now).await?;
         repo::set_crew_approved(&mut tx, crew_id, approved.then_some(approver)).await?;
         actor.audit(&mut tx, Some(org_id), if approved { "crew.approve" } else { "crew.unapprove" }, json!({"crew_id": crew_id, "match_id": match_id, "user_id": user_id, "role": role.key()})).await?;
-        tx.commit().await?;
-        self.emit(
+        let mut staged = Staged::default();
+        self.stage(
+            &mut tx,
+            &mut staged,
             org_id,
             actor,
             CrewApproved {
@@ -177,7 +187,9 @@ impl Tournaments {
                 role: role.key().into(),
                 approved,
             },
-        );
+        )
+        .await?;
+        self.commit(tx, staged).await?;
         self.get_match(org_id, match_id).await
     }
 }

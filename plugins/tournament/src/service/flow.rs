@@ -5,7 +5,7 @@
 use sdk::{Actor, Error};
 use serde_json::json;
 
-use super::{no_match, Tournaments, Tx};
+use super::{no_match, Staged, Tournaments, Tx};
 use crate::{
     events::{MatchFinished, MatchStatusChanged, MatchUpdated},
     model::{Match, MatchStatus, RankInput, StationInput},
@@ -131,21 +131,37 @@ impl Tournaments {
             .into_iter()
             .filter_map(|(_, p)| p.finish_rank.map(|r| (p.user_id, r)))
             .collect();
-        tx.commit().await?;
-        self.status_events(org_id, actor, &row, (step.from, step.to), as_holder, ranks);
+        let mut staged = Staged::default();
+        self.status_events(
+            &mut tx,
+            &mut staged,
+            org_id,
+            actor,
+            &row,
+            (step.from, step.to),
+            as_holder,
+            ranks,
+        )
+        .await?;
+        self.commit(tx, staged).await?;
         self.get_match(org_id, id).await
     }
 
-    fn status_events(
+    #[allow(clippy::too_many_arguments)]
+    async fn status_events(
         &self,
+        tx: &mut Tx,
+        staged: &mut Staged,
         org_id: i64,
         actor: &Actor,
         row: &MatchRow,
         (from, to): (MatchStatus, MatchStatus),
         as_holder: Option<&str>,
         ranks: Vec<(i64, i64)>,
-    ) {
-        self.emit(
+    ) -> Result<(), Error> {
+        self.stage(
+            tx,
+            staged,
             org_id,
             actor,
             MatchStatusChanged {
@@ -155,9 +171,12 @@ impl Tournaments {
                 to: to.key().into(),
                 by_holder: as_holder.map(str::to_string),
             },
-        );
+        )
+        .await?;
         if to == MatchStatus::Finished && from < to {
-            self.emit(
+            self.stage(
+                tx,
+                staged,
                 org_id,
                 actor,
                 MatchFinished {
@@ -165,8 +184,10 @@ impl Tournaments {
                     match_id: row.id,
                     ranks,
                 },
-            );
+            )
+            .await?;
         }
+        Ok(())
     }
 
     /// Records finish ranks. A match in progress becomes Finished with them.
@@ -209,12 +230,24 @@ impl Tournaments {
                 json!({"match_id": id, "ranks": ranks, "finished": finishes}),
             )
             .await?;
-        tx.commit().await?;
+        let mut staged = Staged::default();
         if finishes {
             let step = (from, MatchStatus::Finished);
-            self.status_events(org_id, actor, &row, step, as_holder, ranks);
+            self.status_events(
+                &mut tx,
+                &mut staged,
+                org_id,
+                actor,
+                &row,
+                step,
+                as_holder,
+                ranks,
+            )
+            .await?;
         } else {
-            self.emit(
+            self.stage(
+                &mut tx,
+                &mut staged,
                 org_id,
                 actor,
                 MatchUpdated {
@@ -222,8 +255,10 @@ impl Tournaments {
                     match_id: id,
                     what: "result".into(),
                 },
-            );
+            )
+            .await?;
         }
+        self.commit(tx, staged).await?;
         self.get_match(org_id, id).await
     }
 }

@@ -7,7 +7,7 @@ use sdk::{Actor, Error};
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::{no_match, no_tournament, Tournaments};
+use super::{no_match, no_tournament, Staged, Tournaments};
 use crate::{
     events::{MatchDeleted, MatchScheduled, MatchUpdated},
     model::{Match, MatchSeed, MatchStatus, StreamChannel},
@@ -195,9 +195,11 @@ impl Tournaments {
         let id = repo::insert_match(&mut tx, org_id, tournament_id, &fields, user, now).await?;
         repo::set_players(&mut tx, id, &players).await?;
         actor.audit(&mut tx, Some(org_id), "match.create", json!({"match_id": id, "tournament_id": tournament_id, "title": fields.title, "scheduled_at": fields.scheduled_at, "player_ids": players})).await?;
-        tx.commit().await?;
+        let mut staged = Staged::default();
         if let Some(at) = fields.scheduled_at {
-            self.emit(
+            self.stage(
+                &mut tx,
+                &mut staged,
                 org_id,
                 actor,
                 MatchScheduled {
@@ -207,8 +209,10 @@ impl Tournaments {
                     previous: None,
                     player_ids: players,
                 },
-            );
+            )
+            .await?;
         }
+        self.commit(tx, staged).await?;
         self.get_match(org_id, id).await
     }
 
@@ -230,6 +234,7 @@ impl Tournaments {
         let status = MatchStatus::of(&before.times);
         let (fields, players) =
             Self::clean_match(&mut tx, org_id, before.tournament_id, input, now).await?;
+        Self::refuse_locked_fields(&mut tx, &before, &fields, &players).await?;
         if fields.scheduled_at.is_none() && status > MatchStatus::Scheduled {
             return Err(Error::invalid(
                 "scheduled_at",
@@ -259,12 +264,14 @@ impl Tournaments {
         repo::update_match(&mut tx, org_id, id, &fields, now).await?;
         repo::set_players(&mut tx, id, &players).await?;
         actor.audit(&mut tx, Some(org_id), "match.update", json!({"match_id": id, "title": fields.title, "scheduled_at": fields.scheduled_at, "player_ids": players})).await?;
-        tx.commit().await?;
+        let mut staged = Staged::default();
         if let Some(at) = fields
             .scheduled_at
             .filter(|at| Some(*at) != before.times.scheduled_at)
         {
-            self.emit(
+            self.stage(
+                &mut tx,
+                &mut staged,
                 org_id,
                 actor,
                 MatchScheduled {
@@ -274,9 +281,12 @@ impl Tournaments {
                     previous: before.times.scheduled_at,
                     player_ids: players,
                 },
-            );
+            )
+            .await?;
         }
-        self.emit(
+        self.stage(
+            &mut tx,
+            &mut staged,
             org_id,
             actor,
             MatchUpdated {
@@ -284,7 +294,9 @@ impl Tournaments {
                 match_id: id,
                 what: "details".into(),
             },
-        );
+        )
+        .await?;
+        self.commit(tx, staged).await?;
         self.get_match(org_id, id).await
     }
 
@@ -317,15 +329,19 @@ impl Tournaments {
                 json!({"match_id": id, "title": row.title, "tournament_id": row.tournament_id}),
             )
             .await?;
-        tx.commit().await?;
-        self.emit(
+        let mut staged = Staged::default();
+        self.stage(
+            &mut tx,
+            &mut staged,
             org_id,
             actor,
             MatchDeleted {
                 tournament_id: row.tournament_id,
                 match_id: id,
             },
-        );
+        )
+        .await?;
+        self.commit(tx, staged).await?;
         Ok(())
     }
 
@@ -376,8 +392,10 @@ impl Tournaments {
                 json!({"match_id": id, "url": url, "seed_roll_id": seed_roll_id}),
             )
             .await?;
-        tx.commit().await?;
-        self.emit(
+        let mut staged = Staged::default();
+        self.stage(
+            &mut tx,
+            &mut staged,
             org_id,
             actor,
             MatchUpdated {
@@ -385,7 +403,9 @@ impl Tournaments {
                 match_id: id,
                 what: "seed".into(),
             },
-        );
+        )
+        .await?;
+        self.commit(tx, staged).await?;
         self.get_match(org_id, id).await
     }
 }

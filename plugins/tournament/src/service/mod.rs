@@ -44,6 +44,10 @@ pub use tournaments::TournamentInput;
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
+/// The events a write staged in its transaction, waiting for the commit to publish them.
+#[derive(Default)]
+struct Staged(Vec<Box<dyn FnOnce(&EventBus) + Send>>);
+
 /// The tournament service (published for other plugins).
 #[derive(Debug, Clone)]
 pub struct Tournaments {
@@ -81,7 +85,39 @@ impl Tournaments {
         Ok(self.db.begin().await?)
     }
 
+    /// Stages `event` inside the write's transaction: in-transaction listeners (a notification
+    /// outbox) write with the cause; it is published once [`Tournaments::commit`] committed.
+    async fn stage<E: sdk::events::Event>(
+        &self,
+        tx: &mut Tx,
+        staged: &mut Staged,
+        org_id: i64,
+        actor: &Actor,
+        event: E,
+    ) -> Result<(), Error> {
+        let envelope = self
+            .events
+            .stage(&mut **tx, Some(org_id), actor.user_id(), event)
+            .await?;
+        staged.0.push(Box::new(move |bus: &EventBus| {
+            bus.publish(envelope);
+        }));
+        Ok(())
+    }
+
+    /// Emits after commit without staging: for tournament-level and settings events, which no
+    /// in-transaction listener needs (match and crew events are staged).
     fn emit<E: sdk::events::Event>(&self, org_id: i64, actor: &Actor, event: E) {
         self.events.emit(Some(org_id), actor.user_id(), event);
+    }
+
+    /// Commits the write, then publishes the events it staged (after-commit listeners, other
+    /// instances).
+    async fn commit(&self, tx: Tx, staged: Staged) -> Result<(), Error> {
+        tx.commit().await?;
+        for publish in staged.0 {
+            publish(&self.events);
+        }
+        Ok(())
     }
 }

@@ -521,3 +521,62 @@ async fn check_seeds(backend: Backend) {
     );
 }
 both_backends!(seeds, check_seeds);
+
+/// Match events are staged inside the write's transaction: an in-transaction listener (a
+/// notification outbox, say) writes with the cause, and its error rolls the cause back — the
+/// match keeps its old time and nothing the listener wrote survives.
+async fn check_in_transaction_listeners_write_with_the_cause(backend: Backend) {
+    let w = world(backend).await;
+    sqlx::query("CREATE TABLE staged_log (match_id BIGINT NOT NULL, at BIGINT NOT NULL)")
+        .execute(w.platform.db.pool())
+        .await
+        .unwrap();
+    w.platform
+        .events
+        .listen_in_tx::<MatchScheduled, _>("test", |conn, envelope| {
+            Box::pin(async move {
+                sqlx::query("INSERT INTO staged_log (match_id, at) VALUES ($1, $2)")
+                    .bind(envelope.event.match_id)
+                    .bind(envelope.event.scheduled_at)
+                    .execute(&mut *conn)
+                    .await?;
+                if envelope.event.scheduled_at == T0 + 666 * MIN {
+                    return Err(sdk::Error::conflict("the outbox refused"));
+                }
+                Ok(())
+            })
+        });
+    let scheduled = w.record::<MatchScheduled>();
+    let (ada, bob) = (w.member("ada").await, w.member("bob").await);
+    let t = w.tournament(cup("Cup")).await;
+    let id = w.match_at(t, "One", T0 + 60 * MIN, &[&ada, &bob]).await;
+    let logged = |db: sdk::db::Db| async move {
+        sqlx::query_scalar::<_, i64>("SELECT at FROM staged_log ORDER BY at")
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+    };
+    assert_eq!(logged(w.platform.db.clone()).await, vec![T0 + 60 * MIN]);
+    assert_eq!(scheduled.wait_for(1).await.len(), 1, "published after commit");
+
+    let moved = MatchInput {
+        title: "One".into(),
+        scheduled_at: Some(T0 + 666 * MIN),
+        player_ids: vec![ada.id, bob.id],
+        ..MatchInput::default()
+    };
+    let err = w
+        .svc
+        .update_match(w.org, &w.admin(), id, &moved, T0)
+        .await
+        .unwrap_err();
+    assert!(err.message().contains("the outbox refused"), "{err:?}");
+    let kept = w.svc.get_match(w.org, id).await.unwrap();
+    assert_eq!(kept.scheduled_at, Some(T0 + 60 * MIN), "the cause rolled back");
+    assert_eq!(logged(w.platform.db.clone()).await, vec![T0 + 60 * MIN]);
+    assert_eq!(scheduled.events().len(), 1, "nothing published for a rolled-back write");
+}
+both_backends!(
+    in_transaction_listeners_write_with_the_cause,
+    check_in_transaction_listeners_write_with_the_cause
+);
