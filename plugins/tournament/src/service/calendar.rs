@@ -34,7 +34,7 @@ fn unknown_public_link() -> Error {
 
 /// Turns the tournament's public feed on (a new token unless it has one) or off (the token is
 /// dropped, so turning it on again gives a new address).
-pub(super) async fn publish(
+pub(super) async fn set_public_feed(
     conn: &mut AnyConnection,
     org_id: i64,
     tournament_id: i64,

@@ -44,9 +44,12 @@ pub use tournaments::TournamentInput;
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
+/// Publishes one staged event (its envelope is inside) once the write committed.
+type Publish = Box<dyn FnOnce(&EventBus) + Send>;
+
 /// The events a write staged in its transaction, waiting for the commit to publish them.
 #[derive(Default)]
-struct Staged(Vec<Box<dyn FnOnce(&EventBus) + Send>>);
+struct Staged(Vec<Publish>);
 
 /// The tournament service (published for other plugins).
 #[derive(Debug, Clone)]
@@ -97,7 +100,7 @@ impl Tournaments {
     ) -> Result<(), Error> {
         let envelope = self
             .events
-            .stage(&mut **tx, Some(org_id), actor.user_id(), event)
+            .stage(tx, Some(org_id), actor.user_id(), event)
             .await?;
         staged.0.push(Box::new(move |bus: &EventBus| {
             bus.publish(envelope);

@@ -127,7 +127,7 @@ impl Tournaments {
         let mut tx = self.begin().await?;
         let id = repo::insert_tournament(&mut tx, org_id, &fields, user, now).await?;
         if input.public_feed {
-            calendar::publish(&mut tx, org_id, id, true, now).await?;
+            calendar::set_public_feed(&mut tx, org_id, id, true, now).await?;
         }
         actor
             .audit(
@@ -163,7 +163,7 @@ impl Tournaments {
         if !repo::update_tournament(&mut tx, org_id, id, &fields, now).await? {
             return Err(no_tournament(id));
         }
-        calendar::publish(&mut tx, org_id, id, input.public_feed, now).await?;
+        calendar::set_public_feed(&mut tx, org_id, id, input.public_feed, now).await?;
         actor
             .audit(
                 &mut tx,
