@@ -25,7 +25,7 @@
 //!   [`ComponentRegistry`]);
 //! - `checks`: the rules above ([`dispatch`], [`complete`], [`checked_for`]) and their lookups
 //!   ([`linked_org`], [`user_by_discord_id`]);
-//! - `rest`: the REST client ([`DiscordRest`]);
+//! - `rest`: the REST client ([`DiscordRest`]), within Discord's rate limits (`ratelimit`);
 //! - here: [`BotRuntime`], which holds the registries, the status and the client.
 //!
 //! Everything is re-exported here, so paths stay `sdk::bot::X`.
@@ -34,6 +34,7 @@ pub mod channels;
 mod checks;
 mod command;
 mod message;
+pub mod ratelimit;
 mod registry;
 mod rest;
 

@@ -1,10 +1,16 @@
-//! [`DiscordRest`]: the bot's client for Discord's REST API (post messages, create private
-//! threads, add thread members, ask which server a channel is in). Every call goes through
-//! `exchange`; a refusal becomes an Upstream error carrying Discord's message.
+//! [`DiscordRest`]: the bot's client for Discord's REST API (post messages, direct messages,
+//! create private threads, add thread members, ask which server a channel is in). Every call
+//! goes through `exchange`, which honours Discord's rate limits ([`super::ratelimit`]); a
+//! refusal becomes an Upstream error carrying Discord's message.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use serde_json::Value;
 
-use super::{channels, OutgoingMessage};
+use super::{channels, ratelimit, OutgoingMessage};
 use crate::Error;
 
 fn id_of(value: &Value) -> String {
@@ -22,6 +28,8 @@ pub struct DiscordRest {
     pub base_url: String,
     token: String,
     client: reqwest::Client,
+    /// Discord's rate limits for this token, shared by every clone (one bot, one set).
+    limits: Arc<ratelimit::RateLimits>,
 }
 
 impl DiscordRest {
@@ -32,7 +40,36 @@ impl DiscordRest {
             // The shared client: every call to Discord ends (a stalled connection fails instead
             // of holding the request or task that made it), and redirects are not followed.
             client: crate::http::client(),
+            limits: Arc::new(ratelimit::RateLimits::default()),
         }
+    }
+
+    /// The same client, but waiting at most `max_wait` for a rate limit before failing (the
+    /// default is [`ratelimit::DEFAULT_MAX_WAIT`]); its rate-limit state starts afresh.
+    pub fn with_max_wait(mut self, max_wait: Duration) -> Self {
+        self.limits = Arc::new(ratelimit::RateLimits::new(max_wait));
+        self
+    }
+
+    /// A JSON PATCH as the bot; Discord's error becomes an Upstream error with its message.
+    pub async fn patch(&self, path: &str, body: &Value) -> Result<Value, Error> {
+        self.request(reqwest::Method::PATCH, path, Some(body)).await
+    }
+
+    /// A GET as the bot; Discord's error becomes an Upstream error with its message.
+    pub async fn get(&self, path: &str) -> Result<Value, Error> {
+        self.request(reqwest::Method::GET, path, None).await
+    }
+
+    /// A call whose refusal the caller reads itself: Discord's status and JSON answer (after
+    /// the rate limits were honoured), e.g. to treat a 404 on a DELETE as done.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(reqwest::StatusCode, Value), Error> {
+        self.exchange(method, path, body).await
     }
 
     /// `POST /channels/{channel_id}/messages` with text content.
@@ -54,6 +91,34 @@ impl DiscordRest {
             )
             .await?;
         Ok(id_of(&posted))
+    }
+
+    /// Sends a direct message to a Discord user: opens (or finds) the DM channel with
+    /// `POST /users/@me/channels {"recipient_id": ..}`, then posts `message` there; returns the
+    /// message id. `user_id` must be digits (it goes into the body and, via the channel, the
+    /// path). Discord refuses with 403 ("Cannot send messages to this user") when the user
+    /// shares no server with the bot or closed DMs: that is an Upstream error like any refusal.
+    pub async fn send_dm(&self, user_id: &str, message: &OutgoingMessage) -> Result<String, Error> {
+        if !channels::is_discord_id(user_id) {
+            return Err(Error::invalid(
+                "discord_id",
+                "A Discord user id is a number (its snowflake).",
+            ));
+        }
+        let channel = self
+            .post(
+                "/users/@me/channels",
+                &serde_json::json!({ "recipient_id": user_id }),
+            )
+            .await?;
+        let channel_id = id_of(&channel);
+        if !channels::is_discord_id(&channel_id) {
+            return Err(Error::upstream(
+                "Discord",
+                "Discord did not open a direct message channel.",
+            ));
+        }
+        self.send(&channel_id, message).await
     }
 
     /// Creates a private thread in a text channel (only invited members and moderators see
@@ -160,13 +225,56 @@ impl DiscordRest {
         }
     }
 
-    /// One call as the bot: Discord's status and JSON answer (Null when it sent none).
+    /// One call as the bot: Discord's status and JSON answer (Null when it sent none), within
+    /// Discord's rate limits (see [`super::ratelimit`]): it waits for an exhausted bucket or the
+    /// global limit first, and waits out and retries a 429 — a bounded number of times, never
+    /// longer than the limits' `max_wait` per wait (longer is an Upstream error saying when to
+    /// try again).
     async fn exchange(
         &self,
         method: reqwest::Method,
         path: &str,
         body: Option<&Value>,
     ) -> Result<(reqwest::StatusCode, Value), Error> {
+        let (route, major) = ratelimit::route_of(method.as_str(), path);
+        for attempt in 1..=ratelimit::MAX_ATTEMPTS {
+            let wait = self.limits.before(&route, &major, Instant::now())?;
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+            let (status, headers, value) = self.send_once(method.clone(), path, body).await?;
+            let now = Instant::now();
+            self.limits.after(&route, &major, &headers, now);
+            if status != reqwest::StatusCode::TOO_MANY_REQUESTS {
+                return Ok((status, value));
+            }
+            let limit = ratelimit::limited(&headers, &value);
+            let wait = self.limits.refused(&route, &major, limit, now)?;
+            tracing::warn!(
+                %route, attempt, global = limit.global, wait_ms = wait.as_millis() as u64,
+                "Discord rate limited a call; waiting before retrying"
+            );
+            if attempt == ratelimit::MAX_ATTEMPTS {
+                break;
+            }
+            tokio::time::sleep(wait).await;
+        }
+        Err(Error::upstream(
+            "Discord",
+            format!(
+                "Discord kept rate limiting the bot after {} attempts; try again in a minute.",
+                ratelimit::MAX_ATTEMPTS
+            ),
+        ))
+    }
+
+    /// One HTTP request as the bot: status, rate-limit headers, JSON answer.
+    async fn send_once(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(reqwest::StatusCode, ratelimit::Headers, Value), Error> {
         let mut request = self
             .client
             .request(method, format!("{}{path}", self.base_url));
@@ -182,8 +290,9 @@ impl DiscordRest {
                 Error::upstream("Discord", format!("Discord could not be reached: {e}"))
             })?;
         let status = response.status();
+        let headers = ratelimit::Headers::from_map(response.headers());
         let value: Value = response.json().await.unwrap_or(Value::Null);
-        Ok((status, value))
+        Ok((status, headers, value))
     }
 }
 

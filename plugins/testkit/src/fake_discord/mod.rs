@@ -20,8 +20,10 @@
 //! | `GET /api/v10/applications/@me`, `/oauth2/applications/@me` | the application ([`APPLICATION_ID`]) |
 //! | `PUT /api/v10/applications/{app}/commands` (and `…/guilds/{guild}/commands`) | the registered commands, with ids |
 //! | `GET /api/v10/channels/{channel}` | a channel added with [`FakeDiscord::add_channel`] with its `guild_id` (a thread the app created: its parent's server); 404 "Unknown Channel" otherwise |
-//! | `POST /api/v10/channels/{channel}/messages` | a message; recorded in [`FakeDiscord::messages`] |
+//! | `POST /api/v10/channels/{channel}/messages` | a message; recorded in [`FakeDiscord::messages`] (in a DM channel: in [`FakeDiscord::dms`], or refused after [`FakeDiscord::fail_next_dms`]) |
+//! | `POST /api/v10/users/@me/channels` | the DM channel with `recipient_id` (the same one each time) |
 //! | `PUT /api/v10/guilds/{guild}/members/{user}/roles/{role}` | 204 for a server added with [`FakeDiscord::add_guild`] (or one a channel was added to); recorded in [`FakeDiscord::role_grants`]; 404 "Unknown Guild" otherwise |
+//! | `GET/POST /api/v10/guilds/{guild}/scheduled-events`, `GET/PATCH/DELETE …/{id}` | Discord's Guild Scheduled Event API, checked like Discord checks it, in known servers ([`FakeDiscord::scheduled_events`]; see `scheduled`) |
 //! | `POST /api/v10/interactions/{id}/{token}/callback` | 204; answers a waiting [`FakeDiscord::use_command`] |
 //! | `POST /api/v10/webhooks/{app}/{token}`, `PATCH …/messages/@original` | follow-ups after a deferred answer |
 //! | `POST /api/oauth2/token` | a user token for a code added with [`FakeDiscord::add_oauth_user`]; with `grant_type=client_credentials`, an application token when the form's `client_id`/`client_secret` are [`APPLICATION_ID`]/[`CLIENT_SECRET`] (401 `invalid_client` otherwise) |
@@ -29,6 +31,10 @@
 //! | `GET /api/users/@me`, `GET /api/users/@me/guilds` | that user and their servers (bearer token) |
 //! | `GET /oauth2/authorize` | a placeholder page (a browser would consent here) |
 //! | `GET /gateway` (websocket) | HELLO → IDENTIFY → READY (close 4004 for a [`FakeDiscord::reject_token`]); heartbeats ACKed; RESUME → RESUMED (or INVALID_SESSION for an unknown session) |
+//!
+//! Rate limits on demand: [`FakeDiscord::rate_limit_next`] (429s with `Retry-After`),
+//! [`FakeDiscord::rate_limit_globally_next`] and [`FakeDiscord::limit_bucket`] (a counting bucket
+//! answering `X-RateLimit-*` headers) — see `limits`.
 //!
 //! Every other request is recorded and answered 404 with a Discord-style error body, so a test
 //! can see what the code under test asked for ([`FakeDiscord::requests`]).
@@ -39,13 +45,16 @@
 //! state and what tests call.
 
 mod gateway;
+mod limits;
 mod oauth;
 mod rest;
+mod scheduled;
 
 pub use gateway::command_interaction;
 use gateway::{dispatch, gateway, interaction_payload};
 use oauth::{current_authorization, oauth_token, oauth_user};
 use rest::{message_json, rest, user_json};
+pub use scheduled::ScheduledEvent;
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -122,6 +131,23 @@ pub struct CreatedThread {
     pub kind: u64,
     /// Discord user ids added with `PUT /channels/{id}/thread-members/{user}`.
     pub members: Vec<String>,
+}
+
+/// A direct message the app sent (`POST /users/@me/channels`, then
+/// `POST /channels/{dm}/messages`), as [`FakeDiscord::dms`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentDm {
+    /// The message's id (as the fake answered it).
+    pub id: String,
+    /// The Discord user it went to.
+    pub user_id: String,
+    /// The DM channel the fake opened for that user.
+    pub channel_id: String,
+    pub content: String,
+    /// The first embed's title and description, when it had one.
+    pub embed: Option<(String, String)>,
+    /// The custom ids of its buttons, in order.
+    pub custom_ids: Vec<String>,
 }
 
 /// A role the app gave a server member (`PUT /guilds/{guild}/members/{user}/roles/{role}`).
@@ -225,6 +251,18 @@ struct Inner {
     guilds: Vec<String>,
     /// Roles given to members, in order.
     role_grants: Vec<RoleGrant>,
+    /// DM channel id → the user it is with (`POST /users/@me/channels`).
+    dm_channels: HashMap<String, String>,
+    /// Direct messages sent, in order.
+    dms: Vec<SentDm>,
+    /// Guild scheduled events, oldest first (`scheduled`).
+    scheduled_events: Vec<ScheduledEvent>,
+    /// Rate limits a test set ([`FakeDiscord::rate_limit_next`], [`FakeDiscord::limit_bucket`]).
+    limit_rules: Vec<limits::LimitRule>,
+    /// How many calls were answered 429.
+    rate_limited: usize,
+    /// The next this many DM sends are refused with this status ([`FakeDiscord::fail_next_dms`]).
+    failing_dms: Option<(usize, u16)>,
 }
 
 struct Shared {
@@ -444,6 +482,21 @@ impl FakeDiscord {
     /// oldest first.
     pub fn role_grants(&self) -> Vec<RoleGrant> {
         self.shared.with(|i| i.role_grants.clone())
+    }
+
+    /// Direct messages sent to users, oldest first. Refused ones ([`FakeDiscord::fail_next_dms`])
+    /// are not listed (they are in [`FakeDiscord::requests`]).
+    pub fn dms(&self) -> Vec<SentDm> {
+        self.shared.with(|i| i.dms.clone())
+    }
+
+    /// Refuses the next `n` direct messages (the `POST /channels/{dm}/messages` after opening
+    /// the DM channel) with `status`: 403 answers Discord's "Cannot send messages to this user"
+    /// (code 50007), anything else a generic error with that status. Opening the DM channel
+    /// still succeeds, as on Discord.
+    pub fn fail_next_dms(&self, n: usize, status: u16) {
+        self.shared
+            .with(|i| i.failing_dms = (n > 0).then_some((n, status)));
     }
 
     /// Refuses IDENTIFY with this bot token (as sent, without `Bot `): the gateway closes with

@@ -1,0 +1,459 @@
+//! Keeping Discord in step: one match ([`DiscordEvents::sync_match`], what the listeners call),
+//! one tournament ([`DiscordEvents::reconcile_tournament`]: every match, orphans, events deleted
+//! by hand) and the site-wide pass of the task ([`DiscordEvents::reconcile_all`]).
+//!
+//! For each match the plan (`rules::plan`) meets the row we keep (`repo::events`):
+//! - wanted, no row: claim the creation (the row with an empty event id; a second instance's
+//!   claim fails and it does nothing), create it in Discord, record its id and fingerprint —
+//!   or drop the claim when Discord refused;
+//! - wanted, a row with the same fingerprint: nothing is sent (unless the reconciliation saw the
+//!   event gone from Discord: then it is created anew);
+//! - wanted, a changed fingerprint: modified in place (created anew if Discord lost it; moved
+//!   by deleting and creating when the tournament's server changed);
+//! - removed (no time, filtered out, finished, the match deleted): deleted in Discord, row
+//!   dropped;
+//! - left (the match started): untouched.
+//!
+//! A finished match's event is deleted rather than left behind: it served its purpose, and
+//! Discord would otherwise show it as still upcoming until its end time.
+//!
+//! Every call to Discord first checks that the server is linked to the organization now; a row
+//! in a server that is no longer the organization's is forgotten without touching Discord.
+//! The outcome of each sync is recorded on the tournament (`last_sync_at`, `last_error`) for the
+//! page.
+
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    sync::{Arc, LazyLock, Mutex},
+};
+
+use sdk::{Actor, Error};
+use tournament::{model::Match, repo::MatchQuery};
+
+use super::DiscordEvents;
+use crate::{
+    actions,
+    model::{EventSettings, ReconcileOutcome},
+    repo::{self, events::EventRow},
+    rules::{self, Plan},
+};
+
+/// A claim older than this is taken over (its instance died mid-creation).
+const STALE_CLAIM_MS: i64 = 2 * 60_000;
+
+/// One lock per match being synced in this process: the listeners of two events about the
+/// same change (a move is `MatchScheduled` and `MatchUpdated`) and the task then take turns, so
+/// the second sees what the first sent and sends nothing. (Across instances the claim row stops
+/// double creation; a repeated change or delete is harmless.)
+static MATCH_LOCKS: LazyLock<Mutex<HashMap<(i64, i64), MatchLock>>> =
+    LazyLock::new(Mutex::default);
+
+type MatchLock = Arc<tokio::sync::Mutex<()>>;
+
+/// The match's lock, held while it is synced.
+async fn lock_match(org_id: i64, match_id: i64) -> MatchGuard {
+    let lock = {
+        let mut locks = MATCH_LOCKS.lock().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(locks.entry((org_id, match_id)).or_default())
+    };
+    MatchGuard {
+        key: (org_id, match_id),
+        guard: Some(lock.lock_owned().await),
+    }
+}
+
+struct MatchGuard {
+    key: (i64, i64),
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Drop for MatchGuard {
+    fn drop(&mut self) {
+        self.guard.take();
+        // Forget the lock once nobody holds or waits for it (the map stays small).
+        let mut locks = MATCH_LOCKS.lock().unwrap_or_else(|p| p.into_inner());
+        if locks
+            .get(&self.key)
+            .is_some_and(|l| Arc::strong_count(l) == 1)
+        {
+            locks.remove(&self.key);
+        }
+    }
+}
+
+/// A tournament whose sync failed in the site-wide pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub org_id: i64,
+    pub tournament_id: i64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Created,
+    Updated,
+    Deleted,
+    Unchanged,
+}
+
+impl ReconcileOutcome {
+    fn count(&mut self, change: Change) {
+        match change {
+            Change::Created => self.created += 1,
+            Change::Updated => self.updated += 1,
+            Change::Deleted => self.deleted += 1,
+            Change::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+impl DiscordEvents {
+    /// Brings one match's event in step (the listeners' work). A match that is gone has its
+    /// event deleted. The outcome is recorded on the tournament.
+    pub async fn sync_match(&self, org_id: i64, match_id: i64, now: i64) -> Result<(), Error> {
+        if !self
+            .platform
+            .plugins
+            .is_enabled(org_id, crate::PLUGIN_ID)
+            .await?
+        {
+            return Ok(());
+        }
+        let _turn = lock_match(org_id, match_id).await;
+        let found = match self.tournaments().get_match(org_id, match_id).await {
+            Ok(m) => Some(m),
+            Err(Error::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let mut conn = self.conn().await?;
+        let row = repo::events::for_match(&mut conn, org_id, match_id).await?;
+        let Some(tournament_id) = found
+            .as_ref()
+            .map(|m| m.tournament_id)
+            .or(row.as_ref().map(|r| r.tournament_id))
+        else {
+            return Ok(());
+        };
+        let settings = repo::settings::get(&mut conn, org_id, tournament_id)
+            .await?
+            .map(|s| s.settings());
+        drop(conn);
+        if settings.is_none() && row.is_none() {
+            return Ok(());
+        }
+        let result = self
+            .apply(org_id, settings.as_ref(), found.as_ref(), row, None, now)
+            .await;
+        self.record(org_id, tournament_id, result.as_ref().err(), now)
+            .await?;
+        result.map(|_| ())
+    }
+
+    /// "Reconcile now" on the page: the tournament's events brought in step with Discord.
+    pub async fn reconcile_now(
+        &self,
+        org_id: i64,
+        actor: &Actor,
+        tournament_id: i64,
+        now: i64,
+    ) -> Result<ReconcileOutcome, Error> {
+        self.require_enabled(org_id).await?;
+        self.require(actor, org_id, actions::MANAGE).await?;
+        self.tournaments()
+            .tournament(org_id, &Actor::system(), tournament_id)
+            .await?;
+        self.reconcile_tournament(org_id, tournament_id, now).await
+    }
+
+    /// Every match of the tournament brought in step; events of matches that are gone deleted;
+    /// events Discord lost (deleted by hand) created anew; events the bot made in the server
+    /// that no match of the organization owns deleted. Errors on single matches do not stop
+    /// the others: the first is returned (and recorded) once all were tried.
+    pub async fn reconcile_tournament(
+        &self,
+        org_id: i64,
+        tournament_id: i64,
+        now: i64,
+    ) -> Result<ReconcileOutcome, Error> {
+        let mut conn = self.conn().await?;
+        let Some(settings) = repo::settings::get(&mut conn, org_id, tournament_id)
+            .await?
+            .map(|s| s.settings())
+        else {
+            return Ok(ReconcileOutcome::default());
+        };
+        let mut rows: BTreeMap<i64, EventRow> =
+            repo::events::for_tournament(&mut conn, org_id, tournament_id)
+                .await?
+                .into_iter()
+                .map(|r| (r.match_id, r))
+                .collect();
+        drop(conn);
+        let result = self
+            .reconcile_rows(org_id, tournament_id, &settings, &mut rows, now)
+            .await;
+        self.record(org_id, tournament_id, result.as_ref().err(), now)
+            .await?;
+        result
+    }
+
+    async fn reconcile_rows(
+        &self,
+        org_id: i64,
+        tournament_id: i64,
+        settings: &EventSettings,
+        rows: &mut BTreeMap<i64, EventRow>,
+        now: i64,
+    ) -> Result<ReconcileOutcome, Error> {
+        let matches: Vec<Match> = self
+            .tournaments()
+            .matches(
+                org_id,
+                &MatchQuery {
+                    tournament_id: Some(tournament_id),
+                    ..MatchQuery::default()
+                },
+                None,
+            )
+            .await?;
+        let guild = settings.guild_id.trim();
+        let present = if guild.is_empty() {
+            None
+        } else {
+            self.ensure_guild(org_id, guild).await?;
+            Some(self.sweep_guild(org_id, guild).await?)
+        };
+        let mut outcome = ReconcileOutcome::default();
+        let mut first_error = None;
+        for m in &matches {
+            let _turn = lock_match(org_id, m.id).await;
+            // Read again under the lock: a listener may have synced it meanwhile.
+            rows.remove(&m.id);
+            let row = repo::events::for_match(&mut *self.conn().await?, org_id, m.id).await?;
+            match self
+                .apply(org_id, Some(settings), Some(m), row, present.as_ref(), now)
+                .await
+            {
+                Ok(change) => outcome.count(change),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        // Rows whose match is gone: their events go too.
+        for (match_id, _) in std::mem::take(rows) {
+            let _turn = lock_match(org_id, match_id).await;
+            let Some(row) =
+                repo::events::for_match(&mut *self.conn().await?, org_id, match_id).await?
+            else {
+                continue;
+            };
+            match self
+                .apply(org_id, Some(settings), None, Some(row), None, now)
+                .await
+            {
+                Ok(change) => outcome.count(change),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(outcome),
+        }
+    }
+
+    /// The ids of the events in the server, after deleting those the bot made that no match of
+    /// the organization owns (a creation whose row was lost). Skipped while a creation is under
+    /// way in the server (its id is not recorded yet).
+    async fn sweep_guild(&self, org_id: i64, guild: &str) -> Result<HashSet<String>, Error> {
+        let listed = self.list_events(org_id, guild).await?;
+        let ours: HashSet<String> =
+            repo::events::ids_in_guild(&mut *self.conn().await?, org_id, guild)
+                .await?
+                .into_iter()
+                .collect();
+        let mut present: HashSet<String> = listed.iter().map(|e| e.id.clone()).collect();
+        if ours.contains("") {
+            return Ok(present);
+        }
+        let bot = self.bot_user_id().await?;
+        for event in listed {
+            if event.creator_id.as_deref() == Some(bot.as_str()) && !ours.contains(&event.id) {
+                self.delete_event(org_id, guild, &event.id).await?;
+                present.remove(&event.id);
+            }
+        }
+        Ok(present)
+    }
+
+    /// The site-wide pass (the task): every tournament with settings in an organization that
+    /// has the plugin on. Failures are recorded per tournament and returned.
+    pub async fn reconcile_all(&self, now: i64) -> Result<Vec<Failure>, Error> {
+        let all = repo::settings::all(&mut *self.conn().await?).await?;
+        let mut failures = Vec::new();
+        for row in all {
+            if !self
+                .platform
+                .plugins
+                .is_enabled(row.organization_id, crate::PLUGIN_ID)
+                .await?
+            {
+                continue;
+            }
+            if let Err(e) = self
+                .reconcile_tournament(row.organization_id, row.tournament_id, now)
+                .await
+            {
+                failures.push(Failure {
+                    org_id: row.organization_id,
+                    tournament_id: row.tournament_id,
+                    message: e.message().to_string(),
+                });
+            }
+        }
+        Ok(failures)
+    }
+
+    async fn record(
+        &self,
+        org_id: i64,
+        tournament_id: i64,
+        error: Option<&Error>,
+        now: i64,
+    ) -> Result<(), Error> {
+        let message = error.map(|e| e.message().to_string());
+        repo::settings::record_sync(
+            &mut *self.conn().await?,
+            org_id,
+            tournament_id,
+            message.as_deref(),
+            now,
+        )
+        .await
+    }
+
+    /// One match's event brought in step (see the module docs). `present`: the ids Discord
+    /// listed in the server, when the caller asked (a reconciliation).
+    async fn apply(
+        &self,
+        org_id: i64,
+        settings: Option<&EventSettings>,
+        m: Option<&Match>,
+        row: Option<EventRow>,
+        present: Option<&HashSet<String>>,
+        now: i64,
+    ) -> Result<Change, Error> {
+        let (settings, plan) = match (settings, m) {
+            (Some(s), Some(m)) => (Some(s), rules::plan(m, s, now)),
+            (s, _) => (s, Plan::Remove),
+        };
+        let spec = match plan {
+            Plan::Leave => return Ok(Change::Unchanged),
+            Plan::Remove => {
+                return match row {
+                    Some(row) => self.remove(org_id, &row, now).await,
+                    None => Ok(Change::Unchanged),
+                };
+            }
+            Plan::Want(spec) => spec,
+        };
+        let (Some(settings), Some(m)) = (settings, m) else {
+            return Ok(Change::Unchanged);
+        };
+        let guild = settings.guild_id.trim();
+        let body = spec.body();
+        let print = rules::fingerprint(&body);
+        if let Some(row) = row {
+            if row.discord_event_id.is_empty() {
+                if row.claimed_at >= now - STALE_CLAIM_MS {
+                    // Another call is creating it right now.
+                    return Ok(Change::Unchanged);
+                }
+            } else if row.guild_id != guild {
+                self.remove(org_id, &row, now).await?;
+            } else {
+                let lost = present.is_some_and(|p| !p.contains(&row.discord_event_id));
+                if !lost && row.fingerprint == print {
+                    return Ok(Change::Unchanged);
+                }
+                if !lost
+                    && self
+                        .modify_event(org_id, guild, &row.discord_event_id, &body)
+                        .await?
+                {
+                    repo::events::set_event(
+                        &mut *self.conn().await?,
+                        org_id,
+                        m.id,
+                        guild,
+                        &row.discord_event_id,
+                        &print,
+                        now,
+                    )
+                    .await?;
+                    return Ok(Change::Updated);
+                }
+                // Deleted in Discord behind our back: made anew below.
+                repo::events::forget(&mut *self.conn().await?, org_id, m.id).await?;
+            }
+        }
+        self.ensure_guild(org_id, guild).await?;
+        let claimed = repo::events::claim(
+            &mut *self.conn().await?,
+            org_id,
+            m.tournament_id,
+            m.id,
+            guild,
+            now,
+            now - STALE_CLAIM_MS,
+        )
+        .await?;
+        if !claimed {
+            return Ok(Change::Unchanged);
+        }
+        match self.create_event(org_id, guild, &body).await {
+            Ok(id) => {
+                repo::events::set_event(
+                    &mut *self.conn().await?,
+                    org_id,
+                    m.id,
+                    guild,
+                    &id,
+                    &print,
+                    now,
+                )
+                .await?;
+                Ok(Change::Created)
+            }
+            Err(e) => {
+                repo::events::forget(&mut *self.conn().await?, org_id, m.id).await?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Deletes a match's event in Discord — only in a server still linked to the organization;
+    /// a row in one that is not is forgotten without touching it — and drops the row.
+    async fn remove(&self, org_id: i64, row: &EventRow, now: i64) -> Result<Change, Error> {
+        if row.discord_event_id.is_empty() {
+            if row.claimed_at >= now - STALE_CLAIM_MS {
+                return Ok(Change::Unchanged);
+            }
+        } else if self.ensure_guild(org_id, &row.guild_id).await.is_ok() {
+            self.delete_event(org_id, &row.guild_id, &row.discord_event_id)
+                .await?;
+        } else {
+            tracing::warn!(
+                org_id,
+                guild_id = %row.guild_id,
+                "a Discord event's server is no longer linked to its organization; forgetting \
+                 the event without deleting it"
+            );
+        }
+        repo::events::forget(&mut *self.conn().await?, org_id, row.match_id).await?;
+        Ok(Change::Deleted)
+    }
+}
