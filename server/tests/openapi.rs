@@ -105,6 +105,10 @@ const WHOLE_LISTS: &[(&str, &str)] = &[
         "one submission per game and player of one match",
     ),
     (
+        "/api/p/discord_events/list_guilds",
+        "the Discord servers linked to one organization, at most 100 (MAX_GUILDS)",
+    ),
+    (
         "/api/p/racetime/bots",
         "at most 100 bots per site (MAX_BOTS)",
     ),

@@ -104,6 +104,12 @@ impl Fixture {
                 "tournament_id": self.ids.get("tournament_id").cloned().unwrap_or(json!(999_999)),
                 "bot_id": null, "profile_id": null, "goal": "", "auto_open": true,
                 "open_minutes_before": 30, "preset_rule": {"kind": "none"}}),
+            // The Discord events plugin's settings, whole: no server, so only the rights and
+            // the tournament's organization can refuse them.
+            ("save_event_settings", "settings") => json!({
+                "tournament_id": self.ids.get("tournament_id").cloned().unwrap_or(json!(999_999)),
+                "guild_id": "", "filter": "all", "duration_minutes": 60,
+                "title_template": "{match}", "description_template": ""}),
             ("save_profile", "settings") => json!({
                 "invitational": true, "unlisted": false, "ranked": true, "info_template": "",
                 "start_delay_seconds": 15, "time_limit_hours": 24, "streaming_required": false,
@@ -115,6 +121,10 @@ impl Fixture {
             (_, "verification") => json!({"name": "v", "categories": ["alttpr"], "min_races": 1,
                                           "discord_role_id": "123456789012345678"}),
             (_, "auto_open") => json!(true),
+            // The SpeedGaming plugin's link: a valid slug, so only the rights and the
+            // tournament's organization can refuse it.
+            (_, "event_slug") => json!("league"),
+            (_, "sync_enabled") => json!(true),
             (_, "granted" | "active" | "approve") => json!(true),
             (_, "ranks") => json!([]),
             (_, "game_number") => json!(1),
@@ -122,7 +132,7 @@ impl Fixture {
             (
                 _,
                 "run_id" | "request_id" | "token_id" | "bot_id" | "room_id" | "profile_id"
-                | "verification_id",
+                | "verification_id" | "delivery_id",
             ) => json!(999_999),
             (_, "guild_id") => json!("123456789012345678"),
             (_, "statements") => json!([{"effect": "ALLOW", "actions": ["member:read"]}]),
@@ -137,6 +147,8 @@ impl Fixture {
                                   "schedule": {"type": "cron", "expression": "0 3 * * *"},
                                   "config": {}}),
             (_, "player_ids") => json!([]),
+            // The notifications plugin's settings: no choices, so only the rights refuse them.
+            ("save_settings", "subscriptions") => json!([]),
             (_, "url" | "stream_url" | "vod_url") => json!("https://example.test/x"),
             (_, "yaml") => json!("mode: open"),
             (_, "randomizer") => json!("alttpr"),

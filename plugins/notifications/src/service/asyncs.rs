@@ -1,0 +1,85 @@
+//! The async qualifier's news for its runners: a run reviewed, a pending run about to time out.
+//! That plugin emits its events after its transaction committed (it does not stage them), so
+//! these are ordinary listeners that queue in a transaction of their own: a crash between its
+//! commit and ours loses the message (the idempotency key still keeps a replay from queueing
+//! twice).
+
+use async_qualifier::events::{RaceReviewed, TimeoutWarning};
+use sdk::{events::Envelope, Error};
+
+use super::{queue, Notifications};
+use crate::{
+    repo,
+    rules::{self, messages, EventType},
+};
+
+impl Notifications {
+    /// The runner of a reviewed run hears the verdict.
+    pub async fn on_race_reviewed(
+        &self,
+        envelope: &Envelope<RaceReviewed>,
+    ) -> Result<usize, Error> {
+        let e = &envelope.event;
+        let Some(org_id) = envelope.org_id else {
+            return Ok(0);
+        };
+        let kind = EventType::AsyncRaceReviewed;
+        self.queue_for_run(org_id, e.race_id, envelope.at, |run| {
+            (
+                rules::async_review_key(e.race_id, &e.review_status, run.user_id),
+                messages::async_reviewed(&run.qualifier, &run.organization, &e.review_status),
+                kind,
+            )
+        })
+        .await
+    }
+
+    /// The runner of a pending run hears that it times out soon.
+    pub async fn on_timeout_warning(
+        &self,
+        envelope: &Envelope<TimeoutWarning>,
+    ) -> Result<usize, Error> {
+        let e = &envelope.event;
+        let Some(org_id) = envelope.org_id else {
+            return Ok(0);
+        };
+        let kind = EventType::AsyncTimeoutWarning;
+        self.queue_for_run(org_id, e.race_id, envelope.at, |run| {
+            (
+                rules::async_timeout_key(e.race_id, e.timeout_at, run.user_id),
+                messages::async_timeout(&run.qualifier, &run.organization, e.timeout_at),
+                kind,
+            )
+        })
+        .await
+    }
+
+    async fn queue_for_run(
+        &self,
+        org_id: i64,
+        race_id: i64,
+        now: i64,
+        make: impl FnOnce(&repo::sources::AsyncRun) -> (String, messages::Message, EventType),
+    ) -> Result<usize, Error> {
+        if !self.is_on(org_id).await? {
+            return Ok(0);
+        }
+        // not audited: queued for another plugin's change, which that plugin audited.
+        let mut tx = self.db().begin().await?;
+        let Some(run) = repo::sources::async_run(&mut tx, org_id, race_id).await? else {
+            return Ok(0);
+        };
+        let (key, message, event_type) = make(&run);
+        let item = queue::Item {
+            org_id,
+            user_id: run.user_id,
+            event_type,
+            key: &key,
+            message: &message,
+            expires_at: None,
+        };
+        let queued = queue::queue_one(&mut tx, &item, now).await?;
+        tx.commit().await?;
+        Ok(usize::from(queued.is_some()))
+    }
+}

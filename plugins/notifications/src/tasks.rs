@@ -1,0 +1,54 @@
+//! The built-in tasks, site-wide: `deliver` every 15 seconds sends the outbox's due rows
+//! (`Notifications::deliver_due`; the rows' leases keep two instances off the same row), and
+//! `reminders` every minute queues "starting soon" reminders (`Notifications::queue_reminders`;
+//! their idempotency keys make a repeated pass queue nothing). Both use the run's due time as
+//! `now`, so a test's clock decides.
+
+use std::sync::Arc;
+
+use sdk::{
+    plugin::LoadContext,
+    tasks::{handler, BuiltinTask, Schedule},
+    Error,
+};
+
+use crate::service::Runtime;
+
+pub const DELIVER_TASK: &str = "deliver";
+pub const REMINDERS_TASK: &str = "reminders";
+
+pub fn register(ctx: &LoadContext, runtime: Arc<Runtime>) -> Result<(), Error> {
+    let r = Arc::clone(&runtime);
+    ctx.task(BuiltinTask {
+        name: DELIVER_TASK.into(),
+        description:
+            "Notifications: send the queued direct messages that are due (retries with back-off)"
+                .into(),
+        schedule: Schedule::Interval { seconds: 15 },
+        active_by_default: true,
+        handler: handler(move |run| {
+            let r = Arc::clone(&r);
+            async move {
+                let pass = r.service()?.deliver_due(run.due_at).await?;
+                if pass.sent + pass.retried + pass.dead > 0 {
+                    tracing::info!(?pass, "notifications delivered");
+                }
+                Ok(())
+            }
+        }),
+    })?;
+    ctx.task(BuiltinTask {
+        name: REMINDERS_TASK.into(),
+        description: "Notifications: queue the \"starting soon\" reminders of upcoming matches"
+            .into(),
+        schedule: Schedule::Interval { seconds: 60 },
+        active_by_default: true,
+        handler: handler(move |run| {
+            let r = Arc::clone(&runtime);
+            async move {
+                r.service()?.queue_reminders(run.due_at).await?;
+                Ok(())
+            }
+        }),
+    })
+}
