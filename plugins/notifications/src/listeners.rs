@@ -94,12 +94,17 @@ pub fn register(ctx: &LoadContext, runtime: Arc<Runtime>) -> Result<(), Error> {
         let r = Arc::clone(&r);
         Box::pin(async move { on_match_updated(&r, conn, envelope).await })
     });
-    // The async qualifier emits after its commit: ordinary listeners, own transaction.
     let r = Arc::clone(&runtime);
-    ctx.listen::<RaceReviewed, _, _>(move |envelope| {
+    ctx.listen_in_tx::<RaceReviewed, _>(move |conn, envelope| {
         let r = Arc::clone(&r);
-        async move { r.service()?.on_race_reviewed(&envelope).await.map(|_| ()) }
+        Box::pin(async move {
+            if wanted(&r, envelope.org_id).await? {
+                crate::service::asyncs::queue_race_reviewed(conn, envelope).await?;
+            }
+            Ok(())
+        })
     });
+    // The timeout warning is emitted after its Discord post: an ordinary listener.
     let r = runtime;
     ctx.listen::<TimeoutWarning, _, _>(move |envelope| {
         let r = Arc::clone(&r);

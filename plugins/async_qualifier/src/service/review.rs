@@ -119,18 +119,24 @@ impl Qualifiers {
         )
         .await?;
         let updated = Self::race_in(&mut tx, org_id, race_id).await?;
+        // Staged: a notification outbox queues the runner's message with the verdict.
+        let staged = self
+            .events
+            .stage(
+                &mut tx,
+                Some(org_id),
+                Some(reviewer),
+                RaceReviewed {
+                    qualifier_id: race.qualifier_id,
+                    race_id,
+                    reviewer_id: reviewer,
+                    review_status: status.as_str().to_string(),
+                    elapsed_override_seconds,
+                },
+            )
+            .await?;
         tx.commit().await?;
-        self.events.emit(
-            Some(org_id),
-            Some(reviewer),
-            RaceReviewed {
-                qualifier_id: race.qualifier_id,
-                race_id,
-                reviewer_id: reviewer,
-                review_status: status.as_str().to_string(),
-                elapsed_override_seconds,
-            },
-        );
+        self.events.publish(staged);
         if let Some(computed) = computed {
             self.recalculated(
                 org_id,

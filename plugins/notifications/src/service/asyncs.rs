@@ -1,11 +1,14 @@
 //! The async qualifier's news for its runners: a run reviewed, a pending run about to time out.
-//! That plugin emits its events after its transaction committed (it does not stage them), so
-//! these are ordinary listeners that queue in a transaction of their own: a crash between its
-//! commit and ours loses the message (the idempotency key still keeps a replay from queueing
-//! twice).
+//! A review is staged inside the reviewer's transaction, so its message is queued by an
+//! in-transaction listener ([`queue_race_reviewed`]) and commits with the verdict. The timeout
+//! warning is emitted after that plugin posted its warning in Discord (the event says whether
+//! the post worked), so it is an ordinary listener queueing in a transaction of its own; the
+//! warning itself is marked once in the qualifier's tables, and the idempotency key keeps a
+//! replay from queueing twice.
 
 use async_qualifier::events::{RaceReviewed, TimeoutWarning};
 use sdk::{events::Envelope, Error};
+use sqlx::AnyConnection;
 
 use super::{queue, Notifications};
 use crate::{
@@ -14,26 +17,6 @@ use crate::{
 };
 
 impl Notifications {
-    /// The runner of a reviewed run hears the verdict.
-    pub async fn on_race_reviewed(
-        &self,
-        envelope: &Envelope<RaceReviewed>,
-    ) -> Result<usize, Error> {
-        let e = &envelope.event;
-        let Some(org_id) = envelope.org_id else {
-            return Ok(0);
-        };
-        let kind = EventType::AsyncRaceReviewed;
-        self.queue_for_run(org_id, e.race_id, envelope.at, |run| {
-            (
-                rules::async_review_key(e.race_id, &e.review_status, run.user_id),
-                messages::async_reviewed(&run.qualifier, &run.organization, &e.review_status),
-                kind,
-            )
-        })
-        .await
-    }
-
     /// The runner of a pending run hears that it times out soon.
     pub async fn on_timeout_warning(
         &self,
@@ -66,20 +49,51 @@ impl Notifications {
         }
         // not audited: queued for another plugin's change, which that plugin audited.
         let mut tx = self.db().begin().await?;
-        let Some(run) = repo::sources::async_run(&mut tx, org_id, race_id).await? else {
-            return Ok(0);
-        };
-        let (key, message, event_type) = make(&run);
-        let item = queue::Item {
-            org_id,
-            user_id: run.user_id,
-            event_type,
-            key: &key,
-            message: &message,
-            expires_at: None,
-        };
-        let queued = queue::queue_one(&mut tx, &item, now).await?;
+        let queued = queue_for_run_on(&mut tx, org_id, race_id, now, make).await?;
         tx.commit().await?;
-        Ok(usize::from(queued.is_some()))
+        Ok(queued)
     }
+}
+
+/// The runner of a reviewed run hears the verdict: inside the reviewer's transaction.
+pub async fn queue_race_reviewed(
+    conn: &mut AnyConnection,
+    envelope: &Envelope<RaceReviewed>,
+) -> Result<usize, Error> {
+    let e = &envelope.event;
+    let Some(org_id) = envelope.org_id else {
+        return Ok(0);
+    };
+    queue_for_run_on(conn, org_id, e.race_id, envelope.at, |run| {
+        (
+            rules::async_review_key(e.race_id, &e.review_status, run.user_id),
+            messages::async_reviewed(&run.qualifier, &run.organization, &e.review_status),
+            EventType::AsyncRaceReviewed,
+        )
+    })
+    .await
+}
+
+/// Queues one message for the runner of `race_id` on `conn` (the caller's transaction).
+async fn queue_for_run_on(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    race_id: i64,
+    now: i64,
+    make: impl FnOnce(&repo::sources::AsyncRun) -> (String, messages::Message, EventType),
+) -> Result<usize, Error> {
+    let Some(run) = repo::sources::async_run(conn, org_id, race_id).await? else {
+        return Ok(0);
+    };
+    let (key, message, event_type) = make(&run);
+    let item = queue::Item {
+        org_id,
+        user_id: run.user_id,
+        event_type,
+        key: &key,
+        message: &message,
+        expires_at: None,
+    };
+    let queued = queue::queue_one(conn, &item, now).await?;
+    Ok(usize::from(queued.is_some()))
 }

@@ -11,7 +11,7 @@
 //!   subscriptions, quiet hours and test message), `log` (the delivery logs and the retry of a
 //!   dead letter).
 
-mod asyncs;
+pub(crate) mod asyncs;
 mod log;
 pub mod queue;
 mod reminders;

@@ -55,6 +55,21 @@ async fn emit<E: sdk::events::Event>(w: &World, org: i64, event: E) {
     }
 }
 
+/// As the qualifier's review does: staged inside the reviewer's transaction, published after.
+async fn review(w: &World, org: i64, event: RaceReviewed) {
+    let mut tx = w.platform.db.begin().await.unwrap();
+    let staged = w
+        .platform
+        .events
+        .stage(&mut tx, Some(org), None, event)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    for task in w.platform.events.publish(staged) {
+        task.await.unwrap();
+    }
+}
+
 fn reviewed(race_id: i64, status: &str) -> RaceReviewed {
     RaceReviewed {
         qualifier_id: 0,
@@ -73,8 +88,8 @@ async fn check_runners_hear_reviews_and_timeouts_once(backend: Backend) {
         .await;
     let (ada_run, bob_run) = (run_of(&w, w.org, &ada).await, run_of(&w, w.org, &bob).await);
 
-    emit(&w, w.org, reviewed(ada_run, "accepted")).await;
-    emit(&w, w.org, reviewed(ada_run, "accepted")).await;
+    review(&w, w.org, reviewed(ada_run, "accepted")).await;
+    review(&w, w.org, reviewed(ada_run, "accepted")).await;
     let deadline = now_ms() + HOUR;
     for race_id in [ada_run, bob_run] {
         let user_id = if race_id == ada_run { ada.id } else { bob.id };
@@ -92,7 +107,7 @@ async fn check_runners_hear_reviews_and_timeouts_once(backend: Backend) {
     w.world
         .set_enabled_in(other, notifications::PLUGIN_ID, true)
         .await;
-    emit(&w, other, reviewed(bob_run, "rejected")).await;
+    review(&w, other, reviewed(bob_run, "rejected")).await;
 
     assert_eq!(
         w.outbox(w.org).await,
