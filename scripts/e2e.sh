@@ -13,12 +13,13 @@ BIN=$CARGO_TARGET_DIR/debug/sahabot
 # to code, so this build is also the check that `make run` will compile.
 RUSTFLAGS="" cargo build -p server --bin sahabot
 WORK=$(mktemp -d /tmp/sahabot-e2e.XXXXXX)
-SERVER_PID="" FAKE_PID="" ALTTPR_PID="" RACETIME_PID=""
+SERVER_PID="" FAKE_PID="" ALTTPR_PID="" RACETIME_PID="" SPEEDGAMING_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
   [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
   [ -n "$ALTTPR_PID" ] && kill "$ALTTPR_PID" 2>/dev/null
   [ -n "$RACETIME_PID" ] && kill "$RACETIME_PID" 2>/dev/null
+  [ -n "$SPEEDGAMING_PID" ] && kill "$SPEEDGAMING_PID" 2>/dev/null
   wait 2>/dev/null; rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -51,6 +52,15 @@ for _ in $(seq 1 50); do
 done
 [ -n "$FAKE_RACETIME_URL" ] || die "the fake racetime.gg did not start: $(cat "$WORK/racetime.out")"
 export FAKE_RACETIME_URL
+# A fake speedgaming.org (the schedule API); the test points the plugin's site setting at it.
+node end2end/fake-speedgaming.mjs >"$WORK/speedgaming.out" 2>&1 &
+SPEEDGAMING_PID=$!
+FAKE_SPEEDGAMING_URL=""
+for _ in $(seq 1 50); do
+  FAKE_SPEEDGAMING_URL=$(sed -n 's/^fake speedgaming at //p' "$WORK/speedgaming.out"); [ -n "$FAKE_SPEEDGAMING_URL" ] && break; sleep 0.1
+done
+[ -n "$FAKE_SPEEDGAMING_URL" ] || die "the fake speedgaming.org did not start: $(cat "$WORK/speedgaming.out")"
+export FAKE_SPEEDGAMING_URL
 
 # The OAuth callback URL needs the address up front, so pick a free port.
 PORT=$(free_port)

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub mod fake_discord;
 pub mod fake_racetime;
 pub mod fake_randomizers;
+pub mod fake_speedgaming;
 pub mod randomizer_world;
 mod world;
 

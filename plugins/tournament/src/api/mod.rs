@@ -10,6 +10,7 @@ pub mod matches;
 pub mod rights;
 pub mod settings;
 pub mod streams;
+pub mod sync;
 pub mod tournaments;
 
 pub use calendar::*;
@@ -18,6 +19,7 @@ pub use matches::*;
 pub use rights::*;
 pub use settings::*;
 pub use streams::*;
+pub use sync::*;
 pub use tournaments::*;
 
 /// The actions, where they were before they moved to the crate root.

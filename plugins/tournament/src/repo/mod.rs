@@ -12,6 +12,7 @@ mod matches;
 mod people;
 mod settings;
 mod streams;
+mod sync;
 mod tournaments;
 
 pub use crew::*;
@@ -20,6 +21,7 @@ pub use matches::*;
 pub use people::*;
 pub use settings::*;
 pub use streams::*;
+pub use sync::*;
 pub use tournaments::*;
 
 /// `$from, $from+1, …` for an IN list of `n` values.

@@ -35,11 +35,13 @@ pub mod rights;
 pub mod seeds;
 pub mod settings;
 pub mod streams;
+pub mod sync;
 pub mod tournaments;
 
 pub use flow::StepRequest;
 pub use matches::MatchInput;
 pub use streams::StreamChannelInput;
+pub use sync::{SyncOutcome, SyncSource, SyncedMatch};
 pub use tournaments::TournamentInput;
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;

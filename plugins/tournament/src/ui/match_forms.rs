@@ -197,7 +197,25 @@ pub(super) fn SettingsForm(
 }
 
 #[component]
-pub(super) fn EditMatchForm(m: Match, a: MatchActions, lists: PageLists) -> impl IntoView {
+pub(super) fn EditMatchForm(
+    m: Match,
+    a: MatchActions,
+    lists: PageLists,
+    lock: Option<crate::api::FieldLockInfo>,
+) -> impl IntoView {
+    // Fields another plugin keeps (SpeedGaming) are shown read-only, saying why; the service
+    // refuses changes to them anyway.
+    let locked = lock.is_some();
+    let lock_note = lock.map(|l| {
+        view! {
+            <p id="match-lock-note" class="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-900/30 dark:text-amber-100">
+                {format!(
+                    "The title, time, players and stream channel come from {}: {} Change them there.",
+                    l.holder, l.reason
+                )}
+            </p>
+        }
+    });
     let (org, id) = (m.org_id, m.id);
     let title = RwSignal::new(m.title.clone());
     let at = RwSignal::new(String::new());
@@ -253,6 +271,8 @@ pub(super) fn EditMatchForm(m: Match, a: MatchActions, lists: PageLists) -> impl
                 comment: comment.get_untracked(),
             });
         }>
+            {lock_note}
+            <fieldset id="match-synced-fields" class="grid gap-3" disabled=locked>
             <TextField label="Title" name="title" value=title error/>
             <TextField label="Time (your time zone)" name="scheduled_at" value=at error input_type="datetime-local" help="Empty makes the match pending."/>
             <fieldset class="grid gap-1">
@@ -279,6 +299,7 @@ pub(super) fn EditMatchForm(m: Match, a: MatchActions, lists: PageLists) -> impl
                 </Suspense>
             </fieldset>
             <Select label="Stream channel" name="stream_channel_id" value=stream options=stream_options/>
+            </fieldset>
             <TextArea label="Comment" name="comment" value=comment error rows=2/>
             <FormError error fields=&["title", "scheduled_at", "comment"]/>
             <Show when=move || saved.get()><SuccessNotice message="Saved."/></Show>

@@ -13,9 +13,9 @@ use serde_json::Value;
 
 use crate::{
     api::{
-        get_match, list_match_settings, match_settings_form, my_rights, AddCrew, AdvanceMatch,
-        ApproveCrew, DeleteMatch, RevertMatch, RollMatchSeed, SetMatchResult, SetMatchSeed,
-        SubmitMatchSettings, UpdateMatch,
+        get_match, list_match_settings, match_lock, match_settings_form, my_rights, AddCrew,
+        AdvanceMatch, ApproveCrew, DeleteMatch, RevertMatch, RollMatchSeed, SetMatchResult,
+        SetMatchSeed, SubmitMatchSettings, UpdateMatch,
     },
     model::{Match, MatchStatus, RankInput, Rights, StationInput},
 };
@@ -79,6 +79,11 @@ pub(super) fn MatchPage() -> impl IntoView {
         move || (org_id.get(), match_id.get(), a.settings.version().get()),
         |(org, id, _)| list_match_settings(org, id),
     );
+    // Whether another plugin (SpeedGaming) keeps the match's schedule fields.
+    let lock = Resource::new(
+        move || (org_id.get(), match_id.get(), a.version()),
+        |(org, id, _)| match_lock(org, id),
+    );
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = a.delete.value().get() {
@@ -90,11 +95,12 @@ pub(super) fn MatchPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let org = org_id.get_untracked();
                 lists.ready().await;
+                let lock = lock.await.ok().flatten();
                 match (rights.await, data.await, form.await) {
                     (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => view! { <ErrorNotice error/> }.into_any(),
                     (Ok(rights), Ok(m), Ok(schema)) => view! {
                         {header(org, rights, m.name(), "")}
-                        <MatchDetails m=m.clone() schema rights a submissions lists/>
+                        <MatchDetails m=m.clone() schema rights a submissions lists lock/>
                     }.into_any(),
                 }
             })}
@@ -110,6 +116,7 @@ pub(super) fn MatchDetails(
     a: MatchActions,
     submissions: Resource<Result<Vec<crate::model::SettingsSubmission>, Error>>,
     lists: PageLists,
+    lock: Option<crate::api::FieldLockInfo>,
 ) -> impl IntoView {
     let org = m.org_id;
     let id = m.id;
@@ -243,7 +250,7 @@ pub(super) fn MatchDetails(
         view! { <Card title="Settings">{form}{list}</Card> }
     });
     let edit_card = rights.update_match.then(|| {
-        let form = view! { <EditMatchForm m=m.clone() a lists/> };
+        let form = view! { <EditMatchForm m=m.clone() a lists lock/> };
         view! { <Card title="Edit match">{form}</Card> }
     });
     let delete_card = rights

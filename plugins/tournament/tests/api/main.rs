@@ -132,6 +132,7 @@ fn every_call(org: i64, ids: Ids) -> Vec<(&'static str, bool, Call)> {
             true,
             call(move || api::match_settings_form(org, m)),
         ),
+        ("match_lock", true, call(move || api::match_lock(org, m))),
         (
             "list_match_settings",
             true,

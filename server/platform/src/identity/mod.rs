@@ -16,6 +16,7 @@ pub mod discord_sign_in;
 pub mod invites;
 pub mod login_links;
 pub mod orgs;
+pub mod placeholders;
 pub mod racetime;
 pub mod roles;
 pub mod settings;

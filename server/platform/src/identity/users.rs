@@ -84,6 +84,7 @@ pub async fn upsert_discord(
         .bind(&profile.id)
         .fetch_optional(&mut *tx)
         .await?;
+    let mut claimed_placeholder = false;
     let (id, created) = match existing {
         Some(id) => {
             sqlx::query(
@@ -101,7 +102,18 @@ pub async fn upsert_discord(
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            (id, false)
+            // A placeholder made for this Discord account (an imported schedule named them)
+            // becomes their account, with everything it was given.
+            claimed_placeholder = super::placeholders::claim(
+                &mut tx,
+                id,
+                &profile.username,
+                profile.global_name.as_deref(),
+                now,
+            )
+            .await?;
+            // Their first sign-in: new to them, though the row is not.
+            (id, claimed_placeholder)
         }
         None => {
             // The Discord username is the handle unless someone already has it.
@@ -152,7 +164,7 @@ pub async fn upsert_discord(
             user_id: Some(id),
             org_id: None,
             action: "user.login",
-            details: serde_json::json!({"via": "discord", "new_user": created, "bootstrap_superadmin": promote}),
+            details: serde_json::json!({"via": "discord", "new_user": created, "bootstrap_superadmin": promote, "claimed_placeholder": claimed_placeholder}),
             ip,
         },
     )

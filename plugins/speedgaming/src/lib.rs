@@ -1,0 +1,106 @@
+//! SpeedGaming: a tournament follows its event on speedgaming.org. Every 5 minutes the import
+//! task reads the event's schedule (2 hours back, 7 days ahead) and keeps one match per episode:
+//! its title, time, players, stream channel and approved crew. People are found by Discord id,
+//! Discord tag or their remembered SpeedGaming id, else they get a placeholder user that becomes
+//! their real account when they sign in with Discord. Synced matches finish by themselves 4 hours
+//! after their time; unfinished ones whose episode vanished are deleted; finished ones are never
+//! touched. While a tournament's sync is on, its matches' synced fields are locked in the
+//! tournament plugin (hand edits are refused, saying why).
+//!
+//! How the pieces fit (docs/plugins.md explains each):
+//! - `plugin.toml` — the manifest: requires `tournament`; the `base_url` setting only site admins
+//!   set; the two built-in tasks.
+//! - [`rules`] — pure: reading the schedule answer, what a match made from an episode is, the
+//!   window, auto-finish and vanishing, the slug.
+//! - `service` (server) — [`service::SpeedGaming`]: links, a sync run, people and placeholders,
+//!   the upstream request. The matches are written through `tournament::service::Tournaments`
+//!   (`sync_match` and friends), which writes only what differs and emits the tournament's
+//!   events.
+//! - `repo` (server) — the SQL of this plugin's tables and of the user lookups.
+//! - [`api`] and [`ui`] — the sync page: per linked tournament its status, last run, changes and
+//!   errors, with "sync now" and the link form (`tournament:update`).
+//! - `tasks` (server) — `import` (every 300 s) and `cleanup_placeholders` (daily, 02:00 UTC).
+// Page views are deep types; the full-type (release) wasm build, which hydrates them
+// asynchronously, needs more than rustc's default limit of 128.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod events;
+pub mod model;
+pub mod rules;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod commands;
+#[cfg(feature = "ssr")]
+pub mod listeners;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod tasks;
+
+/// This plugin's id, as in `plugin.toml`.
+pub const PLUGIN_ID: &str = "speedgaming";
+
+/// The manifest, embedded so tests can check it.
+pub const MANIFEST: &str = include_str!("../plugin.toml");
+
+/// The actions `plugin.toml` defines.
+pub mod actions {
+    pub const READ: &str = "speedgaming:read";
+}
+
+/// The plugin object the registry loads (the app's generated list calls this).
+#[cfg(feature = "ssr")]
+pub fn plugin() -> std::sync::Arc<dyn sdk::plugin::Plugin> {
+    std::sync::Arc::new(ThePlugin {
+        runtime: service::Runtime::shared(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+struct ThePlugin {
+    runtime: std::sync::Arc<service::Runtime>,
+}
+
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+impl sdk::plugin::Plugin for ThePlugin {
+    fn default_config(&self) -> serde_json::Value {
+        serde_json::json!({ "base_url": rules::DEFAULT_URL })
+    }
+
+    async fn on_load(&self, ctx: &sdk::plugin::LoadContext) -> Result<(), sdk::Error> {
+        commands::register(ctx)?;
+        tasks::register(ctx, std::sync::Arc::clone(&self.runtime))?;
+        listeners::register(ctx)?;
+        Ok(())
+    }
+
+    /// The server is up: the tasks may use the platform.
+    async fn on_start(&self, platform: &sdk::context::Platform) -> Result<(), sdk::Error> {
+        self.runtime.start(platform.clone());
+        Ok(())
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    #[test]
+    fn manifest_is_valid_and_defines_the_actions() {
+        let manifest = sdk::plugin::manifest::Manifest::parse(super::MANIFEST, "plugin.toml")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(manifest.id, super::PLUGIN_ID);
+        let defined: Vec<&str> = manifest
+            .permissions
+            .iter()
+            .map(|p| p.action.as_str())
+            .collect();
+        let action = super::actions::READ;
+        assert!(defined.contains(&action), "{action} is not in plugin.toml");
+    }
+}

@@ -1,0 +1,135 @@
+//! The SQL of synced matches: field locks (`tournament_match_locks`), which say that another
+//! plugin keeps a match's title, time, players and stream channel in step with an outside
+//! schedule, and the crew such a plugin writes (approved by the system, so `approved_by` is
+//! NULL).
+
+use sqlx::AnyConnection;
+
+use sdk::Error;
+
+use crate::model::CrewRole;
+
+/// A match's field lock: who keeps its fields and why.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FieldLock {
+    pub match_id: i64,
+    pub holder: String,
+    pub reason: String,
+}
+
+pub async fn field_lock(
+    conn: &mut AnyConnection,
+    match_id: i64,
+) -> Result<Option<FieldLock>, Error> {
+    Ok(sqlx::query_as::<_, FieldLock>(
+        "SELECT match_id, holder, reason FROM tournament_match_locks WHERE match_id = $1",
+    )
+    .bind(match_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Puts (or rewrites) the match's lock.
+pub async fn put_field_lock(
+    conn: &mut AnyConnection,
+    match_id: i64,
+    holder: &str,
+    reason: &str,
+    now: i64,
+) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO tournament_match_locks (match_id, holder, reason, created_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (match_id) DO UPDATE SET holder = $2, reason = $3",
+    )
+    .bind(match_id)
+    .bind(holder)
+    .bind(reason)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Removes `holder`'s locks from the matches of one tournament of the organization; how many.
+pub async fn release_field_locks(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    tournament_id: i64,
+    holder: &str,
+) -> Result<u64, Error> {
+    let done = sqlx::query(
+        "DELETE FROM tournament_match_locks WHERE holder = $1 AND match_id IN (
+            SELECT id FROM tournament_matches WHERE organization_id = $2 AND tournament_id = $3)",
+    )
+    .bind(holder)
+    .bind(org_id)
+    .bind(tournament_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Crew the system puts on a match: approved, by nobody in particular.
+pub async fn insert_synced_crew(
+    conn: &mut AnyConnection,
+    match_id: i64,
+    user_id: i64,
+    role: CrewRole,
+    now: i64,
+) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO tournament_crew (match_id, user_id, role, approved, approved_by, created_at)
+         VALUES ($1, $2, $3, $4, NULL, $5)
+         ON CONFLICT (match_id, user_id, role) DO UPDATE SET approved = $4",
+    )
+    .bind(match_id)
+    .bind(user_id)
+    .bind(role.key())
+    .bind(true)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_crew_entry(conn: &mut AnyConnection, crew_id: i64) -> Result<(), Error> {
+    sqlx::query("DELETE FROM tournament_crew WHERE id = $1")
+        .bind(crew_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The organization's stream channel called `name` (any case), if there is one.
+pub async fn stream_channel_named(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    name: &str,
+) -> Result<Option<i64>, Error> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM tournament_stream_channels
+         WHERE organization_id = $1 AND LOWER(name) = LOWER($2) ORDER BY id LIMIT 1",
+    )
+    .bind(org_id)
+    .bind(name)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Makes the match's players exactly `user_ids`, none included (`set_players` needs at least
+/// one: an empty `IN ()` is not SQL on PostgreSQL).
+pub async fn set_synced_players(
+    conn: &mut AnyConnection,
+    match_id: i64,
+    user_ids: &[i64],
+) -> Result<(), Error> {
+    if user_ids.is_empty() {
+        sqlx::query("DELETE FROM tournament_match_players WHERE match_id = $1")
+            .bind(match_id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(());
+    }
+    super::set_players(conn, match_id, user_ids).await
+}

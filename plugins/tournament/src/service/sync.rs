@@ -1,0 +1,579 @@
+//! Matches another plugin keeps in step with an outside schedule (SpeedGaming episodes): it
+//! says what a match should be ([`SyncedMatch`]) and [`Tournaments::sync_match`] makes it so —
+//! and writes nothing at all when the match already is, so a sync that finds no change leaves
+//! the database (and the audit log) as it was. While a match carries the plugin's field lock
+//! ([`crate::repo::FieldLock`]), hand edits of its title, time, players and stream channel are
+//! refused ([`Tournaments::refuse_locked_fields`], called by `update_match`); its steps, result
+//! and comment stay with the managers.
+//!
+//! Everything here acts as the system ([`Actor::system`]): the audit entries name the holder
+//! (`via`) rather than a person.
+
+use std::collections::BTreeSet;
+
+use sdk::{Actor, Error};
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use super::{no_match, Staged, Tournaments};
+use crate::{
+    events::{MatchDeleted, MatchFinished, MatchScheduled, MatchStatusChanged, MatchUpdated},
+    model::{CrewRole, MatchStatus},
+    repo::{self, FieldLock, MatchFields, MatchRow},
+};
+
+/// What the outside schedule says a match is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncedMatch {
+    pub title: String,
+    pub scheduled_at: i64,
+    /// Users; every one must be a member of the organization already.
+    pub player_ids: Vec<i64>,
+    pub stream_channel_id: Option<i64>,
+    /// Approved crew (user, role).
+    pub crew: Vec<(i64, CrewRole)>,
+}
+
+/// Who keeps the match in step, and the note shown on it (and in refusals).
+#[derive(Debug, Clone, Copy)]
+pub struct SyncSource<'a> {
+    pub holder: &'a str,
+    pub reason: &'a str,
+}
+
+/// What [`Tournaments::sync_match`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncOutcome {
+    Created(i64),
+    /// The match changed; `what` names the parts (`title`, `time`, `players`, `stream`,
+    /// `crew`, `lock`).
+    Updated {
+        match_id: i64,
+        what: Vec<&'static str>,
+    },
+    /// Nothing to do: nothing was written.
+    Unchanged(i64),
+    /// Finished (or recorded): never touched again.
+    Finished(i64),
+}
+
+/// The parts of `current` that differ from `want` (empty: nothing to write).
+fn differences(
+    row: &MatchRow,
+    players: &BTreeSet<i64>,
+    crew: &BTreeSet<(i64, &'static str, bool)>,
+    lock: Option<&FieldLock>,
+    want: &SyncedMatch,
+    source: &SyncSource<'_>,
+) -> Vec<&'static str> {
+    let mut what = Vec::new();
+    if row.title != want.title {
+        what.push("title");
+    }
+    if row.times.scheduled_at != Some(want.scheduled_at) {
+        what.push("time");
+    }
+    if *players != want.player_ids.iter().copied().collect::<BTreeSet<_>>() {
+        what.push("players");
+    }
+    if row.stream_channel_id != want.stream_channel_id {
+        what.push("stream");
+    }
+    let wanted_crew: BTreeSet<(i64, &'static str, bool)> =
+        want.crew.iter().map(|(u, r)| (*u, r.key(), true)).collect();
+    if *crew != wanted_crew {
+        what.push("crew");
+    }
+    if lock.is_none_or(|l| l.holder != source.holder || l.reason != source.reason) {
+        what.push("lock");
+    }
+    what
+}
+
+impl Tournaments {
+    /// The match's field lock, if another plugin keeps its fields.
+    pub async fn field_lock(&self, org_id: i64, match_id: i64) -> Result<Option<FieldLock>, Error> {
+        let mut conn = self.conn().await?;
+        if repo::match_by_id(&mut conn, org_id, match_id)
+            .await?
+            .is_none()
+        {
+            return Err(no_match(match_id));
+        }
+        repo::field_lock(&mut conn, match_id).await
+    }
+
+    /// Refuses a hand edit that would change a locked field of the match (`before`), naming the
+    /// field and who keeps it. Called inside the edit's transaction.
+    pub(super) async fn refuse_locked_fields(
+        conn: &mut AnyConnection,
+        before: &MatchRow,
+        fields: &MatchFields,
+        players: &[i64],
+    ) -> Result<(), Error> {
+        let Some(lock) = repo::field_lock(conn, before.id).await? else {
+            return Ok(());
+        };
+        let current: BTreeSet<i64> = repo::match_players(conn, &[before.id])
+            .await?
+            .into_iter()
+            .map(|(_, p)| p.user_id)
+            .collect();
+        let changed = if fields.title != before.title {
+            Some(("title", "title"))
+        } else if fields.scheduled_at != before.times.scheduled_at {
+            Some(("scheduled_at", "time"))
+        } else if players.iter().copied().collect::<BTreeSet<_>>() != current {
+            Some(("player_ids", "players"))
+        } else if fields.stream_channel_id != before.stream_channel_id {
+            Some(("stream_channel_id", "stream channel"))
+        } else {
+            None
+        };
+        match changed {
+            None => Ok(()),
+            Some((field, what)) => Err(Error::invalid(
+                field,
+                format!(
+                    "This match's {what} comes from {}: {} Change it there, or switch the \
+                     sync off first.",
+                    lock.holder, lock.reason
+                ),
+            )),
+        }
+    }
+
+    /// Makes match `match_id` (or a new one, when None or gone) of the tournament what `want`
+    /// says, with `source`'s field lock, in one transaction with its audit entry — or writes
+    /// nothing when it already is. A finished match is left alone.
+    pub async fn sync_match(
+        &self,
+        org_id: i64,
+        tournament_id: i64,
+        match_id: Option<i64>,
+        want: &SyncedMatch,
+        source: SyncSource<'_>,
+        now: i64,
+    ) -> Result<SyncOutcome, Error> {
+        let mut conn = self.conn().await?;
+        let existing = match match_id {
+            Some(id) => repo::match_by_id(&mut conn, org_id, id)
+                .await?
+                .filter(|row| row.tournament_id == tournament_id),
+            None => None,
+        };
+        let Some(row) = existing else {
+            drop(conn);
+            return self
+                .sync_create(org_id, tournament_id, want, source, now)
+                .await
+                .map(SyncOutcome::Created);
+        };
+        if MatchStatus::of(&row.times) >= MatchStatus::Finished {
+            return Ok(SyncOutcome::Finished(row.id));
+        }
+        let players: BTreeSet<i64> = repo::match_players(&mut conn, &[row.id])
+            .await?
+            .into_iter()
+            .map(|(_, p)| p.user_id)
+            .collect();
+        let crew_rows = repo::crew(&mut conn, &[row.id]).await?;
+        let crew: BTreeSet<(i64, &'static str, bool)> = crew_rows
+            .iter()
+            .map(|(_, c)| (c.user_id, c.role.key(), c.approved))
+            .collect();
+        let lock = repo::field_lock(&mut conn, row.id).await?;
+        drop(conn);
+        let what = differences(&row, &players, &crew, lock.as_ref(), want, &source);
+        if what.is_empty() {
+            return Ok(SyncOutcome::Unchanged(row.id));
+        }
+
+        let id = row.id;
+        let mut tx = self.begin().await?;
+        if !repo::lock_match(&mut tx, org_id, id, now).await? {
+            return Err(no_match(id));
+        }
+        let fields = MatchFields {
+            title: want.title.clone(),
+            comment: row.comment.clone(),
+            scheduled_at: Some(want.scheduled_at),
+            stream_channel_id: want.stream_channel_id,
+        };
+        repo::update_match(&mut tx, org_id, id, &fields, now).await?;
+        for player in &want.player_ids {
+            repo::add_player(&mut tx, tournament_id, *player, now).await?;
+        }
+        repo::set_synced_players(&mut tx, id, &want.player_ids).await?;
+        if what.contains(&"crew") {
+            let wanted: BTreeSet<(i64, CrewRole)> = want.crew.iter().copied().collect();
+            for (_, member) in &crew_rows {
+                if !wanted.contains(&(member.user_id, member.role)) {
+                    repo::delete_crew_entry(&mut tx, member.id).await?;
+                }
+            }
+            for (user, role) in &wanted {
+                repo::insert_synced_crew(&mut tx, id, *user, *role, now).await?;
+            }
+        }
+        repo::put_field_lock(&mut tx, id, source.holder, source.reason, now).await?;
+        Actor::system()
+            .audit(
+                &mut tx,
+                Some(org_id),
+                "match.sync_update",
+                json!({"match_id": id, "tournament_id": tournament_id, "via": source.holder,
+                       "changed": what, "title": want.title, "scheduled_at": want.scheduled_at,
+                       "player_ids": want.player_ids}),
+            )
+            .await?;
+        let mut staged = Staged::default();
+        let actor = Actor::system();
+        if what.contains(&"time") {
+            self.stage(
+                &mut tx,
+                &mut staged,
+                org_id,
+                &actor,
+                MatchScheduled {
+                    tournament_id,
+                    match_id: id,
+                    scheduled_at: want.scheduled_at,
+                    previous: row.times.scheduled_at,
+                    player_ids: want.player_ids.clone(),
+                },
+            )
+            .await?;
+        }
+        if what
+            .iter()
+            .any(|w| matches!(*w, "title" | "players" | "stream"))
+        {
+            self.stage(
+                &mut tx,
+                &mut staged,
+                org_id,
+                &actor,
+                MatchUpdated {
+                    tournament_id,
+                    match_id: id,
+                    what: "details".into(),
+                },
+            )
+            .await?;
+        }
+        if what.contains(&"crew") {
+            self.stage(
+                &mut tx,
+                &mut staged,
+                org_id,
+                &actor,
+                MatchUpdated {
+                    tournament_id,
+                    match_id: id,
+                    what: "crew".into(),
+                },
+            )
+            .await?;
+        }
+        self.commit(tx, staged).await?;
+        Ok(SyncOutcome::Updated { match_id: id, what })
+    }
+
+    async fn sync_create(
+        &self,
+        org_id: i64,
+        tournament_id: i64,
+        want: &SyncedMatch,
+        source: SyncSource<'_>,
+        now: i64,
+    ) -> Result<i64, Error> {
+        let mut tx = self.begin().await?;
+        let fields = MatchFields {
+            title: want.title.clone(),
+            comment: String::new(),
+            scheduled_at: Some(want.scheduled_at),
+            stream_channel_id: want.stream_channel_id,
+        };
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM tournaments WHERE organization_id = $1 AND id = $2")
+                .bind(org_id)
+                .bind(tournament_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            return Err(super::no_tournament(tournament_id));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO tournament_matches (organization_id, tournament_id, title, comment,
+                scheduled_at, stream_channel_id, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $7) RETURNING id",
+        )
+        .bind(org_id)
+        .bind(tournament_id)
+        .bind(&fields.title)
+        .bind(&fields.comment)
+        .bind(fields.scheduled_at)
+        .bind(fields.stream_channel_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for player in &want.player_ids {
+            repo::add_player(&mut tx, tournament_id, *player, now).await?;
+        }
+        repo::set_synced_players(&mut tx, id, &want.player_ids).await?;
+        for (user, role) in &want.crew {
+            repo::insert_synced_crew(&mut tx, id, *user, *role, now).await?;
+        }
+        repo::put_field_lock(&mut tx, id, source.holder, source.reason, now).await?;
+        Actor::system()
+            .audit(
+                &mut tx,
+                Some(org_id),
+                "match.sync_create",
+                json!({"match_id": id, "tournament_id": tournament_id, "via": source.holder,
+                       "title": want.title, "scheduled_at": want.scheduled_at,
+                       "player_ids": want.player_ids}),
+            )
+            .await?;
+        let mut staged = Staged::default();
+        self.stage(
+            &mut tx,
+            &mut staged,
+            org_id,
+            &Actor::system(),
+            MatchScheduled {
+                tournament_id,
+                match_id: id,
+                scheduled_at: want.scheduled_at,
+                previous: None,
+                player_ids: want.player_ids.clone(),
+            },
+        )
+        .await?;
+        self.commit(tx, staged).await?;
+        Ok(id)
+    }
+
+    /// Finishes the match as `holder` (its time is long past), unless it is finished already
+    /// (by hand or before): true when it finished now.
+    pub async fn sync_finish(
+        &self,
+        org_id: i64,
+        match_id: i64,
+        holder: &str,
+        now: i64,
+    ) -> Result<bool, Error> {
+        let mut conn = self.conn().await?;
+        let Some(row) = repo::match_by_id(&mut conn, org_id, match_id).await? else {
+            return Ok(false);
+        };
+        drop(conn);
+        let from = MatchStatus::of(&row.times);
+        if from >= MatchStatus::Finished {
+            return Ok(false);
+        }
+        let mut tx = self.begin().await?;
+        if !repo::lock_match(&mut tx, org_id, match_id, now).await? {
+            return Ok(false);
+        }
+        let mut times = row.times;
+        times.finished_at = Some(now);
+        repo::set_times(&mut tx, match_id, &times, now).await?;
+        Actor::system()
+            .audit(
+                &mut tx,
+                Some(org_id),
+                "match.sync_finish",
+                json!({"match_id": match_id, "via": holder, "from": from.key()}),
+            )
+            .await?;
+        let mut staged = Staged::default();
+        let actor = Actor::system();
+        self.stage(
+            &mut tx,
+            &mut staged,
+            org_id,
+            &actor,
+            MatchStatusChanged {
+                tournament_id: row.tournament_id,
+                match_id,
+                from: from.key().into(),
+                to: MatchStatus::Finished.key().into(),
+                by_holder: Some(holder.to_string()),
+            },
+        )
+        .await?;
+        self.stage(
+            &mut tx,
+            &mut staged,
+            org_id,
+            &actor,
+            MatchFinished {
+                tournament_id: row.tournament_id,
+                match_id,
+                ranks: Vec::new(),
+            },
+        )
+        .await?;
+        self.commit(tx, staged).await?;
+        Ok(true)
+    }
+
+    /// Deletes a synced match whose source is gone, as `holder` — never a finished one: true
+    /// when it was deleted.
+    pub async fn sync_delete(
+        &self,
+        org_id: i64,
+        match_id: i64,
+        holder: &str,
+        now: i64,
+    ) -> Result<bool, Error> {
+        let mut tx = self.begin().await?;
+        if !repo::lock_match(&mut tx, org_id, match_id, now).await? {
+            return Ok(false);
+        }
+        let row = repo::match_by_id(&mut tx, org_id, match_id)
+            .await?
+            .ok_or_else(|| no_match(match_id))?;
+        let held = !repo::holds(&mut tx, &[match_id]).await?.is_empty();
+        if held || MatchStatus::of(&row.times) >= MatchStatus::Finished {
+            // Finished, or another plugin (a race room) holds it: left alone. Nothing was
+            // changed but the lock's touch of updated_at; roll that back.
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        repo::delete_match(&mut tx, org_id, match_id).await?;
+        Actor::system()
+            .audit(
+                &mut tx,
+                Some(org_id),
+                "match.sync_delete",
+                json!({"match_id": match_id, "title": row.title, "tournament_id": row.tournament_id, "via": holder}),
+            )
+            .await?;
+        let mut staged = Staged::default();
+        self.stage(
+            &mut tx,
+            &mut staged,
+            org_id,
+            &Actor::system(),
+            MatchDeleted {
+                tournament_id: row.tournament_id,
+                match_id,
+            },
+        )
+        .await?;
+        self.commit(tx, staged).await?;
+        Ok(true)
+    }
+
+    /// Lifts `holder`'s field locks from the tournament's matches (its sync was switched off),
+    /// in the caller's transaction (the caller writes the audit entry of switching it off).
+    pub async fn release_field_locks_in(
+        conn: &mut AnyConnection,
+        org_id: i64,
+        tournament_id: i64,
+        holder: &str,
+    ) -> Result<u64, Error> {
+        // not audited: part of the caller's change (switching the sync off), audited there.
+        repo::release_field_locks(conn, org_id, tournament_id, holder).await
+    }
+
+    /// The organization's stream channel called `name`, created (active, at `stream_url`) when
+    /// there is none: (id, whether it was created).
+    pub async fn ensure_stream_channel(
+        &self,
+        org_id: i64,
+        name: &str,
+        stream_url: &str,
+        via: &str,
+        now: i64,
+    ) -> Result<(i64, bool), Error> {
+        if let Some(id) = repo::stream_channel_named(&mut *self.conn().await?, org_id, name).await?
+        {
+            return Ok((id, false));
+        }
+        let name = crate::rules::clean_name("name", name, crate::rules::NAME_MAX)?;
+        let url = crate::rules::clean_url("stream_url", stream_url, false)?;
+        let mut tx = self.begin().await?;
+        if let Some(id) = repo::stream_channel_named(&mut tx, org_id, &name).await? {
+            return Ok((id, false));
+        }
+        let id = repo::insert_stream_channel(&mut tx, org_id, &name, &url, true, now).await?;
+        Actor::system()
+            .audit(
+                &mut tx,
+                Some(org_id),
+                "tournament.stream_channel",
+                json!({"stream_channel_id": id, "name": name, "is_active": true, "via": via}),
+            )
+            .await?;
+        tx.commit().await?;
+        Ok((id, true))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MatchTimes;
+
+    fn row() -> MatchRow {
+        MatchRow {
+            id: 1,
+            org_id: 1,
+            tournament_id: 1,
+            tournament_name: "T".into(),
+            title: "A vs B".into(),
+            comment: String::new(),
+            stream_channel_id: Some(3),
+            times: MatchTimes {
+                scheduled_at: Some(1_000),
+                checked_in_at: None,
+                started_at: None,
+                finished_at: None,
+                confirmed_at: None,
+            },
+            seed_url: None,
+            seed_description: String::new(),
+            seed_roll_id: None,
+            onsite: false,
+            tracker_enabled: false,
+            settings_form_schema: None,
+        }
+    }
+
+    #[test]
+    fn a_match_as_wanted_has_no_differences_and_each_part_is_named() {
+        let source = SyncSource {
+            holder: "SpeedGaming",
+            reason: "episode 5",
+        };
+        let lock = FieldLock {
+            match_id: 1,
+            holder: "SpeedGaming".into(),
+            reason: "episode 5".into(),
+        };
+        let want = SyncedMatch {
+            title: "A vs B".into(),
+            scheduled_at: 1_000,
+            player_ids: vec![2, 1],
+            stream_channel_id: Some(3),
+            crew: vec![(7, CrewRole::Commentator)],
+        };
+        let players: BTreeSet<i64> = [1, 2].into();
+        let crew: BTreeSet<_> = [(7, "commentator", true)].into();
+        assert!(differences(&row(), &players, &crew, Some(&lock), &want, &source).is_empty());
+
+        let unapproved: BTreeSet<_> = [(7, "commentator", false)].into();
+        let moved = SyncedMatch {
+            scheduled_at: 2_000,
+            ..want.clone()
+        };
+        assert_eq!(
+            differences(&row(), &players, &unapproved, None, &moved, &source),
+            ["time", "crew", "lock"]
+        );
+    }
+}
