@@ -19,6 +19,14 @@
 //!   instances: the task engine claims each slot): orphans deleted, lost events recreated.
 //! - [`api`] and [`ui`] — the page: per tournament settings, the status list, "Reconcile now".
 //! - `commands` and [`events`] — none: the plugin adds no Discord commands and emits nothing.
+//!
+//! Limits kept on purpose: only matches within 14 days get an event (`rules::HORIZON_MS`;
+//! Discord allows 100 upcoming events per server); every event ends with a footer naming its
+//! organization, tournament and match (`rules::marker`) — only such events are ever deleted as
+//! orphans or adopted, never other plugins' or other organizations' events made by the same
+//! site-wide bot. Switching the plugin off stops the syncing but leaves the events already in
+//! Discord (the page says so): deleting them would need calls to Discord from the switch's
+//! transaction, which must not make them.
 // Page views are deep types; the full-type (release) wasm build, which hydrates them
 // asynchronously, needs more than rustc's default limit of 128.
 #![recursion_limit = "256"]

@@ -43,9 +43,17 @@ fn on<E: AboutMatch>(ctx: &LoadContext, platform: &Arc<OnceLock<Platform>>) {
             let (Some(platform), Some(org_id)) = (platform, envelope.org_id) else {
                 return Ok(());
             };
-            DiscordEvents::from_platform(&platform)
-                .sync_match(org_id, envelope.event.match_id(), sdk::time::now_ms())
-                .await
+            // In a task of its own, awaited: if the bus's time limit cuts the listener off, the
+            // sync still runs to the end (a creation is recorded, never dropped half-way).
+            let service = DiscordEvents::from_platform(&platform);
+            let match_id = envelope.event.match_id();
+            tokio::spawn(async move {
+                service
+                    .sync_match(org_id, match_id, sdk::time::now_ms())
+                    .await
+            })
+            .await
+            .map_err(Error::internal)?
         }
     });
 }

@@ -4,8 +4,8 @@
 //! A match's event is planned from the match and its tournament's settings ([`plan`]):
 //! - [`Plan::Want`] — the event should exist and look like the [`EventSpec`] (its
 //!   [`fingerprint`] decides whether Discord must be told again);
-//! - [`Plan::Remove`] — no event: no time, filtered out, finished, or the tournament has no
-//!   server or the filter `none`;
+//! - [`Plan::Remove`] — no event: no time, filtered out, finished, more than [`HORIZON_MS`]
+//!   (14 days) away, or the tournament has no server or the filter `none`;
 //! - [`Plan::Leave`] — the match has started but not finished: Discord refuses a start time in
 //!   the past, so an existing event is left as it is until the match finishes.
 
@@ -159,14 +159,39 @@ fn truncate(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
-/// The template with its placeholders filled in.
+/// The template with its placeholders filled in, in one pass: a value that itself contains a
+/// placeholder (a match titled "{stream}") is kept as written, not expanded again.
 pub fn render(template: &str, facts: &Facts) -> String {
-    template
-        .replace("{match}", &facts.title)
-        .replace("{players}", &facts.players)
-        .replace("{tournament}", &facts.tournament)
-        .replace("{stream}", &facts.stream)
+    let values = [
+        ("{match}", &facts.title),
+        ("{players}", &facts.players),
+        ("{tournament}", &facts.tournament),
+        ("{stream}", &facts.stream),
+    ];
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match values.iter().find(|(key, _)| rest.starts_with(key)) {
+            Some((key, value)) => {
+                out.push_str(value);
+                rest = &rest[key.len()..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
+
+/// Matches further out than this get no event yet (the reconciliation creates it once the
+/// match comes within reach): Discord allows at most 100 scheduled or active events per
+/// server, and a season's schedule would otherwise fill it.
+pub const HORIZON_MS: i64 = 14 * 24 * 60 * 60_000;
 
 /// The event Discord should show for a match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,15 +245,24 @@ pub fn plan(m: &Match, s: &EventSettings, now: i64) -> Plan {
     if start <= now {
         return Plan::Leave;
     }
+    if start > now + HORIZON_MS {
+        return Plan::Remove;
+    }
     let facts = Facts::of(m);
     let mut name = truncate(render(&s.title_template, &facts).trim(), NAME_MAX);
     if name.is_empty() {
         name = truncate(&format!("Match {}", m.id), NAME_MAX);
     }
-    let description = truncate(
-        render(&s.description_template, &facts).trim(),
-        DESCRIPTION_MAX,
-    );
+    let mark = marker(m.org_id, m.tournament_id, m.id);
+    let description = format!(
+        "{}{mark}",
+        truncate(
+            render(&s.description_template, &facts).trim(),
+            DESCRIPTION_MAX - mark.chars().count(),
+        )
+    )
+    .trim_start()
+    .to_string();
     let mut location = if facts.stream.is_empty() {
         truncate(facts.tournament.trim(), LOCATION_MAX)
     } else {
@@ -244,6 +278,27 @@ pub fn plan(m: &Match, s: &EventSettings, now: i64) -> Plan {
         start_ms: start,
         end_ms: start + s.duration_minutes * 60_000,
     })
+}
+
+/// The footer every event this plugin makes ends with: whose it is (organization, tournament,
+/// match). The bot is the whole site's, so "made by the bot" is not enough to call an event
+/// ours: only events carrying this footer are ever deleted as orphans or adopted.
+pub fn marker(org_id: i64, tournament_id: i64, match_id: i64) -> String {
+    format!("\n\n(SahaBot event {org_id}/{tournament_id}/{match_id})")
+}
+
+/// The (organization, tournament, match) of an event's [`marker`], if it ends with one.
+pub fn marked(description: &str) -> Option<(i64, i64, i64)> {
+    let (_, tail) = description.trim_end().rsplit_once("(SahaBot event ")?;
+    let ids: Vec<i64> = tail
+        .strip_suffix(')')?
+        .split('/')
+        .map(|v| v.parse().ok())
+        .collect::<Option<_>>()?;
+    match ids.as_slice() {
+        [org, tournament, m] => Some((*org, *tournament, *m)),
+        _ => None,
+    }
 }
 
 /// A short fingerprint of what is sent (FNV-1a, 64 bits, hex): equal bodies, equal prints.
@@ -323,7 +378,10 @@ mod tests {
         assert_eq!(spec.name, "Round 1");
         assert_eq!(
             spec.description,
-            "Spring Cup: ada vs bob\nhttps://twitch.tv/league"
+            format!(
+                "Spring Cup: ada vs bob\nhttps://twitch.tv/league{}",
+                marker(m.org_id, m.tournament_id, m.id)
+            )
         );
         assert_eq!(spec.location, "https://twitch.tv/league");
         assert_eq!(spec.end_ms - spec.start_ms, 60 * 60_000);
@@ -413,6 +471,46 @@ mod tests {
             panic!("no event planned");
         };
         assert_eq!(spec.name.chars().count(), NAME_MAX);
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_one_pass() {
+        let mut m = a_match(Some(NOW + 60_000), true);
+        m.title = "Final {stream} {players}".into();
+        let facts = Facts::of(&m);
+        let rendered = render("{match} at {stream} {unknown} {", &facts);
+        assert_eq!(
+            rendered,
+            format!(
+                "Final {{stream}} {{players}} at {} {{unknown}} {{",
+                facts.stream
+            )
+        );
+    }
+
+    #[test]
+    fn events_carry_whose_they_are() {
+        let m = a_match(Some(NOW + 60_000), false);
+        let Plan::Want(spec) = plan(&m, &settings(MatchFilter::All), NOW) else {
+            panic!("wanted");
+        };
+        assert_eq!(
+            marked(&spec.description),
+            Some((m.org_id, m.tournament_id, m.id))
+        );
+        assert!(spec.description.chars().count() <= DESCRIPTION_MAX);
+        assert_eq!(marked("made by someone"), None);
+        assert_eq!(marked("(SahaBot event 1/x/3)"), None);
+        assert_eq!(marked("(SahaBot event 1/2/3/4)"), None);
+    }
+
+    #[test]
+    fn matches_beyond_the_horizon_get_no_event_yet() {
+        let s = settings(MatchFilter::All);
+        let far = a_match(Some(NOW + HORIZON_MS + 60_000), false);
+        assert_eq!(plan(&far, &s, NOW), Plan::Remove);
+        let near = a_match(Some(NOW + HORIZON_MS - 60_000), false);
+        assert!(matches!(plan(&near, &s, NOW), Plan::Want(_)));
     }
 
     #[test]

@@ -92,15 +92,22 @@ pub async fn save(
 }
 
 /// Records how a sync of the tournament went: `error` None clears the last error.
+/// Records a sync: its error, or — when `clear_error` (a whole tournament reconciled without
+/// one) — that the last error is over; one match synced fine leaves the tournament's error.
 pub async fn record_sync(
     conn: &mut AnyConnection,
     org_id: i64,
     tournament_id: i64,
     error: Option<&str>,
+    clear_error: bool,
     now: i64,
 ) -> Result<(), Error> {
     // not audited: bookkeeping of the sync (when it ran, its last error), nobody's action.
     let sql = match error {
+        None if !clear_error => {
+            "UPDATE discord_events_settings SET last_sync_at = $1
+             WHERE organization_id = $2 AND tournament_id = $3"
+        }
         None => {
             "UPDATE discord_events_settings SET last_sync_at = $1, last_error = NULL,
                 last_error_at = NULL

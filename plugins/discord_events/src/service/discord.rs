@@ -23,11 +23,13 @@ fn refused(status: StatusCode, value: &Value) -> Error {
     )
 }
 
-/// A scheduled event as Discord lists it: its id and who created it.
+/// A scheduled event as Discord lists it: its id, who created it, and its description (whose
+/// footer says which match it was made for: `rules::marker`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Listed {
     pub id: String,
     pub creator_id: Option<String>,
+    pub description: String,
 }
 
 impl DiscordEvents {
@@ -125,6 +127,33 @@ impl DiscordEvents {
         }
     }
 
+    /// `GET /guilds/{guild}/scheduled-events/{id}`: whether Discord still has the event (a 404
+    /// says it does not; any other refusal is an error, so nothing is recreated on a guess).
+    pub(super) async fn event_exists(
+        &self,
+        org_id: i64,
+        guild_id: &str,
+        event_id: &str,
+    ) -> Result<bool, Error> {
+        self.ensure_guild(org_id, guild_id).await?;
+        if !is_discord_id(event_id) {
+            return Ok(false);
+        }
+        let (status, value) = self
+            .rest()?
+            .call(
+                Method::GET,
+                &format!("/guilds/{guild_id}/scheduled-events/{event_id}"),
+                None,
+            )
+            .await?;
+        match status {
+            s if s.is_success() => Ok(true),
+            StatusCode::NOT_FOUND => Ok(false),
+            s => Err(refused(s, &value)),
+        }
+    }
+
     /// `GET /guilds/{guild}/scheduled-events`: every event in the server.
     pub(super) async fn list_events(
         &self,
@@ -141,12 +170,11 @@ impl DiscordEvents {
             .into_iter()
             .flatten()
             .filter_map(|e| {
+                let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
                 Some(Listed {
                     id: e.get("id")?.as_str()?.to_string(),
-                    creator_id: e
-                        .get("creator_id")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
+                    creator_id: text(e.get("creator_id")),
+                    description: text(e.get("description")).unwrap_or_default(),
                 })
             })
             .collect())

@@ -115,7 +115,7 @@ impl DiscordEvents {
         tx.commit().await?;
         // Recorded as the tournament's last error when it fails; the settings stay saved.
         if let Err(e) = self
-            .reconcile_tournament(org_id, settings.tournament_id, now)
+            .reconcile_detached(org_id, settings.tournament_id, now)
             .await
         {
             tracing::info!(

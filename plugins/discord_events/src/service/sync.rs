@@ -17,10 +17,20 @@
 //! A finished match's event is deleted rather than left behind: it served its purpose, and
 //! Discord would otherwise show it as still upcoming until its end time.
 //!
+//! The claim is its owner's token (its `claimed_at`): the event is recorded only under it, and
+//! rows are forgotten only as they were read, so a late caller never overwrites or deletes what
+//! another recorded — a creation that finds its claim taken over deletes its own event. A claim
+//! goes stale after [`STALE_CLAIM_MS`] (far above the longest creation: each Discord call ends
+//! within 25 s); whoever takes one over first looks in the server for the event its owner may
+//! have made (the footer `rules::marker` names the match) and adopts it. Listeners, "Reconcile
+//! now" and the sync after saving run in a task of their own, awaited, so a caller cut off by
+//! its time limit does not cut a creation in half. The reconciliation's listing is read before
+//! the matches' turns: an event missing from it is looked up (GET) before being made anew.
+//!
 //! Every call to Discord first checks that the server is linked to the organization now; a row
 //! in a server that is no longer the organization's is forgotten without touching Discord.
 //! The outcome of each sync is recorded on the tournament (`last_sync_at`, `last_error`) for the
-//! page.
+//! page; only a whole reconciliation without error clears the error.
 
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
@@ -34,19 +44,23 @@ use super::DiscordEvents;
 use crate::{
     actions,
     model::{EventSettings, ReconcileOutcome},
-    repo::{self, events::EventRow},
+    repo::{
+        self,
+        events::{Claim, EventRow},
+    },
     rules::{self, Plan},
 };
 
-/// A claim older than this is taken over (its instance died mid-creation).
-const STALE_CLAIM_MS: i64 = 2 * 60_000;
+/// A claim older than this is taken over (its owner died or was cut off mid-creation). Well
+/// above the longest creation: each Discord call ends within `ratelimit::DEFAULT_MAX_WAIT`
+/// (25 s) and a creation makes at most a few.
+const STALE_CLAIM_MS: i64 = 10 * 60_000;
 
 /// One lock per match being synced in this process: the listeners of two events about the
 /// same change (a move is `MatchScheduled` and `MatchUpdated`) and the task then take turns, so
 /// the second sees what the first sent and sends nothing. (Across instances the claim row stops
 /// double creation; a repeated change or delete is harmless.)
-static MATCH_LOCKS: LazyLock<Mutex<HashMap<(i64, i64), MatchLock>>> =
-    LazyLock::new(Mutex::default);
+static MATCH_LOCKS: LazyLock<Mutex<HashMap<(i64, i64), MatchLock>>> = LazyLock::new(Mutex::default);
 
 type MatchLock = Arc<tokio::sync::Mutex<()>>;
 
@@ -54,6 +68,11 @@ type MatchLock = Arc<tokio::sync::Mutex<()>>;
 async fn lock_match(org_id: i64, match_id: i64) -> MatchGuard {
     let lock = {
         let mut locks = MATCH_LOCKS.lock().unwrap_or_else(|p| p.into_inner());
+        // A waiter cancelled before it got its turn leaves its entry behind (its guard never
+        // existed): entries nobody holds are swept once the map grows.
+        if locks.len() > 256 {
+            locks.retain(|_, l| Arc::strong_count(l) > 1);
+        }
         Arc::clone(locks.entry((org_id, match_id)).or_default())
     };
     MatchGuard {
@@ -145,8 +164,16 @@ impl DiscordEvents {
         let result = self
             .apply(org_id, settings.as_ref(), found.as_ref(), row, None, now)
             .await;
-        self.record(org_id, tournament_id, result.as_ref().err(), now)
-            .await?;
+        // One match going well does not clear another's error: only a whole reconciliation does.
+        self.record(
+            org_id,
+            tournament_id,
+            result.as_ref().err(),
+            false,
+            now,
+            result.is_err(),
+        )
+        .await?;
         result.map(|_| ())
     }
 
@@ -163,14 +190,30 @@ impl DiscordEvents {
         self.tournaments()
             .tournament(org_id, &Actor::system(), tournament_id)
             .await?;
-        self.reconcile_tournament(org_id, tournament_id, now).await
+        self.reconcile_detached(org_id, tournament_id, now).await
+    }
+
+    /// [`Self::reconcile_tournament`] in a task of its own, awaited: a caller cut off by its
+    /// time limit (a request, a listener) stops waiting, but the reconciliation goes on to the
+    /// end — no creation is dropped between Discord making the event and its id being recorded
+    /// — and its outcome is still recorded on the tournament.
+    pub(crate) async fn reconcile_detached(
+        &self,
+        org_id: i64,
+        tournament_id: i64,
+        now: i64,
+    ) -> Result<ReconcileOutcome, Error> {
+        let this = self.clone();
+        tokio::spawn(async move { this.reconcile_tournament(org_id, tournament_id, now).await })
+            .await
+            .map_err(Error::internal)?
     }
 
     /// Every match of the tournament brought in step; events of matches that are gone deleted;
     /// events Discord lost (deleted by hand) created anew; events the bot made in the server
     /// that no match of the organization owns deleted. Errors on single matches do not stop
     /// the others: the first is returned (and recorded) once all were tried.
-    pub async fn reconcile_tournament(
+    pub(crate) async fn reconcile_tournament(
         &self,
         org_id: i64,
         tournament_id: i64,
@@ -193,8 +236,15 @@ impl DiscordEvents {
         let result = self
             .reconcile_rows(org_id, tournament_id, &settings, &mut rows, now)
             .await;
-        self.record(org_id, tournament_id, result.as_ref().err(), now)
-            .await?;
+        self.record(
+            org_id,
+            tournament_id,
+            result.as_ref().err(),
+            true,
+            now,
+            result.is_err(),
+        )
+        .await?;
         result
     }
 
@@ -218,14 +268,21 @@ impl DiscordEvents {
             )
             .await?;
         let guild = settings.guild_id.trim();
+        let mut first_error = None;
         let present = if guild.is_empty() {
             None
         } else {
             self.ensure_guild(org_id, guild).await?;
-            Some(self.sweep_guild(org_id, guild).await?)
+            // A failed sweep does not stop the matches from being synced.
+            match self.sweep_guild(org_id, tournament_id, guild).await {
+                Ok(present) => Some(present),
+                Err(e) => {
+                    first_error = Some(e);
+                    None
+                }
+            }
         };
         let mut outcome = ReconcileOutcome::default();
-        let mut first_error = None;
         for m in &matches {
             let _turn = lock_match(org_id, m.id).await;
             // Read again under the lock: a listener may have synced it meanwhile.
@@ -265,23 +322,38 @@ impl DiscordEvents {
         }
     }
 
-    /// The ids of the events in the server, after deleting those the bot made that no match of
-    /// the organization owns (a creation whose row was lost). Skipped while a creation is under
+    /// The ids of the events in the server, after deleting this tournament's orphans: events
+    /// this plugin made for it (their [`rules::marker`] says so — the bot is the whole site's,
+    /// so other plugins' and other organizations' events are never touched) that no row of the
+    /// organization holds (a creation whose row was lost). Skipped while a creation is under
     /// way in the server (its id is not recorded yet).
-    async fn sweep_guild(&self, org_id: i64, guild: &str) -> Result<HashSet<String>, Error> {
+    async fn sweep_guild(
+        &self,
+        org_id: i64,
+        tournament_id: i64,
+        guild: &str,
+    ) -> Result<HashSet<String>, Error> {
         let listed = self.list_events(org_id, guild).await?;
-        let ours: HashSet<String> =
-            repo::events::ids_in_guild(&mut *self.conn().await?, org_id, guild)
-                .await?
-                .into_iter()
-                .collect();
+        let kept = repo::events::ids_in_guild(&mut *self.conn().await?, org_id, guild).await?;
         let mut present: HashSet<String> = listed.iter().map(|e| e.id.clone()).collect();
-        if ours.contains("") {
+        // A fresh claim is a creation whose id is not recorded yet: its event must not be
+        // taken for an orphan. A stale one is taken over (and its event adopted) by the sync.
+        let stale_before = sdk::time::now_ms() - STALE_CLAIM_MS;
+        if kept
+            .iter()
+            .any(|(id, claimed_at)| id.is_empty() && *claimed_at >= stale_before)
+        {
             return Ok(present);
         }
+        let ours: HashSet<String> = kept.into_iter().map(|(id, _)| id).collect();
         let bot = self.bot_user_id().await?;
         for event in listed {
-            if event.creator_id.as_deref() == Some(bot.as_str()) && !ours.contains(&event.id) {
+            let this_tournament = rules::marked(&event.description)
+                .is_some_and(|(org, tournament, _)| org == org_id && tournament == tournament_id);
+            if event.creator_id.as_deref() == Some(bot.as_str())
+                && this_tournament
+                && !ours.contains(&event.id)
+            {
                 self.delete_event(org_id, guild, &event.id).await?;
                 present.remove(&event.id);
             }
@@ -317,22 +389,39 @@ impl DiscordEvents {
         Ok(failures)
     }
 
+    /// Records the outcome on the tournament. When the sync itself failed (`failed`), failing
+    /// to record is only logged: the caller returns the sync's error, not this one.
     async fn record(
         &self,
         org_id: i64,
         tournament_id: i64,
         error: Option<&Error>,
+        clear_error: bool,
         now: i64,
+        failed: bool,
     ) -> Result<(), Error> {
         let message = error.map(|e| e.message().to_string());
-        repo::settings::record_sync(
-            &mut *self.conn().await?,
-            org_id,
-            tournament_id,
-            message.as_deref(),
-            now,
-        )
-        .await
+        let recorded = match self.conn().await {
+            Ok(mut conn) => {
+                repo::settings::record_sync(
+                    &mut conn,
+                    org_id,
+                    tournament_id,
+                    message.as_deref(),
+                    clear_error,
+                    now,
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        match recorded {
+            Err(e) if failed => {
+                tracing::warn!(org_id, tournament_id, "recording a failed sync failed: {e}");
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     /// One match's event brought in step (see the module docs). `present`: the ids Discord
@@ -375,7 +464,16 @@ impl DiscordEvents {
             } else if row.guild_id != guild {
                 self.remove(org_id, &row, now).await?;
             } else {
-                let lost = present.is_some_and(|p| !p.contains(&row.discord_event_id));
+                // The listing was read before this match's turn: an event a listener made
+                // since is not in it, so Discord is asked before it is taken for lost.
+                let lost = match present {
+                    Some(p) if !p.contains(&row.discord_event_id) => {
+                        !self
+                            .event_exists(org_id, guild, &row.discord_event_id)
+                            .await?
+                    }
+                    _ => false,
+                };
                 if !lost && row.fingerprint == print {
                     return Ok(Change::Unchanged);
                 }
@@ -388,7 +486,6 @@ impl DiscordEvents {
                         &mut *self.conn().await?,
                         org_id,
                         m.id,
-                        guild,
                         &row.discord_event_id,
                         &print,
                         now,
@@ -397,7 +494,14 @@ impl DiscordEvents {
                     return Ok(Change::Updated);
                 }
                 // Deleted in Discord behind our back: made anew below.
-                repo::events::forget(&mut *self.conn().await?, org_id, m.id).await?;
+                repo::events::forget(
+                    &mut *self.conn().await?,
+                    org_id,
+                    m.id,
+                    &row.discord_event_id,
+                    row.claimed_at,
+                )
+                .await?;
             }
         }
         self.ensure_guild(org_id, guild).await?;
@@ -411,12 +515,32 @@ impl DiscordEvents {
             now - STALE_CLAIM_MS,
         )
         .await?;
-        if !claimed {
-            return Ok(Change::Unchanged);
-        }
-        match self.create_event(org_id, guild, &body).await {
+        let taken_over = match claimed {
+            Claim::Held => return Ok(Change::Unchanged),
+            Claim::New => false,
+            Claim::TakenOver => true,
+        };
+        // `now` is the claim's token: only this call may record under it.
+        let created = if taken_over {
+            // The claim's last owner may have made the event and been cut off before it was
+            // recorded: adopt it rather than make a second.
+            // Adopted, it is brought in step (the match may have changed since); gone
+            // meanwhile, it is made anew.
+            match self.adopt(org_id, m, guild).await {
+                Ok(Some(id)) => match self.modify_event(org_id, guild, &id, &body).await {
+                    Ok(true) => Ok(id),
+                    Ok(false) => self.create_event(org_id, guild, &body).await,
+                    Err(e) => Err(e),
+                },
+                Ok(None) => self.create_event(org_id, guild, &body).await,
+                Err(e) => Err(e),
+            }
+        } else {
+            self.create_event(org_id, guild, &body).await
+        };
+        match created {
             Ok(id) => {
-                repo::events::set_event(
+                let mine = repo::events::set_created(
                     &mut *self.conn().await?,
                     org_id,
                     m.id,
@@ -424,15 +548,55 @@ impl DiscordEvents {
                     &id,
                     &print,
                     now,
+                    now,
                 )
                 .await?;
-                Ok(Change::Created)
+                if mine {
+                    return Ok(Change::Created);
+                }
+                // The claim was taken over meanwhile: the other owner records its own event,
+                // so this one goes (else the match would have two).
+                self.delete_event(org_id, guild, &id).await?;
+                Ok(Change::Unchanged)
             }
             Err(e) => {
-                repo::events::forget(&mut *self.conn().await?, org_id, m.id).await?;
+                // The claim is dropped so the next sync tries again; failing to drop it must
+                // not hide why the creation failed (it goes stale and is taken over).
+                let dropped = match self.conn().await {
+                    Ok(mut conn) => repo::events::forget(&mut conn, org_id, m.id, "", now).await,
+                    Err(e) => Err(e),
+                };
+                if let Err(drop_error) = dropped {
+                    tracing::warn!(
+                        org_id,
+                        match_id = m.id,
+                        "dropping a claim failed: {drop_error}"
+                    );
+                }
                 Err(e)
             }
         }
+    }
+
+    /// The event this plugin made in the server for the match (its [`rules::marker`]) that no
+    /// row of the organization holds: a creation cut off before its id was recorded.
+    async fn adopt(&self, org_id: i64, m: &Match, guild: &str) -> Result<Option<String>, Error> {
+        let listed = self.list_events(org_id, guild).await?;
+        let bot = self.bot_user_id().await?;
+        let kept: HashSet<String> =
+            repo::events::ids_in_guild(&mut *self.conn().await?, org_id, guild)
+                .await?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+        Ok(listed
+            .into_iter()
+            .find(|e| {
+                e.creator_id.as_deref() == Some(bot.as_str())
+                    && !kept.contains(&e.id)
+                    && rules::marked(&e.description) == Some((org_id, m.tournament_id, m.id))
+            })
+            .map(|e| e.id))
     }
 
     /// Deletes a match's event in Discord — only in a server still linked to the organization;
@@ -453,7 +617,14 @@ impl DiscordEvents {
                  the event without deleting it"
             );
         }
-        repo::events::forget(&mut *self.conn().await?, org_id, row.match_id).await?;
+        repo::events::forget(
+            &mut *self.conn().await?,
+            org_id,
+            row.match_id,
+            &row.discord_event_id,
+            row.claimed_at,
+        )
+        .await?;
         Ok(Change::Deleted)
     }
 }

@@ -31,10 +31,7 @@ pub fn EventsPage() -> impl IntoView {
     let reconcile = ServerAction::<Reconcile>::new();
     let tournament = RwSignal::new(String::new());
     let rights = Resource::new(move || org_id.get(), my_rights);
-    let tournaments = Resource::new(
-        move || org_id.get(),
-        |org| tournament::api::list_tournaments(org, false, PageRequest::default()),
-    );
+    let tournaments = Resource::new(move || org_id.get(), open_tournaments);
     let guilds = Resource::new(move || org_id.get(), list_guilds);
     let status = Resource::new(
         move || {
@@ -89,7 +86,6 @@ pub fn EventsPage() -> impl IntoView {
             tournaments
                 .get()
                 .and_then(Result::ok)
-                .map(|p| p.items)
                 .unwrap_or_default()
                 .into_iter()
                 .map(|t| (t.id.to_string(), t.name)),
@@ -197,6 +193,26 @@ pub fn EventsPage() -> impl IntoView {
     }
 }
 
+/// Every open tournament of the organization, page after page (an organization runs tens, not
+/// thousands; [`MAX_PAGES`] bounds the walk all the same).
+async fn open_tournaments(org_id: i64) -> Result<Vec<tournament::model::Tournament>, sdk::Error> {
+    const MAX_PAGES: usize = 25;
+    let mut all = Vec::new();
+    let mut page = PageRequest {
+        limit: Some(sdk::page::MAX_LIMIT),
+        before_id: None,
+    };
+    for _ in 0..MAX_PAGES {
+        let found = tournament::api::list_tournaments(org_id, false, page).await?;
+        all.extend(found.items);
+        match found.next_before_id {
+            Some(before) => page.before_id = Some(before),
+            None => break,
+        }
+    }
+    Ok(all)
+}
+
 #[component]
 fn StatusView(found: TournamentEvents) -> impl IntoView {
     let last_sync = found.last_sync_at;
@@ -204,6 +220,11 @@ fn StatusView(found: TournamentEvents) -> impl IntoView {
     let rows = found.events.clone();
     view! {
         <div class="flex flex-col gap-2 text-sm">
+            <p class="text-gray-600">
+                "Matches more than 14 days away get their event once they come within 14 days \
+                 (Discord allows 100 upcoming events per server). Switching the plugin off \
+                 leaves the events already made in Discord."
+            </p>
             <p>
                 "Last sync: "
                 {match last_sync {

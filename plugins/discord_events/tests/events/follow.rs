@@ -111,10 +111,12 @@ both_backends!(
 async fn check_a_429_is_waited_out_and_the_event_lands(backend: Backend) {
     let w = world(backend).await;
     w.configure(MatchFilter::All).await;
+    // No time yet: no event, no call. Then the move makes the listener create it, through
+    // the 429 (the listener alone: no direct sync races it).
+    let m = w.new_match("Round 1", None, false).await;
     w.discord
         .rate_limit_next("POST", &format!("/guilds/{GUILD}/scheduled-events"), 1, 0.5);
-    let m = w.new_match("Round 1", Some(60), false).await;
-    w.svc.sync_match(w.org, m.id, now_ms()).await.unwrap();
+    w.move_match(&m, 60, false).await;
     w.wait_for_events(1).await;
     assert_eq!(w.discord.rate_limited_count(), 1);
     assert_eq!(w.status().await.last_error, None);

@@ -2,7 +2,7 @@
 //! gone are deleted, events the bot made that no match owns are deleted — people's own events
 //! are left alone; by the page's "Reconcile now" and by the periodic task.
 
-use discord_events::{api, model::MatchFilter};
+use discord_events::{api, model::MatchFilter, rules};
 use sdk::{db::Backend, time::now_ms};
 use testkit::{both_backends, fake_discord::BOT_USER_ID, platform::tasks::engine::Scheduler};
 
@@ -25,7 +25,23 @@ async fn drift(w: &World) -> (i64, i64, String) {
         .discord_event_id
         .clone();
     assert!(w.discord.delete_scheduled_event(GUILD, &lost));
-    w.discord.add_scheduled_event(GUILD, "Stale", BOT_USER_ID);
+    // The bot made it for this tournament (its footer says so), but its row was lost.
+    w.discord.add_scheduled_event_described(
+        GUILD,
+        "Stale",
+        BOT_USER_ID,
+        &format!("Old{}", rules::marker(w.org, w.tournament_id, 888_888)),
+    );
+    // The bot is the whole site's: another plugin's event, and one this plugin made for a
+    // tournament of another organization, are not ours to delete.
+    w.discord
+        .add_scheduled_event(GUILD, "Another plugin's", BOT_USER_ID);
+    w.discord.add_scheduled_event_described(
+        GUILD,
+        "Previous owner's",
+        BOT_USER_ID,
+        &rules::marker(w.org + 1000, 77, 1),
+    );
     let gone = w
         .discord
         .add_scheduled_event(GUILD, "Gone match", BOT_USER_ID);
@@ -47,7 +63,8 @@ async fn drift(w: &World) -> (i64, i64, String) {
     (a.id, b.id, lost)
 }
 
-/// After reconciling: the two matches' events and the person's, nothing else.
+/// After reconciling: the two matches' events, the person's and the bot's events that are not
+/// this tournament's, nothing else.
 async fn assert_reconciled(w: &World, a: i64, b: i64, lost: &str) {
     let mut names: Vec<String> = w
         .discord
@@ -56,7 +73,16 @@ async fn assert_reconciled(w: &World, a: i64, b: i64, lost: &str) {
         .map(|e| e.name)
         .collect();
     names.sort();
-    assert_eq!(names, ["Movie night", "Round 1", "Round 2"]);
+    assert_eq!(
+        names,
+        [
+            "Another plugin's",
+            "Movie night",
+            "Previous owner's",
+            "Round 1",
+            "Round 2"
+        ]
+    );
     let status = w.status().await;
     let mut matches: Vec<i64> = status.events.iter().map(|e| e.match_id).collect();
     matches.sort();

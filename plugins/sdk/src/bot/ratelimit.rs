@@ -16,9 +16,16 @@
 //! sharing it queue rather than all being refused. It lives in an `Arc` shared by every clone of
 //! the client: the whole site's bot is one token, so it is one set of limits.
 //!
-//! Waiting is always bounded: a wait longer than [`RateLimits::max_wait`] is not waited out but
-//! refused at once with an Upstream error that says when to try again (a page request or a task
-//! must never hang on Discord), and a call retries a 429 at most [`MAX_ATTEMPTS`] times.
+//! Waiting is always bounded: [`RateLimits::max_wait`] is the whole budget of one call — every
+//! wait and every attempt together (the client enforces it as one deadline). A wait that would
+//! run past it is not waited out but refused at once with an Upstream error that says when to
+//! try again, and a call retries a 429 at most [`MAX_ATTEMPTS`] times. The default budget
+//! (25 s) is below the event bus's time limit for a listener, so a listener or a request that
+//! makes one call to Discord cannot be cut off in the middle of it by its caller's limit.
+//!
+//! When a bucket's reset time has passed it is refilled from the `X-RateLimit-Limit` it
+//! announced (and counted again from there), so callers that waited for the same reset do not
+//! all go at once: the first `limit` go, the others wait for the next reset.
 
 use std::{
     collections::HashMap,
@@ -32,8 +39,8 @@ use crate::Error;
 
 /// Calls made for one request at most: the first and the retries after 429s.
 pub const MAX_ATTEMPTS: usize = 4;
-/// The longest a call waits for a limit to reset before it gives up (default).
-pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(30);
+/// The longest one call takes, waits and attempts together, before it gives up (default).
+pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(25);
 /// The wait assumed when a 429 says nothing readable about how long.
 const FALLBACK_WAIT: Duration = Duration::from_secs(1);
 /// Bounded bookkeeping: routes and buckets kept at most (a bot touches few; ids make more).
@@ -44,6 +51,10 @@ const MAX_ENTRIES: usize = 4096;
 struct Bucket {
     remaining: u64,
     reset_at: Instant,
+    /// What the bucket holds when full (`X-RateLimit-Limit`), when Discord said.
+    limit: Option<u64>,
+    /// How long it takes to fill again (the last `X-RateLimit-Reset-After` seen).
+    window: Duration,
 }
 
 #[derive(Debug, Default)]
@@ -80,6 +91,7 @@ pub struct Limited {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Headers {
     pub bucket: Option<String>,
+    pub limit: Option<u64>,
     pub remaining: Option<u64>,
     pub reset_after: Option<Duration>,
     pub retry_after: Option<Duration>,
@@ -97,6 +109,7 @@ impl Headers {
         };
         Self {
             bucket: text("x-ratelimit-bucket").map(str::to_string),
+            limit: text("x-ratelimit-limit").and_then(|v| v.parse().ok()),
             remaining: text("x-ratelimit-remaining").and_then(|v| v.parse().ok()),
             reset_after: text("x-ratelimit-reset-after").and_then(seconds),
             retry_after: text("retry-after").and_then(seconds),
@@ -156,7 +169,7 @@ pub fn route_of(method: &str, path: &str) -> (String, String) {
     (format!("{method} /{}", route.join("/")), major)
 }
 
-fn too_long(wait: Duration) -> Error {
+pub(crate) fn too_long(wait: Duration) -> Error {
     Error::upstream(
         "Discord",
         format!(
@@ -201,7 +214,18 @@ impl RateLimits {
                 .map(|bucket| format!("{bucket}|{major}"));
             let bucket = key.and_then(|key| state.buckets.get_mut(&key));
             let local = match bucket {
-                Some(bucket) if bucket.reset_at <= now => Duration::ZERO,
+                // Reset: full again (when the limit is known), and this call takes one.
+                Some(bucket) if bucket.reset_at <= now => {
+                    match bucket.limit {
+                        Some(limit) => {
+                            bucket.remaining = limit.saturating_sub(1);
+                            bucket.reset_at = now + bucket.window;
+                        }
+                        // Nothing to count with: go, and learn from the answer.
+                        None => bucket.reset_at = now,
+                    }
+                    Duration::ZERO
+                }
                 Some(bucket) if bucket.remaining > 0 => {
                     bucket.remaining -= 1;
                     Duration::ZERO
@@ -236,6 +260,8 @@ impl RateLimits {
                     Bucket {
                         remaining,
                         reset_at: now + reset_after,
+                        limit: headers.limit,
+                        window: reset_after,
                     },
                 );
             }
@@ -256,11 +282,19 @@ impl RateLimits {
             if limit.global {
                 state.global_until = Some(state.global_until.map_or(until, |u| u.max(until)));
             } else if let Some(bucket) = state.routes.get(route) {
+                let key = format!("{bucket}|{major}");
+                let known = state.buckets.get(&key);
+                let (limit, window) = (
+                    known.and_then(|b| b.limit),
+                    known.map_or(limit.retry_after, |b| b.window),
+                );
                 state.buckets.insert(
-                    format!("{bucket}|{major}"),
+                    key,
                     Bucket {
                         remaining: 0,
                         reset_at: until,
+                        limit,
+                        window,
                     },
                 );
             }
@@ -352,6 +386,42 @@ mod tests {
                 .before(&route, &major, now + Duration::from_secs(3))
                 .unwrap(),
             Duration::ZERO
+        );
+    }
+
+    #[test]
+    fn ratelimit_a_reset_bucket_refills_from_its_limit_so_waiters_do_not_burst() {
+        let limits = RateLimits::default();
+        let now = Instant::now();
+        let (route, major) = route_of("POST", "/guilds/1/scheduled-events");
+        limits.before(&route, &major, now).unwrap();
+        let headers = Headers {
+            bucket: Some("abc".into()),
+            limit: Some(2),
+            remaining: Some(0),
+            reset_after: Some(Duration::from_secs(1)),
+            ..Headers::default()
+        };
+        limits.after(&route, &major, &headers, now);
+        // Three callers wait for the reset; then two go and the third waits a window more.
+        let later = now + Duration::from_secs(1);
+        for _ in 0..3 {
+            assert_eq!(
+                limits.before(&route, &major, now).unwrap(),
+                Duration::from_secs(1)
+            );
+        }
+        assert_eq!(
+            limits.before(&route, &major, later).unwrap(),
+            Duration::ZERO
+        );
+        assert_eq!(
+            limits.before(&route, &major, later).unwrap(),
+            Duration::ZERO
+        );
+        assert_eq!(
+            limits.before(&route, &major, later).unwrap(),
+            Duration::from_secs(1)
         );
     }
 

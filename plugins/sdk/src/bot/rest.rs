@@ -44,8 +44,9 @@ impl DiscordRest {
         }
     }
 
-    /// The same client, but waiting at most `max_wait` for a rate limit before failing (the
-    /// default is [`ratelimit::DEFAULT_MAX_WAIT`]); its rate-limit state starts afresh.
+    /// The same client, but with `max_wait` as the budget of one call, waits and attempts
+    /// together (the default is [`ratelimit::DEFAULT_MAX_WAIT`]); its rate-limit state starts
+    /// afresh.
     pub fn with_max_wait(mut self, max_wait: Duration) -> Self {
         self.limits = Arc::new(ratelimit::RateLimits::new(max_wait));
         self
@@ -227,9 +228,11 @@ impl DiscordRest {
 
     /// One call as the bot: Discord's status and JSON answer (Null when it sent none), within
     /// Discord's rate limits (see [`super::ratelimit`]): it waits for an exhausted bucket or the
-    /// global limit first, and waits out and retries a 429 — a bounded number of times, never
-    /// longer than the limits' `max_wait` per wait (longer is an Upstream error saying when to
-    /// try again).
+    /// global limit first, and waits out and retries a 429 a bounded number of times. The whole
+    /// call — every wait and every attempt — ends by one deadline, the limits' `max_wait` from
+    /// now: a wait that would pass it is an Upstream error saying when to try again, and an
+    /// attempt still unanswered at the deadline is an Upstream error too (Discord may have done
+    /// it all the same: callers that create things must be ready to find them later).
     async fn exchange(
         &self,
         method: reqwest::Method,
@@ -237,12 +240,30 @@ impl DiscordRest {
         body: Option<&Value>,
     ) -> Result<(reqwest::StatusCode, Value), Error> {
         let (route, major) = ratelimit::route_of(method.as_str(), path);
+        let deadline = Instant::now() + self.limits.max_wait();
         for attempt in 1..=ratelimit::MAX_ATTEMPTS {
-            let wait = self.limits.before(&route, &major, Instant::now())?;
-            if !wait.is_zero() {
+            // Waiters for the same reset take turns: ask again after every wait.
+            loop {
+                let now = Instant::now();
+                let wait = self.limits.before(&route, &major, now)?;
+                if wait.is_zero() {
+                    break;
+                }
+                if now + wait > deadline {
+                    return Err(ratelimit::too_long(wait));
+                }
                 tokio::time::sleep(wait).await;
             }
-            let (status, headers, value) = self.send_once(method.clone(), path, body).await?;
+            let left = deadline.saturating_duration_since(Instant::now());
+            let (status, headers, value) =
+                tokio::time::timeout(left, self.send_once(method.clone(), path, body))
+                    .await
+                    .map_err(|_| {
+                        Error::upstream(
+                            "Discord",
+                            "Discord did not answer in time; try again in a minute.",
+                        )
+                    })??;
             let now = Instant::now();
             self.limits.after(&route, &major, &headers, now);
             if status != reqwest::StatusCode::TOO_MANY_REQUESTS {
@@ -256,6 +277,9 @@ impl DiscordRest {
             );
             if attempt == ratelimit::MAX_ATTEMPTS {
                 break;
+            }
+            if now + wait > deadline {
+                return Err(ratelimit::too_long(wait));
             }
             tokio::time::sleep(wait).await;
         }

@@ -254,17 +254,57 @@ mod tests {
         );
         assert_eq!(fake.rate_limited_count(), 0);
         assert_eq!(fake.messages().len(), 2);
-        // Another channel's bucket is not held back.
-        let started = Instant::now();
+    }
+
+    #[tokio::test]
+    async fn another_channels_bucket_is_not_held_back() {
+        let fake = FakeDiscord::start().await;
+        // The same Discord bucket id on two channels: counted per channel.
         fake.limit_bucket(
             "POST",
-            "/channels/556/messages",
+            "/channels/555/messages",
             "bucket-a",
             1,
             Duration::from_secs(5),
         );
+        fake.limit_bucket(
+            "POST",
+            "/channels/556/messages",
+            "bucket-a",
+            2,
+            Duration::from_secs(5),
+        );
+        let rest = client(&fake);
+        // 556's bucket is known (one left), then 555's is used up.
+        rest.post_message("556", "one").await.unwrap();
+        rest.post_message("555", "two").await.unwrap();
+        // Channel 556 still has one: it goes at once, though 555 waits five seconds.
+        let started = Instant::now();
         rest.post_message("556", "three").await.unwrap();
-        assert!(started.elapsed() < Duration::from_millis(400));
+        assert!(
+            started.elapsed() < Duration::from_millis(400),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(fake.rate_limited_count(), 0);
+    }
+
+    #[tokio::test]
+    async fn limits_one_deadline_bounds_a_call_across_its_waits() {
+        let fake = FakeDiscord::start().await;
+        // Each wait is short, but four attempts with their waits would exceed the budget.
+        let rest = client(&fake).with_max_wait(Duration::from_secs(1));
+        fake.rate_limit_next("*", "/channels/778", 100, 0.4);
+        let started = Instant::now();
+        let e = rest.post_message("778", "x").await.unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(e.message().contains("try again in"), "{e}");
+        // At 0, 0.4 and 0.8 s; the next wait would end after the deadline.
+        assert_eq!(fake.requests_to("POST", "/api/v10/channels/778").len(), 3);
     }
 
     #[tokio::test]

@@ -44,14 +44,18 @@
 //! `gateway` (the websocket), each with the tests of what it serves; this file holds the fake's
 //! state and what tests call.
 
+mod dm;
 mod gateway;
+mod interactions;
 mod limits;
 mod oauth;
 mod rest;
 mod scheduled;
 
+pub use dm::SentDm;
 pub use gateway::command_interaction;
 use gateway::{dispatch, gateway, interaction_payload};
+use interactions::InteractionSpec;
 use oauth::{current_authorization, oauth_token, oauth_user};
 use rest::{message_json, rest, user_json};
 pub use scheduled::ScheduledEvent;
@@ -131,23 +135,6 @@ pub struct CreatedThread {
     pub kind: u64,
     /// Discord user ids added with `PUT /channels/{id}/thread-members/{user}`.
     pub members: Vec<String>,
-}
-
-/// A direct message the app sent (`POST /users/@me/channels`, then
-/// `POST /channels/{dm}/messages`), as [`FakeDiscord::dms`] lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SentDm {
-    /// The message's id (as the fake answered it).
-    pub id: String,
-    /// The Discord user it went to.
-    pub user_id: String,
-    /// The DM channel the fake opened for that user.
-    pub channel_id: String,
-    pub content: String,
-    /// The first embed's title and description, when it had one.
-    pub embed: Option<(String, String)>,
-    /// The custom ids of its buttons, in order.
-    pub custom_ids: Vec<String>,
 }
 
 /// A role the app gave a server member (`PUT /guilds/{guild}/members/{user}/roles/{role}`).
@@ -484,21 +471,6 @@ impl FakeDiscord {
         self.shared.with(|i| i.role_grants.clone())
     }
 
-    /// Direct messages sent to users, oldest first. Refused ones ([`FakeDiscord::fail_next_dms`])
-    /// are not listed (they are in [`FakeDiscord::requests`]).
-    pub fn dms(&self) -> Vec<SentDm> {
-        self.shared.with(|i| i.dms.clone())
-    }
-
-    /// Refuses the next `n` direct messages (the `POST /channels/{dm}/messages` after opening
-    /// the DM channel) with `status`: 403 answers Discord's "Cannot send messages to this user"
-    /// (code 50007), anything else a generic error with that status. Opening the DM channel
-    /// still succeeds, as on Discord.
-    pub fn fail_next_dms(&self, n: usize, status: u16) {
-        self.shared
-            .with(|i| i.failing_dms = (n > 0).then_some((n, status)));
-    }
-
     /// Refuses IDENTIFY with this bot token (as sent, without `Bot `): the gateway closes with
     /// 4004 "Authentication failed", as Discord does for a wrong or revoked token.
     pub fn reject_token(&self, token: &str) {
@@ -527,150 +499,8 @@ impl FakeDiscord {
         });
     }
 
-    /// Uses the slash command `name` in server `guild_id` as Discord user `user_id`, with
-    /// `options` (a JSON object of option name → string, integer, boolean or number), and waits
-    /// for the bot's answer (up to 15 seconds). A deferred answer waits for the follow-up.
-    pub async fn use_command(
-        &self,
-        guild_id: &str,
-        user_id: &str,
-        name: &str,
-        options: Value,
-    ) -> Result<InteractionReply, String> {
-        let interaction_id = self.shared.next_id();
-        let token = format!("interaction-token-{interaction_id}");
-        let payload = interaction_payload(&InteractionSpec {
-            interaction_id: &interaction_id,
-            token: &token,
-            command_id: &self.shared.next_id(),
-            guild_id,
-            channel_id: "1100000000000000001",
-            user_id,
-            name,
-            options: &options,
-        });
-        self.interact(&token, payload, &format!("/{name}")).await
-    }
-
-    /// Types `typed` into option `focused` of `/name` in server `guild_id` as Discord user
-    /// `user_id`, with the other `options` filled in (a JSON object), and waits for the bot's
-    /// suggestions (an APPLICATION_COMMAND_AUTOCOMPLETE interaction, answered with type 8).
-    pub async fn autocomplete(
-        &self,
-        guild_id: &str,
-        user_id: &str,
-        name: &str,
-        options: Value,
-        focused: &str,
-        typed: &str,
-    ) -> Result<InteractionReply, String> {
-        let interaction_id = self.shared.next_id();
-        let token = format!("interaction-token-{interaction_id}");
-        let mut payload = interaction_payload(&InteractionSpec {
-            interaction_id: &interaction_id,
-            token: &token,
-            command_id: &self.shared.next_id(),
-            guild_id,
-            channel_id: "1100000000000000001",
-            user_id,
-            name,
-            options: &options,
-        });
-        payload["type"] = json!(4);
-        let typing = json!({ "name": focused, "type": 3, "value": typed, "focused": true });
-        match payload["data"]["options"].as_array_mut() {
-            Some(list) => list.push(typing),
-            None => payload["data"]["options"] = json!([typing]),
-        }
-        self.interact(
-            &token,
-            payload,
-            &format!("autocomplete of /{name} {focused}"),
-        )
-        .await
-    }
-
-    /// Clicks the button `custom_id` on a message in `channel_id` of server `guild_id` as
-    /// Discord user `user_id`, and waits for the bot's answer (a deferred one waits for the
-    /// follow-up).
-    pub async fn click_button(
-        &self,
-        guild_id: &str,
-        channel_id: &str,
-        user_id: &str,
-        custom_id: &str,
-    ) -> Result<InteractionReply, String> {
-        let interaction_id = self.shared.next_id();
-        let token = format!("interaction-token-{interaction_id}");
-        let message_id = self.shared.next_id();
-        let mut message = message_json(&message_id, channel_id, "", 0);
-        message["components"] = json!([{ "type": 1, "components": [
-            { "type": 2, "style": 1, "label": "button", "custom_id": custom_id }
-        ]}]);
-        let mut payload = interaction_payload(&InteractionSpec {
-            interaction_id: &interaction_id,
-            token: &token,
-            command_id: "",
-            guild_id,
-            channel_id,
-            user_id,
-            name: "",
-            options: &Value::Null,
-        });
-        payload["type"] = json!(3);
-        payload["data"] = json!({ "custom_id": custom_id, "component_type": 2 });
-        payload["message"] = message;
-        self.interact(&token, payload, &format!("the button {custom_id}"))
-            .await
-    }
-
-    /// Sends an interaction and waits (up to 15 seconds) for the bot's answer to it.
-    async fn interact(
-        &self,
-        token: &str,
-        payload: Value,
-        what: &str,
-    ) -> Result<InteractionReply, String> {
-        let (done, answered) = oneshot::channel();
-        let sent = self.shared.with(|i| {
-            i.pending.insert(
-                token.to_string(),
-                Pending {
-                    callback: None,
-                    done: Some(done),
-                },
-            );
-            dispatch(i, "INTERACTION_CREATE", payload)
-        });
-        if !sent {
-            return Err("no bot is connected to the fake gateway".into());
-        }
-        match tokio::time::timeout(Duration::from_secs(15), answered).await {
-            Ok(Ok(reply)) => Ok(reply),
-            Ok(Err(_)) => Err("the interaction was dropped".into()),
-            Err(_) => Err(format!(
-                "the bot did not answer {what} within 15 seconds; requests seen: {:?}",
-                self.requests()
-                    .iter()
-                    .map(|r| format!("{} {}", r.method, r.path))
-                    .collect::<Vec<_>>()
-            )),
-        }
-    }
-
     /// Sends any dispatch event (`t`, `d`) to the newest connected bot; false when none is.
     pub fn dispatch_event(&self, name: &str, data: Value) -> bool {
         self.shared.with(|i| dispatch(i, name, data))
     }
-}
-
-struct InteractionSpec<'a> {
-    interaction_id: &'a str,
-    token: &'a str,
-    command_id: &'a str,
-    guild_id: &'a str,
-    channel_id: &'a str,
-    user_id: &'a str,
-    name: &'a str,
-    options: &'a Value,
 }

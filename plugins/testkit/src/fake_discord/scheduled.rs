@@ -249,13 +249,25 @@ impl FakeDiscord {
     /// Adds an EXTERNAL event made by `creator_id` (the bot's [`BOT_USER_ID`], or a person's)
     /// in server `guild_id`, starting in a day; returns its id.
     pub fn add_scheduled_event(&self, guild_id: &str, name: &str, creator_id: &str) -> String {
+        self.add_scheduled_event_described(guild_id, name, creator_id, "")
+    }
+
+    /// [`Self::add_scheduled_event`] with a description (e.g. the footer a plugin marks its
+    /// events with).
+    pub fn add_scheduled_event_described(
+        &self,
+        guild_id: &str,
+        name: &str,
+        creator_id: &str,
+        description: &str,
+    ) -> String {
         let id = self.shared.next_id();
         let start = sdk::time::now_ms() + 86_400_000;
         let event = ScheduledEvent {
             id: id.clone(),
             guild_id: guild_id.to_string(),
             name: name.to_string(),
-            description: String::new(),
+            description: description.to_string(),
             location: "somewhere".into(),
             scheduled_start_time: sdk::time::rfc3339_utc(start),
             scheduled_end_time: sdk::time::rfc3339_utc(start + 3_600_000),
