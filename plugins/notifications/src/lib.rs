@@ -45,6 +45,10 @@ pub const PLUGIN_ID: &str = "notifications";
 
 /// The manifest, embedded so tests can check it.
 pub const MANIFEST: &str = include_str!("../plugin.toml");
+/// `enabled_by_default` of `plugin.toml`: whether an organization that chose nothing has the
+/// plugin on (the in-transaction listeners read the choice on the cause's connection and need
+/// the default without the platform; a test keeps the two equal).
+pub const ENABLED_BY_DEFAULT: bool = false;
 
 /// The actions `plugin.toml` defines.
 pub mod actions {
@@ -93,6 +97,7 @@ mod tests {
         let manifest = sdk::plugin::manifest::Manifest::parse(super::MANIFEST, "plugin.toml")
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(manifest.id, super::PLUGIN_ID);
+        assert_eq!(manifest.enabled_by_default, super::ENABLED_BY_DEFAULT);
         let defined: Vec<&str> = manifest
             .permissions
             .iter()

@@ -1,8 +1,8 @@
 //! The in-transaction listeners: the tournament stages its events inside the transaction of
 //! their cause (`EventBus::stage`), and these write the outbox rows on that same connection
 //! (`service::queue`), so a notification is queued exactly when its cause commits. Nothing is
-//! queued for an organization that has the plugin off (when the platform is known; the worker
-//! checks again before sending). The async qualifier's events come after its commit, to
+//! queued for an organization that has the plugin off (its choice read on that same
+//! connection; the worker checks again before sending). The async qualifier's events come after its commit, to
 //! ordinary listeners (`service::asyncs`).
 
 use std::sync::Arc;
@@ -13,60 +13,63 @@ use sqlx::AnyConnection;
 use tournament::events::{CrewApproved, CrewSignedUp, MatchScheduled, MatchUpdated};
 
 use crate::{
+    repo,
     service::{queue, Runtime},
-    PLUGIN_ID,
 };
 
-/// Whether to queue for the envelope's organization.
-async fn wanted(runtime: &Runtime, org_id: Option<i64>) -> Result<bool, Error> {
+/// Whether to queue for the envelope's organization: its choice read on the cause's own
+/// connection (`repo::sources::org_choice`), or the manifest's default when it chose nothing.
+/// Never through the platform's cache: a cache miss would check out a second pooled
+/// connection while the cause holds one, and a pool timeout would roll the cause back. A
+/// failed read queues anyway (the worker checks the plugin is on before sending).
+async fn wanted(conn: &mut AnyConnection, org_id: Option<i64>) -> bool {
     let Some(org_id) = org_id else {
-        return Ok(false);
+        return false;
     };
-    match runtime.platform() {
-        Some(platform) => platform.plugins.is_enabled(org_id, PLUGIN_ID).await,
-        None => Ok(true),
+    match repo::sources::org_choice(conn, org_id).await {
+        Ok(choice) => choice.unwrap_or(crate::ENABLED_BY_DEFAULT),
+        Err(e) => {
+            tracing::warn!(org_id, error = %e.message(), "notifications: enablement not read; queueing");
+            true
+        }
     }
 }
 
 pub async fn on_match_scheduled(
-    runtime: &Runtime,
     conn: &mut AnyConnection,
     envelope: &Envelope<MatchScheduled>,
 ) -> Result<(), Error> {
-    if wanted(runtime, envelope.org_id).await? {
+    if wanted(conn, envelope.org_id).await {
         queue::match_scheduled(conn, envelope).await?;
     }
     Ok(())
 }
 
 pub async fn on_crew_approved(
-    runtime: &Runtime,
     conn: &mut AnyConnection,
     envelope: &Envelope<CrewApproved>,
 ) -> Result<(), Error> {
-    if wanted(runtime, envelope.org_id).await? {
+    if wanted(conn, envelope.org_id).await {
         queue::crew_approved(conn, envelope).await?;
     }
     Ok(())
 }
 
 pub async fn on_crew_signed_up(
-    runtime: &Runtime,
     conn: &mut AnyConnection,
     envelope: &Envelope<CrewSignedUp>,
 ) -> Result<(), Error> {
-    if wanted(runtime, envelope.org_id).await? {
+    if wanted(conn, envelope.org_id).await {
         queue::crew_signed_up(conn, envelope).await?;
     }
     Ok(())
 }
 
 pub async fn on_match_updated(
-    runtime: &Runtime,
     conn: &mut AnyConnection,
     envelope: &Envelope<MatchUpdated>,
 ) -> Result<(), Error> {
-    if wanted(runtime, envelope.org_id).await? {
+    if wanted(conn, envelope.org_id).await {
         queue::match_updated(conn, envelope).await?;
     }
     Ok(())
@@ -74,31 +77,21 @@ pub async fn on_match_updated(
 
 /// Registers the in-transaction listeners.
 pub fn register(ctx: &LoadContext, runtime: Arc<Runtime>) -> Result<(), Error> {
-    let r = Arc::clone(&runtime);
     ctx.listen_in_tx::<MatchScheduled, _>(move |conn, envelope| {
-        let r = Arc::clone(&r);
-        Box::pin(async move { on_match_scheduled(&r, conn, envelope).await })
+        Box::pin(async move { on_match_scheduled(conn, envelope).await })
     });
-    let r = Arc::clone(&runtime);
     ctx.listen_in_tx::<CrewApproved, _>(move |conn, envelope| {
-        let r = Arc::clone(&r);
-        Box::pin(async move { on_crew_approved(&r, conn, envelope).await })
+        Box::pin(async move { on_crew_approved(conn, envelope).await })
     });
-    let r = Arc::clone(&runtime);
     ctx.listen_in_tx::<CrewSignedUp, _>(move |conn, envelope| {
-        let r = Arc::clone(&r);
-        Box::pin(async move { on_crew_signed_up(&r, conn, envelope).await })
+        Box::pin(async move { on_crew_signed_up(conn, envelope).await })
     });
-    let r = Arc::clone(&runtime);
     ctx.listen_in_tx::<MatchUpdated, _>(move |conn, envelope| {
-        let r = Arc::clone(&r);
-        Box::pin(async move { on_match_updated(&r, conn, envelope).await })
+        Box::pin(async move { on_match_updated(conn, envelope).await })
     });
-    let r = Arc::clone(&runtime);
     ctx.listen_in_tx::<RaceReviewed, _>(move |conn, envelope| {
-        let r = Arc::clone(&r);
         Box::pin(async move {
-            if wanted(&r, envelope.org_id).await? {
+            if wanted(conn, envelope.org_id).await {
                 crate::service::asyncs::queue_race_reviewed(conn, envelope).await?;
             }
             Ok(())

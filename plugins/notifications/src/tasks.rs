@@ -1,8 +1,9 @@
 //! The built-in tasks, site-wide: `deliver` every 15 seconds sends the outbox's due rows
 //! (`Notifications::deliver_due`; the rows' leases keep two instances off the same row), and
 //! `reminders` every minute queues "starting soon" reminders (`Notifications::queue_reminders`;
-//! their idempotency keys make a repeated pass queue nothing). Both use the run's due time as
-//! `now`, so a test's clock decides.
+//! their idempotency keys make a repeated pass queue nothing). Both are given the run's due
+//! time as `now`; the worker treats it as a lower bound and times each row's claim, lease and
+//! send by the real clock (a late or long pass must not hand out leases that already ran out).
 
 use std::sync::Arc;
 

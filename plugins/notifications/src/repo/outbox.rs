@@ -61,6 +61,41 @@ pub async fn enqueue(
     Ok(id.map(|(id,)| id))
 }
 
+/// Cancels the pending rows of the organization whose key starts with one of `key_prefixes`
+/// and that expire at `expires_at` (a match's news and reminders expire at the time they are
+/// about), unless a worker holds them right now; how many. Runs in the cause's transaction (a
+/// match moved: what was queued for its old time is no longer true).
+pub async fn cancel_pending(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    key_prefixes: &[String],
+    expires_at: i64,
+    why: &str,
+    now: i64,
+) -> Result<u64, Error> {
+    let mut cancelled = 0;
+    for prefix in key_prefixes {
+        // not audited: follows the cause's own change (a match moved), which its service
+        // audited in this same transaction.
+        let done = sqlx::query(
+            "UPDATE notifications_outbox
+             SET status = 'cancelled', last_error = $4, updated_at = $5
+             WHERE organization_id = $1 AND status = 'pending' AND expires_at = $3
+               AND idempotency_key LIKE $2
+               AND (lease_until IS NULL OR lease_until < $5)",
+        )
+        .bind(org_id)
+        .bind(format!("{prefix}%"))
+        .bind(expires_at)
+        .bind(why)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        cancelled += done.rows_affected();
+    }
+    Ok(cancelled)
+}
+
 /// Pending rows due at `now` whose lease is free, oldest due first (candidates only: each is
 /// claimed with [`claim`]).
 pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<i64>, Error> {

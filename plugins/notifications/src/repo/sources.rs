@@ -154,3 +154,18 @@ pub async fn async_run(
     .fetch_optional(&mut *conn)
     .await?)
 }
+
+/// The organization's own choice for this plugin (`organization_plugins.enabled`, the platform's
+/// table), read on the caller's connection: None when it chose nothing (the manifest's default
+/// applies). The in-transaction listeners use this instead of the platform's cache, whose miss
+/// would check out a second pooled connection while the cause holds one.
+pub async fn org_choice(conn: &mut AnyConnection, org_id: i64) -> Result<Option<bool>, Error> {
+    let row: Option<(Option<sdk::db::Flag>,)> = sqlx::query_as(
+        "SELECT enabled FROM organization_plugins WHERE organization_id = $1 AND plugin_id = $2",
+    )
+    .bind(org_id)
+    .bind(crate::PLUGIN_ID)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.and_then(|(enabled,)| enabled.map(|f| f.0)))
+}

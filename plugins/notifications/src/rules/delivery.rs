@@ -14,6 +14,19 @@ pub const MAX_RETRY_MS: i64 = 3_600_000;
 /// How long a worker holds a claimed message before another instance may take it over (a
 /// worker that died mid-send): longer than one send can take.
 pub const LEASE_MS: i64 = 120_000;
+/// Whether a lease that runs until `lease_until` still holds at `now`, with a margin for the
+/// send itself: a worker starts a send only while this is true, so it never sends a row whose
+/// lease another instance may have taken over.
+pub fn lease_holds(lease_until: i64, now: i64) -> bool {
+    now + SEND_MARGIN_MS < lease_until
+}
+/// The time a send is given before its lease runs out: a DM's whole exchange, rate-limit waits
+/// included, ends within 25 s (`sdk::bot::ratelimit::DEFAULT_MAX_WAIT`).
+pub const SEND_MARGIN_MS: i64 = 30_000;
+const _: () = assert!(
+    SEND_MARGIN_MS < LEASE_MS,
+    "a lease must leave room for a send"
+);
 /// The reminder minutes an organization gets when it set none.
 pub const DEFAULT_REMINDERS: [i64; 2] = [30, 5];
 
@@ -85,10 +98,28 @@ pub fn look_ahead_ms(offsets: &[i64]) -> i64 {
     offsets.iter().copied().max().unwrap_or(0) * 60_000
 }
 
-/// The idempotency key of a match's news for one user: the kind, the match, the time it is
-/// about (a moved match is news again), and the user.
-pub fn match_key(kind: EventType, match_id: i64, scheduled_at: i64, user_id: i64) -> String {
-    format!("{}:{match_id}:{scheduled_at}:{user_id}", kind.key())
+/// The idempotency key of a match's news for one user: the kind, the match, the time it moved
+/// from and to, the instant of the cause (`at`, the envelope's), and the user. The cause's
+/// instant makes each move news of its own — a match moved 20:00 → 21:00 → 20:00 → 21:00
+/// tells its people every time — while a replay of the same event queues nothing.
+pub fn match_key(
+    kind: EventType,
+    match_id: i64,
+    (previous, scheduled_at): (Option<i64>, i64),
+    at: i64,
+    user_id: i64,
+) -> String {
+    let previous = previous.map_or_else(|| "-".to_string(), |p| p.to_string());
+    format!(
+        "{}:{match_id}:{previous}:{scheduled_at}:{at}:{user_id}",
+        kind.key()
+    )
+}
+
+/// The start of every key of a match's news of `kind` (`match_key`, `reminder_key`): a LIKE
+/// prefix that names exactly that match (ids are digits, the colon ends the id).
+pub fn match_key_prefix(kind: EventType, match_id: i64) -> String {
+    format!("{}:{match_id}:", kind.key())
 }
 
 /// A reminder: unique per match, offset, scheduled time and user, so a moved match reminds
@@ -105,18 +136,20 @@ pub fn crew_key(crew_id: i64, user_id: i64) -> String {
     format!("{}:{crew_id}:{user_id}", EventType::CrewApproved.key())
 }
 
-/// A seed: once per match, seed and user (a new seed is news again).
-pub fn seed_key(match_id: i64, seed_url: &str, user_id: i64) -> String {
+/// A seed: once per match, seed, cause (`at`, the envelope's instant) and user, so a new
+/// seed is news again even when it is a link the match had before.
+pub fn seed_key(match_id: i64, seed_url: &str, at: i64, user_id: i64) -> String {
     format!(
-        "{}:{match_id}:{seed_url}:{user_id}",
+        "{}:{match_id}:{seed_url}:{at}:{user_id}",
         EventType::SeedReady.key()
     )
 }
 
-/// An async run's review: once per run, outcome and user (a changed verdict is news again).
-pub fn async_review_key(race_id: i64, review_status: &str, user_id: i64) -> String {
+/// An async run's review: once per run, outcome, cause (`at`, the envelope's instant) and
+/// user, so a changed verdict is news again even when it changes back.
+pub fn async_review_key(race_id: i64, review_status: &str, at: i64, user_id: i64) -> String {
     format!(
-        "{}:{race_id}:{review_status}:{user_id}",
+        "{}:{race_id}:{review_status}:{at}:{user_id}",
         EventType::AsyncRaceReviewed.key()
     )
 }
@@ -159,6 +192,14 @@ mod tests {
     }
 
     #[test]
+    fn a_send_starts_only_while_the_lease_has_room_for_it() {
+        let lease = 1_000_000;
+        assert!(lease_holds(lease, lease - SEND_MARGIN_MS - 1));
+        assert!(!lease_holds(lease, lease - SEND_MARGIN_MS));
+        assert!(!lease_holds(lease, lease + 1));
+    }
+
+    #[test]
     fn reminder_offsets_come_from_the_config() {
         assert_eq!(reminder_offsets(&json!({})), vec![30, 5]);
         assert_eq!(
@@ -192,12 +233,32 @@ mod tests {
     #[test]
     fn keys_name_the_cause_and_the_recipient() {
         assert_eq!(
-            match_key(EventType::MatchRescheduled, 7, 1_000, 3),
-            "match_rescheduled:7:1000:3"
+            match_key(EventType::MatchRescheduled, 7, (Some(500), 1_000), 40, 3),
+            "match_rescheduled:7:500:1000:40:3"
+        );
+        assert_eq!(
+            match_key(EventType::MatchScheduled, 7, (None, 1_000), 40, 3),
+            "match_scheduled:7:-:1000:40:3"
+        );
+        // Moved back and forth: each move is its own cause.
+        let kind = EventType::MatchRescheduled;
+        assert_ne!(
+            match_key(kind, 7, (Some(500), 1_000), 40, 3),
+            match_key(kind, 7, (Some(500), 1_000), 90, 3)
+        );
+        assert_ne!(seed_key(7, "u", 40, 3), seed_key(7, "u", 90, 3));
+        assert_ne!(
+            async_review_key(7, "accepted", 40, 3),
+            async_review_key(7, "accepted", 90, 3)
         );
         assert_ne!(reminder_key(7, 30, 1_000, 3), reminder_key(7, 30, 2_000, 3));
         assert_ne!(reminder_key(7, 30, 1_000, 3), reminder_key(7, 5, 1_000, 3));
         assert_eq!(crew_key(4, 9), "crew_approved:4:9");
+        let prefix = match_key_prefix(EventType::MatchStartingSoon, 7);
+        assert!(reminder_key(7, 30, 1_000, 3).starts_with(&prefix));
+        assert!(!reminder_key(70, 30, 1_000, 3).starts_with(&prefix));
+        let prefix = match_key_prefix(EventType::MatchScheduled, 7);
+        assert!(match_key(EventType::MatchScheduled, 7, (None, 1), 2, 3).starts_with(&prefix));
         assert_ne!(test_key(1, 5, 1), test_key(1, 5, 2));
     }
 }

@@ -66,7 +66,7 @@ pub async fn queue_race_reviewed(
     };
     queue_for_run_on(conn, org_id, e.race_id, envelope.at, |run| {
         (
-            rules::async_review_key(e.race_id, &e.review_status, run.user_id),
+            rules::async_review_key(e.race_id, &e.review_status, envelope.at, run.user_id),
             messages::async_reviewed(&run.qualifier, &run.organization, &e.review_status),
             EventType::AsyncRaceReviewed,
         )

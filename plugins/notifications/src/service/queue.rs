@@ -80,7 +80,8 @@ fn match_ref(info: &MatchInfo) -> MatchRef<'_> {
     }
 }
 
-/// A match got a time (`previous` None) or moved: its players and approved crew hear of it.
+/// A match got a time (`previous` None) or moved: its players and approved crew hear of it,
+/// and what was still queued for its old time (not being sent right now) is cancelled.
 pub async fn match_scheduled(
     conn: &mut AnyConnection,
     envelope: &Envelope<MatchScheduled>,
@@ -106,9 +107,22 @@ pub async fn match_scheduled(
             messages::match_rescheduled(&match_ref(&info), event.scheduled_at, previous),
         ),
     };
+    if let Some(previous) = event.previous {
+        // What was queued for the old time (its news, its reminders) is no longer true.
+        let prefixes = [
+            EventType::MatchScheduled,
+            EventType::MatchRescheduled,
+            EventType::MatchStartingSoon,
+        ]
+        .map(|kind| rules::match_key_prefix(kind, event.match_id));
+        let why = "Not sent: the match moved to another time before this went out.";
+        let now = envelope.at.max(sdk::time::now_ms());
+        repo::outbox::cancel_pending(conn, org_id, &prefixes, previous, why, now).await?;
+    }
     let mut queued = 0;
     for user in repo::sources::match_people(conn, org_id, event.match_id).await? {
-        let key = rules::match_key(kind, event.match_id, event.scheduled_at, user);
+        let moved = (event.previous, event.scheduled_at);
+        let key = rules::match_key(kind, event.match_id, moved, envelope.at, user);
         let item = Item {
             org_id,
             user_id: user,
@@ -194,7 +208,7 @@ pub async fn match_updated(
     let message = messages::seed_ready(&match_ref(&info), &seed_url);
     let mut queued = 0;
     for user in repo::sources::match_players(conn, org_id, match_id).await? {
-        let key = rules::seed_key(match_id, &seed_url, user);
+        let key = rules::seed_key(match_id, &seed_url, envelope.at, user);
         let item = Item {
             org_id,
             user_id: user,

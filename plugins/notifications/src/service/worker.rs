@@ -5,6 +5,8 @@
 //! quiet hours (not an attempt); or cancelled when it expired or the organization switched
 //! the plugin off. A worker that dies mid-send leaves a lease that runs out, so the row is
 //! sent again later: delivery is at least once, and never by two instances at the same time.
+//! Each row is timed by the real clock (the task's due time is only a lower bound), and a send
+//! starts only while its lease has room for it (`rules::lease_holds`).
 
 use sdk::{bot::OutgoingMessage, Error};
 
@@ -36,15 +38,30 @@ pub struct DeliveryPass {
 /// The end of one attempt.
 enum Attempt {
     Sent,
-    Failed { error: String, permanent: bool },
-    Deferred(i64),
+    Failed {
+        error: String,
+        permanent: bool,
+    },
+    /// Held back to this instant (quiet hours), with a note for the row when there is one.
+    Deferred(i64, Option<String>),
     Cancelled(String),
 }
 
+/// The later of `now` (a lower bound: the task's due time, a test's instant) and the real
+/// clock.
+fn clock(now: i64) -> i64 {
+    now.max(sdk::time::now_ms())
+}
+
 impl Notifications {
-    /// Sends every due row (up to a batch) that this instance can claim.
+    /// Sends every due row (up to a batch) that this instance can claim. `now` is a lower
+    /// bound of the clock (the task's due time, or a test's future instant): each row is
+    /// claimed, checked and finished at the later of it and the real clock, because a pass
+    /// can start late (after downtime) and last long (every send may wait on rate limits),
+    /// and a lease counted from a stale instant would already have run out for others.
     pub async fn deliver_due(&self, now: i64) -> Result<DeliveryPass, Error> {
         let mut pass = DeliveryPass::default();
+        let now = clock(now);
         for id in repo::outbox::due(self.db(), now, BATCH).await? {
             match self.deliver_one(id, now).await? {
                 None => pass.skipped += 1,
@@ -59,16 +76,27 @@ impl Notifications {
     }
 
     /// Claims and sends one row; what became of it (`sent`, `retried`, `dead`, `deferred`,
-    /// `cancelled`), or None when another instance holds it or it is not due.
+    /// `cancelled`), or None when another instance holds it, it is not due, or this
+    /// instance's lease ran out before it could send (the row stays for whoever holds it
+    /// next). `now` is a lower bound of the clock (see [`Self::deliver_due`]).
     pub async fn deliver_one(&self, id: i64, now: i64) -> Result<Option<&'static str>, Error> {
         let holder = self.instance.as_str();
-        if !repo::outbox::claim(self.db(), id, holder, now + rules::LEASE_MS, now).await? {
+        let claimed_at = clock(now);
+        let lease_until = claimed_at + rules::LEASE_MS;
+        if !repo::outbox::claim(self.db(), id, holder, lease_until, claimed_at).await? {
             return Ok(None);
         }
         let Some(row) = repo::outbox::claimed(self.db(), id, holder).await? else {
             return Ok(None);
         };
-        let attempt = self.attempt(&row, now).await?;
+        let Some(attempt) = self.attempt(&row, claimed_at, lease_until).await? else {
+            tracing::warn!(
+                delivery_id = id,
+                "notification lease ran out before sending; left for the next holder"
+            );
+            return Ok(None);
+        };
+        let now = claimed_at;
         let (label, outcome) = match attempt {
             Attempt::Sent => (
                 "sent",
@@ -80,13 +108,13 @@ impl Notifications {
                     sent_at: Some(now),
                 },
             ),
-            Attempt::Deferred(until) => (
+            Attempt::Deferred(until, note) => (
                 "deferred",
                 Outcome {
                     status: "pending",
                     attempts: row.attempts,
                     next_attempt_at: until,
-                    last_error: None,
+                    last_error: note,
                     sent_at: None,
                 },
             ),
@@ -142,18 +170,24 @@ impl Notifications {
         Ok(Some(label))
     }
 
-    /// One try at sending a claimed row at `now`.
-    async fn attempt(&self, row: &Claimed, now: i64) -> Result<Attempt, Error> {
+    /// One try at sending a claimed row at `now`, holding it until `lease_until`; None when
+    /// the lease ran out before the send could start (another instance may hold it now).
+    async fn attempt(
+        &self,
+        row: &Claimed,
+        now: i64,
+        lease_until: i64,
+    ) -> Result<Option<Attempt>, Error> {
         if !self.is_on(row.organization_id).await? {
-            return Ok(Attempt::Cancelled(
+            return Ok(Some(Attempt::Cancelled(
                 "Notifications were switched off in this organization.".into(),
-            ));
+            )));
         }
         if row.expires_at.is_some_and(|at| at <= now) {
-            return Ok(Attempt::Cancelled(
+            return Ok(Some(Attempt::Cancelled(
                 "Not sent: it was no longer news by the time it could go (quiet hours or retries ran past the match)."
                     .into(),
-            ));
+            )));
         }
         let mut conn = self.db().pool().acquire().await?;
         let recipient = repo::sources::recipient(&mut conn, row.user_id).await?;
@@ -161,27 +195,46 @@ impl Notifications {
         if event_type.is_some_and(EventType::respects_quiet_hours) {
             let quiet =
                 repo::settings::quiet_hours(&mut conn, row.organization_id, row.user_id).await?;
-            let zone = recipient
-                .time_zone
-                .as_deref()
-                .and_then(|z| sdk::time::parse_zone(z).ok());
+            let (zone, zone_note) = match recipient.time_zone.as_deref() {
+                None | Some("") => (None, None),
+                Some(z) => match sdk::time::parse_zone(z) {
+                    Ok(zone) => (Some(zone), None),
+                    Err(_) => {
+                        // Quiet hours are then read in UTC: said in the log and on the row.
+                        tracing::warn!(
+                            user_id = row.user_id,
+                            time_zone = z,
+                            "notifications: profile time zone not understood; quiet hours in UTC"
+                        );
+                        let note = format!(
+                            "The profile time zone `{z}` is not one this site knows: quiet hours were read in UTC."
+                        );
+                        (None, Some(note))
+                    }
+                },
+            };
             let offset_at = |at: i64| {
                 zone.as_ref()
                     .map_or(0, |z| sdk::time::offset_in_zone(z, at))
             };
             if let Some(until) = rules::quiet_until(quiet, now, offset_at) {
-                return Ok(Attempt::Deferred(until));
+                return Ok(Some(Attempt::Deferred(until, zone_note)));
             }
         }
         drop(conn);
+        // The reads above may have waited on the pool: send only while the lease still holds,
+        // or another instance could be sending the same row.
+        if !rules::lease_holds(lease_until, clock(now)) {
+            return Ok(None);
+        }
         match Channel::from_key(&row.channel) {
-            Some(Channel::DiscordDm) => {
-                Ok(self.send_dm(recipient.discord_id.as_deref(), row).await)
-            }
-            None => Ok(Attempt::Failed {
+            Some(Channel::DiscordDm) => Ok(Some(
+                self.send_dm(recipient.discord_id.as_deref(), row).await,
+            )),
+            None => Ok(Some(Attempt::Failed {
                 error: format!("`{}` is not a way this site can notify.", row.channel),
                 permanent: true,
-            }),
+            })),
         }
     }
 

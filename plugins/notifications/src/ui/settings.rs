@@ -32,8 +32,20 @@ pub fn SettingsPage() -> impl IntoView {
     let org_id = org_id();
     let save = ServerAction::<SaveSettings>::new();
     let test = ServerAction::<SendTest>::new();
+    // Read again only after a save that worked: a refused one keeps what the user typed in the
+    // form (re-reading would put the stored values back over their input).
+    let stored = Memo::new(move |prev: Option<&usize>| {
+        let prev = prev.copied().unwrap_or(0);
+        if save.pending().get() {
+            return prev;
+        }
+        match save.value().get() {
+            Some(Ok(_)) => save.version().get(),
+            _ => prev,
+        }
+    });
     let settings = Resource::new(
-        move || (org_id.get(), save.version().get()),
+        move || (org_id.get(), stored.get()),
         |(org, _)| get_settings(org),
     );
     let before = RwSignal::new(None::<i64>);

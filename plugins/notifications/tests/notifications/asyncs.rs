@@ -88,8 +88,11 @@ async fn check_runners_hear_reviews_and_timeouts_once(backend: Backend) {
         .await;
     let (ada_run, bob_run) = (run_of(&w, w.org, &ada).await, run_of(&w, w.org, &bob).await);
 
-    review(&w, w.org, reviewed(ada_run, "accepted")).await;
-    review(&w, w.org, reviewed(ada_run, "accepted")).await;
+    // A verdict changed and changed back: each review is news (keys name their cause).
+    for verdict in ["accepted", "rejected", "accepted"] {
+        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+        review(&w, w.org, reviewed(ada_run, verdict)).await;
+    }
     let deadline = now_ms() + HOUR;
     for race_id in [ada_run, bob_run] {
         let user_id = if race_id == ada_run { ada.id } else { bob.id };
@@ -113,18 +116,20 @@ async fn check_runners_hear_reviews_and_timeouts_once(backend: Backend) {
         w.outbox(w.org).await,
         vec![
             (ada.id, "async_race_reviewed".into(), "pending".into()),
+            (ada.id, "async_race_reviewed".into(), "pending".into()),
+            (ada.id, "async_race_reviewed".into(), "pending".into()),
             (ada.id, "async_timeout_warning".into(), "pending".into()),
         ]
     );
     assert!(w.outbox(other).await.is_empty());
     w.svc.deliver_due(now_ms()).await.unwrap();
     let dms = w.fake.dms();
-    assert_eq!(w.dm_recipients(), ["1001", "1001"]);
+    assert_eq!(w.dm_recipients(), ["1001", "1001", "1001", "1001"]);
     assert_eq!(
         dms[0].embed.clone().unwrap().0,
         "Your Qualifier run was reviewed"
     );
-    assert!(dms[1].embed.clone().unwrap().1.contains("forfeited"));
+    assert!(dms[3].embed.clone().unwrap().1.contains("forfeited"));
 }
 
 both_backends!(

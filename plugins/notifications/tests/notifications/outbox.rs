@@ -85,41 +85,100 @@ async fn check_the_same_cause_queues_once(backend: Backend) {
     let zed = w.quiet_partner().await;
     let at = w.t0 + 2 * DAY;
     let m = w.match_at("Final", Some(at), &[&ada, &zed]).await;
-    // The same event staged again (a retried request, a replay): no second row.
-    for _ in 0..2 {
-        let mut tx = w.test.db.begin().await.unwrap();
-        let event = MatchScheduled {
+    // The same event heard twice (a replay of its envelope): one row.
+    let envelope = sdk::events::Envelope {
+        org_id: Some(w.org),
+        actor: None,
+        at: w.t0 - 1,
+        event: MatchScheduled {
             tournament_id: w.tournament_id,
             match_id: m,
             scheduled_at: at,
             previous: None,
             player_ids: vec![ada.id],
-        };
-        w.platform
-            .events
-            .stage(&mut tx, Some(w.org), None, event)
+        },
+    };
+    for expected in [1, 0] {
+        let mut tx = w.test.db.begin().await.unwrap();
+        let queued = notifications::service::queue::match_scheduled(&mut tx, &envelope)
             .await
             .unwrap();
         tx.commit().await.unwrap();
+        assert_eq!(queued, expected);
     }
-    assert_eq!(w.outbox_count().await, 1);
-    // Saving the match without moving it is no news; moving it is, once.
+    // The match's creation queued its own row (another cause); the replay nothing.
+    assert_eq!(w.outbox_count().await, 2);
+    // Saving the match without moving it is no news; moving it is, once, and what was queued
+    // for the old time is cancelled.
     w.move_match(m, "Final", at, &[&ada, &zed]).await;
-    assert_eq!(w.outbox_count().await, 1);
+    assert_eq!(w.outbox_count().await, 2);
     w.move_match(m, "Final", at + HOUR, &[&ada, &zed]).await;
     w.move_match(m, "Final renamed", at + HOUR, &[&ada, &zed])
         .await;
     assert_eq!(
         w.outbox(w.org).await,
         vec![
-            (ada.id, s("match_scheduled"), s("pending")),
+            (ada.id, s("match_scheduled"), s("cancelled")),
+            (ada.id, s("match_scheduled"), s("cancelled")),
             (ada.id, s("match_rescheduled"), s("pending"))
         ]
     );
     w.svc.deliver_due(now_ms()).await.unwrap();
     w.svc.deliver_due(now_ms()).await.unwrap();
-    assert_eq!(w.dm_recipients(), ["1001", "1001"]);
+    assert_eq!(w.dm_recipients(), ["1001"]);
 }
+
+/// A match moved back and forth: each move is news (keys name their cause), and each move
+/// cancels what was still queued for the time it left, reminders included; a row a worker
+/// holds right now is left alone.
+async fn check_a_match_moved_back_and_forth_tells_each_move(backend: Backend) {
+    let w = world(backend).await;
+    let ada = w.player("ada", "1001").await;
+    let zed = w.quiet_partner().await;
+    let (eight, nine) = (w.t0 + DAY, w.t0 + DAY + HOUR);
+    let m = w.match_at("Final", Some(eight), &[&ada, &zed]).await;
+    // The reminder for 20:00 is queued (its moment came), then the match moves.
+    let reminded = w.svc.queue_reminders(eight - 10 * MIN).await.unwrap();
+    assert_eq!(reminded.queued, 1);
+    for to in [nine, eight, nine] {
+        // Each move its own instant (the keys tell causes apart by it).
+        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+        w.move_match(m, "Final", to, &[&ada, &zed]).await;
+    }
+    let rows = w.outbox(w.org).await;
+    let kinds: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|(_, k, st)| (k.as_str(), st.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("match_scheduled", "cancelled"),
+            ("match_starting_soon", "cancelled"),
+            ("match_rescheduled", "cancelled"),
+            ("match_rescheduled", "cancelled"),
+            ("match_rescheduled", "pending"),
+        ]
+    );
+    // The last move (20:00 → 21:00) is what ada hears.
+    assert_eq!(w.svc.deliver_due(now_ms()).await.unwrap().sent, 1);
+    // A row held by a worker is not cancelled under it.
+    w.move_match(m, "Final", eight, &[&ada, &zed]).await;
+    let db = &w.test.db;
+    let id = repo::outbox::due(db, now_ms(), 10).await.unwrap()[0];
+    let now = now_ms();
+    assert!(repo::outbox::claim(db, id, "a", now + rules::LEASE_MS, now)
+        .await
+        .unwrap());
+    w.move_match(m, "Final", nine, &[&ada, &zed]).await;
+    let statuses: Vec<String> = w.outbox(w.org).await.into_iter().map(|r| r.2).collect();
+    assert_eq!(statuses[5..], [s("pending"), s("pending")]);
+}
+
+both_backends!(
+    a_match_moved_back_and_forth_tells_each_move,
+    check_a_match_moved_back_and_forth_tells_each_move
+);
 
 both_backends!(the_same_cause_queues_once, check_the_same_cause_queues_once);
 
@@ -188,7 +247,9 @@ async fn check_a_failing_dm_is_retried_then_dead_lettered_with_its_error(backend
         .await;
     let dead = record::<DeliveryDeadLettered>(&w.platform.events);
     w.fake.fail_next_dms(MAX_ATTEMPTS as usize, 500);
-    let mut now = now_ms();
+    // Ahead of the real clock, so each attempt is timed by this `now` (the worker takes the
+    // later of the two).
+    let mut now = now_ms() + MIN;
     for attempt in 1..=MAX_ATTEMPTS {
         let pass = w.svc.deliver_due(now).await.unwrap();
         let row = w
@@ -411,4 +472,137 @@ async fn check_quiet_hours_hold_a_message_until_they_end(backend: Backend) {
 both_backends!(
     quiet_hours_hold_a_message_until_they_end,
     check_quiet_hours_hold_a_message_until_they_end
+);
+
+/// A pass that starts late (the task's due time is old, after downtime) times each row by the
+/// real clock: the rows queued since are due, and their leases and sent times are real ones.
+async fn check_a_late_pass_uses_the_real_clock(backend: Backend) {
+    let w = world(backend).await;
+    let ada = w.player("ada", "1001").await;
+    let zed = w.quiet_partner().await;
+    w.match_at("Final", Some(w.t0 + DAY), &[&ada, &zed]).await;
+    let before = now_ms();
+    let stale = w.t0 - HOUR;
+    let pass = w.svc.deliver_due(stale).await.unwrap();
+    assert_eq!(pass.sent, 1, "{pass:?}");
+    let (sent_at,): (Option<i64>,) =
+        sqlx::query_as("SELECT sent_at FROM notifications_outbox WHERE organization_id = $1")
+            .bind(w.org)
+            .fetch_one(w.test.db.pool())
+            .await
+            .unwrap();
+    assert!(
+        sent_at.unwrap() >= before,
+        "sent at the real time, not the stale one"
+    );
+    // A row claimed now holds its lease counted from now: another instance cannot take it.
+    w.match_at("Semi", Some(w.t0 + DAY), &[&ada, &zed]).await;
+    let db = &w.test.db;
+    let id = repo::outbox::due(db, now_ms(), 10).await.unwrap()[0];
+    let a = Notifications::with_instance(&w.platform, "a");
+    let stale_lease = stale + rules::LEASE_MS;
+    assert!(
+        repo::outbox::claim(db, id, "a", now_ms() + rules::LEASE_MS, now_ms())
+            .await
+            .unwrap()
+    );
+    assert!(stale_lease < now_ms());
+    assert_eq!(a.deliver_due(stale).await.unwrap().sent, 0);
+    let b = Notifications::with_instance(&w.platform, "b");
+    assert_eq!(
+        b.deliver_due(stale).await.unwrap().sent,
+        0,
+        "a's lease holds"
+    );
+}
+
+both_backends!(
+    a_late_pass_uses_the_real_clock,
+    check_a_late_pass_uses_the_real_clock
+);
+
+/// The listeners read the organization's choice on the cause's own connection (not through
+/// the platform's cache, whose miss would need a second pooled connection while the cause holds
+/// one): a switch-off in the same transaction is seen, and nothing is queued.
+async fn check_enablement_is_read_on_the_causes_connection(backend: Backend) {
+    let w = world(backend).await;
+    let ada = w.player("ada", "1001").await;
+    let zed = w.quiet_partner().await;
+    let m = w.match_at("Final", None, &[&ada, &zed]).await;
+    for on in [false, true] {
+        let mut tx = w.test.db.begin().await.unwrap();
+        sqlx::query(
+            "UPDATE organization_plugins SET enabled = $1
+             WHERE organization_id = $2 AND plugin_id = $3",
+        )
+        .bind(on)
+        .bind(w.org)
+        .bind(notifications::PLUGIN_ID)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        let event = MatchScheduled {
+            tournament_id: w.tournament_id,
+            match_id: m,
+            scheduled_at: w.t0 + DAY,
+            previous: None,
+            player_ids: vec![ada.id, zed.id],
+        };
+        w.platform
+            .events
+            .stage(&mut tx, Some(w.org), None, event)
+            .await
+            .unwrap();
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM notifications_outbox")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(n, i64::from(on), "plugin on: {on}");
+        tx.rollback().await.unwrap();
+    }
+}
+
+both_backends!(
+    enablement_is_read_on_the_causes_connection,
+    check_enablement_is_read_on_the_causes_connection
+);
+
+/// A profile time zone the site does not know: quiet hours are read in UTC, and the held row
+/// says so (rather than silently).
+async fn check_an_unknown_time_zone_is_said_on_the_row(backend: Backend) {
+    let w = world(backend).await;
+    let ada = w.player("ada", "1001").await;
+    let zed = w.quiet_partner().await;
+    w.set_time_zone(&ada, "Mars/Olympus_Mons").await;
+    // Quiet from an hour ago until an hour from now, in UTC.
+    let minute = now_ms().rem_euclid(DAY) / MIN;
+    let start = rules::format_clock(minute - 60);
+    let end = rules::format_clock(minute + 60);
+    w.world
+        .call(&ada, || {
+            api::save_settings(w.org, vec![], Some(start.clone()), Some(end.clone()))
+        })
+        .await
+        .unwrap();
+    w.match_at("Final", Some(w.t0 + 2 * DAY), &[&ada, &zed])
+        .await;
+    let pass = w.svc.deliver_due(now_ms()).await.unwrap();
+    assert_eq!(pass.deferred, 1, "{pass:?}");
+    let row = w
+        .call(&ada, || api::my_deliveries(w.org, Default::default()))
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    assert_eq!(row.status, "pending");
+    let note = row.last_error.unwrap_or_default();
+    assert!(
+        note.contains("Mars/Olympus_Mons") && note.contains("UTC"),
+        "{note}"
+    );
+}
+
+both_backends!(
+    an_unknown_time_zone_is_said_on_the_row,
+    check_an_unknown_time_zone_is_said_on_the_row
 );
