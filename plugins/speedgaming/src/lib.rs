@@ -3,9 +3,11 @@
 //! its title, time, players, stream channel and approved crew. People are found by Discord id,
 //! Discord tag or their remembered SpeedGaming id, else they get a placeholder user that becomes
 //! their real account when they sign in with Discord. Synced matches finish by themselves 4 hours
-//! after their time; unfinished ones whose episode vanished are deleted; finished ones are never
+//! after their time; a scheduled one whose episode is missing from two successful runs in a row
+//! is deleted (an empty answer deletes nothing); finished ones are never
 //! touched. While a tournament's sync is on, its matches' synced fields are locked in the
-//! tournament plugin (hand edits are refused, saying why).
+//! tournament plugin (hand edits are refused, saying why); switching the plugin off for an
+//! organization lifts them (`on_disable`).
 //!
 //! How the pieces fit (docs/plugins.md explains each):
 //! - `plugin.toml` — the manifest: requires `tournament`; the `base_url` setting only site admins
@@ -76,6 +78,19 @@ impl sdk::plugin::Plugin for ThePlugin {
         commands::register(ctx)?;
         tasks::register(ctx, std::sync::Arc::clone(&self.runtime))?;
         listeners::register(ctx)?;
+        Ok(())
+    }
+
+    /// Switched off for an organization: its matches' SpeedGaming field locks go too (a lock
+    /// only means something while the sync that keeps the fields can run), in the enablement
+    /// change's transaction.
+    async fn on_disable(&self, ctx: &mut sdk::plugin::HookContext<'_>) -> Result<(), sdk::Error> {
+        tournament::service::Tournaments::release_org_field_locks_in(
+            ctx.conn,
+            ctx.org_id,
+            rules::HOLDER,
+        )
+        .await?;
         Ok(())
     }
 

@@ -20,6 +20,16 @@ pub const HOLDER: &str = "SpeedGaming";
 pub const WINDOW_BEFORE_MS: i64 = 2 * 3600 * 1000;
 /// … to this far ahead.
 pub const WINDOW_AFTER_MS: i64 = 7 * 24 * 3600 * 1000;
+/// A known episode is missing only when its time is this far inside both window edges.
+pub const WINDOW_MARGIN_MS: i64 = 5 * 60 * 1000;
+/// A missing episode's match is deleted after this many successful runs in a row without it.
+pub const MISSING_RUNS_TO_DELETE: i64 = 2;
+/// The most episodes one answer may hold (more is refused as an upstream error).
+pub const MAX_EPISODES: usize = 1000;
+/// The most people one episode may name (players, commentators and trackers together).
+pub const MAX_PEOPLE_PER_EPISODE: usize = 64;
+/// The longest Discord tag accepted (a longer one is ignored).
+pub const TAG_MAX: usize = 32;
 /// A synced match finishes by itself this long after its time, unless finished by hand.
 pub const AUTO_FINISH_AFTER_MS: i64 = 4 * 3600 * 1000;
 /// How often the import runs (seconds).
@@ -58,16 +68,41 @@ pub struct Person {
 }
 
 impl Person {
-    /// The Discord username in `discordTag`: `name#1234` and `name#0` read as `name`.
+    /// The Discord username in `discordTag`: `name` and `name#0` read as `name`; a legacy
+    /// `name#1234` reads as nothing — that name may belong to someone else since Discord's
+    /// move to unique usernames.
     pub fn discord_username(&self) -> Option<String> {
         let tag = self.discord_tag.as_deref()?.trim();
         let name = match tag.rsplit_once('#') {
-            Some((name, discriminator)) if discriminator.chars().all(|c| c.is_ascii_digit()) => {
+            Some((name, discriminator))
+                if !discriminator.is_empty()
+                    && discriminator.chars().all(|c| c.is_ascii_digit()) =>
+            {
+                if discriminator.chars().any(|c| c != '0') {
+                    return None;
+                }
                 name
             }
             _ => tag,
         };
         (!name.is_empty()).then(|| name.to_string())
+    }
+
+    /// Drops what cannot be a Discord id (1–20 digits) or tag (at most [`TAG_MAX`] characters):
+    /// such values are ignored, never looked up.
+    fn clean(&mut self) {
+        if self.discord_id.as_deref().is_some_and(|id| {
+            id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit())
+        }) {
+            self.discord_id = None;
+        }
+        if self
+            .discord_tag
+            .as_deref()
+            .is_some_and(|tag| tag.chars().count() > TAG_MAX)
+        {
+            self.discord_tag = None;
+        }
     }
 
     /// The name to show for a placeholder.
@@ -117,6 +152,18 @@ pub struct Episode {
     pub trackers: Vec<Person>,
 }
 
+impl Episode {
+    /// Everyone the episode names: the players of both matches, commentators and trackers.
+    fn people_mut(&mut self) -> impl Iterator<Item = &mut Person> {
+        self.match1
+            .iter_mut()
+            .chain(self.match2.iter_mut())
+            .flat_map(|m| m.players.iter_mut())
+            .chain(self.commentators.iter_mut())
+            .chain(self.trackers.iter_mut())
+    }
+}
+
 /// The schedule answer: the episodes that could be read, and for each one that could not, its
 /// id (when readable) and why.
 #[derive(Debug, Default)]
@@ -150,12 +197,32 @@ pub fn parse_schedule(body: &str) -> Result<Schedule, String> {
         },
         _ => return Err("SpeedGaming answered something other than a list of episodes".into()),
     };
+    if items.len() > MAX_EPISODES {
+        return Err(format!(
+            "SpeedGaming answered {} episodes, more than the {MAX_EPISODES} a sync accepts",
+            items.len()
+        ));
+    }
     let mut schedule = Schedule::default();
     for item in items {
         let id = item.get("id").and_then(Value::as_i64);
         match serde_json::from_value::<Episode>(item) {
-            Ok(episode) => match parse_when(&episode) {
-                Ok(_) => schedule.episodes.push(episode),
+            Ok(mut episode) => match parse_when(&episode) {
+                Ok(_) => {
+                    let people = episode.people_mut().count();
+                    if people > MAX_PEOPLE_PER_EPISODE {
+                        schedule.unreadable.push((
+                            id,
+                            format!(
+                                "it names {people} people, more than the \
+                                 {MAX_PEOPLE_PER_EPISODE} accepted"
+                            ),
+                        ));
+                        continue;
+                    }
+                    episode.people_mut().for_each(Person::clean);
+                    schedule.episodes.push(episode);
+                }
                 Err(why) => schedule.unreadable.push((id, why)),
             },
             Err(e) => schedule.unreadable.push((id, e.to_string())),
@@ -246,11 +313,20 @@ pub fn auto_finish_due(scheduled_at: i64, now: i64) -> bool {
 }
 
 /// Whether a known episode whose match is at `scheduled_at` and that the answer did not list
-/// has vanished: only one the window covers should have been listed (an older one simply left
-/// the window and finishes by time instead).
+/// is missing from it: only one well inside the window ([`WINDOW_MARGIN_MS`] from both edges)
+/// should have been listed (an older one simply left the window and finishes by time instead;
+/// one at an edge may be on either side of SpeedGaming's own cut).
 pub fn vanished(scheduled_at: Option<i64>, listed: bool, now: i64) -> bool {
     let (from, to) = window(now);
-    !listed && scheduled_at.is_some_and(|at| at >= from && at < to)
+    !listed
+        && scheduled_at
+            .is_some_and(|at| at >= from + WINDOW_MARGIN_MS && at < to - WINDOW_MARGIN_MS)
+}
+
+/// Whether a missing episode's match is deleted now, after `missing_runs` successful runs in
+/// a row without it (this one counted): never on one answer alone.
+pub fn delete_due(missing_runs: i64) -> bool {
+    missing_runs >= MISSING_RUNS_TO_DELETE
 }
 
 /// An event slug as SpeedGaming writes them: lower-case letters, digits, `-` and `_`.
@@ -341,6 +417,38 @@ mod tests {
     }
 
     #[test]
+    fn oversized_answers_and_bad_discord_details_are_refused() {
+        let one = |n: i64| json!({"id": n, "when": "2026-12-06T18:00:00Z"});
+        let many: Vec<Value> = (0..=MAX_EPISODES as i64).map(one).collect();
+        assert!(parse_schedule(&Value::Array(many).to_string())
+            .unwrap_err()
+            .contains("more than the 1000"));
+        let crowd: Vec<Value> = (0..=MAX_PEOPLE_PER_EPISODE as i64)
+            .map(|id| json!({"id": id}))
+            .collect();
+        let body = json!([
+            {"id": 1, "when": "2026-12-06T18:00:00Z", "commentators": crowd},
+            {"id": 2, "when": "2026-12-06T18:00:00Z", "match1": {"players": [
+                {"id": 7, "discordId": "12345678901234567890", "discordTag": "ada"},
+                {"id": 8, "discordId": "123456789012345678901", "discordTag": "x".repeat(33)},
+                {"id": 9, "discordId": "12a", "discordTag": "bob#0"}]}}
+        ])
+        .to_string();
+        let schedule = parse_schedule(&body).unwrap();
+        assert_eq!(schedule.unreadable.len(), 1);
+        assert_eq!(schedule.unreadable[0].0, Some(1));
+        let people = players(&schedule.episodes[0]);
+        assert_eq!(
+            people[0].discord_id.as_deref(),
+            Some("12345678901234567890")
+        );
+        assert_eq!(people[1].discord_id, None);
+        assert_eq!(people[1].discord_tag, None);
+        assert_eq!(people[2].discord_id, None);
+        assert_eq!(people[2].discord_username().as_deref(), Some("bob"));
+    }
+
+    #[test]
     fn the_title_is_the_episode_s_else_the_first_match_s() {
         let base = json!({"id": 5, "when": "2026-12-06T18:00:00Z",
                           "match1": {"title": " A vs B ", "players": []}});
@@ -376,10 +484,8 @@ mod tests {
             discord_tag: Some(tag.into()),
             approved: false,
         };
-        assert_eq!(
-            person("ada#1234").discord_username().as_deref(),
-            Some("ada")
-        );
+        // A legacy tag with a discriminator names nobody reliably.
+        assert_eq!(person("ada#1234").discord_username(), None);
         assert_eq!(person("ada#0").discord_username().as_deref(), Some("ada"));
         assert_eq!(person("ada").discord_username().as_deref(), Some("ada"));
         assert_eq!(person("#0").discord_username(), None);
@@ -417,6 +523,30 @@ mod tests {
         // Left the window at its start: finishes by time, not deleted.
         assert!(!vanished(Some(now - WINDOW_BEFORE_MS - 1), false, now));
         assert!(!vanished(Some(now + WINDOW_AFTER_MS), false, now));
+        // Within the margin of either edge: not missing.
+        assert!(!vanished(Some(now - WINDOW_BEFORE_MS + 1), false, now));
+        assert!(!vanished(
+            Some(now - WINDOW_BEFORE_MS + WINDOW_MARGIN_MS - 1),
+            false,
+            now
+        ));
+        assert!(vanished(
+            Some(now - WINDOW_BEFORE_MS + WINDOW_MARGIN_MS),
+            false,
+            now
+        ));
+        assert!(!vanished(
+            Some(now + WINDOW_AFTER_MS - WINDOW_MARGIN_MS),
+            false,
+            now
+        ));
+        assert!(vanished(
+            Some(now + WINDOW_AFTER_MS - WINDOW_MARGIN_MS - 1),
+            false,
+            now
+        ));
+        assert!(!delete_due(1));
+        assert!(delete_due(2));
         assert_eq!(window(now), (now - WINDOW_BEFORE_MS, now + WINDOW_AFTER_MS));
     }
 

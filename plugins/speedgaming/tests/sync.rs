@@ -186,20 +186,17 @@ async fn check_the_matching_ladder_finds_people_in_order(backend: Backend) {
     let w = world(backend).await;
     let by_id = w.user("ada").await;
     w.set_discord_id(&by_id, "1001").await;
-    let by_tag = w.user("bob").await;
+    // A tag counts only for a member of the organization.
+    let by_tag = w.member("bob", &[]).await;
     sqlx::query("UPDATE users SET discord_username = 'BobTheBuilder' WHERE id = $1")
         .bind(by_tag.id)
         .execute(w.test.db.pool())
         .await
         .unwrap();
-    // Cid matches by tag the first time; then SpeedGaming forgets the tag and the remembered
+    // Cid matches by Discord id the first time; then SpeedGaming forgets it and the remembered
     // SpeedGaming id still finds them.
     let by_sg = w.user("cid").await;
-    sqlx::query("UPDATE users SET discord_username = 'cidney' WHERE id = $1")
-        .bind(by_sg.id)
-        .execute(w.test.db.pool())
-        .await
-        .unwrap();
+    w.set_discord_id(&by_sg, "1003").await;
     w.fake.put_episode(
         SLUG,
         FakeEpisode::new(1, T0 + HOUR)
@@ -209,7 +206,7 @@ async fn check_the_matching_ladder_finds_people_in_order(backend: Backend) {
                     .discord_tag("someoneelse#1"),
             )
             .player(FakePerson::new(12, "Bob").discord_tag("bobthebuilder#0"))
-            .player(FakePerson::new(13, "Cid").discord_tag("cidney#4242"))
+            .player(FakePerson::new(13, "Cid").discord_id("1003"))
             .player(FakePerson::new(14, "Dee").discord_id("1004")),
     );
     let summary = w.sync_clean(T0).await;
@@ -256,6 +253,69 @@ async fn check_the_matching_ladder_finds_people_in_order(backend: Backend) {
 both_backends!(
     the_matching_ladder_finds_people_in_order,
     check_the_matching_ladder_finds_people_in_order
+);
+
+async fn check_a_stale_tag_never_maps_onto_the_wrong_user(backend: Backend) {
+    let w = world(backend).await;
+    let named = |user: i64, name: &'static str| {
+        let db = w.test.db.clone();
+        async move {
+            sqlx::query("UPDATE users SET discord_username = $1 WHERE id = $2")
+                .bind(name)
+                .bind(user)
+                .execute(db.pool())
+                .await
+                .unwrap();
+        }
+    };
+    // Not a member: a tag never brings them into the organization.
+    let stranger = w.user("stranger").await;
+    named(stranger.id, "eve").await;
+    // A member, but SpeedGaming gives a Discord id too (someone else's): the tag is not used.
+    let member = w.member("member", &[]).await;
+    named(member.id, "fay").await;
+    // A member named by a legacy tag with a discriminator: ignored.
+    let legacy = w.member("legacy", &[]).await;
+    named(legacy.id, "gus").await;
+    // A member named by a current tag: found, but not remembered site-wide.
+    let current = w.member("current", &[]).await;
+    named(current.id, "hal").await;
+    w.fake.put_episode(
+        SLUG,
+        FakeEpisode::new(1, T0 + HOUR)
+            .player(FakePerson::new(21, "Eve").discord_tag("eve"))
+            .player(
+                FakePerson::new(22, "Fay")
+                    .discord_id("2222")
+                    .discord_tag("fay"),
+            )
+            .player(FakePerson::new(23, "Gus").discord_tag("gus#1234"))
+            .player(FakePerson::new(24, "Hal").discord_tag("hal#0")),
+    );
+    let summary = w.sync_clean(T0).await;
+    assert_eq!(summary.placeholders, 3, "{summary:?}");
+    let players = ids(&w.only_match().await);
+    assert!(players.contains(&current.id));
+    for wrong in [stranger.id, member.id, legacy.id] {
+        assert!(!players.contains(&wrong), "{wrong} in {players:?}");
+    }
+    assert!(!w
+        .platform
+        .authorizer
+        .is_member(stranger.id, w.org)
+        .await
+        .unwrap());
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM speedgaming_people WHERE speedgaming_id = 24")
+            .await,
+        0,
+        "a tag match is not remembered"
+    );
+}
+
+both_backends!(
+    a_stale_tag_never_maps_onto_the_wrong_user,
+    check_a_stale_tag_never_maps_onto_the_wrong_user
 );
 
 async fn check_a_placeholder_becomes_the_real_user_on_discord_sign_in(backend: Backend) {
@@ -423,6 +483,23 @@ async fn check_only_approved_commentators_and_trackers_are_crew(backend: Backend
     let summary = w.sync(T0 + 60_000).await.unwrap();
     assert_eq!(summary.updated, 1, "{summary:?}");
     assert_eq!(w.only_match().await.crew.len(), 1);
+
+    // Someone signs up here as commentator: the sync leaves them, and writes nothing.
+    let local = w.member("local", &[]).await;
+    w.t.crew_signup(
+        w.org,
+        &Actor::user(local.clone()),
+        m.id,
+        tournament::model::CrewRole::Commentator,
+        T0 + 90_000,
+    )
+    .await
+    .unwrap();
+    let summary = w.sync(T0 + 120_000).await.unwrap();
+    assert_eq!(summary.writes(), 0, "{summary:?}");
+    let crew = w.only_match().await.crew;
+    assert_eq!(crew.len(), 2, "{crew:?}");
+    assert!(crew.iter().any(|c| c.user_id == local.id));
 }
 
 both_backends!(
@@ -482,8 +559,12 @@ async fn check_vanished_episodes_are_deleted_and_finished_ones_untouched(backend
     w.fake.remove_episode(SLUG, 3);
     w.fake
         .put_episode(SLUG, FakeEpisode::new(2, T0 + 2 * HOUR).title("Renamed"));
+    // Missing from one answer only: counted, nothing deleted yet.
     let summary = w.sync(T0 + 60_000).await.unwrap();
-    assert_eq!((summary.deleted, summary.updated), (1, 1), "{summary:?}");
+    assert_eq!((summary.deleted, summary.updated), (0, 1), "{summary:?}");
+    assert_eq!(w.matches().await.len(), 3);
+    let summary = w.sync(T0 + 90_000).await.unwrap();
+    assert_eq!((summary.deleted, summary.updated), (1, 0), "{summary:?}");
     let left = w.matches().await;
     let titles: Vec<&str> = left.iter().map(|m| m.title.as_str()).collect();
     assert_eq!(
@@ -504,6 +585,71 @@ async fn check_vanished_episodes_are_deleted_and_finished_ones_untouched(backend
 both_backends!(
     vanished_episodes_are_deleted_and_finished_ones_untouched,
     check_vanished_episodes_are_deleted_and_finished_ones_untouched
+);
+
+async fn check_an_empty_or_flickering_answer_deletes_nothing(backend: Backend) {
+    let w = world(backend).await;
+    for id in 1..=3 {
+        w.fake.put_episode(
+            SLUG,
+            FakeEpisode::new(id, T0 + id * HOUR).title(&format!("Episode {id}")),
+        );
+    }
+    w.sync_clean(T0).await;
+    // A good but empty answer (a typo in the slug, an outage): a warning, nothing deleted, no
+    // matter how often.
+    for id in 1..=3 {
+        w.fake.remove_episode(SLUG, id);
+    }
+    for run in 1..=3 {
+        let summary = w.sync(T0 + run * 60_000).await.unwrap();
+        assert_eq!(summary.deleted, 0, "{summary:?}");
+        assert!(
+            summary.errors[0].contains("nothing was deleted"),
+            "{summary:?}"
+        );
+    }
+    let link = w.link_row(w.org, w.tournament).await;
+    assert_eq!(link.last_status.as_deref(), Some("partial"));
+    assert_eq!(w.matches().await.len(), 3);
+
+    // Episode 1 flickers (missing once, back, missing once): never two runs in a row.
+    for id in 2..=3 {
+        w.fake.put_episode(
+            SLUG,
+            FakeEpisode::new(id, T0 + id * HOUR).title(&format!("Episode {id}")),
+        );
+    }
+    w.sync_clean(T0 + 300_000).await;
+    w.fake
+        .put_episode(SLUG, FakeEpisode::new(1, T0 + HOUR).title("Episode 1"));
+    w.sync_clean(T0 + 360_000).await;
+    w.fake.remove_episode(SLUG, 1);
+    let summary = w.sync_clean(T0 + 420_000).await;
+    assert_eq!(summary.deleted, 0, "{summary:?}");
+    assert_eq!(w.matches().await.len(), 3);
+
+    // Checked in (or under way): never deleted, however long it is missing.
+    let first = w.matches().await[0].clone();
+    w.t.advance(w.org, &w.admin(), first.id, &[], None, T0 + 430_000)
+        .await
+        .unwrap();
+    assert_eq!(w.matches().await[0].status, MatchStatus::CheckedIn);
+    w.sync_clean(T0 + 480_000).await;
+    w.sync_clean(T0 + 540_000).await;
+    assert_eq!(w.matches().await.len(), 3);
+
+    // At the window's edge (within the margin): not counted as missing.
+    w.fake.remove_episode(SLUG, 3);
+    let edge = T0 + 3 * HOUR - rules::WINDOW_AFTER_MS + 60_000;
+    w.sync_clean(edge).await;
+    w.sync_clean(edge + 60_000).await;
+    assert_eq!(w.matches().await.len(), 3);
+}
+
+both_backends!(
+    an_empty_or_flickering_answer_deletes_nothing,
+    check_an_empty_or_flickering_answer_deletes_nothing
 );
 
 async fn check_an_unchanged_sync_of_200_episodes_writes_nothing(backend: Backend) {
@@ -624,6 +770,27 @@ async fn check_upstream_failures_are_recorded_and_delete_nothing(backend: Backen
     let err = w.sync(T0 + 150_000).await.unwrap_err();
     assert!(
         err.message().contains("Event not found"),
+        "{}",
+        err.message()
+    );
+
+    // An answer over the size budget is refused before it is all read.
+    w.fake.fail_next(Failure::Garbage(format!(
+        "[{}]",
+        " ".repeat(speedgaming::service::upstream::MAX_BODY_BYTES)
+    )));
+    let err = w.sync(T0 + 160_000).await.unwrap_err();
+    assert!(matches!(err, Error::Upstream { .. }), "{err:?}");
+    assert!(err.message().contains("larger than"), "{}", err.message());
+    // So is one with more episodes than a sync accepts.
+    let many: Vec<serde_json::Value> = (0..=rules::MAX_EPISODES as i64)
+        .map(|id| json!({"id": id, "when": "2026-11-22T13:00:00Z"}))
+        .collect();
+    w.fake
+        .fail_next(Failure::Garbage(serde_json::Value::Array(many).to_string()));
+    let err = w.sync(T0 + 170_000).await.unwrap_err();
+    assert!(
+        err.message().contains("more than the 1000"),
         "{}",
         err.message()
     );
@@ -796,6 +963,75 @@ async fn check_synced_fields_are_locked_while_the_sync_is_on(backend: Backend) {
     assert_eq!(w.audits("speedgaming.link").await, 2);
 }
 
+async fn check_locks_go_when_the_plugin_is_switched_off(backend: Backend) {
+    let w = world(backend).await;
+    w.fake.put_episode(
+        SLUG,
+        FakeEpisode::new(1, T0 + HOUR)
+            .title("Final")
+            .player(FakePerson::new(61, "P"))
+            .player(FakePerson::new(62, "Q")),
+    );
+    w.sync_clean(T0).await;
+    let m = w.only_match().await;
+    assert!(w.t.field_lock(w.org, m.id).await.unwrap().is_some());
+    // The plugin goes (its link and sync stay on): its locks must not outlive it.
+    w.set_enabled(speedgaming::PLUGIN_ID, false).await;
+    assert!(w.t.field_lock(w.org, m.id).await.unwrap().is_none());
+    let input = MatchInput {
+        title: "Mine".into(),
+        comment: String::new(),
+        scheduled_at: m.scheduled_at,
+        player_ids: ids(&m),
+        stream_channel_id: None,
+    };
+    w.t.update_match(w.org, &w.admin(), m.id, &input, T0)
+        .await
+        .unwrap();
+}
+
+both_backends!(
+    locks_go_when_the_plugin_is_switched_off,
+    check_locks_go_when_the_plugin_is_switched_off
+);
+
+async fn check_overlapping_runs_of_a_link_are_refused(backend: Backend) {
+    let w = world(backend).await;
+    w.fake
+        .put_episode(SLUG, FakeEpisode::new(1, T0 + HOUR).title("Final"));
+    let link = w.link_row(w.org, w.tournament).await;
+    // A run holds the link (another instance, or the task while "sync now" is pressed).
+    assert!(speedgaming::repo::links::claim_run(&w.test.db, link.id, T0)
+        .await
+        .unwrap());
+    let refused = w.sync(T0 + 1_000).await.unwrap_err();
+    assert!(matches!(refused, Error::Conflict { .. }), "{refused:?}");
+    let refused =
+        w.sg.sync_now(w.org, &w.admin(), w.tournament, T0 + 1_000)
+            .await
+            .unwrap_err();
+    assert!(refused.message().contains("already running"), "{refused:?}");
+    let pass = w.sg.import_all(T0 + 2_000).await.unwrap();
+    assert_eq!((pass.synced, pass.failed.len()), (0, 0), "{pass:?}");
+    assert!(w.matches().await.is_empty());
+    // An abandoned claim (a crashed instance) is taken over after 10 minutes.
+    w.sync_clean(T0 + 11 * 60_000).await;
+    // Released at the end: the next run goes ahead, and the episode is one match.
+    w.sync_clean(T0 + 11 * 60_000 + 1).await;
+    assert_eq!(w.matches().await.len(), 1);
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM speedgaming_episodes").await,
+        1
+    );
+    let link = w.link_row(w.org, w.tournament).await;
+    assert_eq!(link.last_status.as_deref(), Some("ok"));
+}
+
+both_backends!(
+    overlapping_runs_of_a_link_are_refused,
+    check_overlapping_runs_of_a_link_are_refused
+);
+
 both_backends!(
     synced_fields_are_locked_while_the_sync_is_on,
     check_synced_fields_are_locked_while_the_sync_is_on
@@ -926,4 +1162,45 @@ async fn check_the_api_is_guarded_and_answers_the_page(backend: Backend) {
 both_backends!(
     the_api_is_guarded_and_answers_the_page,
     check_the_api_is_guarded_and_answers_the_page
+);
+
+async fn check_a_match_is_created_only_with_its_episode_row(backend: Backend) {
+    let w = world(backend).await;
+    let want = tournament::service::SyncedMatch {
+        title: "Final".into(),
+        scheduled_at: T0 + HOUR,
+        player_ids: Vec::new(),
+        stream_channel_id: None,
+        crew: Vec::new(),
+    };
+    let source = tournament::service::SyncSource {
+        holder: rules::HOLDER,
+        reason: "test",
+    };
+    // Remembering the episode fails: the match is not created either (one transaction).
+    let failing: tournament::service::OnCreated<'_> =
+        &|_conn, _id| Box::pin(async { Err(Error::internal("remember failed")) });
+    w.t.sync_match(w.org, w.tournament, None, &want, source, failing, T0)
+        .await
+        .unwrap_err();
+    assert!(w.matches().await.is_empty());
+    assert_eq!(w.audits("match.sync_create").await, 0);
+    // The import writes both together.
+    w.fake
+        .put_episode(SLUG, FakeEpisode::new(1, T0 + HOUR).title("Final"));
+    w.sync_clean(T0).await;
+    let m = w.only_match().await;
+    assert_eq!(
+        w.count(&format!(
+            "SELECT COUNT(*) FROM speedgaming_episodes WHERE episode_id = 1 AND match_id = {}",
+            m.id
+        ))
+        .await,
+        1
+    );
+}
+
+both_backends!(
+    a_match_is_created_only_with_its_episode_row,
+    check_a_match_is_created_only_with_its_episode_row
 );

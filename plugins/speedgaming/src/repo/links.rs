@@ -113,7 +113,36 @@ pub async fn upsert(
     Ok(())
 }
 
-/// Records how a run went.
+/// How long a run's claim holds before it is taken to be abandoned (a crashed instance).
+pub const CLAIM_STALE_MS: i64 = 10 * 60 * 1000;
+
+/// Claims the link for one run at `now`: false when a run (of the task or "sync now", on any
+/// instance) holds it already, so runs of one link never overlap. [`record_run`] releases it.
+pub async fn claim_run(db: &Db, link_id: i64, now: i64) -> Result<bool, Error> {
+    // not audited: bookkeeping of the task's run.
+    let done = sqlx::query(
+        "UPDATE speedgaming_links SET running_since = $2
+         WHERE id = $1 AND (running_since IS NULL OR running_since < $3)",
+    )
+    .bind(link_id)
+    .bind(now)
+    .bind(now - CLAIM_STALE_MS)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Releases the link's claim without recording a run (the recording itself failed).
+pub async fn release_run(db: &Db, link_id: i64) -> Result<(), Error> {
+    // not audited: bookkeeping of the task's run.
+    sqlx::query("UPDATE speedgaming_links SET running_since = NULL WHERE id = $1")
+        .bind(link_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Records how a run went, and releases the run's claim.
 pub async fn record_run(
     db: &Db,
     link_id: i64,
@@ -129,7 +158,7 @@ pub async fn record_run(
         .map_err(Error::internal)?;
     sqlx::query(
         "UPDATE speedgaming_links SET last_run_at = $2, last_status = $3, last_error = $4,
-            last_summary = COALESCE($5, last_summary) WHERE id = $1",
+            last_summary = COALESCE($5, last_summary), running_since = NULL WHERE id = $1",
     )
     .bind(link_id)
     .bind(now)

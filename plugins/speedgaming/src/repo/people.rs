@@ -18,15 +18,20 @@ pub async fn by_discord_id(
     )
 }
 
-/// The one user whose Discord username is `name` (any case); None when nobody or several are.
-pub async fn by_discord_username(
+/// The one member of the organization whose Discord username is `name` (any case); None when
+/// no member or several are.
+pub async fn member_by_discord_username(
     conn: &mut AnyConnection,
+    org_id: i64,
     name: &str,
 ) -> Result<Option<i64>, Error> {
     let ids = sqlx::query_scalar::<_, i64>(
-        "SELECT id FROM users WHERE LOWER(discord_username) = LOWER($1) ORDER BY id LIMIT 2",
+        "SELECT u.id FROM users u
+         JOIN organization_members m ON m.user_id = u.id AND m.organization_id = $2
+         WHERE LOWER(u.discord_username) = LOWER($1) ORDER BY u.id LIMIT 2",
     )
     .bind(name)
+    .bind(org_id)
     .fetch_all(&mut *conn)
     .await?;
     Ok(match ids.as_slice() {

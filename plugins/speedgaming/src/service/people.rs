@@ -1,15 +1,19 @@
 //! Finding the user for a person SpeedGaming names (a player or crew member), in this order:
 //! 1. the user with that Discord id;
-//! 2. the one user whose Discord username is the person's Discord tag (without `#1234`);
+//! 2. only when SpeedGaming gave no Discord id: the one member of the organization whose
+//!    Discord username is the person's Discord tag (`name` or `name#0`; a legacy `name#1234`
+//!    is ignored — since Discord's unique usernames that name may be someone else's). A tag
+//!    never brings a new user into the organization and is never remembered site-wide: tags
+//!    go stale, and a stale one must not tie a SpeedGaming person to the wrong account;
 //! 3. the user this SpeedGaming id was matched to before (`speedgaming_people`);
 //! 4. else a new placeholder user (`users.is_placeholder`), carrying the person's Discord id
 //!    when SpeedGaming gave one — so when that person signs in with Discord, the sign-in finds
 //!    this very row and it becomes their real account (platform `users::upsert_discord`): the
 //!    matches, memberships and crew entries stay theirs with nothing to move.
 //!
-//! Whoever is found becomes a member of the organization (the tournament plugin names members
-//! only) and the SpeedGaming id is remembered — each only when missing, so a person seen again
-//! writes nothing. Placeholders nobody's match names are removed after 30 idle days
+//! Whoever is found by Discord id or remembered id becomes a member of the organization (the
+//! tournament plugin names members only) and the SpeedGaming id is remembered — each only when
+//! missing, so a person seen again writes nothing. Placeholders nobody's match names are removed after 30 idle days
 //! ([`SpeedGaming::cleanup_placeholders`], the daily task).
 
 use sdk::{Actor, Error};
@@ -46,9 +50,9 @@ impl SpeedGaming {
                 .await?
                 .map(|id| (id, "discord_id"));
         }
-        if found.is_none() {
+        if found.is_none() && person.discord_id.is_none() {
             if let Some(name) = person.discord_username() {
-                found = people::by_discord_username(&mut conn, &name)
+                found = people::member_by_discord_username(&mut conn, org_id, &name)
                     .await?
                     .map(|id| (id, "discord_tag"));
             }
@@ -63,7 +67,8 @@ impl SpeedGaming {
         };
         let member = people::is_member(&mut conn, org_id, user_id).await?;
         drop(conn);
-        if remembered != Some(user_id) || !member {
+        // A tag match found a member already, and is not remembered (see the module docs).
+        if how != "discord_tag" && (remembered != Some(user_id) || !member) {
             let mut tx = self.db().begin().await?;
             people::remember(&mut tx, person.id, user_id).await?;
             if !member {

@@ -1,20 +1,29 @@
 //! One sync of one linked tournament, and the import task over every linked tournament.
 //!
-//! A run: read the schedule for the window (2 h back, 7 days ahead); if that fails, record the
-//! run as failed with the reason and stop — nothing is deleted. Otherwise, for each episode find
-//! its people ([`super::people`]) and stream channel and hand the tournament service what the
-//! match should be (`sync_match` writes only what differs); then, over the episodes imported
-//! before, delete the unfinished matches whose episode vanished from the window (never a
-//! finished one, and none at all when an episode of the answer could not be read — it might be
-//! one of them), and finish those whose time is 4 h past. The run's counts, a short list of the
-//! changes and the episodes that could not be imported are kept on the link for the page.
+//! A run first claims the link (`speedgaming_links.running_since`): runs of one link never
+//! overlap — the import task on any instance and "sync now" — so an episode cannot become two
+//! matches; a claim is released when the run is recorded (and counts as abandoned after 10
+//! minutes). Then: read the schedule for the window (2 h back, 7 days ahead); if that fails,
+//! record the run as failed with the reason and stop — nothing is deleted. Otherwise, for each
+//! episode find its people ([`super::people`]) and stream channel and hand the tournament
+//! service what the match should be (`sync_match` writes only what differs; a new match and
+//! its `speedgaming_episodes` row are written in one transaction). Then, over the episodes
+//! imported before: a known episode missing from the answer while its time is well inside the
+//! window (5 minutes from either edge) is counted (`missing_runs`), and its match is deleted
+//! only at the second successful run in a row without it, and only while it is merely
+//! scheduled (never checked in, under way or finished). Nothing is deleted or counted when an
+//! episode of the answer could not be read (it might be one of them), nor when the answer holds
+//! no episode at all while known unfinished ones are in the window (a wrong slug or an outage
+//! answering `[]`): that run is recorded as partial with a warning. Matches whose time is 4 h
+//! past are finished. The run's counts, a short list of the changes and the episodes that could
+//! not be imported are kept on the link for the page.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use sdk::{Actor, Error};
 use tournament::{
     model::CrewRole,
-    service::{SyncOutcome, SyncSource, SyncedMatch, Tournaments},
+    service::{OnCreated, SyncOutcome, SyncSource, SyncedMatch, Tournaments},
 };
 
 use super::{upstream, SpeedGaming};
@@ -24,6 +33,10 @@ use crate::{
     rules::{self, list_push, Episode, Schedule, HOLDER},
     PLUGIN_ID,
 };
+
+/// Why a run did not start: another run of the same link holds it.
+const ALREADY_RUNNING: &str =
+    "A sync of this tournament is already running; try again in a moment.";
 
 /// What the import task did: (links synced, links whose run failed with the first reason).
 #[derive(Debug, Default)]
@@ -56,8 +69,13 @@ impl SpeedGaming {
                 "The sync of this tournament is off: switch it on to sync.",
             ));
         }
-        // A failed run is recorded on the link and shown there, not returned as an error.
-        let _ = self.sync_link(&row, now).await;
+        // A failed run is recorded on the link and shown there, not returned as an error; only
+        // a run already under way is refused.
+        if let Err(e) = self.sync_link(&row, now).await {
+            if e.message() == ALREADY_RUNNING {
+                return Err(Error::conflict(ALREADY_RUNNING));
+            }
+        }
         self.link(org_id, tournament_id).await
     }
 
@@ -76,6 +94,8 @@ impl SpeedGaming {
             }
             match self.sync_link(&link, now).await {
                 Ok(_) => pass.synced += 1,
+                // "Sync now" (or another instance) is running it: that run is this slot's.
+                Err(e) if e.message() == ALREADY_RUNNING => {}
                 Err(e) => pass.failed.push((link.tournament_id, e.message())),
             }
         }
@@ -83,9 +103,27 @@ impl SpeedGaming {
     }
 
     /// One run for one link, recorded on the link (failed with its reason, or ok with its
-    /// summary).
+    /// summary) — unless another run of the link is under way: then nothing is done and the
+    /// error says so (a conflict).
     pub async fn sync_link(&self, link: &LinkRow, now: i64) -> Result<Summary, Error> {
+        if !repo::links::claim_run(self.db(), link.id, now).await? {
+            return Err(Error::conflict(ALREADY_RUNNING));
+        }
         let outcome = self.run(link, now).await;
+        if let Err(e) = self.record(link, &outcome, now).await {
+            // The claim must not outlive the run, even when recording it failed.
+            let _ = repo::links::release_run(self.db(), link.id).await;
+            return Err(e);
+        }
+        outcome
+    }
+
+    async fn record(
+        &self,
+        link: &LinkRow,
+        outcome: &Result<Summary, Error>,
+        now: i64,
+    ) -> Result<(), Error> {
         match &outcome {
             Ok(summary) => {
                 let status = if summary.errors.is_empty() {
@@ -109,7 +147,7 @@ impl SpeedGaming {
                 .await?;
             }
         }
-        outcome
+        Ok(())
     }
 
     async fn run(&self, link: &LinkRow, now: i64) -> Result<Summary, Error> {
@@ -182,18 +220,43 @@ impl SpeedGaming {
                 format!("{which} could not be read: {why}"),
             );
         }
-        // An unreadable episode without an id could be any of the known ones: delete none.
-        let may_delete = schedule.unreadable.iter().all(|(id, _)| id.is_some());
-
         let known = {
             let mut conn = self.db().pool().acquire().await?;
             repo::episodes::known(&mut conn, org_id, tournament_id).await?
         };
+        // An unreadable episode without an id could be any of the known ones: count none
+        // missing. An answer without any episode while known ones should be listed is more
+        // likely a wrong slug or an outage than a cancelled schedule: count none either.
+        let unfinished_in_window = known
+            .iter()
+            .any(|k| k.finished_at.is_none() && rules::vanished(k.scheduled_at, false, now));
+        let mut may_delete = schedule.unreadable.iter().all(|(id, _)| id.is_some());
+        if schedule.episodes.is_empty() && schedule.unreadable.is_empty() && unfinished_in_window {
+            may_delete = false;
+            list_push(
+                &mut summary.errors,
+                format!(
+                    "SpeedGaming listed no episode for `{}` although matches of it are \
+                     scheduled in the window: nothing was deleted. Check the event slug.",
+                    link.event_slug
+                ),
+            );
+        }
         for k in known.iter().filter(|k| k.finished_at.is_none()) {
-            if may_delete && rules::vanished(k.scheduled_at, listed.contains(&k.episode_id), now) {
-                if tournaments
-                    .sync_delete(org_id, k.match_id, HOLDER, now)
-                    .await?
+            let listed = listed.contains(&k.episode_id);
+            if listed && k.missing_runs != 0 {
+                let mut conn = self.db().pool().acquire().await?;
+                repo::episodes::reset_missing(&mut conn, tournament_id, k.episode_id).await?;
+            }
+            if may_delete && rules::vanished(k.scheduled_at, listed, now) {
+                let missing = {
+                    let mut conn = self.db().pool().acquire().await?;
+                    repo::episodes::count_missing(&mut conn, tournament_id, k.episode_id).await?
+                };
+                if rules::delete_due(missing)
+                    && tournaments
+                        .sync_delete(org_id, k.match_id, HOLDER, now)
+                        .await?
                 {
                     summary.deleted += 1;
                     list_push(
@@ -272,20 +335,30 @@ impl SpeedGaming {
             stream_channel_id,
             crew,
         };
+        let (tournament_id, episode_id) = (link.tournament_id, episode.id);
+        // The episode's row is written in the transaction creating the match.
+        let remember: OnCreated<'_> = &move |conn, match_id| {
+            Box::pin(repo::episodes::remember(
+                conn,
+                org_id,
+                tournament_id,
+                episode_id,
+                match_id,
+            ))
+        };
         let outcome = tournaments
-            .sync_match(org_id, link.tournament_id, known_match, &want, source, now)
+            .sync_match(
+                org_id,
+                tournament_id,
+                known_match,
+                &want,
+                source,
+                remember,
+                now,
+            )
             .await?;
         match outcome {
             SyncOutcome::Created(match_id) => {
-                let mut conn = self.db().pool().acquire().await?;
-                repo::episodes::remember(
-                    &mut conn,
-                    org_id,
-                    link.tournament_id,
-                    episode.id,
-                    match_id,
-                )
-                .await?;
                 summary.created += 1;
                 list_push(
                     &mut summary.changes,

@@ -70,27 +70,87 @@ pub async fn release_field_locks(
     Ok(done.rows_affected())
 }
 
-/// Crew the system puts on a match: approved, by nobody in particular.
+/// Crew the system puts on a match: approved, by nobody in particular, marked as `holder`'s
+/// (`synced_by`) so that a later sync compares and removes only its own rows. A crew row that
+/// is already there (a local sign-up for the same role) is left as it is.
 pub async fn insert_synced_crew(
     conn: &mut AnyConnection,
     match_id: i64,
     user_id: i64,
     role: CrewRole,
+    holder: &str,
     now: i64,
 ) -> Result<(), Error> {
     sqlx::query(
-        "INSERT INTO tournament_crew (match_id, user_id, role, approved, approved_by, created_at)
-         VALUES ($1, $2, $3, $4, NULL, $5)
-         ON CONFLICT (match_id, user_id, role) DO UPDATE SET approved = $4",
+        "INSERT INTO tournament_crew (match_id, user_id, role, approved, approved_by, created_at,
+            synced_by)
+         VALUES ($1, $2, $3, $4, NULL, $5, $6)
+         ON CONFLICT (match_id, user_id, role) DO NOTHING",
     )
     .bind(match_id)
     .bind(user_id)
     .bind(role.key())
     .bind(true)
     .bind(now)
+    .bind(holder)
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The crew rows of a match that `holder`'s sync wrote: (crew id, user, role key, approved).
+pub async fn synced_crew(
+    conn: &mut AnyConnection,
+    match_id: i64,
+    holder: &str,
+) -> Result<Vec<SyncedCrewRow>, Error> {
+    Ok(sqlx::query_as::<_, SyncedCrewRow>(
+        "SELECT id, user_id, role FROM tournament_crew WHERE match_id = $1 AND synced_by = $2
+         ORDER BY id",
+    )
+    .bind(match_id)
+    .bind(holder)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The (user, role key) of a match's crew rows that no sync wrote (local sign-ups).
+pub async fn local_crew(
+    conn: &mut AnyConnection,
+    match_id: i64,
+) -> Result<Vec<(i64, String)>, Error> {
+    Ok(sqlx::query_as::<_, (i64, String)>(
+        "SELECT user_id, role FROM tournament_crew WHERE match_id = $1 AND synced_by IS NULL",
+    )
+    .bind(match_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A crew row a sync wrote.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SyncedCrewRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub role: String,
+}
+
+/// Removes every field lock `holder` keeps on the organization's matches (the plugin was
+/// switched off for the organization); how many.
+pub async fn release_org_field_locks(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    holder: &str,
+) -> Result<u64, Error> {
+    let done = sqlx::query(
+        "DELETE FROM tournament_match_locks WHERE holder = $1 AND match_id IN (
+            SELECT id FROM tournament_matches WHERE organization_id = $2)",
+    )
+    .bind(holder)
+    .bind(org_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 pub async fn delete_crew_entry(conn: &mut AnyConnection, crew_id: i64) -> Result<(), Error> {

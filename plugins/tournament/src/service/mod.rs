@@ -41,7 +41,7 @@ pub mod tournaments;
 pub use flow::StepRequest;
 pub use matches::MatchInput;
 pub use streams::StreamChannelInput;
-pub use sync::{SyncOutcome, SyncSource, SyncedMatch};
+pub use sync::{OnCreated, SyncOutcome, SyncSource, SyncedMatch};
 pub use tournaments::TournamentInput;
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;

@@ -4,7 +4,14 @@
 //! the database (and the audit log) as it was. While a match carries the plugin's field lock
 //! ([`crate::repo::FieldLock`]), hand edits of its title, time, players and stream channel are
 //! refused ([`Tournaments::refuse_locked_fields`], called by `update_match`); its steps, result
-//! and comment stay with the managers.
+//! and comment stay with the managers. The holder lifts its locks when its sync is switched off
+//! ([`Tournaments::release_field_locks_in`]) and when the holder plugin is switched off for the
+//! organization ([`Tournaments::release_org_field_locks_in`], from its `on_disable`).
+//!
+//! The crew a sync writes is marked with the holder (`tournament_crew.synced_by`): a sync
+//! compares and removes only those rows, so crew that signed up on this site stays and causes no
+//! write. A new match is created together with the caller's own bookkeeping ([`OnCreated`], in
+//! the same transaction), and a sync deletes only a match that is still merely scheduled.
 //!
 //! Everything here acts as the system ([`Actor::system`]): the audit entries name the holder
 //! (`via`) rather than a person.
@@ -41,6 +48,17 @@ pub struct SyncSource<'a> {
     pub reason: &'a str,
 }
 
+/// Runs inside the transaction that creates a synced match, with the new match's id: the
+/// caller remembers where the match came from (e.g. its episode) in the same transaction, so a
+/// match is never created without the caller knowing it.
+pub type OnCreated<'a> = &'a (dyn for<'c> Fn(
+    &'c mut AnyConnection,
+    i64,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<(), Error>> + Send + 'c>,
+> + Send
+         + Sync);
+
 /// What [`Tournaments::sync_match`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncOutcome {
@@ -57,11 +75,25 @@ pub enum SyncOutcome {
     Finished(i64),
 }
 
+/// The crew the sync should have written itself: the wanted crew but for those already on the
+/// match by a local sign-up for the same role (kept as they are).
+fn wanted_crew(
+    want: &SyncedMatch,
+    local_crew: &BTreeSet<(i64, String)>,
+) -> BTreeSet<(i64, String)> {
+    want.crew
+        .iter()
+        .map(|(u, r)| (*u, r.key().to_string()))
+        .filter(|c| !local_crew.contains(c))
+        .collect()
+}
+
 /// The parts of `current` that differ from `want` (empty: nothing to write).
 fn differences(
     row: &MatchRow,
+    local_crew: &BTreeSet<(i64, String)>,
     players: &BTreeSet<i64>,
-    crew: &BTreeSet<(i64, &'static str, bool)>,
+    crew: &BTreeSet<(i64, String)>,
     lock: Option<&FieldLock>,
     want: &SyncedMatch,
     source: &SyncSource<'_>,
@@ -79,9 +111,7 @@ fn differences(
     if row.stream_channel_id != want.stream_channel_id {
         what.push("stream");
     }
-    let wanted_crew: BTreeSet<(i64, &'static str, bool)> =
-        want.crew.iter().map(|(u, r)| (*u, r.key(), true)).collect();
-    if *crew != wanted_crew {
+    if *crew != wanted_crew(want, local_crew) {
         what.push("crew");
     }
     if lock.is_none_or(|l| l.holder != source.holder || l.reason != source.reason) {
@@ -146,6 +176,7 @@ impl Tournaments {
     /// Makes match `match_id` (or a new one, when None or gone) of the tournament what `want`
     /// says, with `source`'s field lock, in one transaction with its audit entry — or writes
     /// nothing when it already is. A finished match is left alone.
+    #[allow(clippy::too_many_arguments)]
     pub async fn sync_match(
         &self,
         org_id: i64,
@@ -153,6 +184,7 @@ impl Tournaments {
         match_id: Option<i64>,
         want: &SyncedMatch,
         source: SyncSource<'_>,
+        on_created: OnCreated<'_>,
         now: i64,
     ) -> Result<SyncOutcome, Error> {
         let mut conn = self.conn().await?;
@@ -165,7 +197,7 @@ impl Tournaments {
         let Some(row) = existing else {
             drop(conn);
             return self
-                .sync_create(org_id, tournament_id, want, source, now)
+                .sync_create(org_id, tournament_id, want, source, on_created, now)
                 .await
                 .map(SyncOutcome::Created);
         };
@@ -177,14 +209,20 @@ impl Tournaments {
             .into_iter()
             .map(|(_, p)| p.user_id)
             .collect();
-        let crew_rows = repo::crew(&mut conn, &[row.id]).await?;
-        let crew: BTreeSet<(i64, &'static str, bool)> = crew_rows
+        // Only the crew rows this sync wrote are compared (and ever removed): crew that signed
+        // up on this site stays, and causes no write.
+        let crew_rows = repo::synced_crew(&mut conn, row.id, source.holder).await?;
+        let crew: BTreeSet<(i64, String)> = crew_rows
             .iter()
-            .map(|(_, c)| (c.user_id, c.role.key(), c.approved))
+            .map(|c| (c.user_id, c.role.clone()))
+            .collect();
+        let local: BTreeSet<(i64, String)> = repo::local_crew(&mut conn, row.id)
+            .await?
+            .into_iter()
             .collect();
         let lock = repo::field_lock(&mut conn, row.id).await?;
         drop(conn);
-        let what = differences(&row, &players, &crew, lock.as_ref(), want, &source);
+        let what = differences(&row, &local, &players, &crew, lock.as_ref(), want, &source);
         if what.is_empty() {
             return Ok(SyncOutcome::Unchanged(row.id));
         }
@@ -206,14 +244,16 @@ impl Tournaments {
         }
         repo::set_synced_players(&mut tx, id, &want.player_ids).await?;
         if what.contains(&"crew") {
-            let wanted: BTreeSet<(i64, CrewRole)> = want.crew.iter().copied().collect();
-            for (_, member) in &crew_rows {
-                if !wanted.contains(&(member.user_id, member.role)) {
+            let wanted = wanted_crew(want, &local);
+            for member in &crew_rows {
+                if !wanted.contains(&(member.user_id, member.role.clone())) {
                     repo::delete_crew_entry(&mut tx, member.id).await?;
                 }
             }
-            for (user, role) in &wanted {
-                repo::insert_synced_crew(&mut tx, id, *user, *role, now).await?;
+            for (user, role) in &want.crew {
+                if wanted.contains(&(*user, role.key().to_string())) {
+                    repo::insert_synced_crew(&mut tx, id, *user, *role, source.holder, now).await?;
+                }
             }
         }
         repo::put_field_lock(&mut tx, id, source.holder, source.reason, now).await?;
@@ -286,6 +326,7 @@ impl Tournaments {
         tournament_id: i64,
         want: &SyncedMatch,
         source: SyncSource<'_>,
+        on_created: OnCreated<'_>,
         now: i64,
     ) -> Result<i64, Error> {
         let mut tx = self.begin().await?;
@@ -323,9 +364,10 @@ impl Tournaments {
         }
         repo::set_synced_players(&mut tx, id, &want.player_ids).await?;
         for (user, role) in &want.crew {
-            repo::insert_synced_crew(&mut tx, id, *user, *role, now).await?;
+            repo::insert_synced_crew(&mut tx, id, *user, *role, source.holder, now).await?;
         }
         repo::put_field_lock(&mut tx, id, source.holder, source.reason, now).await?;
+        on_created(&mut tx, id).await?;
         Actor::system()
             .audit(
                 &mut tx,
@@ -420,8 +462,8 @@ impl Tournaments {
         Ok(true)
     }
 
-    /// Deletes a synced match whose source is gone, as `holder` — never a finished one: true
-    /// when it was deleted.
+    /// Deletes a synced match whose source is gone, as `holder` — only one still merely
+    /// scheduled (never one checked in, under way or finished): true when it was deleted.
     pub async fn sync_delete(
         &self,
         org_id: i64,
@@ -437,8 +479,9 @@ impl Tournaments {
             .await?
             .ok_or_else(|| no_match(match_id))?;
         let held = !repo::holds(&mut tx, &[match_id]).await?.is_empty();
-        if held || MatchStatus::of(&row.times) >= MatchStatus::Finished {
-            // Finished, or another plugin (a race room) holds it: left alone. Nothing was
+        if held || MatchStatus::of(&row.times) > MatchStatus::Scheduled {
+            // Checked in, under way or finished, or another plugin (a race room) holds it: left
+            // alone. Nothing was
             // changed but the lock's touch of updated_at; roll that back.
             tx.rollback().await?;
             return Ok(false);
@@ -478,6 +521,18 @@ impl Tournaments {
     ) -> Result<u64, Error> {
         // not audited: part of the caller's change (switching the sync off), audited there.
         repo::release_field_locks(conn, org_id, tournament_id, holder).await
+    }
+
+    /// Lifts every field lock `holder` keeps on the organization's matches (the holder plugin
+    /// was switched off for the organization: a lock only counts while its holder runs), in the
+    /// caller's transaction (the enablement change, audited by the platform).
+    pub async fn release_org_field_locks_in(
+        conn: &mut AnyConnection,
+        org_id: i64,
+        holder: &str,
+    ) -> Result<u64, Error> {
+        // not audited: part of switching the holder plugin off, audited by the platform.
+        repo::release_org_field_locks(conn, org_id, holder).await
     }
 
     /// The organization's stream channel called `name`, created (active, at `stream_url`) when
@@ -563,16 +618,26 @@ mod tests {
             crew: vec![(7, CrewRole::Commentator)],
         };
         let players: BTreeSet<i64> = [1, 2].into();
-        let crew: BTreeSet<_> = [(7, "commentator", true)].into();
-        assert!(differences(&row(), &players, &crew, Some(&lock), &want, &source).is_empty());
+        let none = BTreeSet::new();
+        let crew: BTreeSet<_> = [(7, "commentator".to_string())].into();
+        assert!(
+            differences(&row(), &none, &players, &crew, Some(&lock), &want, &source).is_empty()
+        );
+        // The same person signed up here for the role: the sync wants no row of its own.
+        assert_eq!(
+            differences(&row(), &crew, &players, &crew, Some(&lock), &want, &source),
+            ["crew"]
+        );
+        assert!(
+            differences(&row(), &crew, &players, &none, Some(&lock), &want, &source).is_empty()
+        );
 
-        let unapproved: BTreeSet<_> = [(7, "commentator", false)].into();
         let moved = SyncedMatch {
             scheduled_at: 2_000,
             ..want.clone()
         };
         assert_eq!(
-            differences(&row(), &players, &unapproved, None, &moved, &source),
+            differences(&row(), &none, &players, &none, None, &moved, &source),
             ["time", "crew", "lock"]
         );
     }
