@@ -21,6 +21,7 @@ mod connection;
 mod linking;
 mod racetime;
 mod randomizers;
+mod schedule;
 
 use std::{sync::Arc, time::Duration};
 

@@ -557,7 +557,11 @@ async fn check_in_transaction_listeners_write_with_the_cause(backend: Backend) {
             .unwrap()
     };
     assert_eq!(logged(w.platform.db.clone()).await, vec![T0 + 60 * MIN]);
-    assert_eq!(scheduled.wait_for(1).await.len(), 1, "published after commit");
+    assert_eq!(
+        scheduled.wait_for(1).await.len(),
+        1,
+        "published after commit"
+    );
 
     let moved = MatchInput {
         title: "One".into(),
@@ -572,9 +576,17 @@ async fn check_in_transaction_listeners_write_with_the_cause(backend: Backend) {
         .unwrap_err();
     assert!(err.message().contains("the outbox refused"), "{err:?}");
     let kept = w.svc.get_match(w.org, id).await.unwrap();
-    assert_eq!(kept.scheduled_at, Some(T0 + 60 * MIN), "the cause rolled back");
+    assert_eq!(
+        kept.scheduled_at,
+        Some(T0 + 60 * MIN),
+        "the cause rolled back"
+    );
     assert_eq!(logged(w.platform.db.clone()).await, vec![T0 + 60 * MIN]);
-    assert_eq!(scheduled.events().len(), 1, "nothing published for a rolled-back write");
+    assert_eq!(
+        scheduled.events().len(),
+        1,
+        "nothing published for a rolled-back write"
+    );
 }
 both_backends!(
     in_transaction_listeners_write_with_the_cause,
