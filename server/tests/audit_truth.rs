@@ -121,7 +121,8 @@ fn functions_by_crate(plugins: &Path) -> BTreeMap<String, Vec<Function>> {
         let mut functions = Vec::new();
         for file in files {
             let stem = file.file_stem().unwrap().to_string_lossy();
-            if stem.starts_with("fake_") || stem == "testing" {
+            // A unit-test module of its own (`mod tests;` under `#[cfg(test)]`) is a test too.
+            if stem.starts_with("fake_") || stem == "testing" || stem == "tests" {
                 continue;
             }
             let text = std::fs::read_to_string(&file).unwrap();
