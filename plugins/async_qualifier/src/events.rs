@@ -52,15 +52,14 @@ pub struct ScoresRecalculated {
     pub trigger: String,
 }
 
-/// A pending run will be forfeited soon (sent once per run).
+/// A pending run will be forfeited soon: staged once per run, in the transaction that marks
+/// the run warned (before the warning is posted in Discord).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TimeoutWarning {
     pub qualifier_id: i64,
     pub race_id: i64,
     pub user_id: i64,
     pub timeout_at: i64,
-    /// Whether it was posted in the qualifier's Discord channel.
-    pub posted: bool,
 }
 
 #[cfg(feature = "ssr")]

@@ -146,7 +146,6 @@ async fn check_events(backend: Backend) {
             race_id: cy_run.id,
             user_id: cy.id,
             timeout_at: T0 + 120 * MIN,
-            posted: false,
         }]
     );
 

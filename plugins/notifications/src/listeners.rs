@@ -1,21 +1,15 @@
-//! The in-transaction listeners: the tournament stages its events inside the transaction of
-//! their cause (`EventBus::stage`), and these write the outbox rows on that same connection
-//! (`service::queue`), so a notification is queued exactly when its cause commits. Nothing is
-//! queued for an organization that has the plugin off (its choice read on that same
-//! connection; the worker checks again before sending). The async qualifier's events come after its commit, to
-//! ordinary listeners (`service::asyncs`).
-
-use std::sync::Arc;
+//! The in-transaction listeners: the tournament and the async qualifier stage their events
+//! inside the transaction of their cause (`EventBus::stage`), and these write the outbox rows on
+//! that same connection (`service::queue`, `service::asyncs`), so a notification is queued
+//! exactly when its cause commits. Nothing is queued for an organization that has the plugin
+//! off (its choice read on that same connection; the worker checks again before sending).
 
 use async_qualifier::events::{RaceReviewed, TimeoutWarning};
 use sdk::{events::Envelope, plugin::LoadContext, Error};
 use sqlx::AnyConnection;
 use tournament::events::{CrewApproved, CrewSignedUp, MatchScheduled, MatchUpdated};
 
-use crate::{
-    repo,
-    service::{queue, Runtime},
-};
+use crate::{repo, service::queue};
 
 /// Whether to queue for the envelope's organization: its choice read on the cause's own
 /// connection (`repo::sources::org_choice`), or the manifest's default when it chose nothing.
@@ -76,7 +70,7 @@ pub async fn on_match_updated(
 }
 
 /// Registers the in-transaction listeners.
-pub fn register(ctx: &LoadContext, runtime: Arc<Runtime>) -> Result<(), Error> {
+pub fn register(ctx: &LoadContext) -> Result<(), Error> {
     ctx.listen_in_tx::<MatchScheduled, _>(move |conn, envelope| {
         Box::pin(async move { on_match_scheduled(conn, envelope).await })
     });
@@ -97,11 +91,13 @@ pub fn register(ctx: &LoadContext, runtime: Arc<Runtime>) -> Result<(), Error> {
             Ok(())
         })
     });
-    // The timeout warning is emitted after its Discord post: an ordinary listener.
-    let r = runtime;
-    ctx.listen::<TimeoutWarning, _, _>(move |envelope| {
-        let r = Arc::clone(&r);
-        async move { r.service()?.on_timeout_warning(&envelope).await.map(|_| ()) }
+    ctx.listen_in_tx::<TimeoutWarning, _>(move |conn, envelope| {
+        Box::pin(async move {
+            if wanted(conn, envelope.org_id).await {
+                crate::service::asyncs::queue_timeout_warning(conn, envelope).await?;
+            }
+            Ok(())
+        })
     });
     Ok(())
 }

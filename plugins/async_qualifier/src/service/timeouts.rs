@@ -53,7 +53,8 @@ impl Qualifiers {
         Ok((warned, forfeited))
     }
 
-    /// Sets "warned" (once: a second call finds it set) and then tells the runner.
+    /// Sets "warned" (once: a second call finds it set), staging [`TimeoutWarning`] with it, and
+    /// then tells the runner in Discord.
     pub(super) async fn warn(
         &self,
         race: &RaceRow,
@@ -81,12 +82,30 @@ impl Qualifiers {
             json!({"qualifier_id": race.qualifier_id, "race_id": race.id, "timeout_at": race.timeout_at}),
         )
         .await?;
+        // Staged with the mark: whoever must not miss a warning (a notification outbox) writes
+        // it in this transaction. The Discord post below comes after the commit, so a slow or
+        // failing post never holds the run's row nor loses the warning.
+        let staged = self
+            .events
+            .stage(
+                &mut tx,
+                Some(race.org_id),
+                None,
+                TimeoutWarning {
+                    qualifier_id: race.qualifier_id,
+                    race_id: race.id,
+                    user_id: race.user_id,
+                    timeout_at: race.timeout_at,
+                },
+            )
+            .await?;
         tx.commit().await?;
+        self.events.publish(staged);
         let channel = race
             .discord_thread_id
             .clone()
             .or_else(|| q.and_then(|q| q.discord_channel_id));
-        let posted = match (channel, bot) {
+        match (channel, bot) {
             (Some(channel), Some(bot)) if bot.rest().is_ok() => {
                 // Only into a channel (or the run's thread) of a server still linked to the
                 // organization.
@@ -99,32 +118,18 @@ impl Qualifiers {
                 )
                 .await;
                 match checked {
-                    Ok(rest) => match rest.post_message(&channel, &text).await {
-                        Ok(_) => true,
-                        Err(e) => {
+                    Ok(rest) => {
+                        if let Err(e) = rest.post_message(&channel, &text).await {
                             tracing::warn!(race = race.id, error = %e, "timeout warning not posted");
-                            false
                         }
-                    },
+                    }
                     Err(e) => {
                         tracing::warn!(race = race.id, error = %e, "timeout warning not posted");
-                        false
                     }
                 }
             }
-            _ => false,
-        };
-        self.events.emit(
-            Some(race.org_id),
-            None,
-            TimeoutWarning {
-                qualifier_id: race.qualifier_id,
-                race_id: race.id,
-                user_id: race.user_id,
-                timeout_at: race.timeout_at,
-                posted,
-            },
-        );
+            _ => {}
+        }
         Ok(true)
     }
 }

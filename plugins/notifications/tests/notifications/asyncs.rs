@@ -49,14 +49,9 @@ async fn run_of(w: &World, org: i64, user: &CurrentUser) -> i64 {
     race
 }
 
-async fn emit<E: sdk::events::Event>(w: &World, org: i64, event: E) {
-    for task in w.platform.events.emit(Some(org), None, event) {
-        task.await.unwrap();
-    }
-}
-
-/// As the qualifier's review does: staged inside the reviewer's transaction, published after.
-async fn review(w: &World, org: i64, event: RaceReviewed) {
+/// As the qualifier does (its review, its timeout warning): staged inside its own transaction,
+/// published after the commit.
+async fn stage<E: sdk::events::Event>(w: &World, org: i64, event: E) {
     let mut tx = w.platform.db.begin().await.unwrap();
     let staged = w
         .platform
@@ -91,7 +86,7 @@ async fn check_runners_hear_reviews_and_timeouts_once(backend: Backend) {
     // A verdict changed and changed back: each review is news (keys name their cause).
     for verdict in ["accepted", "rejected", "accepted"] {
         tokio::time::sleep(std::time::Duration::from_millis(3)).await;
-        review(&w, w.org, reviewed(ada_run, verdict)).await;
+        stage(&w, w.org, reviewed(ada_run, verdict)).await;
     }
     let deadline = now_ms() + HOUR;
     for race_id in [ada_run, bob_run] {
@@ -101,16 +96,15 @@ async fn check_runners_hear_reviews_and_timeouts_once(backend: Backend) {
             race_id,
             user_id,
             timeout_at: deadline,
-            posted: false,
         };
-        emit(&w, w.org, warning).await;
+        stage(&w, w.org, warning).await;
     }
     // Another organization's event naming the league's run finds nothing.
     let other = w.other_org("Elsewhere").await;
     w.world
         .set_enabled_in(other, notifications::PLUGIN_ID, true)
         .await;
-    review(&w, other, reviewed(bob_run, "rejected")).await;
+    stage(&w, other, reviewed(bob_run, "rejected")).await;
 
     assert_eq!(
         w.outbox(w.org).await,
@@ -135,4 +129,37 @@ async fn check_runners_hear_reviews_and_timeouts_once(backend: Backend) {
 both_backends!(
     runners_hear_reviews_and_timeouts_once,
     check_runners_hear_reviews_and_timeouts_once
+);
+
+/// The qualifier's own 60-second pass warns a pending run: the runner's message is in the outbox
+/// as soon as the run is marked warned (queued in that transaction), and a second pass queues
+/// nothing more.
+async fn check_the_qualifiers_warning_is_queued_with_its_mark(backend: Backend) {
+    let w = world(backend).await;
+    w.world.set_enabled(async_qualifier::PLUGIN_ID, true).await;
+    let ada = w.player("ada", "1001").await;
+    let run = run_of(&w, w.org, &ada).await;
+    let now = now_ms();
+    // not audited: a test fixture, the run's deadline five minutes away.
+    sqlx::query("UPDATE async_qualifier_races SET thread_timeout_time = $1 WHERE id = $2")
+        .bind(now + 5 * MIN)
+        .bind(run)
+        .execute(w.test.db.pool())
+        .await
+        .unwrap();
+    let qualifiers = async_qualifier::service::Qualifiers::from_platform(&w.platform);
+    let (warned, forfeited) = qualifiers.run_timeouts(now, None).await.unwrap();
+    assert_eq!((warned, forfeited), (1, 0));
+    assert_eq!(
+        w.outbox(w.org).await,
+        vec![(ada.id, "async_timeout_warning".into(), "pending".into())]
+    );
+    let (warned, _) = qualifiers.run_timeouts(now + MIN, None).await.unwrap();
+    assert_eq!(warned, 0);
+    assert_eq!(w.outbox_count().await, 1);
+}
+
+both_backends!(
+    the_qualifiers_warning_is_queued_with_its_mark,
+    check_the_qualifiers_warning_is_queued_with_its_mark
 );
