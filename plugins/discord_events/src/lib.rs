@@ -63,15 +63,16 @@ pub mod actions {
 /// The plugin object the registry loads (the app's generated list calls this).
 #[cfg(feature = "ssr")]
 pub fn plugin() -> std::sync::Arc<dyn sdk::plugin::Plugin> {
-    std::sync::Arc::new(ThePlugin::default())
+    std::sync::Arc::new(ThePlugin {
+        started: sdk::plugin::StartedPlatform::new(PLUGIN_ID),
+    })
 }
 
 /// The platform, once the server started: listeners and the task need it (they are registered
 /// in `on_load`, before it exists; CLI commands never start it, so nothing syncs there).
 #[cfg(feature = "ssr")]
-#[derive(Default)]
 struct ThePlugin {
-    platform: std::sync::Arc<std::sync::OnceLock<sdk::context::Platform>>,
+    started: sdk::plugin::StartedPlatform,
 }
 
 #[cfg(feature = "ssr")]
@@ -79,14 +80,13 @@ struct ThePlugin {
 impl sdk::plugin::Plugin for ThePlugin {
     async fn on_load(&self, ctx: &sdk::plugin::LoadContext) -> Result<(), sdk::Error> {
         commands::register(ctx)?;
-        tasks::register(ctx, std::sync::Arc::clone(&self.platform))?;
-        listeners::register(ctx, std::sync::Arc::clone(&self.platform))?;
+        tasks::register(ctx, self.started.clone())?;
+        listeners::register(ctx, &self.started)?;
         Ok(())
     }
 
     async fn on_start(&self, platform: &sdk::context::Platform) -> Result<(), sdk::Error> {
-        // A reload starts again with the same platform: the first one stays.
-        let _ = self.platform.set(platform.clone());
+        self.started.set(platform.clone());
         Ok(())
     }
 }

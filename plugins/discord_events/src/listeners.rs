@@ -3,9 +3,11 @@
 //! stream), status changed (a finished or reverted match), finished, deleted. The service
 //! records the outcome on the tournament; an error also reaches the event bus's log.
 
-use std::sync::{Arc, OnceLock};
-
-use sdk::{context::Platform, events::Event, plugin::LoadContext, Error};
+use sdk::{
+    events::Event,
+    plugin::{LoadContext, StartedPlatform},
+    Error,
+};
 use tournament::events::{
     MatchDeleted, MatchFinished, MatchScheduled, MatchStatusChanged, MatchUpdated,
 };
@@ -35,10 +37,10 @@ about_match!(
     MatchDeleted
 );
 
-fn on<E: AboutMatch>(ctx: &LoadContext, platform: &Arc<OnceLock<Platform>>) {
-    let platform = Arc::clone(platform);
+fn on<E: AboutMatch>(ctx: &LoadContext, started: &StartedPlatform) {
+    let started = started.clone();
     ctx.listen::<E, _, _>(move |envelope| {
-        let platform = platform.get().cloned();
+        let platform = started.try_get();
         async move {
             let (Some(platform), Some(org_id)) = (platform, envelope.org_id) else {
                 return Ok(());
@@ -58,11 +60,11 @@ fn on<E: AboutMatch>(ctx: &LoadContext, platform: &Arc<OnceLock<Platform>>) {
     });
 }
 
-pub fn register(ctx: &LoadContext, platform: Arc<OnceLock<Platform>>) -> Result<(), Error> {
-    on::<MatchScheduled>(ctx, &platform);
-    on::<MatchUpdated>(ctx, &platform);
-    on::<MatchStatusChanged>(ctx, &platform);
-    on::<MatchFinished>(ctx, &platform);
-    on::<MatchDeleted>(ctx, &platform);
+pub fn register(ctx: &LoadContext, started: &StartedPlatform) -> Result<(), Error> {
+    on::<MatchScheduled>(ctx, started);
+    on::<MatchUpdated>(ctx, started);
+    on::<MatchStatusChanged>(ctx, started);
+    on::<MatchFinished>(ctx, started);
+    on::<MatchDeleted>(ctx, started);
     Ok(())
 }

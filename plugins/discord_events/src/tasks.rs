@@ -4,11 +4,8 @@
 //! would have carried sent. The task engine runs each slot once across instances; the run's due
 //! time is `now`, so tests drive the clock.
 
-use std::sync::{Arc, OnceLock};
-
 use sdk::{
-    context::Platform,
-    plugin::LoadContext,
+    plugin::{LoadContext, StartedPlatform},
     tasks::{handler, BuiltinTask, Schedule},
     Error,
 };
@@ -17,7 +14,7 @@ use crate::service::DiscordEvents;
 
 pub const RECONCILE_TASK: &str = "reconcile";
 
-pub fn register(ctx: &LoadContext, platform: Arc<OnceLock<Platform>>) -> Result<(), Error> {
+pub fn register(ctx: &LoadContext, started: StartedPlatform) -> Result<(), Error> {
     ctx.task(BuiltinTask {
         name: RECONCILE_TASK.into(),
         description: "Discord events: bring every tournament's Discord events in step with its \
@@ -26,10 +23,9 @@ pub fn register(ctx: &LoadContext, platform: Arc<OnceLock<Platform>>) -> Result<
         schedule: Schedule::Interval { seconds: 15 * 60 },
         active_by_default: true,
         handler: handler(move |run| {
-            let platform = platform.get().cloned();
+            let platform = started.get();
             async move {
-                let platform = platform
-                    .ok_or_else(|| Error::internal("the Discord events plugin has not started"))?;
+                let platform = platform?;
                 let failures = DiscordEvents::from_platform(&platform)
                     .reconcile_all(run.due_at)
                     .await?;

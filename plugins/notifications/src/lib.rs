@@ -62,13 +62,13 @@ pub mod actions {
 #[cfg(feature = "ssr")]
 pub fn plugin() -> std::sync::Arc<dyn sdk::plugin::Plugin> {
     std::sync::Arc::new(ThePlugin {
-        runtime: service::Runtime::shared(),
+        started: sdk::plugin::StartedPlatform::new(PLUGIN_ID),
     })
 }
 
 #[cfg(feature = "ssr")]
 struct ThePlugin {
-    runtime: std::sync::Arc<service::Runtime>,
+    started: sdk::plugin::StartedPlatform,
 }
 
 #[cfg(feature = "ssr")]
@@ -76,14 +76,14 @@ struct ThePlugin {
 impl sdk::plugin::Plugin for ThePlugin {
     async fn on_load(&self, ctx: &sdk::plugin::LoadContext) -> Result<(), sdk::Error> {
         commands::register(ctx)?;
-        tasks::register(ctx, std::sync::Arc::clone(&self.runtime))?;
-        listeners::register(ctx, std::sync::Arc::clone(&self.runtime))?;
+        tasks::register(ctx, self.started.clone())?;
+        listeners::register(ctx)?;
         Ok(())
     }
 
     /// The server is up: listeners check enablement and the tasks run on the platform.
     async fn on_start(&self, platform: &sdk::context::Platform) -> Result<(), sdk::Error> {
-        self.runtime.start(platform.clone());
+        self.started.set(platform.clone());
         Ok(())
     }
 }

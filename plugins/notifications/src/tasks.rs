@@ -5,21 +5,19 @@
 //! time as `now`; the worker treats it as a lower bound and times each row's claim, lease and
 //! send by the real clock (a late or long pass must not hand out leases that already ran out).
 
-use std::sync::Arc;
-
 use sdk::{
-    plugin::LoadContext,
+    plugin::{LoadContext, StartedPlatform},
     tasks::{handler, BuiltinTask, Schedule},
     Error,
 };
 
-use crate::service::Runtime;
+use crate::service::Notifications;
 
 pub const DELIVER_TASK: &str = "deliver";
 pub const REMINDERS_TASK: &str = "reminders";
 
-pub fn register(ctx: &LoadContext, runtime: Arc<Runtime>) -> Result<(), Error> {
-    let r = Arc::clone(&runtime);
+pub fn register(ctx: &LoadContext, started: StartedPlatform) -> Result<(), Error> {
+    let s = started.clone();
     ctx.task(BuiltinTask {
         name: DELIVER_TASK.into(),
         description:
@@ -28,9 +26,11 @@ pub fn register(ctx: &LoadContext, runtime: Arc<Runtime>) -> Result<(), Error> {
         schedule: Schedule::Interval { seconds: 15 },
         active_by_default: true,
         handler: handler(move |run| {
-            let r = Arc::clone(&r);
+            let platform = s.get();
             async move {
-                let pass = r.service()?.deliver_due(run.due_at).await?;
+                let pass = Notifications::from_platform(&platform?)
+                    .deliver_due(run.due_at)
+                    .await?;
                 if pass.sent + pass.retried + pass.dead > 0 {
                     tracing::info!(?pass, "notifications delivered");
                 }
@@ -45,9 +45,11 @@ pub fn register(ctx: &LoadContext, runtime: Arc<Runtime>) -> Result<(), Error> {
         schedule: Schedule::Interval { seconds: 60 },
         active_by_default: true,
         handler: handler(move |run| {
-            let r = Arc::clone(&runtime);
+            let platform = started.get();
             async move {
-                r.service()?.queue_reminders(run.due_at).await?;
+                Notifications::from_platform(&platform?)
+                    .queue_reminders(run.due_at)
+                    .await?;
                 Ok(())
             }
         }),

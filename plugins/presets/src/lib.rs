@@ -90,15 +90,16 @@ pub const MANIFEST: &str = include_str!("../plugin.toml");
 /// The plugin object the registry loads.
 #[cfg(feature = "ssr")]
 pub fn plugin() -> std::sync::Arc<dyn sdk::plugin::Plugin> {
-    std::sync::Arc::new(PresetsPlugin::default())
+    std::sync::Arc::new(PresetsPlugin {
+        started: sdk::plugin::StartedPlatform::new(PLUGIN_ID),
+    })
 }
 
 #[cfg(feature = "ssr")]
-#[derive(Default)]
 struct PresetsPlugin {
     /// The running platform, for listeners that read organizations' settings (set in
     /// `on_start`; empty for CLI commands, which do not start background work).
-    platform: std::sync::Arc<std::sync::OnceLock<sdk::context::Platform>>,
+    started: sdk::plugin::StartedPlatform,
 }
 
 #[cfg(feature = "ssr")]
@@ -109,7 +110,7 @@ impl sdk::plugin::Plugin for PresetsPlugin {
     async fn on_load(&self, ctx: &sdk::plugin::LoadContext) -> Result<(), sdk::Error> {
         commands::register(ctx)?;
         tasks::register(ctx)?;
-        listeners::register(ctx, std::sync::Arc::clone(&self.platform))?;
+        listeners::register(ctx, self.started.clone())?;
         ctx.provide(std::sync::Arc::new(service::PresetService::new(
             ctx.db.clone(),
         )));
@@ -117,7 +118,7 @@ impl sdk::plugin::Plugin for PresetsPlugin {
     }
 
     async fn on_start(&self, platform: &sdk::context::Platform) -> Result<(), sdk::Error> {
-        self.platform.set(platform.clone()).ok();
+        self.started.set(platform.clone());
         Ok(())
     }
 }

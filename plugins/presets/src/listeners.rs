@@ -7,13 +7,13 @@
 //! channel no longer in one of the organization's servers gets nothing, and the refusal is
 //! logged with the bus's listener failures. Without a bot nothing is posted.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use sdk::{
     bot::{channels::checked_rest, BotRuntime},
     context::Platform,
     events::Envelope,
-    plugin::LoadContext,
+    plugin::{LoadContext, StartedPlatform},
     Error,
 };
 
@@ -22,10 +22,10 @@ use crate::{events::PresetCreated, messages::announcement, PLUGIN_ID};
 /// Registers the announcement listener. `platform` is filled in `on_start` (the listener needs
 /// the organization's settings, which live in the plugin host); until then — and for CLI
 /// commands, which never start — there is nobody to announce to.
-pub fn register(ctx: &LoadContext, platform: Arc<OnceLock<Platform>>) -> Result<(), Error> {
+pub fn register(ctx: &LoadContext, started: StartedPlatform) -> Result<(), Error> {
     let bot = ctx.bot();
     ctx.listen::<PresetCreated, _, _>(move |event| {
-        let platform = platform.get().cloned();
+        let platform = started.try_get();
         let bot = Arc::clone(&bot);
         async move {
             match platform {

@@ -1,6 +1,7 @@
 //! SpeedGaming: a tournament follows its event on speedgaming.org. Every 5 minutes the import
 //! task reads the event's schedule (2 hours back, 7 days ahead) and keeps one match per episode:
-//! its title, time, players, stream channel and approved crew. People are found by Discord id,
+//! its title, time, players, stream channel and approved crew (crew who signed up here stay; a
+//! waiting sign-up that SpeedGaming approved is approved). People are found by Discord id,
 //! Discord tag or their remembered SpeedGaming id, else they get a placeholder user that becomes
 //! their real account when they sign in with Discord. Synced matches finish by themselves 4 hours
 //! after their time; a scheduled one whose episode is missing from two successful runs in a row
@@ -58,13 +59,13 @@ pub mod actions {
 #[cfg(feature = "ssr")]
 pub fn plugin() -> std::sync::Arc<dyn sdk::plugin::Plugin> {
     std::sync::Arc::new(ThePlugin {
-        runtime: service::Runtime::shared(),
+        started: sdk::plugin::StartedPlatform::new(PLUGIN_ID),
     })
 }
 
 #[cfg(feature = "ssr")]
 struct ThePlugin {
-    runtime: std::sync::Arc<service::Runtime>,
+    started: sdk::plugin::StartedPlatform,
 }
 
 #[cfg(feature = "ssr")]
@@ -76,7 +77,7 @@ impl sdk::plugin::Plugin for ThePlugin {
 
     async fn on_load(&self, ctx: &sdk::plugin::LoadContext) -> Result<(), sdk::Error> {
         commands::register(ctx)?;
-        tasks::register(ctx, std::sync::Arc::clone(&self.runtime))?;
+        tasks::register(ctx, self.started.clone())?;
         listeners::register(ctx)?;
         Ok(())
     }
@@ -96,7 +97,7 @@ impl sdk::plugin::Plugin for ThePlugin {
 
     /// The server is up: the tasks may use the platform.
     async fn on_start(&self, platform: &sdk::context::Platform) -> Result<(), sdk::Error> {
-        self.runtime.start(platform.clone());
+        self.started.set(platform.clone());
         Ok(())
     }
 }

@@ -8,21 +8,19 @@
 //!
 //! [`SpeedGaming::import_all`]: crate::service::SpeedGaming::import_all
 
-use std::sync::Arc;
-
 use sdk::{
-    plugin::LoadContext,
+    plugin::{LoadContext, StartedPlatform},
     tasks::{handler, BuiltinTask, Schedule},
     Error,
 };
 
-use crate::{rules, service::Runtime};
+use crate::{rules, service::SpeedGaming};
 
 pub const IMPORT_TASK: &str = "import";
 pub const CLEANUP_TASK: &str = "cleanup_placeholders";
 
-pub fn register(ctx: &LoadContext, runtime: Arc<Runtime>) -> Result<(), Error> {
-    let import_runtime = Arc::clone(&runtime);
+pub fn register(ctx: &LoadContext, started: StartedPlatform) -> Result<(), Error> {
+    let for_import = started.clone();
     ctx.task(BuiltinTask {
         name: IMPORT_TASK.into(),
         description: "SpeedGaming: import the schedules of the tournaments linked to an event"
@@ -32,9 +30,11 @@ pub fn register(ctx: &LoadContext, runtime: Arc<Runtime>) -> Result<(), Error> {
         },
         active_by_default: true,
         handler: handler(move |run| {
-            let runtime = Arc::clone(&import_runtime);
+            let platform = for_import.get();
             async move {
-                let pass = runtime.service()?.import_all(run.due_at).await?;
+                let pass = SpeedGaming::from_platform(&platform?)
+                    .import_all(run.due_at)
+                    .await?;
                 if let Some((tournament_id, why)) = pass.failed.first() {
                     return Err(Error::upstream(
                         rules::HOLDER,
@@ -58,9 +58,11 @@ pub fn register(ctx: &LoadContext, runtime: Arc<Runtime>) -> Result<(), Error> {
         },
         active_by_default: true,
         handler: handler(move |run| {
-            let runtime = Arc::clone(&runtime);
+            let platform = started.get();
             async move {
-                runtime.service()?.cleanup_placeholders(run.due_at).await?;
+                SpeedGaming::from_platform(&platform?)
+                    .cleanup_placeholders(run.due_at)
+                    .await?;
                 Ok(())
             }
         }),

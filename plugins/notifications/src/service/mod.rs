@@ -2,12 +2,10 @@
 //! API), the listeners and the tasks. Rights are checked here; each change a person makes is
 //! one transaction with its audit entry.
 //!
-//! - [`Runtime`]: the plugin's per-process state — the platform once the server started, for
-//!   the listeners and tasks registered before it existed.
-//! - [`Notifications`]: the service proper. One file per feature: `queue` (turning an event
+//! - [`Notifications`]: the service. One file per feature: `queue` (turning an event
 //!   into outbox rows, inside the cause's transaction), `worker` (claiming and sending due
 //!   rows, retries, quiet hours), `reminders` ("starting soon"), `asyncs` (the async
-//!   qualifier's reviews and timeout warnings, queued after its commit), `settings` (a user's
+//!   qualifier's reviews and timeout warnings, queued inside its transactions), `settings` (a user's
 //!   subscriptions, quiet hours and test message), `log` (the delivery logs and the retry of a
 //!   dead letter).
 
@@ -18,42 +16,10 @@ mod reminders;
 mod settings;
 mod worker;
 
-use std::sync::{Arc, RwLock};
-
 use sdk::{auth::guard::authorize_actor, context::Platform, Actor, Error};
 
 pub use reminders::ReminderPass;
 pub use worker::DeliveryPass;
-
-/// The plugin's per-process state.
-#[derive(Debug, Default)]
-pub struct Runtime {
-    platform: RwLock<Option<Platform>>,
-}
-
-impl Runtime {
-    pub fn shared() -> Arc<Self> {
-        Arc::new(Self::default())
-    }
-
-    pub fn start(&self, platform: Platform) {
-        if let Ok(mut p) = self.platform.write() {
-            *p = Some(platform);
-        }
-    }
-
-    /// The platform, once the server started.
-    pub fn platform(&self) -> Option<Platform> {
-        self.platform.read().ok().and_then(|p| p.clone())
-    }
-
-    /// The service on the started platform (tasks use this).
-    pub fn service(&self) -> Result<Notifications, Error> {
-        self.platform()
-            .map(|p| Notifications::from_platform(&p))
-            .ok_or_else(|| Error::internal("the notifications plugin has not started"))
-    }
-}
 
 /// The service.
 #[derive(Debug, Clone)]

@@ -19,6 +19,18 @@ fn s(v: &str) -> String {
     v.to_string()
 }
 
+/// `user`'s quiet hours: from an hour before to an hour after `minute` of their local day.
+async fn quiet_around(w: &World, user: &CurrentUser, minute: i64) {
+    let start = rules::format_clock(minute - 60);
+    let end = rules::format_clock(minute + 60);
+    w.world
+        .call(user, || {
+            api::save_settings(w.org, vec![], Some(start.clone()), Some(end.clone()))
+        })
+        .await
+        .unwrap();
+}
+
 async fn check_a_row_commits_with_its_cause_and_never_without(backend: Backend) {
     let w = world(backend).await;
     let ada = w.player("ada", "1001").await;
@@ -437,15 +449,7 @@ async fn check_quiet_hours_hold_a_message_until_they_end(backend: Backend) {
     // Quiet from an hour ago until an hour from now, in Tokyo (UTC+9, no daylight saving).
     let now = now_ms();
     let local = now + 9 * HOUR;
-    let minute = local.rem_euclid(DAY) / MIN;
-    let start = rules::format_clock(minute - 60);
-    let end = rules::format_clock(minute + 60);
-    w.world
-        .call(&ada, || {
-            api::save_settings(w.org, vec![], Some(start.clone()), Some(end.clone()))
-        })
-        .await
-        .unwrap();
+    quiet_around(&w, &ada, local.rem_euclid(DAY) / MIN).await;
     w.match_at("Final", Some(w.t0 + 2 * DAY), &[&ada, &zed])
         .await;
     // Queued at the real clock, just after `now`: due now, inside the window.
@@ -575,15 +579,7 @@ async fn check_an_unknown_time_zone_is_said_on_the_row(backend: Backend) {
     let zed = w.quiet_partner().await;
     w.set_time_zone(&ada, "Mars/Olympus_Mons").await;
     // Quiet from an hour ago until an hour from now, in UTC.
-    let minute = now_ms().rem_euclid(DAY) / MIN;
-    let start = rules::format_clock(minute - 60);
-    let end = rules::format_clock(minute + 60);
-    w.world
-        .call(&ada, || {
-            api::save_settings(w.org, vec![], Some(start.clone()), Some(end.clone()))
-        })
-        .await
-        .unwrap();
+    quiet_around(&w, &ada, now_ms().rem_euclid(DAY) / MIN).await;
     w.match_at("Final", Some(w.t0 + 2 * DAY), &[&ada, &zed])
         .await;
     let pass = w.svc.deliver_due(now_ms()).await.unwrap();

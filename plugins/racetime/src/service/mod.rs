@@ -29,7 +29,7 @@ use std::{
     sync::{Arc, Mutex, RwLock},
 };
 
-use sdk::{auth::guard::authorize_actor, context::Platform, Actor, Error};
+use sdk::{auth::guard::authorize_actor, context::Platform, plugin::StartedPlatform, Actor, Error};
 
 pub use rooms::OpenOutcome;
 
@@ -45,10 +45,9 @@ struct HeldToken {
 }
 
 /// The plugin's per-process state.
-#[derive(Default)]
 pub struct Runtime {
     settings: RwLock<(String, Option<String>)>,
-    platform: RwLock<Option<Platform>>,
+    started: StartedPlatform,
     tokens: Mutex<HashMap<i64, HeldToken>>,
     watchers: Mutex<HashMap<i64, watch::Watcher>>,
 }
@@ -67,7 +66,12 @@ fn read<T: Clone>(lock: &RwLock<T>) -> T {
 
 impl Runtime {
     pub fn shared() -> Arc<Self> {
-        Arc::new(Self::default())
+        Arc::new(Self {
+            settings: RwLock::default(),
+            started: StartedPlatform::new(crate::PLUGIN_ID),
+            tokens: Mutex::default(),
+            watchers: Mutex::default(),
+        })
     }
 
     /// `RACETIME_URL` (default racetime.gg) and the site's `SECRET_KEY`.
@@ -83,9 +87,7 @@ impl Runtime {
     }
 
     pub fn start(&self, platform: Platform) {
-        if let Ok(mut p) = self.platform.write() {
-            *p = Some(platform);
-        }
+        self.started.set(platform);
     }
 
     /// Stops every watcher of this instance and gives their leases up.
@@ -111,8 +113,7 @@ impl Runtime {
 
     /// The platform, once the server started.
     pub fn platform(&self) -> Result<Platform, Error> {
-        read(&self.platform)
-            .ok_or_else(|| Error::internal("the RaceTime.gg plugin has not started"))
+        self.started.get()
     }
 
     /// The service on the started platform (tasks use this).

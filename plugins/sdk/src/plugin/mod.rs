@@ -11,6 +11,7 @@
 //!   feeds).
 //! - [`cli`] holds the command-line commands plugins contribute (`sahabot <plugin> <command>`).
 //! - [`services`] lets one plugin publish a typed service that a dependent plugin fetches.
+//! - [`started`] hands the platform to a plugin's tasks and listeners once the server started.
 //! - [`model`] holds the DTOs the browser sees (compiled for wasm too).
 //!
 //! The registry that runs bundles (dependency order, migrations, enablement per organization)
@@ -32,10 +33,14 @@ pub mod feeds;
 pub mod manifest;
 #[cfg(feature = "ssr")]
 pub mod services;
+#[cfg(feature = "ssr")]
+pub mod started;
 
 #[cfg(feature = "ssr")]
 pub use contract::{Bundle, HookContext, LoadContext, Migration, Plugin, Registrations};
 pub use model::*;
+#[cfg(feature = "ssr")]
+pub use started::StartedPlatform;
 
 /// The platform version plugins state `requires.app` against.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");

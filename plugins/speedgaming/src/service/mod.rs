@@ -16,48 +16,12 @@ pub mod people;
 pub mod sync;
 pub mod upstream;
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use sdk::{auth::guard::authorize_actor, context::Platform, db::Db, Actor, Error};
 use tournament::service::Tournaments;
 
 use crate::PLUGIN_ID;
-
-/// What the plugin keeps between `on_load` and the tasks: the platform, once the server
-/// started (tasks run only then).
-#[derive(Default)]
-pub struct Runtime {
-    platform: RwLock<Option<Platform>>,
-}
-
-impl std::fmt::Debug for Runtime {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runtime").finish_non_exhaustive()
-    }
-}
-
-impl Runtime {
-    pub fn shared() -> Arc<Self> {
-        Arc::new(Self::default())
-    }
-
-    pub fn start(&self, platform: Platform) {
-        if let Ok(mut p) = self.platform.write() {
-            *p = Some(platform);
-        }
-    }
-
-    /// The service on the started platform.
-    pub fn service(&self) -> Result<SpeedGaming, Error> {
-        let platform = self
-            .platform
-            .read()
-            .map(|p| p.clone())
-            .unwrap_or_else(|p| p.into_inner().clone())
-            .ok_or_else(|| Error::internal("the SpeedGaming plugin has not started"))?;
-        Ok(SpeedGaming::from_platform(&platform))
-    }
-}
 
 /// The SpeedGaming service.
 #[derive(Clone)]
