@@ -211,9 +211,11 @@ impl Upstream {
 
     /// The answer's body as text (at most [`MAX_BODY_BYTES`]).
     pub async fn text(&self, response: Response) -> Result<String, Error> {
-        let bytes = read_limited(response)
+        let bytes = crate::http::read_limited(response, MAX_BODY_BYTES)
             .await
-            .map_err(|e| Error::upstream(&self.service, format!("{}: {e}", self.service)))?;
+            .map_err(|e| {
+                Error::upstream(&self.service, format!("{}'s answer: {e}.", self.service))
+            })?;
         String::from_utf8(bytes).map_err(|_| {
             Error::upstream(
                 &self.service,
@@ -224,9 +226,11 @@ impl Upstream {
 
     /// The answer's body read as `T`; anything else is an upstream error naming what was wrong.
     pub async fn json<T: DeserializeOwned>(&self, response: Response) -> Result<T, Error> {
-        let bytes = read_limited(response)
+        let bytes = crate::http::read_limited(response, MAX_BODY_BYTES)
             .await
-            .map_err(|e| Error::upstream(&self.service, format!("{}: {e}", self.service)))?;
+            .map_err(|e| {
+                Error::upstream(&self.service, format!("{}'s answer: {e}.", self.service))
+            })?;
         serde_json::from_slice(&bytes).map_err(|e| {
             Error::upstream(
                 &self.service,
@@ -271,29 +275,6 @@ impl Upstream {
     }
 }
 
-async fn read_limited(mut response: Response) -> Result<Vec<u8>, String> {
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
-    {
-        return Err("the answer is larger than we accept".into());
-    }
-    let mut body = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err("the answer is larger than we accept".into());
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => return Ok(body),
-            Err(e) if e.is_timeout() => return Err("the answer did not arrive in time".into()),
-            Err(_) => return Err("the answer broke off".into()),
-        }
-    }
-}
-
 /// What a refusal says, as one short line: a JSON answer's `error` / `message` / `detail`, or
 /// its `errors` (field → messages, as Laravel sites answer), or the first line of a plain-text
 /// answer. HTML pages say nothing useful (None).
@@ -303,7 +284,9 @@ async fn refusal_message(response: Response) -> Option<String> {
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("html"));
-    let bytes = read_limited(response).await.ok()?;
+    let bytes = crate::http::read_limited(response, MAX_BODY_BYTES)
+        .await
+        .ok()?;
     let text = String::from_utf8_lossy(&bytes);
     let message = match serde_json::from_str::<Value>(&text) {
         Ok(json) => json_message(&json)?,

@@ -11,33 +11,6 @@ use crate::rules::{self, Schedule, HOLDER};
 /// The largest schedule answer read (a week of a busy event is well under 1 MiB).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-/// The body, read chunk by chunk up to [`MAX_BODY_BYTES`]: a larger answer (announced by its
-/// Content-Length or found while reading) is refused before it is all in memory. The same
-/// pattern as `sdk::randomizer::upstream`'s reader, with this plugin's smaller budget.
-async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, String> {
-    let too_large = || format!("larger than the {} MiB accepted", MAX_BODY_BYTES >> 20);
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
-    {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err(too_large());
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => return Ok(body),
-            Err(e) if e.is_timeout() => return Err("it did not arrive in time".into()),
-            Err(_) => return Err("it broke off".into()),
-        }
-    }
-}
-
 pub async fn fetch_schedule(
     base_url: &str,
     slug: &str,
@@ -68,7 +41,7 @@ pub async fn fetch_schedule(
             )
         })?;
     let status = response.status();
-    let body = read_limited(response)
+    let body = sdk::http::read_limited(response, MAX_BODY_BYTES)
         .await
         .map_err(|why| Error::upstream(HOLDER, format!("SpeedGaming's answer: {why}")))?;
     let body = String::from_utf8_lossy(&body);
