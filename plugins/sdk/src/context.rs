@@ -67,6 +67,11 @@ pub trait Rights: Send + Sync + std::fmt::Debug {
 
     async fn is_member(&self, user_id: i64, org_id: i64) -> Result<bool, Error>;
 
+    /// A plugin added `user_id` to (or removed them from) the organization, after its commit:
+    /// what was remembered about them there is dropped on every instance, so their rights
+    /// follow at once.
+    fn membership_changed(&self, org_id: i64, user_id: i64);
+
     /// The implementation itself, for the host's own code and its tests (plugins cannot name
     /// it, so they cannot use this).
     fn as_any(&self) -> &dyn Any;

@@ -258,6 +258,12 @@ impl Authorizer {
         self.announce(Some(org_id), None);
     }
 
+    /// One member of one organization (joined, left, roles changed).
+    pub fn invalidate_member(&self, org_id: i64, user_id: i64) {
+        self.forget(Some(org_id), Some(user_id));
+        self.announce(Some(org_id), Some(user_id));
+    }
+
     pub fn invalidate_user(&self, user_id: i64) {
         self.forget(None, Some(user_id));
         self.announce(None, Some(user_id));

@@ -32,6 +32,10 @@ impl Rights for Authorizer {
         Authorizer::is_member(self, user_id, org_id).await
     }
 
+    fn membership_changed(&self, org_id: i64, user_id: i64) {
+        self.invalidate_member(org_id, user_id);
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }

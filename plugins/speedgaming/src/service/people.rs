@@ -84,6 +84,10 @@ impl SpeedGaming {
                 )
                 .await?;
             tx.commit().await?;
+            if !member {
+                // A non-member's "no" may be cached: they are a member now, everywhere.
+                self.platform.authorizer.membership_changed(org_id, user_id);
+            }
         }
         Ok(Found {
             user_id,
