@@ -16,7 +16,7 @@ use testkit::{
     record, PluginWorld,
 };
 use tournament::{
-    events::MatchScheduled,
+    events::{CrewApproved, MatchScheduled},
     model::{Match, MatchStatus},
     service::{MatchInput, TournamentInput, Tournaments},
 };
@@ -115,6 +115,16 @@ impl World {
         self.sg.sync_link(&link, now).await
     }
 
+    /// Episodes `ids` in the fake, each "Episode {id}", `id` hours after T0.
+    fn put_numbered_episodes(&self, ids: std::ops::RangeInclusive<i64>) {
+        for id in ids {
+            self.fake.put_episode(
+                SLUG,
+                FakeEpisode::new(id, T0 + id * HOUR).title(&format!("Episode {id}")),
+            );
+        }
+    }
+
     /// One run that must import every episode without an error.
     async fn sync_clean(&self, now: i64) -> Summary {
         let summary = self.sync(now).await.unwrap();
@@ -197,6 +207,13 @@ async fn check_the_matching_ladder_finds_people_in_order(backend: Backend) {
     // SpeedGaming id still finds them.
     let by_sg = w.user("cid").await;
     w.set_discord_id(&by_sg, "1003").await;
+    // Asked before the sync: "not a member" is what the rights cache remembers.
+    assert!(!w
+        .platform
+        .authorizer
+        .is_member(by_id.id, w.org)
+        .await
+        .unwrap());
     w.fake.put_episode(
         SLUG,
         FakeEpisode::new(1, T0 + HOUR)
@@ -499,7 +516,39 @@ async fn check_only_approved_commentators_and_trackers_are_crew(backend: Backend
     assert_eq!(summary.writes(), 0, "{summary:?}");
     let crew = w.only_match().await.crew;
     assert_eq!(crew.len(), 2, "{crew:?}");
-    assert!(crew.iter().any(|c| c.user_id == local.id));
+    let mine = crew.iter().find(|c| c.user_id == local.id).unwrap();
+    assert!(!mine.approved, "a sign-up here waits for a manager");
+
+    // SpeedGaming approves that same person as commentator: the sign-up here is approved by
+    // the sync (one write, one audit entry, the event a manager's approval sends), not doubled.
+    w.set_discord_id(&local, "3005").await;
+    let approvals = record::<CrewApproved>(&w.platform.events);
+    w.fake.put_episode(
+        SLUG,
+        FakeEpisode::new(1, T0 + HOUR)
+            .channel("SpeedGaming", "speedgaming")
+            .tracker(FakePerson::new(43, "Track"))
+            .commentator(FakePerson::new(45, "Local").discord_id("3005")),
+    );
+    let audits_before = w.audits("match.sync_update").await;
+    let summary = w.sync(T0 + 150_000).await.unwrap();
+    assert_eq!(summary.updated, 1, "{summary:?}");
+    assert_eq!(w.audits("match.sync_update").await, audits_before + 1);
+    let crew = w.only_match().await.crew;
+    assert_eq!(crew.len(), 2, "{crew:?}");
+    let mine = crew.iter().find(|c| c.user_id == local.id).unwrap();
+    assert!(mine.approved, "{crew:?}");
+    let approved = approvals.wait_for(1).await;
+    assert_eq!(
+        (
+            approved[0].user_id,
+            approved[0].role.as_str(),
+            approved[0].approved
+        ),
+        (local.id, "commentator", true)
+    );
+    let summary = w.sync(T0 + 180_000).await.unwrap();
+    assert_eq!(summary.writes(), 0, "{summary:?}");
 }
 
 both_backends!(
@@ -543,12 +592,7 @@ both_backends!(
 
 async fn check_vanished_episodes_are_deleted_and_finished_ones_untouched(backend: Backend) {
     let w = world(backend).await;
-    for id in 1..=3 {
-        w.fake.put_episode(
-            SLUG,
-            FakeEpisode::new(id, T0 + id * HOUR).title(&format!("Episode {id}")),
-        );
-    }
+    w.put_numbered_episodes(1..=3);
     w.sync_clean(T0).await;
     let all = w.matches().await;
     assert_eq!(all.len(), 3);
@@ -589,12 +633,7 @@ both_backends!(
 
 async fn check_an_empty_or_flickering_answer_deletes_nothing(backend: Backend) {
     let w = world(backend).await;
-    for id in 1..=3 {
-        w.fake.put_episode(
-            SLUG,
-            FakeEpisode::new(id, T0 + id * HOUR).title(&format!("Episode {id}")),
-        );
-    }
+    w.put_numbered_episodes(1..=3);
     w.sync_clean(T0).await;
     // A good but empty answer (a typo in the slug, an outage): a warning, nothing deleted, no
     // matter how often.
@@ -614,12 +653,7 @@ async fn check_an_empty_or_flickering_answer_deletes_nothing(backend: Backend) {
     assert_eq!(w.matches().await.len(), 3);
 
     // Episode 1 flickers (missing once, back, missing once): never two runs in a row.
-    for id in 2..=3 {
-        w.fake.put_episode(
-            SLUG,
-            FakeEpisode::new(id, T0 + id * HOUR).title(&format!("Episode {id}")),
-        );
-    }
+    w.put_numbered_episodes(2..=3);
     w.sync_clean(T0 + 300_000).await;
     w.fake
         .put_episode(SLUG, FakeEpisode::new(1, T0 + HOUR).title("Episode 1"));
@@ -814,6 +848,37 @@ async fn check_upstream_failures_are_recorded_and_delete_nothing(backend: Backen
 both_backends!(
     upstream_failures_are_recorded_and_delete_nothing,
     check_upstream_failures_are_recorded_and_delete_nothing
+);
+
+/// An upstream that accepts the request and then says nothing: the shared client's time limit
+/// ends the run, which is recorded as failed and deletes nothing; the next run works again.
+async fn check_a_stalled_upstream_times_out_and_deletes_nothing(backend: Backend) {
+    let w = world(backend).await;
+    w.fake
+        .put_episode(SLUG, FakeEpisode::new(1, T0 + HOUR).title("Kept"));
+    w.sync_clean(T0).await;
+    w.fake.remove_episode(SLUG, 1);
+    w.fake.fail_next(Failure::Stall(
+        sdk::http::TIMEOUT + std::time::Duration::from_secs(3),
+    ));
+    let err = w.sync(T0 + 60_000).await.unwrap_err();
+    assert!(matches!(err, Error::Upstream { .. }), "{err:?}");
+    assert!(err.message().contains("in time"), "{}", err.message());
+    let link = w.link_row(w.org, w.tournament).await;
+    assert_eq!(link.last_status.as_deref(), Some("failed"));
+    assert_eq!(w.only_match().await.title, "Kept", "nothing deleted");
+    assert_eq!(w.audits("match.sync_delete").await, 0);
+    // The run let go of the link: the next one runs (and, one missing run being no proof,
+    // still keeps the match).
+    w.fake
+        .put_episode(SLUG, FakeEpisode::new(1, T0 + HOUR).title("Kept, renamed"));
+    w.sync_clean(T0 + 120_000).await;
+    assert_eq!(w.only_match().await.title, "Kept, renamed");
+}
+
+both_backends!(
+    a_stalled_upstream_times_out_and_deletes_nothing,
+    check_a_stalled_upstream_times_out_and_deletes_nothing
 );
 
 async fn check_an_unreadable_episode_is_reported_and_deletes_nothing(backend: Backend) {

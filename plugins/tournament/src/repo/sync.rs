@@ -5,7 +5,7 @@
 
 use sqlx::AnyConnection;
 
-use sdk::Error;
+use sdk::{db::Flag, Error};
 
 use crate::model::CrewRole;
 
@@ -114,17 +114,42 @@ pub async fn synced_crew(
     .await?)
 }
 
-/// The (user, role key) of a match's crew rows that no sync wrote (local sign-ups).
+/// A match's crew rows that no sync wrote (local sign-ups).
 pub async fn local_crew(
     conn: &mut AnyConnection,
     match_id: i64,
-) -> Result<Vec<(i64, String)>, Error> {
-    Ok(sqlx::query_as::<_, (i64, String)>(
-        "SELECT user_id, role FROM tournament_crew WHERE match_id = $1 AND synced_by IS NULL",
+) -> Result<Vec<LocalCrewRow>, Error> {
+    Ok(sqlx::query_as::<_, LocalCrewRow>(
+        "SELECT id, user_id, role, approved FROM tournament_crew
+         WHERE match_id = $1 AND synced_by IS NULL ORDER BY id",
     )
     .bind(match_id)
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// Approves a local sign-up the outside schedule lists as approved crew: by the system (no
+/// `approved_by`), and it stays a local row (a later sync never removes it). False when the row
+/// is gone or was approved meanwhile.
+pub async fn approve_local_crew(conn: &mut AnyConnection, crew_id: i64) -> Result<bool, Error> {
+    let done = sqlx::query(
+        "UPDATE tournament_crew SET approved = TRUE
+         WHERE id = $1 AND synced_by IS NULL AND approved = FALSE",
+    )
+    .bind(crew_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A crew row no sync wrote: someone signed up (or was added) on this site.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LocalCrewRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub role: String,
+    #[sqlx(try_from = "Flag")]
+    pub approved: bool,
 }
 
 /// A crew row a sync wrote.

@@ -10,7 +10,9 @@
 //!
 //! The crew a sync writes is marked with the holder (`tournament_crew.synced_by`): a sync
 //! compares and removes only those rows, so crew that signed up on this site stays and causes no
-//! write. A new match is created together with the caller's own bookkeeping ([`OnCreated`], in
+//! write — unless the outside schedule approved that person for that role while the sign-up here
+//! still waits, in which case the sync approves it (a `CrewApproved` event, as a manager's would
+//! be). A new match is created together with the caller's own bookkeeping ([`OnCreated`], in
 //! the same transaction), and a sync deletes only a match that is still merely scheduled.
 //!
 //! Everything here acts as the system ([`Actor::system`]): the audit entries name the holder
@@ -24,9 +26,11 @@ use sqlx::AnyConnection;
 
 use super::{no_match, Staged, Tournaments};
 use crate::{
-    events::{MatchDeleted, MatchFinished, MatchScheduled, MatchStatusChanged, MatchUpdated},
+    events::{
+        CrewApproved, MatchDeleted, MatchFinished, MatchScheduled, MatchStatusChanged, MatchUpdated,
+    },
     model::{CrewRole, MatchStatus},
-    repo::{self, FieldLock, MatchFields, MatchRow},
+    repo::{self, FieldLock, LocalCrewRow, MatchFields, MatchRow},
 };
 
 /// What the outside schedule says a match is.
@@ -85,6 +89,21 @@ fn wanted_crew(
         .iter()
         .map(|(u, r)| (*u, r.key().to_string()))
         .filter(|c| !local_crew.contains(c))
+        .collect()
+}
+
+/// The local sign-ups still waiting for approval that the outside schedule lists as approved
+/// crew for the same role: the sync approves them (they stay local rows).
+fn approvals_due<'a>(want: &SyncedMatch, local_rows: &'a [LocalCrewRow]) -> Vec<&'a LocalCrewRow> {
+    local_rows
+        .iter()
+        .filter(|row| {
+            !row.approved
+                && want
+                    .crew
+                    .iter()
+                    .any(|(user, role)| *user == row.user_id && role.key() == row.role)
+        })
         .collect()
 }
 
@@ -216,13 +235,18 @@ impl Tournaments {
             .iter()
             .map(|c| (c.user_id, c.role.clone()))
             .collect();
-        let local: BTreeSet<(i64, String)> = repo::local_crew(&mut conn, row.id)
-            .await?
-            .into_iter()
+        let local_rows = repo::local_crew(&mut conn, row.id).await?;
+        let local: BTreeSet<(i64, String)> = local_rows
+            .iter()
+            .map(|c| (c.user_id, c.role.clone()))
             .collect();
         let lock = repo::field_lock(&mut conn, row.id).await?;
         drop(conn);
-        let what = differences(&row, &local, &players, &crew, lock.as_ref(), want, &source);
+        let mut what = differences(&row, &local, &players, &crew, lock.as_ref(), want, &source);
+        let approvals = approvals_due(want, &local_rows);
+        if !approvals.is_empty() {
+            what.push("crew_approval");
+        }
         if what.is_empty() {
             return Ok(SyncOutcome::Unchanged(row.id));
         }
@@ -256,7 +280,15 @@ impl Tournaments {
                 }
             }
         }
+        // Read before the transaction: a manager may have approved or removed one meanwhile.
+        let mut approved_now = Vec::new();
+        for approval in approvals {
+            if repo::approve_local_crew(&mut tx, approval.id).await? {
+                approved_now.push(approval);
+            }
+        }
         repo::put_field_lock(&mut tx, id, source.holder, source.reason, now).await?;
+        let approved_crew: Vec<i64> = approved_now.iter().map(|c| c.id).collect();
         Actor::system()
             .audit(
                 &mut tx,
@@ -264,11 +296,27 @@ impl Tournaments {
                 "match.sync_update",
                 json!({"match_id": id, "tournament_id": tournament_id, "via": source.holder,
                        "changed": what, "title": want.title, "scheduled_at": want.scheduled_at,
-                       "player_ids": want.player_ids}),
+                       "player_ids": want.player_ids, "approved_crew_ids": approved_crew}),
             )
             .await?;
         let mut staged = Staged::default();
         let actor = Actor::system();
+        for approval in &approved_now {
+            self.stage(
+                &mut tx,
+                &mut staged,
+                org_id,
+                &actor,
+                CrewApproved {
+                    match_id: id,
+                    crew_id: approval.id,
+                    user_id: approval.user_id,
+                    role: approval.role.clone(),
+                    approved: true,
+                },
+            )
+            .await?;
+        }
         if what.contains(&"time") {
             self.stage(
                 &mut tx,
@@ -302,7 +350,7 @@ impl Tournaments {
             )
             .await?;
         }
-        if what.contains(&"crew") {
+        if what.iter().any(|w| matches!(*w, "crew" | "crew_approval")) {
             self.stage(
                 &mut tx,
                 &mut staged,
@@ -597,6 +645,34 @@ mod tests {
             tracker_enabled: false,
             settings_form_schema: None,
         }
+    }
+
+    #[test]
+    fn only_waiting_sign_ups_for_a_listed_role_are_approved() {
+        let want = SyncedMatch {
+            title: "A vs B".into(),
+            scheduled_at: 1_000,
+            player_ids: vec![1, 2],
+            stream_channel_id: None,
+            crew: vec![(7, CrewRole::Commentator), (8, CrewRole::Tracker)],
+        };
+        let row = |id, user_id, role: &str, approved| LocalCrewRow {
+            id,
+            user_id,
+            role: role.into(),
+            approved,
+        };
+        let local = [
+            row(1, 7, "commentator", false),
+            // Listed, but for another role.
+            row(2, 8, "commentator", false),
+            // Approved here already.
+            row(3, 8, "tracker", true),
+            // Not listed at all.
+            row(4, 9, "commentator", false),
+        ];
+        let due: Vec<i64> = approvals_due(&want, &local).iter().map(|c| c.id).collect();
+        assert_eq!(due, [1]);
     }
 
     #[test]
