@@ -24,9 +24,10 @@
 //! Discord allows 100 upcoming events per server); every event ends with a footer naming its
 //! organization, tournament and match (`rules::marker`) — only such events are ever deleted as
 //! orphans or adopted, never other plugins' or other organizations' events made by the same
-//! site-wide bot. Switching the plugin off stops the syncing but leaves the events already in
-//! Discord (the page says so): deleting them would need calls to Discord from the switch's
-//! transaction, which must not make them.
+//! site-wide bot. Switching the plugin off stops the syncing, and the next pass of the
+//! reconciliation task (within 15 minutes) deletes the events it made (the switch's own
+//! transaction must not wait on Discord); the settings stay, and switched on again the events
+//! come back.
 // Page views are deep types; the full-type (release) wasm build, which hydrates them
 // asynchronously, needs more than rustc's default limit of 128.
 #![recursion_limit = "256"]

@@ -1,7 +1,8 @@
 //! The `reconcile` task, every 15 minutes for the whole site: every tournament with settings
-//! (in organizations with the plugin on) brought in step with Discord — events of matches that
+//! in an organization with the plugin on brought in step with Discord — events of matches that
 //! are gone deleted, events deleted by hand in Discord created anew, changes a missed event
-//! would have carried sent. The task engine runs each slot once across instances; the run's due
+//! would have carried sent — and, where the organization switched the plugin off, its events
+//! withdrawn from Discord. The task engine runs each slot once across instances; the run's due
 //! time is `now`, so tests drive the clock.
 
 use sdk::{
@@ -18,7 +19,8 @@ pub fn register(ctx: &LoadContext, started: StartedPlatform) -> Result<(), Error
     ctx.task(BuiltinTask {
         name: RECONCILE_TASK.into(),
         description: "Discord events: bring every tournament's Discord events in step with its \
-                      matches (orphans deleted, lost events recreated)"
+                      matches (orphans deleted, lost events recreated; withdrawn where the \
+                      plugin was switched off)"
             .into(),
         schedule: Schedule::Interval { seconds: 15 * 60 },
         active_by_default: true,

@@ -4,17 +4,19 @@
 //!
 //! One file per job: `settings` (the page's reads and the settings form, checked against the
 //! organization's linked servers), `sync` (one match's event kept in step, a tournament
-//! reconciled, the site-wide pass), `discord` (Discord's Guild Scheduled Event API through the
+//! reconciled), `site` (the task's site-wide pass, which also withdraws the events of
+//! organizations that switched the plugin off), `discord` (Discord's Guild Scheduled Event API through the
 //! bot's rate-limited client, and the check that a server is the organization's).
 
 mod discord;
 mod settings;
+mod site;
 mod sync;
 
 use sdk::{auth::guard::authorize_actor, context::Platform, db::Db, Actor, Error};
 use tournament::service::Tournaments;
 
-pub use sync::Failure;
+pub use site::Failure;
 
 /// The Discord events service, built from the platform.
 #[derive(Clone)]

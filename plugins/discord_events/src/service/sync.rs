@@ -1,6 +1,6 @@
-//! Keeping Discord in step: one match ([`DiscordEvents::sync_match`], what the listeners call),
-//! one tournament ([`DiscordEvents::reconcile_tournament`]: every match, orphans, events deleted
-//! by hand) and the site-wide pass of the task ([`DiscordEvents::reconcile_all`]).
+//! Keeping Discord in step: one match ([`DiscordEvents::sync_match`], what the listeners call)
+//! and one tournament ([`DiscordEvents::reconcile_tournament`]: every match, orphans, events
+//! deleted by hand). The task's site-wide pass is in `site`.
 //!
 //! For each match the plan (`rules::plan`) meets the row we keep (`repo::events`):
 //! - wanted, no row: claim the creation (the row with an empty event id; a second instance's
@@ -65,7 +65,7 @@ static MATCH_LOCKS: LazyLock<Mutex<HashMap<(i64, i64), MatchLock>>> = LazyLock::
 type MatchLock = Arc<tokio::sync::Mutex<()>>;
 
 /// The match's lock, held while it is synced.
-async fn lock_match(org_id: i64, match_id: i64) -> MatchGuard {
+pub(super) async fn lock_match(org_id: i64, match_id: i64) -> MatchGuard {
     let lock = {
         let mut locks = MATCH_LOCKS.lock().unwrap_or_else(|p| p.into_inner());
         // A waiter cancelled before it got its turn leaves its entry behind (its guard never
@@ -81,7 +81,7 @@ async fn lock_match(org_id: i64, match_id: i64) -> MatchGuard {
     }
 }
 
-struct MatchGuard {
+pub(super) struct MatchGuard {
     key: (i64, i64),
     guard: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
@@ -100,16 +100,8 @@ impl Drop for MatchGuard {
     }
 }
 
-/// A tournament whose sync failed in the site-wide pass.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub org_id: i64,
-    pub tournament_id: i64,
-    pub message: String,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Change {
+pub(super) enum Change {
     Created,
     Updated,
     Deleted,
@@ -236,6 +228,20 @@ impl DiscordEvents {
         let result = self
             .reconcile_rows(org_id, tournament_id, &settings, &mut rows, now)
             .await;
+        self.record_pass(org_id, tournament_id, &result, now)
+            .await?;
+        result
+    }
+
+    /// Records a whole pass over the tournament (a reconciliation, a withdrawal): its error, or
+    /// none, which clears the last one.
+    pub(super) async fn record_pass<T>(
+        &self,
+        org_id: i64,
+        tournament_id: i64,
+        result: &Result<T, Error>,
+        now: i64,
+    ) -> Result<(), Error> {
         self.record(
             org_id,
             tournament_id,
@@ -244,8 +250,7 @@ impl DiscordEvents {
             now,
             result.is_err(),
         )
-        .await?;
-        result
+        .await
     }
 
     async fn reconcile_rows(
@@ -359,34 +364,6 @@ impl DiscordEvents {
             }
         }
         Ok(present)
-    }
-
-    /// The site-wide pass (the task): every tournament with settings in an organization that
-    /// has the plugin on. Failures are recorded per tournament and returned.
-    pub async fn reconcile_all(&self, now: i64) -> Result<Vec<Failure>, Error> {
-        let all = repo::settings::all(&mut *self.conn().await?).await?;
-        let mut failures = Vec::new();
-        for row in all {
-            if !self
-                .platform
-                .plugins
-                .is_enabled(row.organization_id, crate::PLUGIN_ID)
-                .await?
-            {
-                continue;
-            }
-            if let Err(e) = self
-                .reconcile_tournament(row.organization_id, row.tournament_id, now)
-                .await
-            {
-                failures.push(Failure {
-                    org_id: row.organization_id,
-                    tournament_id: row.tournament_id,
-                    message: e.message().to_string(),
-                });
-            }
-        }
-        Ok(failures)
     }
 
     /// Records the outcome on the tournament. When the sync itself failed (`failed`), failing
@@ -601,7 +578,12 @@ impl DiscordEvents {
 
     /// Deletes a match's event in Discord — only in a server still linked to the organization;
     /// a row in one that is not is forgotten without touching it — and drops the row.
-    async fn remove(&self, org_id: i64, row: &EventRow, now: i64) -> Result<Change, Error> {
+    pub(super) async fn remove(
+        &self,
+        org_id: i64,
+        row: &EventRow,
+        now: i64,
+    ) -> Result<Change, Error> {
         if row.discord_event_id.is_empty() {
             if row.claimed_at >= now - STALE_CLAIM_MS {
                 return Ok(Change::Unchanged);

@@ -223,7 +223,8 @@ fn StatusView(found: TournamentEvents) -> impl IntoView {
             <p class="text-gray-600">
                 "Matches more than 14 days away get their event once they come within 14 days \
                  (Discord allows 100 upcoming events per server). Switching the plugin off \
-                 leaves the events already made in Discord."
+                 removes its events from Discord within 15 minutes; switched on again, they \
+                 come back."
             </p>
             <p>
                 "Last sync: "

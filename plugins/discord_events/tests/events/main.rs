@@ -1,10 +1,10 @@
 //! Discord events against the test kit's fake Discord (real HTTP), on SQLite and PostgreSQL:
 //! the world every test starts from and its helpers. The tests, by feature: `follow` (events
 //! follow match changes through the listeners; the filter; a 429 waited out), `claims` (the
-//! creation claim is its owner's token; a creation cut off is adopted, not made twice), `reconcile`
-//! (orphans removed, lost events recreated, by the page's button and the task), `guard` (servers
-//! not linked to the organization refused at save and at post time; templates checked;
-//! organizations kept apart).
+//! creation claim is its owner's token; a creation cut off is adopted, not made twice),
+//! `reconcile` (orphans removed, lost events recreated, by the page's button and the task;
+//! events withdrawn while the plugin is off), `guard` (servers not linked to the organization
+//! refused at save and at post time; templates checked; organizations kept apart).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod claims;

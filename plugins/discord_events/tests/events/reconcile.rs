@@ -1,6 +1,7 @@
 //! Reconciliation: events deleted by hand in Discord are created anew, events whose match is
 //! gone are deleted, events the bot made that no match owns are deleted — people's own events
-//! are left alone; by the page's "Reconcile now" and by the periodic task.
+//! are left alone; by the page's "Reconcile now" and by the periodic task, which also withdraws
+//! the events of an organization that switched the plugin off.
 
 use discord_events::{api, model::MatchFilter, rules};
 use sdk::{db::Backend, time::now_ms};
@@ -63,9 +64,8 @@ async fn drift(w: &World) -> (i64, i64, String) {
     (a.id, b.id, lost)
 }
 
-/// After reconciling: the two matches' events, the person's and the bot's events that are not
-/// this tournament's, nothing else.
-async fn assert_reconciled(w: &World, a: i64, b: i64, lost: &str) {
+/// The names of the events in [`GUILD`], sorted.
+fn names_in_guild(w: &World) -> Vec<String> {
     let mut names: Vec<String> = w
         .discord
         .scheduled_events(GUILD)
@@ -73,8 +73,14 @@ async fn assert_reconciled(w: &World, a: i64, b: i64, lost: &str) {
         .map(|e| e.name)
         .collect();
     names.sort();
+    names
+}
+
+/// After reconciling: the two matches' events, the person's and the bot's events that are not
+/// this tournament's, nothing else.
+async fn assert_reconciled(w: &World, a: i64, b: i64, lost: &str) {
     assert_eq!(
-        names,
+        names_in_guild(w),
         [
             "Another plugin's",
             "Movie night",
@@ -146,4 +152,43 @@ async fn check_the_task_reconciles_every_tournament(backend: Backend) {
 both_backends!(
     the_task_reconciles_every_tournament,
     check_the_task_reconciles_every_tournament
+);
+
+/// Switched off: the next pass deletes the tournament's events in Discord (a person's own event
+/// stays) and keeps the settings; switched on again, the next pass makes them anew.
+async fn check_switching_off_withdraws_the_events_and_on_brings_them_back(backend: Backend) {
+    let w = world(backend).await;
+    w.configure(MatchFilter::All).await;
+    w.new_match("Round 1", Some(120), false).await;
+    w.new_match("Round 2", Some(180), false).await;
+    w.wait_for_events(2).await;
+    w.discord
+        .add_scheduled_event(GUILD, "Movie night", "420000000000000001");
+    let rows = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM discord_events_events")
+            .fetch_one(w.test.db.pool())
+            .await
+            .unwrap()
+    };
+
+    w.world.set_enabled(discord_events::PLUGIN_ID, false).await;
+    let failures = w.svc.reconcile_all(now_ms()).await.unwrap();
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(names_in_guild(&w), ["Movie night"]);
+    assert_eq!(rows().await, 0);
+    // Nothing left to withdraw: the next pass sends nothing.
+    let calls = w.discord.requests().len();
+    w.svc.reconcile_all(now_ms()).await.unwrap();
+    assert_eq!(w.discord.requests().len(), calls);
+
+    w.world.set_enabled(discord_events::PLUGIN_ID, true).await;
+    let failures = w.svc.reconcile_all(now_ms()).await.unwrap();
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(names_in_guild(&w), ["Movie night", "Round 1", "Round 2"]);
+    assert_eq!(rows().await, 2);
+}
+
+both_backends!(
+    switching_off_withdraws_the_events_and_on_brings_them_back,
+    check_switching_off_withdraws_the_events_and_on_brings_them_back
 );
