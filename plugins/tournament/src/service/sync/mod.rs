@@ -17,6 +17,10 @@
 //!
 //! Everything here acts as the system ([`Actor::system`]): the audit entries name the holder
 //! (`via`) rather than a person.
+//!
+//! Files: this one (what a match should be, the diff, creating and updating it, the stream
+//! channel a sync names), `locks` (the field locks), `ending` (finishing and deleting a synced
+//! match), `tests` (the diff's unit tests).
 
 use std::collections::BTreeSet;
 
@@ -24,11 +28,14 @@ use sdk::{Actor, Error};
 use serde_json::json;
 use sqlx::AnyConnection;
 
+mod ending;
+mod locks;
+#[cfg(test)]
+mod tests;
+
 use super::{no_match, Staged, Tournaments};
 use crate::{
-    events::{
-        CrewApproved, MatchDeleted, MatchFinished, MatchScheduled, MatchStatusChanged, MatchUpdated,
-    },
+    events::{CrewApproved, MatchScheduled, MatchUpdated},
     model::{CrewRole, MatchStatus},
     repo::{self, FieldLock, LocalCrewRow, MatchFields, MatchRow},
 };
@@ -140,58 +147,6 @@ fn differences(
 }
 
 impl Tournaments {
-    /// The match's field lock, if another plugin keeps its fields.
-    pub async fn field_lock(&self, org_id: i64, match_id: i64) -> Result<Option<FieldLock>, Error> {
-        let mut conn = self.conn().await?;
-        if repo::match_by_id(&mut conn, org_id, match_id)
-            .await?
-            .is_none()
-        {
-            return Err(no_match(match_id));
-        }
-        repo::field_lock(&mut conn, match_id).await
-    }
-
-    /// Refuses a hand edit that would change a locked field of the match (`before`), naming the
-    /// field and who keeps it. Called inside the edit's transaction.
-    pub(super) async fn refuse_locked_fields(
-        conn: &mut AnyConnection,
-        before: &MatchRow,
-        fields: &MatchFields,
-        players: &[i64],
-    ) -> Result<(), Error> {
-        let Some(lock) = repo::field_lock(conn, before.id).await? else {
-            return Ok(());
-        };
-        let current: BTreeSet<i64> = repo::match_players(conn, &[before.id])
-            .await?
-            .into_iter()
-            .map(|(_, p)| p.user_id)
-            .collect();
-        let changed = if fields.title != before.title {
-            Some(("title", "title"))
-        } else if fields.scheduled_at != before.times.scheduled_at {
-            Some(("scheduled_at", "time"))
-        } else if players.iter().copied().collect::<BTreeSet<_>>() != current {
-            Some(("player_ids", "players"))
-        } else if fields.stream_channel_id != before.stream_channel_id {
-            Some(("stream_channel_id", "stream channel"))
-        } else {
-            None
-        };
-        match changed {
-            None => Ok(()),
-            Some((field, what)) => Err(Error::invalid(
-                field,
-                format!(
-                    "This match's {what} comes from {}: {} Change it there, or switch the \
-                     sync off first.",
-                    lock.holder, lock.reason
-                ),
-            )),
-        }
-    }
-
     /// Makes match `match_id` (or a new one, when None or gone) of the tournament what `want`
     /// says, with `source`'s field lock, in one transaction with its audit entry — or writes
     /// nothing when it already is. A finished match is left alone.
@@ -445,144 +400,6 @@ impl Tournaments {
         Ok(id)
     }
 
-    /// Finishes the match as `holder` (its time is long past), unless it is finished already
-    /// (by hand or before): true when it finished now.
-    pub async fn sync_finish(
-        &self,
-        org_id: i64,
-        match_id: i64,
-        holder: &str,
-        now: i64,
-    ) -> Result<bool, Error> {
-        let mut conn = self.conn().await?;
-        let Some(row) = repo::match_by_id(&mut conn, org_id, match_id).await? else {
-            return Ok(false);
-        };
-        drop(conn);
-        let from = MatchStatus::of(&row.times);
-        if from >= MatchStatus::Finished {
-            return Ok(false);
-        }
-        let mut tx = self.begin().await?;
-        if !repo::lock_match(&mut tx, org_id, match_id, now).await? {
-            return Ok(false);
-        }
-        let mut times = row.times;
-        times.finished_at = Some(now);
-        repo::set_times(&mut tx, match_id, &times, now).await?;
-        Actor::system()
-            .audit(
-                &mut tx,
-                Some(org_id),
-                "match.sync_finish",
-                json!({"match_id": match_id, "via": holder, "from": from.key()}),
-            )
-            .await?;
-        let mut staged = Staged::default();
-        let actor = Actor::system();
-        self.stage(
-            &mut tx,
-            &mut staged,
-            org_id,
-            &actor,
-            MatchStatusChanged {
-                tournament_id: row.tournament_id,
-                match_id,
-                from: from.key().into(),
-                to: MatchStatus::Finished.key().into(),
-                by_holder: Some(holder.to_string()),
-            },
-        )
-        .await?;
-        self.stage(
-            &mut tx,
-            &mut staged,
-            org_id,
-            &actor,
-            MatchFinished {
-                tournament_id: row.tournament_id,
-                match_id,
-                ranks: Vec::new(),
-            },
-        )
-        .await?;
-        self.commit(tx, staged).await?;
-        Ok(true)
-    }
-
-    /// Deletes a synced match whose source is gone, as `holder` — only one still merely
-    /// scheduled (never one checked in, under way or finished): true when it was deleted.
-    pub async fn sync_delete(
-        &self,
-        org_id: i64,
-        match_id: i64,
-        holder: &str,
-        now: i64,
-    ) -> Result<bool, Error> {
-        let mut tx = self.begin().await?;
-        if !repo::lock_match(&mut tx, org_id, match_id, now).await? {
-            return Ok(false);
-        }
-        let row = repo::match_by_id(&mut tx, org_id, match_id)
-            .await?
-            .ok_or_else(|| no_match(match_id))?;
-        let held = !repo::holds(&mut tx, &[match_id]).await?.is_empty();
-        if held || MatchStatus::of(&row.times) > MatchStatus::Scheduled {
-            // Checked in, under way or finished, or another plugin (a race room) holds it: left
-            // alone. Nothing was
-            // changed but the lock's touch of updated_at; roll that back.
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        repo::delete_match(&mut tx, org_id, match_id).await?;
-        Actor::system()
-            .audit(
-                &mut tx,
-                Some(org_id),
-                "match.sync_delete",
-                json!({"match_id": match_id, "title": row.title, "tournament_id": row.tournament_id, "via": holder}),
-            )
-            .await?;
-        let mut staged = Staged::default();
-        self.stage(
-            &mut tx,
-            &mut staged,
-            org_id,
-            &Actor::system(),
-            MatchDeleted {
-                tournament_id: row.tournament_id,
-                match_id,
-            },
-        )
-        .await?;
-        self.commit(tx, staged).await?;
-        Ok(true)
-    }
-
-    /// Lifts `holder`'s field locks from the tournament's matches (its sync was switched off),
-    /// in the caller's transaction (the caller writes the audit entry of switching it off).
-    pub async fn release_field_locks_in(
-        conn: &mut AnyConnection,
-        org_id: i64,
-        tournament_id: i64,
-        holder: &str,
-    ) -> Result<u64, Error> {
-        // not audited: part of the caller's change (switching the sync off), audited there.
-        repo::release_field_locks(conn, org_id, tournament_id, holder).await
-    }
-
-    /// Lifts every field lock `holder` keeps on the organization's matches (the holder plugin
-    /// was switched off for the organization: a lock only counts while its holder runs), in the
-    /// caller's transaction (the enablement change, audited by the platform).
-    pub async fn release_org_field_locks_in(
-        conn: &mut AnyConnection,
-        org_id: i64,
-        holder: &str,
-    ) -> Result<u64, Error> {
-        // not audited: part of switching the holder plugin off, audited by the platform.
-        repo::release_org_field_locks(conn, org_id, holder).await
-    }
-
     /// The organization's stream channel called `name`, created (active, at `stream_url`) when
     /// there is none: (id, whether it was created).
     pub async fn ensure_stream_channel(
@@ -614,107 +431,5 @@ impl Tournaments {
             .await?;
         tx.commit().await?;
         Ok((id, true))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::MatchTimes;
-
-    fn row() -> MatchRow {
-        MatchRow {
-            id: 1,
-            org_id: 1,
-            tournament_id: 1,
-            tournament_name: "T".into(),
-            title: "A vs B".into(),
-            comment: String::new(),
-            stream_channel_id: Some(3),
-            times: MatchTimes {
-                scheduled_at: Some(1_000),
-                checked_in_at: None,
-                started_at: None,
-                finished_at: None,
-                confirmed_at: None,
-            },
-            seed_url: None,
-            seed_description: String::new(),
-            seed_roll_id: None,
-            onsite: false,
-            tracker_enabled: false,
-            settings_form_schema: None,
-        }
-    }
-
-    #[test]
-    fn only_waiting_sign_ups_for_a_listed_role_are_approved() {
-        let want = SyncedMatch {
-            title: "A vs B".into(),
-            scheduled_at: 1_000,
-            player_ids: vec![1, 2],
-            stream_channel_id: None,
-            crew: vec![(7, CrewRole::Commentator), (8, CrewRole::Tracker)],
-        };
-        let row = |id, user_id, role: &str, approved| LocalCrewRow {
-            id,
-            user_id,
-            role: role.into(),
-            approved,
-        };
-        let local = [
-            row(1, 7, "commentator", false),
-            // Listed, but for another role.
-            row(2, 8, "commentator", false),
-            // Approved here already.
-            row(3, 8, "tracker", true),
-            // Not listed at all.
-            row(4, 9, "commentator", false),
-        ];
-        let due: Vec<i64> = approvals_due(&want, &local).iter().map(|c| c.id).collect();
-        assert_eq!(due, [1]);
-    }
-
-    #[test]
-    fn a_match_as_wanted_has_no_differences_and_each_part_is_named() {
-        let source = SyncSource {
-            holder: "SpeedGaming",
-            reason: "episode 5",
-        };
-        let lock = FieldLock {
-            match_id: 1,
-            holder: "SpeedGaming".into(),
-            reason: "episode 5".into(),
-        };
-        let want = SyncedMatch {
-            title: "A vs B".into(),
-            scheduled_at: 1_000,
-            player_ids: vec![2, 1],
-            stream_channel_id: Some(3),
-            crew: vec![(7, CrewRole::Commentator)],
-        };
-        let players: BTreeSet<i64> = [1, 2].into();
-        let none = BTreeSet::new();
-        let crew: BTreeSet<_> = [(7, "commentator".to_string())].into();
-        assert!(
-            differences(&row(), &none, &players, &crew, Some(&lock), &want, &source).is_empty()
-        );
-        // The same person signed up here for the role: the sync wants no row of its own.
-        assert_eq!(
-            differences(&row(), &crew, &players, &crew, Some(&lock), &want, &source),
-            ["crew"]
-        );
-        assert!(
-            differences(&row(), &crew, &players, &none, Some(&lock), &want, &source).is_empty()
-        );
-
-        let moved = SyncedMatch {
-            scheduled_at: 2_000,
-            ..want.clone()
-        };
-        assert_eq!(
-            differences(&row(), &none, &players, &none, None, &moved, &source),
-            ["time", "crew", "lock"]
-        );
     }
 }
