@@ -115,6 +115,12 @@ impl World {
         self.sg.sync_link(&link, now).await
     }
 
+    /// The match "Kept" ([`world_with_kept_match`]) is still there, and no sync deleted any.
+    async fn assert_nothing_deleted(&self) {
+        assert_eq!(self.only_match().await.title, "Kept", "nothing deleted");
+        assert_eq!(self.audits("match.sync_delete").await, 0);
+    }
+
     /// Episodes `ids` in the fake, each "Episode {id}", `id` hours after T0.
     fn put_numbered_episodes(&self, ids: std::ops::RangeInclusive<i64>) {
         for id in ids {
@@ -769,11 +775,17 @@ both_backends!(
     check_an_unchanged_sync_of_200_episodes_writes_nothing
 );
 
-async fn check_upstream_failures_are_recorded_and_delete_nothing(backend: Backend) {
+/// The world with one episode "Kept" synced into one match.
+async fn world_with_kept_match(backend: Backend) -> World {
     let w = world(backend).await;
     w.fake
         .put_episode(SLUG, FakeEpisode::new(1, T0 + HOUR).title("Kept"));
     w.sync_clean(T0).await;
+    w
+}
+
+async fn check_upstream_failures_are_recorded_and_delete_nothing(backend: Backend) {
+    let w = world_with_kept_match(backend).await;
     let request = &w.fake.requests()[0];
     assert_eq!(request.path, "/api/schedule/");
     assert_eq!(request.query["event"], SLUG);
@@ -841,8 +853,7 @@ async fn check_upstream_failures_are_recorded_and_delete_nothing(backend: Backen
         (link.last_status.as_deref(), link.last_run_at),
         (Some("failed"), Some(T0 + 180_000))
     );
-    assert_eq!(w.only_match().await.title, "Kept", "nothing deleted");
-    assert_eq!(w.audits("match.sync_delete").await, 0);
+    w.assert_nothing_deleted().await;
 }
 
 both_backends!(
@@ -853,10 +864,7 @@ both_backends!(
 /// An upstream that accepts the request and then says nothing: the shared client's time limit
 /// ends the run, which is recorded as failed and deletes nothing; the next run works again.
 async fn check_a_stalled_upstream_times_out_and_deletes_nothing(backend: Backend) {
-    let w = world(backend).await;
-    w.fake
-        .put_episode(SLUG, FakeEpisode::new(1, T0 + HOUR).title("Kept"));
-    w.sync_clean(T0).await;
+    let w = world_with_kept_match(backend).await;
     w.fake.remove_episode(SLUG, 1);
     w.fake.fail_next(Failure::Stall(
         sdk::http::TIMEOUT + std::time::Duration::from_secs(3),
@@ -866,8 +874,7 @@ async fn check_a_stalled_upstream_times_out_and_deletes_nothing(backend: Backend
     assert!(err.message().contains("in time"), "{}", err.message());
     let link = w.link_row(w.org, w.tournament).await;
     assert_eq!(link.last_status.as_deref(), Some("failed"));
-    assert_eq!(w.only_match().await.title, "Kept", "nothing deleted");
-    assert_eq!(w.audits("match.sync_delete").await, 0);
+    w.assert_nothing_deleted().await;
     // The run let go of the link: the next one runs (and, one missing run being no proof,
     // still keeps the match).
     w.fake
@@ -882,10 +889,7 @@ both_backends!(
 );
 
 async fn check_an_unreadable_episode_is_reported_and_deletes_nothing(backend: Backend) {
-    let w = world(backend).await;
-    w.fake
-        .put_episode(SLUG, FakeEpisode::new(1, T0 + HOUR).title("Kept"));
-    w.sync_clean(T0).await;
+    let w = world_with_kept_match(backend).await;
     w.fake.remove_episode(SLUG, 1);
     w.fake
         .fail_next(Failure::Garbage(r#"[{"title": "no id or time"}]"#.into()));

@@ -121,6 +121,13 @@ impl World {
         zed
     }
 
+    /// The usual pair of a match: ada (Discord `1001`), who hears everything, and the quiet
+    /// partner zed ([`World::quiet_partner`]).
+    pub async fn ada_and_quiet_zed(&self) -> (CurrentUser, CurrentUser) {
+        let ada = self.player("ada", "1001").await;
+        (ada, self.quiet_partner().await)
+    }
+
     /// A match of the Spring Cup between `players` at `at` (None: unscheduled), made by the
     /// admin through the tournament service (which stages `MatchScheduled`).
     pub async fn match_at(&self, title: &str, at: Option<i64>, players: &[&CurrentUser]) -> i64 {

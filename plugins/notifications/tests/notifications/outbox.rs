@@ -93,8 +93,7 @@ both_backends!(
 
 async fn check_the_same_cause_queues_once(backend: Backend) {
     let w = world(backend).await;
-    let ada = w.player("ada", "1001").await;
-    let zed = w.quiet_partner().await;
+    let (ada, zed) = w.ada_and_quiet_zed().await;
     let at = w.t0 + 2 * DAY;
     let m = w.match_at("Final", Some(at), &[&ada, &zed]).await;
     // The same event heard twice (a replay of its envelope): one row.
@@ -145,8 +144,7 @@ async fn check_the_same_cause_queues_once(backend: Backend) {
 /// holds right now is left alone.
 async fn check_a_match_moved_back_and_forth_tells_each_move(backend: Backend) {
     let w = world(backend).await;
-    let ada = w.player("ada", "1001").await;
-    let zed = w.quiet_partner().await;
+    let (ada, zed) = w.ada_and_quiet_zed().await;
     let (eight, nine) = (w.t0 + DAY, w.t0 + DAY + HOUR);
     let m = w.match_at("Final", Some(eight), &[&ada, &zed]).await;
     // The reminder for 20:00 is queued (its moment came), then the match moves.
@@ -196,8 +194,7 @@ both_backends!(the_same_cause_queues_once, check_the_same_cause_queues_once);
 
 async fn check_crew_and_seeds_reach_the_right_people(backend: Backend) {
     let w = world(backend).await;
-    let ada = w.player("ada", "1001").await;
-    let zed = w.quiet_partner().await;
+    let (ada, zed) = w.ada_and_quiet_zed().await;
     let cal = w.player("cal", "1003").await;
     let m = w.match_at("Final", None, &[&ada, &zed]).await;
     assert_eq!(w.outbox_count().await, 0, "an unscheduled match is no news");
@@ -253,8 +250,7 @@ both_backends!(
 async fn check_a_failing_dm_is_retried_then_dead_lettered_with_its_error(backend: Backend) {
     let w = world(backend).await;
     let ava = w.member("ava", &["Admin"]).await;
-    let ada = w.player("ada", "1001").await;
-    let zed = w.quiet_partner().await;
+    let (ada, zed) = w.ada_and_quiet_zed().await;
     w.match_at("Final", Some(w.t0 + 2 * DAY), &[&ada, &zed])
         .await;
     let dead = record::<DeliveryDeadLettered>(&w.platform.events);
@@ -410,8 +406,7 @@ both_backends!(
 
 async fn check_a_lease_keeps_others_off_until_it_runs_out(backend: Backend) {
     let w = world(backend).await;
-    let ada = w.player("ada", "1001").await;
-    let zed = w.quiet_partner().await;
+    let (ada, zed) = w.ada_and_quiet_zed().await;
     w.match_at("Final", Some(w.t0 + DAY), &[&ada, &zed]).await;
     let db = &w.test.db;
     let now = now_ms();
@@ -443,8 +438,7 @@ both_backends!(
 
 async fn check_quiet_hours_hold_a_message_until_they_end(backend: Backend) {
     let w = world(backend).await;
-    let ada = w.player("ada", "1001").await;
-    let zed = w.quiet_partner().await;
+    let (ada, zed) = w.ada_and_quiet_zed().await;
     w.set_time_zone(&ada, "Asia/Tokyo").await;
     // Quiet from an hour ago until an hour from now, in Tokyo (UTC+9, no daylight saving).
     let now = now_ms();
@@ -482,8 +476,7 @@ both_backends!(
 /// real clock: the rows queued since are due, and their leases and sent times are real ones.
 async fn check_a_late_pass_uses_the_real_clock(backend: Backend) {
     let w = world(backend).await;
-    let ada = w.player("ada", "1001").await;
-    let zed = w.quiet_partner().await;
+    let (ada, zed) = w.ada_and_quiet_zed().await;
     w.match_at("Final", Some(w.t0 + DAY), &[&ada, &zed]).await;
     let before = now_ms();
     let stale = w.t0 - HOUR;
@@ -530,8 +523,7 @@ both_backends!(
 /// one): a switch-off in the same transaction is seen, and nothing is queued.
 async fn check_enablement_is_read_on_the_causes_connection(backend: Backend) {
     let w = world(backend).await;
-    let ada = w.player("ada", "1001").await;
-    let zed = w.quiet_partner().await;
+    let (ada, zed) = w.ada_and_quiet_zed().await;
     let m = w.match_at("Final", None, &[&ada, &zed]).await;
     for on in [false, true] {
         let mut tx = w.test.db.begin().await.unwrap();
@@ -575,8 +567,7 @@ both_backends!(
 /// says so (rather than silently).
 async fn check_an_unknown_time_zone_is_said_on_the_row(backend: Backend) {
     let w = world(backend).await;
-    let ada = w.player("ada", "1001").await;
-    let zed = w.quiet_partner().await;
+    let (ada, zed) = w.ada_and_quiet_zed().await;
     w.set_time_zone(&ada, "Mars/Olympus_Mons").await;
     // Quiet from an hour ago until an hour from now, in UTC.
     quiet_around(&w, &ada, now_ms().rem_euclid(DAY) / MIN).await;

@@ -75,8 +75,7 @@ both_backends!(
 
 async fn check_no_reminders_where_the_plugin_is_off(backend: Backend) {
     let w = world(backend).await;
-    let ada = w.player("ada", "1001").await;
-    let zed = w.quiet_partner().await;
+    let (ada, zed) = w.ada_and_quiet_zed().await;
     let at = now_ms() + 3 * HOUR;
     w.match_at("Final", Some(at), &[&ada, &zed]).await;
     w.world.set_enabled(notifications::PLUGIN_ID, false).await;
