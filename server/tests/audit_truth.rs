@@ -103,6 +103,9 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// test kit are left out.
 fn functions_by_crate(plugins: &Path) -> BTreeMap<String, Vec<Function>> {
     let item = Regex::new(r"(?m)^\s*(?:pub(?:\([^)]*\))?\s+)?(?:async\s+)?fn\s+(\w+)").unwrap();
+    // An inline unit-test module ends what is read of a file; a declared one (`mod tests;`, its
+    // own file, skipped below) does not: the code after it is the crate's.
+    let inline_tests = Regex::new(r"#\[cfg\(test\)\]\s*mod\s+\w+\s*\{").unwrap();
     let mut crates = BTreeMap::new();
     for entry in std::fs::read_dir(plugins).unwrap() {
         let dir = entry.unwrap().path().join("src");
@@ -126,7 +129,10 @@ fn functions_by_crate(plugins: &Path) -> BTreeMap<String, Vec<Function>> {
                 continue;
             }
             let text = std::fs::read_to_string(&file).unwrap();
-            let text = text.split("#[cfg(test)]").next().unwrap();
+            let text = match inline_tests.find(&text) {
+                Some(tests) => &text[..tests.start()],
+                None => &text,
+            };
             let starts: Vec<(usize, String)> = item
                 .captures_iter(text)
                 .map(|c| (c.get(0).unwrap().start(), c[1].to_string()))
