@@ -54,12 +54,8 @@ build_site() {
   say "split and bind: the pages that load on demand, then wasm-bindgen (tools/wasm-build)"
   "$WASM_BUILD" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/$dir/frontend.wasm" "$out"
   if [ "$profile" = release ]; then
-    # Every module on its own, as many at once as there are cores (the tool is single-threaded).
-    # Its "unknown name subsection" warnings are about the split modules' debug names: harmless.
-    export NODE_BIN
-    find "$out" -name '*.wasm' -print0 | xargs -0 -P "$(nproc)" -I{} sh -c \
-      '"$NODE_BIN/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$1" -o "$1.opt" 2>"$1.log" \
-         || { cat "$1.log" >&2; exit 1; }; rm -f "$1.log"; mv "$1.opt" "$1"' _ {}
+    # -Oz on every module, one worker per core, binaryen loaded once per worker.
+    node scripts/wasm-opt.mjs "$out"/*.wasm
   fi
   say "css: tailwind"
   "$NODE_BIN/tailwindcss" -i style/input.css -o "$out/sahabot.css" --minify 2>/dev/null
@@ -86,7 +82,7 @@ build_site() {
 build_server() {
   local t0; t0=$(date +%s)
   if [ "$1" = release ]; then
-    say "server: sahabot (release; on a 2-core machine about 14 min the first time, about 8 min after a change)"
+    say "server: sahabot (release; on a 2-core machine about 20 min the first time, 14 to 26 min measured, about 8 min after a change)"
   else
     say "server: sahabot ($1; about 9 min the first time, 1-2 min after a change)"
   fi

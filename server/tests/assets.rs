@@ -146,3 +146,41 @@ both_backends!(
     big_answers_are_compressed_small_ones_are_not,
     check_big_answers_are_compressed_small_ones_are_not
 );
+
+/// A plugin's pages load together, as one group named `<plugin>_pages` (what `sahabot plugins
+/// new` writes). Each group is a split point of the client's wasm, and the splitter makes a
+/// shared module for every set of groups that share code: a plugin with a group per page
+/// multiplied the modules every page loads and every build optimises (five racetime groups
+/// once made the schedule page need 201 modules).
+#[test]
+fn each_plugin_loads_its_pages_as_one_group() {
+    let plugins = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins");
+    let lazy_page = regex::Regex::new(r"lazy_page!\(\s*(\w+)\s*:").unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&plugins).unwrap() {
+        let dir = entry.unwrap().path();
+        let plugin = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if plugin == "sdk" || !dir.join("src").is_dir() {
+            continue;
+        }
+        let mut files = Vec::new();
+        common::rust_files(&dir.join("src"), &mut files);
+        for file in files {
+            let source = std::fs::read_to_string(&file).unwrap();
+            for group in lazy_page.captures_iter(&source) {
+                assert_eq!(
+                    &group[1],
+                    format!("{plugin}_pages"),
+                    "{}: a page of the {plugin} plugin in another group",
+                    file.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked >= 20,
+        "only {checked} lazy pages found under {}",
+        plugins.display()
+    );
+}

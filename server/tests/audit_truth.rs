@@ -87,17 +87,6 @@ struct Function {
     body: String,
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 /// Each crate's functions, split at every `fn` (bodies run to the next one, which is close
 /// enough: what matters is which SQL and which calls sit in which function). Unit tests and the
 /// test kit are left out.
@@ -120,7 +109,7 @@ fn functions_by_crate(plugins: &Path) -> BTreeMap<String, Vec<Function>> {
             .to_string_lossy()
             .to_string();
         let mut files = Vec::new();
-        rust_files(&dir, &mut files);
+        common::rust_files(&dir, &mut files);
         let mut functions = Vec::new();
         for file in files {
             let stem = file.file_stem().unwrap().to_string_lossy();

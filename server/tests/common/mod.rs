@@ -271,3 +271,15 @@ pub async fn whoami(app: &TestApp, client: &reqwest::Client) -> serde_json::Valu
         .await
         .unwrap()
 }
+
+/// Every `.rs` file under `dir`, for the tests that check the source itself.
+pub fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}

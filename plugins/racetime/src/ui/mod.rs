@@ -21,11 +21,11 @@ use settings::SettingsPage;
 use verification::VerificationPage;
 
 // Each page loads on demand (sdk::ui::lazy).
-sdk::lazy_page!(racetime_rooms: RacetimeRoomsRoute => RoomsPage);
-sdk::lazy_page!(racetime_settings: RacetimeSettingsRoute => SettingsPage);
-sdk::lazy_page!(racetime_verification: RacetimeVerificationRoute => VerificationPage);
-sdk::lazy_page!(racetime_match: RacetimeMatchRoute => MatchRoomPage);
-sdk::lazy_page!(racetime_bots: RacetimeBotsRoute => BotsPage);
+sdk::lazy_page!(racetime_pages: RacetimeRoomsRoute => RoomsPage);
+sdk::lazy_page!(racetime_pages: RacetimeSettingsRoute => SettingsPage);
+sdk::lazy_page!(racetime_pages: RacetimeVerificationRoute => VerificationPage);
+sdk::lazy_page!(racetime_pages: RacetimeMatchRoute => MatchRoomPage);
+sdk::lazy_page!(racetime_pages: RacetimeBotsRoute => BotsPage);
 
 #[component(transparent)]
 pub fn Routes() -> impl leptos_router::MatchNestedRoutes + Clone {
