@@ -365,6 +365,11 @@ fn stall() -> Failure {
     Failure::Stall(std::time::Duration::from_secs(5))
 }
 
+/// An answer with `status` and no body.
+fn empty(status: u16) -> Failure {
+    Failure::Status(status, "text/plain", String::new())
+}
+
 /// After a site's failures: none of them kept a seed, and the site rolls again.
 async fn nothing_kept_and_rolls_again(w: &World, ada: &Actor, preset: &str) {
     assert!(
@@ -380,7 +385,6 @@ async fn nothing_kept_and_rolls_again(w: &World, ada: &Actor, preset: &str) {
 async fn check_every_samus_failure_is_reported_and_nothing_kept(backend: Backend) {
     let w = world(backend).await;
     let ada = Actor::user(w.member("ada", &[]).await);
-    let empty = |status| Failure::Status(status, "text/plain", String::new());
 
     for (failures, expected) in [
         (
@@ -475,7 +479,6 @@ both_backends!(
 async fn check_every_dash_failure_is_reported_and_nothing_kept(backend: Backend) {
     let w = world(backend).await;
     let ada = Actor::user(w.member("ada", &[]).await);
-    let empty = |status| Failure::Status(status, "text/plain", String::new());
 
     w.dash.with_state(|s| s.failing = 3);
     expect_upstream(
