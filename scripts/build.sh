@@ -82,7 +82,7 @@ build_site() {
 build_server() {
   local t0; t0=$(date +%s)
   if [ "$1" = release ]; then
-    say "server: sahabot (release; on a 2-core machine about 20 min the first time, 14 to 26 min measured, about 8 min after a change)"
+    say "server: sahabot (release; on a 2-core machine about 20 min the first time, 14 to 30 min measured, about 8 min after a change)"
   else
     say "server: sahabot ($1; about 9 min the first time, 1-2 min after a change)"
   fi
