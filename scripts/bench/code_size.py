@@ -16,8 +16,8 @@ build is not touched (a full rebuild):
 
 A function is charged to the first of our crates its demangled name mentions (a view's drop
 glue, `to_html` or `poll` names the page or component whose closure or type it is built for);
-the module table charges it to every module of ours it mentions, so those rows overlap. With legacy mangling the kinds are still right but most
-functions name no crate of ours.
+the module table charges it to every module of ours it mentions, so those rows overlap. With
+legacy mangling the kinds are still right but most functions name no crate of ours.
 """
 
 import argparse
@@ -83,7 +83,11 @@ def main():
 
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     crates = workspace_crates(root)
-    mention = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(crates)) + r")(?=::)((?:::[a-z_][a-z0-9_]*)*)")
+    # `tournament::ui::schedule` in a name: one of our crates, then its lower-case module path.
+    crate_names = "|".join(sorted(crates))
+    mention = re.compile(
+        r"(?<![A-Za-z0-9_])(" + crate_names + r")(?=::)((?:::[a-z_][a-z0-9_]*)*)"
+    )
 
     total = 0
     by_kind = collections.Counter()
