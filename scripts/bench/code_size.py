@@ -29,8 +29,8 @@ import sys
 
 
 def workspace_crates(root):
-    """Our crate names: the plugin folders, the app, the host and the binary."""
-    names = {"app", "server", "platform", "sahabot", "sdk", "testkit"}
+    """Our crate names: the plugin folders (`sdk` among them), the app, the host and the binary."""
+    names = {"app", "server", "platform", "sahabot"}
     plugins = os.path.join(root, "plugins")
     for entry in os.listdir(plugins):
         if os.path.isfile(os.path.join(plugins, entry, "Cargo.toml")):
@@ -88,14 +88,23 @@ def main():
     mention = re.compile(
         r"(?<![A-Za-z0-9_])(" + crate_names + r")(?=::)((?:::[a-z_][a-z0-9_]*)*)"
     )
+    # Leptos's view and reactive machinery, whichever of our views it was instantiated for.
+    leptos = re.compile(r"(?<![A-Za-z0-9_])(tachys|reactive_graph|leptos[a-z_]*|either_of)::")
 
     total = 0
+    functions = 0
+    leptos_size = 0
+    leptos_functions = 0
     by_kind = collections.Counter()
     kind_count = collections.Counter()
     by_crate = collections.Counter()
     by_module = collections.Counter()
     for size, name in read_symbols(args.binary):
         total += size
+        functions += 1
+        if leptos.search(name):
+            leptos_size += size
+            leptos_functions += 1
         kind = kind_of(name)
         by_kind[kind] += size
         kind_count[kind] += 1
@@ -118,7 +127,11 @@ def main():
             extra = f"  {counts[key]:7d} functions" if counts else ""
             print(f"  {size / 1e6:7.2f} MB {100 * size / total:5.1f} %{extra}  {key}")
 
-    print(f"{args.binary}: {total / 1e6:.1f} MB of functions")
+    print(f"{args.binary}: {total / 1e6:.1f} MB in {functions} functions")
+    print(
+        f"  naming Leptos's view and reactive crates: {leptos_size / 1e6:.1f} MB "
+        f"({100 * leptos_size / total:.0f} %) in {leptos_functions} functions"
+    )
     table("By kind of function", by_kind, kind_count)
     table("By the first of our crates the name mentions", by_crate)
     table("By module: functions whose name mentions it (rows overlap)", by_module)
