@@ -2,9 +2,9 @@
 # Runs `make run` as a new user would, on the build `make test` already made (SAHABOT_PROFILE=
 # test: the debug server and site with full types, so nothing is compiled twice), on a fresh
 # SQLite database and a free port, and checks what the person at the terminal reads: every
-# step's line in order, the one-time setup link of the empty site, and the summary
-# `ready in Xm Ys — open <the setup link> to create the first admin` on an address that
-# answers. Stops the server afterwards.
+# step's line in order, no crate compiled again, the one-time setup link of the empty site, and
+# the summary `ready in Xm Ys — open <the setup link> to create the first admin` on an address
+# that answers. Stops the server afterwards.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -31,6 +31,13 @@ until grep -q '^== ready in ' "$WORK/out"; do
   if [ "$(date +%s)" -gt "$deadline" ]; then cat "$WORK/out" >&2; die "make run was not ready within 10 minutes"; fi
   sleep 1
 done
+
+# On a build that is already there, make run compiles nothing. A "Compiling" line means something
+# makes cargo rebuild every time: a path in a build script's rerun-if-changed that does not exist
+# once had `app` and the server recompile on every run (in release about 10 minutes).
+if grep -E '^ +Compiling ' "$WORK/out" >&2; then
+  die "make run recompiled the crates above although nothing had changed since the build before it"
+fi
 
 # The lines a person reads, in the order they appear (each a grep -E pattern).
 expected=(
