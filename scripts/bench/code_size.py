@@ -92,7 +92,6 @@ def main():
     leptos = re.compile(r"(?<![A-Za-z0-9_])(tachys|reactive_graph|leptos[a-z_]*|either_of)::")
 
     total = 0
-    functions = 0
     leptos_size = 0
     leptos_functions = 0
     by_kind = collections.Counter()
@@ -101,7 +100,6 @@ def main():
     by_module = collections.Counter()
     for size, name in read_symbols(args.binary):
         total += size
-        functions += 1
         if leptos.search(name):
             leptos_size += size
             leptos_functions += 1
@@ -127,7 +125,7 @@ def main():
             extra = f"  {counts[key]:7d} functions" if counts else ""
             print(f"  {size / 1e6:7.2f} MB {100 * size / total:5.1f} %{extra}  {key}")
 
-    print(f"{args.binary}: {total / 1e6:.1f} MB in {functions} functions")
+    print(f"{args.binary}: {total / 1e6:.1f} MB in {sum(kind_count.values())} functions")
     print(
         f"  naming Leptos's view and reactive crates: {leptos_size / 1e6:.1f} MB "
         f"({100 * leptos_size / total:.0f} %) in {leptos_functions} functions"
