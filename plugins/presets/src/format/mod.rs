@@ -71,7 +71,10 @@ pub(super) fn yaml_error(e: &serde_yaml::Error) -> Error {
         .location()
         .map(|l| format!("line {}, column {}: ", l.line(), l.column()))
         .unwrap_or_default();
-    Error::invalid("yaml", format!("{place}{}", first_line(&e.to_string())))
+    Error::invalid(
+        "yaml",
+        format!("{place}{}", shorten_quoted(&first_line(&e.to_string()))),
+    )
 }
 
 pub fn parse_yaml(text: &str) -> Result<ParsedPreset, Error> {
@@ -112,7 +115,10 @@ pub fn parse_yaml(text: &str) -> Result<ParsedPreset, Error> {
                 "yaml",
                 format!(
                     "Setting names must be text; `{}` is {}.",
-                    serde_yaml::to_string(key).unwrap_or_default().trim(),
+                    shorten(
+                        serde_yaml::to_string(key).unwrap_or_default().trim(),
+                        QUOTED_VALUE_CHARS
+                    ),
                     describe(key)
                 ),
             ));
@@ -157,6 +163,49 @@ fn first_line(message: &str) -> String {
         Some(i) => line[..i].to_string(),
         None => line.to_string(),
     }
+}
+
+/// How much of a value from the document an error message repeats: enough to find it, not so
+/// much that a 100 KB scalar comes back in the error.
+const QUOTED_VALUE_CHARS: usize = 60;
+
+/// The parser's message with every quoted value (serde quotes the offending value, as in
+/// `invalid value: string "…", expected a float`) cut to [`QUOTED_VALUE_CHARS`].
+fn shorten_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(512));
+    let mut inside = false;
+    let mut escaped = false;
+    let mut kept = 0;
+    for c in message.chars() {
+        if !inside {
+            out.push(c);
+            inside = c == '"';
+            kept = 0;
+            continue;
+        }
+        let closes = c == '"' && !escaped;
+        escaped = c == '\\' && !escaped;
+        if closes {
+            inside = false;
+            out.push(c);
+        } else if kept < QUOTED_VALUE_CHARS {
+            out.push(c);
+            kept += 1;
+            if kept == QUOTED_VALUE_CHARS {
+                out.push('…');
+            }
+        }
+    }
+    out
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max_chars).collect();
+    cut.push('…');
+    cut
 }
 
 fn describe(value: &serde_yaml::Value) -> &'static str {
@@ -263,6 +312,36 @@ mod tests {
         assert_eq!(
             parse_yaml("goal: ganon\n").unwrap().kind,
             PresetKind::Standard
+        );
+    }
+
+    #[test]
+    fn errors_do_not_repeat_a_long_value() {
+        let long = "x".repeat(5_000);
+        let e = parse_yaml(&format!("goal: ganon\nswords: !!float {long}\n")).unwrap_err();
+        let message = e.message();
+        assert!(
+            message.starts_with("line 2, column 9: swords: invalid value: string \"xxx"),
+            "{message}"
+        );
+        assert!(message.ends_with("x…\", expected a float"), "{message}");
+        assert!(message.len() < 200, "{message}");
+        let e = parse_yaml(&format!("? !x {long}\n: 1\n")).unwrap_err();
+        assert!(e.message().contains("must be text"), "{}", e.message());
+        assert!(e.message().len() < 200, "{}", e.message());
+    }
+
+    #[test]
+    fn quoted_values_are_cut_and_escapes_kept_whole() {
+        assert_eq!(shorten_quoted("no quotes here"), "no quotes here");
+        assert_eq!(
+            shorten_quoted(r#"a "short \" one" b"#),
+            r#"a "short \" one" b"#
+        );
+        let long = format!("value \"{}\" and \"ok\"", "é".repeat(100));
+        assert_eq!(
+            shorten_quoted(&long),
+            format!("value \"{}…\" and \"ok\"", "é".repeat(QUOTED_VALUE_CHARS))
         );
     }
 
