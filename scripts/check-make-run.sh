@@ -2,9 +2,9 @@
 # Runs `make run` as a new user would, on the build `make test` already made (SAHABOT_PROFILE=
 # test: the debug server and site with full types, so nothing is compiled twice), on a fresh
 # SQLite database and a free port, and checks what the person at the terminal reads: every
-# step's line in order, no crate compiled again, the one-time setup link of the empty site, and
-# the summary `ready in Xm Ys — open <the setup link> to create the first admin` on an address
-# that answers. Stops the server afterwards.
+# step's line in order, no crate compiled again, the client's modules kept rather than made
+# again, the one-time setup link of the empty site, and the summary `ready in Xm Ys — open <the
+# setup link> to create the first admin` on an address that answers. Stops the server afterwards.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -19,12 +19,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The site make test built just before; make run makes the same one again from the same wasm.
+SITE_BEFORE=$(cat "$SITE_ROOT/pkg/current")
+
 # Its own session (setsid), so the whole pipeline (make → run.sh → server) stops together.
 SAHABOT_DATA_DIR="$WORK" DATABASE_URL="sqlite://$WORK/sahabot.db" SAHABOT_ADDR="127.0.0.1:$PORT" \
   setsid make --no-print-directory run SAHABOT_PROFILE=test >"$WORK/out" 2>&1 &
 PGID=$!
 
-# Compiling is already done; what is left is the split and bind, CSS and compression.
+# Compiling is already done, and so are the split, bind and compression; what is left is the CSS.
 deadline=$(( $(date +%s) + 600 ))
 until grep -q '^== ready in ' "$WORK/out"; do
   if ! kill -0 "$PGID" 2>/dev/null; then cat "$WORK/out" >&2; die "make run stopped before it was ready"; fi
@@ -38,6 +41,18 @@ done
 if grep -E '^ +Compiling ' "$WORK/out" >&2; then
   die "make run recompiled the crates above although nothing had changed since the build before it"
 fi
+
+# Nor does it split, bind and compress the same wasm again: the site is the one it had, with the
+# same content hash (the CSS, which is made again, came out the same).
+if ! grep -q '^== split and bind: skipped' "$WORK/out"; then
+  cat "$WORK/out" >&2
+  die "make run split and bound the client's wasm again although it had not changed"
+fi
+SITE_AFTER=$(cat "$SITE_ROOT/pkg/current")
+[ "$SITE_AFTER" = "$SITE_BEFORE" ] || die "make run made site $SITE_AFTER from the wasm of site $SITE_BEFORE"
+for file in sahabot.js sahabot.wasm sahabot.css sahabot.wasm.br sahabot.css.br sahabot.css.gz; do
+  [ -s "$SITE_ROOT/pkg/$SITE_AFTER/$file" ] || die "the kept site lacks pkg/$SITE_AFTER/$file"
+done
 
 # The lines a person reads, in the order they appear (each a grep -E pattern).
 expected=(
