@@ -129,9 +129,28 @@ pub fn check_document_budget(field: &str, document: &Value) -> Result<(), Error>
     Ok(())
 }
 
+/// `text` cut to at most `max_chars` characters, with "…" after a cut: for a message that
+/// repeats what a user or a site sent, so a huge value does not come back whole.
+pub fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max_chars).collect();
+    cut.push('…');
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shorten_counts_characters_and_marks_a_cut() {
+        assert_eq!(shorten("short", 5), "short");
+        assert_eq!(shorten("longer", 4), "long…");
+        assert_eq!(shorten("ééé", 2), "éé…");
+        assert_eq!(shorten("", 0), "");
+    }
 
     #[test]
     fn names_text_and_links() {

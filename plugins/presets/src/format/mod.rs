@@ -24,7 +24,7 @@ mod budget;
 
 use serde_json::Value;
 
-use sdk::Error;
+use sdk::{input::shorten, Error};
 
 pub use crate::kind::PresetKind;
 use budget::{check_events, count_values};
@@ -197,15 +197,6 @@ fn shorten_quoted(message: &str) -> String {
         }
     }
     out
-}
-
-fn shorten(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max_chars).collect();
-    cut.push('…');
-    cut
 }
 
 fn describe(value: &serde_yaml::Value) -> &'static str {

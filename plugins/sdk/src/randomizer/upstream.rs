@@ -19,7 +19,7 @@ use reqwest::{Client, RequestBuilder, Response, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::Error;
+use crate::{input::shorten, Error};
 
 /// How long one attempt may take, connection included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -334,15 +334,6 @@ fn json_message(json: &Value) -> Option<String> {
         _ => {}
     }
     (!parts.is_empty()).then(|| parts.join("; "))
-}
-
-fn shorten(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(max_chars).collect();
-        format!("{cut}…")
-    }
 }
 
 #[cfg(test)]
