@@ -173,28 +173,31 @@ const QUOTED_VALUE_CHARS: usize = 60;
 /// `invalid value: string "…", expected a float`) cut to [`QUOTED_VALUE_CHARS`].
 fn shorten_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(512));
-    let mut inside = false;
+    // The value being read, from just after its opening quote; `None` outside quotes.
+    let mut value: Option<String> = None;
     let mut escaped = false;
-    let mut kept = 0;
     for c in message.chars() {
-        if !inside {
-            out.push(c);
-            inside = c == '"';
-            kept = 0;
-            continue;
-        }
-        let closes = c == '"' && !escaped;
-        escaped = c == '\\' && !escaped;
-        if closes {
-            inside = false;
-            out.push(c);
-        } else if kept < QUOTED_VALUE_CHARS {
-            out.push(c);
-            kept += 1;
-            if kept == QUOTED_VALUE_CHARS {
-                out.push('…');
+        match value.as_mut() {
+            None => {
+                out.push(c);
+                if c == '"' {
+                    value = Some(String::new());
+                }
+            }
+            Some(inside) if c == '"' && !escaped => {
+                out.push_str(&shorten(inside, QUOTED_VALUE_CHARS));
+                out.push(c);
+                value = None;
+            }
+            Some(inside) => {
+                escaped = c == '\\' && !escaped;
+                inside.push(c);
             }
         }
+    }
+    // A quote the message never closes.
+    if let Some(inside) = value {
+        out.push_str(&shorten(&inside, QUOTED_VALUE_CHARS));
     }
     out
 }
@@ -328,6 +331,13 @@ mod tests {
         assert_eq!(
             shorten_quoted(r#"a "short \" one" b"#),
             r#"a "short \" one" b"#
+        );
+        let exact = format!("\"{}\"", "x".repeat(QUOTED_VALUE_CHARS));
+        assert_eq!(shorten_quoted(&exact), exact, "nothing cut, no mark");
+        let unclosed = format!("open \"{}", "x".repeat(100));
+        assert_eq!(
+            shorten_quoted(&unclosed),
+            format!("open \"{}…", "x".repeat(QUOTED_VALUE_CHARS))
         );
         let long = format!("value \"{}\" and \"ok\"", "é".repeat(100));
         assert_eq!(
