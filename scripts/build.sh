@@ -95,7 +95,7 @@ build_site() {
   if [ "${#fresh[@]}" -eq "${#made[@]}" ]; then
     say "compress: brotli $quality and gzip twins"
   else
-    say "compress: brotli $quality and gzip twins of the new files only ($(cd "$pkg/$hash" && ls "${fresh[@]##*/}" | paste -sd ' '))"
+    say "compress: brotli $quality and gzip twins of the new files only (${fresh[*]##*/})"
   fi
   node scripts/precompress.mjs "$quality" "${fresh[@]}" "$SITE_ROOT/api-docs/rapidoc-min.js" >/dev/null
   echo "$key" > "$SITE_KEY_FILE"
